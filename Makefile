@@ -1,0 +1,43 @@
+# Every target sets up what it needs: a fresh clone runs `make run` or `make test` and nothing else.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip install --disable-pip-version-check -q -c requirements.lock
+
+.PHONY: run test lint train-sentiment install install-dev lock clean
+
+$(VENV)/.run-deps: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) -e .
+	touch $@
+
+$(VENV)/.dev-deps: $(VENV)/.run-deps
+	$(PIP) -e '.[train,dev]'
+	touch $@
+
+install: $(VENV)/.run-deps
+install-dev: $(VENV)/.dev-deps
+
+## run: set up and serve the committed models on $$HOST:$$PORT (default 127.0.0.1:8000)
+run: $(VENV)/.run-deps
+	$(PY) -m app
+
+## test: set up, lint and run the whole test suite
+test: $(VENV)/.dev-deps
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest
+
+lint: $(VENV)/.dev-deps
+	$(PY) -m ruff check . && $(PY) -m ruff format --check .
+
+## train-sentiment: full training run on SEntFiN, exported as the next version of models/sentiment
+train-sentiment: $(VENV)/.dev-deps
+	$(PY) -m training.train_sentiment $(ARGS)
+
+## lock: re-pin every installed distribution into requirements.lock
+lock: $(VENV)/.dev-deps
+	$(PY) -m pip freeze --exclude-editable | grep -v '^market-signals' > requirements.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The inference service: headline sentiment and the GDP growth outlook over HTTP."""

@@ -1,0 +1,121 @@
+"""Loading versioned SavedModels (TF Serving layout) and calling their serving signature."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+SIGNATURE = "serving_default"
+
+
+class ModelLoadError(RuntimeError):
+    """A model directory is missing, empty or not a loadable SavedModel."""
+
+
+def version_dir(base: Path, version: int | None = None) -> Path:
+    """The directory of `version`, or of the newest integer version under `base`."""
+    if version is not None:
+        path = base / str(version)
+        if not (path / "saved_model.pb").is_file():
+            raise ModelLoadError(f"no SavedModel at {path}")
+        return path
+    versions = sorted(
+        (
+            int(p.name)
+            for p in base.glob("*")
+            if p.name.isdigit() and (p / "saved_model.pb").is_file()
+        ),
+        reverse=True,
+    )
+    if not versions:
+        raise ModelLoadError(f"no SavedModel version under {base}")
+    return base / str(versions[0])
+
+
+@dataclass
+class LoadedModel:
+    name: str
+    version: int
+    path: Path
+    metadata: dict[str, Any]
+    _signature: Any = field(repr=False)
+    _input_name: str = field(repr=False)
+    _output_name: str = field(repr=False)
+    # The signature holds only weak references to the loaded object: keep it alive.
+    _root: Any = field(repr=False)
+
+    def predict(self, inputs: Sequence[Any] | np.ndarray) -> np.ndarray:
+        import tensorflow as tf
+
+        result = self._signature(**{self._input_name: tf.constant(inputs)})
+        return result[self._output_name].numpy()
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "version": self.version,
+            "path": str(self.path),
+            "metadata": self.metadata,
+        }
+
+
+def load(base: Path, name: str, version: int | None = None) -> LoadedModel:
+    path = version_dir(base / name, version)
+    try:
+        import tensorflow as tf
+
+        loaded = tf.saved_model.load(str(path))
+        signature = loaded.signatures[SIGNATURE]
+    except Exception as exc:  # TensorFlow raises many types for a damaged model
+        raise ModelLoadError(f"cannot load SavedModel at {path}: {exc}") from exc
+    meta_path = path / "assets.extra" / "metadata.json"
+    metadata = json.loads(meta_path.read_text()) if meta_path.is_file() else {}
+    (input_name,) = signature.structured_input_signature[1].keys()
+    (output_name,) = signature.structured_outputs.keys()
+    model = LoadedModel(
+        name, int(path.name), path, metadata, signature, input_name, output_name, loaded
+    )
+    log.info("loaded model %s version %s from %s", name, model.version, path)
+    return model
+
+
+class ModelRegistry:
+    """Models the service has loaded, and why it is not ready while it is not."""
+
+    def __init__(self, required: Sequence[str]) -> None:
+        self._required = tuple(required)
+        self._models: dict[str, LoadedModel] = {}
+        self._errors: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def put(self, model: LoadedModel) -> None:
+        with self._lock:
+            self._models[model.name] = model
+            self._errors.pop(model.name, None)
+
+    def fail(self, name: str, reason: str) -> None:
+        with self._lock:
+            self._errors[name] = reason
+
+    def get(self, name: str) -> LoadedModel | None:
+        return self._models.get(name)
+
+    def all(self) -> list[LoadedModel]:
+        return list(self._models.values())
+
+    def not_ready_reasons(self) -> list[str]:
+        with self._lock:
+            return [
+                self._errors.get(name, f"model '{name}' is loading")
+                for name in self._required
+                if name not in self._models
+            ]

@@ -1,0 +1,100 @@
+"""POST /sentiment: one label and its class probabilities per headline, in input order."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException
+from fastapi.concurrency import run_in_threadpool
+
+from app.deps import RegistryDep, SettingsDep
+from app.schemas import (
+    ModelRef,
+    Scores,
+    SentimentRequest,
+    SentimentResponse,
+    SentimentResult,
+    ValidationErrorBody,
+)
+from app.settings import Settings
+
+router = APIRouter(tags=["sentiment"])
+
+LABELS = ("negative", "neutral", "positive")
+
+
+def _error(loc: list[str | int], msg: str, kind: str) -> dict[str, object]:
+    return {"loc": loc, "msg": msg, "type": kind}
+
+
+def check_limits(headlines: list[str], settings: Settings) -> list[str]:
+    """Trim each headline and enforce the count and length limits; return the trimmed list."""
+    n = len(headlines)
+    if not 1 <= n <= settings.max_headlines:
+        raise HTTPException(
+            status_code=422,
+            detail=[
+                _error(
+                    ["body", "headlines"],
+                    f"headlines must hold 1 to {settings.max_headlines} items, got {n}",
+                    "too_short" if n == 0 else "too_long",
+                )
+            ],
+        )
+    trimmed = [h.strip() for h in headlines]
+    errors = []
+    for i, text in enumerate(trimmed):
+        if not text:
+            errors.append(
+                _error(
+                    ["body", "headlines", i],
+                    "headline is blank: it must hold 1 to "
+                    f"{settings.max_headline_chars} characters after trimming",
+                    "string_too_short",
+                )
+            )
+        elif len(text) > settings.max_headline_chars:
+            errors.append(
+                _error(
+                    ["body", "headlines", i],
+                    f"headline has {len(text)} characters after trimming, "
+                    f"the limit is {settings.max_headline_chars}",
+                    "string_too_long",
+                )
+            )
+    if errors:
+        raise HTTPException(status_code=422, detail=errors)
+    return trimmed
+
+
+@router.post(
+    "/sentiment",
+    response_model=SentimentResponse,
+    summary="Classify financial news headlines as negative, neutral or positive",
+    responses={
+        422: {"model": ValidationErrorBody, "description": "the body breaks a rule it names"},
+        503: {"description": "the sentiment model is not loaded yet"},
+    },
+)
+async def sentiment(
+    body: SentimentRequest, settings: SettingsDep, registry: RegistryDep
+) -> SentimentResponse:
+    headlines = check_limits(body.headlines, settings)
+    model = registry.get(settings.sentiment_model)
+    if model is None:
+        raise HTTPException(
+            status_code=503,
+            detail="; ".join(registry.not_ready_reasons()),
+            headers={"Retry-After": "5"},
+        )
+    probs = await run_in_threadpool(model.predict, headlines)
+    results = []
+    for row in probs.astype(float):
+        row = row / row.sum()
+        results.append(
+            SentimentResult(
+                label=LABELS[int(row.argmax())],
+                scores=Scores(**{name: float(p) for name, p in zip(LABELS, row, strict=True)}),
+            )
+        )
+    return SentimentResponse(
+        model=ModelRef(name=model.name, version=model.version), results=results
+    )

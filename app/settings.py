@@ -1,0 +1,29 @@
+"""Service configuration, read once from environment variables (and an optional .env file)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", protected_namespaces=())
+
+    host: str = Field("127.0.0.1", description="interface the server binds")
+    port: int = Field(8000, ge=0, le=65535)
+    log_level: str = "info"
+    models_dir: Path = Field(PROJECT_ROOT / "models", description="TF Serving-layout model root")
+    sentiment_model: str = "sentiment"
+    sentiment_version: int | None = Field(None, description="pin a version; default: the newest")
+    max_headlines: int = Field(256, ge=1, description="most headlines in one request")
+    max_headline_chars: int = Field(1000, ge=1, description="longest headline after trimming")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,184 @@
+"""The service over real HTTP: a uvicorn process on a loopback port, the committed model."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Server
+
+HEADLINES = [
+    "Infosys shares surge 8% after strong Q3 earnings beat",
+    "Rupee slumps to record low as foreign investors pull out",
+    "RBI to hold monetary policy meeting on Tuesday",
+]
+
+
+def test_health_ready_and_models(server: Server) -> None:
+    with server.client() as http:
+        assert http.get("/healthz").json() == {"status": "ok", "reasons": []}
+        ready = http.get("/readyz")
+        assert ready.status_code == 200 and ready.json()["status"] == "ready"
+        models = http.get("/models").json()["models"]
+    (model,) = [m for m in models if m["name"] == "sentiment"]
+    assert model["version"] >= 1
+    assert model["metadata"]["labels"] == ["negative", "neutral", "positive"]
+    assert (
+        model["metadata"]["metrics"]["test"]["accuracy"]
+        >= (model["metadata"]["baseline"]["test"]["accuracy"])
+    )
+
+
+def test_sentiment_labels_in_input_order(server: Server) -> None:
+    with server.client() as http:
+        response = http.post("/sentiment", json={"headlines": HEADLINES})
+        single = [
+            http.post("/sentiment", json={"headlines": [h]}).json()["results"][0] for h in HEADLINES
+        ]
+    assert response.status_code == 200
+    body = response.json()
+    assert body["model"]["name"] == "sentiment" and body["model"]["version"] >= 1
+    results = body["results"]
+    assert [r["label"] for r in results] == ["positive", "negative", "neutral"]
+    for result, alone in zip(results, single, strict=True):
+        scores = result["scores"]
+        assert set(scores) == {"negative", "neutral", "positive"}
+        assert math.isclose(sum(scores.values()), 1.0, abs_tol=1e-6)
+        assert all(0.0 <= p <= 1.0 for p in scores.values())
+        assert result["label"] == max(scores, key=scores.get)
+        # A headline's answer does not depend on its neighbours in the request.
+        for label, p in scores.items():
+            assert alone["scores"][label] == pytest.approx(p, abs=1e-5)
+
+
+def test_headlines_are_trimmed(server: Server) -> None:
+    with server.client() as http:
+        plain = http.post("/sentiment", json={"headlines": [HEADLINES[0]]}).json()
+        padded = http.post("/sentiment", json={"headlines": [f"  \t{HEADLINES[0]}\n "]}).json()
+    assert padded["results"] == plain["results"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "📈📈 Sensex soars 🚀",
+        "日経平均株価が急落",
+        "انخفاض أسعار النفط",
+        "null\x00byte in headline",
+        "\u202eRTL override",
+        "a",
+        "x" * 1000,
+        "Ω≈ç√∫µ≤≥÷",
+        "<script>alert(1)</script>",
+    ],
+)
+def test_any_unicode_is_answered(server: Server, text: str) -> None:
+    with server.client() as http:
+        response = http.post("/sentiment", json={"headlines": [text]})
+    assert response.status_code == 200, response.text
+    (result,) = response.json()["results"]
+    assert math.isclose(sum(result["scores"].values()), 1.0, abs_tol=1e-6)
+
+
+def _detail(response) -> list[dict]:  # type: ignore[no-untyped-def]
+    assert response.status_code == 422, response.text
+    detail = response.json()["detail"]
+    assert isinstance(detail, list) and detail
+    return detail
+
+
+def test_empty_list_is_rejected(server: Server) -> None:
+    with server.client() as http:
+        (err,) = _detail(http.post("/sentiment", json={"headlines": []}))
+    assert err["loc"] == ["body", "headlines"]
+    assert "1 to 256" in err["msg"]
+
+
+def test_too_many_headlines_are_rejected(server: Server) -> None:
+    with server.client() as http:
+        (err,) = _detail(http.post("/sentiment", json={"headlines": ["ok"] * 257}))
+    assert err["loc"] == ["body", "headlines"] and "got 257" in err["msg"]
+    with server.client() as http:
+        assert http.post("/sentiment", json={"headlines": ["ok"] * 256}).status_code == 200
+
+
+def test_blank_and_overlong_headlines_are_named(server: Server) -> None:
+    with server.client() as http:
+        errors = _detail(
+            http.post(
+                "/sentiment",
+                json={"headlines": ["fine", "   \n", "y" * 1001, " " + "z" * 1000 + " "]},
+            )
+        )
+    assert [e["loc"] for e in errors] == [["body", "headlines", 1], ["body", "headlines", 2]]
+    assert "blank" in errors[0]["msg"] and "1000" in errors[0]["msg"]
+    assert "1001 characters" in errors[1]["msg"] and "limit is 1000" in errors[1]["msg"]
+
+
+@pytest.mark.parametrize(
+    ("body", "loc"),
+    [
+        ({"headlines": ["fine", 42]}, ["body", "headlines", 1]),
+        ({"headlines": [None]}, ["body", "headlines", 0]),
+        ({"headlines": "one string, not a list"}, ["body", "headlines"]),
+        ({"headline": ["typo in the field name"]}, ["body", "headlines"]),
+        ({}, ["body", "headlines"]),
+        ([], ["body"]),
+    ],
+)
+def test_wrong_types_and_missing_field(server: Server, body: object, loc: list) -> None:
+    with server.client() as http:
+        errors = _detail(http.post("/sentiment", json=body))
+    assert loc in [e["loc"] for e in errors]
+
+
+def test_malformed_json(server: Server) -> None:
+    with server.client() as http:
+        (err,) = _detail(
+            http.post(
+                "/sentiment",
+                content=b'{"headlines": ["unterminated',
+                headers={"Content-Type": "application/json"},
+            )
+        )
+    assert err["type"] == "json_invalid" and err["loc"][0] == "body"
+
+
+def test_openapi_documents_the_endpoint_with_an_example(server: Server) -> None:
+    with server.client() as http:
+        spec = http.get("/openapi.json").json()
+        assert http.get("/docs").status_code == 200
+    post = spec["paths"]["/sentiment"]["post"]
+    assert {"200", "422"} <= set(post["responses"])
+    request_schema = spec["components"]["schemas"]["SentimentRequest"]
+    assert request_schema["examples"][0]["headlines"]
+    assert {"/healthz", "/readyz", "/models"} <= set(spec["paths"])
+
+
+def test_limits_come_from_settings(server_factory) -> None:  # type: ignore[no-untyped-def]
+    srv = server_factory({"MAX_HEADLINES": "2", "MAX_HEADLINE_CHARS": "10"})
+    with srv.client() as http:
+        (err,) = _detail(http.post("/sentiment", json={"headlines": ["a", "b", "c"]}))
+        assert "1 to 2" in err["msg"]
+        (err,) = _detail(http.post("/sentiment", json={"headlines": ["eleven char"]}))
+        assert "limit is 10" in err["msg"]
+        assert http.post("/sentiment", json={"headlines": ["ten chars!"]}).status_code == 200
+
+
+def test_not_ready_without_a_model(server_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    srv = server_factory({"MODELS_DIR": str(tmp_path)}, wait_ready=False)
+    with srv.client() as http:
+        assert http.get("/healthz").status_code == 200
+        ready = http.get("/readyz")
+        for _ in range(100):
+            if "loading" not in " ".join(ready.json()["reasons"]):
+                break
+            ready = http.get("/readyz")
+        assert ready.status_code == 503
+        (reason,) = ready.json()["reasons"]
+        assert "no SavedModel version under" in reason and str(tmp_path) in reason
+        response = http.post("/sentiment", json={"headlines": ["anything"]})
+        assert response.status_code == 503 and response.headers["Retry-After"]
+        assert "no SavedModel" in response.json()["detail"]

@@ -1,0 +1,112 @@
+"""Shared fixtures: paths, the SEntFiN file, and a real uvicorn server on a loopback port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TINY_SENTFIN = FIXTURES / "tiny_sentfin.csv"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def sentfin_path() -> Path:
+    """The full SEntFiN file: $SENTFIN_PATH, else the shared data folder; skip when absent."""
+    env = os.environ.get("SENTFIN_PATH")
+    path = Path(env) if env else ROOT.parent / "shared" / "data" / "sentfin" / "SEntFiN.csv"
+    if not path.is_file():
+        pytest.skip(f"full SEntFiN not found at {path} (set SENTFIN_PATH to run this test)")
+    return path
+
+
+class Server:
+    def __init__(self, proc: subprocess.Popen[bytes], url: str, log: Path) -> None:
+        self.proc = proc
+        self.url = url
+        self.log = log
+
+    def client(self, timeout: float = 60.0) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=timeout)
+
+
+def start_server(
+    tmp_path: Path, env: dict[str, str] | None = None, wait_ready: bool = True
+) -> Server:
+    """Start `python -m app` on a free loopback port and wait until it answers."""
+    port = free_port()
+    log = tmp_path / f"server-{port}.log"
+    full_env = {
+        **os.environ,
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "LOG_LEVEL": "warning",
+        **(env or {}),
+    }
+    with log.open("wb") as fh:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "app"],
+            cwd=ROOT,
+            env=full_env,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+        )
+    server = Server(proc, f"http://127.0.0.1:{port}", log)
+    path = "/readyz" if wait_ready else "/healthz"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(server.url + path, timeout=2).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    stop_server(server)
+    raise RuntimeError(f"server not ready within 90 s:\n{log.read_text()}")
+
+
+def stop_server(server: Server) -> None:
+    server.proc.terminate()
+    try:
+        server.proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.proc.kill()
+        server.proc.wait()
+
+
+@pytest.fixture
+def server_factory(tmp_path: Path) -> Iterator[Callable[..., Server]]:
+    started: list[Server] = []
+
+    def factory(env: dict[str, str] | None = None, wait_ready: bool = True) -> Server:
+        server = start_server(tmp_path, env, wait_ready)
+        started.append(server)
+        return server
+
+    yield factory
+    for server in started:
+        stop_server(server)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One server for the session, serving the committed models."""
+    srv = start_server(tmp_path_factory.mktemp("server"))
+    yield srv
+    stop_server(srv)

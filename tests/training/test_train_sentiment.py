@@ -1,0 +1,140 @@
+"""Training end to end on a tiny fixture, and the export round trip."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from tests.conftest import TINY_SENTFIN
+from training import train_sentiment
+from training.export import export_model
+from training.metrics import classification_report
+from training.sentiment_model import (
+    SentimentConfig,
+    combine,
+    fit_ngram_exact,
+    ngram_branch,
+    sequence_branch,
+)
+
+TINY = [
+    "--vocab-size",
+    "200",
+    "--word-ngram-tokens",
+    "300",
+    "--char-ngram-tokens",
+    "600",
+    "--lstm-units",
+    "4",
+    "--embedding-dim",
+    "4",
+    "--max-epochs",
+    "1",
+    "--verbose",
+    "0",
+]
+
+
+def test_help_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        train_sentiment.main(["--help"])
+    assert info.value.code == 0
+    assert "--download" in capsys.readouterr().out
+
+
+def test_missing_data_is_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert train_sentiment.main(["--data", str(tmp_path / "absent.csv")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "absent.csv" in err
+
+
+def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
+    out = tmp_path / "sentiment"
+    assert train_sentiment.main(["--data", str(TINY_SENTFIN), "--out", str(out), *TINY]) == 0
+    version = out / "1"
+    assert (version / "saved_model.pb").is_file()
+    assert (version / "variables" / "variables.index").is_file()
+    meta = json.loads((version / "assets.extra" / "metadata.json").read_text())
+    assert meta["name"] == "sentiment" and meta["version"] == 1
+    assert meta["labels"] == ["negative", "neutral", "positive"]
+    for key in (
+        "label_rule",
+        "split_rule",
+        "config",
+        "baseline",
+        "metrics",
+        "tensorflow_version",
+        "created_at",
+    ):
+        assert key in meta
+    assert meta["data"]["sha256"] and meta["data"]["test"] == 27
+    assert 0.0 <= meta["metrics"]["test"]["accuracy"] <= 1.0
+    assert sum(map(sum, meta["metrics"]["test"]["confusion_matrix"]["rows_true_cols_pred"])) == 27
+
+    loaded = tf.saved_model.load(str(version))
+    sig = loaded.signatures["serving_default"]
+    assert sig.structured_input_signature[1]["headlines"].dtype == tf.string
+    probs = sig(headlines=tf.constant(["Acme Corp shares surge", "", "日本 株 📉"]))[
+        "probabilities"
+    ].numpy()
+    assert probs.shape == (3, 3)
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0, atol=1e-5)
+    # A second run without --version takes the next integer.
+    assert train_sentiment.main(["--data", str(TINY_SENTFIN), "--out", str(out), *TINY]) == 0
+    assert (out / "2" / "saved_model.pb").is_file()
+
+
+def test_export_round_trip_matches_keras(tmp_path: Path) -> None:
+    texts = tf.constant(
+        [
+            "Acme shares surge on profit",
+            "Globex posts loss",
+            "Initech meets",
+            "Umbrella Bank rallies",
+            "Stark Steel slumps",
+            "Wayne to hold meeting",
+        ]
+    )
+    labels = np.array([2, 0, 1, 2, 0, 1])
+    cfg = SentimentConfig(
+        vocab_size=50, word_ngram_tokens=80, char_ngram_tokens=200, lstm_units=3, embedding_dim=4
+    )
+    sequence = sequence_branch(cfg, texts)
+    sequence.fit(texts, labels, epochs=2, verbose=0)
+    ngram = ngram_branch(cfg, texts)
+    fit_ngram_exact(ngram, texts, labels, c=10.0)
+    model = combine(sequence, ngram, 0.4)
+    path = export_model(
+        model, tmp_path, train_sentiment.INPUT_SPEC, "probabilities", {"name": "sentiment"}
+    )
+    probe = tf.constant(["Acme shares surge", "unseen words only", "Globex loss ✓", ""])
+    expected = model.predict(probe, verbose=0)
+    got = tf.saved_model.load(str(path)).signatures["serving_default"](headlines=probe)
+    np.testing.assert_allclose(got["probabilities"].numpy(), expected, rtol=1e-5, atol=1e-6)
+    # The n-gram branch alone is the exact logistic regression: it fits this toy set.
+    assert (ngram.predict(texts, verbose=0).argmax(1) == labels).all()
+    # Each weight is stored once (Keras would otherwise write every variable twice).
+    stored = sum(
+        int(np.prod(shape))
+        for _, shape in tf.train.list_variables(str(path / "variables" / "variables"))
+    )
+    weights = sum(int(np.prod(v.shape)) for v in model.weights)
+    assert stored <= weights + 16
+
+
+def test_classification_report_numbers() -> None:
+    report = classification_report([0, 0, 1, 2, 2, 2], [0, 1, 1, 2, 2, 0], ["a", "b", "c"])
+    assert report["accuracy"] == pytest.approx(4 / 6, abs=1e-4)
+    assert report["per_class"]["a"] == {"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 2}
+    assert report["per_class"]["b"]["precision"] == 0.5
+    assert report["per_class"]["b"]["recall"] == 1.0
+    assert report["per_class"]["c"]["recall"] == pytest.approx(0.6667, abs=1e-4)
+    assert report["confusion_matrix"]["rows_true_cols_pred"] == [[1, 1, 0], [0, 1, 0], [1, 0, 2]]
+    f1s = [0.5, 2 * 0.5 / 1.5, 0.8]
+    assert report["macro_f1"] == pytest.approx(sum(f1s) / 3, abs=1e-4)

@@ -1,0 +1,1 @@
+"""Scripts that train, evaluate and export the service's SavedModels."""

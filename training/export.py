@@ -1,0 +1,91 @@
+"""Writing a Keras model as a versioned, TF Serving-layout SavedModel with metadata.
+
+Layout: <base>/<integer version>/{saved_model.pb, variables/, assets.extra/metadata.json}.
+The version directory appears in one rename, so a reader never finds half an export.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import keras
+import tensorflow as tf
+
+METADATA_FILE = "metadata.json"
+
+
+def next_version(base: Path) -> int:
+    versions = [int(p.name) for p in base.glob("*") if p.is_dir() and p.name.isdigit()]
+    return max(versions, default=0) + 1
+
+
+def write_json_atomic(path: Path, payload: Any) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        json.dump(payload, fh, indent=2, sort_keys=True)
+        fh.write("\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    tmp.replace(path)
+
+
+def export_model(
+    model: keras.Model,
+    base: Path,
+    input_spec: tf.TensorSpec,
+    output_name: str,
+    metadata: dict[str, Any],
+    version: int | None = None,
+) -> Path:
+    """Export `model` with one `serving_default` signature and return the version directory."""
+    base.mkdir(parents=True, exist_ok=True)
+    version = next_version(base) if version is None else version
+    final = base / str(version)
+    if final.exists():
+        raise FileExistsError(f"{final} exists: pick another --version")
+    staging = base / f".staging-{version}-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+
+    archive = keras.export.ExportArchive()
+    archive.track(model)
+    # Keras 3 tracks the keras.Variable wrappers while the traced endpoint captures the
+    # tf.Variables inside them, so every weight is written twice (keras-team/keras#23553).
+    # Tracking the inner tf.Variables lets TensorFlow's checkpoint deduplicate them.
+    tracked = archive._tf_trackable
+    for attr in ("variables", "trainable_variables", "non_trainable_variables"):
+        setattr(tracked, attr, [getattr(v, "value", v) for v in getattr(tracked, attr)])
+    archive.add_endpoint(
+        name="serving_default",
+        fn=lambda x: {output_name: model(x, training=False)},
+        input_signature=[input_spec],
+    )
+    archive.write_out(str(staging), verbose=False)
+
+    extra = staging / "assets.extra"
+    extra.mkdir(exist_ok=True)
+    metadata = {
+        "version": version,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "tensorflow_version": tf.__version__,
+        "keras_version": keras.__version__,
+        "python_version": platform.python_version(),
+        "signature": {
+            "name": "serving_default",
+            "input": {
+                "name": input_spec.name,
+                "dtype": input_spec.dtype.name,
+                "shape": list(input_spec.shape.as_list()),
+            },
+            "output": output_name,
+        },
+        **metadata,
+    }
+    write_json_atomic(extra / METADATA_FILE, metadata)
+    staging.rename(final)
+    return final

@@ -1,0 +1,43 @@
+"""Classification metrics computed from label ids, shared by training and the HTTP check."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+
+def classification_report(
+    y_true: Sequence[int] | np.ndarray, y_pred: Sequence[int] | np.ndarray, labels: Sequence[str]
+) -> dict[str, object]:
+    """Accuracy, macro-F1, per-class precision/recall/F1 and the confusion matrix."""
+    t = np.asarray(y_true, dtype=int)
+    p = np.asarray(y_pred, dtype=int)
+    if t.shape != p.shape or t.size == 0:
+        raise ValueError(f"need two equal, non-empty label arrays, got {t.shape} and {p.shape}")
+    k = len(labels)
+    confusion = np.zeros((k, k), dtype=int)
+    np.add.at(confusion, (t, p), 1)
+    per_class: dict[str, dict[str, float]] = {}
+    f1s = []
+    for i, name in enumerate(labels):
+        tp = confusion[i, i]
+        predicted = confusion[:, i].sum()
+        actual = confusion[i, :].sum()
+        precision = tp / predicted if predicted else 0.0
+        recall = tp / actual if actual else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        f1s.append(f1)
+        per_class[name] = {
+            "precision": round(float(precision), 4),
+            "recall": round(float(recall), 4),
+            "f1": round(float(f1), 4),
+            "support": int(actual),
+        }
+    return {
+        "n": int(t.size),
+        "accuracy": round(float((t == p).mean()), 4),
+        "macro_f1": round(float(np.mean(f1s)), 4),
+        "per_class": per_class,
+        "confusion_matrix": {"labels": list(labels), "rows_true_cols_pred": confusion.tolist()},
+    }

@@ -1,0 +1,275 @@
+"""Train, evaluate and export the headline sentiment model.
+
+    python -m training.train_sentiment [--data PATH | --download] [--out models/sentiment]
+
+Reads top to bottom: data, baseline, model, fit, evaluate, export.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+import time
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from training import baseline, sentfin
+from training.export import export_model
+from training.metrics import classification_report
+from training.sentiment_model import (
+    SentimentConfig,
+    combine,
+    fit_ngram_exact,
+    ngram_branch,
+    sequence_branch,
+)
+
+MODEL_NAME = "sentiment"
+INPUT_SPEC = tf.TensorSpec([None], tf.string, name="headlines")
+OUTPUT_NAME = "probabilities"
+VALIDATION_RULE = "non-test headlines with (int(sha256(title).hexdigest(), 16) // 5) % 10 == 0"
+
+
+def is_validation_title(title: str) -> bool:
+    return (int(hashlib.sha256(title.encode("utf-8")).hexdigest(), 16) // 5) % 10 == 0
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    defaults = SentimentConfig()
+    parser = argparse.ArgumentParser(
+        prog="python -m training.train_sentiment", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--data",
+        type=Path,
+        help=f"SEntFiN csv (default: ${sentfin.ENV_VAR}, then {sentfin.DEFAULT_DIR}/"
+        f"{sentfin.FILE_NAME}, then the shared data folder)",
+    )
+    parser.add_argument(
+        "--download",
+        action="store_true",
+        help=f"download SEntFiN into {sentfin.DEFAULT_DIR}/, checking its sha256",
+    )
+    parser.add_argument("--download-url", default=sentfin.DOWNLOAD_URL)
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("models") / MODEL_NAME,
+        help="model base directory; the export goes to <out>/<version>/",
+    )
+    parser.add_argument("--version", type=int, help="integer version (default: next free)")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--max-rows", type=int, help="use only the first N rows (smoke tests)")
+    parser.add_argument("--max-epochs", type=int, default=defaults.max_epochs)
+    parser.add_argument("--patience", type=int, default=defaults.patience)
+    parser.add_argument("--lstm-units", type=int, default=defaults.lstm_units)
+    parser.add_argument("--embedding-dim", type=int, default=defaults.embedding_dim)
+    parser.add_argument("--vocab-size", type=int, default=defaults.vocab_size)
+    parser.add_argument("--char-ngram-tokens", type=int, default=defaults.char_ngram_tokens)
+    parser.add_argument("--word-ngram-tokens", type=int, default=defaults.word_ngram_tokens)
+    parser.add_argument(
+        "--verbose",
+        type=int,
+        default=2,
+        choices=(0, 1, 2),
+        help="Keras progress: 0 silent, 1 bar, 2 a line per epoch",
+    )
+    return parser.parse_args(argv)
+
+
+def fit_branch(
+    model: keras.Model,
+    train: tuple[tf.Tensor, np.ndarray],
+    val: tuple[tf.Tensor, np.ndarray],
+    cfg: SentimentConfig,
+    verbose: int,
+) -> dict[str, object]:
+    print(f"--- fitting {model.name} ({model.count_params():,} parameters)", flush=True)
+    start = time.perf_counter()
+    history = model.fit(
+        *train,
+        validation_data=val,
+        epochs=cfg.max_epochs,
+        batch_size=cfg.batch_size,
+        verbose=verbose,
+        callbacks=[
+            keras.callbacks.EarlyStopping(
+                monitor="val_accuracy", patience=cfg.patience, restore_best_weights=True
+            )
+        ],
+    )
+    val_acc = history.history["val_accuracy"]
+    return {
+        "epochs_run": len(val_acc),
+        "best_epoch": int(np.argmax(val_acc)) + 1,
+        "best_val_accuracy": round(float(max(val_acc)), 4),
+        "seconds": round(time.perf_counter() - start, 1),
+    }
+
+
+def best_weight(p_seq: np.ndarray, p_ngram: np.ndarray, y: np.ndarray) -> float:
+    """The sequence branch weight with the best validation accuracy (ties: nearest 0.5)."""
+    grid = np.round(np.linspace(0.0, 1.0, 21), 2)
+    scores = [((w * p_seq + (1 - w) * p_ngram).argmax(1) == y).mean() for w in grid]
+    best = max(scores)
+    return float(
+        min((w for w, s in zip(grid, scores, strict=True) if s == best), key=lambda w: abs(w - 0.5))
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    cfg = SentimentConfig(
+        vocab_size=args.vocab_size,
+        embedding_dim=args.embedding_dim,
+        lstm_units=args.lstm_units,
+        word_ngram_tokens=args.word_ngram_tokens,
+        char_ngram_tokens=args.char_ngram_tokens,
+        max_epochs=args.max_epochs,
+        patience=args.patience,
+    )
+    keras.utils.set_random_seed(args.seed)
+    started = time.perf_counter()
+
+    # Data
+    try:
+        path = (
+            sentfin.download(url=args.download_url) if args.download else sentfin.locate(args.data)
+        )
+    except (sentfin.DatasetMissingError, ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    data_sha256 = sentfin.file_sha256(path)
+    rows = sentfin.load(path)[: args.max_rows]
+    train_rows, test_rows = sentfin.split(rows)
+    fit_rows = [r for r in train_rows if not is_validation_title(r.title)]
+    val_rows = [r for r in train_rows if is_validation_title(r.title)]
+    label_id = {name: i for i, name in enumerate(sentfin.LABELS)}
+
+    def arrays(part: list[sentfin.Headline]) -> tuple[tf.Tensor, np.ndarray]:
+        return (
+            tf.constant([r.title for r in part]),
+            np.array([label_id[r.label] for r in part], dtype=np.int64),
+        )
+
+    x_fit, y_fit = arrays(fit_rows)
+    x_val, y_val = arrays(val_rows)
+    x_test, y_test = arrays(test_rows)
+    print(
+        f"data: {path} (sha256 {data_sha256[:12]}…), {len(rows)} headlines: "
+        f"{len(fit_rows)} fit, {len(val_rows)} validation, {len(test_rows)} test",
+        flush=True,
+    )
+
+    # Baseline, trained on the same train+validation headlines the model sees
+    start = time.perf_counter()
+    base = baseline.fit([r.title for r in train_rows], [label_id[r.label] for r in train_rows])
+    baseline_metrics = classification_report(
+        y_test, base.predict([r.title for r in test_rows]), sentfin.LABELS
+    )
+    baseline_seconds = round(time.perf_counter() - start, 1)
+    print(
+        f"baseline: test accuracy {baseline_metrics['accuracy']:.4f}, "
+        f"macro-F1 {baseline_metrics['macro_f1']:.4f} ({baseline_seconds}s)",
+        flush=True,
+    )
+
+    # Model: the sequence branch is fitted with early stopping and the n-gram branch
+    # solved exactly, both on the fit part; the mixing weight is chosen on validation;
+    # then both are refitted on all non-test headlines (the LSTM for its best epoch count).
+    x_train, y_train = arrays(train_rows)
+    fits: dict[str, dict[str, object]] = {}
+    probe = sequence_branch(cfg, x_fit)
+    fits["sequence"] = fit_branch(probe, (x_fit, y_fit), (x_val, y_val), cfg, args.verbose)
+    p_val_sequence = probe.predict(x_val, verbose=0)
+    probe = ngram_branch(cfg, x_fit)
+    fit_ngram_exact(probe, x_fit, y_fit, cfg.ngram_c)
+    p_val_ngram = probe.predict(x_val, verbose=0)
+
+    epochs = int(fits["sequence"]["best_epoch"])
+    print(
+        f"--- refitting both branches on {len(train_rows)} headlines (sequence: {epochs} epochs)",
+        flush=True,
+    )
+    start = time.perf_counter()
+    sequence = sequence_branch(cfg, x_train)
+    sequence.fit(x_train, y_train, epochs=epochs, batch_size=cfg.batch_size, verbose=args.verbose)
+    fits["sequence"]["refit_seconds"] = round(time.perf_counter() - start, 1)
+    start = time.perf_counter()
+    ngram = ngram_branch(cfg, x_train)
+    fit_ngram_exact(ngram, x_train, y_train, cfg.ngram_c)
+    fits["ngram"] = {
+        "solver": "lbfgs",
+        "C": cfg.ngram_c,
+        "refit_seconds": round(time.perf_counter() - start, 1),
+    }
+    weight = best_weight(p_val_sequence, p_val_ngram, y_val)
+    model = combine(sequence, ngram, weight)
+    print(f"sequence branch weight {weight}", flush=True)
+
+    # Evaluate
+    probs = model.predict(x_test, batch_size=256, verbose=0)
+    metrics = classification_report(y_test, probs.argmax(1), sentfin.LABELS)
+    branch_metrics = {
+        name: classification_report(
+            y_test, branch.predict(x_test, verbose=0).argmax(1), sentfin.LABELS
+        )["accuracy"]
+        for name, branch in (("sequence", sequence), ("ngram", ngram))
+    }
+    print(
+        f"model: test accuracy {metrics['accuracy']:.4f}, macro-F1 {metrics['macro_f1']:.4f} "
+        f"(branches alone: {branch_metrics})",
+        flush=True,
+    )
+    print(f"confusion matrix (rows true, cols predicted, {', '.join(sentfin.LABELS)}):")
+    for row in metrics["confusion_matrix"]["rows_true_cols_pred"]:
+        print("   ", row)
+
+    # Export
+    target = args.out
+    version_dir = export_model(
+        model,
+        target,
+        INPUT_SPEC,
+        OUTPUT_NAME,
+        {
+            "name": MODEL_NAME,
+            "labels": list(sentfin.LABELS),
+            "label_rule": sentfin.LABEL_RULE,
+            "split_rule": sentfin.SPLIT_RULE,
+            "validation_rule": VALIDATION_RULE,
+            "data": {
+                "file": path.name,
+                "sha256": data_sha256,
+                "rows": len(rows),
+                "fit": len(fit_rows),
+                "validation": len(val_rows),
+                "test": len(test_rows),
+            },
+            "config": {**cfg.to_dict(), "seed": args.seed, "sequence_weight": weight},
+            "metrics": {"test": metrics, "branch_test_accuracy": branch_metrics},
+            "baseline": {
+                "config": baseline.CONFIG,
+                "test": baseline_metrics,
+                "seconds": baseline_seconds,
+            },
+            "training": {**fits, "seconds": round(time.perf_counter() - started, 1)},
+            "parameters": int(model.count_params()),
+        },
+        version=args.version,
+    )
+    verdict = "meets" if metrics["accuracy"] >= baseline_metrics["accuracy"] else "is below"
+    print(
+        f"exported {version_dir}: test accuracy {metrics['accuracy']:.4f} {verdict} the "
+        f"baseline's {baseline_metrics['accuracy']:.4f}",
+        flush=True,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
