@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q -c requirements.lock
 
-.PHONY: run test lint train-sentiment install install-dev lock clean
+.PHONY: run test lint train-sentiment train-forecast install install-dev lock clean
 
 $(VENV)/.run-deps: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ lint: $(VENV)/.dev-deps
 ## train-sentiment: full training run on SEntFiN, exported as the next version of models/sentiment
 train-sentiment: $(VENV)/.dev-deps
 	$(PY) -m training.train_sentiment $(ARGS)
+
+## train-forecast: backtest (2000Q1 on) and train the GDP model, export the next models/gdp_forecast
+train-forecast: $(VENV)/.dev-deps
+	$(PY) -m training.train_forecast $(ARGS)
 
 ## lock: re-pin every installed distribution into requirements.lock
 lock: $(VENV)/.dev-deps

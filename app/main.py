@@ -1,4 +1,4 @@
-"""The app factory: settings, model loading in the background, routers."""
+"""The app factory: settings, model loading in the background, the refresh scheduler."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app import model_store
-from app.routers import health, sentiment
+from app.forecast_service import ForecastService
+from app.routers import forecast, health, sentiment
+from app.scheduler import RefreshScheduler
 from app.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -19,12 +21,19 @@ log = logging.getLogger(__name__)
 def _load_models(app: FastAPI) -> None:
     settings: Settings = app.state.settings
     registry: model_store.ModelRegistry = app.state.registry
-    name = settings.sentiment_model
-    try:
-        registry.put(model_store.load(settings.models_dir, name, settings.sentiment_version))
-    except model_store.ModelLoadError as exc:
-        log.error("model %s not loaded: %s", name, exc)
-        registry.fail(name, str(exc))
+    wanted = [
+        (settings.sentiment_model, settings.sentiment_version),
+        (settings.forecast_model, settings.forecast_version),
+    ]
+    for name, version in wanted:
+        try:
+            model = model_store.load(settings.models_dir, name, version)
+            if name == settings.forecast_model:
+                app.state.forecast.set_model(model)
+            registry.put(model)
+        except (model_store.ModelLoadError, ValueError) as exc:
+            log.error("model %s not loaded: %s", name, exc)
+            registry.fail(name, f"{name}: {exc}")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -34,11 +43,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Loading TensorFlow and the models takes seconds: do it beside the server so
         # /healthz answers at once and /readyz says what is still missing.
-        loader = threading.Thread(
-            target=_load_models, args=(app,), name="model-loader", daemon=True
-        )
-        loader.start()
-        yield
+        threading.Thread(target=_load_models, args=(app,), name="model-loader", daemon=True).start()
+        app.state.refresher.start()
+        try:
+            yield
+        finally:
+            app.state.refresher.shutdown()
 
     app = FastAPI(
         title="Market signals",
@@ -47,7 +57,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.registry = model_store.ModelRegistry(required=[settings.sentiment_model])
+    app.state.registry = model_store.ModelRegistry(
+        required=[settings.sentiment_model, settings.forecast_model]
+    )
+    app.state.forecast = ForecastService(settings)
+    app.state.refresher = RefreshScheduler(app.state.forecast)
     app.include_router(health.router)
     app.include_router(sentiment.router)
+    app.include_router(forecast.router)
     return app

@@ -75,3 +75,47 @@ class ModelInfo(BaseModel):
 
 class ModelsResponse(BaseModel):
     models: list[ModelInfo]
+
+
+class QuarterForecast(BaseModel):
+    quarter: str = Field(examples=["2026Q3"])
+    date: str = Field(examples=["2026-07-01"], description="the quarter's first day")
+    gdp_growth_yoy: float = Field(description="point forecast, % year over year")
+    lower: float = Field(description="lower end of the interval")
+    upper: float = Field(description="upper end of the interval")
+
+
+class RefreshStatus(BaseModel):
+    ok: bool
+    at: str
+    reason: str | None
+    vintage: str | None
+
+
+class ForecastInputs(BaseModel):
+    source: Literal["fred", "snapshot"]
+    vintage: str
+    fetched_at: str
+    last_observation: dict[str, str]
+    interpolated_months: dict[str, list[str]]
+    age_hours: float
+    stale: bool = Field(description="the data is older than STALE_AFTER_HOURS")
+    last_refresh: RefreshStatus | None
+
+
+class ForecastResponse(BaseModel):
+    model: ModelRef
+    last_observed_quarter: str
+    interval_coverage: float | None
+    forecasts: list[QuarterForecast]
+    inputs: ForecastInputs
+
+
+class RefreshResponse(BaseModel):
+    ok: bool
+    at: str
+    reason: str | None
+    vintage: str | None = Field(description="the vintage this refresh stored, if any")
+    source: Literal["fred", "snapshot"]
+    current_vintage: str
+    last_observed_quarter: str | None

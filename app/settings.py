@@ -23,6 +23,18 @@ class Settings(BaseSettings):
     max_headlines: int = Field(256, ge=1, description="most headlines in one request")
     max_headline_chars: int = Field(1000, ge=1, description="longest headline after trimming")
 
+    forecast_model: str = "gdp_forecast"
+    forecast_version: int | None = None
+    fred_url: str = "https://fred.stlouisfed.org/graph/fredgraph.csv"
+    fred_timeout_seconds: float = Field(10.0, gt=0)
+    fred_retries: int = Field(2, ge=0, description="retries per request, with backoff")
+    fred_backoff_seconds: float = Field(0.5, ge=0)
+    data_dir: Path = Field(PROJECT_ROOT / "var", description="vintage store and scheduler lock")
+    scheduler_enabled: bool = True
+    refresh_interval_minutes: float = Field(360.0, gt=0)
+    refresh_retry_seconds: float = Field(60.0, gt=0, description="first retry after a failure")
+    stale_after_hours: float = Field(72.0, gt=0)
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 from pathlib import Path
 
 import pytest
@@ -172,13 +173,18 @@ def test_not_ready_without_a_model(server_factory, tmp_path: Path) -> None:  # t
     with srv.client() as http:
         assert http.get("/healthz").status_code == 200
         ready = http.get("/readyz")
-        for _ in range(100):
+        for _ in range(300):
             if "loading" not in " ".join(ready.json()["reasons"]):
                 break
+            time.sleep(0.1)
             ready = http.get("/readyz")
         assert ready.status_code == 503
-        (reason,) = ready.json()["reasons"]
-        assert "no SavedModel version under" in reason and str(tmp_path) in reason
+        reasons = ready.json()["reasons"]
+        assert [r.split(":")[0] for r in reasons] == ["sentiment", "gdp_forecast"]
+        for reason in reasons:
+            assert "no SavedModel version under" in reason and str(tmp_path) in reason
+        forecast = http.get("/forecast")
+        assert forecast.status_code == 503 and "gdp_forecast" in forecast.json()["detail"]
         response = http.post("/sentiment", json={"headlines": ["anything"]})
         assert response.status_code == 503 and response.headers["Retry-After"]
         assert "no SavedModel" in response.json()["detail"]

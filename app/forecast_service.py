@@ -1,0 +1,158 @@
+"""The GDP outlook: current data, the cached forecast, and refreshing both from FRED.
+
+GET /forecast reads `current()`, a finished answer swapped in whole by one attribute
+assignment, so a reader sees the old or the new answer and never a mix; it never calls
+FRED or the model. `refresh()` fetches, validates, stores and recomputes; on any
+failure the last good data and forecast stay and the failure is recorded.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from app import fred_client, fred_csv, gdp_features
+from app.model_store import LoadedModel
+from app.settings import Settings
+from app.vintage_store import Vintage, VintageStore, load_snapshot
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RefreshOutcome:
+    ok: bool
+    at: datetime
+    reason: str | None = None
+    vintage: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "at": self.at.isoformat(),
+            "reason": self.reason,
+            "vintage": self.vintage,
+        }
+
+
+@dataclass(frozen=True)
+class Forecast:
+    body: dict[str, Any]  # everything but `stale` and the refresh status
+    fetched_at: datetime
+
+
+def compute(model: LoadedModel, vintage: Vintage) -> Forecast:
+    features = gdp_features.build(vintage.series)
+    lookback = int(model.metadata.get("lookback_quarters", 8))
+    window = gdp_features.last_window(features.table, lookback).astype(np.float32)
+    point = model.predict(window)[0]
+    bands = model.metadata.get("intervals", {}).get("horizons", {})
+    last = features.last_quarter
+    forecasts = []
+    for h, value in enumerate(point, start=1):
+        when = last + pd.DateOffset(months=3 * h)
+        band = bands.get(str(h), {})
+        forecasts.append(
+            {
+                "quarter": gdp_features.quarter_name(when),
+                "date": f"{when:%Y-%m-%d}",
+                "gdp_growth_yoy": round(float(value), 3),
+                "lower": round(float(value) + band.get("lower_offset", 0.0), 3),
+                "upper": round(float(value) + band.get("upper_offset", 0.0), 3),
+            }
+        )
+    body = {
+        "model": {"name": model.name, "version": model.version},
+        "last_observed_quarter": gdp_features.quarter_name(last),
+        "interval_coverage": model.metadata.get("intervals", {}).get("coverage"),
+        "forecasts": forecasts,
+        "inputs": {
+            "source": vintage.source,
+            "vintage": vintage.vintage,
+            "fetched_at": vintage.fetched_at.isoformat(),
+            "last_observation": vintage.last_observation(),
+            "interpolated_months": features.interpolated,
+        },
+    }
+    return Forecast(body, vintage.fetched_at)
+
+
+class ForecastService:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.store = VintageStore(settings.data_dir)
+        self._lock = threading.Lock()
+        self._model: LoadedModel | None = None
+        self._forecast: Forecast | None = None
+        self.last_refresh: RefreshOutcome | None = None
+        self.consecutive_failures = 0
+        stored = self.store.newest_valid(gdp_features.SERIES)
+        self._vintage = stored or load_snapshot(gdp_features.SERIES)
+        log.info("forecast inputs: %s vintage %s", self._vintage.source, self._vintage.vintage)
+
+    @property
+    def vintage(self) -> Vintage:
+        return self._vintage
+
+    def set_model(self, model: LoadedModel) -> None:
+        with self._lock:
+            self._model = model
+            self._forecast = compute(model, self._vintage)
+
+    def current(self) -> dict[str, Any] | None:
+        forecast = self._forecast
+        if forecast is None:
+            return None
+        age = datetime.now(UTC) - forecast.fetched_at
+        body = dict(forecast.body)
+        body["inputs"] = {
+            **forecast.body["inputs"],
+            "age_hours": round(age.total_seconds() / 3600, 1),
+            "stale": age.total_seconds() > self.settings.stale_after_hours * 3600,
+            "last_refresh": self.last_refresh.as_dict() if self.last_refresh else None,
+        }
+        return body
+
+    def refresh(self) -> RefreshOutcome:
+        """Fetch, validate, store and recompute; keep everything as it was on failure."""
+        now = datetime.now(UTC)
+        s = self.settings
+        try:
+            series = fred_client.fetch(
+                list(gdp_features.SERIES),
+                s.fred_url,
+                s.fred_timeout_seconds,
+                s.fred_retries,
+                s.fred_backoff_seconds,
+            )
+            for name, new in series.items():
+                fred_csv.check_not_shorter(new, self._vintage.series[name])
+            gdp_features.build(series)  # the new data must make usable inputs
+            vintage = self.store.save(series, now)
+            with self._lock:
+                if self._model is not None:
+                    forecast = compute(self._model, vintage)
+                    self._vintage, self._forecast = vintage, forecast
+                else:
+                    self._vintage = vintage
+        except (fred_client.FetchError, fred_csv.InvalidSeries, ValueError, OSError) as exc:
+            self.consecutive_failures += 1
+            outcome = RefreshOutcome(False, now, f"{type(exc).__name__}: {exc}")
+            log.warning(
+                "FRED refresh failed (%d in a row), keeping vintage %s: %s",
+                self.consecutive_failures,
+                self._vintage.vintage,
+                outcome.reason,
+            )
+        else:
+            self.consecutive_failures = 0
+            outcome = RefreshOutcome(True, now, vintage=vintage.vintage)
+            log.info("FRED refresh stored vintage %s", vintage.vintage)
+        self.last_refresh = outcome
+        return outcome

@@ -1,0 +1,54 @@
+"""GET /forecast (a read of the cached answer) and POST /admin/refresh."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import JSONResponse
+
+from app.deps import RegistryDep
+from app.schemas import ForecastResponse, RefreshResponse
+
+router = APIRouter(tags=["forecast"])
+
+
+@router.get(
+    "/forecast",
+    response_model=ForecastResponse,
+    summary="US real GDP growth (% year over year) for the four quarters after the last observed",
+    responses={503: {"description": "the forecast model is not loaded yet"}},
+)
+def forecast(request: Request, registry: RegistryDep) -> dict:
+    body = request.app.state.forecast.current()
+    if body is None:
+        raise HTTPException(
+            status_code=503,
+            detail="; ".join(registry.not_ready_reasons()) or "forecast not computed yet",
+            headers={"Retry-After": "5"},
+        )
+    return body
+
+
+@router.post(
+    "/admin/refresh",
+    response_model=RefreshResponse,
+    summary="Refresh the FRED inputs now and recompute the forecast",
+    responses={
+        502: {
+            "model": RefreshResponse,
+            "description": "FRED failed or answered badly; the last good data stays",
+        }
+    },
+)
+async def refresh(request: Request) -> RefreshResponse | JSONResponse:
+    outcome = await request.app.state.refresher.run_refresh()
+    service = request.app.state.forecast
+    current = service.current()
+    body = RefreshResponse(
+        **outcome.as_dict(),
+        source=service.vintage.source,
+        current_vintage=service.vintage.vintage,
+        last_observed_quarter=current["last_observed_quarter"] if current else None,
+    )
+    if not outcome.ok:
+        return JSONResponse(status_code=502, content=body.model_dump(mode="json"))
+    return body

@@ -1,0 +1,103 @@
+"""The FRED refresh schedule: APScheduler 3 in the event loop, one per deployment.
+
+Only the process holding an exclusive lock on DATA_DIR/scheduler.lock runs the
+scheduler, so several workers or replicas sharing a DATA_DIR still refresh once.
+The refresh itself runs in a worker thread; a failure schedules a retry with
+exponential backoff (capped at the regular interval).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import logging
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import IO
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from app.forecast_service import ForecastService, RefreshOutcome
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "fred-refresh"
+RETRY_JOB_ID = "fred-refresh-retry"
+
+
+def acquire_lock(data_dir: Path) -> IO[str] | None:
+    """The scheduler lock, held for the life of the process; None if another holds it."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    handle = (data_dir / "scheduler.lock").open("a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        return None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"{os.getpid()}\n")
+    handle.flush()
+    return handle
+
+
+class RefreshScheduler:
+    def __init__(self, service: ForecastService) -> None:
+        self.service = service
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self._running = asyncio.Lock()
+        self._lock_handle: IO[str] | None = None
+
+    async def run_refresh(self) -> RefreshOutcome:
+        """One refresh at a time, whoever asks (the timer, a retry or /admin/refresh)."""
+        async with self._running:
+            outcome = await asyncio.to_thread(self.service.refresh)
+        if not outcome.ok and self.scheduler.running:
+            settings = self.service.settings
+            failures = self.service.consecutive_failures
+            delay = min(
+                settings.refresh_retry_seconds * 2 ** (failures - 1),
+                settings.refresh_interval_minutes * 60,
+            )
+            self.scheduler.add_job(
+                self.run_refresh,
+                "date",
+                id=RETRY_JOB_ID,
+                replace_existing=True,
+                run_date=datetime.now(UTC) + timedelta(seconds=delay),
+            )
+            log.info("next FRED refresh attempt in %.0f s", delay)
+        return outcome
+
+    def start(self) -> bool:
+        settings = self.service.settings
+        if not settings.scheduler_enabled:
+            log.info("scheduler disabled by SCHEDULER_ENABLED")
+            return False
+        self._lock_handle = acquire_lock(settings.data_dir)
+        if self._lock_handle is None:
+            log.info(
+                "another process holds %s/scheduler.lock: it runs the refresh", settings.data_dir
+            )
+            return False
+        self.scheduler.add_job(
+            self.run_refresh,
+            "interval",
+            id=JOB_ID,
+            minutes=settings.refresh_interval_minutes,
+            # First refresh at once, in the background: readiness does not wait for it.
+            next_run_time=datetime.now(UTC),
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=300,
+        )
+        self.scheduler.start()
+        return True
+
+    def shutdown(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        if self._lock_handle is not None:
+            self._lock_handle.close()
+            self._lock_handle = None

@@ -1,0 +1,128 @@
+"""Validated FRED fetches kept on disk under DATA_DIR, newest valid one first.
+
+Each vintage is one JSON file written atomically (temp file, fsync, rename, fsync of
+the folder) with a sha256 of its payload, so a file cut short or edited by hand is
+detected and skipped; the embedded snapshot is the fallback when none is valid.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from app import fred_csv
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+SNAPSHOT_DIR = Path(__file__).resolve().parents[1] / "data" / "fred"
+# The embedded snapshot holds FRED's figures as published by the end of August 2026.
+SNAPSHOT_AS_OF = datetime(2026, 8, 31, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Vintage:
+    series: dict[str, pd.Series]
+    source: str  # "fred" or "snapshot"
+    vintage: str
+    fetched_at: datetime
+
+    def last_observation(self) -> dict[str, str]:
+        return {name: f"{s.index[-1]:%Y-%m-%d}" for name, s in self.series.items()}
+
+
+def _payload(series: dict[str, pd.Series]) -> dict[str, dict[str, list]]:
+    return {
+        name: {
+            "dates": [f"{d:%Y-%m-%d}" for d in s.index],
+            "values": [None if math.isnan(v) else float(v) for v in s.to_numpy()],
+        }
+        for name, s in sorted(series.items())
+    }
+
+
+def _digest(payload: dict) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def load_snapshot(names: tuple[str, ...], folder: Path = SNAPSHOT_DIR) -> Vintage:
+    texts = {n: (folder / f"{n}.csv").read_text() for n in names}
+    digest = hashlib.sha256("".join(texts[n] for n in names).encode()).hexdigest()
+    series = {n: fred_csv.parse(t, n) for n, t in texts.items()}
+    return Vintage(series, "snapshot", f"snapshot-{digest[:12]}", SNAPSHOT_AS_OF)
+
+
+class VintageStore:
+    def __init__(self, root: Path, keep: int = 20) -> None:
+        self.folder = root / "vintages"
+        self.keep = keep
+
+    def save(self, series: dict[str, pd.Series], fetched_at: datetime) -> Vintage:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        vintage_id = fetched_at.strftime("%Y%m%dT%H%M%S%fZ")
+        payload = _payload(series)
+        doc = {
+            "format": FORMAT,
+            "vintage": vintage_id,
+            "fetched_at": fetched_at.isoformat(),
+            "series": payload,
+            "sha256": _digest(payload),
+        }
+        final = self.folder / f"vintage-{vintage_id}.json"
+        tmp = self.folder / f".{final.name}.tmp"
+        with tmp.open("w", encoding="utf-8") as fh:
+            json.dump(doc, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        tmp.replace(final)
+        dir_fd = os.open(self.folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+        self._prune()
+        return Vintage(series, "fred", vintage_id, fetched_at)
+
+    def _prune(self) -> None:
+        for old in sorted(self.folder.glob("vintage-*.json"), reverse=True)[self.keep :]:
+            old.unlink(missing_ok=True)
+
+    def read(self, path: Path) -> Vintage:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        if doc.get("format") != FORMAT:
+            raise ValueError(f"unknown format {doc.get('format')!r}")
+        if _digest(doc["series"]) != doc["sha256"]:
+            raise ValueError("checksum mismatch")
+        series = {}
+        for name, body in doc["series"].items():
+            values = [math.nan if v is None else v for v in body["values"]]
+            s = pd.Series(
+                values,
+                index=pd.DatetimeIndex(pd.to_datetime(body["dates"])),
+                name=name,
+                dtype="float64",
+            )
+            # The same checks a fresh answer passes.
+            series[name] = fred_csv.parse(fred_csv.to_csv(s), name)
+        return Vintage(series, "fred", doc["vintage"], datetime.fromisoformat(doc["fetched_at"]))
+
+    def newest_valid(self, names: tuple[str, ...]) -> Vintage | None:
+        if not self.folder.is_dir():
+            return None
+        for path in sorted(self.folder.glob("vintage-*.json"), reverse=True):
+            try:
+                vintage = self.read(path)
+                if set(vintage.series) >= set(names):
+                    return vintage
+                raise ValueError(f"lacks series {sorted(set(names) - set(vintage.series))}")
+            except (ValueError, KeyError, TypeError, OSError) as exc:
+                log.warning("skipping vintage %s: %s", path.name, exc)
+        return None

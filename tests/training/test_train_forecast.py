@@ -1,0 +1,99 @@
+"""Forecast training on a short backtest, the export round trip, and the peers' arithmetic."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import tensorflow as tf
+
+from app import gdp_features
+from app.vintage_store import load_snapshot
+from training import backtest, train_forecast
+from training.export import export_model
+from training.forecast_model import HORIZON, LOOKBACK, ForecastConfig, fit
+
+
+@pytest.fixture(scope="module")
+def table() -> pd.DataFrame:
+    return gdp_features.build(load_snapshot(gdp_features.SERIES).series).table
+
+
+def test_short_training_run_exports_with_backtest_metadata(tmp_path: Path) -> None:
+    out = tmp_path / "gdp_forecast"
+    code = train_forecast.main(
+        ["--out", str(out), "--first-origin", "2025-01-01", "--max-epochs", "2", "--units", "4"]
+    )
+    assert code == 0
+    meta = json.loads((out / "1" / "assets.extra" / "metadata.json").read_text())
+    assert meta["name"] == "gdp_forecast" and meta["lookback_quarters"] == LOOKBACK
+    assert meta["data"]["interpolated"] == {"CPIAUCSL": ["2025-10"], "UNRATE": ["2025-10"]}
+    scores = meta["backtest"]["scores"]
+    # Origins 2025Q1..2026Q1: five h1 forecasts, four h2, three h3, two h4.
+    assert scores["all"]["n_per_horizon"] == [5, 4, 3, 2]
+    assert set(scores["all"]) >= {"lstm", "no_change", "ar4", "var2"}
+    for h in "1234":
+        band = meta["intervals"]["horizons"][h]
+        assert band["lower_offset"] <= band["upper_offset"]
+    sig = tf.saved_model.load(str(out / "1")).signatures["serving_default"]
+    window = gdp_features.last_window(
+        gdp_features.build(load_snapshot(gdp_features.SERIES).series).table, LOOKBACK
+    ).astype(np.float32)
+    point = sig(window=tf.constant(window))["gdp_growth"].numpy()
+    assert point.shape == (1, HORIZON) and np.all(np.abs(point) < 20)
+
+
+def test_export_round_trip(table: pd.DataFrame, tmp_path: Path) -> None:
+    x, y, _ = gdp_features.windows(table, LOOKBACK, HORIZON)
+    x, y = x.astype(np.float32), y.astype(np.float32)
+    model = fit(ForecastConfig(units=4, max_epochs=2), x, y, seed=1)
+    path = export_model(model, tmp_path, train_forecast.INPUT_SPEC, "gdp_growth", {})
+    got = tf.saved_model.load(str(path)).signatures["serving_default"](window=tf.constant(x[:9]))
+    np.testing.assert_allclose(
+        got["gdp_growth"].numpy(), model.predict(x[:9], verbose=0), rtol=1e-5, atol=1e-5
+    )
+    # Raw windows in, percent out: normalisation is inside the graph, so a window moved
+    # by +1 point of growth in its last quarter moves the forecast (the residual path).
+    shifted = x[:9].copy()
+    shifted[:, -1, 0] += 1.0
+    moved = model.predict(shifted, verbose=0) - model.predict(x[:9], verbose=0)
+    assert np.all(np.abs(moved) > 0.05)
+
+
+def test_peers_on_a_known_process() -> None:
+    rng = np.random.default_rng(0)
+    n = 400
+    y = np.zeros(n)
+    for t in range(1, n):
+        y[t] = 1.0 + 0.6 * y[t - 1] + rng.normal(0, 0.1)
+    idx = pd.date_range("1900-01-01", periods=n, freq="QS")
+    table = pd.DataFrame(
+        {"gdp_growth": y, "inflation": rng.normal(2, 0.1, n), "unrate": rng.normal(5, 0.1, n)},
+        index=idx,
+    )
+    pos = n - 1
+    assert (backtest.no_change(table, pos, 4) == y[pos]).all()
+    # AR(1) with mean 2.5: the h-step forecast decays towards the mean by 0.6 per step.
+    expected = 2.5 + (y[pos] - 2.5) * 0.6 ** np.arange(1, 5)
+    np.testing.assert_allclose(backtest.direct_ar(table, pos, 4), expected, atol=0.05)
+    np.testing.assert_allclose(backtest.var(table, pos, 4), expected, atol=0.05)
+
+
+def test_scores_split_out_2020_21() -> None:
+    rows = pd.DataFrame(
+        {
+            "origin": pd.to_datetime(["2019-10-01", "2019-10-01", "2020-01-01"]),
+            "target": pd.to_datetime(["2020-01-01", "2019-04-01", "2022-01-01"]),
+            "horizon": [1, 1, 1],
+            "actual": [0.0, 0.0, 0.0],
+            "m": [4.0, 1.0, 1.0],
+        }
+    )
+    s = backtest.scores(rows, ["m"])
+    assert s["all"]["m"]["rmse"] == [pytest.approx(np.sqrt(18 / 3), abs=1e-3)]
+    assert s["all"]["m"]["mae"] == [2.0]
+    assert s["excl_2020_21"]["m"]["rmse"] == [1.0]
+    assert s["excl_2020_21"]["n_per_horizon"] == [2]

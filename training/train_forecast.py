@@ -1,0 +1,147 @@
+"""Train, backtest and export the GDP outlook model.
+
+    python -m training.train_forecast [--data-dir data/fred] [--out models/gdp_forecast]
+
+Reads top to bottom: data, features, rolling-origin backtest, final fit, export.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import time
+from pathlib import Path
+
+import numpy as np
+import tensorflow as tf
+
+from app import fred_csv, gdp_features
+from training import backtest
+from training.export import export_model
+from training.forecast_model import HORIZON, LOOKBACK, ForecastConfig, fit
+
+MODEL_NAME = "gdp_forecast"
+INPUT_SPEC = tf.TensorSpec([None, LOOKBACK, len(gdp_features.FEATURES)], tf.float32, name="window")
+OUTPUT_NAME = "gdp_growth"
+MODELS = ["lstm", *backtest.PEERS]
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    d = ForecastConfig()
+    p = argparse.ArgumentParser(
+        prog="python -m training.train_forecast", description=__doc__.splitlines()[0]
+    )
+    p.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path("data/fred"),
+        help="folder with GDPC1.csv, CPIAUCSL.csv, UNRATE.csv in FRED's format",
+    )
+    p.add_argument("--out", type=Path, default=Path("models") / MODEL_NAME)
+    p.add_argument("--version", type=int, help="integer version (default: next free)")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--first-origin", default="2000-01-01", help="first backtest origin quarter")
+    p.add_argument("--refit-every", type=int, default=4, help="quarters between LSTM refits")
+    p.add_argument("--coverage", type=float, default=0.8, help="interval coverage")
+    p.add_argument("--units", type=int, default=d.units)
+    p.add_argument("--max-epochs", type=int, default=d.max_epochs)
+    return p.parse_args(argv)
+
+
+def table_lines(scores: dict[str, object], subset: str) -> list[str]:
+    part = scores[subset]
+    lines = [f"{subset}: RMSE (MAE) in points, horizons 1-4, n = {part['n_per_horizon']}"]
+    for name in MODELS:
+        rmse, mae = part[name]["rmse"], part[name]["mae"]
+        cells = "  ".join(f"{r:5.2f} ({m:4.2f})" for r, m in zip(rmse, mae, strict=True))
+        lines.append(f"  {name:10s} {cells}")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    cfg = ForecastConfig(units=args.units, max_epochs=args.max_epochs)
+    started = time.perf_counter()
+
+    # Data and features
+    texts = {n: (args.data_dir / f"{n}.csv").read_text() for n in gdp_features.SERIES}
+    series = {n: fred_csv.parse(t, n) for n, t in texts.items()}
+    features = gdp_features.build(series)
+    table = features.table
+    print(
+        f"features: {len(table)} quarters {gdp_features.quarter_name(table.index[0])}.."
+        f"{gdp_features.quarter_name(table.index[-1])}; interpolated months: "
+        f"{features.interpolated}",
+        flush=True,
+    )
+
+    # Rolling-origin backtest
+    def fit_model(x: np.ndarray, y: np.ndarray) -> backtest.Forecaster:
+        model = fit(cfg, x.astype(np.float32), y.astype(np.float32), args.seed)
+        return lambda w: model.predict(w.astype(np.float32), verbose=0)
+
+    print(f"backtest from {args.first_origin}, refit every {args.refit_every} quarters", flush=True)
+    bt_start = time.perf_counter()
+    results = backtest.run(table, fit_model, LOOKBACK, HORIZON, args.first_origin, args.refit_every)
+    bt_seconds = round(time.perf_counter() - bt_start, 1)
+    scores = backtest.scores(results, MODELS)
+    bands = backtest.intervals(results, "lstm", args.coverage)
+    for subset in ("all", "excl_2020_21"):
+        print("\n".join(table_lines(scores, subset)), flush=True)
+    print(f"{args.coverage:.0%} intervals: {bands['horizons']}", flush=True)
+
+    # Final model on every window
+    x, y, _ = gdp_features.windows(table, LOOKBACK, HORIZON)
+    fit_start = time.perf_counter()
+    model = fit(cfg, x.astype(np.float32), y.astype(np.float32), args.seed)
+    fit_seconds = round(time.perf_counter() - fit_start, 1)
+
+    version_dir = export_model(
+        model,
+        args.out,
+        INPUT_SPEC,
+        OUTPUT_NAME,
+        {
+            "name": MODEL_NAME,
+            "features": list(gdp_features.FEATURES),
+            "target": "US real GDP growth, % year over year",
+            "lookback_quarters": LOOKBACK,
+            "horizon_quarters": HORIZON,
+            "feature_rule": gdp_features.__doc__,
+            "data": {
+                "series": {
+                    n: {
+                        "sha256": hashlib.sha256(t.encode()).hexdigest(),
+                        "last_observation": f"{series[n].index[-1]:%Y-%m-%d}",
+                    }
+                    for n, t in texts.items()
+                },
+                "quarters": [
+                    gdp_features.quarter_name(table.index[0]),
+                    gdp_features.quarter_name(table.index[-1]),
+                ],
+                "windows": len(x),
+                "interpolated": features.interpolated,
+            },
+            "config": {**cfg.to_dict(), "seed": args.seed},
+            "backtest": {
+                "first_origin": args.first_origin,
+                "refit_every": args.refit_every,
+                "scores": scores,
+                "seconds": bt_seconds,
+            },
+            "intervals": bands,
+            "training": {
+                "final_fit_seconds": fit_seconds,
+                "seconds": round(time.perf_counter() - started, 1),
+            },
+            "parameters": int(model.count_params()),
+        },
+        version=args.version,
+    )
+    print(f"exported {version_dir}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
