@@ -50,11 +50,16 @@ def start_server(
     """Start `python -m app` on a free loopback port and wait until it answers."""
     port = free_port()
     log = tmp_path / f"server-{port}.log"
+    # By default FRED is a closed local port, so nothing leaves the machine, and the
+    # vintage store is private to this server.
     full_env = {
         **os.environ,
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "LOG_LEVEL": "warning",
+        "FRED_URL": f"http://127.0.0.1:{free_port()}/graph/fredgraph.csv",
+        "FRED_RETRIES": "0",
+        "DATA_DIR": str(tmp_path / f"data-{port}"),
         **(env or {}),
     }
     with log.open("wb") as fh:
