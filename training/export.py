@@ -42,8 +42,12 @@ def export_model(
     output_name: str,
     metadata: dict[str, Any],
     version: int | None = None,
+    extra_files: dict[str, str] | None = None,
 ) -> Path:
-    """Export `model` with one `serving_default` signature and return the version directory."""
+    """Export `model` with one `serving_default` signature and return the version directory.
+
+    `extra_files` (name -> text) are written beside the metadata in assets.extra/.
+    """
     base.mkdir(parents=True, exist_ok=True)
     version = next_version(base) if version is None else version
     final = base / str(version)
@@ -87,5 +91,7 @@ def export_model(
         **metadata,
     }
     write_json_atomic(extra / METADATA_FILE, metadata)
+    for name, text in (extra_files or {}).items():
+        (extra / name).write_text(text, encoding="utf-8")
     staging.rename(final)
     return final

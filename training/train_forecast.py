@@ -138,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
             "parameters": int(model.count_params()),
         },
         version=args.version,
+        # Every backtest forecast, for plots and for checking the figures above.
+        extra_files={"backtest.csv": results.to_csv(index=False, float_format="%.4f")},
     )
     print(f"exported {version_dir}", flush=True)
     return 0

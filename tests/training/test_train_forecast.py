@@ -35,6 +35,12 @@ def test_short_training_run_exports_with_backtest_metadata(tmp_path: Path) -> No
     # Origins 2025Q1..2026Q1: five h1 forecasts, four h2, three h3, two h4.
     assert scores["all"]["n_per_horizon"] == [5, 4, 3, 2]
     assert set(scores["all"]) >= {"lstm", "no_change", "ar4", "var2"}
+    rows = pd.read_csv(out / "1" / "assets.extra" / "backtest.csv")
+    assert len(rows) == 5 + 4 + 3 + 2
+    assert set(rows.columns) >= {"origin", "target", "horizon", "actual", "lstm", "ar4"}
+    h1 = rows[rows["horizon"] == 1]
+    rmse = float(np.sqrt(((h1["lstm"] - h1["actual"]) ** 2).mean()))
+    assert rmse == pytest.approx(scores["all"]["lstm"]["rmse"][0], abs=2e-3)
     for h in "1234":
         band = meta["intervals"]["horizons"][h]
         assert band["lower_offset"] <= band["upper_offset"]
