@@ -7,9 +7,11 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import numpy as np
 from fastapi import FastAPI
 
 from app import model_store
+from app.batching import MicroBatcher
 from app.forecast_service import ForecastService
 from app.routers import forecast, health, sentiment
 from app.scheduler import RefreshScheduler
@@ -36,6 +38,13 @@ def _load_models(app: FastAPI) -> None:
             registry.fail(name, f"{name}: {exc}")
 
 
+def _predict_sentiment(app: FastAPI, texts: list[str]) -> np.ndarray:
+    model = app.state.registry.get(app.state.settings.sentiment_model)
+    if model is None:
+        raise RuntimeError("sentiment model not loaded")
+    return model.predict(texts)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
@@ -45,9 +54,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # /healthz answers at once and /readyz says what is still missing.
         threading.Thread(target=_load_models, args=(app,), name="model-loader", daemon=True).start()
         app.state.refresher.start()
+        app.state.batcher.start()
         try:
             yield
         finally:
+            await app.state.batcher.stop()
             app.state.refresher.shutdown()
 
     app = FastAPI(
@@ -61,6 +72,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         required=[settings.sentiment_model, settings.forecast_model]
     )
     app.state.forecast = ForecastService(settings)
+    app.state.batcher = MicroBatcher(
+        lambda texts: _predict_sentiment(app, texts),
+        max_batch_size=settings.batch_max_size,
+        max_wait_s=settings.batch_max_wait_ms / 1000,
+        max_queued_items=settings.batch_queue_max,
+    )
     app.state.refresher = RefreshScheduler(app.state.forecast)
     app.include_router(health.router)
     app.include_router(sentiment.router)

@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     sentiment_version: int | None = Field(None, description="pin a version; default: the newest")
     max_headlines: int = Field(256, ge=1, description="most headlines in one request")
     max_headline_chars: int = Field(1000, ge=1, description="longest headline after trimming")
+    batch_max_size: int = Field(128, ge=1, description="headlines per model call; 1 = off")
+    batch_max_wait_ms: float = Field(2.0, ge=0, description="wait for a batch to fill")
+    batch_queue_max: int = Field(4096, ge=1, description="queued headlines before 503")
 
     forecast_model: str = "gdp_forecast"
     forecast_version: int | None = None

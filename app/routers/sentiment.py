@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 from fastapi import APIRouter, HTTPException
-from fastapi.concurrency import run_in_threadpool
 
-from app.deps import RegistryDep, SettingsDep
+from app.batching import QueueFullError
+from app.deps import BatcherDep, RegistryDep, SettingsDep
 from app.schemas import (
     ModelRef,
     Scores,
@@ -71,11 +72,11 @@ def check_limits(headlines: list[str], settings: Settings) -> list[str]:
     summary="Classify financial news headlines as negative, neutral or positive",
     responses={
         422: {"model": ValidationErrorBody, "description": "the body breaks a rule it names"},
-        503: {"description": "the sentiment model is not loaded yet"},
+        503: {"description": "the model is not loaded yet, or the queue is full (Retry-After)"},
     },
 )
 async def sentiment(
-    body: SentimentRequest, settings: SettingsDep, registry: RegistryDep
+    body: SentimentRequest, settings: SettingsDep, registry: RegistryDep, batcher: BatcherDep
 ) -> SentimentResponse:
     headlines = check_limits(body.headlines, settings)
     model = registry.get(settings.sentiment_model)
@@ -85,9 +86,14 @@ async def sentiment(
             detail="; ".join(registry.not_ready_reasons()),
             headers={"Retry-After": "5"},
         )
-    probs = await run_in_threadpool(model.predict, headlines)
+    try:
+        probs = np.asarray(await batcher.submit(headlines), dtype=np.float64)
+    except QueueFullError as exc:
+        raise HTTPException(
+            status_code=503, detail=f"server busy: {exc}", headers={"Retry-After": "1"}
+        ) from exc
     results = []
-    for row in probs.astype(float):
+    for row in probs:
         row = row / row.sum()
         results.append(
             SentimentResult(

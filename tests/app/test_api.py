@@ -188,3 +188,34 @@ def test_not_ready_without_a_model(server_factory, tmp_path: Path) -> None:  # t
         response = http.post("/sentiment", json={"headlines": ["anything"]})
         assert response.status_code == 503 and response.headers["Retry-After"]
         assert "no SavedModel" in response.json()["detail"]
+
+
+def test_concurrent_requests_get_their_own_answers(server: Server) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    headlines = [f"{h} ({i})" for i in range(8) for h in HEADLINES]
+    with server.client() as http:
+        alone = [
+            http.post("/sentiment", json={"headlines": [h]}).json()["results"][0] for h in headlines
+        ]
+
+    def post(h: str) -> dict:
+        with server.client() as http:
+            return http.post("/sentiment", json={"headlines": [h]}).json()["results"][0]
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        together = list(pool.map(post, headlines))
+    for a, b in zip(alone, together, strict=True):
+        assert a["label"] == b["label"]
+        for label in a["scores"]:
+            assert a["scores"][label] == pytest.approx(b["scores"][label], abs=1e-5)
+
+
+def test_a_full_queue_answers_503_with_retry_after(server_factory) -> None:  # type: ignore[no-untyped-def]
+    srv = server_factory({"BATCH_QUEUE_MAX": "1"})
+    with srv.client() as http:
+        response = http.post("/sentiment", json={"headlines": ["one", "two"]})
+        assert response.status_code == 503
+        assert response.headers["Retry-After"] == "1"
+        assert "server busy" in response.json()["detail"]
+        assert http.post("/sentiment", json={"headlines": ["one"]}).status_code == 200

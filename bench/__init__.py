@@ -1,0 +1,1 @@
+"""Benchmarks: printed tables and saved JSON, measured on this machine."""
