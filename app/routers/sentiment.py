@@ -92,13 +92,15 @@ async def sentiment(
         raise HTTPException(
             status_code=503, detail=f"server busy: {exc}", headers={"Retry-After": "1"}
         ) from exc
+    # The model's own metadata says which column is which label.
+    labels = tuple(model.metadata.get("labels", LABELS))
     results = []
     for row in probs:
         row = row / row.sum()
         results.append(
             SentimentResult(
-                label=LABELS[int(row.argmax())],
-                scores=Scores(**{name: float(p) for name, p in zip(LABELS, row, strict=True)}),
+                label=labels[int(row.argmax())],
+                scores=Scores(**{name: float(p) for name, p in zip(labels, row, strict=True)}),
             )
         )
     return SentimentResponse(
