@@ -5,8 +5,8 @@ Two branches read the same raw string inside one graph:
 - the sequence branch, the teaching material's model: word ids ->
   Embedding -> Bidirectional(LSTM) -> softmax;
 - the n-gram branch: TF-IDF weighted word 1-2 grams and character 2-5 grams,
-  L2-normalised, -> softmax: a logistic regression written as a layer, its
-  weights solved exactly.
+  L2-normalised, -> softmax: a logistic regression written as one layer that keeps
+  the features sparse, its weights solved exactly.
 
 Each branch is fitted on its own (trained jointly, the LSTM memorises the
 training set within two epochs and the n-gram weights stop learning); their
@@ -75,29 +75,86 @@ def sequence_branch(cfg: SentimentConfig, texts: tf.Tensor) -> keras.Model:
     return _compile(keras.Model(inputs, outputs, name="sequence_branch"), cfg.lstm_learning_rate)
 
 
+class NgramTfidfSoftmax(layers.Layer):
+    """Raw strings -> TF-IDF of word 1-2 and char 2-5 grams -> linear softmax, kept sparse.
+
+    The features are scikit-learn's: sublinear term frequency, smooth IDF, each block
+    (words, characters) L2-normalised. A headline touches ~200 of the ~180,000 n-grams,
+    so the features stay a SparseTensor and the logits are one sparse-dense matmul.
+    """
+
+    def __init__(self, word_tokens: int, char_tokens: int, units: int, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.units = units
+        self.words = layers.TextVectorization(
+            max_tokens=word_tokens,
+            ngrams=(1, 2),
+            output_mode="count",
+            sparse=True,
+            name="word_ngrams",
+        )
+        self.chars = layers.TextVectorization(
+            max_tokens=char_tokens,
+            # Keep punctuation ("%", "-", "$") in character grams: it carries signal here.
+            standardize="lower",
+            split="character",
+            ngrams=(2, 3, 4, 5),
+            output_mode="count",
+            sparse=True,
+            name="char_ngrams",
+        )
+
+    def adapt(self, texts: tf.Tensor) -> None:
+        """Fit the vocabularies and the IDF weights on `texts`; create the (zero) weights."""
+        for vectorize in (self.words, self.chars):
+            vectorize.adapt(texts, batch_size=1024)
+        self.n_words = int(self.words.vocabulary_size())
+        counts = self._counts(texts)
+        n = float(texts.shape[0])
+        df = np.bincount(counts.indices[:, 1].numpy(), minlength=int(counts.dense_shape[1]))
+        idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+        size = len(idf)
+        self.idf = self.add_weight(
+            shape=(size,), initializer=keras.initializers.Constant(idf), trainable=False, name="idf"
+        )
+        self.kernel = self.add_weight(shape=(size, self.units), initializer="zeros", name="kernel")
+        self.bias = self.add_weight(shape=(self.units,), initializer="zeros", name="bias")
+        self.built = True
+
+    def _counts(self, texts: tf.Tensor) -> tf.SparseTensor:
+        words = self.words(texts)
+        chars = self.chars(texts)
+        return tf.sparse.concat(axis=1, sp_inputs=[words, chars])
+
+    def features(self, texts: tf.Tensor) -> tf.SparseTensor:
+        counts = self._counts(texts)
+        rows, cols = counts.indices[:, 0], counts.indices[:, 1]
+        tf_ = 1.0 + tf.math.log(tf.cast(counts.values, tf.float32))
+        values = tf_ * tf.gather(tf.convert_to_tensor(self.idf), cols)
+        block = tf.cast(cols >= self.n_words, tf.int64)
+        n_rows = tf.shape(texts, out_type=tf.int64)[0]
+        segment = rows * 2 + block
+        sq = tf.math.unsorted_segment_sum(tf.square(values), segment, n_rows * 2)
+        values = values / tf.sqrt(tf.maximum(tf.gather(sq, segment), 1e-12))
+        return tf.SparseTensor(counts.indices, values, counts.dense_shape)
+
+    def call(self, texts: tf.Tensor) -> tf.Tensor:
+        x = self.features(texts)
+        logits = tf.sparse.sparse_dense_matmul(x, tf.convert_to_tensor(self.kernel))
+        return tf.nn.softmax(logits + self.bias)
+
+    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, int]:
+        return (input_shape[0], self.units)
+
+
 def ngram_branch(cfg: SentimentConfig, texts: tf.Tensor) -> keras.Model:
-    """TF-IDF word and char n-grams -> linear softmax; vocabularies and IDF fitted on `texts`."""
-    words = layers.TextVectorization(
-        max_tokens=cfg.word_ngram_tokens, ngrams=(1, 2), output_mode="tf_idf", name="word_ngrams"
+    """The n-gram branch with vocabularies and IDF fitted on `texts` (weights still zero)."""
+    layer = NgramTfidfSoftmax(
+        cfg.word_ngram_tokens, cfg.char_ngram_tokens, len(LABELS), name="ngram_probs"
     )
-    chars = layers.TextVectorization(
-        max_tokens=cfg.char_ngram_tokens,
-        # Keep punctuation ("%", "-", "$") in character grams: it carries signal here.
-        standardize="lower",
-        split="character",
-        ngrams=(2, 3, 4, 5),
-        output_mode="tf_idf",
-        name="char_ngrams",
-    )
-    for vectorize in (words, chars):
-        vectorize.adapt(texts, batch_size=1024)
+    layer.adapt(texts)
     inputs = keras.Input(shape=(), dtype="string", name="headline")
-    # L2-normalised like scikit-learn's TfidfVectorizer, so length does not scale the logits.
-    features = layers.Concatenate(name="ngrams")(
-        [layers.UnitNormalization()(words(inputs)), layers.UnitNormalization()(chars(inputs))]
-    )
-    outputs = layers.Dense(len(LABELS), activation="softmax", name="ngram_probs")(features)
-    return keras.Model(inputs, outputs, name="ngram_branch")
+    return keras.Model(inputs, layer(inputs), name="ngram_branch")
 
 
 def fit_ngram_exact(model: keras.Model, texts: tf.Tensor, labels: np.ndarray, c: float) -> None:
@@ -105,32 +162,29 @@ def fit_ngram_exact(model: keras.Model, texts: tf.Tensor, labels: np.ndarray, c:
 
     The problem is convex, so L-BFGS reaches its optimum where Adam with early
     stopping stopped about a point of accuracy short. The features come from the
-    branch's own TextVectorization layers, so serving sees exactly what was fitted.
+    branch's own layers, so serving sees exactly what was fitted.
     """
     from scipy import sparse
     from sklearn.linear_model import LogisticRegression
 
-    features = keras.Model(model.inputs, model.get_layer("ngrams").output)
-    blocks = [
-        sparse.csr_matrix(features(texts[i : i + 512], training=False).numpy())
-        for i in range(0, int(texts.shape[0]), 512)
-    ]
-    solver = LogisticRegression(C=c, max_iter=3000).fit(sparse.vstack(blocks), labels)
-    coef = np.zeros((len(LABELS), solver.coef_.shape[1]), dtype=np.float32)
-    bias = np.zeros(len(LABELS), dtype=np.float32)
-    # A label absent from a tiny training set gets zero weights and a very low bias.
-    bias[:] = -30.0
-    coef[solver.classes_] = (
-        solver.coef_
-        if len(solver.classes_) > 2
-        else np.vstack([-solver.coef_[0] / 2, solver.coef_[0] / 2])
+    layer: NgramTfidfSoftmax = model.get_layer("ngram_probs")
+    x = layer.features(texts)
+    idx = x.indices.numpy()
+    matrix = sparse.csr_matrix(
+        (x.values.numpy(), (idx[:, 0], idx[:, 1])), shape=tuple(int(d) for d in x.dense_shape)
     )
-    bias[solver.classes_] = (
-        solver.intercept_
-        if len(solver.classes_) > 2
-        else np.array([-solver.intercept_[0] / 2, solver.intercept_[0] / 2])
-    )
-    model.get_layer("ngram_probs").set_weights([coef.T, bias])
+    solver = LogisticRegression(C=c, max_iter=3000).fit(matrix, labels)
+    coef = np.zeros((len(LABELS), matrix.shape[1]), dtype=np.float32)
+    # A label absent from a tiny training set keeps zero weights and a very low bias.
+    bias = np.full(len(LABELS), -30.0, dtype=np.float32)
+    if len(solver.classes_) > 2:
+        coef[solver.classes_], bias[solver.classes_] = solver.coef_, solver.intercept_
+    else:
+        # Binary logistic regression as a two-way softmax.
+        coef[solver.classes_] = np.vstack([-solver.coef_[0] / 2, solver.coef_[0] / 2])
+        bias[solver.classes_] = [-solver.intercept_[0] / 2, solver.intercept_[0] / 2]
+    layer.kernel.assign(coef.T)
+    layer.bias.assign(bias)
 
 
 def combine(sequence: keras.Model, ngram: keras.Model, sequence_weight: float) -> keras.Model:
