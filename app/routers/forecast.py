@@ -17,7 +17,7 @@ router = APIRouter(tags=["forecast"])
     summary="US real GDP growth (% year over year) for the four quarters after the last observed",
     responses={503: {"description": "the forecast model is not loaded yet"}},
 )
-def forecast(request: Request, registry: RegistryDep) -> dict:
+async def forecast(request: Request, registry: RegistryDep) -> dict:
     body = request.app.state.forecast.current()
     if body is None:
         raise HTTPException(

@@ -12,7 +12,7 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz", response_model=Status, summary="The process is alive")
-def healthz() -> Status:
+async def healthz() -> Status:
     return Status(status="ok")
 
 
@@ -22,7 +22,7 @@ def healthz() -> Status:
     summary="Models are loaded and requests can be answered",
     responses={503: {"model": Status, "description": "not ready, with the reasons"}},
 )
-def readyz(registry: RegistryDep) -> Status | JSONResponse:
+async def readyz(registry: RegistryDep) -> Status | JSONResponse:
     reasons = registry.not_ready_reasons()
     if reasons:
         return JSONResponse(
