@@ -55,7 +55,6 @@ class MicroBatcher(Generic[T, R]):
         self._worker: asyncio.Task[None] | None = None
         # One inference thread: on two cores, concurrent model calls only contend.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inference")
-        self.batches = 0
 
     @property
     def queued_items(self) -> int:
@@ -137,7 +136,6 @@ class MicroBatcher(Generic[T, R]):
             for pending in batch:
                 await self._call(loop, [pending])
             return
-        self.batches += 1
         start = 0
         for pending in batch:
             end = start + len(pending.items)

@@ -47,8 +47,8 @@ class Forecast:
     fetched_at: datetime
 
 
-def compute(model: LoadedModel, vintage: Vintage) -> Forecast:
-    features = gdp_features.build(vintage.series)
+def compute(model: LoadedModel, vintage: Vintage, features: gdp_features.Features) -> Forecast:
+    """The answer for `vintage`, whose features the caller has built (once)."""
     lookback = int(model.metadata.get("lookback_quarters", 8))
     window = gdp_features.last_window(features.table, lookback).astype(np.float32)
     point = model.predict(window)[0]
@@ -103,7 +103,7 @@ class ForecastService:
     def set_model(self, model: LoadedModel) -> None:
         with self._lock:
             self._model = model
-            self._forecast = compute(model, self._vintage)
+            self._forecast = compute(model, self._vintage, gdp_features.build(self._vintage.series))
 
     def current(self) -> dict[str, Any] | None:
         forecast = self._forecast
@@ -133,11 +133,11 @@ class ForecastService:
             )
             for name, new in series.items():
                 fred_csv.check_not_shorter(new, self._vintage.series[name])
-            gdp_features.build(series)  # the new data must make usable inputs
+            features = gdp_features.build(series)  # the new data must make usable inputs
             vintage = self.store.save(series, now)
             with self._lock:
                 if self._model is not None:
-                    forecast = compute(self._model, vintage)
+                    forecast = compute(self._model, vintage, features)
                     self._vintage, self._forecast = vintage, forecast
                 else:
                     self._vintage = vintage

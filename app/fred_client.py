@@ -8,8 +8,6 @@ rejects anything that is not the series asked for.
 
 from __future__ import annotations
 
-import logging
-
 import pandas as pd
 import requests
 from pandas_datareader.fred import FredReader
@@ -17,8 +15,6 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from app import fred_csv
-
-log = logging.getLogger(__name__)
 
 
 class FetchError(RuntimeError):

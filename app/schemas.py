@@ -111,11 +111,9 @@ class ForecastResponse(BaseModel):
     inputs: ForecastInputs
 
 
-class RefreshResponse(BaseModel):
-    ok: bool
-    at: str
-    reason: str | None
-    vintage: str | None = Field(description="the vintage this refresh stored, if any")
+class RefreshResponse(RefreshStatus):
+    """A refresh's outcome (`vintage`: the one it stored, if any) and what is served now."""
+
     source: Literal["fred", "snapshot"]
     current_vintage: str
     last_observed_quarter: str | None
