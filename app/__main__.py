@@ -16,7 +16,7 @@ def main() -> None:
     )
     # One process: the model and (later) the scheduler live once per server.
     uvicorn.run(
-        "app.main:create_app",
+        "app.main:create_asgi_app",
         factory=True,
         host=settings.host,
         port=settings.port,

@@ -1,11 +1,19 @@
 """Dynamic micro-batching: concurrent requests share one model call.
 
-Callers `await batcher.submit(items)` with their own list; a single worker task
-gathers whole requests until `max_batch_size` items are waiting or `max_wait_s` has
-passed since the first of them, calls `fn` once on the concatenation in a worker
-thread (off the event loop), and hands each caller exactly its own slice of the
-results, in order. The idea of Ray Serve's `@serve.batch` and of TF Serving's
-batching parameters, in one piece that knows nothing of models.
+Callers `await batcher.submit(items)` with their own list. One inference thread takes
+whole requests from the front of the queue, up to `max_batch_size` items, calls `fn`
+once on their concatenation, and hands each caller exactly its own slice of the
+results, in order. While a call runs, new requests queue up and go together in the
+next one, so batches grow with the load by themselves.
+
+`max_wait_s` is how long a batch that is not full may wait for company while the model
+is idle; 0 sends it at once, as Triton's dynamic batcher does by default.
+
+The thread, not an event-loop task, decides when the next call starts: under load the
+loop works through long runs of callbacks (reading requests, writing responses), and a
+task would start the next call only after them, leaving the model idle while the loop
+works and the loop idle while the model works. The same design as TF Serving's batch
+scheduler threads.
 """
 
 from __future__ import annotations
@@ -13,9 +21,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -33,6 +42,7 @@ class QueueFullError(RuntimeError):
 class _Pending(Generic[T, R]):
     items: list[T]
     future: asyncio.Future[list[R]] = field(repr=False)
+    arrived: float
 
 
 class MicroBatcher(Generic[T, R]):
@@ -51,94 +61,120 @@ class MicroBatcher(Generic[T, R]):
         self.max_queued_items = max_queued_items
         self._queue: deque[_Pending[T, R]] = deque()
         self._queued_items = 0
-        self._wakeup: asyncio.Event | None = None
-        self._worker: asyncio.Task[None] | None = None
-        # One inference thread: on two cores, concurrent model calls only contend.
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inference")
+        self._cond = threading.Condition()
+        self._stopping = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
 
     @property
     def queued_items(self) -> int:
         return self._queued_items
 
     def start(self) -> None:
-        self._wakeup = asyncio.Event()
-        self._worker = asyncio.get_running_loop().create_task(self._run(), name="micro-batcher")
+        self._loop = asyncio.get_running_loop()
+        self._stopping = False
+        # One inference thread: on two cores, concurrent model calls only contend.
+        self._thread = threading.Thread(target=self._serve, name="inference", daemon=True)
+        self._thread.start()
 
     async def stop(self) -> None:
-        if self._worker is not None:
-            self._worker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._worker
-        for pending in self._queue:
+        with self._cond:
+            self._stopping = True
+            left = list(self._queue)
+            self._queue.clear()
+            self._queued_items = 0
+            self._cond.notify_all()
+        for pending in left:
             if not pending.future.done():
                 pending.future.set_exception(RuntimeError("service shutting down"))
-        self._queue.clear()
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        if self._thread is not None:
+            # A call in progress finishes on its own; its callers are answered if the
+            # loop still runs.
+            await asyncio.to_thread(self._thread.join, 30)
+            self._thread = None
 
     async def submit(self, items: list[T]) -> list[R]:
-        if self._wakeup is None:
-            raise RuntimeError("MicroBatcher.start() was not called")
-        if self._queued_items + len(items) > self.max_queued_items:
-            raise QueueFullError(
-                f"{self._queued_items} items queued, bound is {self.max_queued_items}"
-            )
-        future: asyncio.Future[list[R]] = asyncio.get_running_loop().create_future()
-        self._queue.append(_Pending(items, future))
-        self._queued_items += len(items)
-        self._wakeup.set()
+        loop = self._loop
+        if loop is None or self._stopping:
+            raise RuntimeError("MicroBatcher is not running")
+        future: asyncio.Future[list[R]] = loop.create_future()
+        with self._cond:
+            if self._queued_items + len(items) > self.max_queued_items:
+                raise QueueFullError(
+                    f"{self._queued_items} items queued, bound is {self.max_queued_items}"
+                )
+            self._queue.append(_Pending(items, future, time.monotonic()))
+            self._queued_items += len(items)
+            self._cond.notify()
         return await future
 
-    def _take_batch(self) -> list[_Pending[T, R]]:
-        """Whole requests from the front, up to max_batch_size items (at least one request)."""
-        batch = [self._queue.popleft()]
-        size = len(batch[0].items)
-        while self._queue and size + len(self._queue[0].items) <= self.max_batch_size:
-            pending = self._queue.popleft()
-            batch.append(pending)
-            size += len(pending.items)
-        self._queued_items -= size
-        return batch
+    def _next_batch(self) -> list[_Pending[T, R]] | None:
+        """Block until a batch is due; None once stopping."""
+        with self._cond:
+            while True:
+                if self._stopping:
+                    return None
+                if not self._queue:
+                    self._cond.wait()
+                    continue
+                if self._queued_items < self.max_batch_size and self.max_wait_s > 0:
+                    remaining = self._queue[0].arrived + self.max_wait_s - time.monotonic()
+                    if remaining > 0:
+                        self._cond.wait(remaining)
+                        continue
+                batch = [self._queue.popleft()]
+                size = len(batch[0].items)
+                while self._queue and size + len(self._queue[0].items) <= self.max_batch_size:
+                    pending = self._queue.popleft()
+                    batch.append(pending)
+                    size += len(pending.items)
+                self._queued_items -= size
+                # A caller that gave up (client gone, timeout) costs no model time.
+                batch = [p for p in batch if not p.future.cancelled()]
+                if batch:
+                    return batch
 
-    async def _run(self) -> None:
-        assert self._wakeup is not None
-        loop = asyncio.get_running_loop()
-        while True:
-            while not self._queue:
-                self._wakeup.clear()
-                await self._wakeup.wait()
-            if self.max_batch_size > 1 and self._queued_items < self.max_batch_size:
-                # Give concurrent callers a moment to join, ending early once a batch is full.
-                deadline = loop.time() + self.max_wait_s
-                while self._queued_items < self.max_batch_size:
-                    remaining = deadline - loop.time()
-                    if remaining <= 0:
-                        break
-                    self._wakeup.clear()
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wakeup.wait(), remaining)
-            batch = [p for p in self._take_batch() if not p.future.cancelled()]
-            if batch:
-                await self._call(loop, batch)
+    def _serve(self) -> None:
+        while (batch := self._next_batch()) is not None:
+            try:
+                self._answer(batch, self._run(batch))
+            except Exception as exc:
+                if len(batch) == 1:
+                    self._answer(batch, exc)
+                    continue
+                # Isolate the request that broke the batch: run each on its own.
+                log.warning("batch of %d failed (%s); retrying one by one", len(batch), exc)
+                for pending in batch:
+                    try:
+                        outcome: Sequence[R] | Exception = self._run([pending])
+                    except Exception as exc_alone:
+                        outcome = exc_alone
+                    self._answer([pending], outcome)
 
-    async def _call(self, loop: asyncio.AbstractEventLoop, batch: list[_Pending[T, R]]) -> None:
+    def _run(self, batch: list[_Pending[T, R]]) -> Sequence[R]:
         flat = [item for pending in batch for item in pending.items]
-        try:
-            results = await loop.run_in_executor(self._executor, self.fn, flat)
-            if len(results) != len(flat):
-                raise RuntimeError(f"{len(results)} results for {len(flat)} items")
-        except Exception as exc:
-            if len(batch) == 1:
-                if not batch[0].future.done():
-                    batch[0].future.set_exception(exc)
-                return
-            # Isolate the request that broke the batch: run each on its own.
-            log.warning("batch of %d requests failed (%s); retrying one by one", len(batch), exc)
-            for pending in batch:
-                await self._call(loop, [pending])
+        results = self.fn(flat)
+        if len(results) != len(flat):
+            raise RuntimeError(f"{len(results)} results for {len(flat)} items")
+        return results
+
+    def _answer(self, batch: list[_Pending[T, R]], outcome: Sequence[R] | Exception) -> None:
+        """Hand each caller its slice, on the event loop (futures are not thread-safe)."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
             return
-        start = 0
-        for pending in batch:
-            end = start + len(pending.items)
-            if not pending.future.done():
-                pending.future.set_result(list(results[start:end]))
-            start = end
+        # RuntimeError: the loop closed in between, and nobody is waiting any more.
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(_settle, batch, outcome)
+
+
+def _settle(batch: list[_Pending[T, R]], outcome: Sequence[R] | Exception) -> None:
+    start = 0
+    for pending in batch:
+        end = start + len(pending.items)
+        if not pending.future.done():
+            if isinstance(outcome, Exception):
+                pending.future.set_exception(outcome)
+            else:
+                pending.future.set_result(list(outcome[start:end]))
+        start = end

@@ -8,6 +8,7 @@ failure the last good data and forecast stay and the failure is recorded.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from dataclasses import dataclass
@@ -90,6 +91,7 @@ class ForecastService:
         self._lock = threading.Lock()
         self._model: LoadedModel | None = None
         self._forecast: Forecast | None = None
+        self._encoded: tuple[tuple[object, ...], bytes] | None = None
         self.last_refresh: RefreshOutcome | None = None
         self.consecutive_failures = 0
         stored = self.store.newest_valid(gdp_features.SERIES)
@@ -118,6 +120,30 @@ class ForecastService:
             "last_refresh": self.last_refresh.as_dict() if self.last_refresh else None,
         }
         return body
+
+    def current_json(self) -> bytes | None:
+        """`current()` serialised, re-encoded only when one of its fields has changed."""
+        forecast = self._forecast
+        if forecast is None:
+            return None
+        age_s = (datetime.now(UTC) - forecast.fetched_at).total_seconds()
+        # Every field that varies between refreshes: age to its shown precision,
+        # staleness and the last refresh outcome.
+        key = (
+            forecast,
+            round(age_s / 3600, 1),
+            age_s > self.settings.stale_after_hours * 3600,
+            self.last_refresh,
+        )
+        cached = self._encoded
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        body = self.current()
+        if body is None:
+            return None
+        encoded = json.dumps(body).encode()
+        self._encoded = (key, encoded)
+        return encoded
 
     def refresh(self) -> RefreshOutcome:
         """Fetch, validate, store and recompute; keep everything as it was on failure."""

@@ -68,6 +68,23 @@ class LoadedModel:
         }
 
 
+def configure_threads(intra_op: int, inter_op: int) -> None:
+    """TensorFlow's thread pools; 0 keeps its default (one thread per core for each).
+
+    Must run before TensorFlow executes anything. On two cores the event loop needs
+    one: the default pools take both cores for a batch-1 call and fight the loop.
+    """
+    import tensorflow as tf
+
+    try:
+        if intra_op:
+            tf.config.threading.set_intra_op_parallelism_threads(intra_op)
+        if inter_op:
+            tf.config.threading.set_inter_op_parallelism_threads(inter_op)
+    except RuntimeError as exc:  # the runtime already started in this process
+        log.warning("TensorFlow thread settings not applied: %s", exc)
+
+
 def load(base: Path, name: str, version: int | None = None) -> LoadedModel:
     path = version_dir(base / name, version)
     try:

@@ -23,8 +23,16 @@ class Settings(BaseSettings):
     max_headlines: int = Field(256, ge=1, description="most headlines in one request")
     max_headline_chars: int = Field(1000, ge=1, description="longest headline after trimming")
     batch_max_size: int = Field(128, ge=1, description="headlines per model call; 1 = off")
-    batch_max_wait_ms: float = Field(2.0, ge=0, description="wait for a batch to fill")
+    batch_max_wait_ms: float = Field(
+        0.0, ge=0, description="how long a batch may wait for more while the model idles"
+    )
     batch_queue_max: int = Field(4096, ge=1, description="queued headlines before 503")
+    max_body_bytes: int = Field(1 << 20, ge=1024, description="larger request bodies get 413")
+    hot_paths: bool = Field(
+        True, description="answer well-formed /sentiment and /forecast requests below FastAPI"
+    )
+    tf_intra_op_threads: int = Field(1, ge=0, description="threads inside one op; 0 = TF's choice")
+    tf_inter_op_threads: int = Field(2, ge=0, description="ops run at once; 0 = TF's choice")
 
     forecast_model: str = "gdp_forecast"
     forecast_version: int | None = None

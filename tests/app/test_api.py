@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from app.schemas import ForecastResponse, SentimentResponse
 from tests.conftest import Server
 
 HEADLINES = [
@@ -52,6 +53,18 @@ def test_sentiment_labels_in_input_order(server: Server) -> None:
         # A headline's answer does not depend on its neighbours in the request.
         for label, p in scores.items():
             assert alone["scores"][label] == pytest.approx(p, abs=1e-5)
+
+
+def test_answers_match_their_documented_schemas(server: Server) -> None:
+    # Both endpoints write their JSON themselves, so the schemas are checked here.
+    with server.client() as http:
+        sentiment = http.post("/sentiment", json={"headlines": HEADLINES})
+        forecast = http.get("/forecast")
+    assert sentiment.headers["content-type"] == "application/json"
+    parsed = SentimentResponse.model_validate_json(sentiment.content)
+    assert len(parsed.results) == len(HEADLINES)
+    assert forecast.headers["content-type"] == "application/json"
+    assert len(ForecastResponse.model_validate_json(forecast.content).forecasts) == 4
 
 
 def test_headlines_are_trimmed(server: Server) -> None:
@@ -219,3 +232,40 @@ def test_a_full_queue_answers_503_with_retry_after(server_factory) -> None:  # t
         assert response.headers["Retry-After"] == "1"
         assert "server busy" in response.json()["detail"]
         assert http.post("/sentiment", json={"headlines": ["one"]}).status_code == 200
+
+
+def test_hot_paths_answer_as_the_fastapi_routes_do(server: Server, server_factory) -> None:  # type: ignore[no-untyped-def]
+    plain = server_factory({"HOT_PATHS": "false"})
+    bodies: list[object] = [
+        {"headlines": HEADLINES},
+        {"headlines": [" spaced ", "x" * 1001]},
+        {"headlines": []},
+        {"headlines": "not a list"},
+        {"text": ["wrong field"]},
+    ]
+    as_text = {"content": b'{"headlines": ["a"]}', "headers": {"content-type": "text/plain"}}
+    with server.client() as hot, plain.client() as routed:
+        for body in bodies:
+            a, b = hot.post("/sentiment", json=body), routed.post("/sentiment", json=body)
+            assert a.status_code == b.status_code
+            assert a.headers["content-type"] == b.headers["content-type"]
+            if a.status_code == 200:
+                for x, y in zip(a.json()["results"], b.json()["results"], strict=True):
+                    assert x["label"] == y["label"]
+                    assert x["scores"] == pytest.approx(y["scores"], abs=1e-6)
+            else:
+                assert a.json() == b.json()
+        a, b = hot.post("/sentiment", **as_text), routed.post("/sentiment", **as_text)
+        assert (a.status_code, a.json()) == (b.status_code, b.json())
+        forecasts = [hot.get("/forecast").json(), routed.get("/forecast").json()]
+    for f in forecasts:  # the two servers' own clocks and failed refreshes
+        del f["inputs"]["age_hours"], f["inputs"]["last_refresh"]
+    assert forecasts[0] == forecasts[1]
+
+
+def test_a_body_over_the_limit_gets_413(server_factory) -> None:  # type: ignore[no-untyped-def]
+    srv = server_factory({"MAX_BODY_BYTES": "2048"})
+    with srv.client() as http:
+        big = http.post("/sentiment", json={"headlines": ["x" * 500] * 5})
+        assert big.status_code == 413
+        assert http.post("/sentiment", json={"headlines": ["x" * 500] * 3}).status_code == 200

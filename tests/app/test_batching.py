@@ -45,6 +45,34 @@ def test_each_request_gets_its_own_results_in_order() -> None:
     run(main)
 
 
+def test_requests_arriving_during_a_call_share_the_next_one() -> None:
+    gate = threading.Event()
+    calls: list[list[int]] = []
+
+    def gated(items: list[int]) -> list[int]:
+        calls.append(list(items))
+        gate.wait(5)
+        return items
+
+    async def main() -> None:
+        # No waiting: an idle model takes a lone request at once.
+        batcher = MicroBatcher(gated, max_batch_size=64, max_wait_s=0.0, max_queued_items=100)
+        batcher.start()
+        first = asyncio.ensure_future(batcher.submit([0]))
+        await asyncio.sleep(0.05)
+        assert calls == [[0]]
+        later = [asyncio.ensure_future(batcher.submit([i])) for i in range(1, 6)]
+        await asyncio.sleep(0.05)
+        assert batcher.queued_items == 5
+        gate.set()
+        assert await first == [0]
+        assert [await f for f in later] == [[i] for i in range(1, 6)]
+        await batcher.stop()
+        assert calls == [[0], [1, 2, 3, 4, 5]]
+
+    run(main)
+
+
 def test_batch_size_one_turns_batching_off() -> None:
     fn = Recorder()
 
