@@ -56,19 +56,41 @@ def _compile(model: keras.Model, learning_rate: float) -> keras.Model:
     return model
 
 
+class FitLength(layers.Layer):
+    """Token ids padded only to the batch's longest headline, at most `max_length`.
+
+    Headlines hold 10 tokens on average and 23 at most, so a fixed length of 32 made
+    the LSTMs spend most of their steps on padding: 6.8 ms against 2.6 ms for a batch
+    of 32. The mask makes both give the same answer. At least one step, so a batch
+    with no known word still runs.
+    """
+
+    def __init__(self, max_length: int, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.max_length = max_length
+
+    def call(self, ids: tf.Tensor) -> tf.Tensor:
+        ids = ids[:, : self.max_length]
+        short = tf.maximum(1 - tf.shape(ids)[1], 0)
+        return tf.pad(ids, [[0, 0], [0, short]])
+
+    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
+        return (input_shape[0], None)
+
+
 def sequence_branch(cfg: SentimentConfig, texts: tf.Tensor) -> keras.Model:
     """Word ids -> Embedding -> BiLSTM -> class probabilities; vocabulary fitted on `texts`."""
     vectorize = layers.TextVectorization(
         max_tokens=cfg.vocab_size,
         output_mode="int",
-        output_sequence_length=cfg.sequence_length,
+        output_sequence_length=None,
         name="word_ids",
     )
     vectorize.adapt(texts, batch_size=1024)
     inputs = keras.Input(shape=(), dtype="string", name="headline")
     x = layers.Embedding(
         vectorize.vocabulary_size(), cfg.embedding_dim, mask_zero=True, name="embedding"
-    )(vectorize(inputs))
+    )(FitLength(cfg.sequence_length, name="fit_length")(vectorize(inputs)))
     x = layers.Bidirectional(layers.LSTM(cfg.lstm_units), name="bilstm")(x)
     x = layers.Dropout(cfg.dropout)(x)
     outputs = layers.Dense(len(LABELS), activation="softmax", name="sequence_probs")(x)

@@ -138,3 +138,17 @@ def test_classification_report_numbers() -> None:
     assert report["confusion_matrix"]["rows_true_cols_pred"] == [[1, 1, 0], [0, 1, 0], [1, 0, 2]]
     f1s = [0.5, 2 * 0.5 / 1.5, 0.8]
     assert report["macro_f1"] == pytest.approx(sum(f1s) / 3, abs=1e-4)
+
+
+def test_padding_to_the_longest_headline_changes_no_answer() -> None:
+    texts = tf.constant(["shares rise on profit", "rupee falls sharply against the dollar"] * 10)
+    model = sequence_branch(SentimentConfig(sequence_length=6), texts)
+    alone = model(tf.constant(["shares rise"])).numpy()
+    # Padded to 6 steps beside a long neighbour instead of 2 steps alone.
+    beside = model(tf.constant(["shares rise", "rupee falls sharply against the dollar"])).numpy()
+    np.testing.assert_allclose(beside[:1], alone, atol=1e-6)
+    # Beyond the cap the rest is cut, as in training; a batch of no known words still runs.
+    long = "rupee falls sharply against the dollar"
+    capped = model(tf.constant([long + " shares rise on profit"])).numpy()
+    np.testing.assert_allclose(capped, model(tf.constant([long])).numpy(), atol=1e-6)
+    assert model(tf.constant(["!!!", "???"])).shape == (2, 3)
