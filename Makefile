@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q -c requirements.lock
 
-.PHONY: run test lint train-sentiment train-forecast install install-dev lock clean
+.PHONY: run test lint bench profile train-sentiment train-forecast install install-dev lock clean
 
 $(VENV)/.run-deps: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,14 @@ test: $(VENV)/.dev-deps
 
 lint: $(VENV)/.dev-deps
 	$(PY) -m ruff check . && $(PY) -m ruff format --check .
+
+## bench: the serving benchmark: one table against the targets, bench/results/latest.json
+bench: $(VENV)/.dev-deps
+	$(PY) -m bench.run $(ARGS)
+
+## profile: py-spy samples of the server under load (ARGS="--path /forecast" for the other)
+profile: $(VENV)/.dev-deps
+	$(PY) -m bench.profile $(ARGS)
 
 ## train-sentiment: full training run on SEntFiN, exported as the next version of models/sentiment
 train-sentiment: $(VENV)/.dev-deps

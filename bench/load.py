@@ -1,8 +1,14 @@
-"""A closed-loop HTTP load generator, run as its own process.
+"""An HTTP load generator, run as its own process.
 
     python -m bench.load URL --path /sentiment --concurrency 64 --seconds 10 --headlines 1
+    python -m bench.load URL --path /sentiment --rate 400 --concurrency 64 --seconds 10
 
-Prints one JSON object: requests, errors, requests/s, latency percentiles (ms).
+Closed loop (default): each of `--concurrency` connections sends its next request as
+soon as the last one is answered, which finds the highest sustainable rate. Open loop
+(`--rate`): requests are due at a fixed rate whether or not earlier ones have been
+answered, and latency counts from when a request was due, so a server that falls
+behind shows it in the tail instead of slowing the generator down (no coordinated
+omission). Prints one JSON object: requests, errors, requests/s, latency percentiles.
 """
 
 from __future__ import annotations
@@ -11,8 +17,10 @@ import argparse
 import asyncio
 import json
 import time
+from collections.abc import AsyncIterator
 
 import numpy as np
+import uvloop
 
 HEADLINES = [
     "Infosys shares surge 8% after strong Q3 earnings beat",
@@ -37,8 +45,46 @@ def _request_bytes(args: argparse.Namespace, k: int) -> bytes:
     return f"GET {args.path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
 
 
+async def closed_loop(stop_at: float) -> AsyncIterator[float]:
+    """Due times for one connection: now, each time it is free again."""
+    while (now := time.perf_counter()) < stop_at:
+        yield now
+
+
+async def open_loop(rate: float, start: float, stop_at: float) -> asyncio.Queue[float]:
+    """A queue of due times at `rate` per second, filled by a background task."""
+    due: asyncio.Queue[float] = asyncio.Queue()
+
+    async def fill() -> None:
+        k = 0
+        while (t := start + k / rate) < stop_at:
+            delay = t - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            due.put_nowait(t)
+            k += 1
+
+    asyncio.get_running_loop().create_task(fill())
+    return due
+
+
+async def from_queue(due: asyncio.Queue[float], stop_at: float) -> AsyncIterator[float]:
+    while True:
+        timeout = stop_at - time.perf_counter()
+        if timeout <= 0:
+            return
+        try:
+            yield await asyncio.wait_for(due.get(), timeout)
+        except TimeoutError:
+            return
+
+
 async def worker(
-    args: argparse.Namespace, stop_at: float, latencies: list[float], errors: list[str], k: int
+    args: argparse.Namespace,
+    schedule: AsyncIterator[float],
+    latencies: list[float],
+    errors: list[str],
+    k: int,
 ) -> None:
     """One keep-alive connection speaking plain HTTP/1.1: a client far lighter than an
     HTTP library, so the load generator takes less of the two cores from the server."""
@@ -46,8 +92,7 @@ async def worker(
     request = _request_bytes(args, k)
     reader, writer = await asyncio.open_connection(host, int(port))
     try:
-        while time.perf_counter() < stop_at:
-            start = time.perf_counter()
+        async for due in schedule:
             writer.write(request)
             status = (await reader.readline()).split(b" ", 2)
             length = 0
@@ -57,33 +102,38 @@ async def worker(
             await reader.readexactly(length)
             if len(status) < 2 or status[1] != b"200":
                 errors.append(status[1].decode() if len(status) > 1 else "no status")
-            latencies.append(time.perf_counter() - start)
+            latencies.append(time.perf_counter() - due)
     except (OSError, asyncio.IncompleteReadError) as exc:
         errors.append(type(exc).__name__)
     finally:
         writer.close()
 
 
-async def main_async(args: argparse.Namespace) -> dict[str, object]:
-    # Warm-up, not counted.
-    await asyncio.gather(
-        *(
-            worker(args, time.perf_counter() + args.warmup, [], [], k)
-            for k in range(args.concurrency)
-        )
-    )
+async def run_phase(args: argparse.Namespace, seconds: float) -> tuple[list[float], list[str]]:
     latencies: list[float] = []
     errors: list[str] = []
     start = time.perf_counter()
-    await asyncio.gather(
-        *(worker(args, start + args.seconds, latencies, errors, k) for k in range(args.concurrency))
-    )
+    stop_at = start + seconds
+    if args.rate:
+        due = await open_loop(args.rate, start, stop_at)
+        schedules = [from_queue(due, stop_at) for _ in range(args.concurrency)]
+    else:
+        schedules = [closed_loop(stop_at) for _ in range(args.concurrency)]
+    await asyncio.gather(*(worker(args, s, latencies, errors, k) for k, s in enumerate(schedules)))
+    return latencies, errors
+
+
+async def main_async(args: argparse.Namespace) -> dict[str, object]:
+    await run_phase(args, args.warmup)  # not counted
+    start = time.perf_counter()
+    latencies, errors = await run_phase(args, args.seconds)
     elapsed = time.perf_counter() - start
     lat = np.array(latencies) * 1000
     return {
         "path": args.path,
         "concurrency": args.concurrency,
         "headlines": args.headlines,
+        "offered_rps": args.rate,
         "requests": len(latencies),
         "errors": len(errors),
         "seconds": round(elapsed, 2),
@@ -101,11 +151,13 @@ def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("url")
     p.add_argument("--path", default="/sentiment")
-    p.add_argument("--concurrency", type=int, default=16)
+    p.add_argument("--concurrency", type=int, default=16, help="connections")
+    p.add_argument("--rate", type=float, default=None, help="open loop: requests/s offered")
     p.add_argument("--seconds", type=float, default=10.0)
     p.add_argument("--warmup", type=float, default=1.0)
     p.add_argument("--headlines", type=int, default=1)
-    print(json.dumps(asyncio.run(main_async(p.parse_args()))))
+    # uvloop, as the server uses: the generator shares the two cores with the server.
+    print(json.dumps(uvloop.run(main_async(p.parse_args()))))
 
 
 if __name__ == "__main__":
