@@ -145,6 +145,27 @@ class ForecastService:
         self._encoded = (key, encoded)
         return encoded
 
+    def reload_from_store(self) -> bool:
+        """Serve the newest valid stored vintage if it is newer than the current one.
+
+        For a process that does not refresh itself: another process (the holder of the
+        scheduler lock, or a separate refresher) writes the shared store.
+        """
+        newest = self.store.newest_valid(gdp_features.SERIES)
+        if newest is None or newest.fetched_at <= self._vintage.fetched_at:
+            return False
+        try:
+            features = gdp_features.build(newest.series)
+        except ValueError as exc:
+            log.warning("stored vintage %s makes no usable inputs: %s", newest.vintage, exc)
+            return False
+        with self._lock:
+            if self._model is not None:
+                self._forecast = compute(self._model, newest, features)
+            self._vintage = newest
+        log.info("now serving stored vintage %s", newest.vintage)
+        return True
+
     def refresh(self) -> RefreshOutcome:
         """Fetch, validate, store and recompute; keep everything as it was on failure."""
         now = datetime.now(UTC)

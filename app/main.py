@@ -25,14 +25,16 @@ log = logging.getLogger(__name__)
 def _load_models(app: FastAPI) -> None:
     settings: Settings = app.state.settings
     registry: model_store.ModelRegistry = app.state.registry
-    model_store.configure_threads(settings.tf_intra_op_threads, settings.tf_inter_op_threads)
+    device = model_store.configure_tensorflow(
+        settings.tf_intra_op_threads, settings.tf_inter_op_threads
+    )
     wanted = [
         (settings.sentiment_model, settings.sentiment_version),
         (settings.forecast_model, settings.forecast_version),
     ]
     for name, version in wanted:
         try:
-            model = model_store.load(settings.models_dir, name, version)
+            model = model_store.load(settings.models_dir, name, version, device)
             if name == settings.forecast_model:
                 app.state.forecast.set_model(model)
             registry.put(model)

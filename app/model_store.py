@@ -52,6 +52,7 @@ class LoadedModel:
     _output_name: str = field(repr=False)
     # The signature holds only weak references to the loaded object: keep it alive.
     _root: Any = field(repr=False)
+    device: str = "CPU:0"
 
     def predict(self, inputs: Sequence[Any] | np.ndarray) -> np.ndarray:
         import tensorflow as tf
@@ -64,15 +65,18 @@ class LoadedModel:
             "name": self.name,
             "version": self.version,
             "path": str(self.path),
+            "device": self.device,
             "metadata": self.metadata,
         }
 
 
-def configure_threads(intra_op: int, inter_op: int) -> None:
-    """TensorFlow's thread pools; 0 keeps its default (one thread per core for each).
+def configure_tensorflow(intra_op: int, inter_op: int) -> str:
+    """Set TensorFlow up before it runs anything; return the device models will use.
 
-    Must run before TensorFlow executes anything. On two cores the event loop needs
-    one: the default pools take both cores for a batch-1 call and fight the loop.
+    Thread pools: 0 keeps TensorFlow's default (one thread per core for each). On two
+    cores the event loop needs one: the default pools take both for a batch-1 call.
+    GPUs get memory growth, so the process takes GPU memory as it needs it rather than
+    all of it at start (two models here need a few hundred MB, and a card may be shared).
     """
     import tensorflow as tf
 
@@ -81,11 +85,18 @@ def configure_threads(intra_op: int, inter_op: int) -> None:
             tf.config.threading.set_intra_op_parallelism_threads(intra_op)
         if inter_op:
             tf.config.threading.set_inter_op_parallelism_threads(inter_op)
+        gpus = tf.config.list_physical_devices("GPU")
+        for gpu in gpus:
+            tf.config.experimental.set_memory_growth(gpu, True)
     except RuntimeError as exc:  # the runtime already started in this process
-        log.warning("TensorFlow thread settings not applied: %s", exc)
+        log.warning("TensorFlow settings not applied: %s", exc)
+        gpus = tf.config.list_physical_devices("GPU")
+    device = "GPU:0" if gpus else "CPU:0"
+    log.info("TensorFlow %s runs models on %s (%d GPU visible)", tf.__version__, device, len(gpus))
+    return device
 
 
-def load(base: Path, name: str, version: int | None = None) -> LoadedModel:
+def load(base: Path, name: str, version: int | None = None, device: str = "CPU:0") -> LoadedModel:
     path = version_dir(base / name, version)
     try:
         import tensorflow as tf
@@ -99,9 +110,9 @@ def load(base: Path, name: str, version: int | None = None) -> LoadedModel:
     (input_name,) = signature.structured_input_signature[1].keys()
     (output_name,) = signature.structured_outputs.keys()
     model = LoadedModel(
-        name, int(path.name), path, metadata, signature, input_name, output_name, loaded
+        name, int(path.name), path, metadata, signature, input_name, output_name, loaded, device
     )
-    log.info("loaded model %s version %s from %s", name, model.version, path)
+    log.info("loaded model %s version %s from %s on %s", name, model.version, path, device)
     return model
 
 

@@ -1,9 +1,12 @@
 """The FRED refresh schedule: APScheduler 3 in the event loop, one per deployment.
 
-Only the process holding an exclusive lock on DATA_DIR/scheduler.lock runs the
-scheduler, so several workers or replicas sharing a DATA_DIR still refresh once.
-The refresh itself runs in a worker thread; a failure schedules a retry with
-exponential backoff (capped at the regular interval).
+Only the process holding an exclusive lock on DATA_DIR/scheduler.lock refreshes, so
+several workers or replicas sharing a DATA_DIR still ask FRED once. The others (and
+processes with SCHEDULER_ENABLED=false, e.g. API replicas fed by a separate refresher)
+re-read the shared store every STORE_RELOAD_SECONDS and serve a newer vintage when one
+appears; a process that may refresh also retries the lock then, so it takes over when
+the holder dies. The refresh itself runs in a worker thread; a failure schedules a
+retry with exponential backoff (capped at the regular interval).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ log = logging.getLogger(__name__)
 
 JOB_ID = "fred-refresh"
 RETRY_JOB_ID = "fred-refresh-retry"
+RELOAD_JOB_ID = "store-reload"
 
 
 def acquire_lock(data_dir: Path) -> IO[str] | None:
@@ -71,15 +75,35 @@ class RefreshScheduler:
         return outcome
 
     def start(self) -> bool:
+        """Start the schedule; True if this process refreshes from FRED."""
         settings = self.service.settings
+        leading = False
         if not settings.scheduler_enabled:
-            log.info("scheduler disabled by SCHEDULER_ENABLED")
-            return False
+            log.info("FRED refresh disabled by SCHEDULER_ENABLED: serving the shared store")
+        else:
+            leading = self._try_lead(announce=True)
+        if not leading and settings.store_reload_seconds > 0:
+            self.scheduler.add_job(
+                self._follow,
+                "interval",
+                id=RELOAD_JOB_ID,
+                seconds=settings.store_reload_seconds,
+                coalesce=True,
+                max_instances=1,
+            )
+        if self.scheduler.get_jobs():
+            self.scheduler.start()
+        return leading
+
+    def _try_lead(self, announce: bool = False) -> bool:
+        settings = self.service.settings
         self._lock_handle = acquire_lock(settings.data_dir)
         if self._lock_handle is None:
-            log.info(
-                "another process holds %s/scheduler.lock: it runs the refresh", settings.data_dir
-            )
+            if announce:
+                log.info(
+                    "another process holds %s/scheduler.lock: it runs the refresh",
+                    settings.data_dir,
+                )
             return False
         self.scheduler.add_job(
             self.run_refresh,
@@ -92,8 +116,15 @@ class RefreshScheduler:
             max_instances=1,
             misfire_grace_time=300,
         )
-        self.scheduler.start()
         return True
+
+    async def _follow(self) -> None:
+        """Pick up what the refreshing process stored; take over if it has gone."""
+        if self.service.settings.scheduler_enabled and self._try_lead():
+            log.info("took over the FRED refresh: the lock's previous holder is gone")
+            self.scheduler.remove_job(RELOAD_JOB_ID)
+            return
+        await asyncio.to_thread(self.service.reload_from_store)
 
     def shutdown(self) -> None:
         if self.scheduler.running:

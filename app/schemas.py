@@ -70,6 +70,7 @@ class ModelInfo(BaseModel):
     name: str
     version: int
     path: str
+    device: str = Field(description="where TensorFlow runs it, e.g. CPU:0 or GPU:0")
     metadata: dict[str, Any]
 
 

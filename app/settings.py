@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     refresh_interval_minutes: float = Field(360.0, gt=0)
     refresh_retry_seconds: float = Field(60.0, gt=0, description="first retry after a failure")
     stale_after_hours: float = Field(72.0, gt=0)
+    store_reload_seconds: float = Field(
+        300.0, ge=0, description="non-refreshing processes re-read DATA_DIR; 0 = never"
+    )
 
 
 @lru_cache

@@ -31,12 +31,12 @@ BATCHES = (1, 8, 32, 64, 128, 256)
 def ceiling(repeats: int) -> dict[int, float]:
     """Headlines/s of direct SavedModel calls, median over repeats, per batch size, with
     the TensorFlow thread settings the server uses."""
-    from app.model_store import configure_threads, load
+    from app.model_store import configure_tensorflow, load
     from app.settings import Settings
     from bench.load import HEADLINES
 
     settings = Settings()
-    configure_threads(settings.tf_intra_op_threads, settings.tf_inter_op_threads)
+    configure_tensorflow(settings.tf_intra_op_threads, settings.tf_inter_op_threads)
     model = load(ROOT / "models", "sentiment")
     out = {}
     for size in BATCHES:

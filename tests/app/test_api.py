@@ -26,6 +26,8 @@ def test_health_ready_and_models(server: Server) -> None:
         models = http.get("/models").json()["models"]
     (model,) = [m for m in models if m["name"] == "sentiment"]
     assert model["version"] >= 1
+    (device,) = {m["device"] for m in models}  # both models on one device
+    assert device in {"CPU:0", "GPU:0"}
     assert model["metadata"]["labels"] == ["negative", "neutral", "positive"]
     assert (
         model["metadata"]["metrics"]["test"]["accuracy"]

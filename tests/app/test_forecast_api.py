@@ -161,3 +161,39 @@ def test_one_scheduler_per_data_dir(
             with srv.client() as http:
                 reports.append(http.get("/forecast").json()["inputs"]["last_refresh"])
         assert sum(r is not None for r in reports) == 1
+
+
+def test_followers_pick_up_the_shared_store_and_take_over(
+    server_factory: Callable[..., Server], tmp_path: Path
+) -> None:
+    """Replicas on one DATA_DIR: one refreshes, the others serve what it stores, and one
+    of them takes the refresh over when the first goes away."""
+    with FredStandIn() as fred:
+        fred.mode = "new_quarter"
+        env = {**fred_env(fred, tmp_path / "data"), "STORE_RELOAD_SECONDS": "0.5"}
+        leader = server_factory(env)
+        with leader.client() as http:
+            assert wait_for_refresh(http)["last_observed_quarter"] == "2026Q3"
+        follower = server_factory(env)
+        reader = server_factory({**env, "SCHEDULER_ENABLED": "false"})
+        for srv in (follower, reader):
+            with srv.client() as http:
+                body = http.get("/forecast").json()
+                for _ in range(50):
+                    if body["last_observed_quarter"] == "2026Q3":
+                        break
+                    time.sleep(0.1)
+                    body = http.get("/forecast").json()
+            assert body["last_observed_quarter"] == "2026Q3"
+            assert body["inputs"]["source"] == "fred"
+            assert body["inputs"]["last_refresh"] is None  # it did not ask FRED itself
+        assert len(fred.requests) == 3
+
+        leader.proc.kill()
+        leader.proc.wait(timeout=15)
+        with follower.client() as http:
+            deadline = time.monotonic() + 15
+            while http.get("/forecast").json()["inputs"]["last_refresh"] is None:
+                assert time.monotonic() < deadline, "no process took the refresh over"
+                time.sleep(0.1)
+        assert len(fred.requests) == 6

@@ -1,0 +1,49 @@
+"""Both networks keep their LSTMs in the configuration Keras runs on cuDNN on a GPU."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from app.gdp_features import FEATURES
+from training.forecast_model import HORIZON, LOOKBACK, ForecastConfig, build
+from training.sentiment_model import SentimentConfig, sequence_branch
+
+
+def lstm_layers(model: keras.Model) -> list[keras.layers.LSTM]:
+    found = []
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Bidirectional):
+            found += [layer.forward_layer, layer.backward_layer]
+        elif isinstance(layer, keras.layers.LSTM):
+            found.append(layer)
+    return found
+
+
+def assert_cudnn_eligible(layer: keras.layers.LSTM) -> None:
+    # Keras 3 (TensorFlow backend) takes the cuDNN kernel only under these conditions.
+    cell = layer.cell
+    assert cell.activation is keras.activations.tanh, layer.name
+    assert cell.recurrent_activation is keras.activations.sigmoid, layer.name
+    assert cell.use_bias and not layer.unroll, layer.name
+    assert layer.recurrent_dropout == 0, layer.name
+    assert layer.use_cudnn in ("auto", True), layer.name
+
+
+def test_sentiment_lstms_are_cudnn_eligible() -> None:
+    texts = tf.constant(["shares rise on profit", "rupee falls against the dollar"] * 5)
+    layers = lstm_layers(sequence_branch(SentimentConfig(), texts))
+    assert len(layers) == 2
+    for layer in layers:
+        assert_cudnn_eligible(layer)
+
+
+def test_forecast_lstms_are_cudnn_eligible() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(16, LOOKBACK, len(FEATURES))).astype("float32")
+    y = rng.normal(size=(16, HORIZON)).astype("float32")
+    layers = lstm_layers(build(ForecastConfig(), x, y))
+    assert len(layers) == ForecastConfig().layers
+    for layer in layers:
+        assert_cudnn_eligible(layer)
