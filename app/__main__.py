@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import logging
+import logging.config
 
 import uvicorn
 
+from app.observability import log_config
 from app.settings import get_settings
 
 
 def main() -> None:
     settings = get_settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    config = log_config(settings.log_level, settings.log_format)
+    logging.config.dictConfig(config)
     # One process: the model and (later) the scheduler live once per server.
     uvicorn.run(
         "app.main:create_asgi_app",
@@ -21,6 +21,7 @@ def main() -> None:
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
+        log_config=config,
         workers=1,
     )
 

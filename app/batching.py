@@ -52,6 +52,7 @@ class MicroBatcher(Generic[T, R]):
         max_batch_size: int,
         max_wait_s: float,
         max_queued_items: int,
+        observe: Callable[[int, float], None] | None = None,
     ) -> None:
         if max_batch_size < 1 or max_wait_s < 0 or max_queued_items < 1:
             raise ValueError("batch size and queue bound must be >= 1, wait >= 0")
@@ -59,6 +60,8 @@ class MicroBatcher(Generic[T, R]):
         self.max_batch_size = max_batch_size
         self.max_wait_s = max_wait_s
         self.max_queued_items = max_queued_items
+        self.observe = observe  # (items in the call, seconds it took), after each call
+        self.rejected = 0
         self._queue: deque[_Pending[T, R]] = deque()
         self._queued_items = 0
         self._cond = threading.Condition()
@@ -100,6 +103,7 @@ class MicroBatcher(Generic[T, R]):
         future: asyncio.Future[list[R]] = loop.create_future()
         with self._cond:
             if self._queued_items + len(items) > self.max_queued_items:
+                self.rejected += 1
                 raise QueueFullError(
                     f"{self._queued_items} items queued, bound is {self.max_queued_items}"
                 )
@@ -153,7 +157,10 @@ class MicroBatcher(Generic[T, R]):
 
     def _run(self, batch: list[_Pending[T, R]]) -> Sequence[R]:
         flat = [item for pending in batch for item in pending.items]
+        start = time.perf_counter()
         results = self.fn(flat)
+        if self.observe is not None:
+            self.observe(len(flat), time.perf_counter() - start)
         if len(results) != len(flat):
             raise RuntimeError(f"{len(results)} results for {len(flat)} items")
         return results

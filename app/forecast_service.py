@@ -94,6 +94,9 @@ class ForecastService:
         self._encoded: tuple[tuple[object, ...], bytes] | None = None
         self.last_refresh: RefreshOutcome | None = None
         self.consecutive_failures = 0
+        self.refresh_successes = 0
+        self.refresh_failures = 0
+        self.last_success_at: datetime | None = None
         stored = self.store.newest_valid(gdp_features.SERIES)
         self._vintage = stored or load_snapshot(gdp_features.SERIES)
         log.info("forecast inputs: %s vintage %s", self._vintage.source, self._vintage.vintage)
@@ -190,6 +193,7 @@ class ForecastService:
                     self._vintage = vintage
         except (fred_client.FetchError, fred_csv.InvalidSeries, ValueError, OSError) as exc:
             self.consecutive_failures += 1
+            self.refresh_failures += 1
             outcome = RefreshOutcome(False, now, f"{type(exc).__name__}: {exc}")
             log.warning(
                 "FRED refresh failed (%d in a row), keeping vintage %s: %s",
@@ -199,6 +203,8 @@ class ForecastService:
             )
         else:
             self.consecutive_failures = 0
+            self.refresh_successes += 1
+            self.last_success_at = now
             outcome = RefreshOutcome(True, now, vintage=vintage.vintage)
             log.info("FRED refresh stored vintage %s", vintage.vintage)
         self.last_refresh = outcome

@@ -18,11 +18,10 @@ from fastapi import FastAPI, HTTPException
 from pydantic import ValidationError
 from starlette.types import Message, Receive, Scope, Send
 
+from app.asgi_json import send_json
 from app.batching import QueueFullError
 from app.routers.sentiment import check_limits, encode_results
 from app.schemas import SentimentRequest
-
-_JSON_HEADERS = [(b"content-type", b"application/json")]
 
 
 class HotPaths:
@@ -47,14 +46,14 @@ class HotPaths:
         if body is None:
             await self.app(scope, receive, send)
             return
-        await _respond(send, body)
+        await send_json(send, 200, body)
 
     async def _sentiment(self, scope: Scope, receive: Receive, send: Send) -> None:
         state = self.app.state
         settings = state.settings
         raw, complete = await _read_body(receive, settings.max_body_bytes)
         model = state.registry.get(settings.sentiment_model)
-        if complete and model is not None and _is_json(scope):
+        if complete and model is not None:
             try:
                 request = SentimentRequest.model_validate_json(raw)
                 headlines = check_limits(request.headlines, settings)
@@ -62,16 +61,9 @@ class HotPaths:
             except (ValidationError, HTTPException, QueueFullError):
                 pass  # FastAPI's route gives the answer that names the problem
             else:
-                await _respond(send, encode_results(model, probs))
+                await send_json(send, 200, encode_results(model, probs))
                 return
         await self.app(scope, _replay(raw, complete, receive), send)
-
-
-def _is_json(scope: Scope) -> bool:
-    for name, value in scope["headers"]:
-        if name == b"content-type":
-            return value.split(b";", 1)[0].strip().lower() == b"application/json"
-    return False
 
 
 async def _read_body(receive: Receive, limit: int) -> tuple[bytes, bool]:
@@ -103,9 +95,3 @@ def _replay(raw: bytes, complete: bool, receive: Receive) -> Receive:
         return await receive()
 
     return replay
-
-
-async def _respond(send: Send, body: bytes) -> None:
-    headers = [*_JSON_HEADERS, (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": 200, "headers": headers})
-    await send({"type": "http.response.body", "body": body})

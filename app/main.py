@@ -12,10 +12,14 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp
 
 from app import model_store
+from app.access import BearerToken
 from app.batching import MicroBatcher
+from app.content_type import RequireJson
 from app.forecast_service import ForecastService
 from app.hot_paths import HotPaths
+from app.observability import Metrics, RequestContext, ServiceState
 from app.routers import forecast, health, sentiment
+from app.routers import metrics as metrics_router
 from app.scheduler import RefreshScheduler
 from app.settings import Settings, get_settings
 
@@ -80,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body_size=settings.max_body_bytes,
     )
     app.state.settings = settings
+    app.state.metrics = metrics = Metrics()
     app.state.registry = model_store.ModelRegistry(
         required=[settings.sentiment_model, settings.forecast_model]
     )
@@ -89,15 +94,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_batch_size=settings.batch_max_size,
         max_wait_s=settings.batch_max_wait_ms / 1000,
         max_queued_items=settings.batch_queue_max,
+        observe=metrics.observe_batch,
     )
     app.state.refresher = RefreshScheduler(app.state.forecast)
+    metrics.registry.register(ServiceState(app.state))
     app.include_router(health.router)
     app.include_router(sentiment.router)
     app.include_router(forecast.router)
+    app.include_router(metrics_router.router)
     return app
 
 
 def create_asgi_app() -> ASGIApp:
-    """What uvicorn serves: the FastAPI app, behind the hot paths unless turned off."""
+    """What uvicorn serves, outermost first: request id and metrics, the token check
+    (when API_TOKEN is set), the JSON content-type check, the hot paths (unless turned
+    off), FastAPI."""
     app = create_app()
-    return HotPaths(app) if app.state.settings.hot_paths else app
+    settings: Settings = app.state.settings
+    served: ASGIApp = RequireJson(HotPaths(app) if settings.hot_paths else app)
+    if settings.api_token is None:
+        log.warning("API_TOKEN is not set: every endpoint, /admin/refresh included, is open")
+    else:
+        served = BearerToken(served, settings.api_token.get_secret_value())
+    return RequestContext(served, app.state.metrics)

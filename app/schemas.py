@@ -10,7 +10,9 @@ Label = Literal["negative", "neutral", "positive"]
 
 
 class SentimentRequest(BaseModel):
+    # Unknown fields are rejected, so a misspelt "headline" is named, not silently dropped.
     model_config = ConfigDict(
+        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -21,7 +23,7 @@ class SentimentRequest(BaseModel):
                     ]
                 }
             ]
-        }
+        },
     )
 
     # Count and length limits are settings, checked by the endpoint.
@@ -58,7 +60,33 @@ class ErrorItem(BaseModel):
 
 
 class ValidationErrorBody(BaseModel):
+    """422: each broken rule with where it is (`loc`), what is wrong and its kind."""
+
     detail: list[ErrorItem]
+
+
+class ErrorBody(BaseModel):
+    """Every other error (401, 413, 415, 503): one sentence naming the problem."""
+
+    detail: str
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the error answers an endpoint can give, with their bodies."""
+    described = {
+        401: "API_TOKEN is set and the request has no bearer token or a wrong one",
+        413: "the body is larger than MAX_BODY_BYTES",
+        415: "the body is not JSON",
+        422: "the body breaks a rule it names",
+        503: "a model is still loading, or the queue is full (see Retry-After)",
+    }
+    return {
+        code: {
+            "model": ValidationErrorBody if code == 422 else ErrorBody,
+            "description": described[code],
+        }
+        for code in codes
+    }
 
 
 class Status(BaseModel):

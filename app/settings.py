@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -17,6 +18,10 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="interface the server binds")
     port: int = Field(8000, ge=0, le=65535)
     log_level: str = "info"
+    log_format: Literal["json", "text"] = Field("json", description="log lines as JSON or text")
+    api_token: SecretStr | None = Field(
+        None, description="if set, every endpoint but /healthz and /readyz needs it as a bearer"
+    )
     models_dir: Path = Field(PROJECT_ROOT / "models", description="TF Serving-layout model root")
     sentiment_model: str = "sentiment"
     sentiment_version: int | None = Field(None, description="pin a version; default: the newest")
@@ -48,6 +53,12 @@ class Settings(BaseSettings):
     store_reload_seconds: float = Field(
         300.0, ge=0, description="non-refreshing processes re-read DATA_DIR; 0 = never"
     )
+
+    @field_validator("api_token", mode="before")
+    @classmethod
+    def _empty_token_is_none(cls, value: object) -> object:
+        # API_TOKEN= in an env file means no token, not the empty token.
+        return None if value == "" else value
 
 
 @lru_cache

@@ -94,6 +94,10 @@ class VintageStore:
     def _prune(self) -> None:
         for old in sorted(self.folder.glob("vintage-*.json"), reverse=True)[self.keep :]:
             old.unlink(missing_ok=True)
+        # Temp files of writes that died before their rename (one writer per store, and
+        # this one has just renamed its own): never read, so only removed.
+        for orphan in self.folder.glob(".vintage-*.json.tmp"):
+            orphan.unlink(missing_ok=True)
 
     def read(self, path: Path) -> Vintage:
         doc = json.loads(path.read_text(encoding="utf-8"))

@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 
 from app.deps import RegistryDep
-from app.schemas import ForecastResponse, RefreshResponse
+from app.schemas import ForecastResponse, RefreshResponse, error_responses
 
 router = APIRouter(tags=["forecast"])
 
@@ -15,7 +15,7 @@ router = APIRouter(tags=["forecast"])
     "/forecast",
     response_model=ForecastResponse,
     summary="US real GDP growth (% year over year) for the four quarters after the last observed",
-    responses={503: {"description": "the forecast model is not loaded yet"}},
+    responses=error_responses(401, 503),
 )
 async def forecast(request: Request, registry: RegistryDep) -> Response:
     # Pre-encoded bytes: the answer changes only with a refresh (or its age's next tenth
@@ -35,10 +35,11 @@ async def forecast(request: Request, registry: RegistryDep) -> Response:
     response_model=RefreshResponse,
     summary="Refresh the FRED inputs now and recompute the forecast",
     responses={
+        **error_responses(401),
         502: {
             "model": RefreshResponse,
             "description": "FRED failed or answered badly; the last good data stays",
-        }
+        },
     },
 )
 async def refresh(request: Request) -> RefreshResponse | JSONResponse:

@@ -11,7 +11,7 @@ from fastapi import APIRouter, HTTPException, Response
 from app.batching import QueueFullError
 from app.deps import BatcherDep, RegistryDep, SettingsDep
 from app.model_store import LoadedModel
-from app.schemas import SentimentRequest, SentimentResponse, ValidationErrorBody
+from app.schemas import SentimentRequest, SentimentResponse, error_responses
 from app.settings import Settings
 
 router = APIRouter(tags=["sentiment"])
@@ -67,10 +67,7 @@ def check_limits(headlines: list[str], settings: Settings) -> list[str]:
     "/sentiment",
     response_model=SentimentResponse,
     summary="Classify financial news headlines as negative, neutral or positive",
-    responses={
-        422: {"model": ValidationErrorBody, "description": "the body breaks a rule it names"},
-        503: {"description": "the model is not loaded yet, or the queue is full (Retry-After)"},
-    },
+    responses=error_responses(401, 413, 415, 422, 503),
 )
 async def sentiment(
     body: SentimentRequest, settings: SettingsDep, registry: RegistryDep, batcher: BatcherDep

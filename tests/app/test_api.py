@@ -140,6 +140,8 @@ def test_blank_and_overlong_headlines_are_named(server: Server) -> None:
         ({"headlines": [None]}, ["body", "headlines", 0]),
         ({"headlines": "one string, not a list"}, ["body", "headlines"]),
         ({"headline": ["typo in the field name"]}, ["body", "headlines"]),
+        ({"headline": ["typo in the field name"]}, ["body", "headline"]),
+        ({"headlines": ["fine"], "lang": "en"}, ["body", "lang"]),
         ({}, ["body", "headlines"]),
         ([], ["body"]),
     ],
@@ -271,3 +273,18 @@ def test_a_body_over_the_limit_gets_413(server_factory) -> None:  # type: ignore
         big = http.post("/sentiment", json={"headlines": ["x" * 500] * 5})
         assert big.status_code == 413
         assert http.post("/sentiment", json={"headlines": ["x" * 500] * 3}).status_code == 200
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
+def test_a_body_that_is_not_json_gets_415(server: Server, content_type: str | None) -> None:
+    headers = {"Content-Type": content_type} if content_type else {}
+    with server.client() as http:
+        response = http.post("/sentiment", content=b'{"headlines": ["a"]}', headers=headers)
+        assert response.status_code == 415
+        assert "must be JSON" in response.json()["detail"]
+        # JSON with a charset or a +json media type is fine.
+        for ok in ("application/json; charset=utf-8", "application/vnd.api+json"):
+            answer = http.post(
+                "/sentiment", content=b'{"headlines": ["a"]}', headers={"Content-Type": ok}
+            )
+            assert answer.status_code == 200, ok

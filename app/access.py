@@ -1,0 +1,35 @@
+"""Bearer-token access: with API_TOKEN set, only /healthz and /readyz are open.
+
+An outermost ASGI layer, so the hot paths and every FastAPI route are behind it alike.
+The comparison is constant-time, and a refusal is a 401 with `WWW-Authenticate`.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.asgi_json import send_json
+
+OPEN_PATHS = frozenset({"/healthz", "/readyz"})
+
+
+class BearerToken:
+    def __init__(self, app: ASGIApp, token: str) -> None:
+        self.app = app
+        self._expected = f"Bearer {token}".encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in OPEN_PATHS:
+            await self.app(scope, receive, send)
+            return
+        presented = next((v for k, v in scope["headers"] if k == b"authorization"), None)
+        if presented is not None and hmac.compare_digest(presented, self._expected):
+            await self.app(scope, receive, send)
+            return
+        if presented is None:
+            detail, challenge = "this endpoint needs Authorization: Bearer <token>", b"Bearer"
+        else:
+            detail, challenge = "the bearer token is wrong", b'Bearer error="invalid_token"'
+        await send_json(send, 401, {"detail": detail}, [(b"www-authenticate", challenge)])

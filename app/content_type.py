@@ -1,0 +1,35 @@
+"""415 for a request body that is not JSON, before anything reads it.
+
+Outside the hot paths and FastAPI alike, so both answer it the same way. FastAPI on
+its own would try to parse any body and answer 422, which hides the real mistake.
+"""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.asgi_json import send_json
+
+JSON_BODIES = frozenset({("POST", "/sentiment")})
+
+
+def is_json(content_type: bytes) -> bool:
+    media = content_type.split(b";", 1)[0].strip().lower()
+    return media == b"application/json" or (
+        media.startswith(b"application/") and media.endswith(b"+json")
+    )
+
+
+class RequireJson:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (scope["method"], scope["path"]) in JSON_BODIES:
+            content_type = next((v for k, v in scope["headers"] if k == b"content-type"), b"")
+            if not is_json(content_type):
+                shown = content_type.decode("latin-1") or "none"
+                detail = f"the body must be JSON (Content-Type: application/json), not {shown}"
+                await send_json(send, 415, {"detail": detail})
+                return
+        await self.app(scope, receive, send)

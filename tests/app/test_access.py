@@ -1,0 +1,64 @@
+"""API_TOKEN: everything but the probes needs the bearer token, over real HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.conftest import Server, start_server, stop_server
+
+TOKEN = "a-long-random-token-for-tests"
+GUARDED = [
+    ("POST", "/sentiment", {"headlines": ["Sensex ends flat"]}),
+    ("GET", "/forecast", None),
+    ("POST", "/admin/refresh", None),
+    ("GET", "/models", None),
+    ("GET", "/metrics", None),
+    ("GET", "/openapi.json", None),
+    ("GET", "/docs", None),
+]
+
+
+@pytest.fixture(scope="module")
+def guarded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    srv = start_server(tmp_path_factory.mktemp("guarded"), {"API_TOKEN": TOKEN})
+    yield srv
+    stop_server(srv)
+
+
+def test_probes_stay_open(guarded: Server) -> None:
+    with guarded.client() as http:
+        assert http.get("/healthz").status_code == 200
+        assert http.get("/readyz").status_code == 200
+
+
+@pytest.mark.parametrize(("method", "path", "body"), GUARDED)
+def test_no_token_or_a_wrong_one_gets_401(
+    guarded: Server, method: str, path: str, body: object
+) -> None:
+    with guarded.client() as http:
+        missing = http.request(method, path, json=body)
+        wrong = http.request(method, path, json=body, headers={"Authorization": "Bearer nope"})
+        near = http.request(method, path, json=body, headers={"Authorization": TOKEN})
+    assert missing.status_code == wrong.status_code == near.status_code == 401
+    assert missing.headers["WWW-Authenticate"] == "Bearer"
+    assert wrong.headers["WWW-Authenticate"] == 'Bearer error="invalid_token"'
+    assert "Authorization: Bearer" in missing.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"), [g for g in GUARDED if g[1] != "/admin/refresh"]
+)
+def test_the_right_token_is_let_through(
+    guarded: Server, method: str, path: str, body: object
+) -> None:
+    with guarded.client() as http:
+        response = http.request(
+            method, path, json=body, headers={"Authorization": f"Bearer {TOKEN}"}
+        )
+    assert response.status_code == 200
+
+
+def test_an_open_deployment_says_so_at_startup(server: Server) -> None:
+    assert "API_TOKEN is not set" in server.log.read_text()
