@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q -c requirements.lock
 
-.PHONY: run test lint bench profile train-sentiment train-forecast install install-dev lock clean
+.PHONY: run test lint bench profile soak train-sentiment train-forecast install install-dev lock clean
 
 $(VENV)/.run-deps: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ bench: $(VENV)/.dev-deps
 ## profile: py-spy samples of the server under load (ARGS="--path /forecast" for the other)
 profile: $(VENV)/.dev-deps
 	$(PY) -m bench.profile $(ARGS)
+
+## soak: mixed load for several minutes (ARGS="--minutes 10"), per-window table, RSS growth
+soak: $(VENV)/.dev-deps
+	$(PY) -m bench.soak $(ARGS)
 
 ## train-sentiment: full training run on SEntFiN, exported as the next version of models/sentiment
 train-sentiment: $(VENV)/.dev-deps
