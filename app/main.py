@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -43,8 +44,15 @@ def _load_models(app: FastAPI) -> None:
                 app.state.forecast.set_model(model)
             registry.put(model)
         except (model_store.ModelLoadError, ValueError) as exc:
-            log.error("model %s not loaded: %s", name, exc)
-            registry.fail(name, f"{name}: {exc}")
+            reason = str(exc).splitlines()[0]
+            if settings.exit_on_model_error:
+                # One line and exit 1: an orchestrator restarts or reports the process,
+                # rather than it running on and answering 503 to every request.
+                log.critical("cannot serve: model %s: %s (exit 1)", name, reason)
+                logging.shutdown()
+                os._exit(1)
+            log.error("model %s not loaded: %s", name, reason)
+            registry.fail(name, f"{name}: {reason}")
     # TensorFlow and the models leave ~360,000 long-lived objects; a full collection
     # walks them in ~0.25 s while every request waits. Exempt them from collection.
     gc.freeze()

@@ -66,7 +66,7 @@ class ValidationErrorBody(BaseModel):
 
 
 class ErrorBody(BaseModel):
-    """Every other error (401, 413, 415, 503): one sentence naming the problem."""
+    """Every other error (400, 401, 413, 415, 503): one sentence naming the problem."""
 
     detail: str
 
@@ -74,6 +74,7 @@ class ErrorBody(BaseModel):
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the error answers an endpoint can give, with their bodies."""
     described = {
+        400: "the body is not UTF-8 text",
         401: "API_TOKEN is set and the request has no bearer token or a wrong one",
         413: "the body is larger than MAX_BODY_BYTES",
         415: "the body is not JSON",

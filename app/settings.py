@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     )
     batch_queue_max: int = Field(4096, ge=1, description="queued headlines before 503")
     max_body_bytes: int = Field(1 << 20, ge=1024, description="larger request bodies get 413")
+    exit_on_model_error: bool = Field(
+        True, description="exit 1 when a model cannot load; false: stay up, /readyz says why"
+    )
     hot_paths: bool = Field(
         True, description="answer well-formed /sentiment and /forecast requests below FastAPI"
     )

@@ -67,7 +67,7 @@ def check_limits(headlines: list[str], settings: Settings) -> list[str]:
     "/sentiment",
     response_model=SentimentResponse,
     summary="Classify financial news headlines as negative, neutral or positive",
-    responses=error_responses(401, 413, 415, 422, 503),
+    responses=error_responses(400, 401, 413, 415, 422, 503),
 )
 async def sentiment(
     body: SentimentRequest, settings: SettingsDep, registry: RegistryDep, batcher: BatcherDep

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import math
+import os
+import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from app.schemas import ForecastResponse, SentimentResponse
-from tests.conftest import Server
+from tests.conftest import ROOT, Server
 
 HEADLINES = [
     "Infosys shares surge 8% after strong Q3 earnings beat",
@@ -185,8 +189,42 @@ def test_limits_come_from_settings(server_factory) -> None:  # type: ignore[no-u
         assert http.post("/sentiment", json={"headlines": ["ten chars!"]}).status_code == 200
 
 
+@pytest.mark.parametrize("damage", ["missing", "corrupt"])
+def test_a_model_that_cannot_load_exits_1_with_one_line(tmp_path: Path, damage: str) -> None:
+    models = tmp_path / "models"
+    shutil.copytree(ROOT / "models", models)
+    if damage == "missing":
+        shutil.rmtree(models / "sentiment")
+    else:
+        (version,) = (models / "sentiment").iterdir()
+        (version / "saved_model.pb").write_bytes(b"not a protobuf")
+    proc = subprocess.run(
+        [sys.executable, "-m", "app"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "MODELS_DIR": str(models),
+            "PORT": "0",
+            "LOG_FORMAT": "text",
+            "FRED_URL": "http://127.0.0.1:9/x",
+            "FRED_RETRIES": "0",
+            "DATA_DIR": str(tmp_path / "data"),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1
+    (line,) = [ln for ln in proc.stderr.splitlines() if "cannot serve" in ln]
+    assert "model sentiment:" in line
+    assert ("no SavedModel" if damage == "missing" else "cannot load SavedModel") in line
+    assert "Traceback" not in proc.stderr
+
+
 def test_not_ready_without_a_model(server_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    srv = server_factory({"MODELS_DIR": str(tmp_path)}, wait_ready=False)
+    srv = server_factory(
+        {"MODELS_DIR": str(tmp_path), "EXIT_ON_MODEL_ERROR": "false"}, wait_ready=False
+    )
     with srv.client() as http:
         assert http.get("/healthz").status_code == 200
         ready = http.get("/readyz")
