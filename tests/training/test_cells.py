@@ -1,0 +1,132 @@
+"""The from-scratch cells against Keras's own, and the chapter's claims about them."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+from keras import layers
+
+from training.cells import ScratchGRUCell, ScratchLSTMCell
+
+RNG = np.random.default_rng(0)
+
+
+def random_weights(layer: keras.layers.Layer) -> list[np.ndarray]:
+    return [RNG.normal(0, 0.5, w.shape).astype("float32") for w in layer.get_weights()]
+
+
+@pytest.mark.parametrize(("batch", "steps", "features", "units"), [(3, 1, 4, 5), (4, 9, 3, 6)])
+def test_scratch_lstm_matches_keras_lstm(batch: int, steps: int, features: int, units: int) -> None:
+    x = RNG.normal(size=(batch, steps, features)).astype("float32")
+    h0, c0 = (RNG.normal(size=(batch, units)).astype("float32") for _ in range(2))
+    builtin = layers.LSTM(units, return_sequences=True, return_state=True)
+    scratch = layers.RNN(ScratchLSTMCell(units), return_sequences=True, return_state=True)
+    builtin(x, initial_state=[h0, c0])
+    scratch(x, initial_state=[h0, c0])
+    weights = random_weights(builtin)
+    builtin.set_weights(weights)
+    scratch.set_weights(weights)  # same layout: kernel, recurrent kernel, bias
+    for a, b in zip(
+        builtin(x, initial_state=[h0, c0]), scratch(x, initial_state=[h0, c0]), strict=True
+    ):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), atol=2e-5)
+
+
+@pytest.mark.parametrize("reset_after", [True, False])
+@pytest.mark.parametrize(("batch", "steps"), [(2, 1), (5, 11)])
+def test_scratch_gru_matches_keras_gru(batch: int, steps: int, reset_after: bool) -> None:
+    x = RNG.normal(size=(batch, steps, 4)).astype("float32")
+    h0 = RNG.normal(size=(batch, 6)).astype("float32")
+    builtin = layers.GRU(6, reset_after=reset_after, return_sequences=True, return_state=True)
+    scratch = layers.RNN(
+        ScratchGRUCell(6, reset_after=reset_after), return_sequences=True, return_state=True
+    )
+    builtin(x, initial_state=h0)
+    scratch(x, initial_state=h0)
+    weights = random_weights(builtin)
+    builtin.set_weights(weights)
+    scratch.set_weights(weights)
+    for a, b in zip(builtin(x, initial_state=h0), scratch(x, initial_state=h0), strict=True):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), atol=2e-5)
+
+
+def test_the_gru_is_lighter() -> None:
+    lstm, gru = layers.LSTM(32), layers.GRU(32)
+    lstm.build((None, 10, 16))
+    gru.build((None, 10, 16))
+    # Four weight blocks against three (plus the GRU's second bias row).
+    assert lstm.count_params() == 4 * (16 * 32 + 32 * 32 + 32)
+    assert gru.count_params() == 3 * (16 * 32 + 32 * 32 + 2 * 32)
+
+
+class MaskRecorder(ScratchLSTMCell):
+    """Records the recurrent dropout mask each step uses (the loop runs eagerly here)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.seen: list[np.ndarray] = []
+
+    def _dropped(self, h, training):  # type: ignore[no-untyped-def]
+        out = super()._dropped(h, training)
+        if training and self.recurrent_dropout > 0:
+            self.seen.append(np.asarray(self.get_recurrent_dropout_mask(h)))
+        return out
+
+
+def test_recurrent_dropout_one_mask_per_sequence_and_none_at_inference() -> None:
+    cell = MaskRecorder(8, recurrent_dropout=0.5, seed=3)
+    rnn = layers.RNN(cell, return_sequences=True)
+    x = RNG.normal(size=(6, 5, 3)).astype("float32")
+    rnn(x, training=True)
+    masks = cell.seen[-5:]  # the five steps (building the layer may call the cell once more)
+    assert len(masks) == 5
+    for mask in masks[1:]:
+        np.testing.assert_array_equal(mask, masks[0])  # the same at every step
+    assert set(np.unique(masks[0])) <= {0.0, 2.0}  # kept units scaled by 1 / (1 - rate)
+    assert len({row.tobytes() for row in masks[0]}) > 1  # different between sequences
+    cell.seen.clear()
+    rnn(x, training=True)
+    assert not np.array_equal(cell.seen[-1], masks[0])  # a new draw for the next batch
+    # At inference nothing is dropped: the same as the cell without dropout.
+    plain = layers.RNN(ScratchLSTMCell(8), return_sequences=True)
+    plain(x)
+    plain.set_weights(rnn.get_weights())
+    np.testing.assert_allclose(np.asarray(rnn(x)), np.asarray(plain(x)), atol=1e-6)
+
+
+def forced_lstm(forget: float) -> layers.RNN:
+    """One unit per input: input gate open, candidate tanh(x), forget gate forced."""
+    units = 3
+    rnn = layers.RNN(ScratchLSTMCell(units), return_sequences=True, return_state=True)
+    rnn(np.zeros((1, 1, units), "float32"))
+    kernel = np.zeros((units, 4 * units), "float32")
+    kernel[:, 2 * units : 3 * units] = np.eye(units)  # g = tanh(x)
+    bias = np.zeros(4 * units, "float32")
+    bias[:units] = 50.0  # i = 1
+    bias[units : 2 * units] = forget  # f = sigmoid(forget)
+    bias[3 * units :] = 50.0  # o = 1
+    rnn.set_weights([kernel, np.zeros((units, 4 * units), "float32"), bias])
+    return rnn
+
+
+def test_exercise_2_forget_gate_at_one_accumulates_at_zero_forgets() -> None:
+    x = RNG.normal(size=(1, 7, 3)).astype("float32")
+    _, _, c = forced_lstm(forget=50.0)(x)  # f = 1
+    np.testing.assert_allclose(np.asarray(c)[0], np.tanh(x[0]).sum(axis=0), atol=1e-5)
+    outputs, _, _ = forced_lstm(forget=-50.0)(x)  # f = 0
+    other = x.copy()
+    other[0, :-1] = RNG.normal(size=(6, 3))  # every input but the last changed
+    outputs2, _, _ = forced_lstm(forget=-50.0)(other)
+    np.testing.assert_allclose(np.asarray(outputs)[0, -1], np.asarray(outputs2)[0, -1])
+    np.testing.assert_allclose(np.asarray(outputs)[0, -1], np.tanh(np.tanh(x[0, -1])), atol=1e-5)
+
+
+@pytest.mark.parametrize("cell", [ScratchLSTMCell, ScratchGRUCell])
+def test_layer_norm_option_builds_and_trains(cell: type) -> None:
+    rnn = layers.RNN(cell(6, layer_norm=True))
+    x = RNG.normal(size=(4, 5, 3)).astype("float32")
+    out = np.asarray(rnn(x))
+    assert out.shape == (4, 6) and np.isfinite(out).all()
+    norms = [w for w in rnn.weights if "norm" in w.path]
+    assert norms, "layer normalisation adds its gain and bias"
