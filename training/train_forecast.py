@@ -18,7 +18,14 @@ import tensorflow as tf
 from app import fred_csv, gdp_features
 from training import backtest
 from training.export import export_model
-from training.forecast_model import HORIZON, LOOKBACK, ForecastConfig, fit
+from training.forecast_model import (
+    CELLS,
+    HORIZON,
+    LOOKBACK,
+    ForecastConfig,
+    check_cell_options,
+    fit,
+)
 
 MODEL_NAME = "gdp_forecast"
 INPUT_SPEC = tf.TensorSpec([None, LOOKBACK, len(gdp_features.FEATURES)], tf.float32, name="window")
@@ -45,6 +52,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--coverage", type=float, default=0.8, help="interval coverage")
     p.add_argument("--units", type=int, default=d.units)
     p.add_argument("--max-epochs", type=int, default=d.max_epochs)
+    p.add_argument("--cell", choices=CELLS, default=d.cell, help="the recurrent cell")
+    p.add_argument(
+        "--layer-norm", action="store_true", help="layer-normalised gates (scratch cells)"
+    )
+    p.add_argument(
+        "--recurrent-dropout",
+        type=float,
+        default=d.recurrent_dropout,
+        help="recurrent dropout rate, one mask per sequence (scratch cells)",
+    )
     return p.parse_args(argv)
 
 
@@ -60,7 +77,14 @@ def table_lines(scores: dict[str, object], subset: str) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    cfg = ForecastConfig(units=args.units, max_epochs=args.max_epochs)
+    cfg = ForecastConfig(
+        units=args.units,
+        max_epochs=args.max_epochs,
+        cell=args.cell,
+        layer_norm=args.layer_norm,
+        recurrent_dropout=args.recurrent_dropout,
+    )
+    check_cell_options(cfg)
     started = time.perf_counter()
 
     # Data and features

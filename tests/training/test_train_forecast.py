@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -103,3 +105,35 @@ def test_scores_split_out_2020_21() -> None:
     assert s["all"]["m"]["mae"] == [2.0]
     assert s["excl_2020_21"]["m"]["rmse"] == [1.0]
     assert s["excl_2020_21"]["n_per_horizon"] == [2]
+
+
+def test_a_scratch_cell_model_exports_and_serves_without_its_class(tmp_path: Path) -> None:
+    out = tmp_path / "gdp_forecast"
+    args = ["--out", str(out), "--first-origin", "2025-10-01", "--max-epochs", "2"]
+    args += ["--units", "4", "--cell", "scratch-gru", "--layer-norm", "--recurrent-dropout", "0.1"]
+    assert train_forecast.main(args) == 0
+    meta = json.loads((out / "1" / "assets.extra" / "metadata.json").read_text())
+    assert meta["config"]["cell"] == "scratch-gru" and meta["config"]["layer_norm"] is True
+    # A fresh interpreter that never imports training/: the SavedModel is the graph alone.
+    serve = (
+        "import sys, numpy as np, tensorflow as tf\n"
+        "sig = tf.saved_model.load(sys.argv[1]).signatures['serving_default']\n"
+        "x = tf.constant(np.zeros((2, 8, 3), 'float32'))\n"
+        "y = sig(window=x)['gdp_growth'].numpy()\n"
+        "assert 'training' not in sys.modules and 'training.cells' not in sys.modules\n"
+        "print(y.shape, bool(np.isfinite(y).all()))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", serve, str(out / "1")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "(2, 4) True"
+
+
+def test_layer_norm_without_a_scratch_cell_is_refused() -> None:
+    with pytest.raises(ValueError, match="scratch cell"):
+        train_forecast.main(["--cell", "gru", "--layer-norm", "--max-epochs", "1"])
