@@ -57,11 +57,11 @@ class HotPaths:
             try:
                 request = SentimentRequest.model_validate_json(raw)
                 headlines = check_limits(request.headlines, settings)
-                probs = await state.batcher.submit(headlines)
+                results = await state.batcher.submit(headlines)
             except (ValidationError, HTTPException, QueueFullError):
                 pass  # FastAPI's route gives the answer that names the problem
             else:
-                await send_json(send, 200, encode_results(model, probs))
+                await send_json(send, 200, encode_results(model, results))
                 return
         await self.app(scope, _replay(raw, complete, receive), send)
 

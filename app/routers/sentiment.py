@@ -81,12 +81,12 @@ async def sentiment(
             headers={"Retry-After": "5"},
         )
     try:
-        probs = await batcher.submit(headlines)
+        results = await batcher.submit(headlines)
     except QueueFullError as exc:
         raise HTTPException(
             status_code=503, detail=f"server busy: {exc}", headers={"Retry-After": "1"}
         ) from exc
-    return Response(encode_results(model, probs), media_type="application/json")
+    return Response(encode_results(model, results), media_type="application/json")
 
 
 def score(model: LoadedModel, texts: list[str]) -> list[str]:
