@@ -115,3 +115,25 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     srv = start_server(tmp_path_factory.mktemp("server"))
     yield srv
     stop_server(srv)
+
+
+def serve_alone(model_dir: Path, inputs: str, output: str) -> str:
+    """Call a SavedModel's serving signature in a fresh interpreter that never imports
+    `training/` (so no Python class behind the model is available); return the output's
+    shape and whether it is all finite, as printed there."""
+    code = (
+        "import sys, numpy as np, tensorflow as tf\n"
+        "sig = tf.saved_model.load(sys.argv[1]).signatures['serving_default']\n"
+        f"y = sig(**{inputs})[{output!r}].numpy()\n"
+        "assert not any(m == 'training' or m.startswith('training.') for m in sys.modules)\n"
+        "print(y.shape, bool(np.isfinite(y).all()))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(model_dir)],
+        cwd=model_dir,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout.strip().splitlines()[-1]

@@ -27,6 +27,7 @@ starts and used at every step (Gal and Ghahramani), and never at inference.
 
 from __future__ import annotations
 
+import argparse
 from typing import Any
 
 import keras
@@ -182,3 +183,49 @@ class ScratchGRUCell(_GatedCell):
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "reset_after": self.reset_after}
+
+
+CELLS = ("lstm", "gru", "scratch-lstm", "scratch-gru")
+
+
+def add_cell_arguments(parser: argparse.ArgumentParser) -> None:
+    """--cell, --layer-norm and --recurrent-dropout, as both training scripts take them."""
+    parser.add_argument("--cell", choices=CELLS, default="lstm", help="the recurrent cell")
+    parser.add_argument(
+        "--layer-norm", action="store_true", help="layer-normalised gates (scratch cells)"
+    )
+    parser.add_argument(
+        "--recurrent-dropout",
+        type=float,
+        default=0.0,
+        help="recurrent dropout rate, one mask per sequence (scratch cells)",
+    )
+
+
+def check_cell_options(cell: str, layer_norm: bool, recurrent_dropout: float) -> None:
+    if cell not in CELLS:
+        raise ValueError(f"cell must be one of {CELLS}, not {cell!r}")
+    if cell in ("lstm", "gru") and (layer_norm or recurrent_dropout):
+        raise ValueError("layer_norm and recurrent_dropout need a scratch cell")
+
+
+def recurrent_layer(
+    cell: str,
+    units: int,
+    layer_norm: bool = False,
+    recurrent_dropout: float = 0.0,
+    return_sequences: bool = False,
+    name: str | None = None,
+) -> layers.Layer:
+    """The recurrent layer `cell` names, for the training options of both models.
+
+    The built-in layers keep Keras's cuDNN-eligible defaults; layer normalisation and
+    recurrent dropout exist only for the scratch cells.
+    """
+    check_cell_options(cell, layer_norm, recurrent_dropout)
+    if cell in ("lstm", "gru"):
+        kind = layers.LSTM if cell == "lstm" else layers.GRU
+        return kind(units, return_sequences=return_sequences, name=name)
+    cell_class = ScratchLSTMCell if cell == "scratch-lstm" else ScratchGRUCell
+    scratch = cell_class(units, layer_norm=layer_norm, recurrent_dropout=recurrent_dropout)
+    return layers.RNN(scratch, return_sequences=return_sequences, name=name)

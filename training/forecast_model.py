@@ -17,6 +17,7 @@ import numpy as np
 from keras import layers
 
 from app.gdp_features import FEATURES, TARGET
+from training.cells import recurrent_layer
 
 LOOKBACK = 8
 HORIZON = 4
@@ -41,30 +42,6 @@ class ForecastConfig:
         return asdict(self)
 
 
-CELLS = ("lstm", "gru", "scratch-lstm", "scratch-gru")
-
-
-def check_cell_options(cfg: ForecastConfig) -> None:
-    if cfg.cell not in CELLS:
-        raise ValueError(f"cell must be one of {CELLS}, not {cfg.cell!r}")
-    if cfg.cell in ("lstm", "gru") and (cfg.layer_norm or cfg.recurrent_dropout):
-        raise ValueError("layer_norm and recurrent_dropout need a scratch cell")
-
-
-def recurrent_layer(cfg: ForecastConfig, return_sequences: bool, name: str) -> layers.Layer:
-    """The recurrent layer `cfg.cell` names. The built-in ones keep Keras's cuDNN-eligible
-    defaults; layer normalisation and recurrent dropout exist only for the scratch cells."""
-    check_cell_options(cfg)
-    if cfg.cell in ("lstm", "gru"):
-        kind = layers.LSTM if cfg.cell == "lstm" else layers.GRU
-        return kind(cfg.units, return_sequences=return_sequences, name=name)
-    from training.cells import ScratchGRUCell, ScratchLSTMCell
-
-    cell_class = ScratchLSTMCell if cfg.cell == "scratch-lstm" else ScratchGRUCell
-    cell = cell_class(cfg.units, layer_norm=cfg.layer_norm, recurrent_dropout=cfg.recurrent_dropout)
-    return layers.RNN(cell, return_sequences=return_sequences, name=name)
-
-
 def build(cfg: ForecastConfig, x_train: np.ndarray, y_train: np.ndarray) -> keras.Model:
     """Build and compile; normalisation statistics come from the training windows only."""
     target_col = FEATURES.index(TARGET)
@@ -76,7 +53,14 @@ def build(cfg: ForecastConfig, x_train: np.ndarray, y_train: np.ndarray) -> kera
     inputs = keras.Input(shape=(LOOKBACK, len(FEATURES)), name="window")
     x = norm(inputs)
     for i in range(cfg.layers):
-        x = recurrent_layer(cfg, return_sequences=i < cfg.layers - 1, name=f"rnn_{i + 1}")(x)
+        x = recurrent_layer(
+            cfg.cell,
+            cfg.units,
+            cfg.layer_norm,
+            cfg.recurrent_dropout,
+            return_sequences=i < cfg.layers - 1,
+            name=f"rnn_{i + 1}",
+        )(x)
     x = layers.Dropout(cfg.dropout)(x)
     delta = layers.Dense(HORIZON, name="delta")(x)
     last = layers.Lambda(lambda w: w[:, -1:, target_col], name="last_growth")(inputs)

@@ -25,6 +25,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
+from training.cells import recurrent_layer
 from training.sentfin import LABELS
 
 
@@ -34,6 +35,9 @@ class SentimentConfig:
     sequence_length: int = 32
     embedding_dim: int = 64
     lstm_units: int = 64
+    cell: str = "lstm"  # lstm | gru | scratch-lstm | scratch-gru (training/cells.py)
+    layer_norm: bool = False  # scratch cells only
+    recurrent_dropout: float = 0.0  # scratch cells only
     dropout: float = 0.3
     lstm_learning_rate: float = 1e-3
     word_ngram_tokens: int = 30_000
@@ -91,7 +95,10 @@ def sequence_branch(cfg: SentimentConfig, texts: tf.Tensor) -> keras.Model:
     x = layers.Embedding(
         vectorize.vocabulary_size(), cfg.embedding_dim, mask_zero=True, name="embedding"
     )(FitLength(cfg.sequence_length, name="fit_length")(vectorize(inputs)))
-    x = layers.Bidirectional(layers.LSTM(cfg.lstm_units), name="bilstm")(x)
+    x = layers.Bidirectional(
+        recurrent_layer(cfg.cell, cfg.lstm_units, cfg.layer_norm, cfg.recurrent_dropout),
+        name="bilstm",
+    )(x)
     x = layers.Dropout(cfg.dropout)(x)
     outputs = layers.Dense(len(LABELS), activation="softmax", name="sequence_probs")(x)
     return _compile(keras.Model(inputs, outputs, name="sequence_branch"), cfg.lstm_learning_rate)

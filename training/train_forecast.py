@@ -17,15 +17,9 @@ import tensorflow as tf
 
 from app import fred_csv, gdp_features
 from training import backtest
+from training.cells import add_cell_arguments, check_cell_options
 from training.export import export_model
-from training.forecast_model import (
-    CELLS,
-    HORIZON,
-    LOOKBACK,
-    ForecastConfig,
-    check_cell_options,
-    fit,
-)
+from training.forecast_model import HORIZON, LOOKBACK, ForecastConfig, fit
 
 MODEL_NAME = "gdp_forecast"
 INPUT_SPEC = tf.TensorSpec([None, LOOKBACK, len(gdp_features.FEATURES)], tf.float32, name="window")
@@ -52,16 +46,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--coverage", type=float, default=0.8, help="interval coverage")
     p.add_argument("--units", type=int, default=d.units)
     p.add_argument("--max-epochs", type=int, default=d.max_epochs)
-    p.add_argument("--cell", choices=CELLS, default=d.cell, help="the recurrent cell")
-    p.add_argument(
-        "--layer-norm", action="store_true", help="layer-normalised gates (scratch cells)"
-    )
-    p.add_argument(
-        "--recurrent-dropout",
-        type=float,
-        default=d.recurrent_dropout,
-        help="recurrent dropout rate, one mask per sequence (scratch cells)",
-    )
+    add_cell_arguments(p)
     return p.parse_args(argv)
 
 
@@ -84,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         layer_norm=args.layer_norm,
         recurrent_dropout=args.recurrent_dropout,
     )
-    check_cell_options(cfg)
+    check_cell_options(cfg.cell, cfg.layer_norm, cfg.recurrent_dropout)
     started = time.perf_counter()
 
     # Data and features

@@ -18,6 +18,7 @@ import numpy as np
 import tensorflow as tf
 
 from training import baseline, sentfin
+from training.cells import add_cell_arguments, check_cell_options
 from training.export import export_model
 from training.metrics import classification_report
 from training.sentiment_model import (
@@ -67,6 +68,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--max-epochs", type=int, default=defaults.max_epochs)
     parser.add_argument("--patience", type=int, default=defaults.patience)
     parser.add_argument("--lstm-units", type=int, default=defaults.lstm_units)
+    add_cell_arguments(parser)
     parser.add_argument("--embedding-dim", type=int, default=defaults.embedding_dim)
     parser.add_argument("--vocab-size", type=int, default=defaults.vocab_size)
     parser.add_argument("--char-ngram-tokens", type=int, default=defaults.char_ngram_tokens)
@@ -127,11 +129,15 @@ def main(argv: list[str] | None = None) -> int:
         vocab_size=args.vocab_size,
         embedding_dim=args.embedding_dim,
         lstm_units=args.lstm_units,
+        cell=args.cell,
+        layer_norm=args.layer_norm,
+        recurrent_dropout=args.recurrent_dropout,
         word_ngram_tokens=args.word_ngram_tokens,
         char_ngram_tokens=args.char_ngram_tokens,
         max_epochs=args.max_epochs,
         patience=args.patience,
     )
+    check_cell_options(cfg.cell, cfg.layer_norm, cfg.recurrent_dropout)
     keras.utils.set_random_seed(args.seed)
     started = time.perf_counter()
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +12,7 @@ import tensorflow as tf
 
 from app import gdp_features
 from app.vintage_store import load_snapshot
+from tests.conftest import serve_alone
 from training import backtest, train_forecast
 from training.export import export_model
 from training.forecast_model import HORIZON, LOOKBACK, ForecastConfig, fit
@@ -114,24 +113,9 @@ def test_a_scratch_cell_model_exports_and_serves_without_its_class(tmp_path: Pat
     assert train_forecast.main(args) == 0
     meta = json.loads((out / "1" / "assets.extra" / "metadata.json").read_text())
     assert meta["config"]["cell"] == "scratch-gru" and meta["config"]["layer_norm"] is True
-    # A fresh interpreter that never imports training/: the SavedModel is the graph alone.
-    serve = (
-        "import sys, numpy as np, tensorflow as tf\n"
-        "sig = tf.saved_model.load(sys.argv[1]).signatures['serving_default']\n"
-        "x = tf.constant(np.zeros((2, 8, 3), 'float32'))\n"
-        "y = sig(window=x)['gdp_growth'].numpy()\n"
-        "assert 'training' not in sys.modules and 'training.cells' not in sys.modules\n"
-        "print(y.shape, bool(np.isfinite(y).all()))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", serve, str(out / "1")],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.strip().splitlines()[-1] == "(2, 4) True"
+    # The SavedModel is the graph alone: it serves without training/cells.py.
+    window = "{'window': tf.constant(np.zeros((2, 8, 3), 'float32'))}"
+    assert serve_alone(out / "1", window, "gdp_growth") == "(2, 4) True"
 
 
 def test_layer_norm_without_a_scratch_cell_is_refused() -> None:

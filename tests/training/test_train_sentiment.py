@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tests.conftest import TINY_SENTFIN
+from tests.conftest import TINY_SENTFIN, serve_alone
 from training import train_sentiment
 from training.export import export_model
 from training.metrics import classification_report
@@ -88,6 +88,17 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     # A second run without --version takes the next integer.
     assert train_sentiment.main(["--data", str(TINY_SENTFIN), "--out", str(out), *TINY]) == 0
     assert (out / "2" / "saved_model.pb").is_file()
+
+
+def test_a_scratch_cell_model_exports_and_serves_without_its_class(tmp_path: Path) -> None:
+    out = tmp_path / "sentiment"
+    options = ["--cell", "scratch-lstm", "--layer-norm", "--recurrent-dropout", "0.2"]
+    args = ["--data", str(TINY_SENTFIN), "--out", str(out), *TINY, *options]
+    assert train_sentiment.main(args) == 0
+    meta = json.loads((out / "1" / "assets.extra" / "metadata.json").read_text())
+    assert meta["config"]["cell"] == "scratch-lstm" and meta["config"]["recurrent_dropout"] == 0.2
+    headlines = "{'headlines': tf.constant(['Acme Corp shares surge', 'Rupee slumps'])}"
+    assert serve_alone(out / "1", headlines, "probabilities") == "(2, 3) True"
 
 
 def test_export_round_trip_matches_keras(tmp_path: Path) -> None:
