@@ -16,7 +16,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench.run import ROOT, free_port, start_server
+from bench.run import ROOT, free_port, load_command, start_server
 
 # Frame substrings, in the order they are checked, and the part of the work they mark.
 PARTS = [
@@ -64,21 +64,15 @@ def main() -> None:
     port = free_port()
     proc, _ = start_server({}, port)
     try:
+        command = load_command(
+            port,
+            args.seconds + 3,
+            path=args.path,
+            concurrency=args.concurrency,
+            headlines=args.headlines,
+        )
         load = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "bench.load",
-                f"http://127.0.0.1:{port}",
-                "--path",
-                args.path,
-                "--concurrency",
-                str(args.concurrency),
-                "--headlines",
-                str(args.headlines),
-                "--seconds",
-                str(args.seconds + 3),
-            ],
+            command,
             cwd=ROOT,
             stdout=subprocess.PIPE,
             text=True,

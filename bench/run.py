@@ -94,17 +94,17 @@ def start_server(env: dict[str, str], port: int) -> tuple[subprocess.Popen[bytes
         time.sleep(0.05)
 
 
-def load(port: int, seconds: float, **kw: object) -> dict[str, object]:
-    args = [
-        sys.executable,
-        "-m",
-        "bench.load",
-        f"http://127.0.0.1:{port}",
-        "--seconds",
-        str(seconds),
-    ]
+def load_command(port: int, seconds: float, **kw: object) -> list[str]:
+    """The bench.load command line for a server on `port`; keywords become its flags."""
+    args = [sys.executable, "-m", "bench.load", f"http://127.0.0.1:{port}"]
+    args += ["--seconds", str(seconds)]
     for key, value in kw.items():
         args += [f"--{key}", str(value)]
+    return args
+
+
+def load(port: int, seconds: float, **kw: object) -> dict[str, object]:
+    args = load_command(port, seconds, **kw)
     out = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 

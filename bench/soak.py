@@ -14,12 +14,11 @@ from __future__ import annotations
 import argparse
 import json
 import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.run import ROOT, free_port, rss_mb, start_server
+from bench.run import ROOT, free_port, load_command, rss_mb, start_server
 
 MIX = [
     {"path": "/sentiment", "headlines": 1, "concurrency": 16},
@@ -29,13 +28,15 @@ MIX = [
 
 
 def window(port: int, seconds: float) -> list[dict[str, object]]:
-    procs = []
-    for case in MIX:
-        args = [sys.executable, "-m", "bench.load", f"http://127.0.0.1:{port}"]
-        args += ["--seconds", str(seconds), "--warmup", "0"]
-        for key, value in case.items():
-            args += [f"--{key}", str(value)]
-        procs.append(subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, text=True))
+    procs = [
+        subprocess.Popen(
+            load_command(port, seconds, warmup=0, **case),
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for case in MIX
+    ]
     return [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in procs]
 
 
