@@ -130,3 +130,44 @@ def test_layer_norm_option_builds_and_trains(cell: type) -> None:
     assert out.shape == (4, 6) and np.isfinite(out).all()
     norms = [w for w in rnn.weights if "norm" in w.path]
     assert norms, "layer normalisation adds its gain and bias"
+
+
+def latch_task(n: int, steps: int, tokens: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """One-hot tokens at every step, and a marker on one step in the first half.
+
+    The answer is the token under the marker: the network must write it when the marker
+    shows, then hold it against every later token. Holding needs an input-dependent
+    write (a gate); a tanh RNN's state is overwritten a little by each new token.
+    """
+    r = np.random.default_rng(seed)
+    toks = r.integers(0, tokens, (n, steps))
+    marked = r.integers(0, steps // 2, n)
+    x = np.zeros((n, steps, tokens + 1), "float32")
+    x[np.arange(n)[:, None], np.arange(steps)[None, :], toks] = 1.0
+    x[np.arange(n), marked, tokens] = 1.0
+    return x, toks[np.arange(n), marked]
+
+
+def latch_accuracy(recurrent: keras.layers.Layer, steps: int = 30, tokens: int = 4) -> float:
+    keras.utils.set_random_seed(0)
+    x, y = latch_task(2048, steps, tokens, seed=0)
+    x_test, y_test = latch_task(512, steps, tokens, seed=1)
+    model = keras.Sequential(
+        [keras.Input((steps, tokens + 1)), recurrent, layers.Dense(tokens, activation="softmax")]
+    )
+    model.compile(
+        keras.optimizers.Adam(5e-3), "sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
+    model.fit(x, y, epochs=30, batch_size=64, verbose=0)
+    return float(model.evaluate(x_test, y_test, verbose=0)[1])
+
+
+def test_gradients_flow_through_the_gates_over_30_steps() -> None:
+    # Same units, data, optimiser and epochs for all three. On this machine, seeds 0-2:
+    # both gated cells reach 1.00 every time, the SimpleRNN 0.27-0.47 (chance is 0.25).
+    lstm = latch_accuracy(layers.RNN(ScratchLSTMCell(32)))
+    gru = latch_accuracy(layers.RNN(ScratchGRUCell(32)))
+    simple = latch_accuracy(layers.SimpleRNN(32))
+    assert lstm >= 0.95, f"scratch LSTM accuracy {lstm:.3f}"
+    assert gru >= 0.95, f"scratch GRU accuracy {gru:.3f}"
+    assert simple <= 0.6, f"SimpleRNN accuracy {simple:.3f}: the task no longer needs gates"
