@@ -137,3 +137,11 @@ def serve_alone(model_dir: Path, inputs: str, output: str) -> str:
     )
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout.strip().splitlines()[-1]
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """Width and height from a PNG's header, after checking it is one."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    assert data[12:16] == b"IHDR"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")

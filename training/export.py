@@ -10,6 +10,7 @@ import json
 import os
 import platform
 import shutil
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,14 +26,17 @@ def next_version(base: Path) -> int:
     return max(versions, default=0) + 1
 
 
-def write_json_atomic(path: Path, payload: Any) -> None:
+def write_atomic(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        json.dump(payload, fh, indent=2, sort_keys=True)
-        fh.write("\n")
+    with tmp.open("wb") as fh:
+        fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
     tmp.replace(path)
+
+
+def write_json_atomic(path: Path, payload: Any) -> None:
+    write_atomic(path, (json.dumps(payload, indent=2, sort_keys=True) + "\n").encode())
 
 
 def export_model(
@@ -42,11 +46,13 @@ def export_model(
     output_name: str,
     metadata: dict[str, Any],
     version: int | None = None,
-    extra_files: dict[str, str] | None = None,
+    extra_files: dict[str, str | bytes] | None = None,
+    reports: Callable[[dict[str, Any]], dict[str, bytes]] | None = None,
 ) -> Path:
     """Export `model` with one `serving_default` signature and return the version directory.
 
-    `extra_files` (name -> text) are written beside the metadata in assets.extra/.
+    `extra_files` (name -> text or bytes) are written beside the metadata in assets.extra/,
+    and so are the files `reports` draws from the final metadata (version included).
     """
     base.mkdir(parents=True, exist_ok=True)
     version = next_version(base) if version is None else version
@@ -91,7 +97,11 @@ def export_model(
         **metadata,
     }
     write_json_atomic(extra / METADATA_FILE, metadata)
-    for name, text in (extra_files or {}).items():
-        (extra / name).write_text(text, encoding="utf-8")
+    files = dict(extra_files or {})
+    if reports is not None:
+        files |= reports(metadata)
+    for name, content in files.items():
+        data = content.encode() if isinstance(content, str) else content
+        (extra / name).write_bytes(data)
     staging.rename(final)
     return final

@@ -16,7 +16,7 @@ import numpy as np
 import tensorflow as tf
 
 from app import fred_csv, gdp_features
-from training import backtest
+from training import backtest, reports
 from training.cells import add_cell_arguments, check_cell_options
 from training.export import export_model
 from training.forecast_model import HORIZON, LOOKBACK, ForecastConfig, fit
@@ -103,7 +103,10 @@ def main(argv: list[str] | None = None) -> int:
     x, y, _ = gdp_features.windows(table, LOOKBACK, HORIZON)
     fit_start = time.perf_counter()
     model = fit(cfg, x.astype(np.float32), y.astype(np.float32), args.seed)
-    fit_seconds = round(time.perf_counter() - fit_start, 1)
+    fit_seconds = time.perf_counter() - fit_start
+    history = model.history.history  # the History of the last fit, set by Keras
+    epochs = len(history["loss"])
+    backtest_csv = results.to_csv(index=False, float_format="%.4f")
 
     version_dir = export_model(
         model,
@@ -141,14 +144,21 @@ def main(argv: list[str] | None = None) -> int:
             },
             "intervals": bands,
             "training": {
-                "final_fit_seconds": fit_seconds,
+                "final_fit_seconds": round(fit_seconds, 1),
+                "final_fit_epochs": epochs,
+                "seconds_per_epoch": round(fit_seconds / epochs, 3),
+                "history": {k: [round(float(v), 4) for v in vs] for k, vs in history.items()},
                 "seconds": round(time.perf_counter() - started, 1),
             },
             "parameters": int(model.count_params()),
+            "recurrent_parameters": sum(
+                int(layer.count_params()) for layer in model.layers if layer.name.startswith("rnn_")
+            ),
         },
         version=args.version,
         # Every backtest forecast, for plots and for checking the figures above.
-        extra_files={"backtest.csv": results.to_csv(index=False, float_format="%.4f")},
+        extra_files={"backtest.csv": backtest_csv},
+        reports=lambda meta: reports.forecast_reports(meta, backtest_csv),
     )
     print(f"exported {version_dir}", flush=True)
     return 0

@@ -17,7 +17,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from training import baseline, sentfin
+from training import baseline, reports, sentfin
 from training.cells import add_cell_arguments, check_cell_options
 from training.export import export_model
 from training.metrics import classification_report
@@ -104,12 +104,16 @@ def fit_branch(
             )
         ],
     )
+    seconds = time.perf_counter() - start
     val_acc = history.history["val_accuracy"]
     return {
         "epochs_run": len(val_acc),
         "best_epoch": int(np.argmax(val_acc)) + 1,
         "best_val_accuracy": round(float(max(val_acc)), 4),
-        "seconds": round(time.perf_counter() - start, 1),
+        "seconds": round(seconds, 1),
+        "seconds_per_epoch": round(seconds / len(val_acc), 2),
+        # Per epoch, for the training-curve report.
+        "history": {k: [round(float(v), 4) for v in vs] for k, vs in history.history.items()},
     }
 
 
@@ -220,12 +224,13 @@ def main(argv: list[str] | None = None) -> int:
     # Evaluate
     probs = model.predict(x_test, batch_size=256, verbose=0)
     metrics = classification_report(y_test, probs.argmax(1), sentfin.LABELS)
-    branch_metrics = {
+    branch_reports = {
         name: classification_report(
             y_test, branch.predict(x_test, verbose=0).argmax(1), sentfin.LABELS
-        )["accuracy"]
+        )
         for name, branch in (("sequence", sequence), ("ngram", ngram))
     }
+    branch_metrics = {name: r["accuracy"] for name, r in branch_reports.items()}
     print(
         f"model: test accuracy {metrics['accuracy']:.4f}, macro-F1 {metrics['macro_f1']:.4f} "
         f"(branches alone: {branch_metrics})",
@@ -257,7 +262,11 @@ def main(argv: list[str] | None = None) -> int:
                 "test": len(test_rows),
             },
             "config": {**cfg.to_dict(), "seed": args.seed, "sequence_weight": weight},
-            "metrics": {"test": metrics, "branch_test_accuracy": branch_metrics},
+            "metrics": {
+                "test": metrics,
+                "branch_test_accuracy": branch_metrics,
+                "sequence_branch_macro_f1": branch_reports["sequence"]["macro_f1"],
+            },
             "baseline": {
                 "config": baseline.CONFIG,
                 "test": baseline_metrics,
@@ -265,8 +274,10 @@ def main(argv: list[str] | None = None) -> int:
             },
             "training": {**fits, "seconds": round(time.perf_counter() - started, 1)},
             "parameters": int(model.count_params()),
+            "recurrent_parameters": int(sequence.get_layer("bilstm").count_params()),
         },
         version=args.version,
+        reports=reports.sentiment_reports,
     )
     verdict = "meets" if metrics["accuracy"] >= baseline_metrics["accuracy"] else "is below"
     print(

@@ -12,8 +12,8 @@ import tensorflow as tf
 
 from app import gdp_features
 from app.vintage_store import load_snapshot
-from tests.conftest import serve_alone
-from training import backtest, train_forecast
+from tests.conftest import png_size, serve_alone
+from training import backtest, reports, train_forecast
 from training.export import export_model
 from training.forecast_model import HORIZON, LOOKBACK, ForecastConfig, fit
 
@@ -45,6 +45,16 @@ def test_short_training_run_exports_with_backtest_metadata(tmp_path: Path) -> No
     for h in "1234":
         band = meta["intervals"]["horizons"][h]
         assert band["lower_offset"] <= band["upper_offset"]
+    assert len(meta["training"]["history"]["loss"]) == meta["training"]["final_fit_epochs"] == 2
+    # The training reports: curves (5.2 x 3.6 in) and four backtest panels (9 x 9.6 in).
+    assert png_size(out / "1" / "assets.extra" / "training_curves.png") == (572, 396)
+    assert png_size(out / "1" / "assets.extra" / "backtest.png") == (990, 1056)
+    # Drawn from what the export records alone: the command draws the same bytes again.
+    drawn = {p.name: p.read_bytes() for p in (out / "1" / "assets.extra").glob("*.png")}
+    for p in (out / "1" / "assets.extra").glob("*.png"):
+        p.unlink()
+    assert reports.main([str(out / "1")]) == 0
+    assert {p.name: p.read_bytes() for p in (out / "1" / "assets.extra").glob("*.png")} == drawn
     sig = tf.saved_model.load(str(out / "1")).signatures["serving_default"]
     window = gdp_features.last_window(
         gdp_features.build(load_snapshot(gdp_features.SERIES).series).table, LOOKBACK

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tests.conftest import TINY_SENTFIN, serve_alone
+from tests.conftest import TINY_SENTFIN, png_size, serve_alone
 from training import train_sentiment
 from training.export import export_model
 from training.metrics import classification_report
@@ -76,6 +76,12 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     assert meta["data"]["sha256"] and meta["data"]["test"] == 27
     assert 0.0 <= meta["metrics"]["test"]["accuracy"] <= 1.0
     assert sum(map(sum, meta["metrics"]["test"]["confusion_matrix"]["rows_true_cols_pred"])) == 27
+    seq = meta["training"]["sequence"]
+    assert len(seq["history"]["val_accuracy"]) == seq["epochs_run"]
+    assert meta["recurrent_parameters"] > 0
+    # The training reports, drawn at export: 1 and 2 panels of 5.2 x 3.6 in at 110 dpi.
+    assert png_size(version / "assets.extra" / "training_curves.png") == (1144, 396)
+    assert png_size(version / "assets.extra" / "confusion_matrix.png") == (528, 462)
 
     loaded = tf.saved_model.load(str(version))
     sig = loaded.signatures["serving_default"]
