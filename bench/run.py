@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,22 +34,26 @@ def ceiling(repeats: int) -> dict[int, float]:
     the TensorFlow thread settings the server uses."""
     from app.model_store import configure_tensorflow, load
     from app.settings import Settings
-    from bench.load import HEADLINES
 
     settings = Settings()
     configure_tensorflow(settings.tf_intra_op_threads, settings.tf_inter_op_threads)
     model = load(ROOT / "models", "sentiment")
-    out = {}
-    for size in BATCHES:
-        batch = [HEADLINES[i % len(HEADLINES)] + f" {i}" for i in range(size)]
-        model.predict(batch)
-        times = []
-        for _ in range(repeats):
-            start = time.perf_counter()
-            model.predict(batch)
-            times.append(time.perf_counter() - start)
-        out[size] = round(size / statistics.median(times), 1)
-    return out
+    return {size: headlines_per_second(model.predict, size, repeats) for size in BATCHES}
+
+
+def headlines_per_second(predict: Callable[[list[str]], object], size: int, repeats: int) -> float:
+    """Median throughput of `predict` on batches of `size` distinct headlines (after one
+    warm-up call, which traces the graph for that shape)."""
+    from bench.load import HEADLINES
+
+    batch = [HEADLINES[i % len(HEADLINES)] + f" {i}" for i in range(size)]
+    predict(batch)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        predict(batch)
+        times.append(time.perf_counter() - start)
+    return round(size / statistics.median(times), 1)
 
 
 def free_port() -> int:
