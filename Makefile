@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q -c requirements.lock
 
-.PHONY: run test lint bench profile soak train-sentiment train-forecast install install-dev lock clean
+.PHONY: browser compare-cells run test lint bench profile soak train-sentiment train-forecast install install-dev lock clean
 
 $(VENV)/.run-deps: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,15 @@ install-dev: $(VENV)/.dev-deps
 run: $(VENV)/.run-deps
 	$(PY) -m app
 
+## browser: Debian's chromium for the page's browser test (installed only as root; else tests/web skips)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	  --no-install-recommends chromium >/dev/null; } \
+	  || echo "chromium is not installed and cannot be installed here: tests/web will be skipped"
+
 ## test: set up, lint and run the whole test suite
-test: $(VENV)/.dev-deps
+test: $(VENV)/.dev-deps browser
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
@@ -50,6 +57,10 @@ train-sentiment: $(VENV)/.dev-deps
 ## train-forecast: backtest (2000Q1 on) and train the GDP model, export the next models/gdp_forecast
 train-forecast: $(VENV)/.dev-deps
 	$(PY) -m training.train_forecast $(ARGS)
+
+## compare-cells: LSTM vs GRU, built-in vs scratch, on both models (8 trainings): bench/results/cells.json
+compare-cells: $(VENV)/.dev-deps
+	$(PY) -m bench.cells $(ARGS)
 
 ## lock: re-pin every installed distribution into requirements.lock
 lock: $(VENV)/.dev-deps

@@ -1,4 +1,7 @@
-"""Bearer-token access: with API_TOKEN set, only /healthz and /readyz are open.
+"""Bearer-token access: with API_TOKEN set, only the probes and the page's shell are open.
+
+The page (GET / and /static/*) holds no data: it asks for the token when the API
+answers 401, and sends it with every call.
 
 An outermost ASGI layer, so the hot paths and every FastAPI route are behind it alike.
 The comparison is constant-time, and a refusal is a 401 with `WWW-Authenticate`.
@@ -12,7 +15,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.asgi_json import send_json
 
-OPEN_PATHS = frozenset({"/healthz", "/readyz"})
+OPEN_PATHS = frozenset({"/healthz", "/readyz", "/"})
+OPEN_PREFIX = "/static/"
 
 
 class BearerToken:
@@ -21,7 +25,8 @@ class BearerToken:
         self._expected = f"Bearer {token}".encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in OPEN_PATHS:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or path in OPEN_PATHS or path.startswith(OPEN_PREFIX):
             await self.app(scope, receive, send)
             return
         presented = next((v for k, v in scope["headers"] if k == b"authorization"), None)

@@ -46,6 +46,9 @@ class RefreshOutcome:
 class Forecast:
     body: dict[str, Any]  # everything but `stale` and the refresh status
     fetched_at: datetime
+    # Every observed quarter of the inputs the forecast was made from, oldest first: a
+    # history read with the forecast always belongs to it.
+    history: tuple[dict[str, Any], ...] = ()
 
 
 def compute(model: LoadedModel, vintage: Vintage, features: gdp_features.Features) -> Forecast:
@@ -81,7 +84,26 @@ def compute(model: LoadedModel, vintage: Vintage, features: gdp_features.Feature
             "interpolated_months": features.interpolated,
         },
     }
-    return Forecast(body, vintage.fetched_at)
+    return Forecast(body, vintage.fetched_at, history_rows(features.table))
+
+
+# The names /forecast/history gives the features, matching /forecast's gdp_growth_yoy.
+HISTORY_FIELDS = {
+    "gdp_growth": "gdp_growth_yoy",
+    "inflation": "inflation_yoy",
+    "unrate": "unemployment_rate",
+}
+
+
+def history_rows(table: pd.DataFrame) -> tuple[dict[str, Any], ...]:
+    return tuple(
+        {
+            "quarter": gdp_features.quarter_name(when),
+            "date": f"{when:%Y-%m-%d}",
+            **{field: round(float(row[name]), 3) for name, field in HISTORY_FIELDS.items()},
+        }
+        for when, row in table.iterrows()
+    )
 
 
 class ForecastService:
@@ -123,6 +145,18 @@ class ForecastService:
             "last_refresh": self.last_refresh.as_dict() if self.last_refresh else None,
         }
         return body
+
+    def history(self, quarters: int) -> dict[str, Any] | None:
+        """The last `quarters` observed quarters behind the current forecast."""
+        forecast = self._forecast
+        if forecast is None:
+            return None
+        return {
+            "last_observed_quarter": forecast.body["last_observed_quarter"],
+            "source": forecast.body["inputs"]["source"],
+            "vintage": forecast.body["inputs"]["vintage"],
+            "quarters": list(forecast.history[-quarters:]),
+        }
 
     def current_json(self) -> bytes | None:
         """`current()` serialised, re-encoded only when one of its fields has changed."""

@@ -19,7 +19,7 @@ from app.content_type import RequireJson
 from app.forecast_service import ForecastService
 from app.hot_paths import HotPaths
 from app.observability import Metrics, RequestContext, ServiceState
-from app.routers import forecast, health, sentiment
+from app.routers import forecast, health, page, sentiment
 from app.routers import metrics as metrics_router
 from app.scheduler import RefreshScheduler
 from app.settings import Settings, get_settings
@@ -110,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sentiment.router)
     app.include_router(forecast.router)
     app.include_router(metrics_router.router)
+    app.include_router(page.router)
     return app
 
 

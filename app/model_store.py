@@ -60,6 +60,11 @@ class LoadedModel:
         result = self._signature(**{self._input_name: tf.constant(inputs)})
         return result[self._output_name].numpy()
 
+    def report_files(self) -> list[str]:
+        """The training-report figures exported with the model (assets.extra/*.png)."""
+        extra = self.path / "assets.extra"
+        return sorted(p.name for p in extra.glob("*.png") if p.is_file())
+
     def describe(self) -> dict[str, Any]:
         return {
             "name": self.name,
@@ -67,6 +72,10 @@ class LoadedModel:
             "path": str(self.path),
             "device": self.device,
             "metadata": self.metadata,
+            "reports": [
+                {"name": f, "url": f"/models/{self.name}/{self.version}/reports/{f}"}
+                for f in self.report_files()
+            ],
         }
 
 

@@ -76,6 +76,7 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     described = {
         400: "the body is not UTF-8 text",
         401: "API_TOKEN is set and the request has no bearer token or a wrong one",
+        404: "no such model version or file",
         413: "the body is larger than MAX_BODY_BYTES",
         415: "the body is not JSON",
         422: "the body breaks a rule it names",
@@ -95,12 +96,18 @@ class Status(BaseModel):
     reasons: list[str] = []
 
 
+class Report(BaseModel):
+    name: str = Field(examples=["confusion_matrix.png"])
+    url: str = Field(examples=["/models/sentiment/4/reports/confusion_matrix.png"])
+
+
 class ModelInfo(BaseModel):
     name: str
     version: int
     path: str
     device: str = Field(description="where TensorFlow runs it, e.g. CPU:0 or GPU:0")
     metadata: dict[str, Any]
+    reports: list[Report] = Field(description="figures its training run drew (PNG)")
 
 
 class ModelsResponse(BaseModel):
@@ -139,6 +146,23 @@ class ForecastResponse(BaseModel):
     interval_coverage: float | None
     forecasts: list[QuarterForecast]
     inputs: ForecastInputs
+
+
+class ObservedQuarter(BaseModel):
+    quarter: str = Field(examples=["2026Q2"])
+    date: str = Field(examples=["2026-04-01"], description="the quarter's first day")
+    gdp_growth_yoy: float = Field(description="real GDP growth, % year over year")
+    inflation_yoy: float = Field(description="CPI inflation, % year over year, quarterly mean")
+    unemployment_rate: float = Field(description="unemployment rate, %, quarterly mean")
+
+
+class HistoryResponse(BaseModel):
+    """The observed quarters behind the current forecast, oldest first."""
+
+    last_observed_quarter: str
+    source: Literal["fred", "snapshot"]
+    vintage: str
+    quarters: list[ObservedQuarter]
 
 
 class RefreshResponse(RefreshStatus):

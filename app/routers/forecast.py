@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from app.deps import RegistryDep
-from app.schemas import ForecastResponse, RefreshResponse, error_responses
+from app.schemas import ForecastResponse, HistoryResponse, RefreshResponse, error_responses
 
 router = APIRouter(tags=["forecast"])
 
@@ -28,6 +30,29 @@ async def forecast(request: Request, registry: RegistryDep) -> Response:
             headers={"Retry-After": "5"},
         )
     return Response(body, media_type="application/json")
+
+
+@router.get(
+    "/forecast/history",
+    response_model=HistoryResponse,
+    summary="The observed quarters the current forecast was made from (what the page plots)",
+    responses=error_responses(401, 422, 503),
+)
+async def history(
+    request: Request,
+    registry: RegistryDep,
+    quarters: Annotated[
+        int, Query(ge=1, le=400, description="how many of the latest quarters")
+    ] = 40,
+) -> HistoryResponse:
+    body = request.app.state.forecast.history(quarters)
+    if body is None:
+        raise HTTPException(
+            status_code=503,
+            detail="; ".join(registry.not_ready_reasons()) or "forecast not computed yet",
+            headers={"Retry-After": "5"},
+        )
+    return HistoryResponse(**body)
 
 
 @router.post(

@@ -1,12 +1,12 @@
-"""Liveness, readiness and what is loaded."""
+"""Liveness, readiness, what is loaded and the figures its training drew."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import FileResponse, JSONResponse
 
 from app.deps import RegistryDep
-from app.schemas import ModelInfo, ModelsResponse, Status
+from app.schemas import ModelInfo, ModelsResponse, Status, error_responses
 
 router = APIRouter(tags=["health"])
 
@@ -34,3 +34,24 @@ async def readyz(registry: RegistryDep) -> Status | JSONResponse:
 @router.get("/models", response_model=ModelsResponse, summary="Loaded models and their metadata")
 def models(registry: RegistryDep) -> ModelsResponse:
     return ModelsResponse(models=[ModelInfo(**m.describe()) for m in registry.all()])
+
+
+@router.get(
+    "/models/{name}/{version}/reports/{file}",
+    summary="A figure the model's training run drew (PNG), as linked from /models",
+    response_class=FileResponse,
+    responses={200: {"content": {"image/png": {}}}, **error_responses(401, 404, 422)},
+)
+async def report(name: str, version: int, file: str, registry: RegistryDep) -> FileResponse:
+    model = registry.get(name)
+    if model is None or model.version != version:
+        raise HTTPException(status_code=404, detail=f"model {name} v{version} is not loaded")
+    # Only a name listed from the model's own folder is opened: nothing from the URL is
+    # joined into a path unchecked.
+    if file not in model.report_files():
+        raise HTTPException(status_code=404, detail=f"{name} v{version} has no report {file!r}")
+    return FileResponse(
+        model.path / "assets.extra" / file,
+        media_type="image/png",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )

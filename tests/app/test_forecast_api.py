@@ -124,6 +124,10 @@ def test_new_quarter_moves_forward_and_survives_a_failing_restart(
             assert quarters(body) == ["2026Q4", "2027Q1", "2027Q2", "2027Q3"]
             assert body["inputs"]["last_observation"]["GDPC1"] == "2026-07-01"
             assert body["inputs"]["source"] == "fred"
+            # The history behind the page moves with the forecast.
+            history = http.get("/forecast/history", params={"quarters": 2}).json()
+            assert [q["quarter"] for q in history["quarters"]] == ["2026Q2", "2026Q3"]
+            assert history["vintage"] == body["inputs"]["vintage"]
         srv.proc.terminate()
         srv.proc.wait(timeout=15)
 

@@ -51,4 +51,4 @@ def test_generated_requests_get_documented_answers(server: Server, tmp_path: Pat
         timeout=600,
     )
     assert result.returncode == 0, result.stdout[-4000:]
-    assert "Tested: 6" in result.stdout
+    assert "Tested: 8" in result.stdout  # every operation but the refresh

@@ -1,0 +1,123 @@
+"""The page in a real browser: Debian's chromium, headless, driven by Playwright.
+
+Playwright's own browser download is not used: `make test` installs Debian's chromium
+(as root, when it is missing), and this test is skipped, saying so, where it cannot be.
+Screenshots go to artifacts/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+from tests.conftest import ROOT, Server
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+ARTIFACTS = ROOT / "artifacts"
+# Headless on a closed network: no sync, updates or background fetches to time out on.
+FLAGS = [
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TWO = [
+    "Acme Corp shares surge 12% after record quarterly profit",
+    "Acme Corp shares plunge as losses widen and debt soars",
+]
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.is_file(),
+    reason=f"no chromium at {CHROMIUM}: `make test` installs Debian's chromium only as root",
+)
+
+
+def until(page: Page, check: Callable[[], bool], seconds: float = 5.0) -> bool:
+    """Poll from Python: the page's CSP forbids the eval a JS predicate would need."""
+    for _ in range(int(seconds / 0.05)):
+        if check():
+            return True
+        page.wait_for_timeout(50)
+    return check()
+
+
+def test_page_shows_the_fan_chart_and_scores_headlines(server: Server) -> None:
+    with server.client() as client:
+        forecast = client.get("/forecast").json()
+        expected = client.post("/sentiment", json={"headlines": TWO}).json()["results"]
+    problems: list[str] = []
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            page.on("requestfailed", lambda r: problems.append(f"{r.url}: {r.failure}"))
+            page.goto(server.url + "/")
+
+            # Four forecast points, after the last observed quarter, for the right quarters.
+            page.wait_for_selector("#chart circle.forecast-point")
+            points = page.locator("#chart circle.forecast-point")
+            assert points.count() == 4
+            last = page.locator("#chart circle.last-observed")
+            assert last.get_attribute("data-quarter") == forecast["last_observed_quarter"]
+            xs = [float(points.nth(i).get_attribute("cx") or "nan") for i in range(4)]
+            assert float(last.get_attribute("cx") or "nan") < xs[0] < xs[1] < xs[2] < xs[3]
+            assert [points.nth(i).get_attribute("data-quarter") for i in range(4)] == [
+                f["quarter"] for f in forecast["forecasts"]
+            ]
+            history = page.locator("#chart .history-line").get_attribute("points") or ""
+            assert len(history.split()) == 40
+            assert page.locator("#chart .fan").count() == 1
+            assert page.locator("#forecast-table tbody tr").count() == 4
+            assert "embedded snapshot" in page.locator("#inputs").inner_text()
+            assert "Real GDP growth" in page.locator("#chart").inner_html()
+
+            # Two headlines in, two labels out: the API's own labels for them.
+            page.fill("#headlines", "\n".join(TWO))
+            page.click("#score")
+            page.wait_for_selector(".result:nth-child(2)")
+            results = page.locator(".result")
+            assert results.count() == 2
+            for i, want in enumerate(expected):
+                label = results.nth(i).locator(".label").inner_text()
+                assert label.split()[0] == want["label"]
+                assert results.nth(i).locator(".fill").count() == 3
+            page.screenshot(path=str(ARTIFACTS / "page-wide.png"), full_page=True)
+
+            # A training report opens in a dialog, and Escape closes it.
+            assert page.locator(".report-link").count() == 4
+            page.locator(".report-link").first.click()
+            page.wait_for_selector("#report-dialog[open]")
+            image = page.locator("#report-image")
+            assert (image.get_attribute("src") or "").startswith("blob:")
+            assert until(page, lambda: (image.bounding_box() or {}).get("width", 0) > 100)
+            assert (image.bounding_box() or {})["height"] > 100
+            page.keyboard.press("Escape")
+            page.wait_for_selector("#report-dialog", state="hidden")
+
+            # The keyboard alone: Ctrl+Enter in the box submits.
+            page.fill("#headlines", "Rupee slumps to record low\nRBI holds rates\nSensex rallies")
+            page.focus("#headlines")
+            page.keyboard.press("Control+Enter")
+            page.wait_for_selector(".result:nth-child(3)")
+            assert page.locator(".result").count() == 3
+
+            # A phone's width: the chart redraws to fit and nothing sticks out sideways.
+            page.set_viewport_size({"width": 390, "height": 844})
+            chart = page.locator("#chart")
+            assert until(page, lambda: float(chart.get_attribute("viewBox").split()[2]) <= 390)
+            for part in ("header", "main", "#chart", "#results", "#inputs", "footer"):
+                box = page.locator(part).bounding_box()
+                assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, part
+            page.screenshot(path=str(ARTIFACTS / "page-phone.png"), full_page=True)
+        finally:
+            browser.close()
+    assert problems == [], problems
