@@ -55,7 +55,7 @@ PEERS = {"no_change": no_change, "ar4": direct_ar, "var2": var}
 
 def run(
     table: pd.DataFrame,
-    fit_model: Callable[[np.ndarray, np.ndarray], Forecaster],
+    fit_model: Callable[[np.ndarray, np.ndarray, pd.DatetimeIndex], Forecaster],
     lookback: int,
     horizon: int,
     first_origin: str = "2000-01-01",
@@ -73,7 +73,7 @@ def run(
         if model is None or k % refit_every == 0:
             # Windows whose last target quarter is at or before the origin.
             usable = origins_all <= index[pos - horizon]
-            model = fit_model(x_all[usable], y_all[usable])
+            model = fit_model(x_all[usable], y_all[usable], origins_all[usable])
             log(f"  refit at {origin:%Y-%m} on {int(usable.sum())} windows")
         window = table[list(FEATURES)].to_numpy()[pos - lookback + 1 : pos + 1][None, ...]
         forecasts = {"lstm": np.asarray(model(window))[0]}

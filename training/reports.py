@@ -40,13 +40,14 @@ def png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
-def curves_figure(
-    history: dict[str, list[float]], panels: Sequence[str], best_epoch: int, title: str
-) -> bytes:
-    """One panel per metric, training and validation per epoch; the epoch early stopping
-    kept (by its own monitor) is marked in every panel."""
+Panel = tuple[dict[str, list[float]], str, int, str]  # history, metric, kept epoch, title
+
+
+def curves_figure(panels: Sequence[Panel], title: str) -> bytes:
+    """One panel per (history, metric): training and validation per epoch, with the epoch
+    early stopping kept (by its own monitor) marked."""
     fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 3.6), squeeze=False)
-    for ax, metric in zip(axes[0], panels, strict=True):
+    for ax, (history, metric, best_epoch, panel_title) in zip(axes[0], panels, strict=True):
         epochs = np.arange(1, len(history[metric]) + 1)
         ax.plot(epochs, history[metric], marker="o", ms=3, label="training")
         if f"val_{metric}" in history:
@@ -55,6 +56,8 @@ def curves_figure(
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("epoch")
         ax.set_ylabel(metric.replace("_", " "))
+        if panel_title:
+            ax.set_title(panel_title, fontsize=10)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
     fig.suptitle(title)
@@ -109,9 +112,7 @@ def sentiment_reports(metadata: dict[str, Any]) -> dict[str, bytes]:
     fit = metadata["training"]["sequence"]
     if fit.get("history"):
         out["training_curves.png"] = curves_figure(
-            fit["history"],
-            ["loss", "accuracy"],
-            fit["best_epoch"],
+            [(fit["history"], m, fit["best_epoch"], "") for m in ("loss", "accuracy")],
             f"{name}: sequence branch, early stopping on validation accuracy",
         )
     cm = metadata["metrics"]["test"]["confusion_matrix"]
@@ -125,12 +126,15 @@ def sentiment_reports(metadata: dict[str, Any]) -> dict[str, bytes]:
 def forecast_reports(metadata: dict[str, Any], backtest_csv: str | None) -> dict[str, bytes]:
     name = f"{metadata['name']} v{metadata.get('version', '?')}"
     out: dict[str, bytes] = {}
-    history = metadata["training"].get("history")
-    if history:
-        # The final fit restores the weights of its lowest validation loss.
-        best = int(np.argmin(history["val_loss"])) + 1
+    histories = metadata["training"].get("histories")
+    if histories:
+        # Each member's final fit restores the weights of its lowest validation loss.
+        panels: list[Panel] = [
+            (h, "loss", int(np.argmin(h["val_loss"])) + 1, f"member {k} of {len(histories)}")
+            for k, h in enumerate(histories, start=1)
+        ]
         out["training_curves.png"] = curves_figure(
-            history, ["loss"], best, f"{name}: final fit, early stopping on validation loss"
+            panels, f"{name}: final fit, early stopping on validation loss (Huber)"
         )
     if backtest_csv:
         results = pd.read_csv(io.StringIO(backtest_csv), parse_dates=["origin", "target"])

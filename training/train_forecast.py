@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import tensorflow as tf
 
 from app import fred_csv, gdp_features
@@ -46,6 +47,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--coverage", type=float, default=0.8, help="interval coverage")
     p.add_argument("--units", type=int, default=d.units)
     p.add_argument("--max-epochs", type=int, default=d.max_epochs)
+    p.add_argument("--members", type=int, default=d.members, help="networks averaged")
     add_cell_arguments(p)
     return p.parse_args(argv)
 
@@ -65,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     cfg = ForecastConfig(
         units=args.units,
         max_epochs=args.max_epochs,
+        members=args.members,
         cell=args.cell,
         layer_norm=args.layer_norm,
         recurrent_dropout=args.recurrent_dropout,
@@ -85,8 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     # Rolling-origin backtest
-    def fit_model(x: np.ndarray, y: np.ndarray) -> backtest.Forecaster:
-        model = fit(cfg, x.astype(np.float32), y.astype(np.float32), args.seed)
+    def fit_model(x: np.ndarray, y: np.ndarray, origins: pd.DatetimeIndex) -> backtest.Forecaster:
+        model = fit(cfg, x.astype(np.float32), y.astype(np.float32), args.seed, origins).model
         return lambda w: model.predict(w.astype(np.float32), verbose=0)
 
     print(f"backtest from {args.first_origin}, refit every {args.refit_every} quarters", flush=True)
@@ -100,12 +103,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.coverage:.0%} intervals: {bands['horizons']}", flush=True)
 
     # Final model on every window
-    x, y, _ = gdp_features.windows(table, LOOKBACK, HORIZON)
+    x, y, origins = gdp_features.windows(table, LOOKBACK, HORIZON)
     fit_start = time.perf_counter()
-    model = fit(cfg, x.astype(np.float32), y.astype(np.float32), args.seed)
+    fitted = fit(cfg, x.astype(np.float32), y.astype(np.float32), args.seed, origins)
+    model = fitted.model
     fit_seconds = time.perf_counter() - fit_start
-    history = model.history.history  # the History of the last fit, set by Keras
-    epochs = len(history["loss"])
+    epochs = sum(len(h["loss"]) for h in fitted.histories)
     backtest_csv = results.to_csv(index=False, float_format="%.4f")
 
     version_dir = export_model(
@@ -147,12 +150,19 @@ def main(argv: list[str] | None = None) -> int:
                 "final_fit_seconds": round(fit_seconds, 1),
                 "final_fit_epochs": epochs,
                 "seconds_per_epoch": round(fit_seconds / epochs, 3),
-                "history": {k: [round(float(v), 4) for v in vs] for k, vs in history.items()},
+                # One per member: the curves the training report draws.
+                "histories": [
+                    {k: [round(float(v), 4) for v in vs] for k, vs in h.items()}
+                    for h in fitted.histories
+                ],
                 "seconds": round(time.perf_counter() - started, 1),
             },
             "parameters": int(model.count_params()),
+            # Per member network.
             "recurrent_parameters": sum(
-                int(layer.count_params()) for layer in model.layers if layer.name.startswith("rnn_")
+                int(layer.count_params())
+                for layer in fitted.members[0].layers
+                if layer.name.startswith("rnn_")
             ),
         },
         version=args.version,

@@ -15,7 +15,7 @@ from app.vintage_store import load_snapshot
 from tests.conftest import png_size, serve_alone
 from training import backtest, reports, train_forecast
 from training.export import export_model
-from training.forecast_model import HORIZON, LOOKBACK, ForecastConfig, fit
+from training.forecast_model import HORIZON, LOOKBACK, ForecastConfig, fit, validation_split
 
 
 @pytest.fixture(scope="module")
@@ -45,9 +45,11 @@ def test_short_training_run_exports_with_backtest_metadata(tmp_path: Path) -> No
     for h in "1234":
         band = meta["intervals"]["horizons"][h]
         assert band["lower_offset"] <= band["upper_offset"]
-    assert len(meta["training"]["history"]["loss"]) == meta["training"]["final_fit_epochs"] == 2
-    # The training reports: curves (5.2 x 3.6 in) and four backtest panels (9 x 9.6 in).
-    assert png_size(out / "1" / "assets.extra" / "training_curves.png") == (572, 396)
+    # Three members by default, two epochs each.
+    assert [len(h["loss"]) for h in meta["training"]["histories"]] == [2, 2, 2]
+    assert meta["training"]["final_fit_epochs"] == 6
+    # The training reports: curves (5.2 x 3.6 in per member) and four backtest panels.
+    assert png_size(out / "1" / "assets.extra" / "training_curves.png") == (1716, 396)
     assert png_size(out / "1" / "assets.extra" / "backtest.png") == (990, 1056)
     # Drawn from what the export records alone: the command draws the same bytes again.
     drawn = {p.name: p.read_bytes() for p in (out / "1" / "assets.extra").glob("*.png")}
@@ -64,9 +66,18 @@ def test_short_training_run_exports_with_backtest_metadata(tmp_path: Path) -> No
 
 
 def test_export_round_trip(table: pd.DataFrame, tmp_path: Path) -> None:
-    x, y, _ = gdp_features.windows(table, LOOKBACK, HORIZON)
+    x, y, origins = gdp_features.windows(table, LOOKBACK, HORIZON)
     x, y = x.astype(np.float32), y.astype(np.float32)
-    model = fit(ForecastConfig(units=4, max_epochs=2), x, y, seed=1)
+    fitted = fit(ForecastConfig(units=4, max_epochs=2), x, y, seed=1, origins=origins)
+    model = fitted.model
+    # The exported model is the mean of its three members, in one graph.
+    assert len(fitted.members) == 3
+    np.testing.assert_allclose(
+        model.predict(x[:9], verbose=0),
+        np.mean([m.predict(x[:9], verbose=0) for m in fitted.members], axis=0),
+        rtol=1e-5,
+        atol=1e-5,
+    )
     path = export_model(model, tmp_path, train_forecast.INPUT_SPEC, "gdp_growth", {})
     got = tf.saved_model.load(str(path)).signatures["serving_default"](window=tf.constant(x[:9]))
     np.testing.assert_allclose(
@@ -131,3 +142,19 @@ def test_a_scratch_cell_model_exports_and_serves_without_its_class(tmp_path: Pat
 def test_layer_norm_without_a_scratch_cell_is_refused() -> None:
     with pytest.raises(ValueError, match="scratch cell"):
         train_forecast.main(["--cell", "gru", "--layer-norm", "--max-epochs", "1"])
+
+
+def test_early_stopping_never_judges_on_2020_21_targets(table: pd.DataFrame) -> None:
+    _, _, origins = gdp_features.windows(table, LOOKBACK, HORIZON)
+    cfg = ForecastConfig()
+    fit_idx, val_idx = validation_split(cfg, origins, len(origins))
+    assert len(val_idx) == round(len(origins) * cfg.validation_fraction)
+    assert sorted([*fit_idx, *val_idx]) == list(range(len(origins)))
+    targets = {h: (origins[val_idx] + pd.DateOffset(months=3 * h)).year for h in range(1, 5)}
+    assert not any(np.isin(years, [2020, 2021]).any() for years in targets.values())
+    # The latest such windows: those after 2021 and the ones just before 2019Q1's.
+    assert origins[val_idx[-1]] == origins[-1]
+    assert (origins[val_idx] < pd.Timestamp("2019-01-01")).any()
+    # With no dates, it is simply the latest windows.
+    _, plain = validation_split(cfg, None, len(origins))
+    assert list(plain) == list(range(len(origins) - len(plain), len(origins)))
