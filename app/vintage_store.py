@@ -11,7 +11,6 @@ import hashlib
 import json
 import logging
 import math
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from app import fred_csv
+from app.atomic_file import write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -76,18 +76,7 @@ class VintageStore:
             "series": payload,
             "sha256": _digest(payload),
         }
-        final = self.folder / f"vintage-{vintage_id}.json"
-        tmp = self.folder / f".{final.name}.tmp"
-        with tmp.open("w", encoding="utf-8") as fh:
-            json.dump(doc, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        tmp.replace(final)
-        dir_fd = os.open(self.folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        write_atomic(self.folder / f"vintage-{vintage_id}.json", json.dumps(doc).encode())
         self._prune()
         return Vintage(series, "fred", vintage_id, fetched_at)
 

@@ -18,21 +18,14 @@ from typing import Any
 import keras
 import tensorflow as tf
 
+from app.atomic_file import write_atomic
+
 METADATA_FILE = "metadata.json"
 
 
 def next_version(base: Path) -> int:
     versions = [int(p.name) for p in base.glob("*") if p.is_dir() and p.name.isdigit()]
     return max(versions, default=0) + 1
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    tmp.replace(path)
 
 
 def write_json_atomic(path: Path, payload: Any) -> None:

@@ -27,7 +27,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from training.export import write_atomic
+from app.atomic_file import write_atomic
 
 DPI = 110
 
