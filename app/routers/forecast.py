@@ -8,9 +8,19 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from app.deps import RegistryDep
+from app.model_store import ModelRegistry
 from app.schemas import ForecastResponse, HistoryResponse, RefreshResponse, error_responses
 
 router = APIRouter(tags=["forecast"])
+
+
+def not_computed_yet(registry: ModelRegistry) -> HTTPException:
+    """The 503 of a read before the first forecast exists (the model is still loading)."""
+    return HTTPException(
+        status_code=503,
+        detail="; ".join(registry.not_ready_reasons()) or "forecast not computed yet",
+        headers={"Retry-After": "5"},
+    )
 
 
 @router.get(
@@ -24,11 +34,7 @@ async def forecast(request: Request, registry: RegistryDep) -> Response:
     # of an hour), and validating and encoding it per GET was most of the endpoint's cost.
     body = request.app.state.forecast.current_json()
     if body is None:
-        raise HTTPException(
-            status_code=503,
-            detail="; ".join(registry.not_ready_reasons()) or "forecast not computed yet",
-            headers={"Retry-After": "5"},
-        )
+        raise not_computed_yet(registry)
     return Response(body, media_type="application/json")
 
 
@@ -47,11 +53,7 @@ async def history(
 ) -> HistoryResponse:
     body = request.app.state.forecast.history(quarters)
     if body is None:
-        raise HTTPException(
-            status_code=503,
-            detail="; ".join(registry.not_ready_reasons()) or "forecast not computed yet",
-            headers={"Retry-After": "5"},
-        )
+        raise not_computed_yet(registry)
     return HistoryResponse(**body)
 
 
