@@ -43,15 +43,8 @@ def throughput(version_dir: Path, repeats: int) -> dict[int, float]:
     code = (
         "import json, sys\n"
         "from pathlib import Path\n"
-        "from app.model_store import configure_tensorflow, load\n"
-        "from app.settings import Settings\n"
-        "from bench.run import headlines_per_second\n"
-        "s = Settings()\n"
-        "configure_tensorflow(s.tf_intra_op_threads, s.tf_inter_op_threads)\n"
-        "p = Path(sys.argv[1])\n"
-        "m = load(p.parent.parent, p.parent.name, int(p.name))\n"
-        "print(json.dumps({b: headlines_per_second(m.predict, b, int(sys.argv[2]))"
-        " for b in (1, 64)}))\n"
+        "from bench.run import ceiling\n"
+        "print(json.dumps(ceiling(int(sys.argv[2]), Path(sys.argv[1]), (1, 64))))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code, str(version_dir), str(repeats)],

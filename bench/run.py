@@ -29,16 +29,22 @@ ROOT = Path(__file__).resolve().parents[1]
 BATCHES = (1, 8, 32, 64, 128, 256)
 
 
-def ceiling(repeats: int) -> dict[int, float]:
+def ceiling(
+    repeats: int, model_dir: Path | None = None, batches: tuple[int, ...] = BATCHES
+) -> dict[int, float]:
     """Headlines/s of direct SavedModel calls, median over repeats, per batch size, with
-    the TensorFlow thread settings the server uses."""
+    the TensorFlow thread settings the server uses. `model_dir`: one version's folder
+    (default: the newest committed sentiment model)."""
     from app.model_store import configure_tensorflow, load
     from app.settings import Settings
 
     settings = Settings()
     configure_tensorflow(settings.tf_intra_op_threads, settings.tf_inter_op_threads)
-    model = load(ROOT / "models", "sentiment")
-    return {size: headlines_per_second(model.predict, size, repeats) for size in BATCHES}
+    if model_dir is None:
+        model = load(ROOT / "models", "sentiment")
+    else:
+        model = load(model_dir.parent.parent, model_dir.parent.name, int(model_dir.name))
+    return {size: headlines_per_second(model.predict, size, repeats) for size in batches}
 
 
 def headlines_per_second(predict: Callable[[list[str]], object], size: int, repeats: int) -> float:

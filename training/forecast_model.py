@@ -16,7 +16,7 @@ from consecutive seeds.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 import keras
 import numpy as np
@@ -105,7 +105,7 @@ def validation_split(
 class Fitted:
     model: keras.Model  # the members' mean, one graph: what is exported
     members: list[keras.Model]
-    histories: list[dict[str, list[float]]] = field(default_factory=list)  # per member
+    histories: list[dict[str, list[float]]]  # per member
 
 
 def fit(
