@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q -c requirements.lock
 
-.PHONY: browser compare-cells run test lint bench profile soak train-sentiment train-forecast install install-dev lock clean
+.PHONY: browser compare-cells reference-split run test lint bench profile soak train-sentiment train-forecast install install-dev lock clean
 
 $(VENV)/.run-deps: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ train-sentiment: $(VENV)/.dev-deps
 ## train-forecast: backtest (2000Q1 on) and train the GDP model, export the next models/gdp_forecast
 train-forecast: $(VENV)/.dev-deps
 	$(PY) -m training.train_forecast $(ARGS)
+
+## reference-split: the forecast config on design.md's reference split, beside its peers (~1 min)
+reference-split: $(VENV)/.dev-deps
+	$(PY) -m training.reference_split $(ARGS)
 
 ## compare-cells: LSTM vs GRU, built-in vs scratch, on both models (8 trainings): bench/results/cells.json
 compare-cells: $(VENV)/.dev-deps
