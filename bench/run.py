@@ -1,11 +1,16 @@
 """One run, one table: the in-process ceiling, the service over HTTP, cold start.
 
-    python -m bench.run [--seconds 8] [--out bench/results/latest.json]
+    python -m bench.run [--seconds 8] [--rounds 5] [--out bench/results/latest.json]
 
 Servers are real `python -m app` processes on loopback; load comes from a separate
 process (bench.load). The default server is measured beside its peers (batching off,
 hot paths off, TensorFlow's own thread pools), and each target of the serving issue is
-checked against figures from this one run.
+checked against figures from this one run. The two rows the ratio targets rest on
+(single headlines at 64 connections, default and naive) run `--rounds` times and keep
+the median, since one build gives runs that differ by up to 1.5x. Every row also says
+where the server's CPU went and how the model's calls ran (bench.server_stats), and a
+first measurement shows how a model call slows beside a busy neighbour
+(bench.contention).
 """
 
 from __future__ import annotations
@@ -22,28 +27,38 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
+
+from app.atomic_file import write_atomic
+from bench import contention, server_stats
+
+if TYPE_CHECKING:
+    from app.model_store import LoadedModel
 
 ROOT = Path(__file__).resolve().parents[1]
 BATCHES = (1, 8, 32, 64, 128, 256)
 
 
-def ceiling(
-    repeats: int, model_dir: Path | None = None, batches: tuple[int, ...] = BATCHES
-) -> dict[int, float]:
-    """Headlines/s of direct SavedModel calls, median over repeats, per batch size, with
-    the TensorFlow thread settings the server uses. `model_dir`: one version's folder
-    (default: the newest committed sentiment model)."""
+def load_model(model_dir: Path | None = None) -> LoadedModel:
+    """The sentiment model with the TensorFlow thread settings the server uses.
+    `model_dir`: one version's folder (default: the newest committed sentiment model)."""
     from app.model_store import configure_tensorflow, load
     from app.settings import Settings
 
     settings = Settings()
     configure_tensorflow(settings.tf_intra_op_threads, settings.tf_inter_op_threads)
     if model_dir is None:
-        model = load(ROOT / "models", "sentiment")
-    else:
-        model = load(model_dir.parent.parent, model_dir.parent.name, int(model_dir.name))
+        return load(ROOT / "models", "sentiment")
+    return load(model_dir.parent.parent, model_dir.parent.name, int(model_dir.name))
+
+
+def ceiling(
+    repeats: int, model_dir: Path | None = None, batches: tuple[int, ...] = BATCHES
+) -> dict[int, float]:
+    """Headlines/s of direct SavedModel calls, median over repeats, per batch size."""
+    model = load_model(model_dir)
     return {size: headlines_per_second(model.predict, size, repeats) for size in batches}
 
 
@@ -114,10 +129,20 @@ def load_command(port: int, seconds: float, **kw: object) -> list[str]:
     return args
 
 
-def load(port: int, seconds: float, **kw: object) -> dict[str, object]:
+def load(port: int, server_pid: int, seconds: float, **kw: object) -> dict[str, object]:
+    """One bench.load run against the server on `port`, with the server's CPU per thread
+    group and its model calls sampled over the counted part of the run."""
     args = load_command(port, seconds, **kw)
-    out = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    # After the generator's start and its 1 s warm-up; stop before its last second.
+    time.sleep(1.5)
+    first = server_stats.sample(server_pid, proc.pid, port)
+    time.sleep(max(seconds - 1.0, 0.5))
+    stats = server_stats.between(first, server_stats.sample(server_pid, proc.pid, port))
+    out, _ = proc.communicate()
+    if proc.returncode:
+        raise RuntimeError(f"bench.load exited with {proc.returncode}")
+    return {**json.loads(out.strip().splitlines()[-1]), **stats}
 
 
 SINGLE = {"path": "/sentiment", "headlines": 1}
@@ -129,7 +154,7 @@ SERVERS: list[tuple[str, dict[str, str], list[dict[str, object]]]] = [
         [
             {**SINGLE, "concurrency": 1},
             {**SINGLE, "concurrency": 16},
-            {**SINGLE, "concurrency": 64},
+            {**SINGLE, "concurrency": 64, "rounds": True},
             {"path": "/sentiment", "headlines": 64, "concurrency": 8},
             {"path": "/forecast", "concurrency": 64},
             {**SINGLE, "concurrency": 64, "rate": "half-load"},
@@ -138,7 +163,7 @@ SERVERS: list[tuple[str, dict[str, str], list[dict[str, object]]]] = [
     (
         "naive: BATCH_MAX_SIZE=1",
         {"BATCH_MAX_SIZE": "1"},
-        [{**SINGLE, "concurrency": c} for c in (1, 16, 64)],
+        [{**SINGLE, "concurrency": c, "rounds": c == 64} for c in (1, 16, 64)],
     ),
     (
         "naive, all through FastAPI",
@@ -165,6 +190,12 @@ def find(runs: list[dict[str, object]], server: str, **match: object) -> dict[st
     raise KeyError(f"no run {server} {match}")
 
 
+def spread(row: dict[str, object]) -> str:
+    """min-max req/s over a row's rounds."""
+    rps = [r["rps"] for r in row.get("rounds", [row])]  # type: ignore[attr-defined]
+    return f"{min(rps):.0f}-{max(rps):.0f}"
+
+
 def verdicts(result: dict[str, object]) -> list[tuple[str, str, bool]]:
     """Each target of the serving issue, the figure measured in this run, met or not."""
     runs: list[dict[str, object]] = result["http"]  # type: ignore[assignment]
@@ -177,12 +208,14 @@ def verdicts(result: dict[str, object]) -> list[tuple[str, str, bool]]:
     rows = [
         (
             "single headlines, c=64: >= 8x naive",
-            f"{single['rps']:.0f} / {naive['rps']:.0f} = {single['rps'] / naive['rps']:.1f}x",
+            f"{single['rps']:.0f} / {naive['rps']:.0f} = {single['rps'] / naive['rps']:.1f}x"
+            f" (medians; runs {spread(single)} / {spread(naive)})",
             single["rps"] >= 8 * naive["rps"],
         ),
         (
             "single headlines, c=64: >= 50% of the batch-64 ceiling",
-            f"{single['rps']:.0f} / {ceiling64:.0f} = {100 * single['rps'] / ceiling64:.0f}%",
+            f"{single['rps']:.0f} / {ceiling64:.0f} = {100 * single['rps'] / ceiling64:.0f}%"
+            f" (runs {spread(single)})",
             single["rps"] >= 0.5 * ceiling64,
         ),
         (
@@ -212,10 +245,80 @@ def verdicts(result: dict[str, object]) -> list[tuple[str, str, bool]]:
     return rows
 
 
+def run_case(
+    label: str,
+    port: int,
+    proc: subprocess.Popen[bytes],
+    cold: float,
+    case: dict[str, object],
+    seconds: float,
+    rounds: int,
+) -> dict[str, object]:
+    """One table row. A case marked `rounds` runs `rounds` times back to back: its row is
+    the run with the median req/s, its errors the sum over all runs."""
+    case = dict(case)
+    repeat = rounds if case.pop("rounds", False) else 1
+    runs = [load(port, proc.pid, seconds, **case) for _ in range(repeat)]
+    row = sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]
+    extra: dict[str, object] = {}
+    if repeat > 1:
+        row["errors"] = sum(r["errors"] for r in runs)
+        extra["rounds"] = [
+            {k: r[k] for k in ("rps", "p99_ms", "errors", "mean_batch", "mean_call_ms")}
+            for r in runs
+        ]
+    return {
+        "server": label,
+        **row,
+        **extra,
+        "server_rss_mb": rss_mb(proc.pid),
+        "cold_start_s": cold,
+    }
+
+
+def print_table(result: dict[str, object]) -> None:
+    runs: list[dict[str, object]] = result["http"]  # type: ignore[assignment]
+    print(f"\nin-process SavedModel ceiling, headlines/s: {result['ceiling_headlines_per_s']}")
+    print(f"model call beside a half-core neighbour: {result['contention']}")
+    print(
+        f"{'server':28s} {'path':11s} {'conc':>4s} {'hl/req':>6s} {'offered':>7s} "
+        f"{'req/s':>8s} {'hl/s':>8s} {'p50':>7s} {'p95':>7s} {'p99':>7s} {'err':>4s} "
+        f"{'RSS MB':>7s} {'loop':>5s} {'py':>5s} {'tf':>5s} {'gen':>5s} {'batch':>6s} "
+        f"{'call':>6s} {'busy':>5s}"
+    )
+    for r in runs:
+        offered = f"{r['offered_rps']:.0f}" if r["offered_rps"] else "-"
+        model = (
+            f"{r['mean_batch']:6.1f} {r['mean_call_ms']:6.2f}"
+            if r["mean_batch"] is not None
+            else f"{'-':>6s} {'-':>6s}"
+        )
+        print(
+            f"{r['server']:28s} {r['path']:11s} {r['concurrency']:4d} {r['headlines']:6d} "
+            f"{offered:>7s} {r['rps']:8.1f} {r['headlines_per_s'] or 0:8.1f} "
+            f"{r['p50_ms']:7.1f} {r['p95_ms']:7.1f} {r['p99_ms']:7.1f} {r['errors']:4d} "
+            f"{r['server_rss_mb']:7.1f} {r['cpu_event_loop']:5.2f} {r['cpu_other_python']:5.2f} "
+            f"{r['cpu_tensorflow']:5.2f} {r['cpu_load_generator']:5.2f} {model} "
+            f"{r['model_busy']:5.2f}"
+        )
+        if "rounds" in r:
+            print(
+                f"{'':28s} ... req/s over {len(r['rounds'])} runs: "
+                f"{[x['rps'] for x in r['rounds']]}"
+            )
+    print("cpu columns: cores used by the event loop, other Python threads, TensorFlow's")
+    print("threads and the load generator; batch/call: mean headlines and ms per model call;")
+    print("busy: share of the time a model call was running.")
+    print(f"cold start to /readyz 200: {runs[0]['cold_start_s']} s\n")
+    for target, measured, ok in verdicts(result):
+        print(f"{'met   ' if ok else 'MISSED'} {target:55s} {measured}")
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--seconds", type=float, default=8.0)
-    p.add_argument("--repeats", type=int, default=30)
+    p.add_argument("--repeats", type=int, default=30, help="model calls per ceiling figure")
+    p.add_argument("--rounds", type=int, default=5, help="runs of each contested row (median kept)")
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latest.json")
     args = p.parse_args()
 
@@ -224,24 +327,24 @@ def main() -> None:
         "machine": f"{os.cpu_count()} cores, {platform.machine()}",
         "seconds_per_run": args.seconds,
     }
-    result["ceiling_headlines_per_s"] = ceiling(args.repeats)
+    model = load_model()
+    result["ceiling_headlines_per_s"] = {
+        size: headlines_per_second(model.predict, size, args.repeats) for size in BATCHES
+    }
     print(f"in-process SavedModel ceiling, headlines/s: {result['ceiling_headlines_per_s']}")
+    result["contention"] = contention.measure(model.predict, 32, 3.0)
+    print(f"model call beside a half-core neighbour: {result['contention']}", flush=True)
     runs: list[dict[str, object]] = []
     for label, env, cases in SERVERS:
         port = free_port()
         proc, cold = start_server(env, port)
         try:
             for case in cases:
-                case = dict(case)
                 if case.get("rate") == "half-load":
                     top = find(runs, label, path="/sentiment", headlines=1, concurrency=64)
-                    case["rate"] = top["half_load_rps"] = round(top["rps"] / 2)
-                row = {
-                    "server": label,
-                    **load(port, args.seconds, **case),
-                    "server_rss_mb": rss_mb(proc.pid),
-                    "cold_start_s": cold,
-                }
+                    case = {**case, "rate": round(top["rps"] / 2)}
+                    top["half_load_rps"] = case["rate"]
+                row = run_case(label, port, proc, cold, case, args.seconds, args.rounds)
                 runs.append(row)
                 print(json.dumps(row), flush=True)
         finally:
@@ -250,25 +353,9 @@ def main() -> None:
     result["http"] = runs
     result["targets"] = [{"target": t, "measured": m, "met": ok} for t, m, ok in verdicts(result)]
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n")
-
-    print(f"\nin-process SavedModel ceiling, headlines/s: {result['ceiling_headlines_per_s']}")
-    print(
-        f"{'server':28s} {'path':11s} {'conc':>4s} {'hl/req':>6s} {'offered':>7s} "
-        f"{'req/s':>8s} {'hl/s':>8s} {'p50':>7s} {'p95':>7s} {'p99':>7s} {'err':>4s} "
-        f"{'RSS MB':>7s}"
-    )
-    for r in runs:
-        offered = f"{r['offered_rps']:.0f}" if r["offered_rps"] else "-"
-        print(
-            f"{r['server']:28s} {r['path']:11s} {r['concurrency']:4d} {r['headlines']:6d} "
-            f"{offered:>7s} {r['rps']:8.1f} {r['headlines_per_s'] or 0:8.1f} "
-            f"{r['p50_ms']:7.1f} {r['p95_ms']:7.1f} {r['p99_ms']:7.1f} {r['errors']:4d} "
-            f"{r['server_rss_mb']:7.1f}"
-        )
-    print(f"cold start to /readyz 200: {runs[0]['cold_start_s']} s; results in {args.out}\n")
-    for target, measured, ok in verdicts(result):
-        print(f"{'met   ' if ok else 'MISSED'} {target:55s} {measured}")
+    write_atomic(args.out, (json.dumps(result, indent=2) + "\n").encode())
+    print_table(result)
+    print(f"results in {args.out}")
 
 
 if __name__ == "__main__":

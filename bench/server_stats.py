@@ -1,0 +1,101 @@
+"""Where a loaded server's time goes, sampled from outside while the load runs.
+
+CPU per thread group comes from /proc (Linux): the event loop (the main thread), the
+TensorFlow threads (named `tf_*`), and the other Python threads (the inference
+thread, the thread pool). The model's side comes from the server's own Prometheus
+histograms: headlines per call and seconds per call, so a row shows whether the
+model was busy and how fast its calls ran under that load.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+BATCH_SERIES = (
+    "sentiment_batch_headlines_sum",
+    "sentiment_batch_headlines_count",
+    "sentiment_batch_seconds_sum",
+)
+
+
+def _stat_seconds(path: str) -> tuple[str, float]:
+    """(thread name, user + system CPU seconds) from a /proc stat file."""
+    text = Path(path).read_text()
+    name = text[text.index("(") + 1 : text.rindex(")")]
+    fields = text[text.rindex(")") + 2 :].split()
+    return name, (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def thread_seconds(pid: int) -> dict[str, float]:
+    """CPU seconds so far per thread group of process `pid`."""
+    out = {"event_loop": 0.0, "other_python": 0.0, "tensorflow": 0.0}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            name, seconds = _stat_seconds(f"/proc/{pid}/task/{tid}/stat")
+        except OSError:
+            continue  # the thread ended in between
+        if tid == str(pid):
+            out["event_loop"] += seconds
+        elif name.startswith("tf_"):
+            out["tensorflow"] += seconds
+        else:
+            out["other_python"] += seconds
+    return out
+
+
+def process_seconds(pid: int) -> float:
+    return _stat_seconds(f"/proc/{pid}/stat")[1]
+
+
+def batch_totals(port: int) -> dict[str, float]:
+    text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+    totals = dict.fromkeys(BATCH_SERIES, 0.0)
+    for line in text.splitlines():
+        name, _, value = line.partition(" ")
+        if name in totals:
+            totals[name] = float(value)
+    return totals
+
+
+@dataclass
+class Sample:
+    at: float
+    threads: dict[str, float]
+    load: float
+    batches: dict[str, float]
+
+
+def sample(server_pid: int, load_pid: int, port: int) -> Sample:
+    return Sample(
+        time.perf_counter(),
+        thread_seconds(server_pid),
+        process_seconds(load_pid),
+        batch_totals(port),
+    )
+
+
+def between(a: Sample, b: Sample) -> dict[str, float | None]:
+    """Cores used per group and by the load generator, and the model's calls, from a to b."""
+    wall = b.at - a.at
+    out: dict[str, float | None] = {
+        f"cpu_{group}": round((b.threads[group] - a.threads[group]) / wall, 2)
+        for group in a.threads
+    }
+    out["cpu_load_generator"] = round((b.load - a.load) / wall, 2)
+    calls = (
+        b.batches["sentiment_batch_headlines_count"] - a.batches["sentiment_batch_headlines_count"]
+    )
+    headlines = (
+        b.batches["sentiment_batch_headlines_sum"] - a.batches["sentiment_batch_headlines_sum"]
+    )
+    busy = b.batches["sentiment_batch_seconds_sum"] - a.batches["sentiment_batch_seconds_sum"]
+    out["mean_batch"] = round(headlines / calls, 1) if calls else None
+    out["mean_call_ms"] = round(1000 * busy / calls, 2) if calls else None
+    out["model_busy"] = round(busy / wall, 2)
+    return out
