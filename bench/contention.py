@@ -18,7 +18,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,6 +32,32 @@ def half_core(stopping: Callable[[], bool]) -> None:
         while time.perf_counter() - start < 0.0005:
             pass
         time.sleep(0.0005)
+
+
+@contextmanager
+def busy_process() -> Iterator[None]:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from bench.contention import half_core; half_core(lambda: False)"],
+        cwd=ROOT,
+    )
+    try:
+        time.sleep(0.5)  # its interpreter started
+        yield
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+@contextmanager
+def busy_thread() -> Iterator[None]:
+    stop = threading.Event()
+    thread = threading.Thread(target=half_core, args=(stop.is_set,), daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def median_call_ms(
@@ -53,26 +80,12 @@ def measure(predict: Callable[[list[str]], object], size: int, seconds: float) -
         predict(batch)
     out = {"batch": size, "alone_ms": median_call_ms(predict, batch, seconds)}
 
-    neighbour = subprocess.Popen(
-        [sys.executable, "-c", "from bench.contention import half_core; half_core(lambda: False)"],
-        cwd=ROOT,
-    )
-    try:
-        time.sleep(0.5)
-        out["beside_a_process_ms"] = median_call_ms(predict, batch, seconds)
-    finally:
-        neighbour.kill()
-        neighbour.wait()
-
-    stop = threading.Event()
-    thread = threading.Thread(target=half_core, args=(stop.is_set,), daemon=True)
-    thread.start()
-    try:
-        time.sleep(0.3)
-        out["beside_a_python_thread_ms"] = median_call_ms(predict, batch, seconds)
-    finally:
-        stop.set()
-        thread.join()
+    for key, neighbour in (
+        ("beside_a_process_ms", busy_process),
+        ("beside_a_python_thread_ms", busy_thread),
+    ):
+        with neighbour():
+            out[key] = median_call_ms(predict, batch, seconds)
     return out
 
 

@@ -6,7 +6,7 @@ import os
 import threading
 import time
 
-from bench import server_stats
+from bench import contention, server_stats
 from bench.contention import half_core
 from bench.run import spread
 from tests.conftest import Server
@@ -59,3 +59,21 @@ def test_a_window_without_calls_has_no_batch_figures() -> None:
 def test_spread_covers_every_round() -> None:
     assert spread({"rps": 5.0, "rounds": [{"rps": 3.2}, {"rps": 5.0}, {"rps": 9.6}]}) == "3-10"
     assert spread({"rps": 7.0}) == "7-7"
+
+
+def test_contention_shows_a_python_neighbour_taking_the_gil() -> None:
+    def model_like_call(batch: list[str]) -> None:
+        # Stretches outside the GIL (sleep stands in for TensorFlow's kernels), each
+        # followed by a little Python that needs the GIL back.
+        for _ in range(5):
+            time.sleep(0.0002)
+            start = time.perf_counter()
+            while time.perf_counter() - start < 0.0001:
+                pass
+
+    out = contention.measure(model_like_call, 4, 0.5)
+    assert out["batch"] == 4
+    assert 1.0 <= out["alone_ms"] <= 4
+    # A process neighbour takes another core; a thread also takes the GIL (~1.4x here).
+    assert out["beside_a_python_thread_ms"] >= 1.2 * out["alone_ms"]
+    assert out["beside_a_python_thread_ms"] >= 1.2 * out["beside_a_process_ms"]
