@@ -159,3 +159,28 @@ def test_early_stopping_never_judges_on_2020_21_targets(table: pd.DataFrame) -> 
     # With no dates, it is simply the latest windows.
     _, plain = validation_split(cfg, None, len(origins))
     assert list(plain) == list(range(len(origins) - len(plain), len(origins)))
+
+
+def test_the_backtest_refits_on_time_and_never_sees_past_its_origin(table: pd.DataFrame) -> None:
+    fits: list[tuple[int, pd.Timestamp]] = []
+
+    def fit_model(x: np.ndarray, y: np.ndarray, origins: pd.DatetimeIndex) -> backtest.Forecaster:
+        fits.append((len(x), origins[-1]))
+        return lambda w: np.zeros((len(w), HORIZON))
+
+    results = backtest.run(table, fit_model, LOOKBACK, HORIZON, "2023-01-01", 4, log=lambda s: None)
+    origins = sorted(results["origin"].unique())
+    # Origins 2023Q1 .. the quarter before the last; a refit at the 1st, 5th, 9th ...
+    assert origins[0] == pd.Timestamp("2023-01-01")
+    assert len(fits) == -(-len(origins) // 4)
+    for k, (n_windows, last_window_origin) in enumerate(fits):
+        origin = origins[4 * k]
+        # The newest window's last target is the refit origin at the latest.
+        assert last_window_origin + pd.DateOffset(months=3 * HORIZON) <= origin
+        assert last_window_origin + pd.DateOffset(months=3 * (HORIZON + 1)) > origin
+        assert n_windows == fits[0][0] + 4 * k
+    # Every forecast row's target is after its origin, within the horizon.
+    gap = (results["target"].dt.to_period("Q") - results["origin"].dt.to_period("Q")).map(
+        lambda d: d.n
+    )
+    assert (gap == results["horizon"]).all()

@@ -98,7 +98,9 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
 
 def test_a_scratch_cell_model_exports_and_serves_without_its_class(tmp_path: Path) -> None:
     out = tmp_path / "sentiment"
-    options = ["--cell", "scratch-lstm", "--layer-norm", "--recurrent-dropout", "0.2"]
+    # Layer normalisation doubles this run's time (tracing); the forecast's scratch-cell
+    # export test covers it, with the other scratch cell.
+    options = ["--cell", "scratch-lstm", "--recurrent-dropout", "0.2"]
     args = ["--data", str(TINY_SENTFIN), "--out", str(out), *TINY, *options]
     assert train_sentiment.main(args) == 0
     meta = json.loads((out / "1" / "assets.extra" / "metadata.json").read_text())
