@@ -15,6 +15,8 @@ import pandas as pd
 from app.gdp_features import FEATURES, TARGET, windows
 
 Forecaster = Callable[[np.ndarray], np.ndarray]  # [n, lookback, features] -> [n, horizon]
+# Target years every score is also given without: the pandemic quarters, up to ±10 points.
+EXCLUDED_YEARS: tuple[int, ...] = (2020, 2021)
 
 
 def no_change(table: pd.DataFrame, origin_pos: int, horizon: int) -> np.ndarray:
@@ -95,7 +97,7 @@ def run(
 
 def scores(results: pd.DataFrame, models: list[str]) -> dict[str, object]:
     """RMSE and MAE per model and horizon, with and without 2020-21 target quarters."""
-    covid = results["target"].dt.year.isin([2020, 2021])
+    covid = results["target"].dt.year.isin(EXCLUDED_YEARS)
     out: dict[str, object] = {}
     for subset, mask in (("all", np.ones(len(results), bool)), ("excl_2020_21", ~covid)):
         part = results[mask]

@@ -24,6 +24,7 @@ import pandas as pd
 from keras import layers
 
 from app.gdp_features import FEATURES, TARGET
+from training.backtest import EXCLUDED_YEARS
 from training.cells import recurrent_layer
 
 LOOKBACK = 8
@@ -43,7 +44,7 @@ class ForecastConfig:
     huber_delta: float = 1.0
     members: int = 3  # networks averaged, each from its own seed
     # Early stopping never judges on windows with target quarters in these years.
-    validation_skips_years: tuple[int, ...] = (2020, 2021)
+    validation_skips_years: tuple[int, ...] = EXCLUDED_YEARS
     cell: str = "lstm"  # lstm | gru | scratch-lstm | scratch-gru (training/cells.py)
     layer_norm: bool = False  # scratch cells only
     recurrent_dropout: float = 0.0  # scratch cells only; training time, never exported

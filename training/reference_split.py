@@ -20,10 +20,10 @@ import pandas as pd
 
 from app import fred_csv, gdp_features
 from app.gdp_features import FEATURES, TARGET
+from training.backtest import EXCLUDED_YEARS
 from training.forecast_model import HORIZON, LOOKBACK, ForecastConfig, fit
 
 TEST_FRACTION = 0.2
-EXCLUDED_YEARS = (2020, 2021)
 
 
 def split(n: int) -> tuple[slice, slice]:

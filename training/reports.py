@@ -40,6 +40,11 @@ def png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
+def recorded_history(history: dict[str, list[float]]) -> dict[str, list[float]]:
+    """A Keras history as the metadata keeps it for the curves (4 decimals)."""
+    return {k: [round(float(v), 4) for v in vs] for k, vs in history.items()}
+
+
 Panel = tuple[dict[str, list[float]], str, int, str]  # history, metric, kept epoch, title
 
 

@@ -151,10 +151,7 @@ def main(argv: list[str] | None = None) -> int:
                 "final_fit_epochs": epochs,
                 "seconds_per_epoch": round(fit_seconds / epochs, 3),
                 # One per member: the curves the training report draws.
-                "histories": [
-                    {k: [round(float(v), 4) for v in vs] for k, vs in h.items()}
-                    for h in fitted.histories
-                ],
+                "histories": [reports.recorded_history(h) for h in fitted.histories],
                 "seconds": round(time.perf_counter() - started, 1),
             },
             "parameters": int(model.count_params()),

@@ -113,7 +113,7 @@ def fit_branch(
         "seconds": round(seconds, 1),
         "seconds_per_epoch": round(seconds / len(val_acc), 2),
         # Per epoch, for the training-curve report.
-        "history": {k: [round(float(v), 4) for v in vs] for k, vs in history.history.items()},
+        "history": reports.recorded_history(history.history),
     }
 
 
