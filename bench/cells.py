@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.run import save_json
 from training.cells import CELLS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -121,17 +122,13 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(measure(cell, Path(tmp) / cell, args.repeats))
             print(json.dumps(rows[-1]), flush=True)
     print(table(rows))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(
-        json.dumps(
-            {
-                "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-                "rows": rows,
-            },
-            indent=2,
-        )
-        + "\n"
+    save_json(
+        args.out,
+        {
+            "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+            "rows": rows,
+        },
     )
     print(f"wrote {args.out}")
     return 0

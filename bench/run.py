@@ -77,6 +77,12 @@ def headlines_per_second(predict: Callable[[list[str]], object], size: int, repe
     return round(size / statistics.median(times), 1)
 
 
+def save_json(path: Path, payload: object) -> None:
+    """A bench's results file, written whole or not at all."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, (json.dumps(payload, indent=2) + "\n").encode())
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -352,8 +358,7 @@ def main() -> None:
             proc.wait(timeout=30)
     result["http"] = runs
     result["targets"] = [{"target": t, "measured": m, "met": ok} for t, m, ok in verdicts(result)]
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(args.out, (json.dumps(result, indent=2) + "\n").encode())
+    save_json(args.out, result)
     print_table(result)
     print(f"results in {args.out}")
 

@@ -18,7 +18,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.run import ROOT, free_port, load_command, rss_mb, start_server
+from bench.run import ROOT, free_port, load_command, rss_mb, save_json, start_server
 
 MIX = [
     {"path": "/sentiment", "headlines": 1, "concurrency": 16},
@@ -78,8 +78,7 @@ def main() -> None:
         "rss_growth_pct": round(100 * (peak_after - warm) / warm, 1),
         "windows": rows,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(summary, indent=2) + "\n")
+    save_json(args.out, summary)
     print(
         f"\n{len(rows)} windows, {errors} errors; RSS {warm} MB after the first window, "
         f"{peak_after} MB at most later ({summary['rss_growth_pct']:+.1f} %); {args.out}"
