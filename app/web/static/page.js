@@ -28,9 +28,13 @@ function errorText(body, response) {
   return `${response.status} ${response.statusText}`;
 }
 
+// The bearer token, when the service asked for one, goes with every call.
+function authorised(headers = {}) {
+  return token ? { ...headers, Authorization: `Bearer ${token}` } : headers;
+}
+
 async function api(path, options = {}) {
-  const headers = { Accept: "application/json", ...(options.headers || {}) };
-  if (token) headers.Authorization = `Bearer ${token}`;
+  const headers = authorised({ Accept: "application/json", ...(options.headers || {}) });
   const response = await fetch(path, { ...options, headers });
   let body = null;
   try {
@@ -46,19 +50,14 @@ async function api(path, options = {}) {
   return body;
 }
 
-function el(tag, attrs = {}, text) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function svgEl(tag, attrs = {}, text) {
-  const node = document.createElementNS(SVG, tag);
+function withAttrs(node, attrs, text) {
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
   if (text !== undefined) node.textContent = text;
   return node;
 }
+
+const el = (tag, attrs = {}, text) => withAttrs(document.createElement(tag), attrs, text);
+const svgEl = (tag, attrs = {}, text) => withAttrs(document.createElementNS(SVG, tag), attrs, text);
 
 // Rounded, and never "-0.0".
 function fmt(x, digits = 1) {
@@ -209,8 +208,9 @@ function showModels(models) {
         links.append(document.createTextNode(" · reports: "));
         m.reports.forEach((r, i) => {
           if (i) links.append(document.createTextNode(", "));
-          const title = `${m.name} v${m.version}: ${r.name.replace(/\.png$/, "").replaceAll("_", " ")}`;
-          const link = el("a", { href: r.url, class: "report-link" }, r.name.replace(/\.png$/, "").replaceAll("_", " "));
+          const label = r.name.replace(/\.png$/, "").replaceAll("_", " ");
+          const title = `${m.name} v${m.version}: ${label}`;
+          const link = el("a", { href: r.url, class: "report-link" }, label);
           link.addEventListener("click", (e) => {
             e.preventDefault();
             showReport(r.url, title);
@@ -226,8 +226,7 @@ function showModels(models) {
 
 // Fetched rather than linked, so the bearer token goes with it when the service needs one.
 async function showReport(url, title) {
-  const headers = token ? { Authorization: `Bearer ${token}` } : {};
-  const response = await fetch(url, { headers });
+  const response = await fetch(url, { headers: authorised() });
   if (!response.ok) {
     $("#status").hidden = false;
     $("#status").textContent = `Could not load ${title}: ${response.status}`;
