@@ -114,9 +114,14 @@ class ModelsResponse(BaseModel):
     models: list[ModelInfo]
 
 
-class QuarterForecast(BaseModel):
+class Quarter(BaseModel):
+    """A quarter by name and by its first day, as /forecast and /forecast/history give it."""
+
     quarter: str = Field(examples=["2026Q3"])
     date: str = Field(examples=["2026-07-01"], description="the quarter's first day")
+
+
+class QuarterForecast(Quarter):
     gdp_growth_yoy: float = Field(description="point forecast, % year over year")
     lower: float = Field(description="lower end of the interval")
     upper: float = Field(description="upper end of the interval")
@@ -148,9 +153,7 @@ class ForecastResponse(BaseModel):
     inputs: ForecastInputs
 
 
-class ObservedQuarter(BaseModel):
-    quarter: str = Field(examples=["2026Q2"])
-    date: str = Field(examples=["2026-04-01"], description="the quarter's first day")
+class ObservedQuarter(Quarter):
     gdp_growth_yoy: float = Field(description="real GDP growth, % year over year")
     inflation_yoy: float = Field(description="CPI inflation, % year over year, quarterly mean")
     unemployment_rate: float = Field(description="unemployment rate, %, quarterly mean")
