@@ -98,7 +98,7 @@ class Status(BaseModel):
 
 class Report(BaseModel):
     name: str = Field(examples=["confusion_matrix.png"])
-    url: str = Field(examples=["/models/sentiment/3/reports/confusion_matrix.png"])
+    url: str = Field(examples=["/models/sentiment/4/reports/confusion_matrix.png"])
 
 
 class ModelInfo(BaseModel):

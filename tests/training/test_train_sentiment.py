@@ -171,3 +171,22 @@ def test_padding_to_the_longest_headline_changes_no_answer() -> None:
     capped = model(tf.constant([long + " shares rise on profit"])).numpy()
     np.testing.assert_allclose(capped, model(tf.constant([long])).numpy(), atol=1e-6)
     assert model(tf.constant(["!!!", "???"])).shape == (2, 3)
+
+
+def test_ngram_serving_graph_is_the_fitted_regression() -> None:
+    """Serving sums one matmul per block; fitting reads the joined matrix: same answers."""
+    texts = tf.constant(["Acme shares surge", "Globex posts loss", "Initech to meet", "Rupee -2%"])
+    labels = np.array([2, 0, 1, 0])
+    model = ngram_branch(SentimentConfig(word_ngram_tokens=40, char_ngram_tokens=300), texts)
+    fit_ngram_exact(model, texts, labels, c=10.0)
+    layer = model.get_layer("ngram_probs")
+    probe = tf.constant(["Acme shares slump", "unseen", "Rupee -2% as Globex meets"])
+    x = tf.sparse.to_dense(layer.features(probe)).numpy()
+    # Each block (words, characters) of each row is L2-normalised on its own.
+    for block in (x[:, : layer.n_words], x[:, layer.n_words :]):
+        norms = np.linalg.norm(block, axis=1)
+        np.testing.assert_allclose(norms[norms > 0], 1.0, rtol=1e-6)
+    assert (np.linalg.norm(x[:, layer.n_words :], axis=1) > 0).all()
+    logits = x @ layer.kernel.numpy() + layer.bias.numpy()
+    expected = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(model(probe).numpy(), expected, rtol=1e-5, atol=1e-6)
