@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bench import headlines
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -73,9 +75,7 @@ def median_call_ms(
 
 
 def measure(predict: Callable[[list[str]], object], size: int, seconds: float) -> dict[str, float]:
-    from bench.load import HEADLINES
-
-    batch = [HEADLINES[i % len(HEADLINES)] + f" {i}" for i in range(size)]
+    batch = headlines.batch(size)
     for _ in range(10):
         predict(batch)
     out = {"batch": size, "alone_ms": median_call_ms(predict, batch, seconds)}

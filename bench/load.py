@@ -8,7 +8,8 @@ soon as the last one is answered, which finds the highest sustainable rate. Open
 (`--rate`): requests are due at a fixed rate whether or not earlier ones have been
 answered, and latency counts from when a request was due, so a server that falls
 behind shows it in the tail instead of slowing the generator down (no coordinated
-omission). Prints one JSON object: requests, errors, requests/s, latency percentiles.
+omission). The headlines are real ones (bench/headlines.py). Prints one JSON object:
+requests, errors, requests/s, latency percentiles.
 """
 
 from __future__ import annotations
@@ -22,21 +23,18 @@ from collections.abc import AsyncIterator
 import numpy as np
 import uvloop
 
-HEADLINES = [
-    "Infosys shares surge 8% after strong Q3 earnings beat",
-    "Rupee slumps to record low as foreign investors pull out",
-    "RBI to hold monetary policy meeting on Tuesday",
-    "Tata Steel posts quarterly loss on weak European demand",
-    "Sensex ends flat ahead of inflation data",
-]
+from bench import headlines
+
+# Requests each connection cycles through, so 64 connections send 1,024 distinct headlines.
+REQUESTS_PER_CONNECTION = 16
 
 
-def _request_bytes(args: argparse.Namespace, k: int) -> bytes:
+def _request_bytes(args: argparse.Namespace, k: int, j: int) -> bytes:
+    """Connection `k`'s `j`-th request."""
     host = args.url.split("//", 1)[1]
     if args.path == "/sentiment":
-        body = json.dumps(
-            {"headlines": [HEADLINES[(k + i) % len(HEADLINES)] for i in range(args.headlines)]}
-        ).encode()
+        start = (k * REQUESTS_PER_CONNECTION + j) * args.headlines
+        body = json.dumps({"headlines": headlines.batch(args.headlines, start)}).encode()
         head = (
             f"POST {args.path} HTTP/1.1\r\nHost: {host}\r\n"
             f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
@@ -89,11 +87,13 @@ async def worker(
     """One keep-alive connection speaking plain HTTP/1.1: a client far lighter than an
     HTTP library, so the load generator takes less of the two cores from the server."""
     host, port = args.url.split("//", 1)[1].split(":")
-    request = _request_bytes(args, k)
+    requests = [_request_bytes(args, k, j) for j in range(REQUESTS_PER_CONNECTION)]
     reader, writer = await asyncio.open_connection(host, int(port))
     try:
+        sent = 0
         async for due in schedule:
-            writer.write(request)
+            writer.write(requests[sent % len(requests)])
+            sent += 1
             status = (await reader.readline()).split(b" ", 2)
             length = 0
             while (line := await reader.readline()) not in (b"\r\n", b""):

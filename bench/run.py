@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from app.atomic_file import write_atomic
-from bench import contention, server_stats
+from bench import contention, headlines, server_stats
 
 if TYPE_CHECKING:
     from app.model_store import LoadedModel
@@ -65,9 +65,7 @@ def ceiling(
 def headlines_per_second(predict: Callable[[list[str]], object], size: int, repeats: int) -> float:
     """Median throughput of `predict` on batches of `size` distinct headlines (after one
     warm-up call, which traces the graph for that shape)."""
-    from bench.load import HEADLINES
-
-    batch = [HEADLINES[i % len(HEADLINES)] + f" {i}" for i in range(size)]
+    batch = headlines.batch(size)
     predict(batch)
     times = []
     for _ in range(repeats):

@@ -1,0 +1,32 @@
+"""The benchmarks' headlines: real test-split titles, and loads that cycle through them."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from bench import headlines, load
+from training.sentfin import is_test_title
+
+
+def test_headlines_are_distinct_test_split_titles() -> None:
+    assert len(headlines.HEADLINES) == headlines.COUNT
+    assert len(set(headlines.HEADLINES)) == headlines.COUNT
+    # Titles the committed model never trained on, by the fixed split rule.
+    assert all(is_test_title(h) for h in headlines.HEADLINES)
+    assert headlines.batch(3, start=headlines.COUNT - 1) == [
+        headlines.HEADLINES[-1],
+        *headlines.HEADLINES[:2],
+    ]
+
+
+def test_connections_cycle_through_distinct_requests() -> None:
+    args = argparse.Namespace(url="http://127.0.0.1:1", path="/sentiment", headlines=1)
+    bodies = [
+        load._request_bytes(args, k, j).split(b"\r\n\r\n", 1)[1]
+        for k in range(64)
+        for j in range(load.REQUESTS_PER_CONNECTION)
+    ]
+    sent = [json.loads(b)["headlines"][0] for b in bodies]
+    # 64 connections send every benchmark headline once per cycle.
+    assert sorted(sent) == sorted(headlines.HEADLINES)
