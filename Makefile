@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q -c requirements.lock
 
-.PHONY: browser compare-cells reference-split run test lint bench profile soak train-sentiment train-forecast install install-dev lock clean
+.PHONY: browser compare-cells reference-split run test lint bench profile profile-model soak train-sentiment train-forecast install install-dev lock clean
 
 $(VENV)/.run-deps: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ bench: $(VENV)/.dev-deps
 ## profile: py-spy samples of the server under load (ARGS="--path /forecast" for the other)
 profile: $(VENV)/.dev-deps
 	$(PY) -m bench.profile $(ARGS)
+
+## profile-model: TensorFlow's profiler on one model call: time per part of the graph and op type (ARGS="--batch 64")
+profile-model: $(VENV)/.dev-deps
+	$(PY) -m bench.op_profile $(ARGS)
 
 ## soak: mixed load for several minutes (ARGS="--minutes 10"), per-window table, RSS growth
 soak: $(VENV)/.dev-deps
