@@ -219,7 +219,8 @@ def verdicts(result: dict[str, object]) -> list[tuple[str, str, bool]]:
         (
             "single headlines, c=64: >= 50% of the batch-64 ceiling",
             f"{single['rps']:.0f} / {ceiling64:.0f} = {100 * single['rps'] / ceiling64:.0f}%"
-            f" (runs {spread(single)})",
+            f" (runs {spread(single)}; its CPU per request allows "
+            f"{result['cpu_per_request']['bound_rps']} req/s)",  # type: ignore[index]
             single["rps"] >= 0.5 * ceiling64,
         ),
         (
@@ -314,6 +315,13 @@ def print_table(result: dict[str, object]) -> None:
     print("threads and the load generator; batch/call: mean headlines and ms per model call;")
     print("busy: share of the time a model call was running.")
     print(f"cold start to /readyz 200: {runs[0]['cold_start_s']} s\n")
+    budget: dict[str, int] = result["cpu_per_request"]  # type: ignore[assignment]
+    print(
+        "CPU per single-headline request at c=64: "
+        + " + ".join(f"{budget[g]} ({g})" for g in server_stats.CPU_GROUPS)
+        + f" = {budget['total']} us; {os.cpu_count()} cores allow at most "
+        f"{budget['bound_rps']} req/s at that cost\n"
+    )
     for target, measured, ok in verdicts(result):
         print(f"{'met   ' if ok else 'MISSED'} {target:55s} {measured}")
 
@@ -355,6 +363,8 @@ def main() -> None:
             proc.terminate()
             proc.wait(timeout=30)
     result["http"] = runs
+    single = find(runs, "default", path="/sentiment", headlines=1, concurrency=64, offered_rps=None)
+    result["cpu_per_request"] = server_stats.cpu_per_request(single, os.cpu_count() or 1)
     result["targets"] = [{"target": t, "measured": m, "met": ok} for t, m, ok in verdicts(result)]
     save_json(args.out, result)
     print_table(result)

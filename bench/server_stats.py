@@ -22,6 +22,7 @@ BATCH_SERIES = (
     "sentiment_batch_headlines_count",
     "sentiment_batch_seconds_sum",
 )
+CPU_GROUPS = ("event_loop", "other_python", "tensorflow", "load_generator")
 
 
 def _stat_seconds(path: str) -> tuple[str, float]:
@@ -98,4 +99,14 @@ def between(a: Sample, b: Sample) -> dict[str, float | None]:
     out["mean_batch"] = round(headlines / calls, 1) if calls else None
     out["mean_call_ms"] = round(1000 * busy / calls, 2) if calls else None
     out["model_busy"] = round(busy / wall, 2)
+    return out
+
+
+def cpu_per_request(row: dict[str, object], cores: int) -> dict[str, int]:
+    """A row's CPU per request in microseconds, per group and in all, and the request
+    rate `cores` would allow at that cost: a bound that no scheduling can beat."""
+    rps = float(row["rps"])  # type: ignore[arg-type]
+    out = {g: round(1e6 * float(row[f"cpu_{g}"]) / rps) for g in CPU_GROUPS}  # type: ignore[arg-type]
+    out["total"] = sum(out.values())
+    out["bound_rps"] = round(cores * 1e6 / out["total"])
     return out

@@ -77,3 +77,22 @@ def test_contention_shows_a_python_neighbour_taking_the_gil() -> None:
     # A process neighbour takes another core; a thread also takes the GIL (~1.4x here).
     assert out["beside_a_python_thread_ms"] >= 1.2 * out["alone_ms"]
     assert out["beside_a_python_thread_ms"] >= 1.2 * out["beside_a_process_ms"]
+
+
+def test_cpu_per_request_and_the_rate_it_allows() -> None:
+    row = {
+        "rps": 2000.0,
+        "cpu_event_loop": 0.5,
+        "cpu_other_python": 0.1,
+        "cpu_tensorflow": 0.8,
+        "cpu_load_generator": 0.2,
+    }
+    budget = server_stats.cpu_per_request(row, cores=2)
+    assert budget == {
+        "event_loop": 250,
+        "other_python": 50,
+        "tensorflow": 400,
+        "load_generator": 100,
+        "total": 800,
+        "bound_rps": 2500,
+    }
