@@ -131,6 +131,10 @@ class RequestContext:
     def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
         self.app = app
         self.metrics = metrics
+        # Finding a labelled series costs more than updating it (9 against 3.5 us a
+        # request here), so each is looked up once. The keys stay few: known routes or
+        # "other", the methods uvicorn's parser accepts, and status codes.
+        self._series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -158,8 +162,14 @@ class RequestContext:
             await self.app(scope, receive, send_with_id)
         finally:
             route = scope["path"] if scope["path"] in ROUTES else "other"
-            self.metrics.requests.labels(route, scope["method"], str(status)).inc()
-            self.metrics.latency.labels(route).observe(time.perf_counter() - start)
+            key = (route, scope["method"], status)
+            if (series := self._series.get(key)) is None:
+                series = self._series[key] = (
+                    self.metrics.requests.labels(route, scope["method"], str(status)),
+                    self.metrics.latency.labels(route),
+                )
+            series[0].inc()
+            series[1].observe(time.perf_counter() - start)
             REQUEST_ID.reset(reset)
 
 

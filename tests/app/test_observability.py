@@ -52,11 +52,14 @@ def test_metrics_count_requests_batches_and_state(server: Server) -> None:
         for _ in range(3):
             assert http.post("/sentiment", json={"headlines": ["Sensex ends flat"]}).is_success
         assert http.get("/no/such/page").status_code == 404
+        assert http.get("/nor/this").status_code == 404
         assert http.post("/admin/refresh").status_code == 502
     after = scrape(server)
     assert after[ok] - before.get(ok, 0) == 3
     other = 'http_requests_total{method="GET",route="other",status="404"}'
-    assert after[other] - before.get(other, 0) == 1
+    assert after[other] - before.get(other, 0) == 2
+    timed = 'http_request_duration_seconds_count{route="/sentiment"}'
+    assert after[timed] - before.get(timed, 0) == 3
     assert after["sentiment_batch_headlines_count"] - before["sentiment_batch_headlines_count"] >= 1
     assert after["sentiment_batch_headlines_sum"] - before["sentiment_batch_headlines_sum"] == 3
     failures = 'fred_refreshes_total{outcome="failure"}'
