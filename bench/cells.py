@@ -44,8 +44,9 @@ def throughput(version_dir: Path, repeats: int) -> dict[int, float]:
     code = (
         "import json, sys\n"
         "from pathlib import Path\n"
-        "from bench.run import ceiling\n"
-        "print(json.dumps(ceiling(int(sys.argv[2]), Path(sys.argv[1]), (1, 64))))\n"
+        "from bench.run import ceiling, load_model\n"
+        "predict = load_model(Path(sys.argv[1])).predict\n"
+        "print(json.dumps(ceiling(predict, int(sys.argv[2]), (1, 64))))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code, str(version_dir), str(repeats)],

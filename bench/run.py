@@ -55,11 +55,10 @@ def load_model(model_dir: Path | None = None) -> LoadedModel:
 
 
 def ceiling(
-    repeats: int, model_dir: Path | None = None, batches: tuple[int, ...] = BATCHES
+    predict: Callable[[list[str]], object], repeats: int, batches: tuple[int, ...] = BATCHES
 ) -> dict[int, float]:
     """Headlines/s of direct SavedModel calls, median over repeats, per batch size."""
-    model = load_model(model_dir)
-    return {size: headlines_per_second(model.predict, size, repeats) for size in batches}
+    return {size: headlines_per_second(predict, size, repeats) for size in batches}
 
 
 def headlines_per_second(predict: Callable[[list[str]], object], size: int, repeats: int) -> float:
@@ -340,9 +339,7 @@ def main() -> None:
         "seconds_per_run": args.seconds,
     }
     model = load_model()
-    result["ceiling_headlines_per_s"] = {
-        size: headlines_per_second(model.predict, size, args.repeats) for size in BATCHES
-    }
+    result["ceiling_headlines_per_s"] = ceiling(model.predict, args.repeats)
     print(f"in-process SavedModel ceiling, headlines/s: {result['ceiling_headlines_per_s']}")
     result["contention"] = contention.measure(model.predict, 32, 3.0)
     print(f"model call beside a half-core neighbour: {result['contention']}", flush=True)
