@@ -4,10 +4,10 @@
 
 Times calls alone, then traces `--calls` more and sums, per call, the time TensorFlow's
 threads spent in each part of the graph (each branch's layers, the BiLSTM's two loops)
-and in each op type. The branches run side by side on two threads, so the op time can
-exceed the wall time; the part that takes longest sets the call's length when the
-cores are free. py-spy (`make profile`) cannot see inside the graph; this can.
-Writes bench/results/op-profile-<batch>.json.
+and in each op family (a matmul is `MatMul` whichever kernel ran it). The branches run
+side by side on two threads, so the op time can exceed the wall time; the part that
+takes longest sets the call's length when the cores are free. py-spy (`make profile`)
+cannot see inside the graph; this can. Writes bench/results/op-profile-<batch>.json.
 """
 
 from __future__ import annotations
@@ -39,23 +39,27 @@ def part_of(op: str) -> str:
     return name + (" loop" if "/while/" in op else "")
 
 
-def trace(call: Callable[[], object], calls: int) -> tuple[Counter[str], Counter[str], float]:
-    """Profile `calls` runs of `call`: op time per part and per op type, and the
-    executor's whole time (op time plus its own scheduling), each in ms per call."""
-    import tensorflow as tf
-    from tensorflow.tsl.profiler.protobuf import xplane_pb2
+# One kernel family under several names: oneDNN builds (the default on CPUs with
+# AVX-512) trace `MatMul` as `_MklMatMul`, and grappler fuses a matmul with its bias
+# into `_FusedMatMul`. Grouping by what the op computes keeps profiles comparable
+# across machines.
+_KERNEL_PREFIX = re.compile(r"^_?(Mkl|OneDnn)?(Native)?(Fused)?")
 
-    with tempfile.TemporaryDirectory() as logdir:
-        tf.profiler.experimental.start(logdir)
-        for _ in range(calls):
-            call()
-        tf.profiler.experimental.stop()
-        (path,) = Path(logdir).glob("plugins/profile/*/*.xplane.pb")
-        space = xplane_pb2.XSpace.FromString(path.read_bytes())
+
+def op_family(op_type: str) -> str:
+    """`_MklFusedMatMul` -> `MatMul`; `BatchMatMulV2` -> `MatMul`; others lose only the
+    kernel library's prefix."""
+    name = _KERNEL_PREFIX.sub("", op_type) or op_type
+    return "MatMul" if "MatMul" in name else name
+
+
+def summarise(space: object, calls: int) -> tuple[Counter[str], Counter[str], float]:
+    """Op time per part of the graph and per op family, and the executor's whole time
+    (op time plus its own scheduling), each in ms per call, from a profiler XSpace."""
     parts: Counter[str] = Counter()
     types: Counter[str] = Counter()
     executor = 0
-    for plane in space.planes:
+    for plane in space.planes:  # type: ignore[attr-defined]
         names = {k: v.name for k, v in plane.event_metadata.items()}
         for line in plane.lines:
             if not line.name.startswith("tf_Compute"):
@@ -66,13 +70,31 @@ def trace(call: Callable[[], object], calls: int) -> tuple[Counter[str], Counter
                     executor += event.duration_ps
                 elif ":" in name:
                     parts[part_of(name)] += event.duration_ps
-                    types[name.rsplit(":", 1)[1]] += event.duration_ps
+                    types[op_family(name.rsplit(":", 1)[1])] += event.duration_ps
     per_call = 1e9 * calls  # picoseconds per ms, times calls
     return (
         Counter({k: v / per_call for k, v in parts.items()}),
         Counter({k: v / per_call for k, v in types.items()}),
         executor / per_call,
     )
+
+
+def record(call: Callable[[], object], calls: int) -> object:
+    """TensorFlow's profiler over `calls` runs of `call`: the XSpace it writes."""
+    import tensorflow as tf
+    from tensorflow.tsl.profiler.protobuf import xplane_pb2
+
+    with tempfile.TemporaryDirectory() as logdir:
+        tf.profiler.experimental.start(logdir)
+        for _ in range(calls):
+            call()
+        tf.profiler.experimental.stop()
+        (path,) = Path(logdir).glob("plugins/profile/*/*.xplane.pb")
+        return xplane_pb2.XSpace.FromString(path.read_bytes())
+
+
+def trace(call: Callable[[], object], calls: int) -> tuple[Counter[str], Counter[str], float]:
+    return summarise(record(call, calls), calls)
 
 
 def main() -> None:
@@ -112,7 +134,7 @@ def main() -> None:
         f"op time on TensorFlow's threads: {ops:.2f} ms per call "
         f"(with the executor's own work {executor:.2f} ms)\n"
     )
-    for title, shares in (("part of the graph", parts), ("op type", types)):
+    for title, shares in (("part of the graph", parts), ("op family", types)):
         print(f"{title:58s} {'ms/call':>8s} {'share':>6s}")
         for name, ms in shares.most_common(args.top):
             print(f"{name:58s} {ms:8.3f} {100 * ms / ops:5.1f}%")

@@ -25,23 +25,27 @@ BATCH_SERIES = (
 CPU_GROUPS = ("event_loop", "other_python", "tensorflow", "load_generator")
 
 
-def _stat_seconds(path: str) -> tuple[str, float]:
+PROC = Path("/proc")
+
+
+def _stat_seconds(path: Path) -> tuple[str, float]:
     """(thread name, user + system CPU seconds) from a /proc stat file."""
-    text = Path(path).read_text()
+    text = path.read_text()
+    # The name may hold spaces and parentheses: it ends at the last ")".
     name = text[text.index("(") + 1 : text.rindex(")")]
     fields = text[text.rindex(")") + 2 :].split()
     return name, (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
-def thread_seconds(pid: int) -> dict[str, float]:
+def thread_seconds(pid: int, proc: Path = PROC) -> dict[str, float]:
     """CPU seconds so far per thread group of process `pid`."""
     out = {"event_loop": 0.0, "other_python": 0.0, "tensorflow": 0.0}
-    for tid in os.listdir(f"/proc/{pid}/task"):
+    for task in (proc / str(pid) / "task").iterdir():
         try:
-            name, seconds = _stat_seconds(f"/proc/{pid}/task/{tid}/stat")
+            name, seconds = _stat_seconds(task / "stat")
         except OSError:
             continue  # the thread ended in between
-        if tid == str(pid):
+        if task.name == str(pid):
             out["event_loop"] += seconds
         elif name.startswith("tf_"):
             out["tensorflow"] += seconds
@@ -50,8 +54,8 @@ def thread_seconds(pid: int) -> dict[str, float]:
     return out
 
 
-def process_seconds(pid: int) -> float:
-    return _stat_seconds(f"/proc/{pid}/stat")[1]
+def process_seconds(pid: int, proc: Path = PROC) -> float:
+    return _stat_seconds(proc / str(pid) / "stat")[1]
 
 
 def batch_totals(port: int) -> dict[str, float]:
