@@ -1,183 +1,439 @@
-"""The micro-batcher's contract: ordering, isolation, waiting and back-pressure."""
+"""The micro-batcher's contract: ordering, isolation, waiting, back-pressure, shutdown.
+
+No test here measures time. The stand-in model can hold each call until the test lets
+it finish, so "a call is in progress" and "these requests are queued" are states the
+test waits for (with a deadline), not hopes for after a sleep. Every await has a
+deadline far above any plausible delay, so a slow machine only makes a test slower,
+while a batcher that hangs or waits for a timer it should not fails it.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import math
 import threading
-import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
 from app.batching import MicroBatcher, QueueFullError
 
+# Far above any real delay here: only a defect (a hang, a wait for a timer that should
+# not run) gets near it.
+DEADLINE = 10.0
+# max_wait_s where a test shows a batch going before its timer: a batcher that waited
+# the timer out would trip DEADLINE first.
+LONG_WAIT = 30.0
 
-def run(coro_fn: Callable[[], Awaitable[None]]) -> None:
-    asyncio.run(coro_fn())
+
+class _Unjoined(ThreadPoolExecutor):
+    """The loop's executor for `asyncio.to_thread`. asyncio.run joins its threads at the
+    end; a batcher whose stop() hangs would keep one in `join` past the test's deadline
+    and so delay the failure. Not joined here: the deadline is the failure."""
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        super().shutdown(wait=False, cancel_futures=cancel_futures)
 
 
-class Recorder:
-    """A stand-in model: doubles its inputs and records each call's size."""
+def run(test: Callable[[], Awaitable[None]]) -> None:
+    """Run `test` on a fresh loop; fail on any error the loop reports (an exception in a
+    callback from the inference thread, a future set twice), which would otherwise
+    only be logged."""
+    errors: list[dict[str, Any]] = []
 
-    def __init__(self) -> None:
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        loop.set_exception_handler(lambda _loop, ctx: errors.append(ctx))
+        loop.set_default_executor(_Unjoined())
+        await asyncio.wait_for(test(), 3 * DEADLINE)
+
+    asyncio.run(main())
+    assert not errors, [ctx.get("message") for ctx in errors]
+
+
+async def until(condition: Callable[[], bool], what: str) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + DEADLINE
+    while not condition():
+        assert loop.time() < deadline, f"not within {DEADLINE} s: {what}"
+        await asyncio.sleep(0.001)
+
+
+class Model:
+    """A stand-in model: doubles its inputs and records each call.
+
+    A held model lets each call finish only when the test allows it, so that the test
+    controls what is queued while a call is in progress.
+    """
+
+    def __init__(self, held: bool = False) -> None:
         self.calls: list[list[int]] = []
+        self._cond = threading.Condition()
+        self._allowed = 0.0 if held else math.inf
 
     def __call__(self, items: list[int]) -> list[int]:
-        self.calls.append(list(items))
-        time.sleep(0.002)
+        with self._cond:
+            self.calls.append(list(items))
+            self._cond.notify_all()
+            if not self._cond.wait_for(lambda: self._allowed > 0, DEADLINE):
+                raise TimeoutError("the test never let this model call finish")
+            self._allowed -= 1
         return [2 * x for x in items]
+
+    def allow(self, calls: float = math.inf) -> None:
+        """Let this many more calls finish (all of them by default)."""
+        with self._cond:
+            self._allowed += calls
+            self._cond.notify_all()
+
+    async def started(self, n: int) -> None:
+        """Return once the model's n-th call has begun."""
+
+        def wait() -> bool:
+            with self._cond:
+                return self._cond.wait_for(lambda: len(self.calls) >= n, DEADLINE)
+
+        assert await asyncio.to_thread(wait), f"model call {n} did not start"
+
+
+@contextlib.asynccontextmanager
+async def serving(batcher: MicroBatcher[int, int], model: Model) -> AsyncIterator[None]:
+    batcher.start()
+    try:
+        yield
+    finally:
+        # A failing test must not leave the inference thread held past its end.
+        model.allow()
+        await asyncio.wait_for(batcher.stop(), DEADLINE)
+
+
+def submit(batcher: MicroBatcher[int, int], items: list[int]) -> asyncio.Task[list[int]]:
+    return asyncio.ensure_future(batcher.submit(items))
+
+
+async def result(task: Awaitable[list[int]]) -> list[int]:
+    return await asyncio.wait_for(task, DEADLINE)
+
+
+def packed(requests: list[list[int]], size: int) -> list[list[int]]:
+    """Whole requests, in order, into calls of at most `size` items: what the batcher
+    should send when all of them are already queued."""
+    calls: list[list[int]] = []
+    for request in requests:
+        if calls and len(calls[-1]) + len(request) <= size:
+            calls[-1].extend(request)
+        else:
+            calls.append(list(request))
+    return calls
 
 
 def test_each_request_gets_its_own_results_in_order() -> None:
-    fn = Recorder()
+    model = Model(held=True)
 
-    async def main() -> None:
-        batcher = MicroBatcher(fn, max_batch_size=32, max_wait_s=0.01, max_queued_items=10_000)
-        batcher.start()
-        requests = [list(range(i * 100, i * 100 + 1 + i % 5)) for i in range(60)]
-        results = await asyncio.gather(*(batcher.submit(r) for r in requests))
-        await batcher.stop()
-        assert results == [[2 * x for x in r] for r in requests]
-        assert len(fn.calls) < len(requests) / 3, "concurrent requests were not coalesced"
-        assert all(len(call) <= 32 for call in fn.calls)
-        assert sum(len(c) for c in fn.calls) == sum(len(r) for r in requests)
+    async def test() -> None:
+        batcher = MicroBatcher(model, max_batch_size=32, max_wait_s=0.01, max_queued_items=10_000)
+        async with serving(batcher, model):
+            first = submit(batcher, [-1])
+            await model.started(1)
+            # Sizes 1 to 5, so calls hold several requests and rarely end on a boundary.
+            requests = [list(range(i * 100, i * 100 + 1 + i % 5)) for i in range(60)]
+            tasks = [submit(batcher, r) for r in requests]
+            total = sum(len(r) for r in requests)
+            await until(lambda: batcher.queued_items == total, "all requests queued")
+            model.allow()
+            assert await result(first) == [-2]
+            assert [await result(t) for t in tasks] == [[2 * x for x in r] for r in requests]
+        assert model.calls == [[-1], *packed(requests, 32)]
 
-    run(main)
+    run(test)
 
 
 def test_requests_arriving_during_a_call_share_the_next_one() -> None:
-    gate = threading.Event()
-    calls: list[list[int]] = []
+    model = Model(held=True)
 
-    def gated(items: list[int]) -> list[int]:
-        calls.append(list(items))
-        gate.wait(5)
-        return items
-
-    async def main() -> None:
+    async def test() -> None:
         # No waiting: an idle model takes a lone request at once.
-        batcher = MicroBatcher(gated, max_batch_size=64, max_wait_s=0.0, max_queued_items=100)
-        batcher.start()
-        first = asyncio.ensure_future(batcher.submit([0]))
-        await asyncio.sleep(0.05)
-        assert calls == [[0]]
-        later = [asyncio.ensure_future(batcher.submit([i])) for i in range(1, 6)]
-        await asyncio.sleep(0.05)
-        assert batcher.queued_items == 5
-        gate.set()
-        assert await first == [0]
-        assert [await f for f in later] == [[i] for i in range(1, 6)]
-        await batcher.stop()
-        assert calls == [[0], [1, 2, 3, 4, 5]]
+        batcher = MicroBatcher(model, max_batch_size=64, max_wait_s=0.0, max_queued_items=100)
+        async with serving(batcher, model):
+            first = submit(batcher, [0])
+            await model.started(1)
+            later = [submit(batcher, [i]) for i in range(1, 6)]
+            await until(lambda: batcher.queued_items == 5, "five requests queued")
+            model.allow()
+            assert await result(first) == [0]
+            assert [await result(t) for t in later] == [[2 * i] for i in range(1, 6)]
+        assert model.calls == [[0], [1, 2, 3, 4, 5]]
 
-    run(main)
+    run(test)
 
 
 def test_batch_size_one_turns_batching_off() -> None:
-    fn = Recorder()
+    model = Model(held=True)
 
-    async def main() -> None:
-        batcher = MicroBatcher(fn, max_batch_size=1, max_wait_s=0.05, max_queued_items=100)
-        batcher.start()
-        results = await asyncio.gather(*(batcher.submit([i]) for i in range(10)))
-        await batcher.stop()
-        assert results == [[2 * i] for i in range(10)]
-        assert [len(c) for c in fn.calls] == [1] * 10
+    async def test() -> None:
+        # With a batch of one, every request is a full batch: none waits for the timer.
+        batcher = MicroBatcher(model, max_batch_size=1, max_wait_s=LONG_WAIT, max_queued_items=100)
+        async with serving(batcher, model):
+            tasks = [submit(batcher, [i]) for i in range(10)]
+            await model.started(1)
+            await until(lambda: batcher.queued_items == 9, "nine requests queued")
+            model.allow()
+            assert [await result(t) for t in tasks] == [[2 * i] for i in range(10)]
+        assert model.calls == [[i] for i in range(10)]
 
-    run(main)
-
-
-def test_a_request_larger_than_the_batch_runs_whole() -> None:
-    fn = Recorder()
-
-    async def main() -> None:
-        batcher = MicroBatcher(fn, max_batch_size=4, max_wait_s=0.0, max_queued_items=100)
-        batcher.start()
-        assert await batcher.submit(list(range(10))) == [2 * i for i in range(10)]
-        await batcher.stop()
-        assert [len(c) for c in fn.calls] == [10]
-
-    run(main)
+    run(test)
 
 
-def test_a_lone_request_waits_at_most_max_wait() -> None:
-    async def main() -> None:
-        batcher = MicroBatcher(Recorder(), max_batch_size=64, max_wait_s=0.2, max_queued_items=100)
-        batcher.start()
-        start = time.perf_counter()
-        await batcher.submit([1])
-        lone = time.perf_counter() - start
-        # A full batch does not wait for the timer.
-        start = time.perf_counter()
-        await batcher.submit(list(range(64)))
-        full = time.perf_counter() - start
-        await batcher.stop()
-        assert 0.18 <= lone < 1.0
-        assert full < 0.15
+def test_a_request_larger_than_the_batch_runs_whole_and_alone() -> None:
+    model = Model(held=True)
 
-    run(main)
+    async def test() -> None:
+        batcher = MicroBatcher(model, max_batch_size=4, max_wait_s=0.0, max_queued_items=100)
+        async with serving(batcher, model):
+            first = submit(batcher, [-1])
+            await model.started(1)
+            small, large, after = [1], list(range(10, 20)), [2]
+            tasks = [submit(batcher, r) for r in (small, large, after)]
+            await until(lambda: batcher.queued_items == 12, "three requests queued")
+            model.allow()
+            assert await result(first) == [-2]
+            assert [await result(t) for t in tasks] == [[2], [2 * x for x in large], [4]]
+        assert model.calls == [[-1], small, large, after]
+
+    run(test)
+
+
+def test_a_full_batch_does_not_wait_for_the_timer() -> None:
+    model = Model()
+
+    async def test() -> None:
+        batcher = MicroBatcher(model, max_batch_size=64, max_wait_s=LONG_WAIT, max_queued_items=100)
+        async with serving(batcher, model):
+            assert await result(batcher.submit(list(range(64)))) == [2 * i for i in range(64)]
+
+    run(test)
+
+
+def test_a_lone_request_is_sent_when_its_wait_is_over() -> None:
+    model = Model()
+
+    async def test() -> None:
+        batcher = MicroBatcher(model, max_batch_size=64, max_wait_s=0.2, max_queued_items=100)
+        async with serving(batcher, model):
+            assert await result(batcher.submit([1])) == [2]
+            assert await result(batcher.submit([2])) == [4]
+        assert model.calls == [[1], [2]]
+
+    run(test)
+
+
+class WatchedCondition(threading.Condition):
+    """Says when the inference thread starts waiting for company (a wait with a
+    timeout), the one moment a batcher that ignores max_wait would have sent a lone
+    request instead."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.timed_wait = threading.Event()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        if timeout is not None:
+            self.timed_wait.set()
+        return super().wait(timeout)
+
+
+def test_an_idle_model_waits_for_company_until_the_batch_fills() -> None:
+    model = Model()
+
+    async def test() -> None:
+        batcher = MicroBatcher(model, max_batch_size=2, max_wait_s=LONG_WAIT, max_queued_items=100)
+        cond = WatchedCondition()
+        batcher._cond = cond
+        async with serving(batcher, model):
+            lone = submit(batcher, [1])
+            assert await asyncio.to_thread(cond.timed_wait.wait, DEADLINE), "never waited"
+            assert model.calls == []
+            # The second request fills the batch: both go at once, in one call, long
+            # before the first one's wait is over.
+            assert await result(batcher.submit([2])) == [4]
+            assert await result(lone) == [2]
+        assert model.calls == [[1, 2]]
+
+    run(test)
 
 
 def test_one_bad_request_does_not_fail_its_batch_mates() -> None:
+    model = Model(held=True)
+    calls: list[list[int]] = []
+
     def fragile(items: list[int]) -> list[int]:
+        calls.append(list(items))
         if any(x < 0 for x in items):
             raise ValueError("negative input")
-        return [2 * x for x in items]
+        return model(items)
 
-    async def main() -> None:
-        batcher = MicroBatcher(fragile, max_batch_size=64, max_wait_s=0.05, max_queued_items=100)
-        batcher.start()
-        outcomes = await asyncio.gather(
-            batcher.submit([1, 2]),
-            batcher.submit([-1]),
-            batcher.submit([3]),
-            return_exceptions=True,
-        )
-        await batcher.stop()
+    async def test() -> None:
+        batcher = MicroBatcher(fragile, max_batch_size=64, max_wait_s=0.0, max_queued_items=100)
+        async with serving(batcher, model):
+            first = submit(batcher, [0])
+            await model.started(1)
+            tasks = [submit(batcher, r) for r in ([1, 2], [-1], [3])]
+            await until(lambda: batcher.queued_items == 4, "three requests queued")
+            model.allow()
+            assert await result(first) == [0]
+            outcomes = await asyncio.wait_for(
+                asyncio.gather(*tasks, return_exceptions=True), DEADLINE
+            )
         assert outcomes[0] == [2, 4] and outcomes[2] == [6]
         assert isinstance(outcomes[1], ValueError)
+        # The batch failed as a whole, then each request ran on its own.
+        assert calls == [[0], [1, 2, -1, 3], [1, 2], [-1], [3]]
 
-    run(main)
+    run(test)
+
+
+def test_a_model_returning_the_wrong_count_fails_its_callers() -> None:
+    async def test() -> None:
+        batcher = MicroBatcher(
+            lambda items: items[:-1], max_batch_size=8, max_wait_s=0.0, max_queued_items=100
+        )
+        batcher.start()
+        try:
+            with pytest.raises(RuntimeError, match="2 results for 3 items"):
+                await result(batcher.submit([1, 2, 3]))
+        finally:
+            await asyncio.wait_for(batcher.stop(), DEADLINE)
+
+    run(test)
 
 
 def test_a_full_queue_rejects_instead_of_growing() -> None:
-    gate = threading.Event()
+    model = Model(held=True)
 
-    def slow(items: list[int]) -> list[int]:
-        gate.wait(5)
-        return items
+    async def test() -> None:
+        batcher = MicroBatcher(model, max_batch_size=2, max_wait_s=0.0, max_queued_items=4)
+        async with serving(batcher, model):
+            first = submit(batcher, [0, 0])
+            await model.started(1)
+            queued = [submit(batcher, [i, i]) for i in (1, 2)]
+            await until(lambda: batcher.queued_items == 4, "two requests queued")
+            with pytest.raises(QueueFullError, match="bound is 4"):
+                await result(batcher.submit([9]))
+            assert batcher.rejected == 1
+            model.allow()
+            assert await result(first) == [0, 0]
+            assert [await result(t) for t in queued] == [[2, 2], [4, 4]]
+            assert batcher.queued_items == 0
+            # Room again once the queue drained.
+            assert await result(batcher.submit([9])) == [18]
+        assert [9] in model.calls
 
-    async def main() -> None:
-        batcher = MicroBatcher(slow, max_batch_size=2, max_wait_s=0.0, max_queued_items=4)
-        batcher.start()
-        first = asyncio.ensure_future(batcher.submit([0, 0]))
-        await asyncio.sleep(0.05)  # the first batch is now inside the model call
-        queued = [asyncio.ensure_future(batcher.submit([i, i])) for i in (1, 2)]
-        await asyncio.sleep(0.01)
-        assert batcher.queued_items == 4
-        with pytest.raises(QueueFullError, match="bound is 4"):
-            await batcher.submit([9])
-        gate.set()
-        assert await first == [0, 0]
-        assert [await q for q in queued] == [[1, 1], [2, 2]]
-        assert batcher.queued_items == 0
-        await batcher.stop()
-
-    run(main)
+    run(test)
 
 
-def test_a_cancelled_caller_is_skipped() -> None:
-    fn = Recorder()
+def test_a_caller_cancelled_before_dispatch_is_skipped() -> None:
+    model = Model(held=True)
 
-    async def main() -> None:
-        batcher = MicroBatcher(fn, max_batch_size=8, max_wait_s=0.05, max_queued_items=100)
-        batcher.start()
-        gone = asyncio.ensure_future(batcher.submit([7]))
-        kept = asyncio.ensure_future(batcher.submit([8]))
-        await asyncio.sleep(0)
-        gone.cancel()
-        assert await kept == [16]
-        await batcher.stop()
-        assert [7] not in fn.calls and all(7 not in c for c in fn.calls)
+    async def test() -> None:
+        batcher = MicroBatcher(model, max_batch_size=8, max_wait_s=0.0, max_queued_items=100)
+        async with serving(batcher, model):
+            first = submit(batcher, [0])
+            await model.started(1)
+            before, gone, after = (
+                submit(batcher, [1]),
+                submit(batcher, [7]),
+                submit(batcher, [8, 9]),
+            )
+            await until(lambda: batcher.queued_items == 4, "three requests queued")
+            gone.cancel()
+            model.allow()
+            assert await result(first) == [0]
+            # The skipped caller's slot is not counted: the others' slices still line up.
+            assert await result(before) == [2]
+            assert await result(after) == [16, 18]
+            assert gone.cancelled()
+            assert batcher.queued_items == 0
+        assert model.calls == [[0], [1, 8, 9]]
 
-    run(main)
+    run(test)
+
+
+def test_a_caller_cancelled_during_its_call_leaves_the_others_served() -> None:
+    model = Model(held=True)
+
+    async def test() -> None:
+        # Three items fill the batch: the three requests go together, in one call.
+        batcher = MicroBatcher(model, max_batch_size=3, max_wait_s=LONG_WAIT, max_queued_items=100)
+        async with serving(batcher, model):
+            a, b, c = submit(batcher, [1]), submit(batcher, [2]), submit(batcher, [3])
+            await model.started(1)
+            assert model.calls == [[1, 2, 3]]
+            b.cancel()
+            await asyncio.wait([b], timeout=DEADLINE)
+            assert b.cancelled()
+            model.allow()
+            # Answering the call must skip the cancelled future, not raise on it (which
+            # the loop's exception handler would record) and leave `c` unanswered.
+            assert await result(a) == [2]
+            assert await result(c) == [6]
+            assert await result(batcher.submit([4, 5, 6])) == [8, 10, 12]
+        assert model.calls == [[1, 2, 3], [4, 5, 6]]
+
+    run(test)
+
+
+def test_stop_fails_queued_callers_and_answers_the_call_in_progress() -> None:
+    model = Model(held=True)
+
+    async def test() -> None:
+        batcher = MicroBatcher(model, max_batch_size=2, max_wait_s=LONG_WAIT, max_queued_items=100)
+        async with serving(batcher, model):
+            in_call = submit(batcher, [1, 2])
+            await model.started(1)
+            queued = [submit(batcher, [3]), submit(batcher, [4, 5])]
+            await until(lambda: batcher.queued_items == 3, "two requests queued")
+            stopping = asyncio.ensure_future(batcher.stop())
+            # Queued callers hear at once, while the call in progress still runs.
+            for task in queued:
+                with pytest.raises(RuntimeError, match="service shutting down"):
+                    await result(task)
+            with pytest.raises(RuntimeError, match="not running"):
+                await batcher.submit([6])
+            assert not in_call.done()
+            model.allow()
+            assert await result(in_call) == [2, 4]
+            await asyncio.wait_for(stopping, DEADLINE)
+            assert batcher.queued_items == 0
+            with pytest.raises(RuntimeError, match="not running"):
+                await batcher.submit([6])
+        assert model.calls == [[1, 2]]
+
+    run(test)
+
+
+def test_stop_does_not_wait_out_a_batch_waiting_for_company() -> None:
+    model = Model()
+
+    async def test() -> None:
+        batcher = MicroBatcher(model, max_batch_size=8, max_wait_s=LONG_WAIT, max_queued_items=100)
+        async with serving(batcher, model):
+            lone = submit(batcher, [1])
+            await until(lambda: batcher.queued_items == 1, "the request queued")
+            await asyncio.wait_for(batcher.stop(), DEADLINE)
+            with pytest.raises(RuntimeError, match="service shutting down"):
+                await result(lone)
+        assert model.calls == []
+
+    run(test)
+
+
+def test_submit_before_start_is_refused() -> None:
+    async def test() -> None:
+        batcher = MicroBatcher(Model(), max_batch_size=8, max_wait_s=0.0, max_queued_items=100)
+        with pytest.raises(RuntimeError, match="not running"):
+            await batcher.submit([1])
+
+    run(test)
