@@ -12,6 +12,8 @@ import pandas as pd
 import requests
 from pandas_datareader.fred import FredReader
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import MaxRetryError, NewConnectionError
+from urllib3.exceptions import TimeoutError as Urllib3Timeout
 from urllib3.util.retry import Retry
 
 from app import fred_csv
@@ -39,6 +41,17 @@ def make_session(retries: int, backoff: float) -> requests.Session:
     return session
 
 
+def transport_failure(exc: requests.RequestException, timeout: float) -> str:
+    """What stopped a request that got no HTTP answer, once the session's retries ran out."""
+    # The session's retries wrap the last error in MaxRetryError inside requests' own.
+    cause = exc.args[0].reason if exc.args and isinstance(exc.args[0], MaxRetryError) else exc
+    # urllib3 makes a refused connection a subclass of its timeout error: not one here.
+    timed_out = isinstance(exc, requests.Timeout) or isinstance(cause, Urllib3Timeout)
+    if timed_out and not isinstance(cause, NewConnectionError):
+        return f"timed out after {timeout:g} s"
+    return f"{type(exc).__name__}: {cause}"
+
+
 class ValidatingFredReader(FredReader):
     """FredReader with a base URL of our choosing and validation of every answer."""
 
@@ -55,6 +68,22 @@ class ValidatingFredReader(FredReader):
     def url(self) -> str:
         return self._base_url
 
+    def _get_response(
+        self, url: str, params: object = None, headers: object = None
+    ) -> requests.Response:
+        # pandas-datareader's version reports every failure as "Unable to read URL": an
+        # operator must see whether FRED answered an error status, was too slow, or was
+        # not reached at all.
+        try:
+            response = self.session.get(
+                url, params=params, headers=headers or self.headers, timeout=self.timeout
+            )
+        except requests.RequestException as exc:
+            raise FetchError(f"{transport_failure(exc, self.timeout)} ({url})") from exc
+        if response.status_code != requests.codes.ok:
+            raise FetchError(f"HTTP {response.status_code} {response.reason} ({url})")
+        return response
+
     def read_validated(self) -> dict[str, pd.Series]:
         try:
             return {name: self._read_series(name) for name in self.symbols}
@@ -64,7 +93,9 @@ class ValidatingFredReader(FredReader):
     def _read_series(self, name: str) -> pd.Series:
         try:
             text = self._read_url_as_StringIO(f"{self.url}?id={name}").getvalue()
-        except Exception as exc:  # pandas-datareader wraps transport errors in several types
+        except FetchError as exc:
+            raise FetchError(f"{name}: {exc}") from exc
+        except Exception as exc:  # what else pandas-datareader raises, e.g. on an empty body
             raise FetchError(f"{name}: {type(exc).__name__}: {str(exc).splitlines()[0]}") from exc
         try:
             return fred_csv.parse(text, name)

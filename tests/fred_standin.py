@@ -41,13 +41,18 @@ class FredStandIn:
         self.mode = "ok"
         self.slow_seconds = slow_seconds
         self.requests: list[str] = []
+        # (series id, mode it was answered in), in arrival order: once a test sees an
+        # entry, that request's answer is settled whatever `mode` becomes next.
+        self.answered: list[tuple[str, str]] = []
         standin = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 standin.requests.append(self.path)
-                status, body, ctype = standin.answer(self.path)
-                if standin.mode == "slow":
+                mode = standin.mode
+                status, body, ctype = standin.answer(self.path, mode)
+                standin.answered.append((series_id(self.path), mode))
+                if mode == "slow":
                     time.sleep(standin.slow_seconds)
                 try:
                     self.send_response(status)
@@ -74,33 +79,40 @@ class FredStandIn:
         self.httpd.shutdown()
         self.httpd.server_close()
 
-    def series_text(self, name: str) -> str:
+    def asked(self, mode: str | None = None) -> list[str]:
+        """Series ids asked for, in order; only those answered in `mode` if given."""
+        return [name for name, answered_in in self.answered if mode in (None, answered_in)]
+
+    def series_text(self, name: str, mode: str) -> str:
         text = (SNAPSHOT / f"{name}.csv").read_text()
-        if self.mode == "new_quarter":
+        if mode == "new_quarter":
             text += "\n".join(NEW_QUARTER[name]) + "\n"
         return text
 
-    def answer(self, path: str) -> tuple[int, bytes, str]:
-        query = parse_qs(urlparse(path).query)
-        name = query.get("id", [""])[0]
-        if not (SNAPSHOT / f"{name}.csv").is_file() or self.mode == "http_404":
+    def answer(self, path: str, mode: str) -> tuple[int, bytes, str]:
+        name = series_id(path)
+        if not (SNAPSHOT / f"{name}.csv").is_file() or mode == "http_404":
             return 404, b"<html><body>Series not found</body></html>", "text/html"
-        if self.mode == "http_500":
+        if mode == "http_500":
             return 500, b"Internal Server Error", "text/plain"
-        if self.mode == "html":
+        if mode == "html":
             return 200, b"<!DOCTYPE html><html><body>Maintenance</body></html>", "text/html"
-        text = self.series_text(name)
+        text = self.series_text(name, mode)
         lines = text.splitlines()
-        if self.mode == "truncated":
+        if mode == "truncated":
             text = text[: len(text) // 2]
-        elif self.mode == "wrong_series":
+        elif mode == "wrong_series":
             text = text.replace(f"observation_date,{name}", "observation_date,PAYEMS", 1)
-        elif self.mode == "non_numeric":
+        elif mode == "non_numeric":
             lines[-3] = lines[-3].split(",")[0] + ",n/a"
             text = "\n".join(lines) + "\n"
-        elif self.mode == "out_of_order":
+        elif mode == "out_of_order":
             lines[-1], lines[-2] = lines[-2], lines[-1]
             text = "\n".join(lines) + "\n"
-        elif self.mode == "shorter":
+        elif mode == "shorter":
             text = "\n".join(lines[:-2]) + "\n"
         return 200, text.encode(), "text/csv"
+
+
+def series_id(path: str) -> str:
+    return parse_qs(urlparse(path).query).get("id", [""])[0]

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
+import numpy as np
 import pytest
 
-from tests.conftest import Server
+from app import gdp_features
+from app.vintage_store import Vintage, load_snapshot
+from tests.app.test_observability import json_log
+from tests.conftest import ROOT, Server
 from tests.fred_standin import FredStandIn
 
 
@@ -40,10 +47,51 @@ def fred_env(standin: FredStandIn, data_dir: Path) -> dict[str, str]:
     }
 
 
+def expected_forecast(vintage: Vintage) -> tuple[int, dict[str, Any], list[dict[str, float]]]:
+    """The newest committed forecast model's answer for `vintage`, worked out here from the
+    SavedModel and its metadata: (version, metadata, unrounded numbers per horizon)."""
+    import tensorflow as tf
+
+    base = ROOT / "models" / "gdp_forecast"
+    version = max(int(p.name) for p in base.iterdir() if (p / "saved_model.pb").is_file())
+    path = base / str(version)
+    meta = json.loads((path / "assets.extra" / "metadata.json").read_text())
+    table = gdp_features.build(vintage.series).table
+    window = gdp_features.last_window(table, meta["lookback_quarters"]).astype(np.float32)
+    loaded = tf.saved_model.load(str(path))
+    sig = meta["signature"]
+    out = loaded.signatures[sig["name"]](**{sig["input"]["name"]: tf.constant(window)})
+    points = out[sig["output"]].numpy()[0]
+    assert points.shape == (meta["horizon_quarters"],)
+    bands = meta["intervals"]["horizons"]
+    return (
+        version,
+        meta,
+        [
+            {
+                "gdp_growth_yoy": float(p),
+                "lower": float(p) + bands[str(h)]["lower_offset"],
+                "upper": float(p) + bands[str(h)]["upper_offset"],
+            }
+            for h, p in enumerate(points, start=1)
+        ],
+    )
+
+
 def test_snapshot_forecast_when_fred_is_unreachable(server: Server) -> None:
     with server.client() as http:
         body = wait_for_refresh(http)
-    assert body["model"]["name"] == "gdp_forecast"
+    snapshot = load_snapshot(gdp_features.SERIES)
+    version, meta, expected = expected_forecast(snapshot)
+    assert body["model"] == {"name": "gdp_forecast", "version": version}
+    assert body["interval_coverage"] is not None
+    assert body["interval_coverage"] == meta["intervals"]["coverage"]
+    for served, want in zip(body["forecasts"], expected, strict=True):
+        for key in ("gdp_growth_yoy", "lower", "upper"):
+            # Served to 3 decimals: within half a unit of the last place, plus what a
+            # different thread count may change in float32 arithmetic.
+            assert served[key] == round(served[key], 3), (key, served)
+            assert served[key] == pytest.approx(want[key], abs=0.0005 + 1e-5), (key, served)
     assert body["last_observed_quarter"] == "2026Q2"
     assert quarters(body) == ["2026Q3", "2026Q4", "2027Q1", "2027Q2"]
     assert [f["date"] for f in body["forecasts"]] == [
@@ -56,7 +104,7 @@ def test_snapshot_forecast_when_fred_is_unreachable(server: Server) -> None:
         assert f["lower"] <= f["gdp_growth_yoy"] <= f["upper"]
         assert -15 < f["gdp_growth_yoy"] < 15
     inputs = body["inputs"]
-    assert inputs["source"] == "snapshot" and inputs["vintage"].startswith("snapshot-")
+    assert inputs["source"] == "snapshot" and inputs["vintage"] == snapshot.vintage
     assert inputs["last_observation"] == {
         "GDPC1": "2026-04-01",
         "CPIAUCSL": "2026-07-01",
@@ -68,19 +116,25 @@ def test_snapshot_forecast_when_fred_is_unreachable(server: Server) -> None:
     assert inputs["last_refresh"]["ok"] is False
     # The test servers' FRED is a closed loopback port: the refusal is what is reported.
     reason = inputs["last_refresh"]["reason"]
-    assert "GDPC1" in reason and "127.0.0.1" in reason
+    assert reason.startswith("FetchError: GDPC1: ConnectionError: "), reason
+    assert "Connection refused" in reason and "127.0.0.1" in reason
 
 
+# Each fault's own reason, and the series the refresh asked for, in order, with
+# FRED_RETRIES=1: the session retries a 500 and a timeout once, not a 404; an answer
+# that fails validation is not asked again; "shorter" is caught after all three. Half of
+# GDPC1's file ends at a line break, so "truncated" is caught on CPIAUCSL.
+ALL_THREE = ["GDPC1", "CPIAUCSL", "UNRATE"]
 FAULTS = [
-    ("http_500", "GDPC1"),
-    ("http_404", "GDPC1"),
-    ("slow", "GDPC1"),
-    ("truncated", "truncated"),
-    ("html", "HTML"),
-    ("wrong_series", "PAYEMS"),
-    ("non_numeric", "non-numeric"),
-    ("out_of_order", "was due"),
-    ("shorter", "shorter"),
+    ("http_500", "GDPC1: HTTP 500 Internal Server Error", ["GDPC1", "GDPC1"]),
+    ("http_404", "GDPC1: HTTP 404 Not Found", ["GDPC1"]),
+    ("slow", "GDPC1: timed out after 1 s", ["GDPC1", "GDPC1"]),
+    ("truncated", "CPIAUCSL: body does not end with a newline", ["GDPC1", "CPIAUCSL"]),
+    ("html", "GDPC1: an HTML page", ["GDPC1"]),
+    ("wrong_series", "GDPC1: the answer is series 'PAYEMS'", ["GDPC1"]),
+    ("non_numeric", "non-numeric value 'n/a'", ["GDPC1"]),
+    ("out_of_order", "was due", ["GDPC1"]),
+    ("shorter", "GDPC1: history 1947-01..2025-10 is shorter", ALL_THREE),
 ]
 
 
@@ -93,21 +147,93 @@ def test_faults_keep_the_last_good_forecast(
             good = wait_for_refresh(http)
             assert good["inputs"]["source"] == "fred" and good["inputs"]["stale"] is False
             assert good["inputs"]["last_refresh"]["ok"] is True
-            assert any("id=UNRATE" in r for r in fred.requests)
-            for mode, reason in FAULTS:
+            assert fred.asked() == ALL_THREE
+            reasons = set()
+            for mode, reason, asked in FAULTS:
                 fred.mode = mode
+                fred.answered.clear()
                 response = http.post("/admin/refresh")
                 assert response.status_code == 502, (mode, response.text)
+                assert fred.asked(mode) == asked, mode
                 outcome = response.json()
                 assert outcome["ok"] is False and reason in outcome["reason"], (mode, outcome)
+                reasons.add(outcome["reason"])
                 assert outcome["current_vintage"] == good["inputs"]["vintage"]
                 after = http.get("/forecast").json()
                 assert after["forecasts"] == good["forecasts"], mode
                 assert after["inputs"]["vintage"] == good["inputs"]["vintage"]
                 assert after["inputs"]["last_refresh"]["ok"] is False
                 assert reason in after["inputs"]["last_refresh"]["reason"]
+            # No two faults are reported alike.
+            assert len(reasons) == len(FAULTS), reasons
             fred.mode = "ok"
             assert http.post("/admin/refresh").status_code == 200
+
+
+def refresh_log(log: Path) -> list[tuple[str, dict[str, Any]]]:
+    """The scheduler's refresh story from a server's JSON log, in order: ("failed", n in a
+    row), ("retry", delay in s) and ("stored", vintage)."""
+    events = []
+    for entry in json_log(log):
+        msg = entry["msg"]
+        if m := re.match(r"FRED refresh failed \((\d+) in a row\)", msg):
+            events.append(("failed", {"in_a_row": int(m[1]), **entry}))
+        elif m := re.match(r"next FRED refresh attempt in (\d+) s$", msg):
+            events.append(("retry", {"delay": int(m[1]), **entry}))
+        elif m := re.match(r"FRED refresh stored vintage (\S+)$", msg):
+            events.append(("stored", {"vintage": m[1], **entry}))
+    return events
+
+
+def test_the_scheduler_retries_a_failed_refresh_with_doubling_delays(
+    server_factory: Callable[..., Server], tmp_path: Path
+) -> None:
+    """FRED fails, so the scheduler retries after 1 s, then 2 s, ... without anyone
+    calling /admin/refresh; once FRED is back, a retry brings the forecast to its data."""
+    with FredStandIn() as fred:
+        fred.mode = "http_500"
+        env = {
+            **fred_env(fred, tmp_path / "data"),
+            "FRED_RETRIES": "0",
+            "REFRESH_RETRY_SECONDS": "1",
+            "LOG_LEVEL": "info",
+        }
+        # Not waiting for the models: the first retries come while they load.
+        srv = server_factory(env, wait_ready=False)
+        deadline = time.monotonic() + 30
+        # The startup refresh and the scheduler's first retry both failed.
+        while sum(kind == "failed" for kind, _ in refresh_log(srv.log)) < 2:
+            assert time.monotonic() < deadline, (fred.answered, srv.log.read_text()[-2000:])
+            time.sleep(0.05)
+        fred.mode = "ok"
+        with srv.client() as http:
+            while True:
+                assert time.monotonic() < deadline, (fred.answered, srv.log.read_text()[-2000:])
+                response = http.get("/forecast")
+                # The refresh logs its success just after it swaps the forecast in.
+                if (
+                    response.status_code == 200
+                    and response.json()["inputs"]["source"] == "fred"
+                    and refresh_log(srv.log)[-1][0] == "stored"
+                ):
+                    break
+                time.sleep(0.1)
+            body = response.json()
+    events = refresh_log(srv.log)
+    n = sum(kind == "failed" for kind, _ in events)
+    assert n >= 2
+    # With FRED_RETRIES=0 each failed refresh asked FRED exactly once (for GDPC1, the
+    # first series); the retry after FRED came back asked for all three.
+    assert fred.answered == [("GDPC1", "http_500")] * n + [(name, "ok") for name in ALL_THREE]
+    # Each failure schedules the next attempt, at twice the previous delay.
+    assert [kind for kind, _ in events] == ["failed", "retry"] * n + ["stored"]
+    assert [e["in_a_row"] for kind, e in events if kind == "failed"] == list(range(1, n + 1))
+    assert [e["delay"] for kind, e in events if kind == "retry"] == [2**i for i in range(n)]
+    # All run by the scheduler: no request's id is on them.
+    assert not any("request_id" in e for _, e in events)
+    assert body["inputs"]["last_refresh"]["ok"] is True
+    assert body["inputs"]["vintage"] == events[-1][1]["vintage"]
+    assert body["inputs"]["stale"] is False
 
 
 def test_new_quarter_moves_forward_and_survives_a_failing_restart(
