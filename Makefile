@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q -c requirements.lock
 
-.PHONY: browser compare-cells reference-split run test lint bench profile profile-model soak train-sentiment train-forecast install install-dev lock clean
+.PHONY: browser compare-cells reference-split run test test-shuffled lint bench profile profile-model soak train-sentiment train-forecast install install-dev lock clean
 
 $(VENV)/.run-deps: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -29,11 +29,15 @@ browser:
 	  --no-install-recommends chromium >/dev/null; } \
 	  || echo "chromium is not installed and cannot be installed here: tests/web will be skipped"
 
-## test: set up, lint and run the whole test suite
+## test: set up, lint and run the whole test suite (in file order)
 test: $(VENV)/.dev-deps browser
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m pytest --durations=15
+	$(PY) -m pytest -p no:randomly --durations=15
+
+## test-shuffled: the suite in a random order; replay one with ARGS="--randomly-seed=N" (N from its header)
+test-shuffled: $(VENV)/.dev-deps browser
+	$(PY) -m pytest --durations=15 $(ARGS)
 
 lint: $(VENV)/.dev-deps
 	$(PY) -m ruff check . && $(PY) -m ruff format --check .

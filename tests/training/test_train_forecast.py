@@ -11,7 +11,7 @@ import pytest
 import tensorflow as tf
 
 from app import gdp_features
-from app.vintage_store import load_snapshot
+from app.vintage_store import SNAPSHOT_DIR, load_snapshot
 from tests.conftest import png_size, serve_alone
 from training import backtest, reports, train_forecast
 from training.export import export_model
@@ -26,7 +26,8 @@ def table() -> pd.DataFrame:
 def test_short_training_run_exports_with_backtest_metadata(tmp_path: Path) -> None:
     out = tmp_path / "gdp_forecast"
     # Two networks, not the default three: the mean of three is checked by the round trip.
-    args = ["--out", str(out), "--first-origin", "2025-01-01", "--max-epochs", "2", "--units", "4"]
+    args = ["--out", str(out), "--data-dir", str(SNAPSHOT_DIR), "--first-origin", "2025-01-01"]
+    args += ["--max-epochs", "2", "--units", "4"]
     code = train_forecast.main([*args, "--members", "2"])
     assert code == 0
     meta = json.loads((out / "1" / "assets.extra" / "metadata.json").read_text())
@@ -129,7 +130,8 @@ def test_scores_split_out_2020_21() -> None:
 
 def test_a_scratch_cell_model_exports_and_serves_without_its_class(tmp_path: Path) -> None:
     out = tmp_path / "gdp_forecast"
-    args = ["--out", str(out), "--first-origin", "2025-10-01", "--max-epochs", "2"]
+    args = ["--out", str(out), "--data-dir", str(SNAPSHOT_DIR), "--first-origin", "2025-10-01"]
+    args += ["--max-epochs", "2"]
     args += ["--units", "4", "--cell", "scratch-gru", "--layer-norm", "--recurrent-dropout", "0.1"]
     args += ["--members", "1"]  # one network: the mean of several is tested elsewhere
     assert train_forecast.main(args) == 0
@@ -140,9 +142,11 @@ def test_a_scratch_cell_model_exports_and_serves_without_its_class(tmp_path: Pat
     assert serve_alone(out / "1", window, "gdp_growth") == "(2, 4) True"
 
 
-def test_layer_norm_without_a_scratch_cell_is_refused() -> None:
+def test_layer_norm_without_a_scratch_cell_is_refused(tmp_path: Path) -> None:
+    args = ["--out", str(tmp_path / "gdp_forecast"), "--data-dir", str(SNAPSHOT_DIR)]
     with pytest.raises(ValueError, match="scratch cell"):
-        train_forecast.main(["--cell", "gru", "--layer-norm", "--max-epochs", "1"])
+        train_forecast.main([*args, "--cell", "gru", "--layer-norm", "--max-epochs", "1"])
+    assert not (tmp_path / "gdp_forecast").exists()
 
 
 def test_early_stopping_never_judges_on_2020_21_targets(table: pd.DataFrame) -> None:

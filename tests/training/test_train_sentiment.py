@@ -49,7 +49,8 @@ def test_help_runs(capsys: pytest.CaptureFixture[str]) -> None:
 def test_missing_data_is_a_one_line_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert train_sentiment.main(["--data", str(tmp_path / "absent.csv")]) == 2
+    args = ["--data", str(tmp_path / "absent.csv"), "--out", str(tmp_path / "sentiment")]
+    assert train_sentiment.main(args) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "absent.csv" in err
 

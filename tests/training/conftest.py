@@ -1,0 +1,27 @@
+"""Training tests write only under their tmp_path: the committed models and data stay
+as they are, whatever a test's arguments say."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def _tree(folder: Path) -> dict[str, tuple[int, int]]:
+    return {
+        str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+@pytest.fixture(autouse=True)
+def committed_files_untouched() -> Iterator[None]:
+    before = {name: _tree(ROOT / name) for name in ("models", "data")}
+    yield
+    for name, files in before.items():
+        assert _tree(ROOT / name) == files, f"a training test wrote into {name}/"
