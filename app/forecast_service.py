@@ -1,9 +1,10 @@
 """The GDP outlook: current data, the cached forecast, and refreshing both from FRED.
 
 GET /forecast reads `current()`, a finished answer swapped in whole by one attribute
-assignment, so a reader sees the old or the new answer and never a mix; it never calls
-FRED or the model. `refresh()` fetches, validates, stores and recomputes; on any
-failure the last good data and forecast stay and the failure is recorded.
+assignment together with the refresh outcome it came from, so a reader sees the old or
+the new answer and never a mix; it never calls FRED or the model. `refresh()` fetches,
+validates, stores and recomputes; on any failure the last good data and forecast stay
+and the failure is recorded.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -49,6 +50,16 @@ class Forecast:
     # Every observed quarter of the inputs the forecast was made from, oldest first: a
     # history read with the forecast always belongs to it.
     history: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class _Served:
+    """What a reader sees, replaced in one assignment: a forecast and the last refresh's
+    outcome must never be read from two different moments (a new vintage beside the
+    failure before it)."""
+
+    forecast: Forecast | None = None
+    last_refresh: RefreshOutcome | None = None
 
 
 def compute(model: LoadedModel, vintage: Vintage, features: gdp_features.Features) -> Forecast:
@@ -112,9 +123,8 @@ class ForecastService:
         self.store = VintageStore(settings.data_dir)
         self._lock = threading.Lock()
         self._model: LoadedModel | None = None
-        self._forecast: Forecast | None = None
+        self._served = _Served()
         self._encoded: tuple[tuple[object, ...], bytes] | None = None
-        self.last_refresh: RefreshOutcome | None = None
         self.consecutive_failures = 0
         self.refresh_successes = 0
         self.refresh_failures = 0
@@ -127,13 +137,21 @@ class ForecastService:
     def vintage(self) -> Vintage:
         return self._vintage
 
+    @property
+    def last_refresh(self) -> RefreshOutcome | None:
+        return self._served.last_refresh
+
     def set_model(self, model: LoadedModel) -> None:
         with self._lock:
             self._model = model
-            self._forecast = compute(model, self._vintage, gdp_features.build(self._vintage.series))
+            forecast = compute(model, self._vintage, gdp_features.build(self._vintage.series))
+            self._served = replace(self._served, forecast=forecast)
 
     def current(self) -> dict[str, Any] | None:
-        forecast = self._forecast
+        return self._body(self._served)
+
+    def _body(self, served: _Served) -> dict[str, Any] | None:
+        forecast, last_refresh = served.forecast, served.last_refresh
         if forecast is None:
             return None
         age = datetime.now(UTC) - forecast.fetched_at
@@ -142,13 +160,13 @@ class ForecastService:
             **forecast.body["inputs"],
             "age_hours": round(age.total_seconds() / 3600, 1),
             "stale": age.total_seconds() > self.settings.stale_after_hours * 3600,
-            "last_refresh": self.last_refresh.as_dict() if self.last_refresh else None,
+            "last_refresh": last_refresh.as_dict() if last_refresh else None,
         }
         return body
 
     def history(self, quarters: int) -> dict[str, Any] | None:
         """The last `quarters` observed quarters behind the current forecast."""
-        forecast = self._forecast
+        forecast = self._served.forecast
         if forecast is None:
             return None
         return {
@@ -160,7 +178,8 @@ class ForecastService:
 
     def current_json(self) -> bytes | None:
         """`current()` serialised, re-encoded only when one of its fields has changed."""
-        forecast = self._forecast
+        served = self._served
+        forecast = served.forecast
         if forecast is None:
             return None
         age_s = (datetime.now(UTC) - forecast.fetched_at).total_seconds()
@@ -170,12 +189,12 @@ class ForecastService:
             forecast,
             round(age_s / 3600, 1),
             age_s > self.settings.stale_after_hours * 3600,
-            self.last_refresh,
+            served.last_refresh,
         )
         cached = self._encoded
         if cached is not None and cached[0] == key:
             return cached[1]
-        body = self.current()
+        body = self._body(served)
         if body is None:
             return None
         encoded = json.dumps(body).encode()
@@ -198,7 +217,9 @@ class ForecastService:
             return False
         with self._lock:
             if self._model is not None:
-                self._forecast = compute(self._model, newest, features)
+                self._served = replace(
+                    self._served, forecast=compute(self._model, newest, features)
+                )
             self._vintage = newest
         log.info("now serving stored vintage %s", newest.vintage)
         return True
@@ -219,16 +240,19 @@ class ForecastService:
                 fred_csv.check_not_shorter(new, self._vintage.series[name])
             features = gdp_features.build(series)  # the new data must make usable inputs
             vintage = self.store.save(series, now)
+            outcome = RefreshOutcome(True, now, vintage=vintage.vintage)
             with self._lock:
+                forecast = self._served.forecast
                 if self._model is not None:
                     forecast = compute(self._model, vintage, features)
-                    self._vintage, self._forecast = vintage, forecast
-                else:
-                    self._vintage = vintage
+                self._vintage = vintage
+                self._served = _Served(forecast, outcome)
         except (fred_client.FetchError, fred_csv.InvalidSeries, ValueError, OSError) as exc:
             self.consecutive_failures += 1
             self.refresh_failures += 1
             outcome = RefreshOutcome(False, now, f"{type(exc).__name__}: {exc}")
+            with self._lock:
+                self._served = replace(self._served, last_refresh=outcome)
             log.warning(
                 "FRED refresh failed (%d in a row), keeping vintage %s: %s",
                 self.consecutive_failures,
@@ -239,7 +263,5 @@ class ForecastService:
             self.consecutive_failures = 0
             self.refresh_successes += 1
             self.last_success_at = now
-            outcome = RefreshOutcome(True, now, vintage=vintage.vintage)
             log.info("FRED refresh stored vintage %s", vintage.vintage)
-        self.last_refresh = outcome
         return outcome
