@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q -c requirements.lock
 
-.PHONY: browser compare-cells reference-split run test test-shuffled lint bench profile profile-model soak train-sentiment train-forecast install install-dev lock clean
+.PHONY: bench-compare browser compare-cells reference-split run test test-shuffled lint bench profile profile-model soak train-sentiment train-forecast install install-dev lock clean
 
 $(VENV)/.run-deps: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ lint: $(VENV)/.dev-deps
 bench: $(VENV)/.dev-deps
 	$(PY) -m bench.run $(ARGS)
 
+## bench-compare: two source trees side by side, rows alternating (ARGS="/path/to/other/checkout")
+bench-compare: $(VENV)/.dev-deps
+	$(PY) -m bench.compare $(ARGS)
+
 ## profile: py-spy samples of the server under load (ARGS="--path /forecast" for the other)
 profile: $(VENV)/.dev-deps
 	$(PY) -m bench.profile $(ARGS)
@@ -60,15 +64,15 @@ soak: $(VENV)/.dev-deps
 
 ## train-sentiment: full training run on SEntFiN, exported as the next version of models/sentiment
 train-sentiment: $(VENV)/.dev-deps
-	$(PY) -m training.train_sentiment $(ARGS)
+	$(PY) -m training.sentiment.train $(ARGS)
 
 ## train-forecast: backtest (2000Q1 on) and train the GDP model, export the next models/gdp_forecast
 train-forecast: $(VENV)/.dev-deps
-	$(PY) -m training.train_forecast $(ARGS)
+	$(PY) -m training.forecast.train $(ARGS)
 
-## reference-split: the forecast config on design.md's reference split, beside its peers (~1 min)
+## reference-split: the forecast config on the reference split (docs/reference.md), beside its peers (~1 min)
 reference-split: $(VENV)/.dev-deps
-	$(PY) -m training.reference_split $(ARGS)
+	$(PY) -m training.forecast.reference_split $(ARGS)
 
 ## compare-cells: LSTM vs GRU, built-in vs scratch, on both models (8 trainings): bench/results/cells.json
 compare-cells: $(VENV)/.dev-deps

@@ -6,7 +6,7 @@ import logging.config
 
 import uvicorn
 
-from app.observability import log_config
+from app.ops.logs import log_config
 from app.settings import get_settings
 
 

@@ -1,4 +1,5 @@
-"""The app factory: settings, model loading in the background, the refresh scheduler."""
+"""The app factory: the running parts, model loading in the background, the refresh
+scheduler, and the ASGI layers in front of FastAPI."""
 
 from __future__ import annotations
 
@@ -6,43 +7,45 @@ import gc
 import logging
 import os
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp
 
-from app import model_store
-from app.access import BearerToken
-from app.batching import MicroBatcher
-from app.content_type import RequireJson
-from app.forecast_service import ForecastService
-from app.hot_paths import HotPaths
-from app.observability import Metrics, RequestContext, ServiceState
-from app.routers import forecast, health, page, sentiment
-from app.routers import metrics as metrics_router
-from app.scheduler import RefreshScheduler
+from app import deps, model_store
+from app.asgi.access import BearerToken
+from app.asgi.content_type import RequireJson
+from app.asgi.hot_paths import HotPaths
+from app.asgi.request_context import RequestContext
+from app.forecast import routes as forecast_routes
+from app.ops import routes as ops_routes
+from app.ops.metrics import ServiceState
+from app.page import routes as page_routes
+from app.sentiment import routes as sentiment_routes
+from app.services import Services
 from app.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
 
-def _load_models(app: FastAPI) -> None:
-    settings: Settings = app.state.settings
-    registry: model_store.ModelRegistry = app.state.registry
+def _load_models(services: Services) -> None:
+    settings = services.settings
     device = model_store.configure_tensorflow(
         settings.tf_intra_op_threads, settings.tf_inter_op_threads
     )
-    wanted = [
-        (settings.sentiment_model, settings.sentiment_version),
-        (settings.forecast_model, settings.forecast_version),
+    # Each model and who takes it besides the registry: the forecast computes its cached
+    # answer as soon as its model is there; sentiment looks its model up per batch.
+    wanted: list[tuple[str, int | None, Callable[[model_store.LoadedModel], None] | None]] = [
+        (settings.sentiment_model, settings.sentiment_version, None),
+        (settings.forecast_model, settings.forecast_version, services.forecast.set_model),
     ]
-    for name, version in wanted:
+    for name, version, take in wanted:
         try:
             model = model_store.load(settings.models_dir, name, version, device)
-            if name == settings.forecast_model:
-                app.state.forecast.set_model(model)
-            registry.put(model)
+            if take is not None:
+                take(model)
+            services.registry.put(model)
         except (model_store.ModelLoadError, ValueError) as exc:
             reason = str(exc).splitlines()[0]
             if settings.exit_on_model_error:
@@ -52,34 +55,29 @@ def _load_models(app: FastAPI) -> None:
                 logging.shutdown()
                 os._exit(1)
             log.error("model %s not loaded: %s", name, reason)
-            registry.fail(name, f"{name}: {reason}")
+            services.registry.fail(name, f"{name}: {reason}")
     # TensorFlow and the models leave ~360,000 long-lived objects; a full collection
     # walks them in ~0.25 s while every request waits. Exempt them from collection.
     gc.freeze()
 
 
-def _score_sentiment(app: FastAPI, texts: list[str]) -> list[str]:
-    model = app.state.registry.get(app.state.settings.sentiment_model)
-    if model is None:
-        raise RuntimeError("sentiment model not loaded")
-    return sentiment.score(model, texts)
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or get_settings()
+    services = Services.build(settings or get_settings())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Loading TensorFlow and the models takes seconds: do it beside the server so
         # /healthz answers at once and /readyz says what is still missing.
-        threading.Thread(target=_load_models, args=(app,), name="model-loader", daemon=True).start()
-        app.state.refresher.start()
-        app.state.batcher.start()
+        threading.Thread(
+            target=_load_models, args=(services,), name="model-loader", daemon=True
+        ).start()
+        services.refresher.start()
+        services.sentiment.batcher.start()
         try:
             yield
         finally:
-            await app.state.batcher.stop()
-            app.state.refresher.shutdown()
+            await services.sentiment.batcher.stop()
+            services.refresher.shutdown()
 
     app = FastAPI(
         title="Market signals",
@@ -89,28 +87,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # FastAPI's built-in OpenTelemetry hooks look up the global providers on every
         # request; nothing here exports telemetry, so they are switched off.
         telemetry={"tracing": False, "metrics": False, "logs": False},
-        max_body_size=settings.max_body_bytes,
+        max_body_size=services.settings.max_body_bytes,
     )
-    app.state.settings = settings
-    app.state.metrics = metrics = Metrics()
-    app.state.registry = model_store.ModelRegistry(
-        required=[settings.sentiment_model, settings.forecast_model]
+    app.state.services = services
+
+    async def current_services() -> Services:
+        return services
+
+    app.dependency_overrides[deps.services] = current_services
+    services.metrics.registry.register(
+        ServiceState(services.sentiment.batcher, services.forecast, services.registry)
     )
-    app.state.forecast = ForecastService(settings)
-    app.state.batcher = MicroBatcher(
-        lambda texts: _score_sentiment(app, texts),
-        max_batch_size=settings.batch_max_size,
-        max_wait_s=settings.batch_max_wait_ms / 1000,
-        max_queued_items=settings.batch_queue_max,
-        observe=metrics.observe_batch,
-    )
-    app.state.refresher = RefreshScheduler(app.state.forecast)
-    metrics.registry.register(ServiceState(app.state))
-    app.include_router(health.router)
-    app.include_router(sentiment.router)
-    app.include_router(forecast.router)
-    app.include_router(metrics_router.router)
-    app.include_router(page.router)
+    for routes in (ops_routes, sentiment_routes, forecast_routes, page_routes):
+        app.include_router(routes.router)
     return app
 
 
@@ -119,10 +108,11 @@ def create_asgi_app() -> ASGIApp:
     (when API_TOKEN is set), the JSON content-type check, the hot paths (unless turned
     off), FastAPI."""
     app = create_app()
-    settings: Settings = app.state.settings
-    served: ASGIApp = RequireJson(HotPaths(app) if settings.hot_paths else app)
+    services: Services = app.state.services
+    settings = services.settings
+    served: ASGIApp = RequireJson(HotPaths(app, services) if settings.hot_paths else app)
     if settings.api_token is None:
         log.warning("API_TOKEN is not set: every endpoint, /admin/refresh included, is open")
     else:
         served = BearerToken(served, settings.api_token.get_secret_value())
-    return RequestContext(served, app.state.metrics)
+    return RequestContext(served, services.metrics)

@@ -1,10 +1,10 @@
-"""The chapter's claims about its cells, measured here: LSTM against GRU, Keras's own
+"""What is claimed for gated cells, measured here: LSTM against GRU, Keras's own
 layers against the from-scratch cells, on both of the product's models.
 
     python -m bench.cells [--cells lstm gru ...] [--out bench/results/cells.json]
 
-Each variant is a full training run of its own (`training.train_sentiment` and
-`training.train_forecast` with `--cell`, default settings otherwise) into a scratch
+Each variant is a full training run of its own (`training.sentiment.train` and
+`training.forecast.train` with `--cell`, default settings otherwise) into a scratch
 folder, one after the other; the committed models are not touched. Read from each
 export: parameters, seconds per epoch, the sentiment sequence branch's test accuracy and
 macro-F1 (the branch the cell is in; the served mix adds the n-gram branch), the
@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.run import save_json
+from bench.harness import save_json
 from training.cells import CELLS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,7 +44,7 @@ def throughput(version_dir: Path, repeats: int) -> dict[int, float]:
     code = (
         "import json, sys\n"
         "from pathlib import Path\n"
-        "from bench.run import ceiling, load_model\n"
+        "from bench.harness import ceiling, load_model\n"
         "predict = load_model(Path(sys.argv[1])).predict\n"
         "print(json.dumps(ceiling(predict, int(sys.argv[2]), (1, 64))))\n"
     )
@@ -59,9 +59,9 @@ def throughput(version_dir: Path, repeats: int) -> dict[int, float]:
 
 
 def measure(cell: str, scratch: Path, repeats: int) -> dict[str, Any]:
-    sentiment_dir, sentiment_s = train("training.train_sentiment", cell, scratch / "sentiment")
+    sentiment_dir, sentiment_s = train("training.sentiment.train", cell, scratch / "sentiment")
     s_meta = json.loads((sentiment_dir / "assets.extra" / "metadata.json").read_text())
-    forecast_dir, forecast_s = train("training.train_forecast", cell, scratch / "gdp_forecast")
+    forecast_dir, forecast_s = train("training.forecast.train", cell, scratch / "gdp_forecast")
     f_meta = json.loads((forecast_dir / "assets.extra" / "metadata.json").read_text())
     seq = s_meta["training"]["sequence"]
     return {

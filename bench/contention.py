@@ -94,7 +94,7 @@ def measure(predict: Callable[[list[str]], object], size: int, seconds: float) -
 
 
 def main() -> None:
-    from bench.run import load_model
+    from bench.harness import load_model
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--batch", type=int, default=32)

@@ -25,7 +25,7 @@ def batch(size: int, start: int = 0) -> list[str]:
 
 def write(source: Path | None = None) -> None:
     from app.atomic_file import write_atomic
-    from training import sentfin
+    from training.sentiment import sentfin
 
     _, test = sentfin.split(sentfin.load(sentfin.locate(source)))
     # One headline per line: titles that would break a line are left out, not altered.

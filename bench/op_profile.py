@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench import headlines, server_stats
-from bench.run import ROOT, load_model, save_json
+from bench.harness import ROOT, load_model, save_json
 
 # Keras numbers layers it rebuilds ("bilstm_1"); the profile names the layer, not the copy.
 _COPY = re.compile(r"(_\d+)+$")

@@ -16,18 +16,18 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench.run import ROOT, free_port, load_command, start_server
+from bench.harness import ROOT, free_port, load_command, start_server
 
 # Frame substrings, in the order they are checked, and the part of the work they mark.
 PARTS = [
     ("quick_execute", "TensorFlow: the model's graph"),
     ("concrete_function.py", "TensorFlow: Python side of the call"),
-    ("(app/routers/sentiment.py", "app: scores to JSON"),
-    ("(app/hot_paths.py", "app: hot path (parse, validate, queue)"),
-    ("(app/batching.py", "app: micro-batcher"),
-    ("(app/observability.py", "app: request id and metrics layer"),
-    ("(app/content_type.py", "app: content-type and JSON response layers"),
-    ("(app/asgi_json.py", "app: content-type and JSON response layers"),
+    ("(app/sentiment/service.py", "app: scores to JSON"),
+    ("(app/asgi/hot_paths.py", "app: hot path (parse, validate, queue)"),
+    ("(app/sentiment/batching.py", "app: micro-batcher"),
+    ("(app/asgi/request_context.py", "app: request id and metrics layer"),
+    ("(app/asgi/content_type.py", "app: content-type and JSON response layers"),
+    ("(app/asgi/json_response.py", "app: content-type and JSON response layers"),
     ("(prometheus_client/", "app: request id and metrics layer"),
     ("(fastapi/", "FastAPI and Starlette layers"),
     ("(starlette/", "FastAPI and Starlette layers"),

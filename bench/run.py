@@ -4,7 +4,7 @@
 
 Servers are real `python -m app` processes on loopback; load comes from a separate
 process (bench.load). The default server is measured beside its peers (batching off,
-hot paths off, TensorFlow's own thread pools), and each target of the serving issue is
+hot paths off, TensorFlow's own thread pools), and each serving target (docs/performance.md) is
 checked against figures from this one run. The two rows the ratio targets rest on
 (single headlines at 64 connections, default and naive) run `--rounds` times and keep
 the median, since one build gives runs that differ by up to 1.5x. Every row also says
@@ -19,134 +19,23 @@ import argparse
 import json
 import os
 import platform
-import socket
-import statistics
 import subprocess
-import sys
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-import httpx
-
-from app.atomic_file import write_atomic
-from bench import contention, headlines, server_stats
-
-if TYPE_CHECKING:
-    from app.model_store import LoadedModel
-
-ROOT = Path(__file__).resolve().parents[1]
-BATCHES = (1, 8, 32, 64, 128, 256)
-
-
-def load_model(model_dir: Path | None = None) -> LoadedModel:
-    """The sentiment model with the TensorFlow thread settings the server uses.
-    `model_dir`: one version's folder (default: the newest committed sentiment model)."""
-    from app.model_store import configure_tensorflow, load
-    from app.settings import Settings
-
-    settings = Settings()
-    configure_tensorflow(settings.tf_intra_op_threads, settings.tf_inter_op_threads)
-    if model_dir is None:
-        return load(ROOT / "models", "sentiment")
-    return load(model_dir.parent.parent, model_dir.parent.name, int(model_dir.name))
-
-
-def ceiling(
-    predict: Callable[[list[str]], object], repeats: int, batches: tuple[int, ...] = BATCHES
-) -> dict[int, float]:
-    """Headlines/s of direct SavedModel calls, median over repeats, per batch size."""
-    return {size: headlines_per_second(predict, size, repeats) for size in batches}
-
-
-def headlines_per_second(predict: Callable[[list[str]], object], size: int, repeats: int) -> float:
-    """Median throughput of `predict` on batches of `size` distinct headlines (after one
-    warm-up call, which traces the graph for that shape)."""
-    batch = headlines.batch(size)
-    predict(batch)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        predict(batch)
-        times.append(time.perf_counter() - start)
-    return round(size / statistics.median(times), 1)
-
-
-def save_json(path: Path, payload: object) -> None:
-    """A bench's results file, written whole or not at all."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, (json.dumps(payload, indent=2) + "\n").encode())
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return float("nan")
-
-
-def start_server(env: dict[str, str], port: int) -> tuple[subprocess.Popen[bytes], float]:
-    full = {
-        **os.environ,
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-        "LOG_LEVEL": "warning",
-        "FRED_URL": "http://127.0.0.1:9/graph/fredgraph.csv",
-        "FRED_RETRIES": "0",
-        "DATA_DIR": f"/tmp/bench-data-{port}",
-        **env,
-    }
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app"],
-        cwd=ROOT,
-        env=full,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    while True:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                return proc, round(time.perf_counter() - start, 2)
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.perf_counter() - start > 120:
-            raise RuntimeError("server did not become ready")
-        time.sleep(0.05)
-
-
-def load_command(port: int, seconds: float, **kw: object) -> list[str]:
-    """The bench.load command line for a server on `port`; keywords become its flags."""
-    args = [sys.executable, "-m", "bench.load", f"http://127.0.0.1:{port}"]
-    args += ["--seconds", str(seconds)]
-    for key, value in kw.items():
-        args += [f"--{key}", str(value)]
-    return args
-
-
-def load(port: int, server_pid: int, seconds: float, **kw: object) -> dict[str, object]:
-    """One bench.load run against the server on `port`, with the server's CPU per thread
-    group and its model calls sampled over the counted part of the run."""
-    args = load_command(port, seconds, **kw)
-    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    # After the generator's start and its 1 s warm-up; stop before its last second.
-    time.sleep(1.5)
-    first = server_stats.sample(server_pid, proc.pid, port)
-    time.sleep(max(seconds - 1.0, 0.5))
-    stats = server_stats.between(first, server_stats.sample(server_pid, proc.pid, port))
-    out, _ = proc.communicate()
-    if proc.returncode:
-        raise RuntimeError(f"bench.load exited with {proc.returncode}")
-    return {**json.loads(out.strip().splitlines()[-1]), **stats}
-
+from bench import contention, server_stats
+from bench.harness import (
+    ROOT,
+    ceiling,
+    find,
+    free_port,
+    load,
+    load_model,
+    rss_mb,
+    save_json,
+    spread,
+    start_server,
+)
 
 SINGLE = {"path": "/sentiment", "headlines": 1}
 # (server label, environment, load cases); "half-load" is filled in from the c=64 run.
@@ -186,21 +75,8 @@ SERVERS: list[tuple[str, dict[str, str], list[dict[str, object]]]] = [
 ]
 
 
-def find(runs: list[dict[str, object]], server: str, **match: object) -> dict[str, object]:
-    for r in runs:
-        if r["server"] == server and all(r.get(k) == v for k, v in match.items()):
-            return r
-    raise KeyError(f"no run {server} {match}")
-
-
-def spread(row: dict[str, object]) -> str:
-    """min-max req/s over a row's rounds."""
-    rps = [r["rps"] for r in row.get("rounds", [row])]  # type: ignore[attr-defined]
-    return f"{min(rps):.0f}-{max(rps):.0f}"
-
-
 def verdicts(result: dict[str, object]) -> list[tuple[str, str, bool]]:
-    """Each target of the serving issue, the figure measured in this run, met or not."""
+    """Each serving target, the figure measured in this run, met or not."""
     runs: list[dict[str, object]] = result["http"]  # type: ignore[assignment]
     ceiling64 = result["ceiling_headlines_per_s"][64]  # type: ignore[index]
     single = find(runs, "default", path="/sentiment", headlines=1, concurrency=64, offered_rps=None)

@@ -18,7 +18,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.run import ROOT, free_port, load_command, rss_mb, save_json, start_server
+from bench.harness import ROOT, free_port, load_command, rss_mb, save_json, start_server
 
 MIX = [
     {"path": "/sentiment", "headlines": 1, "concurrency": 16},

@@ -1,4 +1,4 @@
-"""The chapter's recurrent cells, written from their gate equations.
+"""LSTM and GRU cells written from their gate equations.
 
 Both cells keep Keras's weight layout, so weights copy between them and the built-in
 layers one to one, and both work inside `keras.layers.RNN`:
@@ -33,9 +33,8 @@ from typing import Any
 import keras
 from keras import layers, ops
 
-# keras.layers.RNN draws a cell's dropout masks once per call, and so once per sequence,
-# for cells that are DropoutRNNCell instances; Keras does not export the class itself.
-from keras.src.layers.rnn.dropout_rnn_cell import DropoutRNNCell
+# A DropoutRNNCell gets one dropout mask per sequence from keras.layers.RNN.
+from training.compat import DropoutRNNCell
 
 
 class _GatedCell(layers.Layer, DropoutRNNCell):

@@ -19,6 +19,7 @@ import keras
 import tensorflow as tf
 
 from app.atomic_file import write_atomic
+from training.compat import export_trackable
 
 METADATA_FILE = "metadata.json"
 
@@ -60,7 +61,7 @@ def export_model(
     # Keras 3 tracks the keras.Variable wrappers while the traced endpoint captures the
     # tf.Variables inside them, so every weight is written twice (keras-team/keras#23553).
     # Tracking the inner tf.Variables lets TensorFlow's checkpoint deduplicate them.
-    tracked = archive._tf_trackable
+    tracked = export_trackable(archive)
     for attr in ("variables", "trainable_variables", "non_trainable_variables"):
         setattr(tracked, attr, [getattr(v, "value", v) for v in getattr(tracked, attr)])
     archive.add_endpoint(

@@ -13,7 +13,7 @@ import hmac
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.asgi_json import send_json
+from app.asgi.json_response import send_json
 
 OPEN_PATHS = frozenset({"/healthz", "/readyz", "/"})
 OPEN_PREFIX = "/static/"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.asgi_json import send_json
+from app.asgi.json_response import send_json
 
 JSON_BODIES = frozenset({("POST", "/sentiment")})
 

@@ -14,19 +14,20 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from fastapi import FastAPI, HTTPException
 from pydantic import ValidationError
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.asgi_json import send_json
-from app.batching import QueueFullError
-from app.routers.sentiment import check_limits, encode_results
-from app.schemas import SentimentRequest
+from app.asgi.json_response import send_json
+from app.sentiment.batching import QueueFullError
+from app.sentiment.schemas import SentimentRequest
+from app.sentiment.service import HeadlineError
+from app.services import Services
 
 
 class HotPaths:
-    def __init__(self, app: FastAPI) -> None:
+    def __init__(self, app: ASGIApp, services: Services) -> None:
         self.app = app
+        self.services = services
         self._routes: dict[tuple[str, str], Callable[[Scope, Receive, Send], Awaitable[None]]] = {
             ("POST", "/sentiment"): self._sentiment,
             ("GET", "/forecast"): self._forecast,
@@ -42,26 +43,24 @@ class HotPaths:
             await handler(scope, receive, send)
 
     async def _forecast(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body = self.app.state.forecast.current_json() if not scope["query_string"] else None
+        body = self.services.forecast.current_json() if not scope["query_string"] else None
         if body is None:
             await self.app(scope, receive, send)
             return
         await send_json(send, 200, body)
 
     async def _sentiment(self, scope: Scope, receive: Receive, send: Send) -> None:
-        state = self.app.state
-        settings = state.settings
-        raw, complete = await _read_body(receive, settings.max_body_bytes)
-        model = state.registry.get(settings.sentiment_model)
+        sentiment = self.services.sentiment
+        raw, complete = await _read_body(receive, self.services.settings.max_body_bytes)
+        model = sentiment.model()
         if complete and model is not None:
             try:
                 request = SentimentRequest.model_validate_json(raw)
-                headlines = check_limits(request.headlines, settings)
-                results = await state.batcher.submit(headlines)
-            except (ValidationError, HTTPException, QueueFullError):
+                body = await sentiment.classify(model, sentiment.check_limits(request.headlines))
+            except (ValidationError, HeadlineError, QueueFullError):
                 pass  # FastAPI's route gives the answer that names the problem
             else:
-                await send_json(send, 200, encode_results(model, results))
+                await send_json(send, 200, body)
                 return
         await self.app(scope, _replay(raw, complete, receive), send)
 

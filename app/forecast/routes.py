@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, HTTPException, Query, Response
 from fastapi.responses import JSONResponse
 
-from app.deps import RegistryDep
+from app.deps import ForecastDep, RefresherDep, RegistryDep
+from app.forecast.schemas import ForecastResponse, HistoryResponse, RefreshResponse
 from app.model_store import ModelRegistry
-from app.schemas import ForecastResponse, HistoryResponse, RefreshResponse, error_responses
+from app.schemas import error_responses
 
 router = APIRouter(tags=["forecast"])
 
@@ -29,10 +30,10 @@ def not_computed_yet(registry: ModelRegistry) -> HTTPException:
     summary="US real GDP growth (% year over year) for the four quarters after the last observed",
     responses=error_responses(401, 503),
 )
-async def forecast(request: Request, registry: RegistryDep) -> Response:
+async def forecast(service: ForecastDep, registry: RegistryDep) -> Response:
     # Pre-encoded bytes: the answer changes only with a refresh (or its age's next tenth
     # of an hour), and validating and encoding it per GET was most of the endpoint's cost.
-    body = request.app.state.forecast.current_json()
+    body = service.current_json()
     if body is None:
         raise not_computed_yet(registry)
     return Response(body, media_type="application/json")
@@ -45,13 +46,13 @@ async def forecast(request: Request, registry: RegistryDep) -> Response:
     responses=error_responses(401, 422, 503),
 )
 async def history(
-    request: Request,
+    service: ForecastDep,
     registry: RegistryDep,
     quarters: Annotated[
         int, Query(ge=1, le=400, description="how many of the latest quarters")
     ] = 40,
 ) -> HistoryResponse:
-    body = request.app.state.forecast.history(quarters)
+    body = service.history(quarters)
     if body is None:
         raise not_computed_yet(registry)
     return HistoryResponse(**body)
@@ -69,9 +70,8 @@ async def history(
         },
     },
 )
-async def refresh(request: Request) -> RefreshResponse | JSONResponse:
-    outcome = await request.app.state.refresher.run_refresh()
-    service = request.app.state.forecast
+async def refresh(service: ForecastDep, refresher: RefresherDep) -> RefreshResponse | JSONResponse:
+    outcome = await refresher.run_refresh()
     current = service.current()
     body = RefreshResponse(
         **outcome.as_dict(),

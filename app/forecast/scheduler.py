@@ -21,7 +21,7 @@ from typing import IO
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from app.forecast_service import ForecastService, RefreshOutcome
+from app.forecast.service import ForecastService, RefreshOutcome
 
 log = logging.getLogger(__name__)
 

@@ -19,10 +19,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from app import fred_client, fred_csv, gdp_features
+from app.forecast import fred_client, fred_csv, gdp_features
+from app.forecast.vintage_store import Vintage, VintageStore, load_snapshot
 from app.model_store import LoadedModel
 from app.settings import Settings
-from app.vintage_store import Vintage, VintageStore, load_snapshot
 
 log = logging.getLogger(__name__)
 

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from app import fred_csv
 from app.atomic_file import write_atomic
+from app.forecast import fred_csv
 
 log = logging.getLogger(__name__)
 
 FORMAT = 1
-SNAPSHOT_DIR = Path(__file__).resolve().parents[1] / "data" / "fred"
+SNAPSHOT_DIR = Path(__file__).resolve().parents[2] / "data" / "fred"
 # The embedded snapshot holds FRED's figures as published by the end of August 2026.
 SNAPSHOT_AS_OF = datetime(2026, 8, 31, tzinfo=UTC)
 

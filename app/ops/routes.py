@@ -1,11 +1,12 @@
-"""Liveness, readiness, what is loaded and the figures its training drew."""
+"""Liveness, readiness, what is loaded, the figures its training drew, and the metrics."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Response
 from fastapi.responses import FileResponse, JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from app.deps import RegistryDep
+from app.deps import MetricsDep, RegistryDep
 from app.schemas import ModelInfo, ModelsResponse, Status, error_responses
 
 router = APIRouter(tags=["health"])
@@ -55,3 +56,16 @@ async def report(name: str, version: int, file: str, registry: RegistryDep) -> F
         media_type="image/png",
         headers={"Cache-Control": "public, max-age=86400"},
     )
+
+
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics: requests, latency, batches, queue, refreshes, data age",
+    response_class=Response,
+    responses={
+        200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "text exposition format"},
+        **error_responses(401),
+    },
+)
+async def metrics(metrics: MetricsDep) -> Response:
+    return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)

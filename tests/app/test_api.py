@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from app.schemas import ForecastResponse, SentimentResponse
+from app.forecast.schemas import ForecastResponse
+from app.sentiment.schemas import SentimentResponse
 from tests.conftest import ROOT, Server
 
 HEADLINES = [

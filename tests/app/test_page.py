@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from app import gdp_features
-from app.vintage_store import load_snapshot
+from app.forecast import gdp_features
+from app.forecast.vintage_store import load_snapshot
 from tests.conftest import Server
 
 

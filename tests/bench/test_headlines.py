@@ -6,7 +6,7 @@ import argparse
 import json
 
 from bench import headlines, load
-from training.sentfin import is_test_title
+from training.sentiment.sentfin import is_test_title
 
 
 def test_headlines_are_distinct_test_split_titles() -> None:

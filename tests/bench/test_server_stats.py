@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bench import server_stats
 from bench.contention import median_call_ms
-from bench.run import spread
+from bench.harness import spread
 from tests.conftest import Server
 
 TICKS = server_stats.CLOCK_TICKS

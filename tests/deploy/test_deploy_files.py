@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import yaml
 
-from app.routers import health
+from app.ops import routes as health
 from app.settings import Settings
 from tests.conftest import ROOT
 

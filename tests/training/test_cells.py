@@ -1,4 +1,4 @@
-"""The from-scratch cells against Keras's own, and the chapter's claims about them."""
+"""The from-scratch cells against Keras's own, and what is claimed for them."""
 
 from __future__ import annotations
 

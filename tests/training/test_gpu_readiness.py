@@ -6,9 +6,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from app.gdp_features import FEATURES
-from training.forecast_model import HORIZON, LOOKBACK, ForecastConfig, build
-from training.sentiment_model import SentimentConfig, sequence_branch
+from app.forecast.gdp_features import FEATURES
+from training.forecast.model import HORIZON, LOOKBACK, ForecastConfig, build
+from training.sentiment.model import SentimentConfig, sequence_branch
 
 
 def lstm_layers(model: keras.Model) -> list[keras.layers.LSTM]:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from app.gdp_features import FEATURES, TARGET, windows
+from app.forecast.gdp_features import FEATURES, TARGET, windows
 
 Forecaster = Callable[[np.ndarray], np.ndarray]  # [n, lookback, features] -> [n, horizon]
 # Target years every score is also given without: the pandemic quarters, up to ±10 points.

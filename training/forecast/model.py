@@ -1,13 +1,14 @@
 """The GDP outlook network: 8 quarters of raw features in, 4 quarters of GDP growth out.
 
-The teaching material's stacked LSTM, with two changes that matter on ~200 windows:
+The textbook stacked LSTM (docs/models/forecast.md), with two changes that matter on ~200 windows:
 normalisation inside the graph (fitted on training windows only), and a residual
 output — the network predicts the change from the last observed growth, scaled back to
 percent — so training only has to learn the departures from the no-change forecast (mean
 reversion, the other series' signals). A variant on top of a frozen direct AR(4)
-instead scored worse than AR(4) alone in the backtest (README), so it was dropped.
+instead scored worse than AR(4) alone in the backtest (docs/models/forecast.md), so it
+was dropped.
 
-Two choices against variance on ~250 windows (README, backtest): early stopping judges
+Two choices against variance on ~250 windows (docs/models/forecast.md): early stopping judges
 on the latest windows whose targets avoid 2020-21 (those quarters, up to ±10 points,
 made the validation loss flat and the kept epoch close to arbitrary; they stay in the
 training windows), and the exported model is the mean of `members` networks fitted
@@ -23,9 +24,9 @@ import numpy as np
 import pandas as pd
 from keras import layers
 
-from app.gdp_features import FEATURES, TARGET
-from training.backtest import EXCLUDED_YEARS
+from app.forecast.gdp_features import FEATURES, TARGET
 from training.cells import recurrent_layer
+from training.forecast.backtest import EXCLUDED_YEARS
 
 LOOKBACK = 8
 HORIZON = 4

@@ -1,12 +1,12 @@
-"""The forecast model on design.md's reference split, beside the reference peers.
+"""The forecast model on the reference split, beside the reference peers.
 
-    python -m training.reference_split [--data-dir data/fred] [--members 3]
+    python -m training.forecast.reference_split [--data-dir data/fred] [--members 3]
 
-The split of design.md's reference figures: windows from 1960 (8 quarters in, 4 out),
+The split of the reference figures (docs/reference.md): windows from 1960 (8 quarters in, 4 out),
 the first 80 % to fit, the last 20 % (targets 2013-2026) to test, one fit. The
-rolling-origin backtest (training.train_forecast) is the stricter test and the one the
-README's verdict rests on; this one shows that the peers here reproduce the reference
-figures and where the LSTM stands against them.
+rolling-origin backtest (training.forecast.train) is the stricter test and the one the
+verdict in docs/models/forecast.md rests on; this one shows that the peers here
+reproduce the reference figures and where the LSTM stands against them.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from app import fred_csv, gdp_features
-from app.gdp_features import FEATURES, TARGET
-from training.backtest import EXCLUDED_YEARS
-from training.forecast_model import HORIZON, LOOKBACK, ForecastConfig, fit
+from app.forecast import fred_csv, gdp_features
+from app.forecast.gdp_features import FEATURES, TARGET
+from training.forecast.backtest import EXCLUDED_YEARS
+from training.forecast.model import HORIZON, LOOKBACK, ForecastConfig, fit
 
 TEST_FRACTION = 0.2
 
@@ -45,7 +45,7 @@ def direct_regression(
 
 
 def peers(x: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
-    """Test-part forecasts of design.md's three reference peers."""
+    """Test-part forecasts of the three reference peers (docs/reference.md)."""
     fit_part, test = split(len(x))
     target = FEATURES.index(TARGET)
     return {
@@ -75,7 +75,7 @@ def rmse(
 def main(argv: list[str] | None = None) -> int:
     d = ForecastConfig()
     p = argparse.ArgumentParser(
-        prog="python -m training.reference_split", description=__doc__.splitlines()[0]
+        prog="python -m training.forecast.reference_split", description=__doc__.splitlines()[0]
     )
     p.add_argument("--data-dir", type=Path, default=Path("data/fred"))
     p.add_argument("--seed", type=int, default=7)

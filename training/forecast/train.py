@@ -1,6 +1,6 @@
 """Train, backtest and export the GDP outlook model.
 
-    python -m training.train_forecast [--data-dir data/fred] [--out models/gdp_forecast]
+    python -m training.forecast.train [--data-dir data/fred] [--out models/gdp_forecast]
 
 Reads top to bottom: data, features, rolling-origin backtest, final fit, export.
 """
@@ -16,11 +16,12 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-from app import fred_csv, gdp_features
-from training import backtest, reports
+from app.forecast import fred_csv, gdp_features
+from training import reports
 from training.cells import add_cell_arguments, check_cell_options
 from training.export import export_model
-from training.forecast_model import HORIZON, LOOKBACK, ForecastConfig, fit
+from training.forecast import backtest
+from training.forecast.model import HORIZON, LOOKBACK, ForecastConfig, fit
 
 MODEL_NAME = "gdp_forecast"
 INPUT_SPEC = tf.TensorSpec([None, LOOKBACK, len(gdp_features.FEATURES)], tf.float32, name="window")
@@ -31,7 +32,7 @@ MODELS = ["lstm", *backtest.PEERS]
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     d = ForecastConfig()
     p = argparse.ArgumentParser(
-        prog="python -m training.train_forecast", description=__doc__.splitlines()[0]
+        prog="python -m training.forecast.train", description=__doc__.splitlines()[0]
     )
     p.add_argument(
         "--data-dir",

@@ -2,7 +2,7 @@
 
 Two branches read the same raw string inside one graph:
 
-- the sequence branch, the teaching material's model: word ids ->
+- the sequence branch, the textbook BiLSTM: word ids ->
   Embedding -> Bidirectional(LSTM) -> softmax;
 - the n-gram branch: TF-IDF weighted word 1-2 grams and character 2-5 grams,
   L2-normalised, -> softmax: a logistic regression written as one layer that keeps
@@ -26,7 +26,7 @@ import tensorflow as tf
 from keras import layers
 
 from training.cells import recurrent_layer
-from training.sentfin import LABELS
+from training.sentiment.sentfin import LABELS
 
 
 @dataclass(frozen=True)

@@ -26,9 +26,11 @@ DOWNLOAD_URL = (
 )
 ENV_VAR = "SENTFIN_PATH"
 FILE_NAME = "SEntFiN.csv"
-DEFAULT_DIR = Path("data/raw")
-# Where the shared workspace keeps the file, beside a checkout of the project.
-SHARED_PATH = Path(__file__).resolve().parents[2] / "shared" / "data" / "sentfin" / FILE_NAME
+DATA = Path(__file__).resolve().parents[2] / "data"
+# The committed copy (MIT, data/sentfin/SOURCES.md), so training needs no network.
+COMMITTED = DATA / "sentfin" / FILE_NAME
+# Where --download puts a fresh copy of the upstream file.
+DEFAULT_DIR = DATA / "raw"
 
 LABEL_RULE = (
     "net polarity of the entity labels: positive if more positive than negative "
@@ -99,14 +101,15 @@ def file_sha256(path: Path) -> str:
 
 
 def locate(path: str | Path | None = None) -> Path:
-    """Find the data file: explicit path, then $SENTFIN_PATH, then data/raw/, then shared/."""
+    """Find the data file: explicit path, then $SENTFIN_PATH, then the committed copy in
+    data/sentfin/, then a downloaded one in data/raw/."""
     candidates: list[Path]
     if path is not None:
         candidates = [Path(path)]
     elif os.environ.get(ENV_VAR):
         candidates = [Path(os.environ[ENV_VAR])]
     else:
-        candidates = [DEFAULT_DIR / FILE_NAME, SHARED_PATH]
+        candidates = [COMMITTED, DEFAULT_DIR / FILE_NAME]
     for candidate in candidates:
         if candidate.is_file():
             return candidate

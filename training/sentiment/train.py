@@ -1,6 +1,6 @@
 """Train, evaluate and export the headline sentiment model.
 
-    python -m training.train_sentiment [--data PATH | --download] [--out models/sentiment]
+    python -m training.sentiment.train [--data PATH | --download] [--out models/sentiment]
 
 Reads top to bottom: data, baseline, model, fit, evaluate, export.
 """
@@ -17,11 +17,12 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from training import baseline, reports, sentfin
+from training import reports
 from training.cells import add_cell_arguments, check_cell_options
 from training.export import export_model
 from training.metrics import classification_report
-from training.sentiment_model import (
+from training.sentiment import baseline, sentfin
+from training.sentiment.model import (
     SentimentConfig,
     combine,
     fit_ngram_exact,
@@ -42,13 +43,13 @@ def is_validation_title(title: str) -> bool:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     defaults = SentimentConfig()
     parser = argparse.ArgumentParser(
-        prog="python -m training.train_sentiment", description=__doc__.splitlines()[0]
+        prog="python -m training.sentiment.train", description=__doc__.splitlines()[0]
     )
     parser.add_argument(
         "--data",
         type=Path,
-        help=f"SEntFiN csv (default: ${sentfin.ENV_VAR}, then {sentfin.DEFAULT_DIR}/"
-        f"{sentfin.FILE_NAME}, then the shared data folder)",
+        help=f"SEntFiN csv (default: ${sentfin.ENV_VAR}, then the committed "
+        f"{sentfin.COMMITTED}, then {sentfin.DEFAULT_DIR}/{sentfin.FILE_NAME})",
     )
     parser.add_argument(
         "--download",

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app import gdp_features
-from app.vintage_store import VintageStore, load_snapshot
+from app.forecast import gdp_features
+from app.forecast.vintage_store import VintageStore, load_snapshot
 from tests.conftest import ROOT, Server
 from tests.fred_standin import FredStandIn
 
@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from app.vintage_store import VintageStore
+from app.forecast.vintage_store import VintageStore
 
 # Valid series over the widest span pandas' nanosecond timestamps hold, with
 # full-precision values: each file is ~0.5 MB, so writing it takes long enough for a

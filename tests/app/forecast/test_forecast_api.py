@@ -13,10 +13,9 @@ import httpx
 import numpy as np
 import pytest
 
-from app import gdp_features
-from app.vintage_store import Vintage, load_snapshot
-from tests.app.test_observability import json_log
-from tests.conftest import ROOT, Server
+from app.forecast import gdp_features
+from app.forecast.vintage_store import Vintage, load_snapshot
+from tests.conftest import ROOT, Server, json_log
 from tests.fred_standin import FredStandIn
 
 

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from app import fred_csv
+from app.forecast import fred_csv
 from tests.fred_standin import SNAPSHOT
 
 GOOD = "observation_date,UNRATE\n" + "".join(

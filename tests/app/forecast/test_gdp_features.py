@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from app import gdp_features
-from app.vintage_store import load_snapshot
+from app.forecast import gdp_features
+from app.forecast.vintage_store import load_snapshot
 
 
 @pytest.fixture(scope="module")

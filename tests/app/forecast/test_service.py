@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 from app import model_store
-from app.forecast_service import ForecastService
+from app.forecast.service import ForecastService
 from app.settings import Settings
 from tests.conftest import ROOT
 from tests.fred_standin import FredStandIn

@@ -4,8 +4,8 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from app import gdp_features
-from app.vintage_store import VintageStore, load_snapshot
+from app.forecast import gdp_features
+from app.forecast.vintage_store import VintageStore, load_snapshot
 
 
 def _save(store: VintageStore, when: datetime):  # type: ignore[no-untyped-def]

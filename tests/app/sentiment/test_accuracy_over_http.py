@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from tests.conftest import ROOT, Server
-from training import sentfin
 from training.metrics import classification_report
+from training.sentiment import sentfin
 
 
 def test_committed_model_meets_the_baseline_over_http(server: Server, sentfin_path: Path) -> None:

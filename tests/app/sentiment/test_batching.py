@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from app.batching import MicroBatcher, QueueFullError
+from app.sentiment.batching import MicroBatcher, QueueFullError
 
 # Far above any real delay here: only a defect (a hang, a wait for a timer that should
 # not run) gets near it.

@@ -1,4 +1,4 @@
-"""design.md's reference split: the peers here give the reference figures."""
+"""The reference split: the peers here give the reference figures (docs/reference.md)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from app import gdp_features
-from app.vintage_store import SNAPSHOT_DIR, load_snapshot
-from training import reference_split
-from training.forecast_model import HORIZON, LOOKBACK
+from app.forecast import gdp_features
+from app.forecast.vintage_store import SNAPSHOT_DIR, load_snapshot
+from training.forecast import reference_split
+from training.forecast.model import HORIZON, LOOKBACK
 
-# design.md, "Reference figures": RMSE h1-h4 on the last 20 % of windows.
+# docs/reference.md, "Reference figures": RMSE h1-h4 on the last 20 % of windows.
 REFERENCE = {
     "no change": [2.46, 2.96, 3.38, 3.91],
     "direct AR(4)": [2.52, 2.76, 2.98, 3.10],
@@ -25,13 +25,13 @@ def windows() -> tuple[np.ndarray, np.ndarray, pd.DatetimeIndex]:
     return gdp_features.windows(table, LOOKBACK, HORIZON)
 
 
-def test_the_peers_reproduce_design_md_reference_figures(
+def test_the_peers_reproduce_the_reference_figures(
     windows: tuple[np.ndarray, np.ndarray, pd.DatetimeIndex],
 ) -> None:
     x, y, origins = windows
     _, test = reference_split.split(len(x))
     assert test.stop - test.start == 51
-    # Targets 2013Q1 .. 2026Q2, as design.md says.
+    # Targets 2013Q1 .. 2026Q2, as docs/reference.md says.
     assert origins[test][0] + pd.DateOffset(months=3) == pd.Timestamp("2013-01-01")
     assert origins[test][-1] + pd.DateOffset(months=12) == pd.Timestamp("2026-04-01")
     got = {

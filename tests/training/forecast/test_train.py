@@ -10,12 +10,14 @@ import pandas as pd
 import pytest
 import tensorflow as tf
 
-from app import gdp_features
-from app.vintage_store import SNAPSHOT_DIR, load_snapshot
+from app.forecast import gdp_features
+from app.forecast.vintage_store import SNAPSHOT_DIR, load_snapshot
 from tests.conftest import png_size, serve_alone
-from training import backtest, reports, train_forecast
+from training import reports
 from training.export import export_model
-from training.forecast_model import HORIZON, LOOKBACK, ForecastConfig, fit, validation_split
+from training.forecast import backtest
+from training.forecast import train as train_forecast
+from training.forecast.model import HORIZON, LOOKBACK, ForecastConfig, fit, validation_split
 
 
 @pytest.fixture(scope="module")

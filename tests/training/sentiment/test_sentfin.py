@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from training import sentfin
+from training.sentiment import sentfin
 
 MALFORMED = [
     (
@@ -115,6 +115,10 @@ def test_locate_reports_where_to_put_the_file(
     monkeypatch.setenv(sentfin.ENV_VAR, str(tmp_path / "env.csv"))
     (tmp_path / "env.csv").write_text("S No.,Title,Decisions,Words\n")
     assert sentfin.locate() == tmp_path / "env.csv"
+    # With nothing given, the committed copy: training works on a fresh clone offline.
+    monkeypatch.delenv(sentfin.ENV_VAR)
+    assert sentfin.locate() == sentfin.COMMITTED
+    assert sentfin.file_sha256(sentfin.COMMITTED) == sentfin.SHA256
 
 
 class _OneFile(http.server.BaseHTTPRequestHandler):

@@ -10,10 +10,10 @@ import pytest
 import tensorflow as tf
 
 from tests.conftest import TINY_SENTFIN, png_size, serve_alone
-from training import train_sentiment
 from training.export import export_model
 from training.metrics import classification_report
-from training.sentiment_model import (
+from training.sentiment import train as train_sentiment
+from training.sentiment.model import (
     SentimentConfig,
     combine,
     fit_ngram_exact,

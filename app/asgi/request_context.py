@@ -1,0 +1,81 @@
+"""The outermost ASGI layer: request ids, and each request counted and timed.
+
+It takes the caller's `X-Request-ID` (or makes one), echoes it on the response, puts it
+in every log line written while the request runs, and counts and times the request by
+route and status.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+
+from prometheus_client import Counter, Histogram
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.ops.logs import REQUEST_ID
+from app.ops.metrics import Metrics
+
+_VALID_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+# Route labels are these paths or "other", so a scan of random URLs cannot grow the
+# number of time series without bound.
+ROUTES = frozenset(
+    {
+        "/sentiment",
+        "/forecast",
+        "/admin/refresh",
+        "/healthz",
+        "/readyz",
+        "/models",
+        "/metrics",
+        "/docs",
+        "/openapi.json",
+    }
+)
+
+
+class RequestContext:
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+        # Finding a labelled series costs more than updating it (9 against 3.5 us a
+        # request here), so each is looked up once. The keys stay few: known routes or
+        # "other", the methods uvicorn's parser accepts, and status codes.
+        self._series: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = next((v for k, v in scope["headers"] if k == b"x-request-id"), b"").decode(
+            "latin-1"
+        )
+        # Ids only need to be unique, not secret: getrandbits skips uuid4's syscall.
+        request_id = given if _VALID_ID.fullmatch(given) else f"{random.getrandbits(128):032x}"
+        reset = REQUEST_ID.set(request_id)
+        start = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            route = scope["path"] if scope["path"] in ROUTES else "other"
+            key = (route, scope["method"], status)
+            if (series := self._series.get(key)) is None:
+                series = self._series[key] = (
+                    self.metrics.requests.labels(route, scope["method"], str(status)),
+                    self.metrics.latency.labels(route),
+                )
+            series[0].inc()
+            series[1].observe(time.perf_counter() - start)
+            REQUEST_ID.reset(reset)

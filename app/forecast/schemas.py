@@ -1,0 +1,72 @@
+"""GET /forecast, /forecast/history and POST /admin/refresh bodies, as in the OpenAPI
+document."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from app.schemas import ModelRef
+
+
+class Quarter(BaseModel):
+    """A quarter by name and by its first day, as /forecast and /forecast/history give it."""
+
+    quarter: str = Field(examples=["2026Q3"])
+    date: str = Field(examples=["2026-07-01"], description="the quarter's first day")
+
+
+class QuarterForecast(Quarter):
+    gdp_growth_yoy: float = Field(description="point forecast, % year over year")
+    lower: float = Field(description="lower end of the interval")
+    upper: float = Field(description="upper end of the interval")
+
+
+class RefreshStatus(BaseModel):
+    ok: bool
+    at: str
+    reason: str | None
+    vintage: str | None
+
+
+class ForecastInputs(BaseModel):
+    source: Literal["fred", "snapshot"]
+    vintage: str
+    fetched_at: str
+    last_observation: dict[str, str]
+    interpolated_months: dict[str, list[str]]
+    age_hours: float
+    stale: bool = Field(description="the data is older than STALE_AFTER_HOURS")
+    last_refresh: RefreshStatus | None
+
+
+class ForecastResponse(BaseModel):
+    model: ModelRef
+    last_observed_quarter: str
+    interval_coverage: float | None
+    forecasts: list[QuarterForecast]
+    inputs: ForecastInputs
+
+
+class ObservedQuarter(Quarter):
+    gdp_growth_yoy: float = Field(description="real GDP growth, % year over year")
+    inflation_yoy: float = Field(description="CPI inflation, % year over year, quarterly mean")
+    unemployment_rate: float = Field(description="unemployment rate, %, quarterly mean")
+
+
+class HistoryResponse(BaseModel):
+    """The observed quarters behind the current forecast, oldest first."""
+
+    last_observed_quarter: str
+    source: Literal["fred", "snapshot"]
+    vintage: str
+    quarters: list[ObservedQuarter]
+
+
+class RefreshResponse(RefreshStatus):
+    """A refresh's outcome (`vintage`: the one it stored, if any) and what is served now."""
+
+    source: Literal["fred", "snapshot"]
+    current_vintage: str
+    last_observed_quarter: str | None

@@ -1,0 +1,1 @@
+"""Running the service: probes, loaded models, metrics and logs."""

@@ -1,0 +1,1 @@
+"""The page at GET / and its assets."""

@@ -1,0 +1,1 @@
+"""Headline sentiment: limits, the micro-batcher, scoring and the route."""

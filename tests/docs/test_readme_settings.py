@@ -1,0 +1,49 @@
+"""The README's settings table is `Settings`: every variable, and each default as the
+service applies it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from app.settings import PROJECT_ROOT, Settings
+from tests.conftest import ROOT
+
+
+def table() -> dict[str, str]:
+    """Variable -> default shown, from the README's settings table (a row may name two
+    variables, `A` / `B`, with two defaults the same way)."""
+    text = (ROOT / "README.md").read_text()
+    section = text[text.index("## Settings") :]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    out = {}
+    for row in rows:
+        names_cell, default_cell = (c.strip() for c in row.split("|")[1:3])
+        names = re.findall(r"`([A-Z_]+)`", names_cell)
+        defaults = (
+            [d.strip() for d in default_cell.split(" / ")] if len(names) > 1 else [default_cell]
+        )
+        assert len(defaults) == len(names), row
+        out.update(zip(names, defaults, strict=True))
+    return out
+
+
+def shown(value: object) -> set[str]:
+    """How a default may be written in the table."""
+    if value is None:
+        return {"unset", "newest"}
+    if isinstance(value, bool):
+        return {f"`{str(value).lower()}`"}
+    if isinstance(value, Path):
+        return {f"`{value.relative_to(PROJECT_ROOT)}/`"}
+    if isinstance(value, float) and value.is_integer():
+        return {f"`{int(value)}`", f"`{value}`"}
+    return {f"`{value}`"}
+
+
+def test_every_setting_is_in_the_table_with_its_default() -> None:
+    documented = table()
+    fields = {name.upper(): info.default for name, info in Settings.model_fields.items()}
+    assert set(documented) == set(fields)
+    for name, default in fields.items():
+        assert documented[name] in shown(default), (name, documented[name], default)

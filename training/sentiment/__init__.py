@@ -1,0 +1,1 @@
+"""Training the sentiment model: SEntFiN, the n-gram baseline, the network, the run."""
