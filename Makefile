@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q -c requirements.lock
 
-.PHONY: bench-compare browser compare-cells reference-split run test test-shuffled lint bench profile profile-model soak train-sentiment train-forecast install install-dev lock clean
+.PHONY: bench-compare browser checklist evaluate-sentiment compare-cells reference-split run test test-shuffled lint bench profile profile-model soak train-sentiment train-forecast install install-dev lock clean
 
 $(VENV)/.run-deps: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,14 @@ soak: $(VENV)/.dev-deps
 ## train-sentiment: full training run on SEntFiN, exported as the next version of models/sentiment
 train-sentiment: $(VENV)/.dev-deps
 	$(PY) -m training.sentiment.train $(ARGS)
+
+## evaluate-sentiment: the served model on both fixed test sets beside TF-IDF baselines, and its CheckList rates (~30 s)
+evaluate-sentiment: $(VENV)/.dev-deps
+	$(PY) -m training.sentiment.evaluate $(ARGS)
+
+## checklist: the behavioural suite on a sentiment model (ARGS="--model models/sentiment/<v> --failures 5")
+checklist: $(VENV)/.dev-deps
+	$(PY) -m training.sentiment.checklist $(ARGS)
 
 ## train-forecast: backtest (2000Q1 on) and train the GDP model, export the next models/gdp_forecast
 train-forecast: $(VENV)/.dev-deps

@@ -41,3 +41,24 @@ def classification_report(
         "per_class": per_class,
         "confusion_matrix": {"labels": list(labels), "rows_true_cols_pred": confusion.tolist()},
     }
+
+
+def expected_calibration_error(
+    probabilities: np.ndarray, y_true: Sequence[int] | np.ndarray, bins: int = 15
+) -> float:
+    """Top-label ECE: the gap between confidence and accuracy, averaged over equal-width
+    confidence bins weighted by how many predictions fall in each."""
+    p = np.asarray(probabilities, dtype=float)
+    t = np.asarray(y_true, dtype=int)
+    if p.ndim != 2 or len(p) != len(t) or len(t) == 0:
+        raise ValueError(f"need [n, k] probabilities for n labels, got {p.shape} and {t.shape}")
+    confidence = p.max(axis=1)
+    correct = p.argmax(axis=1) == t
+    # Bin k holds confidences in (k/bins, (k+1)/bins]; a confidence of exactly 0 joins bin 0.
+    which = np.clip(np.ceil(confidence * bins).astype(int) - 1, 0, bins - 1)
+    gap = 0.0
+    for k in range(bins):
+        members = which == k
+        if members.any():
+            gap += members.mean() * abs(correct[members].mean() - confidence[members].mean())
+    return round(float(gap), 4)

@@ -1,0 +1,43 @@
+"""TFNS as committed, and the figures the evaluation reports: ECE by hand."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from training.metrics import expected_calibration_error
+from training.sentiment import evaluate, tfns
+
+
+def test_tfns_files_load_whole_with_the_projects_labels() -> None:
+    train, test = tfns.load(tfns.TRAIN), tfns.load(tfns.TEST)
+    # The counts SOURCES.md states: multi-line quoted texts are one headline each.
+    assert Counter(h.label for h in train) == {"negative": 1442, "positive": 1923, "neutral": 6178}
+    assert Counter(h.label for h in test) == {"negative": 347, "positive": 475, "neutral": 1566}
+    assert all(h.text for h in train + test)
+
+
+def test_the_test_sets_are_the_fixed_ones() -> None:
+    sets = evaluate.test_sets()
+    assert {k: len(v[0]) for k, v in sets.items()} == {
+        "sentfin_test": 2162,
+        "tfns_validation": 2388,
+    }
+
+
+def test_ece_by_hand() -> None:
+    probs = np.array([[0.9, 0.05, 0.05], [0.6, 0.3, 0.1]])
+    # One right at 0.9 confidence, one wrong at 0.6, in two bins of half the weight each.
+    assert expected_calibration_error(probs, [0, 1]) == pytest.approx(0.5 * 0.1 + 0.5 * 0.6)
+    # Right exactly as often as it is confident: no gap.
+    even = np.array([[0.5, 0.5, 0.0]] * 4)
+    assert expected_calibration_error(even, [0, 1, 0, 1]) == 0.0
+
+
+def test_scores_and_majority() -> None:
+    probs = np.array([[0.8, 0.1, 0.1], [0.1, 0.8, 0.1], [0.1, 0.1, 0.8], [0.8, 0.1, 0.1]])
+    got = evaluate.scores(probs, ["negative", "neutral", "positive", "positive"])
+    assert got["accuracy"] == 0.75 and got["ece"] == pytest.approx(0.05)
+    assert evaluate.majority(["neutral", "neutral", "positive", "negative"]) == 0.5

@@ -1,0 +1,104 @@
+"""A sentiment SavedModel on both fixed test sets, beside TF-IDF baselines fitted here.
+
+    python -m training.sentiment.evaluate [--model models/sentiment/<v>] [--out FILE]
+
+The test sets: SEntFiN's sha256 split and TFNS's validation file, both never trained
+on. Each row gives accuracy, macro-F1 and expected calibration error (ECE, 15 bins) on
+each; the baselines are the n-gram logistic regression of `baseline.py` fitted on
+SEntFiN's training part alone and on it plus TFNS train, so a model trained on either
+has its same-data peer in the table. The CheckList pass rates of the model follow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from app.model_store import version_dir
+from training.metrics import classification_report, expected_calibration_error
+from training.sentiment import baseline, checklist, sentfin, tfns
+
+ROOT = Path(__file__).resolve().parents[2]
+LABELS = sentfin.LABELS
+Predict = Callable[[Sequence[str]], np.ndarray]
+
+
+def scores(probabilities: np.ndarray, labels: Sequence[str]) -> dict[str, float]:
+    y = np.array([LABELS.index(label) for label in labels])
+    report = classification_report(y, probabilities.argmax(axis=1), LABELS)
+    return {
+        "accuracy": report["accuracy"],  # type: ignore[dict-item]
+        "macro_f1": report["macro_f1"],  # type: ignore[dict-item]
+        "ece": expected_calibration_error(probabilities, y),
+    }
+
+
+def test_sets() -> dict[str, tuple[list[str], list[str]]]:
+    _, sentfin_test = sentfin.split(sentfin.load(sentfin.COMMITTED))
+    tfns_test = tfns.load(tfns.TEST)
+    return {
+        "sentfin_test": ([h.title for h in sentfin_test], [h.label for h in sentfin_test]),
+        "tfns_validation": ([h.text for h in tfns_test], [h.label for h in tfns_test]),
+    }
+
+
+def baselines() -> dict[str, Predict]:
+    """The same-data peers: fitted on SEntFiN's training part, and on it plus TFNS train."""
+    train, _ = sentfin.split(sentfin.load(sentfin.COMMITTED))
+    texts = [h.title for h in train]
+    labels = [LABELS.index(h.label) for h in train]
+    extra = tfns.load(tfns.TRAIN)
+    fitted = {
+        "TF-IDF + LR, SEntFiN": baseline.fit(texts, labels),
+        "TF-IDF + LR, SEntFiN + TFNS": baseline.fit(
+            texts + [h.text for h in extra], labels + [LABELS.index(h.label) for h in extra]
+        ),
+    }
+    return {name: (lambda xs, m=m: m.predict_proba(list(xs))) for name, m in fitted.items()}
+
+
+def majority(labels: Sequence[str]) -> float:
+    return round(max(labels.count(k) for k in LABELS) / len(labels), 4)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--model", type=Path, default=version_dir(ROOT / "models" / "sentiment"))
+    p.add_argument("--out", type=Path)
+    args = p.parse_args(argv)
+    sets = test_sets()
+    model = checklist.load_predict(args.model, batch_size=256)
+    peers: dict[str, Predict] = {f"model {args.model.name}": model, **baselines()}
+    table: dict[str, dict[str, dict[str, float]]] = {}
+    for name, predict in peers.items():
+        table[name] = {s: scores(predict(texts), labels) for s, (texts, labels) in sets.items()}
+    table["majority class"] = {s: {"accuracy": majority(labels)} for s, (_, labels) in sets.items()}
+    print("| model | SEntFiN test: acc / macro-F1 / ECE | TFNS validation: acc / macro-F1 / ECE |")
+    print("| --- | --- | --- |")
+    for name, row in table.items():
+        cells = [" / ".join(f"{v:.3f}" for v in row[s].values()) for s in sets]
+        print(f"| {name} | {cells[0]} | {cells[1]} |")
+    behaviour = checklist.evaluate(model)
+    print()
+    print(checklist.format_report(behaviour, failures=0))
+    if args.out is not None:
+        args.out.write_text(
+            json.dumps(
+                {
+                    "model": str(args.model),
+                    "test_sets": table,
+                    "checklist": {k: v for k, v in behaviour.items() if k != "failures"},
+                },
+                indent=2,
+            )
+            + "\n"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
