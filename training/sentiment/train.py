@@ -1,8 +1,12 @@
 """Train, evaluate and export the headline sentiment model.
 
-    python -m training.sentiment.train [--data PATH | --download] [--out models/sentiment]
+    python -m training.sentiment.train [--data PATH | --download] [--tfns PATH | --no-tfns]
+        [--out models/sentiment]
 
-Reads top to bottom: data, baseline, model, fit, evaluate, export.
+Reads top to bottom: data, baseline, model, fit, evaluate, export. The training data is
+SEntFiN's training part and, unless --no-tfns, TFNS train; validation is carved out of
+both by the same hash rule. The fixed test sets (docs/reference.md) are scored at the
+end, the model beside the baseline fitted on the same data.
 """
 
 from __future__ import annotations
@@ -20,8 +24,8 @@ import tensorflow as tf
 from training import reports
 from training.cells import add_cell_arguments, check_cell_options
 from training.export import export_model
-from training.metrics import classification_report
-from training.sentiment import baseline, sentfin
+from training.metrics import classification_report, expected_calibration_error
+from training.sentiment import baseline, checklist, sentfin, tfns
 from training.sentiment.model import (
     SentimentConfig,
     combine,
@@ -57,6 +61,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help=f"download SEntFiN into {sentfin.DEFAULT_DIR}/, checking its sha256",
     )
     parser.add_argument("--download-url", default=sentfin.DOWNLOAD_URL)
+    parser.add_argument(
+        "--tfns",
+        type=Path,
+        default=tfns.TRAIN,
+        help="TFNS training file added to the training data (default: the committed one)",
+    )
+    parser.add_argument("--no-tfns", action="store_true", help="train on SEntFiN alone")
     parser.add_argument(
         "--out",
         type=Path,
@@ -167,12 +178,22 @@ def main(argv: list[str] | None = None) -> int:
             np.array([label_id[r.label] for r in part], dtype=np.int64),
         )
 
+    # TFNS train joins the training data as SEntFiN headlines would; its validation file
+    # stays a test set (docs/reference.md).
+    extra = [] if args.no_tfns else tfns.load(args.tfns)
+    extra_rows = [sentfin.Headline(h.text, {"": h.label}) for h in extra]
+    fit_rows += [r for r in extra_rows if not is_validation_title(r.title)]
+    val_rows += [r for r in extra_rows if is_validation_title(r.title)]
+    train_rows = train_rows + extra_rows
+    tfns_test = [] if args.no_tfns else tfns.load(tfns.TEST)
+
     x_fit, y_fit = arrays(fit_rows)
     x_val, y_val = arrays(val_rows)
     x_test, y_test = arrays(test_rows)
     print(
-        f"data: {path} (sha256 {data_sha256[:12]}…), {len(rows)} headlines: "
-        f"{len(fit_rows)} fit, {len(val_rows)} validation, {len(test_rows)} test",
+        f"data: {path} (sha256 {data_sha256[:12]}…), {len(rows)} headlines; "
+        f"{len(extra)} from {'no TFNS' if args.no_tfns else args.tfns.name}: "
+        f"{len(fit_rows)} fit, {len(val_rows)} validation, {len(test_rows)} SEntFiN test",
         flush=True,
     )
 
@@ -232,6 +253,29 @@ def main(argv: list[str] | None = None) -> int:
         for name, branch in (("sequence", sequence), ("ngram", ngram))
     }
     branch_metrics = {name: r["accuracy"] for name, r in branch_reports.items()}
+    # Both fixed test sets, the model beside the same-data baseline, with calibration.
+    test_sets = {"sentfin_test": ([r.title for r in test_rows], [r.label for r in test_rows])}
+    if tfns_test:
+        test_sets["tfns_validation"] = ([h.text for h in tfns_test], [h.label for h in tfns_test])
+    scored: dict[str, dict[str, object]] = {}
+    for name, (texts, labels) in test_sets.items():
+        y = np.array([label_id[label] for label in labels])
+        p_model = model.predict(tf.constant(texts), batch_size=256, verbose=0)
+        p_base = base.predict_proba(texts)
+        scored[name] = {
+            who: {
+                **classification_report(y, p.argmax(1), sentfin.LABELS),
+                "ece": expected_calibration_error(p, y),
+            }
+            for who, p in (("model", p_model), ("baseline", p_base))
+        }
+        print(
+            f"{name}: model {scored[name]['model']['accuracy']:.4f}, "  # type: ignore[index]
+            f"baseline {scored[name]['baseline']['accuracy']:.4f}",
+            flush=True,
+        )
+    behaviour = checklist.evaluate(lambda xs: model.predict(tf.constant(list(xs)), verbose=0))
+    print(checklist.format_report(behaviour, failures=0), flush=True)
     print(
         f"model: test accuracy {metrics['accuracy']:.4f}, macro-F1 {metrics['macro_f1']:.4f} "
         f"(branches alone: {branch_metrics})",
@@ -261,6 +305,13 @@ def main(argv: list[str] | None = None) -> int:
                 "fit": len(fit_rows),
                 "validation": len(val_rows),
                 "test": len(test_rows),
+                "tfns": None
+                if args.no_tfns
+                else {
+                    "file": args.tfns.name,
+                    "sha256": sentfin.file_sha256(args.tfns),
+                    "rows": len(extra),
+                },
             },
             "config": {**cfg.to_dict(), "seed": args.seed, "sequence_weight": weight},
             "metrics": {
@@ -273,6 +324,8 @@ def main(argv: list[str] | None = None) -> int:
                 "test": baseline_metrics,
                 "seconds": baseline_seconds,
             },
+            "test_sets": scored,
+            "checklist": {k: v for k, v in behaviour.items() if k != "failures"},
             "training": {**fits, "seconds": round(time.perf_counter() - started, 1)},
             "parameters": int(model.count_params()),
             "recurrent_parameters": int(sequence.get_layer("bilstm").count_params()),

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tests.conftest import TINY_SENTFIN, png_size, serve_alone
+from tests.conftest import FIXTURES, TINY_SENTFIN, png_size, serve_alone
 from training.export import export_model
 from training.metrics import classification_report
 from training.sentiment import train as train_sentiment
@@ -22,6 +22,8 @@ from training.sentiment.model import (
 )
 
 TINY = [
+    "--tfns",
+    str(FIXTURES / "tiny_tfns.csv"),
     "--vocab-size",
     "200",
     "--word-ngram-tokens",
@@ -75,6 +77,19 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     ):
         assert key in meta
     assert meta["data"]["sha256"] and meta["data"]["test"] == 27
+    # TFNS train joins the training data; both fixed test sets are scored, the model beside
+    # the baseline fitted on the same data, with calibration; and the behavioural suite.
+    assert meta["data"]["tfns"]["rows"] == 12
+    assert set(meta["test_sets"]) == {"sentfin_test", "tfns_validation"}
+    assert meta["test_sets"]["tfns_validation"]["baseline"]["n"] == 2388
+    for scores in meta["test_sets"].values():
+        assert set(scores) == {"model", "baseline"}
+        assert all(0 <= s["ece"] <= 1 for s in scores.values())
+    assert (
+        meta["test_sets"]["sentfin_test"]["model"]["accuracy"]
+        == (meta["metrics"]["test"]["accuracy"])
+    )
+    assert meta["checklist"]["overall"]["total"] == 402
     assert 0.0 <= meta["metrics"]["test"]["accuracy"] <= 1.0
     assert sum(map(sum, meta["metrics"]["test"]["confusion_matrix"]["rows_true_cols_pred"])) == 27
     seq = meta["training"]["sequence"]
