@@ -11,9 +11,10 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 from starlette.types import ASGIApp
 
-from app import deps, model_store
+from app import deps, errors, model_store
 from app.asgi.access import BearerToken
 from app.asgi.content_type import RequireJson
 from app.asgi.hot_paths import HotPaths
@@ -95,6 +96,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return services
 
     app.dependency_overrides[deps.services] = current_services
+    app.add_exception_handler(RequestValidationError, errors.validation_error)
+    app.add_exception_handler(Exception, errors.unexpected_error)
     services.metrics.registry.register(
         ServiceState(services.sentiment.batcher, services.forecast, services.registry)
     )

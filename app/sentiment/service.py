@@ -28,6 +28,17 @@ def _error(loc: list[str | int], msg: str, kind: str) -> dict[str, object]:
     return {"loc": loc, "msg": msg, "type": kind}
 
 
+def _unencodable(text: str) -> tuple[int, int] | None:
+    """(position, code point) of the first character UTF-8 cannot encode, if any."""
+    if text.isascii():
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return exc.start, ord(text[exc.start])
+    return None
+
+
 def check_limits(headlines: list[str], settings: Settings) -> list[str]:
     """Trim each headline and enforce the count and length limits; return the trimmed list."""
     n = len(headlines)
@@ -44,7 +55,18 @@ def check_limits(headlines: list[str], settings: Settings) -> list[str]:
     trimmed = [h.strip() for h in headlines]
     errors = []
     for i, text in enumerate(trimmed):
-        if not text:
+        if (bad := _unencodable(text)) is not None:
+            # JSON's \ud800 escapes (and CESU-style bytes) decode to lone surrogates, which
+            # are not text: refused here, before they reach a batch and the model.
+            errors.append(
+                _error(
+                    ["body", "headlines", i],
+                    f"headline is not valid Unicode text: character {bad[0]} is a lone "
+                    f"surrogate (U+{bad[1]:04X})",
+                    "string_unicode",
+                )
+            )
+        elif not text:
             errors.append(
                 _error(
                     ["body", "headlines", i],

@@ -1,0 +1,41 @@
+"""Error answers that are always JSON and never fail to encode.
+
+FastAPI's 422 echoes the offending `input`; JSON has no NaN or Infinity and UTF-8 has no
+lone surrogates, so such an input made the error answer itself fail (a 500 with a
+traceback). Here the echo is made encodable first. Anything unexpected is a JSON 500
+that says so, without the details a client has no use for.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+log = logging.getLogger(__name__)
+
+
+def encodable(value: object) -> object:
+    """`value` with non-finite floats as their names and lone surrogates escaped."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {encodable(k): encodable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [encodable(v) for v in value]
+    return value
+
+
+async def validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return JSONResponse(status_code=422, content={"detail": encodable(list(exc.errors()))})
+
+
+async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return JSONResponse(status_code=500, content={"detail": "internal error; it is logged"})
