@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     fred_timeout_seconds: float = Field(10.0, gt=0)
     fred_retries: int = Field(2, ge=0, description="retries per request, with backoff")
     fred_backoff_seconds: float = Field(0.5, ge=0)
+    fred_deadline_seconds: float = Field(
+        120.0, gt=0, description="a whole refresh, every series and retry, within this"
+    )
+    fred_max_bytes: int = Field(
+        4 << 20, ge=1024, description="largest answer for one series, after decompression"
+    )
     data_dir: Path = Field(PROJECT_ROOT / "var", description="vintage store and scheduler lock")
     scheduler_enabled: bool = True
     refresh_interval_minutes: float = Field(360.0, gt=0)

@@ -6,6 +6,7 @@ service's real client, retries and validation are exercised over real HTTP.
 
 from __future__ import annotations
 
+import gzip
 import http.server
 import threading
 import time
@@ -33,13 +34,24 @@ MODES = (
     "non_numeric",
     "out_of_order",
     "shorter",
+    "drip",
+    "gzip_bomb",
 )
+# A gzip answer that inflates to 64 MiB: built once, on first use.
+_BOMB: list[bytes] = []
+
+
+def gzip_bomb() -> bytes:
+    if not _BOMB:
+        _BOMB.append(gzip.compress(b"0" * (64 << 20), compresslevel=9))
+    return _BOMB[0]
 
 
 class FredStandIn:
-    def __init__(self, slow_seconds: float = 3.0) -> None:
+    def __init__(self, slow_seconds: float = 3.0, drip_seconds: float = 0.2) -> None:
         self.mode = "ok"
         self.slow_seconds = slow_seconds
+        self.drip_seconds = drip_seconds
         self.requests: list[str] = []
         # (series id, mode it was answered in), in arrival order: once a test sees an
         # entry, that request's answer is settled whatever `mode` becomes next.
@@ -57,11 +69,22 @@ class FredStandIn:
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", ctype)
+                    if mode == "gzip_bomb":
+                        body = gzip_bomb()
+                        self.send_header("Content-Encoding", "gzip")
                     self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
-                    self.wfile.write(body)
+                    if mode == "drip":
+                        # A byte at a time, each well inside any read timeout: only a
+                        # deadline on the whole answer stops it.
+                        for k in range(len(body)):
+                            self.wfile.write(body[k : k + 1])
+                            self.wfile.flush()
+                            time.sleep(standin.drip_seconds)
+                    else:
+                        self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up first (the timeout mode)
+                    pass  # the client gave up first (the timeout and deadline modes)
 
             def log_message(self, *args: object) -> None:
                 pass

@@ -7,10 +7,17 @@ for every URL sends each request to `FRED_URL` with the timeout and retries with
 backoff, and lets through only an answer that `fred_csv.parse` accepts as the series
 asked for. Anything else stops the whole fetch with a `FetchError` naming the series
 and what went wrong, before pandas-datareader reads a byte of it.
+
+Per-request timeouts bound each socket read, not a whole answer: a server that drips a
+byte now and then would hold a refresh for hours. So the adapter reads each body itself,
+against one deadline for the whole fetch and a cap on its decompressed size.
 """
 
 from __future__ import annotations
 
+import io
+import time
+import zlib
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,7 +25,7 @@ import pandas as pd
 import requests
 from pandas_datareader import data as pdr
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import MaxRetryError, NewConnectionError
+from urllib3.exceptions import HTTPError, MaxRetryError, NewConnectionError
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 from urllib3.util.retry import Retry
 
@@ -26,6 +33,12 @@ from app.forecast import fred_csv
 
 # What pandas-datareader's FRED reader asks for, `?id=SERIES`.
 READER_PATH = "/graph/fredgraph.csv"
+# The encodings the session asks for, and the zlib window that inflates each.
+ACCEPTED_ENCODINGS: dict[str, int | None] = {
+    "identity": None,
+    "gzip": 16 + zlib.MAX_WBITS,
+    "deflate": zlib.MAX_WBITS,
+}
 
 
 class FetchError(RuntimeError):
@@ -46,7 +59,15 @@ def transport_failure(exc: requests.RequestException, timeout: float) -> str:
 class ValidatingAdapter(HTTPAdapter):
     """Sends the reader's requests to `base_url` and keeps each series that validates."""
 
-    def __init__(self, base_url: str, timeout: float, retries: int, backoff: float) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        timeout: float,
+        retries: int,
+        backoff: float,
+        deadline_seconds: float = 120.0,
+        max_bytes: int = 4 << 20,
+    ) -> None:
         super().__init__(
             max_retries=Retry(
                 total=retries,
@@ -61,6 +82,9 @@ class ValidatingAdapter(HTTPAdapter):
         )
         self.base_url = base_url
         self.timeout = timeout
+        self.deadline_seconds = deadline_seconds
+        self.deadline = time.monotonic() + deadline_seconds
+        self.max_bytes = max_bytes
         self.series: dict[str, pd.Series] = {}
 
     def send(  # type: ignore[override]
@@ -74,7 +98,11 @@ class ValidatingAdapter(HTTPAdapter):
             raise FetchError(f"pandas-datareader asked for {request.url}, not {READER_PATH}")
         name = names[0]
         request.url = f"{self.base_url}?id={name}"
-        kwargs["timeout"] = self.timeout
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise self._past_deadline(name)
+        kwargs["timeout"] = min(self.timeout, remaining)
+        kwargs["stream"] = True
         try:
             response = super().send(request, **kwargs)
         except requests.RequestException as exc:
@@ -83,23 +111,72 @@ class ValidatingAdapter(HTTPAdapter):
         # An operator must see whether FRED answered an error status, was too slow, or
         # was not reached at all.
         if response.status_code != requests.codes.ok:
+            response.close()
             raise FetchError(
                 f"{name}: HTTP {response.status_code} {response.reason} ({request.url})"
             )
+        # Read here, under the deadline and the cap; the reader then gets that body.
+        response.raw = io.BytesIO(self._read_body(name, response))
         try:
             self.series[name] = fred_csv.parse(response.text, name)
         except fred_csv.InvalidSeries as exc:
             raise FetchError(str(exc)) from exc
         return response
 
+    def _past_deadline(self, name: str) -> FetchError:
+        return FetchError(
+            f"{name}: no complete answer within the refresh deadline of {self.deadline_seconds:g} s"
+        )
+
+    def _read_body(self, name: str, response: requests.Response) -> bytes:
+        """The whole decompressed body, or a FetchError once it is too slow or too big.
+
+        Read with `read1`, which returns what one socket read brings, so the deadline is
+        checked at least once per packet; and decompressed here, so the size cap holds
+        for what the answer inflates to, not only for what crosses the wire.
+        """
+        encoding = response.headers.get("Content-Encoding", "identity").lower()
+        if encoding not in ACCEPTED_ENCODINGS:
+            response.close()
+            raise FetchError(f"{name}: answer in an encoding not asked for: {encoding}")
+        inflate = ACCEPTED_ENCODINGS[encoding]
+        decoder = zlib.decompressobj(inflate) if inflate is not None else None
+        chunks, size = [], 0
+        try:
+            while chunk := response.raw.read1(64 * 1024, decode_content=False):
+                if time.monotonic() > self.deadline:
+                    raise self._past_deadline(name)
+                if decoder is not None:
+                    # At most one byte past the cap: enough to know it is too big.
+                    chunk = decoder.decompress(chunk, self.max_bytes + 1 - size)
+                size += len(chunk)
+                if size > self.max_bytes:
+                    raise FetchError(f"{name}: answer larger than {self.max_bytes} bytes")
+                chunks.append(chunk)
+            if decoder is not None:
+                chunks.append(decoder.flush())
+        except (requests.RequestException, HTTPError, OSError, zlib.error) as exc:
+            # What reading can raise: a read timeout, a reset, a broken gzip stream.
+            raise FetchError(f"{name}: reading the answer: {type(exc).__name__}: {exc}") from exc
+        finally:
+            response.close()
+        return b"".join(chunks)
+
 
 def fetch(
-    names: list[str], base_url: str, timeout: float, retries: int, backoff: float
+    names: list[str],
+    base_url: str,
+    timeout: float,
+    retries: int,
+    backoff: float,
+    deadline_seconds: float = 120.0,
+    max_bytes: int = 4 << 20,
 ) -> dict[str, pd.Series]:
     """All series or a FetchError: a refresh never uses part of an answer."""
-    adapter = ValidatingAdapter(base_url, timeout, retries, backoff)
+    adapter = ValidatingAdapter(base_url, timeout, retries, backoff, deadline_seconds, max_bytes)
     with requests.Session() as session:
         session.headers["User-Agent"] = "market-signals/0.1"
+        session.headers["Accept-Encoding"] = ", ".join(ACCEPTED_ENCODINGS)
         for prefix in ("http://", "https://"):
             session.mount(prefix, adapter)
         try:

@@ -50,13 +50,21 @@ class RefreshScheduler:
     def __init__(self, service: ForecastService) -> None:
         self.service = service
         self.scheduler = AsyncIOScheduler(timezone=UTC)
-        self._running = asyncio.Lock()
+        self._in_flight: asyncio.Future[RefreshOutcome] | None = None
         self._lock_handle: IO[str] | None = None
 
     async def run_refresh(self) -> RefreshOutcome:
-        """One refresh at a time, whoever asks (the timer, a retry or /admin/refresh)."""
-        async with self._running:
-            outcome = await asyncio.to_thread(self.service.refresh)
+        """One refresh at a time: whoever asks while one runs (the timer, a retry or
+        /admin/refresh) joins it and gets its outcome, instead of queueing another
+        fetch behind it."""
+        if self._in_flight is None or self._in_flight.done():
+            self._in_flight = asyncio.ensure_future(self._refresh())
+        # Shielded: a caller that goes away (a client hanging up) does not cancel the
+        # refresh the others are waiting for.
+        return await asyncio.shield(self._in_flight)
+
+    async def _refresh(self) -> RefreshOutcome:
+        outcome = await asyncio.to_thread(self.service.refresh)
         if not outcome.ok and self.scheduler.running:
             settings = self.service.settings
             failures = self.service.consecutive_failures

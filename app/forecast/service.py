@@ -235,6 +235,8 @@ class ForecastService:
                 s.fred_timeout_seconds,
                 s.fred_retries,
                 s.fred_backoff_seconds,
+                deadline_seconds=s.fred_deadline_seconds,
+                max_bytes=s.fred_max_bytes,
             )
             for name, new in series.items():
                 fred_csv.check_not_shorter(new, self._vintage.series[name])

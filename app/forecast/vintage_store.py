@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -66,19 +67,40 @@ class VintageStore:
         self.keep = keep
 
     def save(self, series: dict[str, pd.Series], fetched_at: datetime) -> Vintage:
+        """Store `series` as a new vintage, unless they are the newest vintage's figures:
+        then only the time they were fetched moves, so that repeated refreshes of
+        unchanged data never crowd distinct vintages out of the store."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        vintage_id = fetched_at.strftime("%Y%m%dT%H%M%S%fZ")
         payload = _payload(series)
+        digest = _digest(payload)
+        newest = self._newest_doc()
+        if newest is not None and newest[1]["sha256"] == digest:
+            path, doc = newest
+            doc["fetched_at"] = fetched_at.isoformat()
+            write_atomic(path, json.dumps(doc).encode())
+            return Vintage(series, "fred", doc["vintage"], fetched_at)
+        vintage_id = fetched_at.strftime("%Y%m%dT%H%M%S%fZ")
         doc = {
             "format": FORMAT,
             "vintage": vintage_id,
             "fetched_at": fetched_at.isoformat(),
             "series": payload,
-            "sha256": _digest(payload),
+            "sha256": digest,
         }
         write_atomic(self.folder / f"vintage-{vintage_id}.json", json.dumps(doc).encode())
         self._prune()
         return Vintage(series, "fred", vintage_id, fetched_at)
+
+    def _newest_doc(self) -> tuple[Path, dict[str, Any]] | None:
+        """The newest stored vintage whose payload matches its checksum, as stored."""
+        for path in sorted(self.folder.glob("vintage-*.json"), reverse=True):
+            try:
+                doc = json.loads(path.read_text(encoding="utf-8"))
+                if doc.get("format") == FORMAT and _digest(doc["series"]) == doc["sha256"]:
+                    return path, doc
+            except (ValueError, KeyError, TypeError, OSError):
+                continue
+        return None
 
     def _prune(self) -> None:
         for old in sorted(self.folder.glob("vintage-*.json"), reverse=True)[self.keep :]:

@@ -40,6 +40,8 @@ series = {
 store = VintageStore(Path(sys.argv[1]), keep=3)
 start = datetime.now(UTC)
 for i in range(10**9):
+    # New figures each time: the store keeps one file per distinct content.
+    series["UNRATE"].iloc[-1] = 1.0 + (i % 3000) / 100
     store.save(series, start + timedelta(seconds=i))
     if i == 0:
         print("saved", flush=True)
