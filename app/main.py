@@ -17,6 +17,7 @@ from starlette.types import ASGIApp
 from app import deps, errors, model_store
 from app.asgi.access import BearerToken
 from app.asgi.content_type import RequireJson
+from app.asgi.head import HeadAsGet
 from app.asgi.hot_paths import HotPaths
 from app.asgi.request_context import RequestContext
 from app.forecast import routes as forecast_routes
@@ -107,9 +108,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def create_asgi_app() -> ASGIApp:
-    """What uvicorn serves, outermost first: request id and metrics, the token check
-    (when API_TOKEN is set), the JSON content-type check, the hot paths (unless turned
-    off), FastAPI."""
+    """What uvicorn serves, outermost first: request id and metrics, HEAD as GET, the
+    token check (when API_TOKEN is set), the JSON content-type check, the hot paths
+    (unless turned off), FastAPI."""
     app = create_app()
     services: Services = app.state.services
     settings = services.settings
@@ -118,4 +119,4 @@ def create_asgi_app() -> ASGIApp:
         log.warning("API_TOKEN is not set: every endpoint, /admin/refresh included, is open")
     else:
         served = BearerToken(served, settings.api_token.get_secret_value())
-    return RequestContext(served, services.metrics)
+    return RequestContext(HeadAsGet(served), services.metrics)

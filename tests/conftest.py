@@ -189,3 +189,17 @@ def json_log(path: Path) -> list[dict[str, Any]]:
         assert {"ts", "level", "logger", "msg"} <= set(entry), line
         entries.append(entry)
     return entries
+
+
+def scrape(server: Server) -> dict[str, float]:
+    """Sample name with labels -> value, from the Prometheus text format."""
+    with server.client() as http:
+        response = http.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain; version=")
+    samples = {}
+    for line in response.text.splitlines():
+        if line and not line.startswith("#"):
+            name, value = line.rsplit(" ", 1)
+            samples[name] = float(value)
+    return samples

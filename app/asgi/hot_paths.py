@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.asgi.json_response import send_json
 from app.sentiment.batching import QueueFullError
 from app.sentiment.schemas import SentimentRequest
-from app.sentiment.service import HeadlineError
+from app.sentiment.service import BUSY_RETRY_AFTER, HeadlineError, busy_detail
 from app.services import Services
 
 
@@ -57,8 +57,14 @@ class HotPaths:
             try:
                 request = SentimentRequest.model_validate_json(raw)
                 body = await sentiment.classify(model, sentiment.check_limits(request.headlines))
-            except (ValidationError, HeadlineError, QueueFullError):
+            except (ValidationError, HeadlineError):
                 pass  # FastAPI's route gives the answer that names the problem
+            except QueueFullError as exc:
+                # Answered here: handing it on would queue the request a second time
+                # and count one refusal twice.
+                detail = {"detail": busy_detail(exc)}
+                await send_json(send, 503, detail, [(b"retry-after", BUSY_RETRY_AFTER.encode())])
+                return
             else:
                 await send_json(send, 200, body)
                 return

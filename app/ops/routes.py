@@ -54,7 +54,8 @@ async def report(name: str, version: int, file: str, registry: RegistryDep) -> F
     return FileResponse(
         model.path / "assets.extra" / file,
         media_type="image/png",
-        headers={"Cache-Control": "public, max-age=86400"},
+        # private: with API_TOKEN set the figure needs the token, so no shared cache keeps it.
+        headers={"Cache-Control": "private, max-age=86400"},
     )
 
 

@@ -8,7 +8,7 @@ from app.deps import SentimentDep
 from app.schemas import error_responses
 from app.sentiment.batching import QueueFullError
 from app.sentiment.schemas import SentimentRequest, SentimentResponse
-from app.sentiment.service import HeadlineError
+from app.sentiment.service import BUSY_RETRY_AFTER, HeadlineError, busy_detail
 
 router = APIRouter(tags=["sentiment"])
 
@@ -33,6 +33,6 @@ async def sentiment(body: SentimentRequest, service: SentimentDep) -> Response:
         body_bytes = await service.classify(model, headlines)
     except QueueFullError as exc:
         raise HTTPException(
-            status_code=503, detail=f"server busy: {exc}", headers={"Retry-After": "1"}
+            status_code=503, detail=busy_detail(exc), headers={"Retry-After": BUSY_RETRY_AFTER}
         ) from exc
     return Response(body_bytes, media_type="application/json")

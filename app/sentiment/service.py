@@ -42,12 +42,15 @@ def _unencodable(text: str) -> tuple[int, int] | None:
 def check_limits(headlines: list[str], settings: Settings) -> list[str]:
     """Trim each headline and enforce the count and length limits; return the trimmed list."""
     n = len(headlines)
-    if not 1 <= n <= settings.max_headlines:
+    # A request larger than the queue's bound could never be queued: a 422 that says so,
+    # not a 503 whose retry can never succeed.
+    most = min(settings.max_headlines, settings.batch_queue_max)
+    if not 1 <= n <= most:
         raise HeadlineError(
             [
                 _error(
                     ["body", "headlines"],
-                    f"headlines must hold 1 to {settings.max_headlines} items, got {n}",
+                    f"headlines must hold 1 to {most} items, got {n}",
                     "too_short" if n == 0 else "too_long",
                 )
             ]
@@ -116,6 +119,14 @@ def encode_results(model: LoadedModel, results: Sequence[str]) -> bytes:
     """The response body around the per-headline objects from `score`."""
     ref = json.dumps({"name": model.name, "version": model.version})
     return f'{{"model": {ref}, "results": [{", ".join(results)}]}}'.encode()
+
+
+BUSY_RETRY_AFTER = "1"
+
+
+def busy_detail(exc: Exception) -> str:
+    """The 503 detail for a full queue, the same from the hot path and the route."""
+    return f"server busy: {exc}"
 
 
 class SentimentService:

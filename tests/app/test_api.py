@@ -14,7 +14,7 @@ import pytest
 
 from app.forecast.schemas import ForecastResponse
 from app.sentiment.schemas import SentimentResponse
-from tests.conftest import ROOT, Server
+from tests.conftest import ROOT, Server, scrape
 
 HEADLINES = [
     "Infosys shares surge 8% after strong Q3 earnings beat",
@@ -267,14 +267,32 @@ def test_concurrent_requests_get_their_own_answers(server: Server) -> None:
             assert a["scores"][label] == pytest.approx(b["scores"][label], abs=1e-5)
 
 
-def test_a_full_queue_answers_503_with_retry_after(server_factory) -> None:  # type: ignore[no-untyped-def]
+def test_a_full_queue_answers_503_and_counts_each_refusal_once(server_factory) -> None:  # type: ignore[no-untyped-def]
+    from concurrent.futures import ThreadPoolExecutor
+
     srv = server_factory({"BATCH_QUEUE_MAX": "1"})
     with srv.client() as http:
-        response = http.post("/sentiment", json={"headlines": ["one", "two"]})
-        assert response.status_code == 503
-        assert response.headers["Retry-After"] == "1"
-        assert "server busy" in response.json()["detail"]
-        assert http.post("/sentiment", json={"headlines": ["one"]}).status_code == 200
+        # More headlines than the queue can ever hold: not a 503 to retry, a 422.
+        (err,) = _detail(http.post("/sentiment", json={"headlines": ["one", "two"]}))
+        assert "1 to 1 items, got 2" in err["msg"]
+
+    def post(k: int) -> tuple[int, str, str]:
+        with srv.client() as http:
+            r = http.post("/sentiment", json={"headlines": [f"Sensex ends flat {k}"]})
+            return r.status_code, r.headers.get("Retry-After", ""), r.text
+
+    before = scrape(srv)["sentiment_rejected_total"]
+    outcomes: list[tuple[int, str, str]] = []
+    # Bursts of one-headline requests against a queue of one, until some are refused.
+    for _ in range(10):
+        with ThreadPoolExecutor(max_workers=32) as pool:
+            outcomes += list(pool.map(post, range(64)))
+        if any(status == 503 for status, _, _ in outcomes):
+            break
+    refused = [(ra, text) for status, ra, text in outcomes if status == 503]
+    assert refused and all(ra == "1" and "server busy" in text for ra, text in refused)
+    assert {status for status, _, _ in outcomes} <= {200, 503}
+    assert scrape(srv)["sentiment_rejected_total"] - before == len(refused)
 
 
 def test_hot_paths_answer_as_the_fastapi_routes_do(server: Server, server_factory) -> None:  # type: ignore[no-untyped-def]

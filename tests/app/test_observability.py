@@ -4,21 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import Server, json_log
-
-
-def scrape(server: Server) -> dict[str, float]:
-    """Sample name with labels -> value, from the Prometheus text format."""
-    with server.client() as http:
-        response = http.get("/metrics")
-    assert response.status_code == 200
-    assert response.headers["content-type"].startswith("text/plain; version=")
-    samples = {}
-    for line in response.text.splitlines():
-        if line and not line.startswith("#"):
-            name, value = line.rsplit(" ", 1)
-            samples[name] = float(value)
-    return samples
+from tests.conftest import Server, json_log, scrape
 
 
 def test_request_ids_are_echoed_or_made(server: Server) -> None:
