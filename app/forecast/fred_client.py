@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import time
 import zlib
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -56,35 +57,38 @@ def transport_failure(exc: requests.RequestException, timeout: float) -> str:
     return f"{type(exc).__name__}: {cause}"
 
 
+@dataclass(frozen=True)
+class Limits:
+    """How long and how much one refresh may take (settings FRED_*)."""
+
+    timeout: float = 10.0  # seconds per socket operation
+    retries: int = 2  # per request, on connection errors and 429/5xx
+    backoff: float = 0.5
+    deadline_seconds: float = 120.0  # the whole fetch: every series, every retry
+    max_bytes: int = 4 << 20  # one answer, after decompression
+
+
 class ValidatingAdapter(HTTPAdapter):
     """Sends the reader's requests to `base_url` and keeps each series that validates."""
 
-    def __init__(
-        self,
-        base_url: str,
-        timeout: float,
-        retries: int,
-        backoff: float,
-        deadline_seconds: float = 120.0,
-        max_bytes: int = 4 << 20,
-    ) -> None:
+    def __init__(self, base_url: str, limits: Limits) -> None:
         super().__init__(
             max_retries=Retry(
-                total=retries,
-                connect=retries,
-                read=retries,
-                status=retries,
-                backoff_factor=backoff,
+                total=limits.retries,
+                connect=limits.retries,
+                read=limits.retries,
+                status=limits.retries,
+                backoff_factor=limits.backoff,
                 status_forcelist=(429, 500, 502, 503, 504),
                 allowed_methods=("GET",),
                 raise_on_status=False,
             )
         )
         self.base_url = base_url
-        self.timeout = timeout
-        self.deadline_seconds = deadline_seconds
-        self.deadline = time.monotonic() + deadline_seconds
-        self.max_bytes = max_bytes
+        self.timeout = limits.timeout
+        self.deadline_seconds = limits.deadline_seconds
+        self.deadline = time.monotonic() + limits.deadline_seconds
+        self.max_bytes = limits.max_bytes
         self.series: dict[str, pd.Series] = {}
 
     def send(  # type: ignore[override]
@@ -163,17 +167,9 @@ class ValidatingAdapter(HTTPAdapter):
         return b"".join(chunks)
 
 
-def fetch(
-    names: list[str],
-    base_url: str,
-    timeout: float,
-    retries: int,
-    backoff: float,
-    deadline_seconds: float = 120.0,
-    max_bytes: int = 4 << 20,
-) -> dict[str, pd.Series]:
+def fetch(names: list[str], base_url: str, limits: Limits) -> dict[str, pd.Series]:
     """All series or a FetchError: a refresh never uses part of an answer."""
-    adapter = ValidatingAdapter(base_url, timeout, retries, backoff, deadline_seconds, max_bytes)
+    adapter = ValidatingAdapter(base_url, limits)
     with requests.Session() as session:
         session.headers["User-Agent"] = "market-signals/0.1"
         session.headers["Accept-Encoding"] = ", ".join(ACCEPTED_ENCODINGS)

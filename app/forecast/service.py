@@ -232,11 +232,13 @@ class ForecastService:
             series = fred_client.fetch(
                 list(gdp_features.SERIES),
                 s.fred_url,
-                s.fred_timeout_seconds,
-                s.fred_retries,
-                s.fred_backoff_seconds,
-                deadline_seconds=s.fred_deadline_seconds,
-                max_bytes=s.fred_max_bytes,
+                fred_client.Limits(
+                    timeout=s.fred_timeout_seconds,
+                    retries=s.fred_retries,
+                    backoff=s.fred_backoff_seconds,
+                    deadline_seconds=s.fred_deadline_seconds,
+                    max_bytes=s.fred_max_bytes,
+                ),
             )
             for name, new in series.items():
                 fred_csv.check_not_shorter(new, self._vintage.series[name])
