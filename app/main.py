@@ -31,36 +31,58 @@ from app.settings import Settings, get_settings
 log = logging.getLogger(__name__)
 
 
+def _cannot_load(services: Services, name: str, reason: str) -> None:
+    """The one rule for a model that will not load, whatever stopped it: one line and
+    exit 1 (EXIT_ON_MODEL_ERROR), or stay up with /readyz answering 503 and the reason."""
+    if services.settings.exit_on_model_error:
+        # An orchestrator restarts or reports the process, rather than it running on
+        # and answering 503 to every request.
+        log.critical("cannot serve: model %s: %s (exit 1)", name, reason)
+        logging.shutdown()
+        os._exit(1)
+    log.error("model %s not loaded: %s", name, reason)
+    services.registry.fail(name, f"{name}: {reason}")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    known = isinstance(exc, model_store.ModelLoadError | ValueError)
+    return text if known and text else f"{type(exc).__name__}: {text}".rstrip(": ")
+
+
 def _load_models(services: Services) -> None:
     settings = services.settings
-    device = model_store.configure_tensorflow(
-        settings.tf_intra_op_threads, settings.tf_inter_op_threads
-    )
     # Each model and who takes it besides the registry: the forecast computes its cached
     # answer as soon as its model is there; sentiment looks its model up per batch.
     wanted: list[tuple[str, int | None, Callable[[model_store.LoadedModel], None] | None]] = [
         (settings.sentiment_model, settings.sentiment_version, None),
         (settings.forecast_model, settings.forecast_version, services.forecast.set_model),
     ]
+    try:
+        device = model_store.configure_tensorflow(
+            settings.tf_intra_op_threads, settings.tf_inter_op_threads
+        )
+    except Exception as exc:  # TensorFlow itself cannot start (no usable /tmp, say)
+        for name, _, _ in wanted:
+            _cannot_load(services, name, f"TensorFlow did not start: {_first_line(exc)}")
+        return
     for name, version, take in wanted:
         try:
             model = model_store.load(settings.models_dir, name, version, device)
             if take is not None:
                 take(model)
             services.registry.put(model)
-        except (model_store.ModelLoadError, ValueError) as exc:
-            reason = str(exc).splitlines()[0]
-            if settings.exit_on_model_error:
-                # One line and exit 1: an orchestrator restarts or reports the process,
-                # rather than it running on and answering 503 to every request.
-                log.critical("cannot serve: model %s: %s (exit 1)", name, reason)
-                logging.shutdown()
-                os._exit(1)
-            log.error("model %s not loaded: %s", name, reason)
-            services.registry.fail(name, f"{name}: {reason}")
+        except Exception as exc:  # whatever its type: a thread that dies says nothing
+            _cannot_load(services, name, _first_line(exc))
     # TensorFlow and the models leave ~360,000 long-lived objects; a full collection
     # walks them in ~0.25 s while every request waits. Exempt them from collection.
     gc.freeze()
+
+
+def _load_overdue(services: Services) -> None:
+    for name in services.registry.pending():
+        limit = services.settings.model_load_timeout_seconds
+        _cannot_load(services, name, f"still loading after {limit:g} s")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -73,11 +95,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         threading.Thread(
             target=_load_models, args=(services,), name="model-loader", daemon=True
         ).start()
+        overdue = threading.Timer(
+            services.settings.model_load_timeout_seconds, _load_overdue, args=(services,)
+        )
+        overdue.daemon = True
+        overdue.start()
         services.refresher.start()
         services.sentiment.batcher.start()
         try:
             yield
         finally:
+            overdue.cancel()
             await services.sentiment.batcher.stop()
             services.refresher.shutdown()
 

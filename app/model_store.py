@@ -149,6 +149,11 @@ class ModelRegistry:
     def all(self) -> list[LoadedModel]:
         return list(self._models.values())
 
+    def pending(self) -> list[str]:
+        """Required models neither loaded nor failed yet."""
+        with self._lock:
+            return [n for n in self._required if n not in self._models and n not in self._errors]
+
     def not_ready_reasons(self) -> list[str]:
         with self._lock:
             return [

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     )
     batch_queue_max: int = Field(4096, ge=1, description="queued headlines before 503")
     max_body_bytes: int = Field(1 << 20, ge=1024, description="larger request bodies get 413")
+    model_load_timeout_seconds: float = Field(
+        300.0, gt=0, description="a model still loading after this counts as failed to load"
+    )
     exit_on_model_error: bool = Field(
         True, description="exit 1 when a model cannot load; false: stay up, /readyz says why"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import shutil
@@ -190,15 +191,34 @@ def test_limits_come_from_settings(server_factory) -> None:  # type: ignore[no-u
         assert http.post("/sentiment", json={"headlines": ["ten chars!"]}).status_code == 200
 
 
-@pytest.mark.parametrize("damage", ["missing", "corrupt"])
+# Each way a model can fail to load: the model its one line names, and words it holds.
+# "odd" fails with an error of a type the loader has no special case for (TensorFlow's
+# InvalidArgumentError, from a forecast model whose metadata gives the wrong window);
+# "slow" is a load that outlasts MODEL_LOAD_TIMEOUT_SECONDS.
+DAMAGE = {
+    "missing": ("sentiment", "no SavedModel"),
+    "corrupt": ("sentiment", "cannot load SavedModel"),
+    "odd": ("gdp_forecast", "InvalidArgumentError"),
+    "slow": ("sentiment", "still loading after 0.05 s"),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGE))
 def test_a_model_that_cannot_load_exits_1_with_one_line(tmp_path: Path, damage: str) -> None:
     models = tmp_path / "models"
     shutil.copytree(ROOT / "models", models)
+    (version,) = (models / "sentiment").iterdir()
+    extra = {}
     if damage == "missing":
         shutil.rmtree(models / "sentiment")
-    else:
-        (version,) = (models / "sentiment").iterdir()
+    elif damage == "corrupt":
         (version / "saved_model.pb").write_bytes(b"not a protobuf")
+    elif damage == "odd":
+        (forecast,) = (models / "gdp_forecast").iterdir()
+        meta = forecast / "assets.extra" / "metadata.json"
+        meta.write_text(json.dumps({**json.loads(meta.read_text()), "lookback_quarters": 7}))
+    else:
+        extra = {"MODEL_LOAD_TIMEOUT_SECONDS": "0.05"}
     proc = subprocess.run(
         [sys.executable, "-m", "app"],
         cwd=ROOT,
@@ -210,6 +230,7 @@ def test_a_model_that_cannot_load_exits_1_with_one_line(tmp_path: Path, damage: 
             "FRED_URL": "http://127.0.0.1:9/x",
             "FRED_RETRIES": "0",
             "DATA_DIR": str(tmp_path / "data"),
+            **extra,
         },
         capture_output=True,
         text=True,
@@ -217,8 +238,8 @@ def test_a_model_that_cannot_load_exits_1_with_one_line(tmp_path: Path, damage: 
     )
     assert proc.returncode == 1
     (line,) = [ln for ln in proc.stderr.splitlines() if "cannot serve" in ln]
-    assert "model sentiment:" in line
-    assert ("no SavedModel" if damage == "missing" else "cannot load SavedModel") in line
+    model, words = DAMAGE[damage]
+    assert f"model {model}:" in line and words in line
     assert "Traceback" not in proc.stderr
 
 
