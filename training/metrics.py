@@ -43,6 +43,14 @@ def classification_report(
     }
 
 
+def calibrated_report(
+    y_true: Sequence[int] | np.ndarray, probabilities: np.ndarray, labels: Sequence[str]
+) -> dict[str, object]:
+    """`classification_report` of the most probable labels, with their ECE."""
+    report = classification_report(y_true, np.asarray(probabilities).argmax(axis=1), labels)
+    return {**report, "ece": expected_calibration_error(probabilities, y_true)}
+
+
 def expected_calibration_error(
     probabilities: np.ndarray, y_true: Sequence[int] | np.ndarray, bins: int = 15
 ) -> float:

@@ -24,7 +24,7 @@ import tensorflow as tf
 from training import reports
 from training.cells import add_cell_arguments, check_cell_options
 from training.export import export_model
-from training.metrics import classification_report, expected_calibration_error
+from training.metrics import calibrated_report, classification_report
 from training.sentiment import baseline, checklist, sentfin, tfns
 from training.sentiment.model import (
     SentimentConfig,
@@ -253,21 +253,21 @@ def main(argv: list[str] | None = None) -> int:
         for name, branch in (("sequence", sequence), ("ngram", ngram))
     }
     branch_metrics = {name: r["accuracy"] for name, r in branch_reports.items()}
-    # Both fixed test sets, the model beside the same-data baseline, with calibration.
-    test_sets = {"sentfin_test": ([r.title for r in test_rows], [r.label for r in test_rows])}
+    # Both fixed test sets, the model beside the same-data baseline, with calibration;
+    # on SEntFiN's, the model's probabilities are the ones scored above.
+    test_sets = {"sentfin_test": ([r.title for r in test_rows], y_test, probs)}
     if tfns_test:
-        test_sets["tfns_validation"] = ([h.text for h in tfns_test], [h.label for h in tfns_test])
+        texts = [h.text for h in tfns_test]
+        test_sets["tfns_validation"] = (
+            texts,
+            np.array([label_id[h.label] for h in tfns_test]),
+            model.predict(tf.constant(texts), batch_size=256, verbose=0),
+        )
     scored: dict[str, dict[str, object]] = {}
-    for name, (texts, labels) in test_sets.items():
-        y = np.array([label_id[label] for label in labels])
-        p_model = model.predict(tf.constant(texts), batch_size=256, verbose=0)
-        p_base = base.predict_proba(texts)
+    for name, (texts, y, p_model) in test_sets.items():
         scored[name] = {
-            who: {
-                **classification_report(y, p.argmax(1), sentfin.LABELS),
-                "ece": expected_calibration_error(p, y),
-            }
-            for who, p in (("model", p_model), ("baseline", p_base))
+            "model": calibrated_report(y, p_model, sentfin.LABELS),
+            "baseline": calibrated_report(y, base.predict_proba(texts), sentfin.LABELS),
         }
         print(
             f"{name}: model {scored[name]['model']['accuracy']:.4f}, "  # type: ignore[index]
