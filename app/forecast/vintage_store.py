@@ -95,9 +95,7 @@ class VintageStore:
         """The newest stored vintage whose payload matches its checksum, as stored."""
         for path in sorted(self.folder.glob("vintage-*.json"), reverse=True):
             try:
-                doc = json.loads(path.read_text(encoding="utf-8"))
-                if doc.get("format") == FORMAT and _digest(doc["series"]) == doc["sha256"]:
-                    return path, doc
+                return path, self._checked_doc(path)
             except (ValueError, KeyError, TypeError, OSError):
                 continue
         return None
@@ -110,12 +108,18 @@ class VintageStore:
         for orphan in self.folder.glob(".vintage-*.json.tmp"):
             orphan.unlink(missing_ok=True)
 
-    def read(self, path: Path) -> Vintage:
+    @staticmethod
+    def _checked_doc(path: Path) -> dict[str, Any]:
+        """A stored vintage as written, once its format and checksum are right."""
         doc = json.loads(path.read_text(encoding="utf-8"))
         if doc.get("format") != FORMAT:
             raise ValueError(f"unknown format {doc.get('format')!r}")
         if _digest(doc["series"]) != doc["sha256"]:
             raise ValueError("checksum mismatch")
+        return doc
+
+    def read(self, path: Path) -> Vintage:
+        doc = self._checked_doc(path)
         series = {}
         for name, body in doc["series"].items():
             values = [math.nan if v is None else v for v in body["values"]]
