@@ -64,9 +64,8 @@ class RequestContext:
                 headers = list(message.get("headers", []))
                 headers.append((b"x-request-id", request_id.encode()))
                 # No response here is meant to be sniffed into another type (a JSON
-                # error rendered as HTML, say).
-                if not any(k == b"x-content-type-options" for k, _ in headers):
-                    headers.append((b"x-content-type-options", b"nosniff"))
+                # error rendered as HTML, say); set here, for every answer, and nowhere else.
+                headers.append((b"x-content-type-options", b"nosniff"))
                 message = {**message, "headers": headers}
             await send(message)
 

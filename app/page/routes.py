@@ -49,9 +49,7 @@ def _serve(asset: Asset, request: Request, headers: dict[str, str]) -> Response:
 
 @router.get("/")
 async def page(request: Request) -> Response:
-    return _serve(
-        PAGE, request, {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff"}
-    )
+    return _serve(PAGE, request, {"Content-Security-Policy": CSP})
 
 
 @router.get("/static/{name}")
@@ -59,4 +57,4 @@ async def static(name: str, request: Request) -> Response:
     asset = STATIC.get(name)
     if asset is None:
         raise HTTPException(status_code=404, detail=f"no static file {name!r}")
-    return _serve(asset, request, {"X-Content-Type-Options": "nosniff"})
+    return _serve(asset, request, {})

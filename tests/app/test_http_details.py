@@ -26,8 +26,10 @@ def test_every_answer_says_nosniff(server: Server) -> None:
             http.get("/healthz"),
             http.post("/sentiment", json={"headlines": []}),
             http.get("/no/such/page"),
+            http.get("/"),
+            http.get("/static/page.js"),
         ]
-    assert [a.headers.get("x-content-type-options") for a in answers] == ["nosniff"] * 4
+    assert [a.headers.get("x-content-type-options") for a in answers] == ["nosniff"] * 6
 
 
 def test_training_reports_are_not_kept_by_shared_caches(server: Server) -> None:
