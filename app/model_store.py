@@ -49,16 +49,20 @@ class LoadedModel:
     metadata: dict[str, Any]
     _signature: Any = field(repr=False)
     _input_name: str = field(repr=False)
-    _output_name: str = field(repr=False)
+    output_name: str = field(repr=False)
     # The signature holds only weak references to the loaded object: keep it alive.
     _root: Any = field(repr=False)
     device: str = "CPU:0"
 
     def predict(self, inputs: Sequence[Any] | np.ndarray) -> np.ndarray:
+        """The main output (a signature may have others: `predict_outputs`)."""
+        return self.predict_outputs(inputs)[self.output_name]
+
+    def predict_outputs(self, inputs: Sequence[Any] | np.ndarray) -> dict[str, np.ndarray]:
         import tensorflow as tf
 
         result = self._signature(**{self._input_name: tf.constant(inputs)})
-        return result[self._output_name].numpy()
+        return {name: value.numpy() for name, value in result.items()}
 
     def report_files(self) -> list[str]:
         """The training-report figures exported with the model (assets.extra/*.png)."""
@@ -117,7 +121,11 @@ def load(base: Path, name: str, version: int | None = None, device: str = "CPU:0
     meta_path = path / "assets.extra" / "metadata.json"
     metadata = json.loads(meta_path.read_text()) if meta_path.is_file() else {}
     (input_name,) = signature.structured_input_signature[1].keys()
-    (output_name,) = signature.structured_outputs.keys()
+    outputs = sorted(signature.structured_outputs)
+    # The metadata names the main output when there are several.
+    output_name = metadata.get("signature", {}).get("output", outputs[0])
+    if output_name not in outputs or (len(outputs) > 1 and "signature" not in metadata):
+        raise ModelLoadError(f"cannot tell the main output of {path} among {outputs}")
     model = LoadedModel(
         name, int(path.name), path, metadata, signature, input_name, output_name, loaded, device
     )

@@ -45,6 +45,9 @@ def export_model(
 ) -> Path:
     """Export `model` with one `serving_default` signature and return the version directory.
 
+    The signature's outputs are the model's, by name, when it returns a dict (then
+    `output_name` is the main one), else one output called `output_name`.
+
     `extra_files` (name -> text or bytes) are written beside the metadata in assets.extra/,
     and so are the files `reports` draws from the final metadata (version included).
     """
@@ -64,11 +67,15 @@ def export_model(
     tracked = export_trackable(archive)
     for attr in ("variables", "trainable_variables", "non_trainable_variables"):
         setattr(tracked, attr, [getattr(v, "value", v) for v in getattr(tracked, attr)])
-    archive.add_endpoint(
-        name="serving_default",
-        fn=lambda x: {output_name: model(x, training=False)},
-        input_signature=[input_spec],
-    )
+    outputs = sorted(model.output) if isinstance(model.output, dict) else [output_name]
+    if output_name not in outputs:
+        raise ValueError(f"the model has no output {output_name!r}: {outputs}")
+
+    def serve(x: tf.Tensor) -> dict[str, tf.Tensor]:
+        out = model(x, training=False)
+        return out if isinstance(out, dict) else {output_name: out}
+
+    archive.add_endpoint(name="serving_default", fn=serve, input_signature=[input_spec])
     archive.write_out(str(staging), verbose=False)
 
     extra = staging / "assets.extra"
@@ -87,6 +94,7 @@ def export_model(
                 "shape": list(input_spec.shape.as_list()),
             },
             "output": output_name,
+            "outputs": outputs,
         },
         **metadata,
     }

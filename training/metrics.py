@@ -70,3 +70,24 @@ def expected_calibration_error(
         if members.any():
             gap += members.mean() * abs(correct[members].mean() - confidence[members].mean())
     return round(float(gap), 4)
+
+
+def temperature_scale(probabilities: np.ndarray, temperature: float) -> np.ndarray:
+    """softmax(log p / T): the same ranking, sharper (T < 1) or softer (T > 1)."""
+    logits = np.log(np.maximum(np.asarray(probabilities, dtype=float), 1e-12)) / temperature
+    logits -= logits.max(axis=1, keepdims=True)
+    scaled = np.exp(logits)
+    return scaled / scaled.sum(axis=1, keepdims=True)
+
+
+def fit_temperature(probabilities: np.ndarray, y_true: Sequence[int] | np.ndarray) -> float:
+    """The temperature with the lowest log-loss on (held-out) `probabilities`, from a grid
+    of 0.25 to 4 in 1 % steps: one parameter, so a search is exact enough and cannot
+    diverge."""
+    t = np.asarray(y_true, dtype=int)
+    grid = np.exp(np.linspace(np.log(0.25), np.log(4.0), 280))
+    losses = [
+        -np.log(np.maximum(temperature_scale(probabilities, g)[np.arange(len(t)), t], 1e-12)).mean()
+        for g in grid
+    ]
+    return round(float(grid[int(np.argmin(losses))]), 3)

@@ -43,6 +43,13 @@ class Scores(BaseModel):
 class SentimentResult(BaseModel):
     label: Label
     scores: Scores
+    coverage: float | None = Field(
+        description="share of the headline's tokens the model knows, 0 to 1. The model "
+        "reads English only: at 0 it has nothing to go on, and answers 1/3 each and "
+        "neutral. null from models that do not report it (before version 5)",
+        ge=0.0,
+        le=1.0,
+    )
 
 
 class SentimentResponse(BaseModel):

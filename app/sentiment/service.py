@@ -13,6 +13,9 @@ from app.sentiment.batching import MicroBatcher
 from app.settings import Settings
 
 LABELS = ("negative", "neutral", "positive")
+NEUTRAL = "neutral"
+# The signature output with each headline's share of tokens the model knows (v5 on).
+COVERAGE = "coverage"
 
 
 class HeadlineError(ValueError):
@@ -101,17 +104,30 @@ def score(model: LoadedModel, texts: list[str]) -> list[str]:
     fixed labels cost more than the rest of the handler.
     """
     # The model's own metadata says which column is which label.
-    labels = [json.dumps(name) for name in model.metadata.get("labels", LABELS)]
-    rows = np.asarray(model.predict(texts), dtype=np.float64)
+    names = list(model.metadata.get("labels", LABELS))
+    labels = [json.dumps(name) for name in names]
+    outputs = model.predict_outputs(texts)
+    rows = np.asarray(outputs[model.output_name], dtype=np.float64)
     rows = rows / rows.sum(axis=1, keepdims=True)
-    best = rows.argmax(axis=1).tolist()
+    # Equal scores (a headline the model cannot read gets 1/3 each) go to neutral rather
+    # than to whichever label comes first.
+    tie_break = np.zeros(len(names))
+    if NEUTRAL in names:
+        tie_break[names.index(NEUTRAL)] = 1e-9
+    best = (rows + tie_break).argmax(axis=1).tolist()
+    # Models before version 5 do not report coverage: null.
+    coverage = outputs.get(COVERAGE)
+    if coverage is None:
+        covered = ["null"] * len(rows)
+    else:
+        covered = [repr(round(c, 4)) for c in np.asarray(coverage, dtype=np.float64).tolist()]
     # repr() of a finite float is the shortest string that round-trips, as json.dumps
     # writes it; formatting by hand is several times faster than json.dumps per row.
     return [
         f'{{"label": {labels[k]}, "scores": {{'
         + ", ".join(f"{name}: {p!r}" for name, p in zip(labels, row, strict=True))
-        + "}}"
-        for k, row in zip(best, rows.tolist(), strict=True)
+        + f'}}, "coverage": {c}}}'
+        for k, row, c in zip(best, rows.tolist(), covered, strict=True)
     ]
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from app.forecast.schemas import ForecastResponse
+from app.model_store import version_dir
 from app.sentiment.schemas import SentimentResponse
 from tests.conftest import ROOT, Server, scrape
 
@@ -102,6 +103,25 @@ def test_any_unicode_is_answered(server: Server, text: str) -> None:
     assert response.status_code == 200, response.text
     (result,) = response.json()["results"]
     assert math.isclose(sum(result["scores"].values()), 1.0, abs_tol=1e-6)
+    assert 0.0 <= result["coverage"] <= 1.0
+
+
+def test_each_result_says_how_much_of_the_headline_the_model_knows(server: Server) -> None:
+    texts = [
+        HEADLINES[0],
+        "日経平均株価が急落",
+        "🚀🚀🚀",
+        "Acme shares zzqxv wqxyz",
+    ]
+    with server.client() as http:
+        results = http.post("/sentiment", json={"headlines": texts}).json()["results"]
+    coverage = [r["coverage"] for r in results]
+    # Every token of a plain English headline is known; none of Japanese or emoji; of
+    # the last, "acme" and "shares" but not the two made-up words.
+    assert coverage == [1.0, 0.0, 0.0, 0.5]
+    for unreadable in results[1:3]:
+        assert unreadable["label"] == "neutral"
+        assert unreadable["scores"] == pytest.approx(dict.fromkeys(unreadable["scores"], 1 / 3))
 
 
 def _detail(response) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -207,7 +227,7 @@ DAMAGE = {
 def test_a_model_that_cannot_load_exits_1_with_one_line(tmp_path: Path, damage: str) -> None:
     models = tmp_path / "models"
     shutil.copytree(ROOT / "models", models)
-    (version,) = (models / "sentiment").iterdir()
+    version = version_dir(models / "sentiment")  # the served one, the newest
     extra = {}
     if damage == "missing":
         shutil.rmtree(models / "sentiment")

@@ -16,7 +16,7 @@ from tests.conftest import ROOT
 PINNED = {
     "sentiment": (
         {"headlines": (tf.string, [None])},
-        {"probabilities": (tf.float32, [None, 3])},
+        {"probabilities": (tf.float32, [None, 3]), "coverage": (tf.float32, [None])},
     ),
     "gdp_forecast": (
         {"window": (tf.float32, [None, 8, 3])},

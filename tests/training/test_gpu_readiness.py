@@ -9,6 +9,7 @@ import tensorflow as tf
 from app.forecast.gdp_features import FEATURES
 from training.forecast.model import HORIZON, LOOKBACK, ForecastConfig, build
 from training.sentiment.model import SentimentConfig, sequence_branch
+from training.sentiment.word_vectors import Pretrained
 
 
 def lstm_layers(model: keras.Model) -> list[keras.layers.LSTM]:
@@ -33,7 +34,9 @@ def assert_cudnn_eligible(layer: keras.layers.LSTM) -> None:
 
 def test_sentiment_lstms_are_cudnn_eligible() -> None:
     texts = tf.constant(["shares rise on profit", "rupee falls against the dollar"] * 5)
-    layers = lstm_layers(sequence_branch(SentimentConfig(), texts))
+    cfg = SentimentConfig(pretrained_vocabulary=False)
+    fit, _ = sequence_branch(cfg, texts, Pretrained())
+    layers = lstm_layers(fit)
     assert len(layers) == 2
     for layer in layers:
         assert_cudnn_eligible(layer)

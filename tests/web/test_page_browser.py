@@ -31,6 +31,7 @@ TWO = [
     "Acme Corp shares surge 12% after record quarterly profit",
     "Acme Corp shares plunge as losses widen and debt soars",
 ]
+UNREADABLE = "日経平均株価が急落"
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.is_file(),
@@ -81,11 +82,14 @@ def test_page_shows_the_fan_chart_and_scores_headlines(server: Server) -> None:
             assert "Real GDP growth" in page.locator("#chart").inner_html()
 
             # Two headlines in, two labels out: the API's own labels for them.
-            page.fill("#headlines", "\n".join(TWO))
+            page.fill("#headlines", "\n".join([*TWO, UNREADABLE]))
             page.click("#score")
-            page.wait_for_selector(".result:nth-child(2)")
+            page.wait_for_selector(".result:nth-child(3)")
             results = page.locator(".result")
-            assert results.count() == 2
+            assert results.count() == 3
+            # A headline the model cannot read says so; one it reads whole needs no note.
+            assert "reads English only" in results.nth(2).locator(".coverage").inner_text()
+            assert results.nth(0).locator(".coverage").count() == 0
             for i, want in enumerate(expected):
                 label = results.nth(i).locator(".label").inner_text()
                 assert label.split()[0] == want["label"]

@@ -47,13 +47,12 @@ from typing import Any
 
 import numpy as np
 
-from app.model_store import version_dir
+from app.model_store import load, version_dir
 from training.sentiment.sentfin import LABELS
 
 ROOT = Path(__file__).resolve().parents[2]
 # The served version: the newest under models/sentiment/.
 DEFAULT_MODEL = version_dir(ROOT / "models" / "sentiment")
-SIGNATURE = "serving_default"
 
 CATEGORIES: tuple[str, ...] = (
     "events",
@@ -740,38 +739,22 @@ def format_report(result: dict[str, Any], failures: int) -> str:
 # Command line
 
 
-class _SignaturePredict:
-    def __init__(self, loaded: Any, signature: Any, batch_size: int) -> None:
-        # `loaded` owns the variables the signature reads: keep it alive with it.
-        self._loaded = loaded
-        self._signature = signature
-        self._batch_size = batch_size
-        (self._input,) = signature.structured_input_signature[1].keys()
-        (self._output,) = signature.structured_outputs.keys()
-
-    def __call__(self, texts: list[str]) -> np.ndarray:
-        import tensorflow as tf
-
-        parts = [
-            self._signature(**{self._input: tf.constant(texts[i : i + self._batch_size])})[
-                self._output
-            ].numpy()
-            for i in range(0, len(texts), self._batch_size)
-        ]
-        return np.concatenate(parts) if parts else np.zeros((0, len(LABELS)), np.float32)
-
-
 def load_predict(model: Path, batch_size: int) -> Predict:
-    """The model's serving signature as a Predict; imports TensorFlow only when called."""
-    import tensorflow as tf
-
+    """The model's serving signature as a Predict, loaded as the service loads it."""
     meta_path = model / "assets.extra" / "metadata.json"
     if meta_path.is_file():
         labels = json.loads(meta_path.read_text()).get("labels")
         if labels is not None and tuple(labels) != LABELS:
             raise ValueError(f"{model}: labels {labels}, the suite expects {list(LABELS)}")
-    loaded = tf.saved_model.load(str(model))
-    return _SignaturePredict(loaded, loaded.signatures[SIGNATURE], batch_size)
+    loaded = load(model.parent.parent, model.parent.name, int(model.name))
+
+    def predict(texts: list[str]) -> np.ndarray:
+        parts = [
+            loaded.predict(texts[i : i + batch_size]) for i in range(0, len(texts), batch_size)
+        ]
+        return np.concatenate(parts) if parts else np.zeros((0, len(LABELS)), np.float32)
+
+    return predict
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

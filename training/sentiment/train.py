@@ -15,6 +15,7 @@ import argparse
 import hashlib
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import keras
@@ -24,15 +25,23 @@ import tensorflow as tf
 from training import reports
 from training.cells import add_cell_arguments, check_cell_options
 from training.export import export_model
-from training.metrics import calibrated_report, classification_report
+from training.metrics import (
+    calibrated_report,
+    classification_report,
+    expected_calibration_error,
+    fit_temperature,
+    temperature_scale,
+)
 from training.sentiment import baseline, checklist, sentfin, tfns
 from training.sentiment.model import (
     SentimentConfig,
     combine,
     fit_ngram_exact,
+    mix,
     ngram_branch,
     sequence_branch,
 )
+from training.sentiment.word_vectors import NOTICE, SOURCE, Pretrained
 
 MODEL_NAME = "sentiment"
 INPUT_SPEC = tf.TensorSpec([None], tf.string, name="headlines")
@@ -81,8 +90,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--patience", type=int, default=defaults.patience)
     parser.add_argument("--lstm-units", type=int, default=defaults.lstm_units)
     add_cell_arguments(parser)
-    parser.add_argument("--embedding-dim", type=int, default=defaults.embedding_dim)
-    parser.add_argument("--vocab-size", type=int, default=defaults.vocab_size)
+    parser.add_argument(
+        "--training-words-only",
+        action="store_true",
+        help="vocabulary from the training headlines alone, without the pretrained "
+        "tokenizer's words (small models for tests)",
+    )
     parser.add_argument("--char-ngram-tokens", type=int, default=defaults.char_ngram_tokens)
     parser.add_argument("--word-ngram-tokens", type=int, default=defaults.word_ngram_tokens)
     parser.add_argument(
@@ -139,11 +152,24 @@ def best_weight(p_seq: np.ndarray, p_ngram: np.ndarray, y: np.ndarray) -> float:
     )
 
 
+def choose_temperature(probabilities: np.ndarray, y: np.ndarray) -> dict[str, object]:
+    """Temperature scaling, kept only if it lowers the validation ECE (else 1.0)."""
+    fitted = fit_temperature(probabilities, y)
+    before = expected_calibration_error(probabilities, y)
+    after = expected_calibration_error(temperature_scale(probabilities, fitted), y)
+    return {
+        "fitted_on": "validation part, branches fitted on the fit part",
+        "fitted_temperature": fitted,
+        "validation_ece_before": before,
+        "validation_ece_after": after,
+        "temperature": fitted if after < before else 1.0,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     cfg = SentimentConfig(
-        vocab_size=args.vocab_size,
-        embedding_dim=args.embedding_dim,
+        pretrained_vocabulary=not args.training_words_only,
         lstm_units=args.lstm_units,
         cell=args.cell,
         layer_norm=args.layer_norm,
@@ -211,16 +237,20 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     # Model: the sequence branch is fitted with early stopping and the n-gram branch
-    # solved exactly, both on the fit part; the mixing weight is chosen on validation;
-    # then both are refitted on all non-test headlines (the LSTM for its best epoch count).
+    # solved exactly, both on the fit part; the mixing weight and the temperature are
+    # chosen on validation; then both branches are refitted on all non-test headlines
+    # (the LSTM for its best epoch count).
+    pretrained = Pretrained(cfg.word_dimensions)
     x_train, y_train = arrays(train_rows)
     fits: dict[str, dict[str, object]] = {}
-    probe = sequence_branch(cfg, x_fit)
+    probe, _ = sequence_branch(cfg, x_fit, pretrained)
     fits["sequence"] = fit_branch(probe, (x_fit, y_fit), (x_val, y_val), cfg, args.verbose)
     p_val_sequence = probe.predict(x_val, verbose=0)
     probe = ngram_branch(cfg, x_fit)
     fit_ngram_exact(probe, x_fit, y_fit, cfg.ngram_c)
     p_val_ngram = probe.predict(x_val, verbose=0)
+    weight = best_weight(p_val_sequence, p_val_ngram, y_val)
+    calibration = choose_temperature(mix(p_val_sequence, p_val_ngram, weight), y_val)
 
     epochs = int(fits["sequence"]["best_epoch"])
     print(
@@ -228,8 +258,10 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     start = time.perf_counter()
-    sequence = sequence_branch(cfg, x_train)
-    sequence.fit(x_train, y_train, epochs=epochs, batch_size=cfg.batch_size, verbose=args.verbose)
+    sequence_fit, sequence = sequence_branch(cfg, x_train, pretrained)
+    sequence_fit.fit(
+        x_train, y_train, epochs=epochs, batch_size=cfg.batch_size, verbose=args.verbose
+    )
     fits["sequence"]["refit_seconds"] = round(time.perf_counter() - start, 1)
     start = time.perf_counter()
     ngram = ngram_branch(cfg, x_train)
@@ -239,34 +271,41 @@ def main(argv: list[str] | None = None) -> int:
         "C": cfg.ngram_c,
         "refit_seconds": round(time.perf_counter() - start, 1),
     }
-    weight = best_weight(p_val_sequence, p_val_ngram, y_val)
-    model = combine(sequence, ngram, weight)
-    print(f"sequence branch weight {weight}", flush=True)
+    temperature = float(calibration["temperature"])
+    model = combine(sequence, ngram, weight, temperature)
+    print(f"sequence branch weight {weight}, temperature {temperature}", flush=True)
+
+    def predict(texts: Sequence[str]) -> dict[str, np.ndarray]:
+        return model.predict(tf.constant(list(texts)), batch_size=256, verbose=0)
 
     # Evaluate
-    probs = model.predict(x_test, batch_size=256, verbose=0)
+    out = predict([r.title for r in test_rows])
+    probs = out["probabilities"]
     metrics = classification_report(y_test, probs.argmax(1), sentfin.LABELS)
     branch_reports = {
-        name: classification_report(
-            y_test, branch.predict(x_test, verbose=0).argmax(1), sentfin.LABELS
+        name: classification_report(y_test, p.argmax(1), sentfin.LABELS)
+        for name, p in (
+            ("sequence", sequence_fit.predict(x_test, verbose=0)),
+            ("ngram", ngram.predict(x_test, verbose=0)),
         )
-        for name, branch in (("sequence", sequence), ("ngram", ngram))
     }
     branch_metrics = {name: r["accuracy"] for name, r in branch_reports.items()}
-    # Both fixed test sets, the model beside the same-data baseline, with calibration;
-    # on SEntFiN's, the model's probabilities are the ones scored above.
-    test_sets = {"sentfin_test": ([r.title for r in test_rows], y_test, probs)}
+    # Both fixed test sets, the model beside the same-data baseline, with calibration
+    # (and what it was before temperature scaling) and the share of known tokens.
+    test_sets = {"sentfin_test": ([r.title for r in test_rows], y_test, out)}
     if tfns_test:
         texts = [h.text for h in tfns_test]
-        test_sets["tfns_validation"] = (
-            texts,
-            np.array([label_id[h.label] for h in tfns_test]),
-            model.predict(tf.constant(texts), batch_size=256, verbose=0),
-        )
+        y = np.array([label_id[h.label] for h in tfns_test])
+        test_sets["tfns_validation"] = (texts, y, predict(texts))
     scored: dict[str, dict[str, object]] = {}
-    for name, (texts, y, p_model) in test_sets.items():
+    for name, (texts, y, answer) in test_sets.items():
+        unscaled = temperature_scale(answer["probabilities"], 1.0 / temperature)
         scored[name] = {
-            "model": calibrated_report(y, p_model, sentfin.LABELS),
+            "model": {
+                **calibrated_report(y, answer["probabilities"], sentfin.LABELS),
+                "ece_before_temperature": expected_calibration_error(unscaled, y),
+                "mean_coverage": round(float(answer["coverage"].mean()), 4),
+            },
             "baseline": calibrated_report(y, base.predict_proba(texts), sentfin.LABELS),
         }
         print(
@@ -274,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
             f"baseline {scored[name]['baseline']['accuracy']:.4f}",
             flush=True,
         )
-    behaviour = checklist.evaluate(lambda xs: model.predict(tf.constant(list(xs)), verbose=0))
+    behaviour = checklist.evaluate(lambda xs: predict(xs)["probabilities"])
     print(checklist.format_report(behaviour, failures=0), flush=True)
     print(
         f"model: test accuracy {metrics['accuracy']:.4f}, macro-F1 {metrics['macro_f1']:.4f} "
@@ -284,6 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"confusion matrix (rows true, cols predicted, {', '.join(sentfin.LABELS)}):")
     for row in metrics["confusion_matrix"]["rows_true_cols_pred"]:
         print("   ", row)
+    vectors = sequence.get_layer("word_vectors")
 
     # Export
     target = args.out
@@ -313,7 +353,20 @@ def main(argv: list[str] | None = None) -> int:
                     "rows": len(extra),
                 },
             },
-            "config": {**cfg.to_dict(), "seed": args.seed, "sequence_weight": weight},
+            "config": {
+                **cfg.to_dict(),
+                "seed": args.seed,
+                "sequence_weight": weight,
+                "temperature": temperature,
+            },
+            "word_vectors": {
+                "source": SOURCE,
+                "vocabulary": vectors.vocabulary_size,
+                "dimensions": vectors.dim,
+                "variance_retained": pretrained.retained,
+                "storage": "int8, one float32 scale per row; frozen in training",
+            },
+            "calibration": calibration,
             "metrics": {
                 "test": metrics,
                 "branch_test_accuracy": branch_metrics,
@@ -328,9 +381,10 @@ def main(argv: list[str] | None = None) -> int:
             "checklist": {k: v for k, v in behaviour.items() if k != "failures"},
             "training": {**fits, "seconds": round(time.perf_counter() - started, 1)},
             "parameters": int(model.count_params()),
-            "recurrent_parameters": int(sequence.get_layer("bilstm").count_params()),
+            "recurrent_parameters": int(sequence_fit.get_layer("bilstm").count_params()),
         },
         version=args.version,
+        extra_files={"WORD_VECTORS.md": NOTICE},
         reports=reports.sentiment_reports,
     )
     verdict = "meets" if metrics["accuracy"] >= baseline_metrics["accuracy"] else "is below"

@@ -7,7 +7,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from training.metrics import expected_calibration_error
+from training.metrics import expected_calibration_error, fit_temperature, temperature_scale
 from training.sentiment import evaluate, tfns
 
 
@@ -41,3 +41,34 @@ def test_scores_and_majority() -> None:
     got = evaluate.scores(probs, ["negative", "neutral", "positive", "positive"])
     assert got["accuracy"] == 0.75 and got["ece"] == pytest.approx(0.05)
     assert evaluate.majority(["neutral", "neutral", "positive", "negative"]) == 0.5
+
+
+def _calibrated_sample(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Probabilities and labels drawn from them: calibrated by construction."""
+    rng = np.random.default_rng(seed)
+    probs = rng.dirichlet([1.0, 1.0, 1.0], size=n)
+    labels = np.array([rng.choice(3, p=p) for p in probs])
+    return probs, labels
+
+
+def test_temperature_scaling_keeps_the_ranking() -> None:
+    probs = np.array([[0.7, 0.2, 0.1], [0.1, 0.3, 0.6]])
+    for t in (0.5, 1.0, 2.0):
+        scaled = temperature_scale(probs, t)
+        np.testing.assert_allclose(scaled.sum(axis=1), 1.0)
+        assert (scaled.argmax(axis=1) == probs.argmax(axis=1)).all()
+    np.testing.assert_allclose(temperature_scale(probs, 1.0), probs)
+    # Softer above 1, sharper below.
+    assert temperature_scale(probs, 2.0)[0, 0] < 0.7 < temperature_scale(probs, 0.5)[0, 0]
+
+
+def test_the_fitted_temperature_undoes_over_and_under_confidence() -> None:
+    probs, labels = _calibrated_sample(6000, seed=1)
+    assert fit_temperature(probs, labels) == pytest.approx(1.0, abs=0.08)
+    # Sharpened by T = 0.5 (overconfident), the fit finds about 2, and the ECE falls.
+    sharp = temperature_scale(probs, 0.5)
+    fitted = fit_temperature(sharp, labels)
+    assert fitted == pytest.approx(2.0, rel=0.1)
+    repaired = expected_calibration_error(temperature_scale(sharp, fitted), labels)
+    assert repaired < expected_calibration_error(sharp, labels) / 2
+    assert fit_temperature(temperature_scale(probs, 2.0), labels) == pytest.approx(0.5, rel=0.1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import tensorflow as tf
 
 from tests.conftest import FIXTURES, TINY_SENTFIN, png_size, serve_alone
 from training.export import export_model
-from training.metrics import classification_report
+from training.metrics import classification_report, temperature_scale
 from training.sentiment import train as train_sentiment
 from training.sentiment.model import (
     SentimentConfig,
@@ -20,19 +21,23 @@ from training.sentiment.model import (
     ngram_branch,
     sequence_branch,
 )
+from training.sentiment.word_vectors import Pretrained
+
+
+@functools.cache
+def pretrained() -> Pretrained:
+    return Pretrained()
+
 
 TINY = [
     "--tfns",
     str(FIXTURES / "tiny_tfns.csv"),
-    "--vocab-size",
-    "200",
+    "--training-words-only",
     "--word-ngram-tokens",
     "300",
     "--char-ngram-tokens",
     "600",
     "--lstm-units",
-    "4",
-    "--embedding-dim",
     "4",
     "--max-epochs",
     "1",
@@ -102,11 +107,21 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     loaded = tf.saved_model.load(str(version))
     sig = loaded.signatures["serving_default"]
     assert sig.structured_input_signature[1]["headlines"].dtype == tf.string
-    probs = sig(headlines=tf.constant(["Acme Corp shares surge", "", "日本 株 📉"]))[
-        "probabilities"
-    ].numpy()
+    answer = sig(headlines=tf.constant(["Acme Corp shares zzqxv", "", "日本 株 📉"]))
+    probs = answer["probabilities"].numpy()
     assert probs.shape == (3, 3)
     np.testing.assert_allclose(probs.sum(axis=1), 1.0, atol=1e-5)
+    # "acme", "corp" and "shares" are training words, "zzqxv" is no word; nothing else
+    # is readable, and what cannot be read gets 1/3 each.
+    np.testing.assert_allclose(answer["coverage"].numpy(), [0.75, 0.0, 0.0])
+    np.testing.assert_allclose(probs[1:], 1 / 3, atol=1e-6)
+    assert meta["signature"]["outputs"] == ["coverage", "probabilities"]
+    calibration = meta["calibration"]
+    assert meta["config"]["temperature"] == calibration["temperature"]
+    assert calibration["temperature"] in (1.0, calibration["fitted_temperature"])
+    for scores in meta["test_sets"].values():
+        assert 0.0 <= scores["model"]["mean_coverage"] <= 1.0
+    assert meta["word_vectors"]["dimensions"] == 192
     # A second run without --version takes the next integer.
     assert train_sentiment.main(["--data", str(TINY_SENTFIN), "--out", str(out), *TINY]) == 0
     assert (out / "2" / "saved_model.pb").is_file()
@@ -138,20 +153,32 @@ def test_export_round_trip_matches_keras(tmp_path: Path) -> None:
     )
     labels = np.array([2, 0, 1, 2, 0, 1])
     cfg = SentimentConfig(
-        vocab_size=50, word_ngram_tokens=80, char_ngram_tokens=200, lstm_units=3, embedding_dim=4
+        pretrained_vocabulary=False, word_ngram_tokens=80, char_ngram_tokens=200, lstm_units=3
     )
-    sequence = sequence_branch(cfg, texts)
-    sequence.fit(texts, labels, epochs=2, verbose=0)
+    fit, sequence = sequence_branch(cfg, texts, pretrained())
+    fit.fit(texts, labels, epochs=2, verbose=0)
     ngram = ngram_branch(cfg, texts)
     fit_ngram_exact(ngram, texts, labels, c=10.0)
-    model = combine(sequence, ngram, 0.4)
+    model = combine(sequence, ngram, 0.4, temperature=0.7)
     path = export_model(
         model, tmp_path, train_sentiment.INPUT_SPEC, "probabilities", {"name": "sentiment"}
     )
     probe = tf.constant(["Acme shares surge", "unseen words only", "Globex loss ✓", ""])
     expected = model.predict(probe, verbose=0)
     got = tf.saved_model.load(str(path)).signatures["serving_default"](headlines=probe)
-    np.testing.assert_allclose(got["probabilities"].numpy(), expected, rtol=1e-5, atol=1e-6)
+    for name in ("probabilities", "coverage"):
+        np.testing.assert_allclose(got[name].numpy(), expected[name], rtol=1e-5, atol=1e-6)
+    # The graph's temperature is the one of training.metrics, applied to the mixture, for
+    # the headlines with a known word ("unseen words only" and "" have none: 1/3 each).
+    mixed = 0.4 * fit.predict(probe, verbose=0) + 0.6 * ngram.predict(probe, verbose=0)
+    readable = [0, 2]
+    np.testing.assert_allclose(
+        expected["probabilities"][readable],
+        temperature_scale(mixed, 0.7)[readable],
+        rtol=1e-4,
+        atol=1e-6,
+    )
+    np.testing.assert_allclose(expected["probabilities"][[1, 3]], 1 / 3, atol=1e-6)
     # The n-gram branch alone is the exact logistic regression: it fits this toy set.
     assert (ngram.predict(texts, verbose=0).argmax(1) == labels).all()
     # Each weight is stored once (Keras would otherwise write every variable twice).
@@ -177,7 +204,8 @@ def test_classification_report_numbers() -> None:
 
 def test_padding_to_the_longest_headline_changes_no_answer() -> None:
     texts = tf.constant(["shares rise on profit", "rupee falls sharply against the dollar"] * 10)
-    model = sequence_branch(SentimentConfig(sequence_length=6), texts)
+    cfg = SentimentConfig(sequence_length=6, pretrained_vocabulary=False)
+    model, _ = sequence_branch(cfg, texts, pretrained())
     alone = model(tf.constant(["shares rise"])).numpy()
     # Padded to 6 steps beside a long neighbour instead of 2 steps alone.
     beside = model(tf.constant(["shares rise", "rupee falls sharply against the dollar"])).numpy()

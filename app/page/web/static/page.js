@@ -259,6 +259,13 @@ function showResults(headlines, body) {
         bars.append(bar);
       }
       item.append(bars);
+      // The model reads English words only: say how much of the headline it knew.
+      if (typeof r.coverage === "number" && r.coverage < 1) {
+        const note = r.coverage === 0
+          ? "No word of this headline is known to the model (it reads English only): no reading."
+          : `The model knows ${Math.round(r.coverage * 100)} % of this headline's words.`;
+        item.append(el("p", { class: "coverage" }, note));
+      }
       return item;
     }),
   );

@@ -1,0 +1,45 @@
+"""The committed sentiment model's behaviour: the CheckList suite run on the SavedModel
+as the service loads it gives the pass rates its metadata records, and the served
+version reads the suite better than the one it replaced.
+
+The issue's targets (90 % overall, 80 % per category) are not asserted: the committed
+model does not meet them, and docs/models/sentiment.md says by how much.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+import pytest
+
+from app.model_store import version_dir
+from tests.conftest import ROOT
+from training.sentiment import checklist
+
+BASE = ROOT / "models" / "sentiment"
+SERVED = version_dir(BASE)
+PREVIOUS = BASE / "4"
+
+
+@cache
+def rates(version: str) -> dict[str, Any]:
+    return checklist.evaluate(checklist.load_predict(BASE / version, batch_size=256))
+
+
+def test_the_recorded_pass_rates_are_what_the_model_does() -> None:
+    recorded = json.loads((SERVED / "assets.extra" / "metadata.json").read_text())["checklist"]
+    measured = rates(SERVED.name)
+    # Kernels differ between machines in the last bits; a case near a tie may flip.
+    for name, score in measured["categories"].items():
+        assert abs(score["passed"] - recorded["categories"][name]["passed"]) <= 1, name
+    assert abs(measured["overall"]["passed"] - recorded["overall"]["passed"]) <= 2
+
+
+@pytest.mark.skipif(not PREVIOUS.is_dir() or SERVED == PREVIOUS, reason="no earlier version")
+def test_the_served_version_reads_the_suite_better_than_v4() -> None:
+    served, previous = rates(SERVED.name), rates(PREVIOUS.name)
+    assert served["overall"]["passed"] > previous["overall"]["passed"]
+    # Swapping names, tickers, numbers, case or punctuation moves no label.
+    assert served["invariance_consistency"]["rate"] == 1.0
