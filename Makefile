@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q -c requirements.lock
 
-.PHONY: bench-compare bench-versions browser checklist evaluate-sentiment compare-cells reference-split run test test-shuffled lint bench profile profile-model soak train-sentiment train-forecast install install-dev lock clean
+.PHONY: bench-compare bench-poison bench-versions browser checklist evaluate-sentiment compare-cells reference-split run test test-shuffled lint bench profile profile-model soak train-sentiment train-forecast install install-dev lock clean
 
 $(VENV)/.run-deps: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ lint: $(VENV)/.dev-deps
 ## bench: the serving benchmark: one table against the targets, bench/results/latest.json
 bench: $(VENV)/.dev-deps
 	$(PY) -m bench.run $(ARGS)
+
+## bench-poison: real traffic alone and beside 4 connections of bad bodies, rounds alternating (~2 min)
+bench-poison: $(VENV)/.dev-deps
+	$(PY) -m bench.poison $(ARGS)
 
 ## bench-versions: two sentiment model versions side by side in one process (ARGS="--old 4 --new 5")
 bench-versions: $(VENV)/.dev-deps

@@ -6,12 +6,15 @@ import logging.config
 
 import uvicorn
 
-from app.ops.logs import log_config
+from app.asgi.connections import bounded_protocol
+from app.ops.logs import capture_native_stderr, log_config
 from app.settings import get_settings
 
 
 def main() -> None:
     settings = get_settings()
+    if settings.log_format == "json":
+        capture_native_stderr()
     config = log_config(settings.log_level, settings.log_format)
     logging.config.dictConfig(config)
     # One process: the model and (later) the scheduler live once per server.
@@ -23,6 +26,7 @@ def main() -> None:
         log_level=settings.log_level,
         log_config=config,
         workers=1,
+        http=bounded_protocol(settings.header_timeout_seconds, settings.max_connections),
     )
 
 

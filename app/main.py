@@ -16,10 +16,12 @@ from starlette.types import ASGIApp
 
 from app import deps, errors, model_store
 from app.asgi.access import BearerToken
+from app.asgi.body import ReadBody
 from app.asgi.content_type import RequireJson
 from app.asgi.head import HeadAsGet
 from app.asgi.hot_paths import HotPaths
-from app.asgi.request_context import RequestContext
+from app.asgi.origin import SameOrigin
+from app.asgi.request_context import RequestContext, route_templates
 from app.forecast import routes as forecast_routes
 from app.ops import routes as ops_routes
 from app.ops.metrics import ServiceState
@@ -29,6 +31,7 @@ from app.services import Services
 from app.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
+ROUTERS = (ops_routes.router, sentiment_routes.router, forecast_routes.router, page_routes.router)
 
 
 def _cannot_load(services: Services, name: str, reason: str) -> None:
@@ -118,6 +121,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # request; nothing here exports telemetry, so they are switched off.
         telemetry={"tracing": False, "metrics": False, "logs": False},
         max_body_size=services.settings.max_body_bytes,
+        # Served by app/page/routes.py from the installed package, not from a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.services = services
 
@@ -130,21 +136,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     services.metrics.registry.register(
         ServiceState(services.sentiment.batcher, services.forecast, services.registry)
     )
-    for routes in (ops_routes, sentiment_routes, forecast_routes, page_routes):
-        app.include_router(routes.router)
+    for router in ROUTERS:
+        app.include_router(router)
     return app
 
 
 def create_asgi_app() -> ASGIApp:
     """What uvicorn serves, outermost first: request id and metrics, HEAD as GET, the
-    token check (when API_TOKEN is set), the JSON content-type check, the hot paths
-    (unless turned off), FastAPI."""
+    cross-site check of state-changing requests, the token check (when API_TOKEN is
+    set), the JSON content-type check, the body read whole within its limits, the hot
+    paths (unless turned off), FastAPI."""
     app = create_app()
     services: Services = app.state.services
     settings = services.settings
-    served: ASGIApp = RequireJson(HotPaths(app, services) if settings.hot_paths else app)
+    inner: ASGIApp = HotPaths(app, services) if settings.hot_paths else app
+    served: ASGIApp = RequireJson(
+        ReadBody(inner, settings.max_body_bytes, settings.body_timeout_seconds)
+    )
     if settings.api_token is None:
         log.warning("API_TOKEN is not set: every endpoint, /admin/refresh included, is open")
     else:
         served = BearerToken(served, settings.api_token.get_secret_value())
-    return RequestContext(HeadAsGet(served), services.metrics)
+    # The app's own routes (/docs, /openapi.json) and those of the routers it includes.
+    routes = [*app.routes, *(route for router in ROUTERS for route in router.routes)]
+    return RequestContext(HeadAsGet(SameOrigin(served)), services.metrics, route_templates(routes))

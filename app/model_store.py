@@ -73,7 +73,7 @@ class LoadedModel:
         return {
             "name": self.name,
             "version": self.version,
-            "path": str(self.path),
+            "path": f"{self.name}/{self.version}",
             "device": self.device,
             "metadata": self.metadata,
             "reports": [

@@ -37,6 +37,7 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         400: "the body is not UTF-8 text",
         401: "API_TOKEN is set and the request has no bearer token or a wrong one",
         404: "no such model version or file",
+        409: "this process does not refresh from FRED; the detail names the one that does",
         413: "the body is larger than MAX_BODY_BYTES",
         415: "the body is not JSON",
         422: "the body breaks a rule it names",
@@ -58,13 +59,16 @@ class Status(BaseModel):
 
 class Report(BaseModel):
     name: str = Field(examples=["confusion_matrix.png"])
-    url: str = Field(examples=["/models/sentiment/4/reports/confusion_matrix.png"])
+    url: str = Field(examples=["/models/sentiment/5/reports/confusion_matrix.png"])
 
 
 class ModelInfo(BaseModel):
     name: str
     version: int
-    path: str
+    path: str = Field(
+        description="the version's folder under MODELS_DIR; the server's own paths are not shown",
+        examples=["sentiment/5"],
+    )
     device: str = Field(description="where TensorFlow runs it, e.g. CPU:0 or GPU:0")
     metadata: dict[str, Any]
     reports: list[Report] = Field(description="figures its training run drew (PNG)")

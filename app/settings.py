@@ -33,6 +33,15 @@ class Settings(BaseSettings):
     )
     batch_queue_max: int = Field(4096, ge=1, description="queued headlines before 503")
     max_body_bytes: int = Field(1 << 20, ge=1024, description="larger request bodies get 413")
+    header_timeout_seconds: float = Field(
+        10.0, gt=0, description="a request's headers must arrive within this, else 408"
+    )
+    body_timeout_seconds: float = Field(
+        30.0, gt=0, description="a request's body must arrive within this, else 408"
+    )
+    max_connections: int = Field(
+        1000, ge=1, description="open connections beyond this are answered 503 and closed"
+    )
     model_load_timeout_seconds: float = Field(
         300.0, gt=0, description="a model still loading after this counts as failed to load"
     )

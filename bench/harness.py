@@ -113,11 +113,12 @@ def start_server(
 
 
 def load_command(port: int, seconds: float, **kw: object) -> list[str]:
-    """The bench.load command line for a server on `port`; keywords become its flags."""
+    """The bench.load command line for a server on `port`; keywords become its flags
+    (True: a flag without a value)."""
     args = [sys.executable, "-m", "bench.load", f"http://127.0.0.1:{port}"]
     args += ["--seconds", str(seconds)]
     for key, value in kw.items():
-        args += [f"--{key}", str(value)]
+        args += [f"--{key}"] if value is True else [f"--{key}", str(value)]
     return args
 
 

@@ -27,11 +27,31 @@ from bench import headlines
 
 # Requests each connection cycles through, so 64 connections send 1,024 distinct headlines.
 REQUESTS_PER_CONNECTION = 16
+# --poison: bodies that must each get a 4xx, cheaply, on a connection kept alive; a 5xx
+# or a dropped connection is the generator's error.
+POISON_BODIES = (
+    b'{"headlines": ["\\ud800"]}',
+    b'{"headlines": ["abc \\udfff def"]}',
+    b'{"headlines": ["\xed\xa0\x80"]}',
+    b'{"headlines": [NaN]}',
+    b'{"headlines": [1e999999]}',
+    b'{"headlines": ["a"], "x": Infinity}',
+    b'{"headlines": []}',
+    b'{"headlines": ["' + b"x" * 2000 + b'"]}',
+    b'{"headlines": ["a"',
+)
 
 
 def _request_bytes(args: argparse.Namespace, k: int, j: int) -> bytes:
     """Connection `k`'s `j`-th request."""
     host = args.url.split("//", 1)[1]
+    if args.poison:
+        body = POISON_BODIES[(k + j) % len(POISON_BODIES)]
+        head = (
+            f"POST /sentiment HTTP/1.1\r\nHost: {host}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
+        return head.encode() + body
     if args.path == "/sentiment":
         start = (k * REQUESTS_PER_CONNECTION + j) * args.headlines
         body = json.dumps({"headlines": headlines.batch(args.headlines, start)}).encode()
@@ -94,14 +114,16 @@ async def worker(
         async for due in schedule:
             writer.write(requests[sent % len(requests)])
             sent += 1
-            status = (await reader.readline()).split(b" ", 2)
+            # Padded: an empty line (the server hung up) has no status field.
+            status = [*(await reader.readline()).split(b" ", 2), b""]
             length = 0
             while (line := await reader.readline()) not in (b"\r\n", b""):
                 if line.lower().startswith(b"content-length:"):
                     length = int(line.split(b":", 1)[1])
             await reader.readexactly(length)
-            if len(status) < 2 or status[1] != b"200":
-                errors.append(status[1].decode() if len(status) > 1 else "no status")
+            expected = status[1][:1] == b"4" if args.poison else status[1] == b"200"
+            if not expected:
+                errors.append(status[1].decode() or "no status")
             latencies.append(time.perf_counter() - due)
     except (OSError, asyncio.IncompleteReadError) as exc:
         errors.append(type(exc).__name__)
@@ -156,6 +178,9 @@ def main() -> None:
     p.add_argument("--seconds", type=float, default=10.0)
     p.add_argument("--warmup", type=float, default=1.0)
     p.add_argument("--headlines", type=int, default=1)
+    p.add_argument(
+        "--poison", action="store_true", help="send only bad bodies, each due a 4xx (POISON_BODIES)"
+    )
     # uvloop, as the server uses: the generator shares the two cores with the server.
     print(json.dumps(uvloop.run(main_async(p.parse_args()))))
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -148,38 +147,15 @@ def png_size(path: Path) -> tuple[int, int]:
     return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
-# TensorFlow's C++ runtime logs through absl straight to fd 2, past Python's logging and
-# so past the JSON formatter; the test servers send that into the same file. Only these
-# lines are let through: absl's own line format (severity, date or zeros, time, thread,
-# C++ source file and line), absl's notice that it logs to stderr, and the second line
-# of cpu_feature_guard.cc's message. Anything else the process writes must be JSON.
-ABSL_LINE = re.compile(r"[IWEF]\d{4} \d\d:\d\d:\d+\.\d{6} +\d+ [\w/.-]+\.cc:\d+\] ")
-ABSL_NOTICE = (
-    "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR"
-)
-CPU_GUARD_SECOND_LINE = re.compile(
-    r"To enable the following instructions: [A-Z0-9_ ]+, in other operations, "
-    r"rebuild TensorFlow with the appropriate compiler flags\."
-)
-
-
 def json_log(path: Path) -> list[dict[str, Any]]:
-    """Every line of a server log as JSON, but TensorFlow's C++ lines (above)."""
+    """Every line of a server log, each of which must be one JSON object: TensorFlow's
+    C++ lines included, which the service relays through logging."""
     text = path.read_text()
     # A log read while the server runs may end inside a line still being written.
     text = text[: text.rfind("\n") + 1]
     entries = []
-    previous = ""
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
-            continue
-        native = (
-            ABSL_LINE.match(line)
-            or line == ABSL_NOTICE
-            or ("cpu_feature_guard.cc:" in previous and CPU_GUARD_SECOND_LINE.fullmatch(line))
-        )
-        previous = line
-        if native:
             continue
         try:
             entry = json.loads(line)

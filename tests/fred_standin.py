@@ -36,7 +36,14 @@ MODES = (
     "shorter",
     "drip",
     "gzip_bomb",
+    "absurd",
 )
+# Inside fred_csv's fixed bounds, far outside anything the series have done.
+ABSURD = {
+    "GDPC1": ["2026-07-01,99999.0"],
+    "CPIAUCSL": ["2026-08-01,1999.0"],
+    "UNRATE": ["2026-08-01,39.9"],
+}
 # A gzip answer that inflates to 64 MiB: built once, on first use.
 _BOMB: list[bytes] = []
 
@@ -110,6 +117,8 @@ class FredStandIn:
         text = (SNAPSHOT / f"{name}.csv").read_text()
         if mode == "new_quarter":
             text += "\n".join(NEW_QUARTER[name]) + "\n"
+        elif mode == "absurd":
+            text += "\n".join(ABSURD[name]) + "\n"
         return text
 
     def answer(self, path: str, mode: str) -> tuple[int, bytes, str]:

@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from pydantic import ValidationError
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.asgi.body import replay
 from app.asgi.json_response import send_json
 from app.sentiment.batching import QueueFullError
 from app.sentiment.schemas import SentimentRequest
@@ -51,9 +52,13 @@ class HotPaths:
 
     async def _sentiment(self, scope: Scope, receive: Receive, send: Send) -> None:
         sentiment = self.services.sentiment
-        raw, complete = await _read_body(receive, self.services.settings.max_body_bytes)
+        # ReadBody, in front, has read the body whole and replays it as one message.
+        message = await receive()
+        if message["type"] != "http.request":
+            return  # the client left
+        raw = message.get("body", b"")
         model = sentiment.model()
-        if complete and model is not None:
+        if model is not None:
             try:
                 request = SentimentRequest.model_validate_json(raw)
                 body = await sentiment.classify(model, sentiment.check_limits(request.headlines))
@@ -68,35 +73,4 @@ class HotPaths:
             else:
                 await send_json(send, 200, body)
                 return
-        await self.app(scope, _replay(raw, complete, receive), send)
-
-
-async def _read_body(receive: Receive, limit: int) -> tuple[bytes, bool]:
-    """The body, and whether it is all there (False: over `limit`, or the client left)."""
-    chunks = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            return b"".join(chunks), False
-        chunk = message.get("body", b"")
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > limit:
-            return b"".join(chunks), False
-        if not message.get("more_body", False):
-            return b"".join(chunks), True
-
-
-def _replay(raw: bytes, complete: bool, receive: Receive) -> Receive:
-    """A receive that yields what was already read, then the rest of the stream."""
-    replayed = False
-
-    async def replay() -> Message:
-        nonlocal replayed
-        if not replayed:
-            replayed = True
-            return {"type": "http.request", "body": raw, "more_body": not complete}
-        return await receive()
-
-    return replay
+        await self.app(scope, replay(raw, receive), send)

@@ -63,7 +63,7 @@ async def history(
     response_model=RefreshResponse,
     summary="Refresh the FRED inputs now and recompute the forecast",
     responses={
-        **error_responses(401),
+        **error_responses(401, 409),
         502: {
             "model": RefreshResponse,
             "description": "FRED failed or answered badly; the last good data stays",
@@ -71,6 +71,8 @@ async def history(
     },
 )
 async def refresh(service: ForecastDep, refresher: RefresherDep) -> RefreshResponse | JSONResponse:
+    if (elsewhere := refresher.not_the_refresher()) is not None:
+        raise HTTPException(status_code=409, detail=elsewhere)
     outcome = await refresher.run_refresh()
     current = service.current()
     body = RefreshResponse(

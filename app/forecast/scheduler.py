@@ -6,7 +6,9 @@ processes with SCHEDULER_ENABLED=false, e.g. API replicas fed by a separate refr
 re-read the shared store every STORE_RELOAD_SECONDS and serve a newer vintage when one
 appears; a process that may refresh also retries the lock then, so it takes over when
 the holder dies. The refresh itself runs in a worker thread; a failure schedules a
-retry with exponential backoff (capped at the regular interval).
+retry with exponential backoff (capped at the regular interval). A process that does
+not refresh never asks FRED: POST /admin/refresh sent to it answers 409 naming the
+lock's holder.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import asyncio
 import fcntl
 import logging
 import os
+import socket
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO
@@ -41,9 +44,18 @@ def acquire_lock(data_dir: Path) -> IO[str] | None:
         return None
     handle.seek(0)
     handle.truncate()
-    handle.write(f"{os.getpid()}\n")
+    # Read by the processes that do not refresh, to say who does.
+    handle.write(f"host {socket.gethostname()} pid {os.getpid()}\n")
     handle.flush()
     return handle
+
+
+def lock_holder(data_dir: Path) -> str:
+    """Who holds the scheduler lock, as its holder wrote it ("unknown" if unreadable)."""
+    try:
+        return (data_dir / "scheduler.lock").read_text().strip() or "unknown"
+    except OSError:
+        return "unknown"
 
 
 class RefreshScheduler:
@@ -52,6 +64,25 @@ class RefreshScheduler:
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._in_flight: asyncio.Future[RefreshOutcome] | None = None
         self._lock_handle: IO[str] | None = None
+        self.leading = False
+
+    def not_the_refresher(self) -> str | None:
+        """None in the process that refreshes from FRED; otherwise why this one does not
+        and which one does, for the answer to a refresh request sent here."""
+        if self.leading:
+            return None
+        settings = self.service.settings
+        if not settings.scheduler_enabled:
+            return (
+                "this process does not refresh from FRED (SCHEDULER_ENABLED=false); the "
+                f"refresher holding {settings.data_dir}/scheduler.lock does "
+                f"({lock_holder(settings.data_dir)}): send the refresh there"
+            )
+        return (
+            "another process refreshes from FRED: the holder of "
+            f"{settings.data_dir}/scheduler.lock ({lock_holder(settings.data_dir)}); "
+            "send the refresh there"
+        )
 
     async def run_refresh(self) -> RefreshOutcome:
         """One refresh at a time: whoever asks while one runs (the timer, a retry or
@@ -65,7 +96,8 @@ class RefreshScheduler:
 
     async def _refresh(self) -> RefreshOutcome:
         outcome = await asyncio.to_thread(self.service.refresh)
-        if not outcome.ok and self.scheduler.running:
+        # Only the refresher retries: a process that does not refresh never asks FRED.
+        if not outcome.ok and self.leading and self.scheduler.running:
             settings = self.service.settings
             failures = self.service.consecutive_failures
             delay = min(
@@ -101,6 +133,7 @@ class RefreshScheduler:
             )
         if self.scheduler.get_jobs():
             self.scheduler.start()
+        self.leading = leading
         return leading
 
     def _try_lead(self, announce: bool = False) -> bool:
@@ -130,6 +163,7 @@ class RefreshScheduler:
         """Pick up what the refreshing process stored; take over if it has gone."""
         if self.service.settings.scheduler_enabled and self._try_lead():
             log.info("took over the FRED refresh: the lock's previous holder is gone")
+            self.leading = True
             self.scheduler.remove_job(RELOAD_JOB_ID)
             return
         await asyncio.to_thread(self.service.reload_from_store)

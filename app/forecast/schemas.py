@@ -30,6 +30,12 @@ class RefreshStatus(BaseModel):
     vintage: str | None
 
 
+class QuarantinedVintage(BaseModel):
+    vintage: str
+    at: str = Field(description="when it was fetched")
+    reason: str = Field(description="each implausible move, against the series' history")
+
+
 class ForecastInputs(BaseModel):
     source: Literal["fred", "snapshot"]
     vintage: str
@@ -39,6 +45,10 @@ class ForecastInputs(BaseModel):
     age_hours: float
     stale: bool = Field(description="the data is older than STALE_AFTER_HOURS")
     last_refresh: RefreshStatus | None
+    quarantined: QuarantinedVintage | None = Field(
+        description="the newest fetched vintage held back as implausible, while it is "
+        "newer than the data served; it is never served"
+    )
 
 
 class ForecastResponse(BaseModel):

@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from app.forecast import fred_client, fred_csv, gdp_features
-from app.forecast.vintage_store import Vintage, VintageStore, load_snapshot
+from app.forecast import fred_client, fred_csv, gdp_features, plausibility
+from app.forecast.vintage_store import Quarantined, Vintage, VintageStore, load_snapshot
 from app.model_store import LoadedModel
 from app.settings import Settings
 
@@ -60,6 +60,8 @@ class _Served:
 
     forecast: Forecast | None = None
     last_refresh: RefreshOutcome | None = None
+    # The newest vintage held back as implausible, while it is newer than the one served.
+    quarantined: Quarantined | None = None
 
 
 def compute(model: LoadedModel, vintage: Vintage, features: gdp_features.Features) -> Forecast:
@@ -128,9 +130,18 @@ class ForecastService:
         self.consecutive_failures = 0
         self.refresh_successes = 0
         self.refresh_failures = 0
+        self.quarantined_total = 0
         self.last_success_at: datetime | None = None
-        stored = self.store.newest_valid(gdp_features.SERIES)
-        self._vintage = stored or load_snapshot(gdp_features.SERIES)
+        snapshot = load_snapshot(gdp_features.SERIES)
+        # A stored vintage is believed only if its moves are plausible beside the
+        # embedded snapshot's history (one written before this check existed may not be).
+        stored = self.store.newest_valid(
+            gdp_features.SERIES, accept=lambda v: plausibility.check(v.series, snapshot.series)
+        )
+        self._vintage = stored or snapshot
+        held = self.store.newest_quarantined() if self.store.folder.is_dir() else None
+        if held is not None and held.at > self._vintage.fetched_at:
+            self._served = _Served(quarantined=held)
         log.info("forecast inputs: %s vintage %s", self._vintage.source, self._vintage.vintage)
 
     @property
@@ -161,6 +172,7 @@ class ForecastService:
             "age_hours": round(age.total_seconds() / 3600, 1),
             "stale": age.total_seconds() > self.settings.stale_after_hours * 3600,
             "last_refresh": last_refresh.as_dict() if last_refresh else None,
+            "quarantined": served.quarantined.as_dict() if served.quarantined else None,
         }
         return body
 
@@ -190,6 +202,7 @@ class ForecastService:
             round(age_s / 3600, 1),
             age_s > self.settings.stale_after_hours * 3600,
             served.last_refresh,
+            served.quarantined,
         )
         cached = self._encoded
         if cached is not None and cached[0] == key:
@@ -207,7 +220,10 @@ class ForecastService:
         For a process that does not refresh itself: another process (the holder of the
         scheduler lock, or a separate refresher) writes the shared store.
         """
-        newest = self.store.newest_valid(gdp_features.SERIES)
+        current = self._vintage
+        newest = self.store.newest_valid(
+            gdp_features.SERIES, accept=lambda v: plausibility.check(v.series, current.series)
+        )
         if newest is None or newest.fetched_at <= self._vintage.fetched_at:
             return False
         try:
@@ -223,6 +239,19 @@ class ForecastService:
             self._vintage = newest
         log.info("now serving stored vintage %s", newest.vintage)
         return True
+
+    def _quarantine(self, series: dict[str, pd.Series], at: datetime, reason: str) -> None:
+        """Hold an implausible vintage back: recorded (on disk if the store can be
+        written) and reported, never served."""
+        self.quarantined_total += 1
+        try:
+            held = self.store.quarantine(series, at, reason)
+        except OSError as exc:
+            log.warning("cannot write the quarantined vintage: %s", exc)
+            held = Quarantined(at.strftime("%Y%m%dT%H%M%S%fZ"), at, reason)
+        with self._lock:
+            self._served = replace(self._served, quarantined=held)
+        log.warning("FRED vintage %s quarantined: %s", held.vintage, reason)
 
     def refresh(self) -> RefreshOutcome:
         """Fetch, validate, store and recompute; keep everything as it was on failure."""
@@ -242,6 +271,11 @@ class ForecastService:
             )
             for name, new in series.items():
                 fred_csv.check_not_shorter(new, self._vintage.series[name])
+            try:
+                plausibility.check(series, self._vintage.series)
+            except plausibility.Implausible as exc:
+                self._quarantine(series, now, str(exc))
+                raise
             features = gdp_features.build(series)  # the new data must make usable inputs
             vintage = self.store.save(series, now)
             outcome = RefreshOutcome(True, now, vintage=vintage.vintage)

@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ from app.forecast import fred_csv
 log = logging.getLogger(__name__)
 
 FORMAT = 1
+QUARANTINE = "quarantine"  # beside the vintages, never read as one
 SNAPSHOT_DIR = Path(__file__).resolve().parents[2] / "data" / "fred"
 # The embedded snapshot holds FRED's figures as published by the end of August 2026.
 SNAPSHOT_AS_OF = datetime(2026, 8, 31, tzinfo=UTC)
@@ -40,6 +42,18 @@ class Vintage:
         return {name: f"{s.index[-1]:%Y-%m-%d}" for name, s in self.series.items()}
 
 
+@dataclass(frozen=True)
+class Quarantined:
+    """A fetched vintage held back as implausible: never served."""
+
+    vintage: str
+    at: datetime
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"vintage": self.vintage, "at": self.at.isoformat(), "reason": self.reason}
+
+
 def _payload(series: dict[str, pd.Series]) -> dict[str, dict[str, list]]:
     return {
         name: {
@@ -52,6 +66,21 @@ def _payload(series: dict[str, pd.Series]) -> dict[str, dict[str, list]]:
 
 def _digest(payload: dict) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _write_new(folder: Path, payload: dict, digest: str, fetched_at: datetime, **extra: str) -> str:
+    """Write one vintage file (atomically) and return its id."""
+    vintage_id = fetched_at.strftime("%Y%m%dT%H%M%S%fZ")
+    doc = {
+        "format": FORMAT,
+        "vintage": vintage_id,
+        "fetched_at": fetched_at.isoformat(),
+        **extra,
+        "series": payload,
+        "sha256": digest,
+    }
+    write_atomic(folder / f"vintage-{vintage_id}.json", json.dumps(doc).encode())
+    return vintage_id
 
 
 def load_snapshot(names: tuple[str, ...], folder: Path = SNAPSHOT_DIR) -> Vintage:
@@ -79,17 +108,41 @@ class VintageStore:
             doc["fetched_at"] = fetched_at.isoformat()
             write_atomic(path, json.dumps(doc).encode())
             return Vintage(series, "fred", doc["vintage"], fetched_at)
-        vintage_id = fetched_at.strftime("%Y%m%dT%H%M%S%fZ")
-        doc = {
-            "format": FORMAT,
-            "vintage": vintage_id,
-            "fetched_at": fetched_at.isoformat(),
-            "series": payload,
-            "sha256": digest,
-        }
-        write_atomic(self.folder / f"vintage-{vintage_id}.json", json.dumps(doc).encode())
+        vintage_id = _write_new(self.folder, payload, digest, fetched_at)
         self._prune()
         return Vintage(series, "fred", vintage_id, fetched_at)
+
+    def quarantine(
+        self, series: dict[str, pd.Series], fetched_at: datetime, reason: str
+    ) -> Quarantined:
+        """Keep an implausible vintage where nothing serves it from, for inspection; the
+        same figures fetched again are recorded once."""
+        folder = self.folder / QUARANTINE
+        folder.mkdir(parents=True, exist_ok=True)
+        payload = _payload(series)
+        digest = _digest(payload)
+        for path in folder.glob("vintage-*.json"):
+            try:
+                doc = self._checked_doc(path)
+            except (ValueError, KeyError, TypeError, OSError):
+                continue
+            if doc["sha256"] == digest:
+                return Quarantined(doc["vintage"], fetched_at, doc["reason"])
+        vintage_id = _write_new(folder, payload, digest, fetched_at, reason=reason)
+        for old in sorted(folder.glob("vintage-*.json"), reverse=True)[self.keep :]:
+            old.unlink(missing_ok=True)
+        return Quarantined(vintage_id, fetched_at, reason)
+
+    def newest_quarantined(self) -> Quarantined | None:
+        for path in sorted((self.folder / QUARANTINE).glob("vintage-*.json"), reverse=True):
+            try:
+                doc = self._checked_doc(path)
+                return Quarantined(
+                    doc["vintage"], datetime.fromisoformat(doc["fetched_at"]), doc["reason"]
+                )
+            except (ValueError, KeyError, TypeError, OSError):
+                continue
+        return None
 
     def _newest_doc(self) -> tuple[Path, dict[str, Any]] | None:
         """The newest stored vintage whose payload matches its checksum, as stored."""
@@ -133,15 +186,22 @@ class VintageStore:
             series[name] = fred_csv.parse(fred_csv.to_csv(s), name)
         return Vintage(series, "fred", doc["vintage"], datetime.fromisoformat(doc["fetched_at"]))
 
-    def newest_valid(self, names: tuple[str, ...]) -> Vintage | None:
+    def newest_valid(
+        self, names: tuple[str, ...], accept: Callable[[Vintage], None] | None = None
+    ) -> Vintage | None:
+        """The newest stored vintage that reads back whole, has `names` and that `accept`
+        does not refuse (by raising ValueError)."""
         if not self.folder.is_dir():
             return None
         for path in sorted(self.folder.glob("vintage-*.json"), reverse=True):
             try:
                 vintage = self.read(path)
-                if set(vintage.series) >= set(names):
-                    return vintage
-                raise ValueError(f"lacks series {sorted(set(names) - set(vintage.series))}")
+                if not set(vintage.series) >= set(names):
+                    missing = sorted(set(names) - set(vintage.series))
+                    raise ValueError(f"lacks series {missing}")
+                if accept is not None:
+                    accept(vintage)
+                return vintage
             except (ValueError, KeyError, TypeError, OSError) as exc:
                 log.warning("skipping vintage %s: %s", path.name, exc)
         return None

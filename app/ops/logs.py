@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import re
+import sys
+import threading
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
@@ -54,3 +58,42 @@ def log_config(level: str, fmt: str) -> dict[str, Any]:
             for name in ("uvicorn", "uvicorn.error", "uvicorn.access")
         },
     }
+
+
+# TensorFlow's and absl's own lines: "I0000 00:00:1795… 1234 file.cc:31] message".
+_NATIVE = re.compile(r"^([IWEF])\d{4} [\d:.]+\s+\d+ ([^\]]+)\] (.*)$")
+_NATIVE_LEVELS = {
+    "I": logging.INFO,
+    "W": logging.WARNING,
+    "E": logging.ERROR,
+    "F": logging.CRITICAL,
+}
+
+
+def capture_native_stderr() -> None:
+    """Route what native code writes to file descriptor 2 (TensorFlow's C++ log lines)
+    through logging, so that with LOG_FORMAT=json every line is still one JSON object.
+
+    Python's own stderr moves to a copy of the original descriptor, where the log
+    handler writes; descriptor 2 becomes a pipe read by a daemon thread. Call it before
+    logging is configured (the handler binds to sys.stderr then).
+    """
+    original = os.dup(2)
+    sys.stderr = os.fdopen(original, "w", buffering=1, encoding="utf-8", errors="replace")
+    read_end, write_end = os.pipe()
+    os.dup2(write_end, 2)
+    os.close(write_end)
+    threading.Thread(target=_relay, args=(read_end,), name="native-stderr", daemon=True).start()
+
+
+def _relay(fd: int) -> None:
+    log = logging.getLogger("native")
+    with os.fdopen(fd, "r", encoding="utf-8", errors="replace") as lines:
+        for line in lines:
+            text = line.rstrip("\n")
+            if not text.strip():
+                continue
+            if m := _NATIVE.match(text):
+                log.log(_NATIVE_LEVELS[m[1]], "%s (%s)", m[3], m[2])
+            else:
+                log.warning("%s", text)

@@ -87,6 +87,11 @@ class ServiceState(Collector):
         refreshes.add_metric(["success"], forecast.refresh_successes)
         refreshes.add_metric(["failure"], forecast.refresh_failures)
         yield refreshes
+        yield CounterMetricFamily(
+            "fred_vintages_quarantined",
+            "FRED answers held back as implausible beside the series' history (never served)",
+            forecast.quarantined_total,
+        )
         if forecast.last_success_at is not None:
             yield GaugeMetricFamily(
                 "fred_refresh_last_success_timestamp_seconds",

@@ -32,6 +32,9 @@ def test_health_ready_and_models(server: Server) -> None:
         assert ready.status_code == 200 and ready.json()["status"] == "ready"
         models = http.get("/models").json()["models"]
     (model,) = [m for m in models if m["name"] == "sentiment"]
+    assert model["path"] == f"sentiment/{model['version']}"
+    # The server's own file system is not shown.
+    assert str(ROOT) not in json.dumps(models)
     assert model["version"] >= 1
     (device,) = {m["device"] for m in models}  # both models on one device
     assert device in {"CPU:0", "GPU:0"}

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+import logging
 import re
+import subprocess
+import sys
+from pathlib import Path
 
-from tests.conftest import Server, json_log, scrape
+import pytest
+
+from app.asgi.request_context import RequestContext
+from app.ops.logs import REQUEST_ID
+from app.ops.metrics import Metrics
+from tests.conftest import ROOT, Server, json_log, scrape
 
 
 def test_request_ids_are_echoed_or_made(server: Server) -> None:
@@ -54,3 +65,86 @@ def test_metrics_count_requests_batches_and_state(server: Server) -> None:
     loaded = [name for name in after if name.startswith("model_loaded{")]
     assert len(loaded) == 2 and any('name="sentiment"' in n for n in loaded)
     assert after["process_resident_memory_bytes"] > 100e6
+
+
+def test_every_route_is_labelled_by_its_template(server: Server) -> None:
+    with server.client() as http:
+        models = http.get("/models").json()["models"]
+        report = next(m for m in models if m["reports"])["reports"][0]["url"]
+        for path in ("/forecast/history", "/", "/static/page.js", report):
+            assert http.get(path).status_code == 200, path
+    after = scrape(server)
+    templates = (
+        "/forecast/history",
+        "/",
+        "/static/{name}",
+        "/models/{name}/{version}/reports/{file}",
+    )
+    for route in templates:
+        assert after[f'http_requests_total{{method="GET",route="{route}",status="200"}}'] >= 1
+
+
+def _asgi_call(app, path: str = "/x") -> list[dict]:  # type: ignore[no-untyped-def]
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": path, "headers": [], "query_string": b""}
+    asyncio.run(app(scope, receive, send))
+    return sent
+
+
+def test_an_error_in_a_layer_is_a_json_500_logged_with_the_request_id(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The layer itself, in process: nothing in the shipped app raises on purpose."""
+
+    async def broken(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        raise RuntimeError("boom")
+
+    seen: list[str | None] = []
+
+    class Recording(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(REQUEST_ID.get())
+
+    handler = Recording()
+    logging.getLogger("app.asgi.request_context").addHandler(handler)
+    try:
+        sent = _asgi_call(RequestContext(broken, Metrics(), []))
+    finally:
+        logging.getLogger("app.asgi.request_context").removeHandler(handler)
+    start, body = sent
+    assert start["status"] == 500
+    assert json.loads(body["body"]) == {"detail": "internal error; it is logged"}
+    request_id = dict(start["headers"])[b"x-request-id"].decode()
+    assert seen == [request_id]
+
+
+def test_native_stderr_lines_become_json_log_lines(tmp_path: Path) -> None:
+    code = (
+        "import logging.config, os\n"
+        "from app.ops.logs import capture_native_stderr, log_config\n"
+        "capture_native_stderr()\n"
+        "logging.config.dictConfig(log_config('info', 'json'))\n"
+        "os.write(2, b'E0000 00:00:1795979636.377854    5295 cuda_platform.cc:52] failed "
+        "call to cuInit: UNKNOWN ERROR (303)\\n')\n"
+        "os.write(2, b'WARNING: All log messages before absl::InitializeLog() is called\\n')\n"
+        "logging.getLogger('app').info('python line')\n"
+        "import time; time.sleep(0.3)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stderr.splitlines()]
+    by_msg = {e["msg"]: e for e in lines}
+    cuinit = by_msg["failed call to cuInit: UNKNOWN ERROR (303) (cuda_platform.cc:52)"]
+    assert cuinit["level"] == "error" and cuinit["logger"] == "native"
+    notice = by_msg["WARNING: All log messages before absl::InitializeLog() is called"]
+    assert notice["level"] == "warning"
+    assert by_msg["python line"]["logger"] == "app"

@@ -21,7 +21,9 @@ def test_headlines_are_distinct_test_split_titles() -> None:
 
 
 def test_connections_cycle_through_distinct_requests() -> None:
-    args = argparse.Namespace(url="http://127.0.0.1:1", path="/sentiment", headlines=1)
+    args = argparse.Namespace(
+        url="http://127.0.0.1:1", path="/sentiment", headlines=1, poison=False
+    )
     bodies = [
         load._request_bytes(args, k, j).split(b"\r\n\r\n", 1)[1]
         for k in range(64)
@@ -30,3 +32,13 @@ def test_connections_cycle_through_distinct_requests() -> None:
     sent = [json.loads(b)["headlines"][0] for b in bodies]
     # 64 connections send every benchmark headline once per cycle.
     assert sorted(sent) == sorted(headlines.HEADLINES)
+
+
+def test_poison_connections_send_every_bad_body() -> None:
+    args = argparse.Namespace(url="http://127.0.0.1:1", path="/sentiment", headlines=1, poison=True)
+    bodies = {
+        load._request_bytes(args, k, j).split(b"\r\n\r\n", 1)[1]
+        for k in range(4)
+        for j in range(load.REQUESTS_PER_CONNECTION)
+    }
+    assert bodies == set(load.POISON_BODIES)

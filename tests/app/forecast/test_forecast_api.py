@@ -15,7 +15,7 @@ import pytest
 
 from app.forecast import gdp_features
 from app.forecast.vintage_store import Vintage, load_snapshot
-from tests.conftest import ROOT, Server, json_log
+from tests.conftest import ROOT, Server, json_log, scrape
 from tests.fred_standin import FredStandIn
 
 
@@ -317,6 +317,18 @@ def test_followers_pick_up_the_shared_store_and_take_over(
             assert body["inputs"]["source"] == "fred"
             assert body["inputs"]["last_refresh"] is None  # it did not ask FRED itself
         assert len(fred.requests) == 3
+        # A refresh sent to a process that does not refresh is refused, naming the one
+        # that does; it asks FRED nothing and schedules no retry of its own.
+        holder = f"pid {leader.proc.pid}"
+        for srv, why in ((follower, "another process refreshes"), (reader, "SCHEDULER_ENABLED")):
+            with srv.client() as http:
+                response = http.post("/admin/refresh")
+            assert response.status_code == 409, response.text
+            detail = response.json()["detail"]
+            assert why in detail and holder in detail and "scheduler.lock" in detail
+        time.sleep(1.0)
+        assert len(fred.requests) == 3
+        assert not any("next FRED refresh attempt" in e["msg"] for e in json_log(reader.log))
 
         leader.proc.kill()
         leader.proc.wait(timeout=15)
@@ -326,3 +338,55 @@ def test_followers_pick_up_the_shared_store_and_take_over(
                 assert time.monotonic() < deadline, "no process took the refresh over"
                 time.sleep(0.1)
         assert len(fred.requests) == 6
+
+
+def test_absurd_figures_are_quarantined_reported_and_never_served(
+    server_factory: Callable[..., Server], tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    with FredStandIn() as fred:
+        srv = server_factory(fred_env(fred, data_dir))
+        with srv.client() as http:
+            good = wait_for_refresh(http)
+            assert good["inputs"]["quarantined"] is None
+            fred.mode = "absurd"  # GDPC1 99999 after 24269.6, CPI 1999, UNRATE 39.9
+            response = http.post("/admin/refresh")
+            assert response.status_code == 502
+            reason = response.json()["reason"]
+            assert reason.startswith("Implausible: GDPC1: 2026-07 moves +141.6 %")
+            assert "CPIAUCSL: 2026-08" in reason and "UNRATE: 2026-08 moves +35.8 points" in reason
+            after = http.get("/forecast").json()
+            assert after["forecasts"] == good["forecasts"]
+            assert after["inputs"]["vintage"] == good["inputs"]["vintage"]
+            held = after["inputs"]["quarantined"]
+            assert held["reason"] == reason.removeprefix("Implausible: ")
+            # Fetched again, the same figures are counted, not stored twice.
+            assert http.post("/admin/refresh").status_code == 502
+        assert scrape(srv)["fred_vintages_quarantined_total"] == 2
+        assert len(list((data_dir / "vintages" / "quarantine").glob("vintage-*.json"))) == 1
+        srv.proc.terminate()
+        srv.proc.wait(timeout=15)
+
+        # A restart serves the last good vintage and still reports the held-back one.
+        fred.mode = "http_500"
+        again = server_factory(fred_env(fred, data_dir))
+        with again.client() as http:
+            body = wait_for_refresh(http)
+        assert body["inputs"]["vintage"] == good["inputs"]["vintage"]
+        assert body["forecasts"] == good["forecasts"]
+        assert body["inputs"]["quarantined"]["vintage"] == held["vintage"]
+        again.proc.terminate()
+        again.proc.wait(timeout=15)
+
+        # An absurd vintage already in the store (written before the check existed, or
+        # by hand) is skipped at start, like a damaged one.
+        bad = data_dir / "vintages" / "vintage-29990101T000000000000Z.json"
+        (held_file,) = (data_dir / "vintages" / "quarantine").glob("vintage-*.json")
+        doc = json.loads(held_file.read_text())
+        bad.write_text(json.dumps({**doc, "vintage": "29990101T000000000000Z"}))
+        third = server_factory(fred_env(fred, data_dir))
+        with third.client() as http:
+            body3 = wait_for_refresh(http)
+    assert body3["inputs"]["vintage"] == good["inputs"]["vintage"]
+    assert body3["forecasts"] == good["forecasts"]
+    assert any("skipping vintage vintage-29990101" in e["msg"] for e in json_log(third.log))

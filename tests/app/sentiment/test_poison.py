@@ -17,11 +17,14 @@ GOOD = ["Sensex ends flat", "Rupee slumps to record low", "Infosys beats estimat
 POISON: list[tuple[bytes, list[object], str]] = [
     (b'{"headlines": ["\\ud800"]}', ["body", "headlines", 0], "U+D800"),
     (b'{"headlines": ["fine", "abc \\udfff def"]}', ["body", "headlines", 1], "U+DFFF"),
-    (b'{"headlines": ["\xed\xa0\x80"]}', ["body", "headlines", 0], "U+D800"),
     (b'{"headlines": [NaN]}', ["body", "headlines", 0], "valid string"),
     (b'{"headlines": [1e999999]}', ["body", "headlines", 0], "valid string"),
     (b'{"headlines": ["a"], "x": Infinity}', ["body", "x"], "Extra inputs"),
 ]
+
+
+# Raw bytes that would decode to a lone surrogate are not UTF-8 at all: a 400 that says so.
+NOT_UTF8 = b'{"headlines": ["\xed\xa0\x80"]}'
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +48,17 @@ def test_poison_gets_a_422_naming_it(
     assert named in error["msg"]
 
 
+def test_a_body_that_is_not_utf8_gets_a_400_saying_so(own_server: Server) -> None:
+    with own_server.client() as http:
+        response = http.post(
+            "/sentiment", content=NOT_UTF8, headers={"Content-Type": "application/json"}
+        )
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "the body must be UTF-8 text: byte 0xed at offset 16 is not"
+    }
+
+
 def test_poison_beside_real_traffic_fails_alone(own_server: Server) -> None:
     with own_server.client() as http:
         alone = [http.post("/sentiment", json={"headlines": [h]}).json() for h in GOOD]
@@ -52,7 +66,7 @@ def test_poison_beside_real_traffic_fails_alone(own_server: Server) -> None:
     def post(k: int) -> tuple[int, object]:
         with own_server.client() as http:
             if k % 2:
-                body, _, _ = POISON[k % len(POISON)]
+                body = [NOT_UTF8, *(p[0] for p in POISON)][(k // 2) % (len(POISON) + 1)]
                 r = http.post(
                     "/sentiment", content=body, headers={"Content-Type": "application/json"}
                 )
@@ -64,14 +78,16 @@ def test_poison_beside_real_traffic_fails_alone(own_server: Server) -> None:
         outcomes = list(pool.map(post, range(96)))
     for k, (status, body) in enumerate(outcomes):
         if k % 2:
-            assert status == 422
+            assert status in (400, 422)
         else:
             assert status == 200
             assert body["results"][0]["label"] == alone[k % 3]["results"][0]["label"]  # type: ignore[index]
     entries = json_log(own_server.log)
-    # No batch broke, and nothing was logged as an error with a traceback.
+    # No batch broke, and nothing was logged as an error with a traceback (TensorFlow's
+    # own start-up lines, "native", may say it found no GPU).
     assert not [e for e in entries if "batch of" in e["msg"]]
-    assert not [e for e in entries if e["level"] in {"error", "critical"} or "exc" in e]
+    python = [e for e in entries if e["logger"] != "native"]
+    assert not [e for e in python if e["level"] in {"error", "critical"} or "exc" in e]
 
 
 def test_error_echoes_are_made_encodable() -> None:

@@ -187,11 +187,15 @@ function showForecast(history, forecast) {
     ["Last refresh", refresh ? (refresh.ok ? `succeeded ${new Date(refresh.at).toLocaleString()}` : `failed: ${refresh.reason}`) : "none yet"],
     ["Model", `${forecast.model.name} v${forecast.model.version}`],
   ];
+  // Newer FRED figures held back as implausible: the chart still shows the vintage above.
+  const held = inputs.quarantined;
+  if (held) rows.push(["Quarantined", `FRED data fetched ${new Date(held.at).toLocaleString()} not used: ${held.reason}`]);
   const dl = $("#inputs");
   dl.replaceChildren();
   for (const [term, value] of rows) {
     const dd = el("dd", {}, value);
     if (term === "Staleness") dd.className = inputs.stale ? "badge stale" : "badge fresh";
+    if (term === "Quarantined") dd.className = "badge stale quarantined";
     dl.append(el("dt", {}, term), dd);
   }
   plotted = { history, forecast };
