@@ -14,13 +14,23 @@ FROM ${PYTHON_IMAGE} AS build
 ARG VARIANT=gpu
 WORKDIR /build
 COPY pyproject.toml requirements.lock requirements-gpu.lock ./
-# The runtime dependencies only (no training or test extras), at the locked versions.
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > runtime.txt \
+# The runtime dependencies only (no training or test extras), at the locked versions;
+# pip, setuptools and wheel too. The CPU variant takes tensorflow-cpu, the same release
+# without the CUDA-capable build (which logs a failed cuInit on every start and made the
+# image 0.5 GB larger).
+# A network that re-signs TLS (a company proxy) can hand pip its CA bundle as the build
+# secret `pip-ca` (deploy/image-check.sh passes the host's PIP_CERT); it is mounted for
+# this step only and never stored in the image.
+RUN --mount=type=secret,id=pip-ca,required=false \
+    if [ -s /run/secrets/pip-ca ]; then export PIP_CERT=/run/secrets/pip-ca; fi \
+    && python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > runtime.txt \
     && python -m venv /opt/venv \
+    && /opt/venv/bin/pip install --no-cache-dir -c requirements.lock pip setuptools wheel \
     && if [ "$VARIANT" = "gpu" ]; then \
          /opt/venv/bin/pip install --no-cache-dir -c requirements.lock -c requirements-gpu.lock -r runtime.txt "tensorflow[and-cuda]==2.21.0"; \
        elif [ "$VARIANT" = "cpu" ]; then \
-         /opt/venv/bin/pip install --no-cache-dir -c requirements.lock -r runtime.txt; \
+         sed -i 's/^tensorflow==/tensorflow-cpu==/' runtime.txt \
+         && /opt/venv/bin/pip install --no-cache-dir -c requirements.lock -r runtime.txt; \
        else echo "VARIANT must be gpu or cpu, not $VARIANT" >&2; exit 1; fi
 
 FROM ${PYTHON_IMAGE} AS runtime
@@ -36,9 +46,11 @@ ENV PATH=/opt/venv/bin:$PATH \
     PORT=8000 \
     DATA_DIR=/data \
     LOG_LEVEL=info
-RUN useradd --system --uid 10001 --user-group --home-dir /srv/app --shell /usr/sbin/nologin app \
+# User and group 10001 both, so the volume is owned 10001:10001 as USER says.
+RUN groupadd --system --gid 10001 app \
+    && useradd --system --uid 10001 --gid 10001 --home-dir /srv/app --shell /usr/sbin/nologin app \
     && mkdir -p /data \
-    && chown app:app /data
+    && chown 10001:10001 /data
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /srv/app
 # The service, the committed models and the embedded FRED snapshot; nothing else.
@@ -49,7 +61,9 @@ USER 10001:10001
 EXPOSE 8000
 # The vintage store: fetched FRED data outlives the container.
 VOLUME ["/data"]
-HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
-    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(f\"http://127.0.0.1:{os.environ.get('PORT', '8000')}/healthz\", timeout=2)"]
+# Healthy means ready: models loaded (/readyz), so an orchestrator that gates traffic on
+# health (compose's depends_on, the balancer) sends none to a replica still loading.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=120s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(f\"http://127.0.0.1:{os.environ.get('PORT', '8000')}/readyz\", timeout=2)"]
 # One uvicorn process, hence one scheduler (see README, Deploy).
 CMD ["python", "-m", "app"]

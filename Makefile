@@ -4,10 +4,11 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q -c requirements.lock
 
-.PHONY: bench-compare bench-poison bench-versions browser checklist evaluate-sentiment compare-cells reference-split run test test-shuffled lint bench profile profile-model soak train-sentiment train-forecast install install-dev lock clean
+.PHONY: image-check bench-compare bench-poison bench-versions browser checklist evaluate-sentiment compare-cells reference-split run test test-shuffled lint bench profile profile-model soak train-sentiment train-forecast install install-dev lock clean
 
 $(VENV)/.run-deps: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
+	$(PIP) pip setuptools wheel
 	$(PIP) -e .
 	touch $@
 
@@ -45,6 +46,10 @@ lint: $(VENV)/.dev-deps
 ## bench: the serving benchmark: one table against the targets, bench/results/latest.json
 bench: $(VENV)/.dev-deps
 	$(PY) -m bench.run $(ARGS)
+
+## image-check: build the CPU image and run it for real, then compose with two replicas (docker or podman; minutes)
+image-check: $(VENV)/.dev-deps
+	PYTHON=$(PY) deploy/image-check.sh
 
 ## bench-poison: real traffic alone and beside 4 connections of bad bodies, rounds alternating (~2 min)
 bench-poison: $(VENV)/.dev-deps
@@ -96,7 +101,7 @@ compare-cells: $(VENV)/.dev-deps
 
 ## lock: re-pin every installed distribution into requirements.lock
 lock: $(VENV)/.dev-deps
-	$(PY) -m pip freeze --exclude-editable | grep -v '^market-signals' > requirements.lock
+	$(PY) -m pip freeze --all --exclude-editable | grep -v '^market-signals' > requirements.lock
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

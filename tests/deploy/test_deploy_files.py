@@ -113,6 +113,100 @@ def test_what_the_image_copies_and_runs_exists() -> None:
     assert gpu_pins and all(re.fullmatch(r"nvidia-[\w-]+==[\d.]+", p) for p in gpu_pins)
     user = next(args for word, args in steps if word == "USER")
     assert user.split(":")[0] != "0" and user != "root"
+    # The user's group is the one USER names, so /data is owned uid:gid as it says.
+    run = " ".join(args for word, args in steps if word == "RUN")
+    uid, gid = user.split(":")
+    assert f"groupadd --system --gid {gid} app" in run
+    assert f"useradd --system --uid {uid} --gid {gid}" in run
+    assert f"chown {uid}:{gid} /data" in run
+    # The CPU variant swaps in tensorflow-cpu at the same version; pip, setuptools and
+    # wheel come from the lock.
+    assert "s/^tensorflow==/tensorflow-cpu==/" in run
+    assert "-c requirements.lock pip setuptools wheel" in run
+    lock = (ROOT / "requirements.lock").read_text().split()
+    for tool in ("pip", "setuptools", "wheel"):
+        assert any(line.startswith(f"{tool}==") for line in lock), tool
+    health = next(args for word, args in steps if word == "HEALTHCHECK")
+    assert "/readyz" in health and "PORT" in health
+
+
+def test_compose_builds_the_cpu_image_once() -> None:
+    services = compose_config(["docker-compose.yml", "docker-compose.cpu.yml"])["services"]
+    built = [name for name, service in services.items() if "build" in service]
+    assert built == ["refresher"]
+    assert services["api"]["image"] == services["refresher"]["image"]
+    assert services["api"]["pull_policy"] == "never"
+
+
+def nginx_locations() -> dict[str, str]:
+    text = (ROOT / "deploy" / "nginx" / "nginx.conf").read_text()
+    return dict(re.findall(r"location (?:= )?(\S+) \{(.*?)\n        \}", text, re.S))
+
+
+def test_nginx_retries_scoring_posts_and_nothing_else_that_changes_state() -> None:
+    locations = nginx_locations()
+    retry = re.compile(r"proxy_next_upstream ([^;]*);")
+    (scoring,) = retry.findall(locations["/sentiment"])
+    assert {"error", "timeout", "http_503", "non_idempotent"} <= set(scoring.split())
+    (other,) = retry.findall(locations["/"])
+    assert "non_idempotent" not in other and "http_503" in other
+    text = (ROOT / "deploy" / "nginx" / "nginx.conf").read_text()
+    # No engine's DNS address is written into the config.
+    assert "127.0.0.11" not in text and "include /tmp/nginx-resolver.conf;" in text
+    common = (ROOT / "deploy" / "nginx" / "proxy-common.conf").read_text()
+    assert "proxy_set_header Host $http_host;" in common  # the port, for the Origin check
+
+
+@pytest.mark.parametrize(
+    ("resolv", "env", "line"),
+    [
+        # Docker's embedded DNS; podman's own DNS, then the host's (which does not know
+        # the replicas: only the first is kept); Kubernetes' cluster DNS with search.
+        ("nameserver 127.0.0.11\noptions ndots:0\n", {}, "resolver 127.0.0.11 valid=10s ipv6=off;"),
+        (
+            "search dns.podman\nnameserver 10.89.0.1\nnameserver 10.255.255.53\n",
+            {},
+            "resolver 10.89.0.1 valid=10s ipv6=off;",
+        ),
+        (
+            "search default.svc.cluster.local\nnameserver 10.96.0.10\nnameserver 10.96.0.11\n",
+            {},
+            "resolver 10.96.0.10 valid=10s ipv6=off;",
+        ),
+        (
+            "nameserver 127.0.0.11\n",
+            {"NGINX_RESOLVER": "192.0.2.53"},
+            "resolver 192.0.2.53 valid=10s ipv6=off;",
+        ),
+    ],
+)
+def test_nginx_takes_its_resolver_from_the_environment(
+    tmp_path: Path, resolv: str, env: dict[str, str], line: str
+) -> None:
+    (tmp_path / "resolv.conf").write_text(resolv)
+    out = tmp_path / "resolver.conf"
+    result = subprocess.run(
+        ["sh", str(ROOT / "deploy" / "nginx" / "resolver.sh")],
+        env={"RESOLV_CONF": str(tmp_path / "resolv.conf"), "NGINX_RESOLVER_CONF": str(out), **env},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert out.read_text() == line + "\n"
+
+
+def test_no_nameserver_stops_nginx_with_a_reason(tmp_path: Path) -> None:
+    (tmp_path / "resolv.conf").write_text("nameserver fd00::1\n")
+    result = subprocess.run(
+        ["sh", str(ROOT / "deploy" / "nginx" / "resolver.sh")],
+        env={
+            "RESOLV_CONF": str(tmp_path / "resolv.conf"),
+            "NGINX_RESOLVER_CONF": str(tmp_path / "o"),
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1 and "no IPv4 nameserver" in result.stderr
 
 
 def test_port_data_dir_probes_and_settings_agree() -> None:
@@ -137,7 +231,8 @@ def test_port_data_dir_probes_and_settings_agree() -> None:
             (volume,) = service["volumes"]
             assert volume["source"] == "fred-data" and volume["target"] == env["DATA_DIR"]
             assert volume.get("read_only", False) is (name == "api")
-            assert "/healthz" in " ".join(service["healthcheck"]["test"])
+            # No override: the image's HEALTHCHECK, on $PORT's /readyz, gates traffic.
+            assert "healthcheck" not in service, name
         devices = services["api"].get("deploy", {}).get("resources", {}).get("reservations", {})
         gpus = [d for d in devices.get("devices", []) if "gpu" in d["capabilities"]]
         assert len(gpus) == (1 if files == ["docker-compose.yml"] else 0)
