@@ -125,3 +125,28 @@ def test_page_shows_the_fan_chart_and_scores_headlines(server: Server) -> None:
         finally:
             browser.close()
     assert problems == [], problems
+
+
+def test_page_shows_a_quarantined_vintage(
+    server_factory: Callable[..., Server], tmp_path: Path
+) -> None:
+    from tests.app.forecast.test_forecast_api import fred_env, wait_for_refresh
+    from tests.fred_standin import FredStandIn
+
+    with FredStandIn() as fred:
+        srv = server_factory(fred_env(fred, tmp_path / "data"))
+        with srv.client() as http:
+            wait_for_refresh(http)
+            fred.mode = "absurd"
+            assert http.post("/admin/refresh").status_code == 502
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+            try:
+                page = browser.new_page()
+                page.goto(srv.url + "/")
+                held = page.locator("#inputs dd.quarantined")
+                held.wait_for()
+                text = held.inner_text()
+            finally:
+                browser.close()
+    assert "not used" in text and "GDPC1: 2026-07 moves +141.6 %" in text
