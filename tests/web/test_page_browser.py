@@ -74,8 +74,23 @@ def test_page_shows_the_fan_chart_and_scores_headlines(server: Server) -> None:
             assert [points.nth(i).get_attribute("data-quarter") for i in range(4)] == [
                 f["quarter"] for f in forecast["forecasts"]
             ]
-            history = page.locator("#chart .history-line").get_attribute("points") or ""
-            assert len(history.split()) == 40
+
+            # The recent view by default: 12 quarters, so the forecast is a quarter of the
+            # chart's width rather than its last few pixels; the long view one click away.
+            def plotted() -> int:
+                line = page.locator("#chart .history-line").get_attribute("points") or ""
+                return len(line.split())
+
+            width = float((page.locator("#chart").get_attribute("viewBox") or "0 0 0 0").split()[2])
+            assert plotted() == 12 and (xs[3] - xs[0]) / width > 0.15
+            assert page.locator("#view-recent").get_attribute("aria-pressed") == "true"
+            page.click("#view-long")
+            assert until(page, lambda: plotted() == 40)
+            assert page.locator("#view-long").get_attribute("aria-pressed") == "true"
+            assert page.locator("#chart circle.forecast-point").count() == 4
+            page.screenshot(path=str(ARTIFACTS / "page-long-view.png"), full_page=True)
+            page.click("#view-recent")
+            assert until(page, lambda: plotted() == 12)
             assert page.locator("#chart .fan").count() == 1
             assert page.locator("#forecast-table tbody tr").count() == 4
             assert "embedded snapshot" in page.locator("#inputs").inner_text()

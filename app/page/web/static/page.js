@@ -16,7 +16,23 @@ class ApiError extends Error {
 }
 
 let token = sessionStorage.getItem("apiToken");
-let plotted = null; // {history, forecast}: redrawn when the width changes
+let plotted = null; // {history, forecast}: redrawn when the width or the view changes
+// Quarters of history the chart shows. Recent by default: over ten years the 2020-21
+// swings set the scale and the four forecast points sit in the chart's last few pixels.
+const VIEWS = { "view-recent": 12, "view-long": HISTORY_QUARTERS };
+let viewQuarters = VIEWS["view-recent"];
+
+function redraw() {
+  if (plotted) drawChart(plotted.history.slice(-viewQuarters), plotted.forecast);
+}
+
+function chooseView(id) {
+  viewQuarters = VIEWS[id];
+  for (const button of document.querySelectorAll("button.view")) {
+    button.setAttribute("aria-pressed", String(button.id === id));
+  }
+  redraw();
+}
 
 // The service's error bodies: {"detail": "..."} or, for 422, a list of {loc, msg}.
 function errorText(body, response) {
@@ -107,7 +123,8 @@ function drawChart(history, forecast) {
     axes.append(svgEl("line", { class: v === 0 ? "zero" : "grid", x1: m.left, x2: width - m.right, y1: y(v), y2: y(v) }));
     axes.append(svgEl("text", { class: "tick", x: m.left - 6, y: y(v) + 4, "text-anchor": "end" }, fmt(v, Number.isInteger(v) ? 0 : 1)));
   }
-  const every = narrow ? 8 : 4; // label Q1 of every (other) year, tick every quarter
+  // Label Q1 of every year (of every other year when narrow and long), tick every quarter.
+  const every = narrow && quarters.length > 24 ? 8 : 4;
   quarters.forEach((q, i) => {
     const major = q.endsWith("Q1") && Number(q.slice(0, 4)) % (every / 4) === 0;
     axes.append(svgEl("line", { class: "qtick", x1: x(i), x2: x(i), y1: height - m.bottom, y2: height - m.bottom + (major ? 6 : 3) }));
@@ -199,7 +216,7 @@ function showForecast(history, forecast) {
     dl.append(el("dt", {}, term), dd);
   }
   plotted = { history, forecast };
-  drawChart(history, forecast);
+  redraw();
 }
 
 function showModels(models) {
@@ -341,8 +358,9 @@ function init() {
   let pending = 0;
   window.addEventListener("resize", () => {
     cancelAnimationFrame(pending);
-    pending = requestAnimationFrame(() => plotted && drawChart(plotted.history, plotted.forecast));
+    pending = requestAnimationFrame(redraw);
   });
+  for (const id of Object.keys(VIEWS)) $(`#${id}`).addEventListener("click", () => chooseView(id));
   load();
 }
 
