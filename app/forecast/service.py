@@ -20,7 +20,13 @@ import numpy as np
 import pandas as pd
 
 from app.forecast import fred_client, fred_csv, gdp_features, plausibility
-from app.forecast.vintage_store import Quarantined, Vintage, VintageStore, load_snapshot
+from app.forecast.vintage_store import (
+    Quarantined,
+    Vintage,
+    VintageStore,
+    load_snapshot,
+    vintage_id,
+)
 from app.model_store import LoadedModel
 from app.settings import Settings
 
@@ -139,7 +145,7 @@ class ForecastService:
             gdp_features.SERIES, accept=lambda v: plausibility.check(v.series, snapshot.series)
         )
         self._vintage = stored or snapshot
-        held = self.store.newest_quarantined() if self.store.folder.is_dir() else None
+        held = self.store.newest_quarantined()
         if held is not None and held.at > self._vintage.fetched_at:
             self._served = _Served(quarantined=held)
         log.info("forecast inputs: %s vintage %s", self._vintage.source, self._vintage.vintage)
@@ -248,7 +254,7 @@ class ForecastService:
             held = self.store.quarantine(series, at, reason)
         except OSError as exc:
             log.warning("cannot write the quarantined vintage: %s", exc)
-            held = Quarantined(at.strftime("%Y%m%dT%H%M%S%fZ"), at, reason)
+            held = Quarantined(vintage_id(at), at, reason)
         with self._lock:
             self._served = replace(self._served, quarantined=held)
         log.warning("FRED vintage %s quarantined: %s", held.vintage, reason)

@@ -11,7 +11,7 @@ import hashlib
 import json
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -68,19 +68,24 @@ def _digest(payload: dict) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
+def vintage_id(fetched_at: datetime) -> str:
+    """A vintage's id and file name stem: its fetch time, so names sort by age."""
+    return fetched_at.strftime("%Y%m%dT%H%M%S%fZ")
+
+
 def _write_new(folder: Path, payload: dict, digest: str, fetched_at: datetime, **extra: str) -> str:
     """Write one vintage file (atomically) and return its id."""
-    vintage_id = fetched_at.strftime("%Y%m%dT%H%M%S%fZ")
+    stem = vintage_id(fetched_at)
     doc = {
         "format": FORMAT,
-        "vintage": vintage_id,
+        "vintage": stem,
         "fetched_at": fetched_at.isoformat(),
         **extra,
         "series": payload,
         "sha256": digest,
     }
-    write_atomic(folder / f"vintage-{vintage_id}.json", json.dumps(doc).encode())
-    return vintage_id
+    write_atomic(folder / f"vintage-{stem}.json", json.dumps(doc).encode())
+    return stem
 
 
 def load_snapshot(names: tuple[str, ...], folder: Path = SNAPSHOT_DIR) -> Vintage:
@@ -102,15 +107,15 @@ class VintageStore:
         self.folder.mkdir(parents=True, exist_ok=True)
         payload = _payload(series)
         digest = _digest(payload)
-        newest = self._newest_doc()
+        newest = next(self._checked_docs(self.folder), None)
         if newest is not None and newest[1]["sha256"] == digest:
             path, doc = newest
             doc["fetched_at"] = fetched_at.isoformat()
             write_atomic(path, json.dumps(doc).encode())
             return Vintage(series, "fred", doc["vintage"], fetched_at)
-        vintage_id = _write_new(self.folder, payload, digest, fetched_at)
-        self._prune()
-        return Vintage(series, "fred", vintage_id, fetched_at)
+        stored = _write_new(self.folder, payload, digest, fetched_at)
+        self._prune(self.folder)
+        return Vintage(series, "fred", stored, fetched_at)
 
     def quarantine(
         self, series: dict[str, pd.Series], fetched_at: datetime, reason: str
@@ -121,44 +126,38 @@ class VintageStore:
         folder.mkdir(parents=True, exist_ok=True)
         payload = _payload(series)
         digest = _digest(payload)
-        for path in folder.glob("vintage-*.json"):
-            try:
-                doc = self._checked_doc(path)
-            except (ValueError, KeyError, TypeError, OSError):
-                continue
+        for _, doc in self._checked_docs(folder):
             if doc["sha256"] == digest:
                 return Quarantined(doc["vintage"], fetched_at, doc["reason"])
-        vintage_id = _write_new(folder, payload, digest, fetched_at, reason=reason)
-        for old in sorted(folder.glob("vintage-*.json"), reverse=True)[self.keep :]:
-            old.unlink(missing_ok=True)
-        return Quarantined(vintage_id, fetched_at, reason)
+        held = _write_new(folder, payload, digest, fetched_at, reason=reason)
+        self._prune(folder)
+        return Quarantined(held, fetched_at, reason)
 
     def newest_quarantined(self) -> Quarantined | None:
-        for path in sorted((self.folder / QUARANTINE).glob("vintage-*.json"), reverse=True):
+        for _, doc in self._checked_docs(self.folder / QUARANTINE):
             try:
-                doc = self._checked_doc(path)
                 return Quarantined(
                     doc["vintage"], datetime.fromisoformat(doc["fetched_at"]), doc["reason"]
                 )
-            except (ValueError, KeyError, TypeError, OSError):
+            except (ValueError, KeyError, TypeError):
                 continue
         return None
 
-    def _newest_doc(self) -> tuple[Path, dict[str, Any]] | None:
-        """The newest stored vintage whose payload matches its checksum, as stored."""
-        for path in sorted(self.folder.glob("vintage-*.json"), reverse=True):
+    def _checked_docs(self, folder: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
+        """The vintages in `folder`, newest first, as stored, skipping any whose format or
+        checksum is wrong."""
+        for path in sorted(folder.glob("vintage-*.json"), reverse=True):
             try:
-                return path, self._checked_doc(path)
+                yield path, self._checked_doc(path)
             except (ValueError, KeyError, TypeError, OSError):
                 continue
-        return None
 
-    def _prune(self) -> None:
-        for old in sorted(self.folder.glob("vintage-*.json"), reverse=True)[self.keep :]:
+    def _prune(self, folder: Path) -> None:
+        for old in sorted(folder.glob("vintage-*.json"), reverse=True)[self.keep :]:
             old.unlink(missing_ok=True)
         # Temp files of writes that died before their rename (one writer per store, and
         # this one has just renamed its own): never read, so only removed.
-        for orphan in self.folder.glob(".vintage-*.json.tmp"):
+        for orphan in folder.glob(".vintage-*.json.tmp"):
             orphan.unlink(missing_ok=True)
 
     @staticmethod

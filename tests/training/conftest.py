@@ -1,5 +1,5 @@
 """Training tests write only under their tmp_path: the committed models and data stay
-as they are, whatever a test's arguments say."""
+as they are, whatever a test's arguments say. The pretrained word vectors are read once."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from training.sentiment.word_vectors import Pretrained
 
 
 def _tree(folder: Path) -> dict[str, tuple[int, int]]:
@@ -25,3 +26,10 @@ def committed_files_untouched() -> Iterator[None]:
     yield
     for name, files in before.items():
         assert _tree(ROOT / name) == files, f"a training test wrote into {name}/"
+
+
+@pytest.fixture(scope="session")
+def pretrained() -> Pretrained:
+    """The pretrained word vectors (a 16 MB read), shared by every test that builds a
+    sentiment network."""
+    return Pretrained()

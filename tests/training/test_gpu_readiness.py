@@ -32,10 +32,10 @@ def assert_cudnn_eligible(layer: keras.layers.LSTM) -> None:
     assert layer.use_cudnn in ("auto", True), layer.name
 
 
-def test_sentiment_lstms_are_cudnn_eligible() -> None:
+def test_sentiment_lstms_are_cudnn_eligible(pretrained: Pretrained) -> None:
     texts = tf.constant(["shares rise on profit", "rupee falls against the dollar"] * 5)
     cfg = SentimentConfig(pretrained_vocabulary=False)
-    fit, _ = sequence_branch(cfg, texts, Pretrained())
+    fit, _ = sequence_branch(cfg, texts, pretrained)
     layers = lstm_layers(fit)
     assert len(layers) == 2
     for layer in layers:

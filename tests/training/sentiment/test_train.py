@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from pathlib import Path
 
@@ -22,12 +21,6 @@ from training.sentiment.model import (
     sequence_branch,
 )
 from training.sentiment.word_vectors import Pretrained
-
-
-@functools.cache
-def pretrained() -> Pretrained:
-    return Pretrained()
-
 
 TINY = [
     "--tfns",
@@ -140,7 +133,7 @@ def test_a_scratch_cell_model_exports_and_serves_without_its_class(tmp_path: Pat
     assert serve_alone(out / "1", headlines, "probabilities") == "(2, 3) True"
 
 
-def test_export_round_trip_matches_keras(tmp_path: Path) -> None:
+def test_export_round_trip_matches_keras(tmp_path: Path, pretrained: Pretrained) -> None:
     texts = tf.constant(
         [
             "Acme shares surge on profit",
@@ -155,7 +148,7 @@ def test_export_round_trip_matches_keras(tmp_path: Path) -> None:
     cfg = SentimentConfig(
         pretrained_vocabulary=False, word_ngram_tokens=80, char_ngram_tokens=200, lstm_units=3
     )
-    fit, sequence = sequence_branch(cfg, texts, pretrained())
+    fit, sequence = sequence_branch(cfg, texts, pretrained)
     fit.fit(texts, labels, epochs=2, verbose=0)
     ngram = ngram_branch(cfg, texts)
     fit_ngram_exact(ngram, texts, labels, c=10.0)
@@ -202,10 +195,10 @@ def test_classification_report_numbers() -> None:
     assert report["macro_f1"] == pytest.approx(sum(f1s) / 3, abs=1e-4)
 
 
-def test_padding_to_the_longest_headline_changes_no_answer() -> None:
+def test_padding_to_the_longest_headline_changes_no_answer(pretrained: Pretrained) -> None:
     texts = tf.constant(["shares rise on profit", "rupee falls sharply against the dollar"] * 10)
     cfg = SentimentConfig(sequence_length=6, pretrained_vocabulary=False)
-    model, _ = sequence_branch(cfg, texts, pretrained())
+    model, _ = sequence_branch(cfg, texts, pretrained)
     alone = model(tf.constant(["shares rise"])).numpy()
     # Padded to 6 steps beside a long neighbour instead of 2 steps alone.
     beside = model(tf.constant(["shares rise", "rupee falls sharply against the dollar"])).numpy()

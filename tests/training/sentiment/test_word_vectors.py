@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -18,11 +16,6 @@ from training.sentiment.word_vectors import (
     tokens,
     vocabulary,
 )
-
-
-@functools.cache
-def pretrained() -> Pretrained:
-    return Pretrained()
 
 
 def test_tokens_are_lower_case_words_numbers_and_single_symbols() -> None:
@@ -47,24 +40,24 @@ def test_inflections_follow_the_regular_spelling_rules() -> None:
     assert "plaied" not in inflections("play")
 
 
-def test_the_vocabulary_reaches_beyond_the_training_words() -> None:
+def test_the_vocabulary_reaches_beyond_the_training_words(pretrained: Pretrained) -> None:
     texts = ["Acme profit rises", "Globex loss widens"]
-    small = vocabulary(texts, pretrained(), expand=False)
+    small = vocabulary(texts, pretrained, expand=False)
     assert small == sorted(["acme", "profit", "rises", "globex", "loss", "widens", NUMBER])
-    full = vocabulary(texts, pretrained())
+    full = vocabulary(texts, pretrained)
     assert set(small) <= set(full)
     # Never in the training texts: a tokenizer word and inflections of tokenizer words.
     assert {"narrow", "narrowed", "narrowing", "defaulted"} <= set(full)
     assert len(full) > 45_000
 
 
-def test_a_word_vector_is_the_mean_of_its_token_vectors() -> None:
-    p = pretrained()
-    ids = p.tokenizer.encode("narrowed", add_special_tokens=False).ids
+def test_a_word_vector_is_the_mean_of_its_token_vectors(pretrained: Pretrained) -> None:
+    ids = pretrained.tokenizer.encode("narrowed", add_special_tokens=False).ids
     assert len(ids) >= 2
-    np.testing.assert_allclose(p.vectors(["narrowed"])[0], p.matrix[ids].mean(0), rtol=1e-6)
+    mean = pretrained.matrix[ids].mean(0)
+    np.testing.assert_allclose(pretrained.vectors(["narrowed"])[0], mean, rtol=1e-6)
     # Related words are nearer each other than unrelated ones.
-    v = p.vectors(["profit", "earnings", "giraffe"])
+    v = pretrained.vectors(["profit", "earnings", "giraffe"])
     cos = v @ v.T / np.outer(np.linalg.norm(v, axis=1), np.linalg.norm(v, axis=1))
     assert cos[0, 1] > cos[0, 2]
 
@@ -81,9 +74,9 @@ def test_quantisation_keeps_each_value_within_half_a_step() -> None:
 
 
 @pytest.fixture(scope="module")
-def layer() -> WordVectors:
+def layer(pretrained: Pretrained) -> WordVectors:
     words = ["acme", "loss", "narrowed", NUMBER, "%"]
-    return WordVectors(words, pretrained().vectors(words), max_length=4)
+    return WordVectors(words, pretrained.vectors(words), max_length=4)
 
 
 def test_coverage_is_the_share_of_known_tokens(layer: WordVectors) -> None:
@@ -94,10 +87,12 @@ def test_coverage_is_the_share_of_known_tokens(layer: WordVectors) -> None:
     assert mask.numpy().tolist()[:2] == [[True] * 4, [True, True, False, False]]
 
 
-def test_known_tokens_get_their_dequantised_vectors_unknown_ones_zero(layer: WordVectors) -> None:
+def test_known_tokens_get_their_dequantised_vectors_unknown_ones_zero(
+    layer: WordVectors, pretrained: Pretrained
+) -> None:
     vectors, _, _ = layer(tf.constant(["narrowed zzz"]))
-    expected = pretrained().vectors(["narrowed"])[0]
-    codes, scale = quantise(pretrained().vectors(["acme", "loss", "narrowed", NUMBER, "%"]))
+    expected = pretrained.vectors(["narrowed"])[0]
+    codes, scale = quantise(pretrained.vectors(["acme", "loss", "narrowed", NUMBER, "%"]))
     np.testing.assert_allclose(vectors.numpy()[0, 0], codes[2] * scale[2], rtol=1e-6)
     assert np.abs(vectors.numpy()[0, 0] - expected).max() <= scale[2, 0] / 2 + 1e-6
     assert not vectors.numpy()[0, 1].any()
@@ -115,8 +110,10 @@ def test_the_source_names_the_pinned_package() -> None:
     assert f"wordllama=={version('wordllama')}" in word_vectors.SOURCE
 
 
-def test_projection_keeps_the_leading_directions_and_zero_as_no_word() -> None:
-    full, projected = pretrained(), Pretrained(dimensions=192)
+def test_projection_keeps_the_leading_directions_and_zero_as_no_word(
+    pretrained: Pretrained,
+) -> None:
+    full, projected = pretrained, Pretrained(dimensions=192)
     assert projected.matrix.shape == (full.matrix.shape[0], 192)
     assert 0.85 < projected.retained < 1.0
     # An orthogonal projection: lengths shrink, never grow, and dot products of the
