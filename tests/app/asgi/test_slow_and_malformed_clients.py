@@ -37,19 +37,18 @@ def connect(server: Server) -> socket.socket:
     return sock
 
 
-def exchange(server: Server, data: bytes) -> tuple[float, int, dict[str, str], dict]:
-    """Send `data`, read until the server closes: (seconds, status, headers, JSON body)."""
+def exchange(server: Server, data: bytes) -> tuple[int, dict[str, str], dict]:
+    """Send `data`, read until the server closes: (status, headers, JSON body). A server
+    that never closes fails the read at the socket's 10 s timeout."""
     with connect(server) as sock:
-        start = time.monotonic()
         sock.sendall(data)
         raw = b""
         while chunk := sock.recv(65536):
             raw += chunk
-        elapsed = time.monotonic() - start
     head, _, body = raw.partition(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     headers = dict(line.lower().split(": ", 1) for line in lines[1:])
-    return elapsed, int(lines[0].split()[1]), headers, json.loads(body)
+    return int(lines[0].split()[1]), headers, json.loads(body)
 
 
 def post(path: str, body: bytes, extra: str = "") -> bytes:
@@ -60,23 +59,23 @@ def post(path: str, body: bytes, extra: str = "") -> bytes:
 
 
 def test_a_client_that_sends_nothing_gets_408_at_the_header_deadline(limited: Server) -> None:
-    elapsed, status, headers, body = exchange(limited, b"")
-    assert status == 408 and 0.9 < elapsed < 5
+    status, headers, body = exchange(limited, b"")
+    assert status == 408
     assert headers["content-type"] == "application/json"
     assert body == {"detail": "the request's headers did not arrive within 1 s"}
 
 
 def test_half_a_header_is_cut_off_at_the_deadline(limited: Server) -> None:
-    elapsed, status, _, body = exchange(limited, b"POST /sentiment HTTP/1.1\r\nHost: t\r\nConte")
-    assert status == 408 and elapsed < 5
+    status, _, body = exchange(limited, b"POST /sentiment HTTP/1.1\r\nHost: t\r\nConte")
+    assert status == 408
     assert "headers did not arrive" in body["detail"]
 
 
 def test_a_body_shorter_than_its_length_gets_408_at_the_body_deadline(limited: Server) -> None:
     request = post("/sentiment", b'{"headlines": ["a"]}')
     short = request.replace(b"Content-Length: 20", b"Content-Length: 900")
-    elapsed, status, _, body = exchange(limited, short)
-    assert status == 408 and elapsed < 5
+    status, _, body = exchange(limited, short)
+    assert status == 408
     assert body == {"detail": "the body did not arrive within 1 s (BODY_TIMEOUT_SECONDS)"}
 
 
@@ -84,13 +83,14 @@ def test_a_declared_length_over_the_limit_is_refused_before_the_body(limited: Se
     for method in ("POST /sentiment", "POST /admin/refresh", "GET /forecast"):
         head = f"{method} HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
         request = (head + "Content-Length: 5000000\r\nConnection: close\r\n\r\n{").encode()
-        elapsed, status, _, body = exchange(limited, request)
+        # Only "{" of the declared body is sent: a server that waited for the rest would
+        # answer 408 at the body deadline, not 413.
+        status, _, body = exchange(limited, request)
         assert status == 413, method
         assert body == {
             "detail": "the body is too large: 5000000 bytes declared; the limit is 4096 "
             "(MAX_BODY_BYTES)"
         }, method
-        assert elapsed < 1
 
 
 def test_a_chunked_body_over_the_limit_is_413_json(limited: Server) -> None:
@@ -107,13 +107,13 @@ def test_a_chunked_body_over_the_limit_is_413_json(limited: Server) -> None:
 
 
 def test_a_body_that_is_not_utf8_is_named(limited: Server) -> None:
-    _, status, _, body = exchange(limited, post("/sentiment", b'{"headlines": ["caf\xe9"]}'))
+    status, _, body = exchange(limited, post("/sentiment", b'{"headlines": ["caf\xe9"]}'))
     assert status == 400
     assert body == {"detail": "the body must be UTF-8 text: byte 0xe9 at offset 19 is not"}
 
 
 def test_a_malformed_request_gets_a_json_400(limited: Server) -> None:
-    _, status, headers, body = exchange(limited, b"NOT HTTP AT ALL\r\n\r\n")
+    status, headers, body = exchange(limited, b"NOT HTTP AT ALL\r\n\r\n")
     assert status == 400 and headers["content-type"] == "application/json"
     assert body["detail"].startswith("malformed HTTP request")
 
