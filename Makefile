@@ -87,7 +87,7 @@ evaluate-sentiment: $(VENV)/.dev-deps
 checklist: $(VENV)/.dev-deps
 	$(PY) -m training.sentiment.checklist $(ARGS)
 
-## train-forecast: backtest (2000Q1 on) and train the GDP model, export the next models/gdp_forecast
+## train-forecast: monthly-origin backtest (1990 on), blend, conformal intervals; export the next models/gdp_forecast
 train-forecast: $(VENV)/.dev-deps
 	$(PY) -m training.forecast.train $(ARGS)
 

@@ -81,10 +81,10 @@ def measure(cell: str, scratch: Path, repeats: int) -> dict[str, Any]:
             "recurrent_parameters": f_meta["recurrent_parameters"],
             "parameters": f_meta["parameters"],
             "seconds_per_epoch": f_meta["training"]["seconds_per_epoch"],
-            "backtest_rmse": f_meta["backtest"]["scores"]["all"]["lstm"]["rmse"],
-            "backtest_rmse_excl_2020_21": f_meta["backtest"]["scores"]["excl_2020_21"]["lstm"][
-                "rmse"
-            ],
+            "backtest_rmse": f_meta["backtest"]["scores"]["all"]["by_horizon"]["network"],
+            "backtest_rmse_excl_2020_21": f_meta["backtest"]["scores"]["excl_2020_21"][
+                "by_horizon"
+            ]["network"],
             "run_seconds": round(forecast_s, 1),
         },
     }

@@ -3,7 +3,7 @@
 Each training run writes these into its model's assets.extra/, and GET /models links to
 them. They are drawn from the metadata (and the backtest's forecasts) alone, so
 
-    python -m training.reports models/gdp_forecast/2
+    python -m training.reports models/gdp_forecast/3
 
 draws an exported model's figures again without training it.
 """
@@ -143,9 +143,13 @@ def forecast_reports(metadata: dict[str, Any], backtest_csv: str | None) -> dict
         )
     if backtest_csv:
         results = pd.read_csv(io.StringIO(backtest_csv), parse_dates=["origin", "target"])
-        out["backtest.png"] = backtest_figure(
-            results, ["lstm", "ar4"], f"{name}: rolling-origin backtest, forecasts vs outcomes"
-        )
+        title = f"{name}: rolling-origin backtest, forecasts vs outcomes"
+        if "months_known" in results:
+            # One forecast per target quarter and horizon: the origin the SPF lines up with.
+            results = results[results["months_known"] == 1]
+            title += " (origins knowing one month of the quarter)"
+        plotted = metadata["backtest"].get("plotted", ["lstm", "ar4"])
+        out["backtest.png"] = backtest_figure(results, plotted, title)
     return out
 
 

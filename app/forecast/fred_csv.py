@@ -28,6 +28,8 @@ SPECS: dict[str, SeriesSpec] = {
     "GDPC1": SeriesSpec("GDPC1", 3, 1_000.0, 100_000.0),
     "CPIAUCSL": SeriesSpec("CPIAUCSL", 1, 10.0, 2_000.0),
     "UNRATE": SeriesSpec("UNRATE", 1, 0.0, 40.0),
+    "INDPRO": SeriesSpec("INDPRO", 1, 1.0, 1_000.0),
+    "PAYEMS": SeriesSpec("PAYEMS", 1, 10_000.0, 1_000_000.0),
 }
 
 

@@ -36,11 +36,26 @@ class QuarantinedVintage(BaseModel):
     reason: str = Field(description="each implausible move, against the series' history")
 
 
+class CurrentQuarter(BaseModel):
+    """The first forecast quarter, which the monthly data may already partly cover."""
+
+    quarter: str = Field(examples=["2026Q3"])
+    months_known: dict[str, int] = Field(
+        examples=[{"CPIAUCSL": 1, "UNRATE": 1}],
+        description="per monthly series, how many of the quarter's months are published "
+        "(0-3): the forecast for this quarter uses them",
+    )
+
+
 class ForecastInputs(BaseModel):
     source: Literal["fred", "snapshot"]
     vintage: str
     fetched_at: str
     last_observation: dict[str, str]
+    last_period: dict[str, str] = Field(
+        examples=[{"GDPC1": "2026Q2", "CPIAUCSL": "2026-07", "UNRATE": "2026-07"}],
+        description="per series, the newest quarter (GDPC1) or month the forecast uses",
+    )
     interpolated_months: dict[str, list[str]]
     age_hours: float
     stale: bool = Field(description="the data is older than STALE_AFTER_HOURS")
@@ -53,7 +68,8 @@ class ForecastInputs(BaseModel):
 
 class ForecastResponse(BaseModel):
     model: ModelRef
-    last_observed_quarter: str
+    last_observed_quarter: str = Field(description="the newest quarter with published GDP")
+    current_quarter: CurrentQuarter
     interval_coverage: float | None
     forecasts: list[QuarterForecast]
     inputs: ForecastInputs

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from app.forecast import fred_client, fred_csv, gdp_features, plausibility
+from app.forecast import fred_client, fred_csv, gdp_features, monthly_window, plausibility
 from app.forecast.vintage_store import (
     Quarantined,
     Vintage,
@@ -71,35 +71,44 @@ class _Served:
 
 
 def compute(model: LoadedModel, vintage: Vintage, features: gdp_features.Features) -> Forecast:
-    """The answer for `vintage`, whose features the caller has built (once)."""
-    lookback = int(model.metadata.get("lookback_quarters", 8))
-    window = gdp_features.last_window(features.table, lookback).astype(np.float32)
-    point = model.predict(window)[0]
-    bands = model.metadata.get("intervals", {}).get("horizons", {})
-    last = features.last_quarter
+    """The answer for `vintage`, whose quarterly features the caller has built (once)."""
+    channels = tuple(model.metadata.get("channels", monthly_window.CHANNELS))
+    window = monthly_window.window(monthly_window.panel(vintage.series), None, channels)
+    # The months the model says it reads: a model that disagrees with the window fails
+    # here, at load, rather than answering from misplaced months.
+    months = int(model.metadata.get("lookback_months", monthly_window.LOOKBACK_MONTHS))
+    point = model.predict(window.values[None, -months:].astype(np.float32))[0]
+    intervals = model.metadata.get("intervals", {})
+    # The interval of forecasts made knowing as many months of the quarter (2 at most).
+    known = monthly_window.quarter_months_known(window)
     forecasts = []
     for h, value in enumerate(point, start=1):
-        when = last + pd.DateOffset(months=3 * h)
-        band = bands.get(str(h), {})
+        when = window.last_quarter + pd.DateOffset(months=3 * h)
+        width = intervals.get("half_width", {}).get(str(h), {}).get(str(min(known, 2)))
         forecasts.append(
             {
                 "quarter": gdp_features.quarter_name(when),
                 "date": f"{when:%Y-%m-%d}",
                 "gdp_growth_yoy": round(float(value), 3),
-                "lower": round(float(value) + band.get("lower_offset", 0.0), 3),
-                "upper": round(float(value) + band.get("upper_offset", 0.0), 3),
+                "lower": round(float(value) - (width or 0.0), 3),
+                "upper": round(float(value) + (width or 0.0), 3),
             }
         )
     body = {
         "model": {"name": model.name, "version": model.version},
-        "last_observed_quarter": gdp_features.quarter_name(last),
-        "interval_coverage": model.metadata.get("intervals", {}).get("coverage"),
+        "last_observed_quarter": gdp_features.quarter_name(window.last_quarter),
+        "current_quarter": {
+            "quarter": gdp_features.quarter_name(window.target_quarter),
+            "months_known": {k: v for k, v in window.months_known.items() if k != "GDPC1"},
+        },
+        "interval_coverage": intervals.get("coverage"),
         "forecasts": forecasts,
         "inputs": {
             "source": vintage.source,
             "vintage": vintage.vintage,
             "fetched_at": vintage.fetched_at.isoformat(),
             "last_observation": vintage.last_observation(),
+            "last_period": window.last_month,
             "interpolated_months": features.interpolated,
         },
     }

@@ -239,7 +239,7 @@ def test_a_model_that_cannot_load_exits_1_with_one_line(tmp_path: Path, damage: 
     elif damage == "odd":
         (forecast,) = (models / "gdp_forecast").iterdir()
         meta = forecast / "assets.extra" / "metadata.json"
-        meta.write_text(json.dumps({**json.loads(meta.read_text()), "lookback_quarters": 7}))
+        meta.write_text(json.dumps({**json.loads(meta.read_text()), "lookback_months": 23}))
     else:
         extra = {"MODEL_LOAD_TIMEOUT_SECONDS": "0.05"}
     proc = subprocess.run(

@@ -19,13 +19,13 @@ PINNED = {
         {"probabilities": (tf.float32, [None, 3]), "coverage": (tf.float32, [None])},
     ),
     "gdp_forecast": (
-        {"window": (tf.float32, [None, 8, 3])},
+        {"window": (tf.float32, [None, 24, 6])},
         {"gdp_growth": (tf.float32, [None, 4])},
     ),
 }
 SAMPLES = {
     "sentiment": {"headlines": tf.constant(["Sensex ends flat", "Rupee slumps"])},
-    "gdp_forecast": {"window": tf.zeros([2, 8, 3], tf.float32)},
+    "gdp_forecast": {"window": tf.zeros([2, 24, 6], tf.float32)},
 }
 
 

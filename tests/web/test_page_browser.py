@@ -93,7 +93,11 @@ def test_page_shows_the_fan_chart_and_scores_headlines(server: Server) -> None:
             assert until(page, lambda: plotted() == 12)
             assert page.locator("#chart .fan").count() == 1
             assert page.locator("#forecast-table tbody tr").count() == 4
-            assert "embedded snapshot" in page.locator("#inputs").inner_text()
+            inputs = page.locator("#inputs").inner_text()
+            assert "embedded snapshot" in inputs
+            # The quarter being forecast, and what of it is already published.
+            assert "2026Q3: CPIAUCSL 1 of 3, UNRATE 1 of 3" in inputs
+            assert "GDPC1 2026Q2, CPIAUCSL 2026-07, UNRATE 2026-07" in inputs
             assert "Real GDP growth" in page.locator("#chart").inner_html()
 
             # Two headlines in, two labels out: the API's own labels for them.

@@ -1,8 +1,10 @@
-"""Rolling-origin backtest of the forecast model against simple peers.
+"""Rolling monthly-origin backtest of the nowcast network against AR(4) and no-change.
 
-Each origin's forecasts use only the quarters up to that origin: the windows whose
-four targets were all observed by then. The LSTM is refitted every `refit_every`
-quarters; the peers (no-change, direct AR(4), VAR(2)) are refitted at every origin.
+An origin is the end of a month. At each origin the replay gives every model only
+what the release calendar (app/forecast/monthly_window.py) says was out by then: the
+network its window, the peers the GDP quarters published so far. The network is
+refitted every `refit_every` months on the windows whose four target quarters had all
+been published by the origin; the peers are refitted at every origin.
 """
 
 from __future__ import annotations
@@ -12,135 +14,131 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from app.forecast.gdp_features import FEATURES, TARGET, windows
+from app.forecast import monthly_window as mw
 
-Forecaster = Callable[[np.ndarray], np.ndarray]  # [n, lookback, features] -> [n, horizon]
 # Target years every score is also given without: the pandemic quarters, up to ±10 points.
 EXCLUDED_YEARS: tuple[int, ...] = (2020, 2021)
+Forecaster = Callable[[np.ndarray], np.ndarray]  # [n, months, channels] -> [n, horizon]
+Fitter = Callable[[np.ndarray, np.ndarray, pd.DatetimeIndex], Forecaster]
+FIRST_TRAINING_ORIGIN = "1962-01-01"
 
 
-def no_change(table: pd.DataFrame, origin_pos: int, horizon: int) -> np.ndarray:
-    return np.repeat(table[TARGET].iloc[origin_pos], horizon)
-
-
-def direct_ar(table: pd.DataFrame, origin_pos: int, horizon: int, lags: int = 4) -> np.ndarray:
-    """One OLS regression per horizon of y[t+h] on y[t], ..., y[t-lags+1] and a constant."""
-    y = table[TARGET].to_numpy()[: origin_pos + 1]
-    out = np.empty(horizon)
+def ar_coefficients(y: np.ndarray, horizon: int, lags: int = 4) -> np.ndarray:
+    """[horizon, lags + 1]: per horizon h, the OLS fit of y[t+h] on a constant and
+    y[t], ..., y[t-lags+1] (a direct autoregression)."""
+    coef = np.empty((horizon, lags + 1))
     for h in range(1, horizon + 1):
         rows = range(lags - 1, len(y) - h)
         design = np.array([[1.0, *y[t - lags + 1 : t + 1][::-1]] for t in rows])
-        coef, *_ = np.linalg.lstsq(design, np.array([y[t + h] for t in rows]), rcond=None)
-        out[h - 1] = coef @ np.array([1.0, *y[len(y) - lags :][::-1]])
-    return out
+        coef[h - 1], *_ = np.linalg.lstsq(design, np.array([y[t + h] for t in rows]), rcond=None)
+    return coef
 
 
-def var(table: pd.DataFrame, origin_pos: int, horizon: int, lags: int = 2) -> np.ndarray:
-    """A VAR(lags) on the three features by OLS, iterated `horizon` steps."""
-    z = table[list(FEATURES)].to_numpy()[: origin_pos + 1]
-    design = np.array(
-        [[1.0, *z[t - lags + 1 : t + 1][::-1].ravel()] for t in range(lags - 1, len(z) - 1)]
-    )
-    coef, *_ = np.linalg.lstsq(design, z[lags:], rcond=None)
-    history = list(z[-lags:])
-    col = FEATURES.index(TARGET)
-    out = np.empty(horizon)
-    for h in range(horizon):
-        nxt = np.array([1.0, *np.array(history[-lags:])[::-1].ravel()]) @ coef
-        history.append(nxt)
-        out[h] = nxt[col]
-    return out
+def ar_forecast(y: np.ndarray, horizon: int, lags: int = 4) -> np.ndarray:
+    return ar_coefficients(y, horizon, lags) @ np.array([1.0, *y[len(y) - lags :][::-1]])
 
 
-PEERS = {"no_change": no_change, "ar4": direct_ar, "var2": var}
+def training_set(
+    p: mw.Panel, channels: tuple[str, ...] = mw.CHANNELS
+) -> tuple[np.ndarray, np.ndarray, pd.DatetimeIndex, pd.DatetimeIndex]:
+    """(windows, targets, last GDP quarter of each, month its last target came out)
+    for every month-end origin whose four targets are observed today."""
+    xs, ys, lasts, known_at = [], [], [], []
+    for origin in mw.origins(p, FIRST_TRAINING_ORIGIN):
+        w = mw.window(p, origin, channels)
+        y = mw.targets(p, w)
+        if y is None:
+            continue
+        xs.append(w.values)
+        ys.append(y)
+        lasts.append(w.last_quarter)
+        known_at.append(mw.gdp_released(w.target_quarter + pd.DateOffset(months=9)))
+    return np.asarray(xs), np.asarray(ys), pd.DatetimeIndex(lasts), pd.DatetimeIndex(known_at)
 
 
 def run(
-    table: pd.DataFrame,
-    fit_model: Callable[[np.ndarray, np.ndarray, pd.DatetimeIndex], Forecaster],
-    lookback: int,
-    horizon: int,
-    first_origin: str = "2000-01-01",
-    refit_every: int = 4,
+    p: mw.Panel,
+    fit_model: Fitter,
+    first_origin: str,
+    refit_every: int = 12,
     log: Callable[[str], None] = print,
+    channels: tuple[str, ...] = mw.CHANNELS,
 ) -> pd.DataFrame:
-    """One row per (origin, horizon) with the actual value and every model's forecast."""
-    x_all, y_all, origins_all = windows(table, lookback, horizon)
-    index = table.index
-    rows = []
+    """One row per (origin, horizon) whose target is observed today."""
+    x_all, y_all, last_all, known_at = training_set(p, channels)
     model: Forecaster | None = None
-    start = index.get_loc(pd.Timestamp(first_origin))
-    for k, pos in enumerate(range(start, len(index) - 1)):
-        origin = index[pos]
+    rows = []
+    for k, origin in enumerate(mw.origins(p, first_origin)):
         if model is None or k % refit_every == 0:
-            # Windows whose last target quarter is at or before the origin.
-            usable = origins_all <= index[pos - horizon]
-            model = fit_model(x_all[usable], y_all[usable], origins_all[usable])
+            usable = known_at <= origin
+            model = fit_model(x_all[usable], y_all[usable], last_all[usable])
             log(f"  refit at {origin:%Y-%m} on {int(usable.sum())} windows")
-        window = table[list(FEATURES)].to_numpy()[pos - lookback + 1 : pos + 1][None, ...]
-        forecasts = {"lstm": np.asarray(model(window))[0]}
-        forecasts |= {name: peer(table, pos, horizon) for name, peer in PEERS.items()}
-        for h in range(1, horizon + 1):
-            if pos + h >= len(index):
+        w = mw.window(p, origin, channels)
+        gdp = p.gdp_growth[p.released["gdp_growth"] <= origin].to_numpy()
+        forecasts = {
+            "network": np.asarray(model(w.values[None].astype(np.float32)))[0],
+            "ar4": ar_forecast(gdp, mw.HORIZON),
+            "no_change": np.repeat(gdp[-1], mw.HORIZON),
+        }
+        for h in range(1, mw.HORIZON + 1):
+            target = w.target_quarter + pd.DateOffset(months=3 * (h - 1))
+            if target not in p.gdp_growth.index:
                 break
             rows.append(
                 {
                     "origin": origin,
-                    "target": index[pos + h],
+                    "last_quarter": w.last_quarter,
+                    "target": target,
                     "horizon": h,
-                    "actual": table[TARGET].iloc[pos + h],
+                    "months_known": mw.quarter_months_known(w),
+                    "actual": float(p.gdp_growth[target]),
                     **{name: float(f[h - 1]) for name, f in forecasts.items()},
                 }
             )
     return pd.DataFrame(rows)
 
 
-def scores(results: pd.DataFrame, models: list[str]) -> dict[str, object]:
-    """RMSE and MAE per model and horizon, with and without 2020-21 target quarters."""
+def subsets(results: pd.DataFrame) -> dict[str, pd.Series]:
     covid = results["target"].dt.year.isin(EXCLUDED_YEARS)
-    out: dict[str, object] = {}
-    for subset, mask in (("all", np.ones(len(results), bool)), ("excl_2020_21", ~covid)):
-        part = results[mask]
-        table: dict[str, dict[str, list[float]]] = {}
-        for name in models:
-            err = part[name] - part["actual"]
-            by_h = err.groupby(part["horizon"])
-            table[name] = {
-                "rmse": [round(float(v), 3) for v in np.sqrt(by_h.apply(lambda e: (e**2).mean()))],
-                "mae": [round(float(v), 3) for v in by_h.apply(lambda e: e.abs().mean())],
-            }
-        out[subset] = {"n_per_horizon": part.groupby("horizon").size().tolist(), **table}
+    return {"all": pd.Series(True, index=results.index), "excl_2020_21": ~covid}
+
+
+def rmse_by(results: pd.DataFrame, models: list[str], by: list[str]) -> dict[str, object]:
+    groups = results.groupby(by)
+    out: dict[str, object] = {"n": [int(v) for v in groups.size()]}
+    for name in models:
+        err = (results[name] - results["actual"]) ** 2
+        out[name] = [
+            round(float(v), 3) for v in np.sqrt(err.groupby([results[b] for b in by]).mean())
+        ]
     return out
 
 
-def intervals(
-    results: pd.DataFrame, model: str, coverage: float, min_history: int = 20
-) -> dict[str, object]:
-    """Error quantiles per horizon, and their coverage measured out of sample.
-
-    The interval served is the forecast plus the (1-c)/2 and (1+c)/2 quantiles of all
-    backtest errors. Its coverage is checked honestly: at each origin, quantiles from
-    only the errors already observed then (at least `min_history`) judge that origin.
-    """
-    lo_q, hi_q = (1 - coverage) / 2, (1 + coverage) / 2
-    per_h: dict[str, object] = {}
-    for h, part in results.groupby("horizon"):
-        part = part.sort_values("origin")
-        err = (part["actual"] - part[model]).to_numpy()
-        target = part["target"].to_numpy()
-        origin = part["origin"].to_numpy()
-        hits = []
-        for i in range(len(part)):
-            known = err[target < origin[i]]
-            if len(known) < min_history:
-                continue
-            lo, hi = np.quantile(known, [lo_q, hi_q])
-            hits.append(lo <= err[i] <= hi)
-        lo, hi = np.quantile(err, [lo_q, hi_q])
-        per_h[str(h)] = {
-            "lower_offset": round(float(lo), 3),
-            "upper_offset": round(float(hi), 3),
-            "out_of_sample_coverage": round(float(np.mean(hits)), 3) if hits else None,
-            "checked": len(hits),
+def scores(results: pd.DataFrame, models: list[str]) -> dict[str, object]:
+    """RMSE per horizon, all targets and outside 2020-21, also by months known (h1)."""
+    out: dict[str, object] = {}
+    for subset, mask in subsets(results).items():
+        part = results[mask]
+        by_h = rmse_by(part, models, ["horizon"])
+        known = {
+            str(k): rmse_by(g, models, ["horizon"])
+            for k, g in part.groupby(part["months_known"].clip(upper=2))
         }
-    return {"coverage": coverage, "horizons": per_h}
+        out[subset] = {"by_horizon": by_h, "by_months_known": known}
+    return out
+
+
+def diebold_mariano(results: pd.DataFrame, model: str, peer: str) -> list[float]:
+    """t statistic per horizon of the squared-error difference (negative: `model` is
+    better), with a Newey-West variance over 3h months: forecasts from origins less
+    than a target's distance apart share errors."""
+    stats = []
+    for h, part in results.sort_values("origin").groupby("horizon"):
+        d = ((part[model] - part["actual"]) ** 2 - (part[peer] - part["actual"]) ** 2).to_numpy()
+        n, centred = len(d), d - d.mean()
+        lrv = float(centred @ centred) / n
+        for lag in range(1, min(3 * int(h), n - 1) + 1):
+            weight = 1 - lag / (3 * int(h) + 1)
+            lrv += 2 * weight * float(centred[lag:] @ centred[:-lag]) / n
+        stats.append(round(float(d.mean() / np.sqrt(max(lrv, 1e-12) / n)), 2))
+    return stats

@@ -17,6 +17,7 @@ from consecutive seeds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import keras
@@ -110,19 +111,25 @@ class Fitted:
     histories: list[dict[str, list[float]]]  # per member
 
 
+Builder = Callable[[ForecastConfig, np.ndarray, np.ndarray, str], keras.Model]
+
+
 def fit(
     cfg: ForecastConfig,
     x: np.ndarray,
     y: np.ndarray,
     seed: int,
     origins: pd.DatetimeIndex | None = None,
+    builder: Builder = build,
 ) -> Fitted:
-    """Fit `cfg.members` networks (seeds seed, seed+1, ...) and average them."""
+    """Fit `cfg.members` networks (seeds seed, seed+1, ...) and average them.
+
+    `origins`: each window's last observed quarter, for the validation split."""
     fit_idx, val_idx = validation_split(cfg, origins, len(x))
     members, histories = [], []
     for k in range(cfg.members):
         keras.utils.set_random_seed(seed + k)
-        member = build(cfg, x[fit_idx], y[fit_idx], name=f"member_{k + 1}")
+        member = builder(cfg, x[fit_idx], y[fit_idx], f"member_{k + 1}")
         history = member.fit(
             x[fit_idx],
             y[fit_idx],
@@ -141,6 +148,6 @@ def fit(
         histories.append(history.history)
     if len(members) == 1:
         return Fitted(members[0], members, histories)
-    inputs = keras.Input(shape=(LOOKBACK, len(FEATURES)), name="window")
+    inputs = keras.Input(shape=x.shape[1:], name="window")
     mean = layers.Average(name="gdp_growth_mean")([m(inputs) for m in members])
     return Fitted(keras.Model(inputs, mean, name="gdp_forecast"), members, histories)

@@ -1,8 +1,10 @@
-"""Train, backtest and export the GDP outlook model.
+"""Backtest, blend, calibrate and export the GDP nowcast model.
 
     python -m training.forecast.train [--data-dir data/fred] [--out models/gdp_forecast]
 
-Reads top to bottom: data, features, rolling-origin backtest, final fit, export.
+Reads top to bottom: data, monthly-origin backtest from 1990 (the network refitted
+yearly), blend weights frozen on the origins before 2000, scores from 2000 beside
+AR(4), no-change and the SPF, split-conformal intervals, final fit, export.
 """
 
 from __future__ import annotations
@@ -14,23 +16,25 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import tensorflow as tf
 
-from app.forecast import fred_csv, gdp_features
+from app.forecast import fred_csv, monthly_window
+from app.forecast.gdp_features import SERIES, quarter_name
 from training import reports
 from training.cells import add_cell_arguments, check_cell_options
 from training.export import export_model
-from training.forecast import backtest
-from training.forecast.model import HORIZON, LOOKBACK, ForecastConfig, fit
+from training.forecast import backtest, blend, conformal, nowcast_model, spf
+from training.forecast.model import ForecastConfig, fit
 
 MODEL_NAME = "gdp_forecast"
-INPUT_SPEC = tf.TensorSpec([None, LOOKBACK, len(gdp_features.FEATURES)], tf.float32, name="window")
 OUTPUT_NAME = "gdp_growth"
-MODELS = ["lstm", *backtest.PEERS]
+SERVED = "served"  # the exported blend's column in the backtest
+CANDIDATES = ["network", "ar4", "no_change", "ar4_no_change", SERVED]
+PEERS = ("ar4", "no_change")
+DEFAULTS = ForecastConfig(units=32, layers=1, max_epochs=200, patience=20, batch_size=32)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    d = ForecastConfig()
+    d = DEFAULTS
     p = argparse.ArgumentParser(
         prog="python -m training.forecast.train", description=__doc__.splitlines()[0]
     )
@@ -40,12 +44,26 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=Path("data/fred"),
         help="folder with GDPC1.csv, CPIAUCSL.csv, UNRATE.csv in FRED's format",
     )
+    p.add_argument("--spf", type=Path, default=Path("data/spf/median_rgdp_growth.csv"))
     p.add_argument("--out", type=Path, default=Path("models") / MODEL_NAME)
     p.add_argument("--version", type=int, help="integer version (default: next free)")
     p.add_argument("--seed", type=int, default=7)
-    p.add_argument("--first-origin", default="2000-01-01", help="first backtest origin quarter")
-    p.add_argument("--refit-every", type=int, default=4, help="quarters between LSTM refits")
+    p.add_argument("--first-origin", default="1990-01-01", help="first backtest origin month")
+    p.add_argument(
+        "--blend-cutoff", default="2000-01-01", help="blend weights from origins before this"
+    )
+    p.add_argument("--refit-every", type=int, default=12, help="months between network refits")
     p.add_argument("--coverage", type=float, default=0.8, help="interval coverage")
+    p.add_argument(
+        "--channels",
+        default=",".join(monthly_window.CHANNELS),
+        help="gdp_growth then monthly channels, from " + ", ".join(monthly_window.MONTHLY_CHANNELS),
+    )
+    p.add_argument(
+        "--lagging",
+        default="indpro_growth,payroll_growth",
+        help="channels also trained on as if they ended up to 24 months early",
+    )
     p.add_argument("--units", type=int, default=d.units)
     p.add_argument("--max-epochs", type=int, default=d.max_epochs)
     p.add_argument("--members", type=int, default=d.members, help="networks averaged")
@@ -53,77 +71,129 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def table_lines(scores: dict[str, object], subset: str) -> list[str]:
-    part = scores[subset]
-    lines = [f"{subset}: RMSE (MAE) in points, horizons 1-4, n = {part['n_per_horizon']}"]
-    for name in MODELS:
-        rmse, mae = part[name]["rmse"], part[name]["mae"]
-        cells = "  ".join(f"{r:5.2f} ({m:4.2f})" for r, m in zip(rmse, mae, strict=True))
-        lines.append(f"  {name:10s} {cells}")
+def table_lines(scores: dict[str, object], subset: str, models: list[str]) -> list[str]:
+    part = scores[subset]["by_horizon"]
+    lines = [f"{subset}: RMSE in points, horizons 1-4, n = {part['n']}"]
+    for name in models:
+        if name in part:
+            lines.append(f"  {name:14s} " + "  ".join(f"{r:5.2f}" for r in part[name]))
     return lines
+
+
+def spf_comparison(results: pd.DataFrame, spf_rows: pd.DataFrame) -> dict[str, object]:
+    """SPF beside the served model at the origins that line up with the survey (one
+    month of the target quarter known), on the targets both have."""
+    one_month = results[results["months_known"] == 1]
+    both = one_month.merge(spf_rows, on=["last_quarter", "target", "horizon"])
+    out: dict[str, object] = {}
+    for subset, mask in backtest.subsets(both).items():
+        out[subset] = backtest.rmse_by(both[mask], [SERVED, "ar4", "spf"], ["horizon"])
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     cfg = ForecastConfig(
-        units=args.units,
-        max_epochs=args.max_epochs,
-        members=args.members,
-        cell=args.cell,
-        layer_norm=args.layer_norm,
-        recurrent_dropout=args.recurrent_dropout,
+        **{
+            **DEFAULTS.to_dict(),
+            "units": args.units,
+            "max_epochs": args.max_epochs,
+            "members": args.members,
+            "cell": args.cell,
+            "layer_norm": args.layer_norm,
+            "recurrent_dropout": args.recurrent_dropout,
+        }
     )
     check_cell_options(cfg.cell, cfg.layer_norm, cfg.recurrent_dropout)
     started = time.perf_counter()
 
-    # Data and features
-    texts = {n: (args.data_dir / f"{n}.csv").read_text() for n in gdp_features.SERIES}
+    # Data
+    channels = tuple(args.channels.split(","))
+    if channels[0] != "gdp_growth" or not set(channels[1:]) <= set(monthly_window.MONTHLY_CHANNELS):
+        raise ValueError(
+            f"--channels: gdp_growth first, then some of {list(monthly_window.MONTHLY_CHANNELS)}"
+        )
+    lagging = [channels.index(c) for c in args.lagging.split(",") if c in channels]
+    names = [*SERIES, *(monthly_window.MONTHLY_CHANNELS[c][0] for c in channels[1:])]
+    names = list(dict.fromkeys(names))
+    texts = {n: (args.data_dir / f"{n}.csv").read_text() for n in names}
     series = {n: fred_csv.parse(t, n) for n, t in texts.items()}
-    features = gdp_features.build(series)
-    table = features.table
+    panel = monthly_window.panel(series)
+    print(f"panel to {quarter_name(panel.last_quarter)}; filled: {panel.interpolated}", flush=True)
+
+    def fit_model(x: np.ndarray, y: np.ndarray, last: pd.DatetimeIndex) -> backtest.Forecaster:
+        x, y, last = nowcast_model.with_lagging_copies(x, y, last, lagging, args.seed)
+        model = fit(
+            cfg, x.astype(np.float32), y.astype(np.float32), args.seed, last, nowcast_model.build
+        ).model
+        return lambda w: model.predict(w, verbose=0)
+
+    # Monthly-origin backtest
+    print(f"backtest from {args.first_origin}, refit every {args.refit_every} months", flush=True)
+    bt_start = time.perf_counter()
+    results = backtest.run(panel, fit_model, args.first_origin, args.refit_every, channels=channels)
+    bt_seconds = round(time.perf_counter() - bt_start, 1)
+
+    # Blend weights on the early origins, then frozen
+    weights = blend.choose(results, args.blend_cutoff, blend.COMPONENTS)
+    results[SERVED] = blend.apply(results, weights, blend.COMPONENTS)
+    peer_weights = blend.choose(results, args.blend_cutoff, PEERS)
+    results["ar4_no_change"] = blend.apply(results, peer_weights, PEERS)
+    print(f"blend weights (network, ar4, no_change) per horizon: {weights.tolist()}", flush=True)
+
+    # Scores on the origins after the cutoff
+    late = results[results["origin"] >= pd.Timestamp(args.blend_cutoff)].reset_index(drop=True)
+    scores = backtest.scores(late, CANDIDATES)
+    dm = {
+        name: {peer: backtest.diebold_mariano(late, name, peer) for peer in PEERS}
+        for name in ("network", "ar4_no_change", SERVED)
+    }
+    spf_rows = spf.forecasts(args.spf, series["GDPC1"])
+    versus_spf = spf_comparison(late, spf_rows)
+    gamma, gamma_trials = conformal.choose_gamma(
+        results, SERVED, args.coverage, args.first_origin, args.blend_cutoff
+    )
+    bands = conformal.evaluate(results, SERVED, args.coverage, args.blend_cutoff, gamma)
+    bands["gamma_chosen_on"] = {"before": args.blend_cutoff, "coverage_by_gamma": gamma_trials}
+    for subset in ("all", "excl_2020_21"):
+        print("\n".join(table_lines(scores, subset, CANDIDATES)), flush=True)
+        spf_part = {f"{subset}, SPF's targets": {"by_horizon": versus_spf[subset]}}
+        print("\n".join(table_lines(spf_part, f"{subset}, SPF's targets", [SERVED, "ar4", "spf"])))
+    print(f"DM t vs ar4 / no_change: {dm}", flush=True)
+    print(f"ACI gamma {gamma} (before {args.blend_cutoff}: {gamma_trials})", flush=True)
     print(
-        f"features: {len(table)} quarters {gdp_features.quarter_name(table.index[0])}.."
-        f"{gdp_features.quarter_name(table.index[-1])}; interpolated months: "
-        f"{features.interpolated}",
+        f"{args.coverage:.0%} conformal coverage: all {bands['out_of_sample_all']}, "
+        f"outside 2020-21 {bands['out_of_sample_excl_2020_21']}",
         flush=True,
     )
 
-    # Rolling-origin backtest
-    def fit_model(x: np.ndarray, y: np.ndarray, origins: pd.DatetimeIndex) -> backtest.Forecaster:
-        model = fit(cfg, x.astype(np.float32), y.astype(np.float32), args.seed, origins).model
-        return lambda w: model.predict(w.astype(np.float32), verbose=0)
-
-    print(f"backtest from {args.first_origin}, refit every {args.refit_every} quarters", flush=True)
-    bt_start = time.perf_counter()
-    results = backtest.run(table, fit_model, LOOKBACK, HORIZON, args.first_origin, args.refit_every)
-    bt_seconds = round(time.perf_counter() - bt_start, 1)
-    scores = backtest.scores(results, MODELS)
-    bands = backtest.intervals(results, "lstm", args.coverage)
-    for subset in ("all", "excl_2020_21"):
-        print("\n".join(table_lines(scores, subset)), flush=True)
-    print(f"{args.coverage:.0%} intervals: {bands['horizons']}", flush=True)
-
-    # Final model on every window
-    x, y, origins = gdp_features.windows(table, LOOKBACK, HORIZON)
+    # Final network on every window, blended with AR(4) fitted on every quarter
+    x, y, last, _ = backtest.training_set(panel, channels)
+    x, y, last = nowcast_model.with_lagging_copies(x, y, last, lagging, args.seed)
     fit_start = time.perf_counter()
-    fitted = fit(cfg, x.astype(np.float32), y.astype(np.float32), args.seed, origins)
-    model = fitted.model
+    fitted = fit(
+        cfg, x.astype(np.float32), y.astype(np.float32), args.seed, last, nowcast_model.build
+    )
     fit_seconds = time.perf_counter() - fit_start
+    ar_coef = backtest.ar_coefficients(panel.gdp_growth.to_numpy(), monthly_window.HORIZON)
+    model = nowcast_model.blended(fitted.model, ar_coef, weights)
     epochs = sum(len(h["loss"]) for h in fitted.histories)
-    backtest_csv = results.to_csv(index=False, float_format="%.4f")
+    backtest_csv = results.to_csv(index=False, float_format="%.4f", date_format="%Y-%m-%d")
 
     version_dir = export_model(
         model,
         args.out,
-        INPUT_SPEC,
+        nowcast_model.input_spec(channels),
         OUTPUT_NAME,
         {
             "name": MODEL_NAME,
-            "features": list(gdp_features.FEATURES),
+            "input": "monthly_window",
+            "channels": list(channels),
+            "lagging_channels": [channels[i] for i in lagging],
+            "lookback_months": monthly_window.LOOKBACK_MONTHS,
+            "horizon_quarters": monthly_window.HORIZON,
             "target": "US real GDP growth, % year over year",
-            "lookback_quarters": LOOKBACK,
-            "horizon_quarters": HORIZON,
-            "feature_rule": gdp_features.__doc__,
+            "window_rule": monthly_window.__doc__,
             "data": {
                 "series": {
                     n: {
@@ -132,18 +202,27 @@ def main(argv: list[str] | None = None) -> int:
                     }
                     for n, t in texts.items()
                 },
-                "quarters": [
-                    gdp_features.quarter_name(table.index[0]),
-                    gdp_features.quarter_name(table.index[-1]),
-                ],
                 "windows": len(x),
-                "interpolated": features.interpolated,
+                "interpolated": panel.interpolated,
+                "real_time": "release dates replayed; values are today's revised ones",
             },
             "config": {**cfg.to_dict(), "seed": args.seed},
+            "blend": {
+                "components": list(blend.COMPONENTS),
+                "weights_per_horizon": weights.tolist(),
+                "chosen_on_origins_before": args.blend_cutoff,
+                "ar4_no_change_weights": peer_weights.tolist(),
+                "ar4_coefficients": np.round(ar_coef, 6).tolist(),
+            },
             "backtest": {
                 "first_origin": args.first_origin,
-                "refit_every": args.refit_every,
+                "scored_from": args.blend_cutoff,
+                "refit_every_months": args.refit_every,
+                "models": CANDIDATES,
+                "plotted": [SERVED, "ar4"],
                 "scores": scores,
+                "diebold_mariano": dm,
+                "spf": versus_spf,
                 "seconds": bt_seconds,
             },
             "intervals": bands,
@@ -151,12 +230,10 @@ def main(argv: list[str] | None = None) -> int:
                 "final_fit_seconds": round(fit_seconds, 1),
                 "final_fit_epochs": epochs,
                 "seconds_per_epoch": round(fit_seconds / epochs, 3),
-                # One per member: the curves the training report draws.
                 "histories": [reports.recorded_history(h) for h in fitted.histories],
                 "seconds": round(time.perf_counter() - started, 1),
             },
-            "parameters": int(model.count_params()),
-            # Per member network.
+            "parameters": int(fitted.model.count_params()),
             "recurrent_parameters": sum(
                 int(layer.count_params())
                 for layer in fitted.members[0].layers
@@ -164,7 +241,6 @@ def main(argv: list[str] | None = None) -> int:
             ),
         },
         version=args.version,
-        # Every backtest forecast, for plots and for checking the figures above.
         extra_files={"backtest.csv": backtest_csv},
         reports=lambda meta: reports.forecast_reports(meta, backtest_csv),
     )

@@ -13,7 +13,7 @@ import httpx
 import numpy as np
 import pytest
 
-from app.forecast import gdp_features
+from app.forecast import gdp_features, monthly_window
 from app.forecast.vintage_store import Vintage, load_snapshot
 from tests.conftest import ROOT, Server, json_log, scrape
 from tests.fred_standin import FredStandIn
@@ -55,24 +55,20 @@ def expected_forecast(vintage: Vintage) -> tuple[int, dict[str, Any], list[dict[
     version = max(int(p.name) for p in base.iterdir() if (p / "saved_model.pb").is_file())
     path = base / str(version)
     meta = json.loads((path / "assets.extra" / "metadata.json").read_text())
-    table = gdp_features.build(vintage.series).table
-    window = gdp_features.last_window(table, meta["lookback_quarters"]).astype(np.float32)
+    window = monthly_window.window(monthly_window.panel(vintage.series))
     loaded = tf.saved_model.load(str(path))
     sig = meta["signature"]
-    out = loaded.signatures[sig["name"]](**{sig["input"]["name"]: tf.constant(window)})
-    points = out[sig["output"]].numpy()[0]
+    x = tf.constant(window.values[None].astype(np.float32))
+    points = loaded.signatures[sig["name"]](**{sig["input"]["name"]: x})[sig["output"]].numpy()[0]
     assert points.shape == (meta["horizon_quarters"],)
-    bands = meta["intervals"]["horizons"]
+    # The snapshot knows July 2026 of 2026Q3: the widths of forecasts knowing one month.
+    widths = [meta["intervals"]["half_width"][str(h)]["1"] for h in range(1, 5)]
     return (
         version,
         meta,
         [
-            {
-                "gdp_growth_yoy": float(p),
-                "lower": float(p) + bands[str(h)]["lower_offset"],
-                "upper": float(p) + bands[str(h)]["upper_offset"],
-            }
-            for h, p in enumerate(points, start=1)
+            {"gdp_growth_yoy": float(p), "lower": float(p) - w, "upper": float(p) + w}
+            for p, w in zip(points, widths, strict=True)
         ],
     )
 
@@ -92,6 +88,16 @@ def test_snapshot_forecast_when_fred_is_unreachable(server: Server) -> None:
             assert served[key] == round(served[key], 3), (key, served)
             assert served[key] == pytest.approx(want[key], abs=0.0005 + 1e-5), (key, served)
     assert body["last_observed_quarter"] == "2026Q2"
+    # July 2026 is published for both monthly series: one month of 2026Q3 is known.
+    assert body["current_quarter"] == {
+        "quarter": "2026Q3",
+        "months_known": {"CPIAUCSL": 1, "UNRATE": 1},
+    }
+    assert body["inputs"]["last_period"] == {
+        "GDPC1": "2026Q2",
+        "CPIAUCSL": "2026-07",
+        "UNRATE": "2026-07",
+    }
     assert quarters(body) == ["2026Q3", "2026Q4", "2027Q1", "2027Q2"]
     assert [f["date"] for f in body["forecasts"]] == [
         "2026-07-01",

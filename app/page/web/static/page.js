@@ -204,6 +204,13 @@ function showForecast(history, forecast) {
     ["Last refresh", refresh ? (refresh.ok ? `succeeded ${new Date(refresh.at).toLocaleString()}` : `failed: ${refresh.reason}`) : "none yet"],
     ["Model", `${forecast.model.name} v${forecast.model.version}`],
   ];
+  // What the first forecast quarter already rests on: its published months.
+  const current = forecast.current_quarter;
+  if (current) {
+    const known = Object.entries(current.months_known).map(([name, n]) => `${name} ${n} of 3`).join(", ");
+    const latest = Object.entries(inputs.last_period).map(([name, p]) => `${name} ${p}`).join(", ");
+    rows.splice(1, 0, ["Months known", `${current.quarter}: ${known}`], ["Latest data", latest]);
+  }
   // Newer FRED figures held back as implausible: the chart still shows the vintage above.
   const held = inputs.quarantined;
   if (held) rows.push(["Quarantined", `FRED data fetched ${new Date(held.at).toLocaleString()} not used: ${held.reason}`]);
