@@ -66,7 +66,21 @@ def build(
     scale = float(np.std(deltas)) or 1.0
 
     inputs = keras.Input(shape=(LOOKBACK, len(FEATURES)), name="window")
-    x = norm(inputs)
+    last = layers.Lambda(lambda w: w[:, -1:, target_col], name="last_growth")(inputs)
+    return residual_network(cfg, inputs, norm(inputs), last, scale, name)
+
+
+def residual_network(
+    cfg: ForecastConfig,
+    inputs: keras.KerasTensor,
+    normalised: keras.KerasTensor,
+    last: keras.KerasTensor,
+    scale: float,
+    name: str,
+) -> keras.Model:
+    """The recurrent stack over `normalised`, predicting the change from `last` (the
+    last observed growth, [batch, 1]) in units of `scale`; compiled."""
+    x = normalised
     for i in range(cfg.layers):
         x = recurrent_layer(
             cfg.cell,
@@ -78,7 +92,6 @@ def build(
         )(x)
     x = layers.Dropout(cfg.dropout)(x)
     delta = layers.Dense(HORIZON, name="delta")(x)
-    last = layers.Lambda(lambda w: w[:, -1:, target_col], name="last_growth")(inputs)
     outputs = layers.Lambda(lambda t: t[0] + t[1] * scale, name="gdp_growth")([last, delta])
     model = keras.Model(inputs, outputs, name=name)
     model.compile(

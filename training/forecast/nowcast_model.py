@@ -21,9 +21,8 @@ import pandas as pd
 import tensorflow as tf
 from keras import layers
 
-from app.forecast.monthly_window import CHANNELS, GDP_STEPS, HORIZON, LOOKBACK_MONTHS
-from training.cells import recurrent_layer
-from training.forecast.model import ForecastConfig
+from app.forecast.monthly_window import CHANNELS, GDP_STEPS, LOOKBACK_MONTHS
+from training.forecast.model import ForecastConfig, residual_network
 
 
 def input_spec(channels: tuple[str, ...] = CHANNELS) -> tf.TensorSpec:
@@ -64,26 +63,9 @@ def build(cfg: ForecastConfig, x_train: np.ndarray, y_train: np.ndarray, name: s
     scale = float(np.std(y_train - last_train[:, None])) or 1.0
 
     inputs = keras.Input(shape=x_train.shape[1:], name="window")
-    x = MaskedNormalise(mean, std, name="normalise")(inputs)
-    for i in range(cfg.layers):
-        x = recurrent_layer(
-            cfg.cell,
-            cfg.units,
-            cfg.layer_norm,
-            cfg.recurrent_dropout,
-            return_sequences=i < cfg.layers - 1,
-            name=f"rnn_{i + 1}",
-        )(x)
-    x = layers.Dropout(cfg.dropout)(x)
-    delta = layers.Dense(HORIZON, name="delta")(x)
+    normalised = MaskedNormalise(mean, std, name="normalise")(inputs)
     last = layers.Lambda(lambda w: w[:, GDP_STEPS[0], 0:1], name="last_growth")(inputs)
-    outputs = layers.Lambda(lambda t: t[0] + t[1] * scale, name="gdp_growth")([last, delta])
-    model = keras.Model(inputs, outputs, name=name)
-    model.compile(
-        optimizer=keras.optimizers.Adam(cfg.learning_rate),
-        loss=keras.losses.Huber(cfg.huber_delta),
-    )
-    return model
+    return residual_network(cfg, inputs, normalised, last, scale, name)
 
 
 def with_lagging_copies(
