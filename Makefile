@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q -c requirements.lock
 
-.PHONY: image-check bench-compare bench-poison bench-versions browser checklist evaluate-sentiment compare-cells reference-split run test test-shuffled lint bench profile profile-model soak train-sentiment train-forecast install install-dev lock clean
+.PHONY: image-check bench-compare bench-poison bench-versions browser checklist evaluate-entities evaluate-sentiment compare-cells reference-split run test test-shuffled lint bench profile profile-model soak train-sentiment train-forecast install install-dev lock clean
 
 $(VENV)/.run-deps: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +82,10 @@ train-sentiment: $(VENV)/.dev-deps
 ## evaluate-sentiment: the served model on both fixed test sets beside TF-IDF baselines, and its CheckList rates (~30 s)
 evaluate-sentiment: $(VENV)/.dev-deps
 	$(PY) -m training.sentiment.evaluate $(ARGS)
+
+## evaluate-entities: per-entity sentiment on SEntFiN's split, the floor and the marked TF-IDF baseline (~15 s)
+evaluate-entities: $(VENV)/.dev-deps
+	$(PY) -m training.entity_sentiment.evaluate $(ARGS)
 
 ## checklist: the behavioural suite on a sentiment model (ARGS="--model models/sentiment/<v> --failures 5")
 checklist: $(VENV)/.dev-deps

@@ -1,0 +1,1 @@
+"""Sentiment towards each company a headline names (SEntFiN's entity labels)."""

@@ -1,0 +1,85 @@
+"""Entity-level sentiment on SEntFiN's fixed split: the floor and the marked baseline.
+
+    python -m training.entity_sentiment.evaluate [--model models/sentiment/<v>]
+
+Rows (accuracy / macro-F1, on every test pair and on the pairs of headlines whose
+entities disagree):
+
+- the floor: the headline-level model's label given to every entity of the headline;
+- TF-IDF + logistic regression on the title with the target mention marked (and the
+  other entities' mentions marked as others), trained here on the training pairs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+import tensorflow as tf
+
+from app.model_store import version_dir
+from training.entity_sentiment.pairs import Pair, marked, pairs
+from training.metrics import classification_report
+from training.sentiment import baseline, sentfin
+
+ROOT = Path(__file__).resolve().parents[2]
+LABELS = sentfin.LABELS
+
+
+def report(test: list[Pair], predicted: list[str]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for subset, keep in (("all", [True] * len(test)), ("disagree", [p.disagree for p in test])):
+        y = [LABELS.index(p.label) for p, k in zip(test, keep, strict=True) if k]
+        yhat = [LABELS.index(q) for q, k in zip(predicted, keep, strict=True) if k]
+        r = classification_report(y, yhat, LABELS)
+        out[subset] = {k: r[k] for k in ("n", "accuracy", "macro_f1")}
+    return out
+
+
+def headline_labels(model_dir: Path, titles: list[str]) -> list[str]:
+    meta = json.loads((model_dir / "assets.extra" / "metadata.json").read_text())
+    sig = tf.saved_model.load(str(model_dir)).signatures[meta["signature"]["name"]]
+    probs = sig(**{meta["signature"]["input"]["name"]: tf.constant(titles)})
+    scores = probs[meta["signature"]["output"]].numpy()
+    return [LABELS[i] for i in scores.argmax(axis=1)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m training.entity_sentiment.evaluate")
+    p.add_argument("--model", type=Path, help="a sentiment SavedModel (default: the newest)")
+    p.add_argument("--data", type=Path, default=sentfin.COMMITTED)
+    args = p.parse_args(argv)
+    model_dir = args.model or version_dir(ROOT / "models" / "sentiment")
+
+    all_pairs = pairs(sentfin.load(args.data))
+    train = [q for q in all_pairs if not q.is_test]
+    test = [q for q in all_pairs if q.is_test]
+    unfound = sum(q.span is None for q in all_pairs)
+    print(
+        f"{len(all_pairs)} pairs ({len(train)} train, {len(test)} test; "
+        f"{sum(q.disagree for q in test)} test pairs in headlines whose entities disagree); "
+        f"{unfound} entities not found in their title"
+    )
+    titles = sorted({q.title for q in test})
+    by_title = dict(zip(titles, headline_labels(model_dir, titles), strict=True))
+    tfidf = baseline.fit([marked(q) for q in train], [LABELS.index(q.label) for q in train])
+    rows = {
+        f"floor: {model_dir.parent.name} v{model_dir.name}'s headline label": report(
+            test, [by_title[q.title] for q in test]
+        ),
+        "TF-IDF + LR, target mention marked": report(
+            test, [LABELS[i] for i in np.asarray(tfidf.predict([marked(q) for q in test]))]
+        ),
+    }
+    print("| | all test pairs: accuracy / macro-F1 | entities disagree: accuracy / macro-F1 |")
+    print("| --- | --- | --- |")
+    for name, r in rows.items():
+        cells = [f"{r[s]['accuracy']:.3f} / {r[s]['macro_f1']:.3f}" for s in ("all", "disagree")]
+        print(f"| {name} | {cells[0]} | {cells[1]} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
