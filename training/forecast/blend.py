@@ -26,6 +26,11 @@ def grid(n: int) -> np.ndarray:
 def choose(results: pd.DataFrame, cutoff: str, components: tuple[str, ...]) -> np.ndarray:
     """[horizon, len(components)] weights fitted on origins before `cutoff`."""
     early = results[results["origin"] < pd.Timestamp(cutoff)]
+    missing = set(results["horizon"]) - set(early["horizon"])
+    if missing:
+        raise ValueError(
+            f"no forecast before {cutoff} at horizon(s) {sorted(missing)} to choose weights on"
+        )
     candidates = grid(len(components))
     weights = []
     for _, part in early.groupby("horizon"):

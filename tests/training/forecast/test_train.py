@@ -110,8 +110,8 @@ def test_the_blended_graph_is_the_weighted_sum(training_set: tuple, tmp_path: Pa
 
 def test_a_scratch_cell_model_exports_and_serves_without_its_class(tmp_path: Path) -> None:
     out = tmp_path / "gdp_forecast"
-    args = ["--out", str(out), "--data-dir", str(SNAPSHOT_DIR), "--first-origin", "2025-06-01"]
-    args += ["--blend-cutoff", "2026-01-01", "--max-epochs", "2"]
+    args = ["--out", str(out), "--data-dir", str(SNAPSHOT_DIR), "--first-origin", "2025-01-01"]
+    args += ["--blend-cutoff", "2025-04-01", "--max-epochs", "2", "--refit-every", "24"]
     args += ["--units", "4", "--cell", "scratch-gru", "--layer-norm", "--recurrent-dropout", "0.1"]
     args += ["--members", "1"]  # one network: the mean of several is tested elsewhere
     assert train_forecast.main(args) == 0
@@ -202,6 +202,12 @@ def test_blend_weights_are_chosen_before_the_cutoff_only() -> None:
     weights = blend.choose(results, "2000-01-01", blend.COMPONENTS)
     np.testing.assert_allclose(weights, [[0.3, 0.7, 0.0]])
     np.testing.assert_allclose(blend.apply(results, weights, blend.COMPONENTS), 0.3 * a + 0.7 * b)
+    # A horizon with no forecast before the cutoff has nothing to choose its weights on.
+    two = pd.concat(
+        [results, results.assign(horizon=2, origin=results["origin"] + pd.DateOffset(years=40))]
+    )
+    with pytest.raises(ValueError, match=r"horizon\(s\) \[2\]"):
+        blend.choose(two, "2000-01-01", blend.COMPONENTS)
 
 
 def test_split_conformal_rank() -> None:
