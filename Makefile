@@ -91,7 +91,7 @@ evaluate-entities: $(VENV)/.dev-deps
 checklist: $(VENV)/.dev-deps
 	$(PY) -m training.sentiment.checklist $(ARGS)
 
-## train-forecast: monthly-origin backtest (1990 on), blend, conformal intervals; export the next models/gdp_forecast
+## train-forecast: monthly-origin backtest (1980 on), blend, conformal intervals; export the next models/gdp_forecast
 train-forecast: $(VENV)/.dev-deps
 	$(PY) -m training.forecast.train $(ARGS)
 

@@ -23,9 +23,13 @@ def grid(n: int) -> np.ndarray:
     return np.array([[*c, ticks - sum(c)] for c in rows]) / ticks
 
 
-def choose(results: pd.DataFrame, cutoff: str, components: tuple[str, ...]) -> np.ndarray:
-    """[horizon, len(components)] weights fitted on origins before `cutoff`."""
+def choose(
+    results: pd.DataFrame, cutoff: str, components: tuple[str, ...], start: str | None = None
+) -> np.ndarray:
+    """[horizon, len(components)] weights fitted on origins from `start` to `cutoff`."""
     early = results[results["origin"] < pd.Timestamp(cutoff)]
+    if start is not None:
+        early = early[early["origin"] >= pd.Timestamp(start)]
     missing = set(results["horizon"]) - set(early["horizon"])
     if missing:
         raise ValueError(

@@ -2,8 +2,8 @@
 
     python -m training.forecast.train [--data-dir data/fred] [--out models/gdp_forecast]
 
-Reads top to bottom: data, monthly-origin backtest from 1990 (the network refitted
-yearly), blend weights frozen on the origins before 2000, scores from 2000 beside
+Reads top to bottom: data, monthly-origin backtest from 1980 (the network refitted
+yearly), blend weights frozen on the origins of 1990-99, scores from 2000 beside
 AR(4), no-change and the SPF, split-conformal intervals, final fit, export.
 """
 
@@ -48,7 +48,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--out", type=Path, default=Path("models") / MODEL_NAME)
     p.add_argument("--version", type=int, help="integer version (default: next free)")
     p.add_argument("--seed", type=int, default=7)
-    p.add_argument("--first-origin", default="1990-01-01", help="first backtest origin month")
+    p.add_argument("--first-origin", default="1980-01-01", help="first backtest origin month")
+    p.add_argument(
+        "--blend-from",
+        default="1990-01-01",
+        help="blend weights and the conformal gamma are chosen on origins from this month",
+    )
     p.add_argument(
         "--blend-cutoff", default="2000-01-01", help="blend weights from origins before this"
     )
@@ -135,9 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     bt_seconds = round(time.perf_counter() - bt_start, 1)
 
     # Blend weights on the early origins, then frozen
-    weights = blend.choose(results, args.blend_cutoff, blend.COMPONENTS)
+    weights = blend.choose(results, args.blend_cutoff, blend.COMPONENTS, args.blend_from)
     results[SERVED] = blend.apply(results, weights, blend.COMPONENTS)
-    peer_weights = blend.choose(results, args.blend_cutoff, PEERS)
+    peer_weights = blend.choose(results, args.blend_cutoff, PEERS, args.blend_from)
     results["ar4_no_change"] = blend.apply(results, peer_weights, PEERS)
     print(f"blend weights (network, ar4, no_change) per horizon: {weights.tolist()}", flush=True)
 
@@ -151,10 +156,14 @@ def main(argv: list[str] | None = None) -> int:
     spf_rows = spf.forecasts(args.spf, series["GDPC1"])
     versus_spf = spf_comparison(late, spf_rows)
     gamma, gamma_trials = conformal.choose_gamma(
-        results, SERVED, args.coverage, args.first_origin, args.blend_cutoff
+        results, SERVED, args.coverage, args.blend_from, args.blend_cutoff
     )
     bands = conformal.evaluate(results, SERVED, args.coverage, args.blend_cutoff, gamma)
-    bands["gamma_chosen_on"] = {"before": args.blend_cutoff, "coverage_by_gamma": gamma_trials}
+    bands["gamma_chosen_on"] = {
+        "from": args.blend_from,
+        "before": args.blend_cutoff,
+        "coverage_by_gamma": gamma_trials,
+    }
     for subset in ("all", "excl_2020_21"):
         print("\n".join(table_lines(scores, subset, CANDIDATES)), flush=True)
         spf_part = {f"{subset}, SPF's targets": {"by_horizon": versus_spf[subset]}}
@@ -210,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
             "blend": {
                 "components": list(blend.COMPONENTS),
                 "weights_per_horizon": weights.tolist(),
+                "chosen_on_origins_from": args.blend_from,
                 "chosen_on_origins_before": args.blend_cutoff,
                 "ar4_no_change_weights": peer_weights.tolist(),
                 "ar4_coefficients": np.round(ar_coef, 6).tolist(),
