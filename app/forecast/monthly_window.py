@@ -74,7 +74,7 @@ class Window:
     values: np.ndarray  # [LOOKBACK_MONTHS, 2 * len(channels)]: values, then flags
     last_quarter: pd.Timestamp  # newest published GDP quarter
     target_quarter: pd.Timestamp  # the first forecast quarter (h1)
-    months_known: dict[str, int]  # series -> months of the target quarter published
+    months_known: dict[str, int]  # monthly series -> months of the target quarter published
     last_month: dict[str, str]  # series -> newest month (quarter for GDPC1) used
 
 
@@ -136,7 +136,7 @@ def window(
     g = gdp.reindex(quarters).to_numpy()
     known = ~np.isnan(g)
     out[:, 0], out[known, n] = carried(g), 1.0
-    months_known = {"GDPC1": 0}
+    months_known: dict[str, int] = {}
     last_month = {"GDPC1": quarter_name(last_q)}
     for i, channel in enumerate(channels[1:], start=1):
         name = MONTHLY_CHANNELS[channel][0]
@@ -170,8 +170,7 @@ def targets(p: Panel, w: Window) -> np.ndarray | None:
     return None if np.isnan(values).any() else values
 
 
-def origins(p: Panel, first: str, last: pd.Timestamp | None = None) -> pd.DatetimeIndex:
+def origins(p: Panel, first: str) -> pd.DatetimeIndex:
     """Month-end origins (labelled by their month) from `first` to the newest data."""
     newest = max(p.monthly[c].index[-1] for c in CHANNELS[1:])
-    end = last or newest + pd.DateOffset(months=1)
-    return pd.date_range(pd.Timestamp(first), end, freq="MS")
+    return pd.date_range(pd.Timestamp(first), newest + pd.DateOffset(months=1), freq="MS")

@@ -99,7 +99,7 @@ def compute(model: LoadedModel, vintage: Vintage, features: gdp_features.Feature
         "last_observed_quarter": gdp_features.quarter_name(window.last_quarter),
         "current_quarter": {
             "quarter": gdp_features.quarter_name(window.target_quarter),
-            "months_known": {k: v for k, v in window.months_known.items() if k != "GDPC1"},
+            "months_known": window.months_known,
         },
         "interval_coverage": intervals.get("coverage"),
         "forecasts": forecasts,

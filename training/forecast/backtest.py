@@ -115,7 +115,8 @@ def rmse_by(results: pd.DataFrame, models: list[str], by: list[str]) -> dict[str
 
 
 def scores(results: pd.DataFrame, models: list[str]) -> dict[str, object]:
-    """RMSE per horizon, all targets and outside 2020-21, also by months known (h1)."""
+    """RMSE per horizon, all targets and outside 2020-21, also split by the months of
+    the target quarter known at the origin (0, 1, 2; the rare 3 counted with 2)."""
     out: dict[str, object] = {}
     for subset, mask in subsets(results).items():
         part = results[mask]

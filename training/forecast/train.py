@@ -23,7 +23,7 @@ from training import reports
 from training.cells import add_cell_arguments, check_cell_options
 from training.export import export_model
 from training.forecast import backtest, blend, conformal, nowcast_model, spf
-from training.forecast.model import ForecastConfig, fit
+from training.forecast.model import Fitted, ForecastConfig, fit
 
 MODEL_NAME = "gdp_forecast"
 OUTPUT_NAME = "gdp_growth"
@@ -126,11 +126,15 @@ def main(argv: list[str] | None = None) -> int:
     panel = monthly_window.panel(series)
     print(f"panel to {quarter_name(panel.last_quarter)}; filled: {panel.interpolated}", flush=True)
 
-    def fit_model(x: np.ndarray, y: np.ndarray, last: pd.DatetimeIndex) -> backtest.Forecaster:
+    def fit_network(x: np.ndarray, y: np.ndarray, last: pd.DatetimeIndex) -> Fitted:
+        """The backtest's refits and the final fit alike: lagging copies, then fit."""
         x, y, last = nowcast_model.with_lagging_copies(x, y, last, lagging, args.seed)
-        model = fit(
+        return fit(
             cfg, x.astype(np.float32), y.astype(np.float32), args.seed, last, nowcast_model.build
-        ).model
+        )
+
+    def fit_model(x: np.ndarray, y: np.ndarray, last: pd.DatetimeIndex) -> backtest.Forecaster:
+        model = fit_network(x, y, last).model
         return lambda w: model.predict(w, verbose=0)
 
     # Monthly-origin backtest
@@ -178,11 +182,8 @@ def main(argv: list[str] | None = None) -> int:
 
     # Final network on every window, blended with AR(4) fitted on every quarter
     x, y, last, _ = backtest.training_set(panel, channels)
-    x, y, last = nowcast_model.with_lagging_copies(x, y, last, lagging, args.seed)
     fit_start = time.perf_counter()
-    fitted = fit(
-        cfg, x.astype(np.float32), y.astype(np.float32), args.seed, last, nowcast_model.build
-    )
+    fitted = fit_network(x, y, last)
     fit_seconds = time.perf_counter() - fit_start
     ar_coef = backtest.ar_coefficients(panel.gdp_growth.to_numpy(), monthly_window.HORIZON)
     model = nowcast_model.blended(fitted.model, ar_coef, weights)

@@ -27,7 +27,7 @@ def test_the_latest_window_ends_with_the_quarter_after_the_last_gdp(panel: mw.Pa
     assert gdp_features.quarter_name(w.last_quarter) == "2026Q2"
     assert gdp_features.quarter_name(w.target_quarter) == "2026Q3"
     # July 2026 is the newest month of CPI and unemployment: one month of 2026Q3.
-    assert w.months_known == {"GDPC1": 0, "CPIAUCSL": 1, "UNRATE": 1}
+    assert w.months_known == {"CPIAUCSL": 1, "UNRATE": 1}
     assert w.last_month == {"GDPC1": "2026Q2", "CPIAUCSL": "2026-07", "UNRATE": "2026-07"}
     assert w.values.shape == (mw.LOOKBACK_MONTHS, 2 * N)
     np.testing.assert_array_equal(flags(w)[-3:], [[0, 1, 1], [0, 0, 0], [0, 0, 0]])
@@ -94,7 +94,7 @@ def test_series_that_end_in_different_months(panel: mw.Panel) -> None:
     series = dict(load_snapshot(gdp_features.SERIES).series)
     series["CPIAUCSL"] = series["CPIAUCSL"][:"2026-05-01"]
     w = mw.window(mw.panel(series))
-    assert w.months_known == {"GDPC1": 0, "CPIAUCSL": 0, "UNRATE": 1}
+    assert w.months_known == {"CPIAUCSL": 0, "UNRATE": 1}
     assert w.last_month["CPIAUCSL"] == "2026-05"
     # June's CPI is not out: flagged, and May's figure carried.
     assert flags(w)[-4, 1] == 0 and flags(w)[-5, 1] == 1
@@ -117,7 +117,7 @@ def test_a_series_that_ends_a_year_early() -> None:
     channels = (*mw.CHANNELS, "indpro_growth", "payroll_growth")
     w = mw.window(p, None, channels)
     assert w.values.shape == (mw.LOOKBACK_MONTHS, 2 * len(channels))
-    assert w.months_known == {"GDPC1": 0, "CPIAUCSL": 1, "UNRATE": 1, "INDPRO": 0, "PAYEMS": 0}
+    assert w.months_known == {"CPIAUCSL": 1, "UNRATE": 1, "INDPRO": 0, "PAYEMS": 0}
     assert w.last_month["INDPRO"] == "2025-08" and w.last_month["PAYEMS"] == "2025-09"
     n = len(channels)
     indpro = channels.index("indpro_growth")

@@ -14,6 +14,7 @@ import tensorflow as tf
 from app.forecast import gdp_features
 from app.forecast import monthly_window as mw
 from app.forecast.vintage_store import SNAPSHOT_DIR, load_snapshot
+from app.model_store import version_dir
 from tests.conftest import ROOT, png_size, serve_alone
 from training import reports
 from training.export import export_model
@@ -274,8 +275,7 @@ def test_spf_growth_compounds_onto_observed_levels(tmp_path: Path) -> None:
 
 
 def test_committed_model_records_its_backtest() -> None:
-    base = ROOT / "models" / "gdp_forecast"
-    (version,) = [p for p in base.iterdir() if (p / "saved_model.pb").is_file()]
+    version = version_dir(ROOT / "models" / "gdp_forecast")  # the served one
     meta = json.loads((version / "assets.extra" / "metadata.json").read_text())
     rows = pd.read_csv(version / "assets.extra" / "backtest.csv", parse_dates=["origin", "target"])
     late = rows[rows["origin"] >= pd.Timestamp(meta["blend"]["chosen_on_origins_before"])]
