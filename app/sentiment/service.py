@@ -95,6 +95,15 @@ def check_limits(headlines: list[str], settings: Settings) -> list[str]:
     return trimmed
 
 
+def best_labels(rows: np.ndarray, names: list[str]) -> list[int]:
+    """Each row's label index. Equal scores (a headline the model cannot read gets 1/3
+    each) go to neutral rather than to whichever label comes first."""
+    tie_break = np.zeros(len(names))
+    if NEUTRAL in names:
+        tie_break[names.index(NEUTRAL)] = 1e-9
+    return (np.asarray(rows, dtype=np.float64) + tie_break).argmax(axis=1).tolist()
+
+
 def score(model: LoadedModel, texts: list[str]) -> list[str]:
     """One model call; each headline's label and scores as a JSON object, in order.
 
@@ -109,12 +118,7 @@ def score(model: LoadedModel, texts: list[str]) -> list[str]:
     outputs = model.predict_outputs(texts)
     rows = np.asarray(outputs[model.output_name], dtype=np.float64)
     rows = rows / rows.sum(axis=1, keepdims=True)
-    # Equal scores (a headline the model cannot read gets 1/3 each) go to neutral rather
-    # than to whichever label comes first.
-    tie_break = np.zeros(len(names))
-    if NEUTRAL in names:
-        tie_break[names.index(NEUTRAL)] = 1e-9
-    best = (rows + tie_break).argmax(axis=1).tolist()
+    best = best_labels(rows, names)
     # Models before version 5 do not report coverage: null.
     coverage = outputs.get(COVERAGE)
     if coverage is None:

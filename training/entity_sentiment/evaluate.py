@@ -13,16 +13,16 @@ entities disagree):
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import numpy as np
-import tensorflow as tf
 
 from app.model_store import version_dir
+from app.sentiment.service import best_labels
 from training.entity_sentiment.pairs import Pair, marked, pairs
 from training.metrics import classification_report
 from training.sentiment import baseline, sentfin
+from training.sentiment.checklist import load_predict
 
 ROOT = Path(__file__).resolve().parents[2]
 LABELS = sentfin.LABELS
@@ -39,11 +39,9 @@ def report(test: list[Pair], predicted: list[str]) -> dict[str, object]:
 
 
 def headline_labels(model_dir: Path, titles: list[str]) -> list[str]:
-    meta = json.loads((model_dir / "assets.extra" / "metadata.json").read_text())
-    sig = tf.saved_model.load(str(model_dir)).signatures[meta["signature"]["name"]]
-    probs = sig(**{meta["signature"]["input"]["name"]: tf.constant(titles)})
-    scores = probs[meta["signature"]["output"]].numpy()
-    return [LABELS[i] for i in scores.argmax(axis=1)]
+    """The label the service gives each title (ties to neutral, as it answers)."""
+    probabilities = load_predict(model_dir, batch_size=256)(titles)
+    return [LABELS[i] for i in best_labels(probabilities, list(LABELS))]
 
 
 def main(argv: list[str] | None = None) -> int:
