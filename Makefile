@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q -c requirements.lock
 
-.PHONY: image-check bench-compare bench-poison bench-versions browser checklist evaluate-entities evaluate-sentiment compare-cells reference-split run test test-shuffled lint bench profile profile-model soak train-sentiment train-forecast install install-dev lock clean
+.PHONY: image-check bench-entities train-entities bench-compare bench-poison bench-versions browser checklist evaluate-entities evaluate-sentiment compare-cells reference-split run test test-shuffled lint bench profile profile-model soak train-sentiment train-forecast install install-dev lock clean
 
 $(VENV)/.run-deps: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,14 @@ profile-model: $(VENV)/.dev-deps
 ## soak: mixed load for several minutes (ARGS="--minutes 10"), per-window table, RSS growth
 soak: $(VENV)/.dev-deps
 	$(PY) -m bench.soak $(ARGS)
+
+## train-entities: the per-entity model on SEntFiN's entity labels, exported as the next version of models/entity_sentiment (~2 min)
+train-entities: $(VENV)/.dev-deps
+	$(PY) -m training.entity_sentiment.train $(ARGS)
+
+## bench-entities: 64-entity requests beside 64-headline requests on one server, rounds alternating (~1 min)
+bench-entities: $(VENV)/.dev-deps
+	$(PY) -m bench.entities $(ARGS)
 
 ## train-sentiment: full training run on SEntFiN, exported as the next version of models/sentiment
 train-sentiment: $(VENV)/.dev-deps

@@ -31,9 +31,34 @@ def encodable(value: object) -> object:
     return value
 
 
+# The tags pydantic puts in an error's location for a union chosen by its discriminator
+# (a headline is a string or an object; its entities a list or "auto"), under the field
+# they follow: they name nothing the client sent.
+UNION_TAGS = {"headline": 2, "object": 2, "names": 1, "auto": 1}
+PARENTS = {"headline": "headlines", "object": "headlines", "names": "entities", "auto": "entities"}
+
+
+def _untagged(error: dict[str, object]) -> dict[str, object]:
+    loc = error.get("loc")
+    if not isinstance(loc, tuple | list):
+        return error
+    kept = [
+        part
+        for k, part in enumerate(loc)
+        if not (
+            isinstance(part, str)
+            and part in UNION_TAGS
+            and k >= UNION_TAGS[part]
+            and loc[k - UNION_TAGS[part]] == PARENTS[part]
+        )
+    ]
+    return {**error, "loc": kept}
+
+
 async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    return JSONResponse(status_code=422, content={"detail": encodable(list(exc.errors()))})
+    errors = [_untagged(e) for e in exc.errors()]
+    return JSONResponse(status_code=422, content={"detail": encodable(errors)})
 
 
 async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:

@@ -56,11 +56,18 @@ def _first_line(exc: BaseException) -> str:
 def _load_models(services: Services) -> None:
     settings = services.settings
     # Each model and who takes it besides the registry: the forecast computes its cached
-    # answer as soon as its model is there; sentiment looks its model up per batch.
+    # answer as soon as its model is there; sentiment looks its models up per batch, and
+    # takes the entity model's gazetteer.
     wanted: list[tuple[str, int | None, Callable[[model_store.LoadedModel], None] | None]] = [
         (settings.sentiment_model, settings.sentiment_version, None),
+        (
+            settings.entity_sentiment_model,
+            settings.entity_sentiment_version,
+            services.sentiment.set_entity_model,
+        ),
         (settings.forecast_model, settings.forecast_version, services.forecast.set_model),
     ]
+    wanted = [w for w in wanted if w[0]]
     try:
         device = model_store.configure_tensorflow(
             settings.tf_intra_op_threads, settings.tf_inter_op_threads

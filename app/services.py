@@ -25,7 +25,12 @@ class Services:
     @classmethod
     def build(cls, settings: Settings) -> Services:
         metrics = Metrics()
-        registry = ModelRegistry(required=[settings.sentiment_model, settings.forecast_model])
+        required = [
+            settings.sentiment_model,
+            settings.entity_sentiment_model,
+            settings.forecast_model,
+        ]
+        registry = ModelRegistry(required=[name for name in required if name])
         forecast = ForecastService(settings)
         return cls(
             settings=settings,

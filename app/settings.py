@@ -26,6 +26,13 @@ class Settings(BaseSettings):
     sentiment_model: str = "sentiment"
     sentiment_version: int | None = Field(None, description="pin a version; default: the newest")
     max_headlines: int = Field(256, ge=1, description="most headlines in one request")
+    entity_sentiment_model: str = Field(
+        "entity_sentiment", description="the per-entity model; empty: no per-entity answers"
+    )
+    entity_sentiment_version: int | None = Field(None, description="pin a version")
+    max_entities_per_headline: int = Field(
+        16, ge=1, description="most entities asked about, or found, in one headline"
+    )
     max_headline_chars: int = Field(1000, ge=1, description="longest headline after trimming")
     batch_max_size: int = Field(128, ge=1, description="headlines per model call; 1 = off")
     batch_max_wait_ms: float = Field(

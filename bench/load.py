@@ -54,7 +54,10 @@ def _request_bytes(args: argparse.Namespace, k: int, j: int) -> bytes:
         return head.encode() + body
     if args.path == "/sentiment":
         start = (k * REQUESTS_PER_CONNECTION + j) * args.headlines
-        body = json.dumps({"headlines": headlines.batch(args.headlines, start)}).encode()
+        items: list[object] = headlines.batch(args.headlines, start)  # type: ignore[assignment]
+        if args.entities:
+            items = headlines.entity_items(args.entities, start)  # type: ignore[assignment]
+        body = json.dumps({"headlines": items}).encode()
         head = (
             f"POST {args.path} HTTP/1.1\r\nHost: {host}\r\n"
             f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
@@ -161,7 +164,11 @@ async def main_async(args: argparse.Namespace) -> dict[str, object]:
         "seconds": round(elapsed, 2),
         "rps": round(len(latencies) / elapsed, 1),
         "headlines_per_s": round(len(latencies) * args.headlines / elapsed, 1)
-        if args.path == "/sentiment"
+        if args.path == "/sentiment" and not args.entities
+        else None,
+        "entities": args.entities,
+        "entities_per_s": round(len(latencies) * args.entities / elapsed, 1)
+        if args.entities
         else None,
         "p50_ms": round(float(np.percentile(lat, 50)), 2),
         "p95_ms": round(float(np.percentile(lat, 95)), 2),
@@ -178,6 +185,13 @@ def main() -> None:
     p.add_argument("--seconds", type=float, default=10.0)
     p.add_argument("--warmup", type=float, default=1.0)
     p.add_argument("--headlines", type=int, default=1)
+    p.add_argument(
+        "--entities",
+        type=int,
+        default=0,
+        help="instead: requests asking about this many entities, over real headlines "
+        "that name two or more (bench.headlines.entity_items)",
+    )
     p.add_argument(
         "--poison", action="store_true", help="send only bad bodies, each due a 4xx (POISON_BODIES)"
     )

@@ -21,7 +21,12 @@ from app.asgi.body import replay
 from app.asgi.json_response import send_json
 from app.sentiment.batching import QueueFullError
 from app.sentiment.schemas import SentimentRequest
-from app.sentiment.service import BUSY_RETRY_AFTER, HeadlineError, busy_detail
+from app.sentiment.service import (
+    BUSY_RETRY_AFTER,
+    EntityModelMissingError,
+    HeadlineError,
+    busy_detail,
+)
 from app.services import Services
 
 
@@ -62,7 +67,7 @@ class HotPaths:
             try:
                 request = SentimentRequest.model_validate_json(raw)
                 body = await sentiment.classify(model, sentiment.check_limits(request.headlines))
-            except (ValidationError, HeadlineError):
+            except (ValidationError, HeadlineError, EntityModelMissingError):
                 pass  # FastAPI's route gives the answer that names the problem
             except QueueFullError as exc:
                 # Answered here: handing it on would queue the request a second time

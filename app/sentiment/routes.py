@@ -8,7 +8,12 @@ from app.deps import SentimentDep
 from app.schemas import error_responses
 from app.sentiment.batching import QueueFullError
 from app.sentiment.schemas import SentimentRequest, SentimentResponse
-from app.sentiment.service import BUSY_RETRY_AFTER, HeadlineError, busy_detail
+from app.sentiment.service import (
+    BUSY_RETRY_AFTER,
+    EntityModelMissingError,
+    HeadlineError,
+    busy_detail,
+)
 
 router = APIRouter(tags=["sentiment"])
 
@@ -16,7 +21,8 @@ router = APIRouter(tags=["sentiment"])
 @router.post(
     "/sentiment",
     response_model=SentimentResponse,
-    summary="Classify financial news headlines as negative, neutral or positive",
+    summary="Classify financial news headlines as negative, neutral or positive, "
+    "overall and per company named",
     responses=error_responses(400, 401, 413, 415, 422, 503),
 )
 async def sentiment(body: SentimentRequest, service: SentimentDep) -> Response:
@@ -34,5 +40,11 @@ async def sentiment(body: SentimentRequest, service: SentimentDep) -> Response:
     except QueueFullError as exc:
         raise HTTPException(
             status_code=503, detail=busy_detail(exc), headers={"Retry-After": BUSY_RETRY_AFTER}
+        ) from exc
+    except EntityModelMissingError as exc:
+        raise HTTPException(
+            status_code=503,
+            detail=f"per-entity sentiment is not ready: {exc}",
+            headers={"Retry-After": "5"},
         ) from exc
     return Response(body_bytes, media_type="application/json")

@@ -2,13 +2,51 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictStr, Tag
 
 from app.schemas import ModelRef
 
 Label = Literal["negative", "neutral", "positive"]
+
+
+class EntityHeadline(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "text": "Infosys gains 3%, TCS slips after weak guidance",
+                    "entities": ["Infosys", "TCS"],
+                },
+                {"text": "$AAPL beats estimates as Samsung misses", "entities": "auto"},
+            ]
+        },
+    )
+
+    text: StrictStr = Field(description="the headline")
+    entities: Annotated[
+        Annotated[list[StrictStr], Tag("names")] | Annotated[Literal["auto"], Tag("auto")],
+        Discriminator(lambda v: "names" if isinstance(v, list) else "auto"),
+    ] = Field(
+        description="the companies (or other entities) to answer about, each of which must "
+        'occur in the text as a whole word (exact case first, then any case); or "auto": '
+        "the names the model's gazetteer finds (SEntFiN's Indian listed companies, "
+        "case-sensitive, whole words) and cashtags such as $AAPL"
+    )
+
+
+def _item_kind(value: object) -> str:
+    return "object" if isinstance(value, dict | EntityHeadline) else "headline"
+
+
+# One form or the other, chosen by the JSON type, so an error names the form's own
+# problem ("entities: Field required") rather than both forms' at once.
+HeadlineItem = Annotated[
+    Annotated[StrictStr, Tag("headline")] | Annotated[EntityHeadline, Tag("object")],
+    Discriminator(_item_kind),
+]
 
 
 class SentimentRequest(BaseModel):
@@ -23,14 +61,25 @@ class SentimentRequest(BaseModel):
                         "Rupee slumps to record low against the dollar",
                         "RBI keeps repo rate unchanged at 6.5%",
                     ]
-                }
+                },
+                {
+                    "headlines": [
+                        "Rupee slumps to record low against the dollar",
+                        {
+                            "text": "Infosys gains 3%, TCS slips after weak guidance",
+                            "entities": ["Infosys", "TCS"],
+                        },
+                        {"text": "Tata Motors rallies, Maruti falls", "entities": "auto"},
+                    ]
+                },
             ]
         },
     )
 
     # Count and length limits are settings, checked by the endpoint.
-    headlines: list[StrictStr] = Field(
-        description="financial news headlines, each scored on its own, answered in this order"
+    headlines: list[HeadlineItem] = Field(
+        description="financial news headlines, each scored on its own, answered in this "
+        "order; a headline given as an object is also answered per entity"
     )
 
 
@@ -50,8 +99,25 @@ class SentimentResult(BaseModel):
         ge=0.0,
         le=1.0,
     )
+    entities: list[EntityResult] | None = Field(
+        None,
+        description="for a headline given as an object: the sentiment towards each entity, "
+        'in the order asked ("auto": in the order they occur)',
+    )
+
+
+class EntityResult(BaseModel):
+    name: str = Field(description="the entity as asked for, or as the gazetteer names it")
+    start: int = Field(description="where the mention answered about starts in the text")
+    end: int = Field(description="where it ends (exclusive), so text[start:end] is the mention")
+    label: Label
+    scores: Scores
+    coverage: float = Field(description="share of the marked headline's tokens the model knows")
 
 
 class SentimentResponse(BaseModel):
     model: ModelRef
+    entity_model: ModelRef | None = Field(
+        None, description="the model that answered per entity, when any headline asked"
+    )
     results: list[SentimentResult]

@@ -4,18 +4,53 @@ answer's JSON. The route and the hot path both go through `SentimentService`."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from app.model_store import LoadedModel, ModelRegistry
 from app.sentiment.batching import MicroBatcher
+from app.sentiment.entities import Gazetteer, find, mark
+from app.sentiment.schemas import EntityHeadline
 from app.settings import Settings
+
+log = logging.getLogger(__name__)
 
 LABELS = ("negative", "neutral", "positive")
 NEUTRAL = "neutral"
 # The signature output with each headline's share of tokens the model knows (v5 on).
 COVERAGE = "coverage"
+AUTO = "auto"
+GAZETTEER_FILE = "gazetteer.json"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One entity of a headline: its name, the span answered about, the model's input."""
+
+    name: str
+    start: int
+    end: int
+    marked: str
+
+
+@dataclass(frozen=True)
+class EntityItem:
+    """A headline asked about per entity: its trimmed text and its entities' mentions."""
+
+    text: str
+    mentions: tuple[Mention, ...]
+
+
+# A checked request item: a plain headline stays a str, so the common case costs nothing.
+Item = str | EntityItem
+
+
+class EntityModelMissingError(RuntimeError):
+    """A request names entities and no entity model is loaded."""
 
 
 class HeadlineError(ValueError):
@@ -42,8 +77,79 @@ def _unencodable(text: str) -> tuple[int, int] | None:
     return None
 
 
-def check_limits(headlines: list[str], settings: Settings) -> list[str]:
-    """Trim each headline and enforce the count and length limits; return the trimmed list."""
+def _text_errors(text: str, loc: list[str | int], settings: Settings) -> list[dict[str, object]]:
+    if (bad := _unencodable(text)) is not None:
+        # JSON's \ud800 escapes (and CESU-style bytes) decode to lone surrogates, which
+        # are not text: refused here, before they reach a batch and the model.
+        return [
+            _error(
+                loc,
+                f"headline is not valid Unicode text: character {bad[0]} is a lone "
+                f"surrogate (U+{bad[1]:04X})",
+                "string_unicode",
+            )
+        ]
+    if not text.strip():
+        return [
+            _error(
+                loc,
+                "headline is blank: it must hold 1 to "
+                f"{settings.max_headline_chars} characters after trimming",
+                "string_too_short",
+            )
+        ]
+    if len(text.strip()) > settings.max_headline_chars:
+        return [
+            _error(
+                loc,
+                f"headline has {len(text.strip())} characters after trimming, "
+                f"the limit is {settings.max_headline_chars}",
+                "string_too_long",
+            )
+        ]
+    return []
+
+
+def _mentions(
+    item: EntityHeadline, loc: list[str | int], gazetteer: Gazetteer, settings: Settings
+) -> tuple[tuple[Mention, ...], list[dict[str, object]]]:
+    """Each entity's mention in the text as sent (spans index it), or the errors."""
+    text = item.text
+    if item.entities == AUTO:
+        found = gazetteer.find_all(text)[: settings.max_entities_per_headline]
+    else:
+        found, errors = [], []
+        if len(item.entities) > settings.max_entities_per_headline:
+            msg = (
+                f"entities must hold at most {settings.max_entities_per_headline} names, "
+                f"got {len(item.entities)}"
+            )
+            return (), [_error([*loc, "entities"], msg, "too_long")]
+        for j, name in enumerate(item.entities):
+            span = find(name.strip(), text)
+            if span is None:
+                msg = (
+                    f"entity {name!r} does not occur in the headline as a whole word"
+                    if name.strip()
+                    else "entity name is blank"
+                )
+                errors.append(_error([*loc, "entities", j], msg, "entity_not_found"))
+            else:
+                found.append((name, span))
+        if errors:
+            return (), errors
+    spans = [span for _, span in found]
+    mentions = tuple(
+        Mention(name, start, end, mark(text, (start, end), spans)) for name, (start, end) in found
+    )
+    return mentions, []
+
+
+def check_limits(
+    headlines: Sequence[str | EntityHeadline], settings: Settings, gazetteer: Gazetteer
+) -> list[Item]:
+    """Trim each headline, find its entities' mentions and enforce the count and length
+    limits; return the checked items."""
     n = len(headlines)
     # A request larger than the queue's bound could never be queued: a 422 that says so,
     # not a 503 whose retry can never succeed.
@@ -58,41 +164,29 @@ def check_limits(headlines: list[str], settings: Settings) -> list[str]:
                 )
             ]
         )
-    trimmed = [h.strip() for h in headlines]
+    items: list[Item] = []
     errors = []
-    for i, text in enumerate(trimmed):
-        if (bad := _unencodable(text)) is not None:
-            # JSON's \ud800 escapes (and CESU-style bytes) decode to lone surrogates, which
-            # are not text: refused here, before they reach a batch and the model.
-            errors.append(
-                _error(
-                    ["body", "headlines", i],
-                    f"headline is not valid Unicode text: character {bad[0]} is a lone "
-                    f"surrogate (U+{bad[1]:04X})",
-                    "string_unicode",
-                )
-            )
-        elif not text:
-            errors.append(
-                _error(
-                    ["body", "headlines", i],
-                    "headline is blank: it must hold 1 to "
-                    f"{settings.max_headline_chars} characters after trimming",
-                    "string_too_short",
-                )
-            )
-        elif len(text) > settings.max_headline_chars:
-            errors.append(
-                _error(
-                    ["body", "headlines", i],
-                    f"headline has {len(text)} characters after trimming, "
-                    f"the limit is {settings.max_headline_chars}",
-                    "string_too_long",
-                )
-            )
+    for i, headline in enumerate(headlines):
+        loc: list[str | int] = ["body", "headlines", i]
+        if isinstance(headline, str):
+            problems = _text_errors(headline, loc, settings)
+            items.append(headline.strip())
+        elif not settings.entity_sentiment_model:
+            msg = "this server answers per headline only: ENTITY_SENTIMENT_MODEL is empty"
+            problems = [_error([*loc, "entities"], msg, "entities_disabled")]
+        else:
+            problems = _text_errors(headline.text, [*loc, "text"], settings)
+            if not problems:
+                mentions, problems = _mentions(headline, loc, gazetteer, settings)
+                items.append(EntityItem(headline.text.strip(), mentions))
+        errors += problems
     if errors:
         raise HeadlineError(errors)
-    return trimmed
+    total = n + sum(len(x.mentions) for x in items if isinstance(x, EntityItem))
+    if total > settings.batch_queue_max:
+        msg = f"headlines and entities must total at most {settings.batch_queue_max}, got {total}"
+        raise HeadlineError([_error(["body", "headlines"], msg, "too_long")])
+    return items
 
 
 def best_labels(rows: np.ndarray, names: list[str]) -> list[int]:
@@ -135,10 +229,32 @@ def score(model: LoadedModel, texts: list[str]) -> list[str]:
     ]
 
 
-def encode_results(model: LoadedModel, results: Sequence[str]) -> bytes:
+def encode_results(
+    model: LoadedModel, results: Sequence[str], entity_model: LoadedModel | None = None
+) -> bytes:
     """The response body around the per-headline objects from `score`."""
     ref = json.dumps({"name": model.name, "version": model.version})
-    return f'{{"model": {ref}, "results": [{", ".join(results)}]}}'.encode()
+    head = f'{{"model": {ref}, '
+    if entity_model is not None:
+        ref = json.dumps({"name": entity_model.name, "version": entity_model.version})
+        head += f'"entity_model": {ref}, '
+    return f'{head}"results": [{", ".join(results)}]}}'.encode()
+
+
+def with_entities(result: str, mentions: Sequence[Mention], answers: Sequence[str]) -> str:
+    """A headline's object from `score` with its entities' objects added."""
+    entities = ", ".join(
+        f'{{"name": {json.dumps(m.name)}, "start": {m.start}, "end": {m.end}, {answer[1:]}'
+        for m, answer in zip(mentions, answers, strict=True)
+    )
+    return f'{result[:-1]}, "entities": [{entities}]}}'
+
+
+class MarkedText(str):
+    """A marked headline queued for the entity model: a str of its own type, so one
+    batcher carries both kinds and a batch of plain headlines is told apart cheaply."""
+
+    __slots__ = ()
 
 
 BUSY_RETRY_AFTER = "1"
@@ -158,6 +274,8 @@ class SentimentService:
     ) -> None:
         self.settings = settings
         self.registry = registry
+        # Headlines and entity queries share one queue and one inference thread: on two
+        # cores a second thread would only contend with the first.
         self.batcher: MicroBatcher[str, str] = MicroBatcher(
             self._score,
             max_batch_size=settings.batch_max_size,
@@ -165,26 +283,69 @@ class SentimentService:
             max_queued_items=settings.batch_queue_max,
             observe=observe,
         )
+        self.gazetteer = Gazetteer(())
 
     def model(self) -> LoadedModel | None:
         return self.registry.get(self.settings.sentiment_model)
 
+    def entity_model(self) -> LoadedModel | None:
+        name = self.settings.entity_sentiment_model
+        return self.registry.get(name) if name else None
+
+    def set_entity_model(self, model: LoadedModel) -> None:
+        """Take the gazetteer exported with the entity model (cashtags only without one)."""
+        path = Path(model.path) / "assets.extra" / GAZETTEER_FILE
+        self.gazetteer = Gazetteer.load(path) if path.is_file() else Gazetteer(())
+        log.info(
+            "gazetteer of %s v%s: %d names", model.name, model.version, len(self.gazetteer.names)
+        )
+
     def not_ready(self) -> str:
         return "; ".join(self.registry.not_ready_reasons())
 
-    def check_limits(self, headlines: list[str]) -> list[str]:
-        return check_limits(headlines, self.settings)
+    def check_limits(self, headlines: Sequence[str | EntityHeadline]) -> list[Item]:
+        return check_limits(headlines, self.settings, self.gazetteer)
 
-    async def classify(self, model: LoadedModel, headlines: list[str]) -> bytes:
-        """The response body for `headlines` (already checked): queued with other
-        requests' headlines for one model call. Raises QueueFullError when the queue is
-        at its bound."""
-        return encode_results(model, await self.batcher.submit(headlines))
+    async def classify(self, model: LoadedModel, items: list[Item]) -> bytes:
+        """The response body for `items` (already checked): queued with other requests'
+        items for one model call. Raises QueueFullError when the queue is at its bound,
+        EntityModelMissingError when entities are asked for and no entity model is loaded."""
+        if all(type(x) is str for x in items):
+            return encode_results(model, await self.batcher.submit(items))  # type: ignore[arg-type]
+        entity_model = self.entity_model()
+        if entity_model is None:
+            raise EntityModelMissingError(self.not_ready() or "no entity model is configured")
+        texts = [x if isinstance(x, str) else x.text for x in items]
+        queries = [
+            MarkedText(m.marked) for x in items if isinstance(x, EntityItem) for m in x.mentions
+        ]
+        answers = await self.batcher.submit(texts + queries)
+        rest = iter(answers[len(texts) :])
+        results = [
+            with_entities(r, x.mentions, [next(rest) for _ in x.mentions])
+            if isinstance(x, EntityItem)
+            else r
+            for x, r in zip(items, answers[: len(texts)], strict=True)
+        ]
+        return encode_results(model, results, entity_model)
 
     def _score(self, texts: list[str]) -> list[str]:
-        # In the inference thread: the model loaded now, which may be newer than the
-        # one the request saw.
+        # In the inference thread: the models loaded now, which may be newer than the
+        # ones the request saw.
         model = self.model()
         if model is None:
             raise RuntimeError("sentiment model not loaded")
-        return score(model, texts)
+        if all(type(t) is str for t in texts):
+            return score(model, texts)
+        entity_model = self.entity_model()
+        if entity_model is None:
+            raise RuntimeError("entity sentiment model not loaded")
+        out = [""] * len(texts)
+        marked = [i for i, t in enumerate(texts) if type(t) is MarkedText]
+        plain = [i for i, t in enumerate(texts) if type(t) is not MarkedText]
+        for rows, scorer in ((plain, model), (marked, entity_model)):
+            if rows:
+                answers = score(scorer, [str(texts[i]) for i in rows])
+                for i, answer in zip(rows, answers, strict=True):
+                    out[i] = answer
+        return out

@@ -280,7 +280,11 @@ def test_not_ready_without_a_model(server_factory, tmp_path: Path) -> None:  # t
             ready = http.get("/readyz")
         assert ready.status_code == 503
         reasons = ready.json()["reasons"]
-        assert [r.split(":")[0] for r in reasons] == ["sentiment", "gdp_forecast"]
+        assert [r.split(":")[0] for r in reasons] == [
+            "sentiment",
+            "entity_sentiment",
+            "gdp_forecast",
+        ]
         for reason in reasons:
             assert "no SavedModel version under" in reason and str(tmp_path) in reason
         forecast = http.get("/forecast")

@@ -63,7 +63,7 @@ def test_metrics_count_requests_batches_and_state(server: Server) -> None:
     assert after["sentiment_rejected_total"] == 0
     assert after["forecast_data_age_seconds"] > 0
     loaded = [name for name in after if name.startswith("model_loaded{")]
-    assert len(loaded) == 2 and any('name="sentiment"' in n for n in loaded)
+    assert len(loaded) == 3 and any('name="entity_sentiment"' in n for n in loaded)
     assert after["process_resident_memory_bytes"] > 100e6
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from app.sentiment.entities import find
 from bench import headlines, load
 from training.sentiment.sentfin import is_test_title
 
@@ -22,7 +23,7 @@ def test_headlines_are_distinct_test_split_titles() -> None:
 
 def test_connections_cycle_through_distinct_requests() -> None:
     args = argparse.Namespace(
-        url="http://127.0.0.1:1", path="/sentiment", headlines=1, poison=False
+        url="http://127.0.0.1:1", path="/sentiment", headlines=1, poison=False, entities=0
     )
     bodies = [
         load._request_bytes(args, k, j).split(b"\r\n\r\n", 1)[1]
@@ -42,3 +43,15 @@ def test_poison_connections_send_every_bad_body() -> None:
         for j in range(load.REQUESTS_PER_CONNECTION)
     }
     assert bodies == set(load.POISON_BODIES)
+
+
+def test_entity_requests_name_the_entities_asked_for_in_their_text() -> None:
+    args = argparse.Namespace(
+        url="http://127.0.0.1:1", path="/sentiment", headlines=1, poison=False, entities=64
+    )
+    for k, j in ((0, 0), (5, 3)):
+        items = json.loads(load._request_bytes(args, k, j).split(b"\r\n\r\n", 1)[1])["headlines"]
+        assert sum(len(item["entities"]) for item in items) == 64
+        for item in items:
+            assert all(find(name, item["text"]) for name in item["entities"])
+            assert is_test_title(item["text"])

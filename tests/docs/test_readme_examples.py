@@ -74,6 +74,13 @@ def test_the_sentiment_example(server: Server) -> None:
     check("sentiment-response", shown("sentiment-response"), live)
 
 
+def test_the_entity_example(server: Server) -> None:
+    request = json.loads(re.search(r"-d '(.*)'", example("entity-request"), re.S).group(1))  # type: ignore[union-attr]
+    with server.client() as http:
+        live = http.post("/sentiment", json=request).json()
+    check("entity-response", shown("entity-response"), live)
+
+
 def test_the_422_example(server: Server) -> None:
     with server.client() as http:
         live = http.post("/sentiment", json={"headlines": []}).json()
@@ -90,6 +97,15 @@ def test_the_forecast_example(server: Server) -> None:
     check("forecast-response", printed, live)
 
 
-@pytest.mark.parametrize("name", ["sentiment-request", "sentiment-response", "forecast-response"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "sentiment-request",
+        "sentiment-response",
+        "entity-request",
+        "entity-response",
+        "forecast-response",
+    ],
+)
 def test_each_example_is_marked_once(name: str) -> None:
     assert README.read_text().count(f"<!-- example: {name} -->") == 1

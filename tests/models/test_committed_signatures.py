@@ -18,6 +18,10 @@ PINNED = {
         {"headlines": (tf.string, [None])},
         {"probabilities": (tf.float32, [None, 3]), "coverage": (tf.float32, [None])},
     ),
+    "entity_sentiment": (
+        {"marked_headlines": (tf.string, [None])},
+        {"probabilities": (tf.float32, [None, 3]), "coverage": (tf.float32, [None])},
+    ),
     "gdp_forecast": (
         {"window": (tf.float32, [None, 24, 6])},
         {"gdp_growth": (tf.float32, [None, 4])},
@@ -25,6 +29,9 @@ PINNED = {
 }
 SAMPLES = {
     "sentiment": {"headlines": tf.constant(["Sensex ends flat", "Rupee slumps"])},
+    "entity_sentiment": {
+        "marked_headlines": tf.constant([" xtargetx  gains,  xotherx  slips", "Rupee slumps"])
+    },
     "gdp_forecast": {"window": tf.zeros([2, 24, 6], tf.float32)},
 }
 

@@ -116,7 +116,8 @@ def test_page_shows_the_fan_chart_and_scores_headlines(server: Server) -> None:
             page.screenshot(path=str(ARTIFACTS / "page-wide.png"), full_page=True)
 
             # A training report opens in a dialog, and Escape closes it.
-            assert page.locator(".report-link").count() == 4
+            # Two figures for each of the three models.
+            assert page.locator(".report-link").count() == 6
             page.locator(".report-link").first.click()
             page.wait_for_selector("#report-dialog[open]")
             image = page.locator("#report-image")
@@ -132,6 +133,25 @@ def test_page_shows_the_fan_chart_and_scores_headlines(server: Server) -> None:
             page.keyboard.press("Control+Enter")
             page.wait_for_selector(".result:nth-child(3)")
             assert page.locator(".result").count() == 3
+
+            # A line ending "| names" is answered per company, as the API answers it.
+            opposite = "Infosys gains 3%, TCS slips after weak guidance"
+            asked = {"text": opposite, "entities": ["Infosys", "TCS"]}
+            with server.client() as client:
+                (api,) = client.post("/sentiment", json={"headlines": [asked]}).json()["results"]
+            page.fill(
+                "#headlines", f"{opposite} | Infosys, TCS\nMarkets rally on rate hopes | auto"
+            )
+            page.click("#score")
+            page.wait_for_selector(".result:nth-child(2) .entities")
+            first, second = page.locator(".result").nth(0), page.locator(".result").nth(1)
+            assert first.locator(".headline").inner_text() == opposite
+            rows = first.locator(".entity")
+            assert rows.count() == 2
+            for k, want in enumerate(api["entities"]):
+                assert rows.nth(k).locator(".entity-name").inner_text() == want["name"]
+                assert rows.nth(k).locator(".label").inner_text().split()[0] == want["label"]
+            assert "No company found" in second.locator(".entities").inner_text()
 
             # A phone's width: the chart redraws to fit and nothing sticks out sideways.
             page.set_viewport_size({"width": 390, "height": 844})

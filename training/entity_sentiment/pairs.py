@@ -8,14 +8,11 @@ an entity that occurs in neither way has no span (counted, never guessed).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from app.sentiment.entities import find, mark
 from training.sentiment.sentfin import Headline
-
-TARGET_MARK = "xtargetx"
-OTHER_MARK = "xotherx"
 
 
 @dataclass(frozen=True)
@@ -27,16 +24,6 @@ class Pair:
     others: tuple[tuple[int, int], ...]  # the other entities' mentions
     disagree: bool  # the headline's entities do not all share one label
     is_test: bool
-
-
-def find(entity: str, text: str) -> tuple[int, int] | None:
-    """The first whole-word occurrence of `entity`, exact case first."""
-    pattern = r"(?<!\w)" + re.escape(entity) + r"(?!\w)"
-    for flags in (0, re.IGNORECASE):
-        found = re.search(pattern, text, flags)
-        if found:
-            return found.span()
-    return None
 
 
 def pairs(headlines: Iterable[Headline]) -> list[Pair]:
@@ -51,15 +38,6 @@ def pairs(headlines: Iterable[Headline]) -> list[Pair]:
 
 
 def marked(p: Pair) -> str:
-    """The title with the target mention and the other mentions replaced by markers,
-    for models that read plain text; a pair without a span is the bare title."""
-    if p.span is None:
-        return p.title
-    edits = sorted([(p.span, TARGET_MARK), *((s, OTHER_MARK) for s in p.others)], reverse=True)
-    text, last_start = p.title, len(p.title) + 1
-    for (start, end), mark in edits:
-        if end > last_start:  # overlapping mentions ("Tata" in "Tata Motors"): keep the first
-            continue
-        text = f"{text[:start]} {mark} {text[end:]}"
-        last_start = start
-    return text
+    """The title as the entity model reads it (app.sentiment.entities.mark); a pair
+    without a span is the bare title."""
+    return p.title if p.span is None else mark(p.title, p.span, p.others)

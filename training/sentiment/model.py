@@ -57,7 +57,7 @@ class SentimentConfig:
         return asdict(self)
 
 
-def _compile(model: keras.Model, learning_rate: float) -> keras.Model:
+def compile_classifier(model: keras.Model, learning_rate: float) -> keras.Model:
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
         loss="sparse_categorical_crossentropy",
@@ -87,7 +87,9 @@ def sequence_branch(
     )(x, mask=mask)
     x = layers.Dropout(cfg.dropout)(x)
     probs = layers.Dense(len(LABELS), activation="softmax", name="sequence_probs")(x)
-    fit = _compile(keras.Model(inputs, probs, name="sequence_branch"), cfg.lstm_learning_rate)
+    fit = compile_classifier(
+        keras.Model(inputs, probs, name="sequence_branch"), cfg.lstm_learning_rate
+    )
     return fit, keras.Model(inputs, [probs, coverage], name="sequence_with_coverage")
 
 

@@ -15,7 +15,8 @@ import argparse
 import hashlib
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import keras
@@ -166,6 +167,77 @@ def choose_temperature(probabilities: np.ndarray, y: np.ndarray) -> dict[str, ob
     }
 
 
+@dataclass
+class Fitted:
+    model: keras.Model  # the serving graph: strings -> probabilities and coverage
+    sequence_fit: keras.Model  # the sequence branch as fitted (strings -> probabilities)
+    sequence: keras.Model  # the same branch with coverage
+    ngram: keras.Model
+    weight: float
+    calibration: dict[str, object]
+    fits: dict[str, dict[str, object]]
+
+
+Data = tuple[tf.Tensor, np.ndarray]
+
+
+SequenceBranch = Callable[[SentimentConfig, tf.Tensor, Pretrained], tuple[keras.Model, keras.Model]]
+
+
+def fit_mixture(
+    cfg: SentimentConfig,
+    pretrained: Pretrained,
+    fit: Data,
+    val: Data,
+    train: Data,
+    verbose: int,
+    branch: SequenceBranch = sequence_branch,
+) -> Fitted:
+    """The two-branch model: the sequence branch fitted with early stopping and the
+    n-gram branch solved exactly, both on the fit part; the mixing weight and the
+    temperature chosen on validation; then both branches refitted on `train` (fit and
+    validation together; the LSTM for its best epoch count). `branch` builds the
+    sequence branch (the entity model reads its BiLSTM differently)."""
+    fits: dict[str, dict[str, object]] = {}
+    probe, _ = branch(cfg, fit[0], pretrained)
+    fits["sequence"] = fit_branch(probe, fit, val, cfg, verbose)
+    p_val_sequence = probe.predict(val[0], verbose=0)
+    probe = ngram_branch(cfg, fit[0])
+    fit_ngram_exact(probe, *fit, cfg.ngram_c)
+    p_val_ngram = probe.predict(val[0], verbose=0)
+    weight = best_weight(p_val_sequence, p_val_ngram, val[1])
+    calibration = choose_temperature(mix(p_val_sequence, p_val_ngram, weight), val[1])
+
+    epochs = int(fits["sequence"]["best_epoch"])
+    print(
+        f"--- refitting both branches on {len(train[1])} examples (sequence: {epochs} epochs)",
+        flush=True,
+    )
+    start = time.perf_counter()
+    sequence_fit, sequence = branch(cfg, train[0], pretrained)
+    sequence_fit.fit(*train, epochs=epochs, batch_size=cfg.batch_size, verbose=verbose)
+    fits["sequence"]["refit_seconds"] = round(time.perf_counter() - start, 1)
+    start = time.perf_counter()
+    ngram = ngram_branch(cfg, train[0])
+    fit_ngram_exact(ngram, *train, cfg.ngram_c)
+    fits["ngram"] = {
+        "solver": "lbfgs",
+        "C": cfg.ngram_c,
+        "refit_seconds": round(time.perf_counter() - start, 1),
+    }
+    temperature = float(calibration["temperature"])
+    print(f"sequence branch weight {weight}, temperature {temperature}", flush=True)
+    return Fitted(
+        combine(sequence, ngram, weight, temperature),
+        sequence_fit,
+        sequence,
+        ngram,
+        weight,
+        calibration,
+        fits,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     cfg = SentimentConfig(
@@ -236,44 +308,14 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
 
-    # Model: the sequence branch is fitted with early stopping and the n-gram branch
-    # solved exactly, both on the fit part; the mixing weight and the temperature are
-    # chosen on validation; then both branches are refitted on all non-test headlines
-    # (the LSTM for its best epoch count).
     pretrained = Pretrained(cfg.word_dimensions)
     x_train, y_train = arrays(train_rows)
-    fits: dict[str, dict[str, object]] = {}
-    probe, _ = sequence_branch(cfg, x_fit, pretrained)
-    fits["sequence"] = fit_branch(probe, (x_fit, y_fit), (x_val, y_val), cfg, args.verbose)
-    p_val_sequence = probe.predict(x_val, verbose=0)
-    probe = ngram_branch(cfg, x_fit)
-    fit_ngram_exact(probe, x_fit, y_fit, cfg.ngram_c)
-    p_val_ngram = probe.predict(x_val, verbose=0)
-    weight = best_weight(p_val_sequence, p_val_ngram, y_val)
-    calibration = choose_temperature(mix(p_val_sequence, p_val_ngram, weight), y_val)
-
-    epochs = int(fits["sequence"]["best_epoch"])
-    print(
-        f"--- refitting both branches on {len(train_rows)} headlines (sequence: {epochs} epochs)",
-        flush=True,
+    fitted = fit_mixture(
+        cfg, pretrained, (x_fit, y_fit), (x_val, y_val), (x_train, y_train), args.verbose
     )
-    start = time.perf_counter()
-    sequence_fit, sequence = sequence_branch(cfg, x_train, pretrained)
-    sequence_fit.fit(
-        x_train, y_train, epochs=epochs, batch_size=cfg.batch_size, verbose=args.verbose
-    )
-    fits["sequence"]["refit_seconds"] = round(time.perf_counter() - start, 1)
-    start = time.perf_counter()
-    ngram = ngram_branch(cfg, x_train)
-    fit_ngram_exact(ngram, x_train, y_train, cfg.ngram_c)
-    fits["ngram"] = {
-        "solver": "lbfgs",
-        "C": cfg.ngram_c,
-        "refit_seconds": round(time.perf_counter() - start, 1),
-    }
+    model, sequence_fit, ngram = fitted.model, fitted.sequence_fit, fitted.ngram
+    weight, calibration, fits = fitted.weight, fitted.calibration, fitted.fits
     temperature = float(calibration["temperature"])
-    model = combine(sequence, ngram, weight, temperature)
-    print(f"sequence branch weight {weight}, temperature {temperature}", flush=True)
 
     def predict(texts: Sequence[str]) -> dict[str, np.ndarray]:
         return model.predict(tf.constant(list(texts)), batch_size=256, verbose=0)
@@ -323,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"confusion matrix (rows true, cols predicted, {', '.join(sentfin.LABELS)}):")
     for row in metrics["confusion_matrix"]["rows_true_cols_pred"]:
         print("   ", row)
-    vectors = sequence.get_layer("word_vectors")
+    vectors = fitted.sequence.get_layer("word_vectors")
 
     # Export
     target = args.out

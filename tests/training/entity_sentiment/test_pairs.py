@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from training.entity_sentiment.pairs import OTHER_MARK, TARGET_MARK, find, marked, pairs
+from app.sentiment.entities import OTHER_MARK, TARGET_MARK, find
+from training.entity_sentiment.pairs import marked, pairs
 from training.sentiment import sentfin
 from training.sentiment.sentfin import Headline
 

@@ -268,11 +268,37 @@ async function showReport(url, title) {
   $("#report-dialog").showModal();
 }
 
+// "text | Infosys, TCS" asks about each company named; "text | auto" lets the service find them.
+function parseLine(line) {
+  const bar = line.lastIndexOf("|");
+  if (bar < 0) return line;
+  const text = line.slice(0, bar).trim();
+  const named = line.slice(bar + 1).trim();
+  if (!text || !named) return text || line;
+  const entities = named.toLowerCase() === "auto" ? "auto" : named.split(",").map((s) => s.trim()).filter(Boolean);
+  return { text, entities };
+}
+
+function entityList(entities) {
+  const list = el("ul", { class: "entities" });
+  if (!entities.length) list.append(el("li", { class: "entity-none" }, "No company found in this headline."));
+  for (const e of entities) {
+    const row = el("li", { class: "entity" });
+    row.append(
+      el("span", { class: "entity-name" }, e.name),
+      el("span", { class: `label label-${e.label}` }, `${e.label} ${Math.round(e.scores[e.label] * 100)} %`),
+    );
+    list.append(row);
+  }
+  return list;
+}
+
 function showResults(headlines, body) {
   $("#results").replaceChildren(
     ...body.results.map((r, i) => {
       const item = el("li", { class: "result" });
-      item.append(el("p", { class: "headline" }, headlines[i]));
+      const asked = headlines[i];
+      item.append(el("p", { class: "headline" }, typeof asked === "string" ? asked : asked.text));
       const label = el("span", { class: `label label-${r.label}` }, `${r.label} ${Math.round(r.scores[r.label] * 100)} %`);
       item.append(label);
       const bars = el("div", { class: "bars" });
@@ -294,6 +320,7 @@ function showResults(headlines, body) {
           : `The model knows ${Math.round(r.coverage * 100)} % of this headline's words.`;
         item.append(el("p", { class: "coverage" }, note));
       }
+      if (Array.isArray(r.entities)) item.append(entityList(r.entities));
       return item;
     }),
   );
@@ -303,7 +330,7 @@ async function score(event) {
   event.preventDefault();
   const error = $("#sentiment-error");
   error.hidden = true;
-  const headlines = $("#headlines").value.split("\n").map((s) => s.trim()).filter(Boolean);
+  const headlines = $("#headlines").value.split("\n").map((s) => s.trim()).filter(Boolean).map(parseLine);
   if (!headlines.length) {
     error.textContent = "Paste at least one headline, one per line.";
     error.hidden = false;

@@ -1,0 +1,102 @@
+"""Entities in a headline: where a named one is mentioned, which ones a gazetteer finds,
+and the marked text the entity model reads.
+
+The entity model does not see the entity's name: the mention it is asked about becomes
+TARGET_MARK and every other entity's mention OTHER_MARK, so "Infosys gains, TCS slips"
+is read as "xtargetx gains, xotherx slips" for Infosys and the other way round for TCS.
+Training (training/entity_sentiment/) builds its inputs with the same `mark`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+TARGET_MARK = "xtargetx"
+OTHER_MARK = "xotherx"
+# $AAPL, $BRK.B: a dollar sign, 1 to 6 letters, an optional class suffix.
+CASHTAG = re.compile(r"(?<![\w$])\$[A-Za-z]{1,6}(?:\.[A-Za-z]{1,2})?(?![\w.]\w)")
+# Names are compared word by word; words are runs of letters and digits.
+_WORD = re.compile(r"\w+")
+
+Span = tuple[int, int]
+
+
+def find(entity: str, text: str) -> Span | None:
+    """The first whole-word mention of `entity` in `text`: exact case first, then any case."""
+    if not entity.strip():
+        return None
+    pattern = r"(?<!\w)" + re.escape(entity) + r"(?!\w)"
+    for flags in (0, re.IGNORECASE):
+        found = re.search(pattern, text, flags)
+        if found:
+            return found.span()
+    return None
+
+
+def mark(text: str, target: Span, others: list[Span] | tuple[Span, ...] = ()) -> str:
+    """`text` with the target mention replaced by TARGET_MARK and the others by OTHER_MARK.
+
+    The target is always marked; another mention that overlaps it or an earlier kept one
+    ("Tata" inside "Tata Motors") is left as text.
+    """
+    kept = [(target, TARGET_MARK)]
+    for span in sorted(set(others), key=lambda s: (s[0], -s[1])):
+        if all(span[1] <= s[0] or s[1] <= span[0] for s, _ in kept):
+            kept.append((span, OTHER_MARK))
+    out = text
+    # Right to left, so the offsets still to apply stay valid.
+    for (start, end), marker in sorted(kept, reverse=True):
+        out = f"{out[:start]} {marker} {out[end:]}"
+    return out
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Known names, matched whole-word and case-sensitive, longest name first, plus cashtags.
+
+    A name is a sequence of words: "Tata Motors Ltd." matches "Tata Motors Ltd" and
+    "Tata Motors Ltd.", never "tata motors" or "Tata Motorsport".
+    """
+
+    names: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        index: dict[tuple[str, ...], str] = {}
+        for name in self.names:
+            words = tuple(_WORD.findall(name))
+            if words:
+                index.setdefault(words, name)
+        object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "_longest", max((len(w) for w in index), default=0))
+
+    @classmethod
+    def load(cls, path: Path) -> Gazetteer:
+        data = json.loads(path.read_text())
+        return cls(tuple(data["names"]))
+
+    def find_all(self, text: str) -> list[tuple[str, Span]]:
+        """Each entity found, once, with its first mention, in the order they occur."""
+        index: dict[tuple[str, ...], str] = self._index  # type: ignore[attr-defined]
+        words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+        found: list[tuple[str, Span]] = []
+        i = 0
+        while i < len(words):
+            for n in range(min(self._longest, len(words) - i), 0, -1):  # type: ignore[attr-defined]
+                key = tuple(w for w, _, _ in words[i : i + n])
+                if key in index:
+                    found.append((index[key], (words[i][1], words[i + n - 1][2])))
+                    i += n
+                    break
+            else:
+                i += 1
+        found += [(m.group(), m.span()) for m in CASHTAG.finditer(text)]
+        seen: set[str] = set()
+        unique = []
+        for name, span in sorted(found, key=lambda f: f[1]):
+            if name not in seen:
+                seen.add(name)
+                unique.append((name, span))
+        return unique

@@ -1,0 +1,94 @@
+"""Per-entity requests beside headline requests, on one server, rounds alternating.
+
+    python -m bench.entities [--rounds 3] [--seconds 8] [--out bench/results/entities.json]
+
+Rows: 64-headline requests and requests asking about 64 entities (real SEntFiN test
+headlines that name two or more, about 31 headlines each; each headline is also scored
+as a whole), both at 8 connections. The cost per entity is set beside the cost per
+headline: headlines/s of the first over entities/s of the second, medians over the
+rounds. The target (issue: within 1.5x) is checked on that ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.harness import ROOT, free_port, load, rss_mb, save_json, start_server
+
+CASES = {
+    "64 headlines": {"path": "/sentiment", "headlines": 64, "concurrency": 8},
+    "64 entities": {"path": "/sentiment", "entities": 64, "concurrency": 8},
+}
+TARGET = 1.5
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(
+        prog="python -m bench.entities", description=__doc__.splitlines()[0]
+    )
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--seconds", type=float, default=8.0)
+    p.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "entities.json")
+    args = p.parse_args(argv)
+
+    port = free_port()
+    proc, cold = start_server({}, port)
+    runs: dict[str, list[dict[str, object]]] = {name: [] for name in CASES}
+    try:
+        for k in range(args.rounds):
+            for name, case in CASES.items():
+                row = load(port, proc.pid, args.seconds, **case)
+                runs[name].append(row)
+                print(
+                    f"round {k + 1} {name}: {row['rps']} req/s, p99 {row['p99_ms']} ms", flush=True
+                )
+        rss = rss_mb(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+    def median(name: str, key: str) -> float:
+        return statistics.median(float(r[key]) for r in runs[name])  # type: ignore[arg-type]
+
+    per_headline = median("64 headlines", "headlines_per_s")
+    per_entity = median("64 entities", "entities_per_s")
+    ratio = per_headline / per_entity
+    head = f"{'request':14s} {'req/s':>8s} {'items/s':>9s} {'p50 ms':>7s} {'p99 ms':>7s}"
+    print(f"\n{head} {'mean batch':>10s}")
+    for name, key in (("64 headlines", "headlines_per_s"), ("64 entities", "entities_per_s")):
+        print(
+            f"{name:14s} {median(name, 'rps'):8.1f} {median(name, key):9.1f} "
+            f"{median(name, 'p50_ms'):7.1f} {median(name, 'p99_ms'):7.1f} "
+            f"{median(name, 'mean_batch'):10.1f}"
+        )
+    verdict = "met" if ratio <= TARGET else "MISSED"
+    print(
+        f"\ncost per entity / cost per headline = {per_headline:.0f} / {per_entity:.0f} = "
+        f"{ratio:.2f}x ({verdict}: target <= {TARGET}x); server RSS {rss:.0f} MB, "
+        f"cold start {cold} s"
+    )
+    save_json(
+        args.out,
+        {
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "rounds": args.rounds,
+            "seconds_per_run": args.seconds,
+            "runs": runs,
+            "headlines_per_s": per_headline,
+            "entities_per_s": per_entity,
+            "cost_ratio": round(ratio, 3),
+            "target": TARGET,
+            "met": ratio <= TARGET,
+            "server_rss_mb": rss,
+            "cold_start_s": cold,
+        },
+    )
+    print(f"results in {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,109 @@
+"""Finding entities in a headline, the marked text the entity model reads, and the checks
+a per-entity request must pass before it is queued."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.sentiment.entities import OTHER_MARK, TARGET_MARK, Gazetteer, find, mark
+from app.sentiment.schemas import EntityHeadline
+from app.sentiment.service import EntityItem, HeadlineError, check_limits
+from app.settings import Settings
+
+GAZETTEER = Gazetteer(("Tata Motors", "Tata", "Infosys", "TCS", "Maruti Suzuki", "L&T"))
+
+
+def test_find_is_whole_word_exact_case_first() -> None:
+    assert find("TCS", "Infosys gains, TCS slips") == (15, 18)
+    assert find("TCS", "TCSL gains") is None
+    assert find("infosys", "Infosys gains") == (0, 7)
+    assert find("Tata", "tata and Tata Motors") == (9, 13)
+    assert find("  ", "anything") is None
+
+
+def test_mark_replaces_the_target_and_the_others() -> None:
+    text = "Infosys gains 3%, TCS slips"
+    assert mark(text, (0, 7), [(18, 21)]) == f" {TARGET_MARK}  gains 3%,  {OTHER_MARK}  slips"
+    assert mark(text, (18, 21), [(0, 7)]) == f" {OTHER_MARK}  gains 3%,  {TARGET_MARK}  slips"
+
+
+def test_mark_keeps_the_target_when_another_mention_overlaps_it() -> None:
+    text = "Tata Motors up, Tata Steel down"
+    # "Tata" (0, 4) lies inside the target: left as text, never marked over it.
+    assert mark(text, (0, 11), [(0, 4), (16, 26)]) == (f" {TARGET_MARK}  up,  {OTHER_MARK}  down")
+    assert TARGET_MARK in mark(text, (0, 4), [(0, 11)])
+
+
+def test_gazetteer_prefers_the_longest_name_and_is_case_sensitive() -> None:
+    found = GAZETTEER.find_all("Tata Motors and TCS gain; tata motors, tcs and Infosys fall")
+    assert found == [("Tata Motors", (0, 11)), ("TCS", (16, 19)), ("Infosys", (47, 54))]
+
+
+def test_gazetteer_finds_each_name_once_and_cashtags() -> None:
+    text = "Infosys beats, $AAPL and $BRK.B slip, Infosys again; US$5 bn; L&T wins"
+    found = GAZETTEER.find_all(text)
+    assert [name for name, _ in found] == ["Infosys", "$AAPL", "$BRK.B", "L&T"]
+    for name, (start, end) in found:
+        assert text[start:end] == name
+    assert GAZETTEER.find_all("Tata Motorsport rallies") == [("Tata", (0, 4))]
+    assert GAZETTEER.find_all("nothing known here") == []
+
+
+def _item(text: str, entities: list[str] | str) -> EntityHeadline:
+    return EntityHeadline(text=text, entities=entities)  # type: ignore[arg-type]
+
+
+def test_checked_items_carry_spans_in_the_text_as_sent() -> None:
+    settings = Settings()
+    plain, item = check_limits(
+        ["  Rupee slumps ", _item("  Infosys gains, TCS slips", ["TCS", "infosys"])],
+        settings,
+        GAZETTEER,
+    )
+    assert plain == "Rupee slumps"
+    assert isinstance(item, EntityItem) and item.text == "Infosys gains, TCS slips"
+    tcs, infosys = item.mentions
+    assert (tcs.name, tcs.start, tcs.end) == ("TCS", 17, 20)
+    assert (infosys.name, infosys.start, infosys.end) == ("infosys", 2, 9)
+    assert TARGET_MARK in tcs.marked and OTHER_MARK in tcs.marked
+    assert "TCS" not in tcs.marked and "Infosys" not in tcs.marked
+
+
+def test_auto_uses_the_gazetteer_and_may_find_nothing() -> None:
+    (item,) = check_limits(
+        [_item("Maruti Suzuki falls as Tata Motors rallies", "auto")], Settings(), GAZETTEER
+    )
+    assert isinstance(item, EntityItem)
+    assert [m.name for m in item.mentions] == ["Maruti Suzuki", "Tata Motors"]
+    (none,) = check_limits([_item("Gold rallies", "auto")], Settings(), GAZETTEER)
+    assert isinstance(none, EntityItem) and none.mentions == ()
+
+
+def test_an_entity_not_in_the_text_is_named() -> None:
+    with pytest.raises(HeadlineError) as caught:
+        check_limits(
+            ["fine", _item("Infosys gains", ["Infosys", "Wipro", " "])], Settings(), GAZETTEER
+        )
+    errors = caught.value.detail
+    assert [e["loc"] for e in errors] == [
+        ["body", "headlines", 1, "entities", 1],
+        ["body", "headlines", 1, "entities", 2],
+    ]
+    assert "'Wipro' does not occur" in str(errors[0]["msg"])
+    assert "blank" in str(errors[1]["msg"])
+
+
+def test_entity_limits_come_from_settings() -> None:
+    settings = Settings(max_entities_per_headline=2, batch_queue_max=4)
+    with pytest.raises(HeadlineError, match="at most 2 names, got 3"):
+        check_limits([_item("A B C", ["A", "B", "C"])], settings, GAZETTEER)
+    # Two headlines and three entities make five queued items, over the bound of four.
+    with pytest.raises(HeadlineError, match="total at most 4, got 5"):
+        check_limits([_item("A B", ["A", "B"]), _item("A B", ["A"])], settings, GAZETTEER)
+
+
+def test_a_server_without_an_entity_model_says_so() -> None:
+    settings = Settings(entity_sentiment_model="")
+    with pytest.raises(HeadlineError, match="per headline only"):
+        check_limits([_item("Infosys gains", ["Infosys"])], settings, GAZETTEER)
+    assert check_limits(["Infosys gains"], settings, GAZETTEER) == ["Infosys gains"]

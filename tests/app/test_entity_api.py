@@ -1,0 +1,97 @@
+"""POST /sentiment per entity, against a real server serving the committed models."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.conftest import Server
+
+OPPOSITE = "Infosys gains 3%, TCS slips after weak guidance"
+
+
+def _post(http: httpx.Client, headlines: list[object]) -> httpx.Response:
+    return http.post("/sentiment", json={"headlines": headlines})
+
+
+def test_mixed_requests_answer_per_entity_with_spans(server: Server) -> None:
+    text = "  " + OPPOSITE
+    with server.client() as http:
+        plain = _post(http, [OPPOSITE]).json()
+        mixed = _post(http, ["Rupee slumps", {"text": text, "entities": ["TCS", "infosys"]}])
+    assert mixed.status_code == 200, mixed.text
+    body = mixed.json()
+    assert body["entity_model"]["name"] == "entity_sentiment"
+    first, second = body["results"]
+    assert "entities" not in first and "entities" not in plain["results"][0]
+    # The headline's own answer is the plain one, untouched by the entities asked for.
+    assert {k: second[k] for k in ("label", "scores")} == {
+        k: plain["results"][0][k] for k in ("label", "scores")
+    }
+    tcs, infosys = second["entities"]
+    assert (tcs["name"], infosys["name"]) == ("TCS", "infosys")
+    # Spans index the text as sent, leading spaces included.
+    assert text[tcs["start"] : tcs["end"]] == "TCS"
+    assert text[infosys["start"] : infosys["end"]] == "Infosys"
+    for entity in (tcs, infosys):
+        assert abs(sum(entity["scores"].values()) - 1) < 1e-6
+        assert entity["label"] == max(entity["scores"], key=entity["scores"].get)
+    # What the service is for: one headline, opposite news for its two companies.
+    assert (infosys["label"], tcs["label"]) == ("positive", "negative")
+
+
+def test_auto_finds_gazetteer_names_and_cashtags(server: Server) -> None:
+    text = "Tata Motors rallies, Maruti Suzuki falls; $AAPL flat"
+    with server.client() as http:
+        response = _post(
+            http, [{"text": text, "entities": "auto"}, {"text": "x", "entities": "auto"}]
+        )
+    assert response.status_code == 200, response.text
+    found, nothing = response.json()["results"]
+    names = [e["name"] for e in found["entities"]]
+    assert names == ["Tata Motors", "Maruti Suzuki", "$AAPL"]
+    for entity in found["entities"]:
+        assert text[entity["start"] : entity["end"]] == entity["name"]
+    assert nothing["entities"] == []
+
+
+@pytest.mark.parametrize(
+    ("item", "loc", "words"),
+    [
+        ({"text": OPPOSITE, "entities": ["Wipro"]}, [0, "entities", 0], "'Wipro' does not occur"),
+        ({"text": OPPOSITE, "entities": ["TCS", ""]}, [0, "entities", 1], "blank"),
+        ({"text": OPPOSITE}, [0, "entities"], "Field required"),
+        ({"text": OPPOSITE, "entities": "all"}, [0, "entities"], "'auto'"),
+        ({"text": OPPOSITE, "entities": ["TCS", 5]}, [0, "entities", 1], "valid string"),
+        ({"text": " ", "entities": ["x"]}, [0, "text"], "blank"),
+        ({"text": OPPOSITE, "entities": ["TCS"], "lang": "en"}, [0, "lang"], "Extra inputs"),
+        ({"entities": ["TCS"]}, [0, "text"], "Field required"),
+    ],
+)
+def test_bad_entity_items_get_a_422_naming_the_problem(
+    server: Server, item: dict[str, object], loc: list[object], words: str
+) -> None:
+    with server.client() as http:
+        response = _post(http, [item])
+    assert response.status_code == 422, response.text
+    errors = response.json()["detail"]
+    named = [e for e in errors if e["loc"][:2] == ["body", "headlines"] and e["loc"][2:] == loc]
+    assert named, errors
+    assert any(words in e["msg"] for e in named), named
+
+
+def test_openapi_shows_both_forms_with_examples(server: Server) -> None:
+    with server.client() as http:
+        spec = http.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    items = schemas["SentimentRequest"]["properties"]["headlines"]["items"]
+    kinds = [form.get("type") or form.get("$ref") for form in items["oneOf"]]
+    assert kinds == ["string", "#/components/schemas/EntityHeadline"]
+    mixed = schemas["SentimentRequest"]["examples"][1]["headlines"]
+    assert any(isinstance(h, str) for h in mixed) and any(isinstance(h, dict) for h in mixed)
+    assert {e["entities"] == "auto" for e in schemas["EntityHeadline"]["examples"]} == {
+        True,
+        False,
+    }
+    result = schemas["SentimentResult"]["properties"]
+    assert "entities" in result and "EntityResult" in schemas

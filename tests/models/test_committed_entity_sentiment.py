@@ -1,0 +1,39 @@
+"""The committed entity model: scored on SEntFiN's fixed split as the service loads it,
+it gives the figures its metadata records, and they stand where the docs say: ahead of
+the marked TF-IDF baseline and far ahead of the floor where a headline's entities
+disagree.
+
+The issue's targets (0.88 accuracy, 0.80 where entities disagree, 3 points over the
+baseline) are not asserted: the committed model does not meet them, and
+docs/models/sentiment.md says by how much.
+"""
+
+from __future__ import annotations
+
+import json
+
+from app.model_store import version_dir
+from app.sentiment.service import best_labels
+from tests.conftest import ROOT
+from training.entity_sentiment.evaluate import report
+from training.entity_sentiment.pairs import marked, pairs
+from training.sentiment import sentfin
+from training.sentiment.checklist import load_predict
+
+SERVED = version_dir(ROOT / "models" / "entity_sentiment")
+
+
+def test_the_recorded_figures_are_what_the_model_does() -> None:
+    meta = json.loads((SERVED / "assets.extra" / "metadata.json").read_text())
+    test = [p for p in pairs(sentfin.load(sentfin.COMMITTED)) if p.is_test]
+    probabilities = load_predict(SERVED, batch_size=256)([marked(p) for p in test])
+    labels = [sentfin.LABELS[i] for i in best_labels(probabilities, list(sentfin.LABELS))]
+    measured = report(test, labels)
+    recorded = meta["metrics"]["entity"]
+    for subset in ("all", "disagree"):
+        assert measured[subset]["n"] == recorded[subset]["n"]
+        # Kernels differ between machines in the last bits; a pair near a tie may flip.
+        assert abs(measured[subset]["accuracy"] - recorded[subset]["accuracy"]) <= 2 / len(test)
+    assert recorded["all"]["accuracy"] > meta["baseline"]["all"]["accuracy"] + 0.015
+    assert recorded["disagree"]["accuracy"] > meta["baseline"]["disagree"]["accuracy"] + 0.04
+    assert recorded["disagree"]["accuracy"] > meta["floor"]["disagree"]["accuracy"] + 0.2

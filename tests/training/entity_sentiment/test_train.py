@@ -1,0 +1,104 @@
+"""The entity model: reading the BiLSTM at the target, a tiny training run and its export,
+the gazetteer it ships and the behavioural cases."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import tensorflow as tf
+
+from app.sentiment.entities import Gazetteer
+from tests.conftest import TINY_SENTFIN, serve_alone
+from training.entity_sentiment import behaviour, gazetteer
+from training.entity_sentiment import train as train_entities
+from training.entity_sentiment.model import AtTarget, TargetSteps
+
+TINY = [
+    "--data",
+    str(TINY_SENTFIN),
+    "--training-words-only",
+    "--word-ngram-tokens",
+    "300",
+    "--char-ngram-tokens",
+    "600",
+    "--lstm-units",
+    "4",
+    "--max-epochs",
+    "1",
+    "--no-floor",
+    "--verbose",
+    "0",
+]
+
+
+def test_the_target_steps_line_up_with_the_tokens() -> None:
+    texts = tf.constant(["a xtargetx b", " xotherx  up, xtargetx down 5%", "nothing"])
+    steps = TargetSteps(32)(texts).numpy()
+    assert steps.shape == (3, 7)  # the longest: xotherx up , xtargetx down 0 %
+    assert steps[0].tolist()[:3] == [0, 1, 0]
+    assert np.flatnonzero(steps[1]).tolist() == [3]
+    assert steps[2].sum() == 0
+
+
+def test_at_target_reads_the_marked_step_and_the_max_of_the_rest() -> None:
+    states = tf.constant([[[1.0, 0.0], [5.0, -1.0], [9.0, 9.0]]])
+    target = tf.constant([[0.0, 1.0, 0.0]])
+    valid = tf.constant([[True, True, False]])  # the third step is padding
+    out = AtTarget()(states, target, valid).numpy()
+    assert out.tolist() == [[5.0, -1.0, 5.0, 0.0]]
+
+
+def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Path) -> None:
+    out = tmp_path / "entity_sentiment"
+    args = [*TINY, "--out", str(out), "--read", "target"]
+    assert train_entities.main(args) == 0
+    version = out / "1"
+    extra = version / "assets.extra"
+    meta = json.loads((extra / "metadata.json").read_text())
+    assert meta["name"] == "entity_sentiment" and meta["signature"]["input"]["name"] == (
+        "marked_headlines"
+    )
+    assert meta["data"]["pairs"] == 111 and meta["data"]["test"] == 30
+    assert meta["floor"] is None and meta["config"]["read"] == "target"
+    # The model beside the marked baseline on all pairs and where entities disagree.
+    for row in (meta["metrics"]["entity"], meta["baseline"]):
+        assert {"all", "disagree"} <= set(row) and row["all"]["n"] == 30
+        assert row["disagree"]["n"] == 6
+    assert set(meta["behaviour"]["categories"]) == set(behaviour.CATEGORIES)
+    names = json.loads((extra / gazetteer.FILE).read_text())["names"]
+    assert meta["gazetteer"]["names"] == len(names) > 3000
+    assert Gazetteer(tuple(names)).find_all("Infosys beats, Tata Motors slips")[0][0] == "Infosys"
+    assert (
+        serve_alone(
+            version, "{'marked_headlines': tf.constant([' xtargetx  gains', 'x'])}", "probabilities"
+        )
+        == "(2, 3) True"
+    )
+
+
+def test_gazetteer_leaves_out_ordinary_words_and_keeps_tickers(tmp_path: Path) -> None:
+    csv = tmp_path / "entities.csv"
+    csv.write_text(
+        ",Symbol,Entity\n"
+        '0,ORCL,"Oracle, Oracle Financial Services, OFSS"\n'
+        '1,GOLD,"gold, Gold-silver, X"\n'
+    )
+    kept = gazetteer.names(csv, english={"oracle", "gold", "financial", "services"})
+    assert kept == ["Gold-silver", "OFSS", "Oracle Financial Services"]
+
+
+def test_the_behavioural_cases() -> None:
+    counts = Counter(case.category for case in behaviour.CASES)
+    assert counts == {"opposite_news": 120, "name_swap": 120, "neutral_role": 80}
+    for case in behaviour.CASES:
+        marked = case.marked()
+        assert marked.count("xtargetx") == 1 and case.entity not in marked
+    # Swapping the names swaps the labels: the same sentence, the other entity's label.
+    first = behaviour.CASES[0]
+    swapped = [
+        c for c in behaviour.CASES if c.category == "name_swap" and c.marked() == first.marked()
+    ]
+    assert swapped and all(c.label == first.label for c in swapped)

@@ -1,0 +1,130 @@
+"""Behavioural cases for sentiment towards each entity, in the CheckList style.
+
+Three capabilities, written for this project from templates (no data set's sentences):
+
+- ``opposite_news``: two companies in one headline with news of opposite sign; each gets
+  its own label.
+- ``neutral_role``: one company's news, the other named only as its parent, customer,
+  venue or counterpart, which stays neutral.
+- ``name_swap``: the opposite-news headlines with the two names exchanged; the labels
+  must follow the names (the marked text hides the name, so this tests that the
+  answer comes from the mention's place in the sentence, not from the name).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from app.sentiment.entities import find, mark
+
+LABELS = ("negative", "neutral", "positive")
+CATEGORIES = ("opposite_news", "neutral_role", "name_swap")
+
+
+@dataclass(frozen=True)
+class EntityCase:
+    text: str
+    entity: str
+    others: tuple[str, ...]
+    label: str
+    category: str
+
+    def marked(self) -> str:
+        span = find(self.entity, self.text)
+        assert span is not None, (self.entity, self.text)
+        others = [s for e in self.others if (s := find(e, self.text)) is not None]
+        return mark(self.text, span, others)
+
+
+COMPANY_PAIRS = (
+    ("Northwind Foods", "Castello Brands"),
+    ("Ridgeway Steel", "Halvorsen Metals"),
+    ("Bluefin Telecom", "Orinoco Networks"),
+    ("Kestrel Pharma", "Lindqvist Biotech"),
+    ("Tamarind Motors", "Pemberton Auto"),
+)
+
+# (template, label of {a}, label of {b})
+OPPOSITE = (
+    ("{a} gains 4% while {b} slips after weak guidance", "positive", "negative"),
+    ("{a} beats profit estimates; {b} misses", "positive", "negative"),
+    ("{a} shares slump as {b} wins the contract", "negative", "positive"),
+    ("{a} upgraded to buy, {b} cut to sell", "positive", "negative"),
+    ("{a} posts record quarterly profit, {b} swings to a loss", "positive", "negative"),
+    ("{a} cuts 2,000 jobs as {b} expands its workforce", "negative", "positive"),
+    ("{a} loses market share to {b}", "negative", "positive"),
+    ("{a} overtakes {b} as sales of its rival fall", "positive", "negative"),
+    ("Investors dump {a} and pile into {b}", "negative", "positive"),
+    ("{a} raises its outlook; {b} warns on profit", "positive", "negative"),
+    ("{a} fined by regulator, {b} gets approval for new plant", "negative", "positive"),
+    ("{a} rallies to a 52-week high; {b} hits a record low", "positive", "negative"),
+)
+
+# (template, label of {a}, label of {b}): {b} only stands beside {a}'s news.
+NEUTRAL_ROLE = (
+    ("{a}, a unit of {b}, beats estimates", "positive", "neutral"),
+    ("{a}, a unit of {b}, reports a wider loss", "negative", "neutral"),
+    ("{a} wins a large order from {b}", "positive", "neutral"),
+    ("{a} shares fall; {b} to report results on Friday", "negative", "neutral"),
+    ("{a} expected to cut guidance at investor day hosted by {b}", "negative", "neutral"),
+    ("{a} defaults on bonds arranged by {b}", "negative", "neutral"),
+    ("{a} profit doubles, says chief executive at {b} conference", "positive", "neutral"),
+    ("{a} hires former {b} executive as finance chief", "neutral", "neutral"),
+)
+
+
+def _two_sided(templates: Sequence[tuple[str, str, str]], category: str) -> list[EntityCase]:
+    cases = []
+    for template, label_a, label_b in templates:
+        for a, b in COMPANY_PAIRS:
+            text = template.format(a=a, b=b)
+            cases += [
+                EntityCase(text, a, (b,), label_a, category),
+                EntityCase(text, b, (a,), label_b, category),
+            ]
+    return cases
+
+
+def build_cases() -> list[EntityCase]:
+    cases = _two_sided(OPPOSITE, "opposite_news") + _two_sided(NEUTRAL_ROLE, "neutral_role")
+    # The same headlines with the names exchanged: {a}'s place now holds the second name.
+    for template, label_a, label_b in OPPOSITE:
+        for a, b in COMPANY_PAIRS:
+            text = template.format(a=b, b=a)
+            cases += [
+                EntityCase(text, b, (a,), label_a, "name_swap"),
+                EntityCase(text, a, (b,), label_b, "name_swap"),
+            ]
+    return cases
+
+
+CASES = build_cases()
+
+Predict = Callable[[list[str]], np.ndarray]
+
+
+def evaluate(predict: Predict, cases: Sequence[EntityCase] = CASES) -> dict[str, Any]:
+    """Pass rates per category and overall; `predict` maps marked texts to [n, 3]."""
+    probs = np.asarray(predict([c.marked() for c in cases]), dtype=np.float64)
+    got = [LABELS[i] for i in probs.argmax(axis=1)]
+    result: dict[str, Any] = {"categories": {}, "failures": []}
+    for category in CATEGORIES:
+        rows = [(c, g) for c, g in zip(cases, got, strict=True) if c.category == category]
+        passed = sum(c.label == g for c, g in rows)
+        result["categories"][category] = {
+            "passed": passed,
+            "total": len(rows),
+            "rate": passed / len(rows) if rows else 0.0,
+        }
+    passed = sum(c.label == g for c, g in zip(cases, got, strict=True))
+    result["overall"] = {"passed": passed, "total": len(cases), "rate": passed / len(cases)}
+    result["failures"] = [
+        {"text": c.text, "entity": c.entity, "expected": c.label, "got": g}
+        for c, g in zip(cases, got, strict=True)
+        if c.label != g
+    ]
+    return result

@@ -1,0 +1,265 @@
+"""Train, evaluate and export the entity sentiment model.
+
+    python -m training.entity_sentiment.train [--data PATH] [--out models/entity_sentiment]
+
+Reads top to bottom: pairs, baseline, floor, model, evaluate, export. Each SEntFiN entity
+is one (headline, entity, label) pair; the model reads the headline with that entity's
+mention replaced by a marker and the other entities' by another (app.sentiment.entities),
+so one network answers for every entity of a headline. The network is the headline
+model's (training/sentiment/model.py: BiLSTM over frozen pretrained word vectors beside
+an n-gram logistic regression, mixed and calibrated on validation) trained on marked
+text. The split is SEntFiN's fixed headline split; validation is carved out of the
+training headlines by the same hash rule as the headline model's, whole headlines at a
+time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from app.model_store import ModelLoadError, version_dir
+from training import reports
+from training.cells import add_cell_arguments, check_cell_options
+from training.entity_sentiment import behaviour, gazetteer
+from training.entity_sentiment.evaluate import headline_labels, report
+from training.entity_sentiment.model import sequence_branch as target_branch
+from training.entity_sentiment.pairs import Pair, marked, pairs
+from training.export import export_model
+from training.metrics import calibrated_report
+from training.sentiment import baseline, sentfin
+from training.sentiment.model import SentimentConfig
+from training.sentiment.model import sequence_branch as headline_branch
+from training.sentiment.train import fit_mixture, is_validation_title
+from training.sentiment.word_vectors import NOTICE, SOURCE, Pretrained
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL_NAME = "entity_sentiment"
+INPUT_SPEC = tf.TensorSpec([None], tf.string, name="marked_headlines")
+OUTPUT_NAME = "probabilities"
+LABELS = sentfin.LABELS
+ANCHOR = (
+    "fine-tuned RoBERTa / FinBERT: about 0.94 accuracy and 0.93 macro-F1 entity-level "
+    "(the SEntFiN paper), on a split of their own, not this sha256 split"
+)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    defaults = SentimentConfig()
+    p = argparse.ArgumentParser(
+        prog="python -m training.entity_sentiment.train", description=__doc__.splitlines()[0]
+    )
+    p.add_argument("--data", type=Path, default=sentfin.COMMITTED, help="SEntFiN csv")
+    p.add_argument("--entities", type=Path, default=gazetteer.COMMITTED, help="entity list csv")
+    p.add_argument("--out", type=Path, default=Path("models") / MODEL_NAME)
+    p.add_argument("--version", type=int, help="integer version (default: next free)")
+    p.add_argument(
+        "--headline-model",
+        type=Path,
+        help="sentiment SavedModel for the floor (default: the newest; none: no floor)",
+    )
+    p.add_argument("--no-floor", action="store_true", help="skip the headline-model floor")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--max-rows", type=int, help="use only the first N headlines (smoke tests)")
+    p.add_argument("--max-epochs", type=int, default=defaults.max_epochs)
+    p.add_argument("--patience", type=int, default=defaults.patience)
+    p.add_argument("--lstm-units", type=int, default=defaults.lstm_units)
+    add_cell_arguments(p)
+    p.add_argument(
+        "--training-words-only",
+        action="store_true",
+        help="vocabulary from the training headlines alone (small models for tests)",
+    )
+    p.add_argument("--char-ngram-tokens", type=int, default=defaults.char_ngram_tokens)
+    p.add_argument("--word-ngram-tokens", type=int, default=defaults.word_ngram_tokens)
+    p.add_argument(
+        "--read",
+        choices=("last", "target"),
+        default="last",
+        help="the BiLSTM's last states, as the headline model reads it, or its states at "
+        "the target marker beside a max over steps (tried: a point lower)",
+    )
+    p.add_argument("--verbose", type=int, default=2, choices=(0, 1, 2))
+    return p.parse_args(argv)
+
+
+def arrays(part: list[Pair]) -> tuple[tf.Tensor, np.ndarray]:
+    return (
+        tf.constant([marked(q) for q in part]),
+        np.array([LABELS.index(q.label) for q in part], dtype=np.int64),
+    )
+
+
+def floor(model_dir: Path | None, test: list[Pair]) -> dict[str, object] | None:
+    """The headline model's label for every entity of the headline."""
+    if model_dir is None:
+        return None
+    titles = sorted({q.title for q in test})
+    by_title = dict(zip(titles, headline_labels(model_dir, titles), strict=True))
+    return {
+        "model": f"{model_dir.parent.name}/{model_dir.name}",
+        **report(test, [by_title[q.title] for q in test]),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    cfg = SentimentConfig(
+        pretrained_vocabulary=not args.training_words_only,
+        lstm_units=args.lstm_units,
+        cell=args.cell,
+        layer_norm=args.layer_norm,
+        recurrent_dropout=args.recurrent_dropout,
+        word_ngram_tokens=args.word_ngram_tokens,
+        char_ngram_tokens=args.char_ngram_tokens,
+        max_epochs=args.max_epochs,
+        patience=args.patience,
+    )
+    check_cell_options(cfg.cell, cfg.layer_norm, cfg.recurrent_dropout)
+    keras.utils.set_random_seed(args.seed)
+    started = time.perf_counter()
+
+    # Pairs
+    headlines = sentfin.load(args.data)[: args.max_rows]
+    all_pairs = pairs(headlines)
+    train = [q for q in all_pairs if not q.is_test]
+    test = [q for q in all_pairs if q.is_test]
+    fit = [q for q in train if not is_validation_title(q.title)]
+    val = [q for q in train if is_validation_title(q.title)]
+    print(
+        f"{len(all_pairs)} pairs from {len(headlines)} headlines: {len(fit)} fit, "
+        f"{len(val)} validation, {len(test)} test ({sum(q.disagree for q in test)} in "
+        f"headlines whose entities disagree)",
+        flush=True,
+    )
+
+    # Baseline on the same pairs, and the floor
+    start = time.perf_counter()
+    tfidf = baseline.fit([marked(q) for q in train], [LABELS.index(q.label) for q in train])
+    x_test_text = [marked(q) for q in test]
+    baseline_report = report(test, [LABELS[i] for i in np.asarray(tfidf.predict(x_test_text))])
+    baseline_seconds = round(time.perf_counter() - start, 1)
+    headline_model = args.headline_model
+    if headline_model is None and not args.no_floor:
+        try:
+            headline_model = version_dir(ROOT / "models" / "sentiment")
+        except ModelLoadError:
+            headline_model = None
+    floor_report = None if args.no_floor else floor(headline_model, test)
+
+    # Model
+    fitted = fit_mixture(
+        cfg,
+        Pretrained(cfg.word_dimensions),
+        arrays(fit),
+        arrays(val),
+        arrays(train),
+        args.verbose,
+        target_branch if args.read == "target" else headline_branch,
+    )
+    model = fitted.model
+
+    def predict(texts: list[str]) -> np.ndarray:
+        return model.predict(tf.constant(texts), batch_size=256, verbose=0)["probabilities"]
+
+    # Evaluate
+    x_test, y_test = arrays(test)
+    probs = predict(x_test_text)
+    predicted = [LABELS[i] for i in probs.argmax(1)]
+    model_report = report(test, predicted)
+    branches = {
+        name: report(test, [LABELS[i] for i in branch.predict(x_test, verbose=0).argmax(1)])
+        for name, branch in (("sequence", fitted.sequence_fit), ("ngram", fitted.ngram))
+    }
+    calibration = calibrated_report(y_test, probs, LABELS)
+    cases = behaviour.evaluate(predict)
+    rows = {
+        "model": model_report,
+        "sequence branch alone": branches["sequence"],
+        "n-gram branch alone": branches["ngram"],
+        "TF-IDF + LR, target marked (same run)": baseline_report,
+    }
+    if floor_report is not None:
+        rows[f"floor: {floor_report['model']} headline label"] = floor_report
+    print("| | all test pairs: accuracy / macro-F1 | entities disagree: accuracy / macro-F1 |")
+    print("| --- | --- | --- |")
+    for name, r in rows.items():
+        cells = [f"{r[s]['accuracy']:.3f} / {r[s]['macro_f1']:.3f}" for s in ("all", "disagree")]
+        print(f"| {name} | {cells[0]} | {cells[1]} |", flush=True)
+    print(
+        "behaviour: "
+        + ", ".join(f"{k} {v['rate']:.1%}" for k, v in cases["categories"].items())
+        + f", overall {cases['overall']['rate']:.1%}",
+        flush=True,
+    )
+    vectors = fitted.sequence.get_layer("word_vectors")
+    names = gazetteer.names(args.entities)
+
+    # Export
+    version = export_model(
+        model,
+        args.out,
+        INPUT_SPEC,
+        OUTPUT_NAME,
+        {
+            "name": MODEL_NAME,
+            "labels": list(LABELS),
+            "input": "the headline with the target mention replaced by 'xtargetx' and the "
+            "other entities' mentions by 'xotherx' (app.sentiment.entities.mark)",
+            "label_rule": "each entity's own SEntFiN label",
+            "split_rule": sentfin.SPLIT_RULE,
+            "data": {
+                "file": args.data.name,
+                "sha256": sentfin.file_sha256(args.data),
+                "pairs": len(all_pairs),
+                "fit": len(fit),
+                "validation": len(val),
+                "test": len(test),
+                "test_disagree": sum(q.disagree for q in test),
+                "without_mention": sum(q.span is None for q in all_pairs),
+            },
+            "config": {
+                **cfg.to_dict(),
+                "seed": args.seed,
+                "sequence_weight": fitted.weight,
+                "temperature": float(fitted.calibration["temperature"]),
+                "read": args.read,
+            },
+            "word_vectors": {
+                "source": SOURCE,
+                "vocabulary": vectors.vocabulary_size,
+                "dimensions": vectors.dim,
+            },
+            "calibration": fitted.calibration,
+            "metrics": {
+                "test": calibration,
+                "entity": model_report,
+                "branches": branches,
+            },
+            "baseline": {"config": baseline.CONFIG, "seconds": baseline_seconds, **baseline_report},
+            "floor": floor_report,
+            "anchor": ANCHOR,
+            "behaviour": {k: v for k, v in cases.items() if k != "failures"},
+            "gazetteer": {"file": gazetteer.FILE, "names": len(names)},
+            "training": {**fitted.fits, "seconds": round(time.perf_counter() - started, 1)},
+            "parameters": int(model.count_params()),
+        },
+        version=args.version,
+        extra_files={
+            "WORD_VECTORS.md": NOTICE,
+            gazetteer.FILE: json.dumps({"source": gazetteer.SOURCE, "names": names}, indent=0),
+        },
+        reports=reports.sentiment_reports,
+    )
+    print(f"exported {version}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
