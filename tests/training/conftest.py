@@ -11,6 +11,21 @@ import pytest
 from tests.conftest import ROOT
 from training.sentiment.word_vectors import Pretrained
 
+# A network small enough for a test: training words only, few n-grams, 4 units, 1 epoch.
+TINY_NETWORK = [
+    "--training-words-only",
+    "--word-ngram-tokens",
+    "300",
+    "--char-ngram-tokens",
+    "600",
+    "--lstm-units",
+    "4",
+    "--max-epochs",
+    "1",
+    "--verbose",
+    "0",
+]
+
 
 def _tree(folder: Path) -> dict[str, tuple[int, int]]:
     return {

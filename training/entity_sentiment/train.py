@@ -20,13 +20,11 @@ import json
 import time
 from pathlib import Path
 
-import keras
 import numpy as np
 import tensorflow as tf
 
 from app.model_store import ModelLoadError, version_dir
 from training import reports
-from training.cells import add_cell_arguments, check_cell_options
 from training.entity_sentiment import behaviour, gazetteer
 from training.entity_sentiment.evaluate import headline_labels, report
 from training.entity_sentiment.model import sequence_branch as target_branch
@@ -34,9 +32,13 @@ from training.entity_sentiment.pairs import Pair, marked, pairs
 from training.export import export_model
 from training.metrics import calibrated_report
 from training.sentiment import baseline, sentfin
-from training.sentiment.model import SentimentConfig
 from training.sentiment.model import sequence_branch as headline_branch
-from training.sentiment.train import fit_mixture, is_validation_title
+from training.sentiment.train import (
+    add_network_arguments,
+    fit_mixture,
+    is_validation_title,
+    network_config,
+)
 from training.sentiment.word_vectors import NOTICE, SOURCE, Pretrained
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,7 +53,6 @@ ANCHOR = (
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    defaults = SentimentConfig()
     p = argparse.ArgumentParser(
         prog="python -m training.entity_sentiment.train", description=__doc__.splitlines()[0]
     )
@@ -65,19 +66,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="sentiment SavedModel for the floor (default: the newest; none: no floor)",
     )
     p.add_argument("--no-floor", action="store_true", help="skip the headline-model floor")
-    p.add_argument("--seed", type=int, default=42)
     p.add_argument("--max-rows", type=int, help="use only the first N headlines (smoke tests)")
-    p.add_argument("--max-epochs", type=int, default=defaults.max_epochs)
-    p.add_argument("--patience", type=int, default=defaults.patience)
-    p.add_argument("--lstm-units", type=int, default=defaults.lstm_units)
-    add_cell_arguments(p)
-    p.add_argument(
-        "--training-words-only",
-        action="store_true",
-        help="vocabulary from the training headlines alone (small models for tests)",
-    )
-    p.add_argument("--char-ngram-tokens", type=int, default=defaults.char_ngram_tokens)
-    p.add_argument("--word-ngram-tokens", type=int, default=defaults.word_ngram_tokens)
+    add_network_arguments(p)
     p.add_argument(
         "--read",
         choices=("last", "target"),
@@ -85,7 +75,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="the BiLSTM's last states, as the headline model reads it, or its states at "
         "the target marker beside a max over steps (tried: a point lower)",
     )
-    p.add_argument("--verbose", type=int, default=2, choices=(0, 1, 2))
     return p.parse_args(argv)
 
 
@@ -110,19 +99,7 @@ def floor(model_dir: Path | None, test: list[Pair]) -> dict[str, object] | None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    cfg = SentimentConfig(
-        pretrained_vocabulary=not args.training_words_only,
-        lstm_units=args.lstm_units,
-        cell=args.cell,
-        layer_norm=args.layer_norm,
-        recurrent_dropout=args.recurrent_dropout,
-        word_ngram_tokens=args.word_ngram_tokens,
-        char_ngram_tokens=args.char_ngram_tokens,
-        max_epochs=args.max_epochs,
-        patience=args.patience,
-    )
-    check_cell_options(cfg.cell, cfg.layer_norm, cfg.recurrent_dropout)
-    keras.utils.set_random_seed(args.seed)
+    cfg = network_config(args)
     started = time.perf_counter()
 
     # Pairs

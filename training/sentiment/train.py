@@ -55,7 +55,6 @@ def is_validation_title(title: str) -> bool:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    defaults = SentimentConfig()
     parser = argparse.ArgumentParser(
         prog="python -m training.sentiment.train", description=__doc__.splitlines()[0]
     )
@@ -85,8 +84,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="model base directory; the export goes to <out>/<version>/",
     )
     parser.add_argument("--version", type=int, help="integer version (default: next free)")
-    parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--max-rows", type=int, help="use only the first N rows (smoke tests)")
+    add_network_arguments(parser)
+    return parser.parse_args(argv)
+
+
+def add_network_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of the network and its fit, shared with the entity model's run."""
+    defaults = SentimentConfig()
+    parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--max-epochs", type=int, default=defaults.max_epochs)
     parser.add_argument("--patience", type=int, default=defaults.patience)
     parser.add_argument("--lstm-units", type=int, default=defaults.lstm_units)
@@ -106,7 +112,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         choices=(0, 1, 2),
         help="Keras progress: 0 silent, 1 bar, 2 a line per epoch",
     )
-    return parser.parse_args(argv)
+
+
+def network_config(args: argparse.Namespace) -> SentimentConfig:
+    """The config `add_network_arguments`' options give, checked; seeds Keras."""
+    cfg = SentimentConfig(
+        pretrained_vocabulary=not args.training_words_only,
+        lstm_units=args.lstm_units,
+        cell=args.cell,
+        layer_norm=args.layer_norm,
+        recurrent_dropout=args.recurrent_dropout,
+        word_ngram_tokens=args.word_ngram_tokens,
+        char_ngram_tokens=args.char_ngram_tokens,
+        max_epochs=args.max_epochs,
+        patience=args.patience,
+    )
+    check_cell_options(cfg.cell, cfg.layer_norm, cfg.recurrent_dropout)
+    keras.utils.set_random_seed(args.seed)
+    return cfg
 
 
 def fit_branch(
@@ -240,19 +263,7 @@ def fit_mixture(
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    cfg = SentimentConfig(
-        pretrained_vocabulary=not args.training_words_only,
-        lstm_units=args.lstm_units,
-        cell=args.cell,
-        layer_norm=args.layer_norm,
-        recurrent_dropout=args.recurrent_dropout,
-        word_ngram_tokens=args.word_ngram_tokens,
-        char_ngram_tokens=args.char_ngram_tokens,
-        max_epochs=args.max_epochs,
-        patience=args.patience,
-    )
-    check_cell_options(cfg.cell, cfg.layer_norm, cfg.recurrent_dropout)
-    keras.utils.set_random_seed(args.seed)
+    cfg = network_config(args)
     started = time.perf_counter()
 
     # Data

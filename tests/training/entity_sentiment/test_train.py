@@ -12,26 +12,12 @@ import tensorflow as tf
 
 from app.sentiment.entities import Gazetteer
 from tests.conftest import TINY_SENTFIN, serve_alone
+from tests.training.conftest import TINY_NETWORK
 from training.entity_sentiment import behaviour, gazetteer
 from training.entity_sentiment import train as train_entities
 from training.entity_sentiment.model import AtTarget, TargetSteps
 
-TINY = [
-    "--data",
-    str(TINY_SENTFIN),
-    "--training-words-only",
-    "--word-ngram-tokens",
-    "300",
-    "--char-ngram-tokens",
-    "600",
-    "--lstm-units",
-    "4",
-    "--max-epochs",
-    "1",
-    "--no-floor",
-    "--verbose",
-    "0",
-]
+TINY = ["--data", str(TINY_SENTFIN), "--no-floor", *TINY_NETWORK]
 
 
 def test_the_target_steps_line_up_with_the_tokens() -> None:

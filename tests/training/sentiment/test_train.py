@@ -10,6 +10,7 @@ import pytest
 import tensorflow as tf
 
 from tests.conftest import FIXTURES, TINY_SENTFIN, png_size, serve_alone
+from tests.training.conftest import TINY_NETWORK
 from training.export import export_model
 from training.metrics import classification_report, temperature_scale
 from training.sentiment import train as train_sentiment
@@ -22,21 +23,7 @@ from training.sentiment.model import (
 )
 from training.sentiment.word_vectors import Pretrained
 
-TINY = [
-    "--tfns",
-    str(FIXTURES / "tiny_tfns.csv"),
-    "--training-words-only",
-    "--word-ngram-tokens",
-    "300",
-    "--char-ngram-tokens",
-    "600",
-    "--lstm-units",
-    "4",
-    "--max-epochs",
-    "1",
-    "--verbose",
-    "0",
-]
+TINY = ["--tfns", str(FIXTURES / "tiny_tfns.csv"), *TINY_NETWORK]
 
 
 def test_help_runs(capsys: pytest.CaptureFixture[str]) -> None:
