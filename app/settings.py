@@ -39,6 +39,9 @@ class Settings(BaseSettings):
         0.0, ge=0, description="how long a batch may wait for more while the model idles"
     )
     batch_queue_max: int = Field(4096, ge=1, description="queued headlines before 503")
+    inference_workers: int = Field(
+        1, ge=1, description="model calls that may run at once, each on its own batch"
+    )
     max_body_bytes: int = Field(1 << 20, ge=1024, description="larger request bodies get 413")
     header_timeout_seconds: float = Field(
         10.0, gt=0, description="a request's headers must arrive within this, else 408"

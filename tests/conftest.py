@@ -60,6 +60,9 @@ def start_server(
         "FRED_URL": f"http://127.0.0.1:{free_port()}/graph/fredgraph.csv",
         "FRED_RETRIES": "0",
         "DATA_DIR": str(tmp_path / f"data-{port}"),
+        # The per-entity model adds about a second to each start; it is served by the
+        # session's server (`server`), and other servers leave it out, as a deployment may.
+        "ENTITY_SENTIMENT_MODEL": "",
         **(env or {}),
     }
     with log.open("wb") as fh:
@@ -111,8 +114,10 @@ def server_factory(tmp_path: Path) -> Iterator[Callable[..., Server]]:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """One server for the session, serving the committed models."""
-    srv = start_server(tmp_path_factory.mktemp("server"))
+    """One server for the session, serving the committed models, all three."""
+    srv = start_server(
+        tmp_path_factory.mktemp("server"), {"ENTITY_SENTIMENT_MODEL": "entity_sentiment"}
+    )
     yield srv
     stop_server(srv)
 

@@ -53,21 +53,23 @@ class MicroBatcher(Generic[T, R]):
         max_wait_s: float,
         max_queued_items: int,
         observe: Callable[[int, float], None] | None = None,
+        workers: int = 1,
     ) -> None:
-        if max_batch_size < 1 or max_wait_s < 0 or max_queued_items < 1:
-            raise ValueError("batch size and queue bound must be >= 1, wait >= 0")
+        if max_batch_size < 1 or max_wait_s < 0 or max_queued_items < 1 or workers < 1:
+            raise ValueError("batch size, queue bound and workers must be >= 1, wait >= 0")
         self.fn = fn
         self.max_batch_size = max_batch_size
         self.max_wait_s = max_wait_s
         self.max_queued_items = max_queued_items
         self.observe = observe  # (items in the call, seconds it took), after each call
+        self.workers = workers
         self.rejected = 0
         self._queue: deque[_Pending[T, R]] = deque()
         self._queued_items = 0
         self._cond = threading.Condition()
         self._stopping = False
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
 
     @property
     def queued_items(self) -> int:
@@ -76,9 +78,14 @@ class MicroBatcher(Generic[T, R]):
     def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._stopping = False
-        # One inference thread: on two cores, concurrent model calls only contend.
-        self._thread = threading.Thread(target=self._serve, name="inference", daemon=True)
-        self._thread.start()
+        # Each worker takes the next due batch from the one queue, so with more than one a
+        # batch can start while another's call runs (INFERENCE_WORKERS).
+        self._threads = [
+            threading.Thread(target=self._serve, name=f"inference-{k}", daemon=True)
+            for k in range(self.workers)
+        ]
+        for thread in self._threads:
+            thread.start()
 
     async def stop(self) -> None:
         with self._cond:
@@ -90,11 +97,11 @@ class MicroBatcher(Generic[T, R]):
         for pending in left:
             if not pending.future.done():
                 pending.future.set_exception(RuntimeError("service shutting down"))
-        if self._thread is not None:
-            # A call in progress finishes on its own; its callers are answered if the
-            # loop still runs.
-            await asyncio.to_thread(self._thread.join, 30)
-            self._thread = None
+        # A call in progress finishes on its own; its callers are answered if the loop
+        # still runs.
+        for thread in self._threads:
+            await asyncio.to_thread(thread.join, 30)
+        self._threads = []
 
     async def submit(self, items: list[T]) -> list[R]:
         loop = self._loop

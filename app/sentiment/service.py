@@ -274,14 +274,14 @@ class SentimentService:
     ) -> None:
         self.settings = settings
         self.registry = registry
-        # Headlines and entity queries share one queue and one inference thread: on two
-        # cores a second thread would only contend with the first.
+        # Headlines and entity queries share one queue and its inference threads.
         self.batcher: MicroBatcher[str, str] = MicroBatcher(
             self._score,
             max_batch_size=settings.batch_max_size,
             max_wait_s=settings.batch_max_wait_ms / 1000,
             max_queued_items=settings.batch_queue_max,
             observe=observe,
+            workers=settings.inference_workers,
         )
         self.gazetteer = Gazetteer(())
 

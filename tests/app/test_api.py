@@ -268,7 +268,12 @@ def test_a_model_that_cannot_load_exits_1_with_one_line(tmp_path: Path, damage: 
 
 def test_not_ready_without_a_model(server_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     srv = server_factory(
-        {"MODELS_DIR": str(tmp_path), "EXIT_ON_MODEL_ERROR": "false"}, wait_ready=False
+        {
+            "MODELS_DIR": str(tmp_path),
+            "EXIT_ON_MODEL_ERROR": "false",
+            "ENTITY_SENTIMENT_MODEL": "entity_sentiment",
+        },
+        wait_ready=False,
     )
     with srv.client() as http:
         assert http.get("/healthz").status_code == 200

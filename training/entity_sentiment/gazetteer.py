@@ -39,12 +39,17 @@ def aliases(path: Path) -> list[str]:
         ]
 
 
+def english_words(pretrained: Pretrained) -> set[str]:
+    """The pretrained tokenizer's whole words and their -s/-ed/-ing forms."""
+    words = pretrained.words()
+    return words.union(*(inflections(w) for w in words))
+
+
 def names(path: Path = COMMITTED, english: set[str] | None = None) -> list[str]:
-    """The kept names, sorted. `english`: lower-case ordinary words (default: the
-    pretrained tokenizer's whole words)."""
+    """The kept names, sorted. `english`: lower-case ordinary words (default:
+    `english_words` of the pretrained tokenizer)."""
     if english is None:
-        words = Pretrained().words()
-        english = words.union(*(inflections(w) for w in words))
+        english = english_words(Pretrained())
     kept = set()
     for name in aliases(path):
         if len(name) < 2 or not (name[0].isupper() or name[0].isdigit()):

@@ -131,9 +131,10 @@ def main(argv: list[str] | None = None) -> int:
     floor_report = None if args.no_floor else floor(headline_model, test)
 
     # Model
+    pretrained = Pretrained(cfg.word_dimensions)
     fitted = fit_mixture(
         cfg,
-        Pretrained(cfg.word_dimensions),
+        pretrained,
         arrays(fit),
         arrays(val),
         arrays(train),
@@ -176,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     vectors = fitted.sequence.get_layer("word_vectors")
-    names = gazetteer.names(args.entities)
+    names = gazetteer.names(args.entities, gazetteer.english_words(pretrained))
 
     # Export
     version = export_model(

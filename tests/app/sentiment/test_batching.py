@@ -437,3 +437,85 @@ def test_submit_before_start_is_refused() -> None:
             await batcher.submit([1])
 
     run(test)
+
+
+# More than one worker (INFERENCE_WORKERS): calls overlap, and the contract holds.
+
+
+def test_two_workers_run_two_calls_at_once_each_request_whole_and_in_order() -> None:
+    model = Model(held=True)
+
+    async def test() -> None:
+        batcher = MicroBatcher(
+            model, max_batch_size=4, max_wait_s=0.0, max_queued_items=10_000, workers=2
+        )
+        async with serving(batcher, model):
+            first, second = submit(batcher, [1, 2, 3, 4]), submit(batcher, [5, 6])
+            # Both calls are in progress together: the second worker did not wait.
+            await model.started(2)
+            assert sorted(map(tuple, model.calls)) == [(1, 2, 3, 4), (5, 6)]
+            requests = [list(range(i * 10, i * 10 + 1 + i % 3)) for i in range(40)]
+            tasks = [submit(batcher, r) for r in requests]
+            model.allow()
+            assert await result(first) == [2, 4, 6, 8] and await result(second) == [10, 12]
+            assert [await result(t) for t in tasks] == [[2 * x for x in r] for r in requests]
+        # Every item went to the model exactly once, each request whole inside one call.
+        flat = sorted(x for call in model.calls for x in call)
+        assert flat == sorted([1, 2, 3, 4, 5, 6, *(x for r in requests for x in r)])
+        for r in requests:
+            (call,) = [c for c in model.calls if r[0] in c]
+            start = call.index(r[0])
+            assert call[start : start + len(r)] == r
+
+    run(test)
+
+
+def test_two_workers_isolate_a_failing_request() -> None:
+    model = Model()
+
+    def fragile(items: list[int]) -> list[int]:
+        if any(x < 0 for x in items):
+            raise ValueError("negative input")
+        return model(items)
+
+    async def test() -> None:
+        batcher = MicroBatcher(
+            fragile, max_batch_size=8, max_wait_s=0.0, max_queued_items=1000, workers=2
+        )
+        async with serving(batcher, model):
+            requests = [[i, i + 1] for i in range(0, 60, 2)]
+            requests[7] = [-1]
+            outcomes = await asyncio.wait_for(
+                asyncio.gather(*(submit(batcher, r) for r in requests), return_exceptions=True),
+                DEADLINE,
+            )
+        for k, (request, outcome) in enumerate(zip(requests, outcomes, strict=True)):
+            if k == 7:
+                assert isinstance(outcome, ValueError)
+            else:
+                assert outcome == [2 * x for x in request]
+
+    run(test)
+
+
+def test_two_workers_skip_a_caller_cancelled_while_both_are_busy() -> None:
+    model = Model(held=True)
+
+    async def test() -> None:
+        # One request per call, so the first two keep both workers busy.
+        batcher = MicroBatcher(
+            model, max_batch_size=1, max_wait_s=0.0, max_queued_items=100, workers=2
+        )
+        async with serving(batcher, model):
+            busy = [submit(batcher, [0]), submit(batcher, [1])]
+            await model.started(2)
+            before, gone, after = submit(batcher, [2]), submit(batcher, [7]), submit(batcher, [8])
+            await until(lambda: batcher.queued_items == 3, "three requests queued")
+            gone.cancel()
+            model.allow()
+            assert [await result(t) for t in busy] == [[0], [2]]
+            assert await result(before) == [4] and await result(after) == [16]
+            assert gone.cancelled() and batcher.queued_items == 0
+        assert all(7 not in call for call in model.calls)
+
+    run(test)
