@@ -24,10 +24,12 @@ def test_mixed_requests_answer_per_entity_with_spans(server: Server) -> None:
     assert body["entity_model"]["name"] == "entity_sentiment"
     first, second = body["results"]
     assert "entities" not in first and "entities" not in plain["results"][0]
-    # The headline's own answer is the plain one, untouched by the entities asked for.
-    assert {k: second[k] for k in ("label", "scores")} == {
-        k: plain["results"][0][k] for k in ("label", "scores")
-    }
+    # The headline's own answer is the plain one, untouched by the entities asked for
+    # (to float32 rounding: the batch it rode in differs).
+    alone = plain["results"][0]
+    assert second["label"] == alone["label"]
+    for name, p in alone["scores"].items():
+        assert abs(second["scores"][name] - p) < 1e-6
     tcs, infosys = second["entities"]
     assert (tcs["name"], infosys["name"]) == ("TCS", "infosys")
     # Spans index the text as sent, leading spaces included.
