@@ -34,25 +34,28 @@ def encodable(value: object) -> object:
 # The tags pydantic puts in an error's location for a union chosen by its discriminator
 # (a headline is a string or an object; its entities a list or "auto"), under the field
 # they follow: they name nothing the client sent.
-UNION_TAGS = {"headline": 2, "object": 2, "names": 1, "auto": 1}
-PARENTS = {"headline": "headlines", "object": "headlines", "names": "entities", "auto": "entities"}
+# tag -> (the field it follows, how many places before it)
+UNION_TAGS = {
+    "headline": ("headlines", 2),
+    "object": ("headlines", 2),
+    "names": ("entities", 1),
+    "auto": ("entities", 1),
+}
+
+
+def _is_tag(loc: tuple[object, ...] | list[object], k: int) -> bool:
+    part = loc[k]
+    if not isinstance(part, str) or part not in UNION_TAGS:
+        return False
+    parent, back = UNION_TAGS[part]
+    return k >= back and loc[k - back] == parent
 
 
 def _untagged(error: dict[str, object]) -> dict[str, object]:
     loc = error.get("loc")
     if not isinstance(loc, tuple | list):
         return error
-    kept = [
-        part
-        for k, part in enumerate(loc)
-        if not (
-            isinstance(part, str)
-            and part in UNION_TAGS
-            and k >= UNION_TAGS[part]
-            and loc[k - UNION_TAGS[part]] == PARENTS[part]
-        )
-    ]
-    return {**error, "loc": kept}
+    return {**error, "loc": [part for k, part in enumerate(loc) if not _is_tag(loc, k)]}
 
 
 async def validation_error(request: Request, exc: Exception) -> JSONResponse:

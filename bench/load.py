@@ -54,9 +54,11 @@ def _request_bytes(args: argparse.Namespace, k: int, j: int) -> bytes:
         return head.encode() + body
     if args.path == "/sentiment":
         start = (k * REQUESTS_PER_CONNECTION + j) * args.headlines
-        items: list[object] = headlines.batch(args.headlines, start)  # type: ignore[assignment]
-        if args.entities:
-            items = headlines.entity_items(args.entities, start)  # type: ignore[assignment]
+        items = (
+            headlines.entity_items(args.entities, start)
+            if args.entities
+            else headlines.batch(args.headlines, start)
+        )
         body = json.dumps({"headlines": items}).encode()
         head = (
             f"POST {args.path} HTTP/1.1\r\nHost: {host}\r\n"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
 
 TARGET_MARK = "xtargetx"
@@ -53,7 +53,6 @@ def mark(text: str, target: Span, others: list[Span] | tuple[Span, ...] = ()) ->
     return out
 
 
-@dataclass(frozen=True)
 class Gazetteer:
     """Known names, matched whole-word and case-sensitive, longest name first, plus cashtags.
 
@@ -61,16 +60,15 @@ class Gazetteer:
     "Tata Motors Ltd.", never "tata motors" or "Tata Motorsport".
     """
 
-    names: tuple[str, ...]
-
-    def __post_init__(self) -> None:
-        index: dict[tuple[str, ...], str] = {}
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = tuple(names)
+        # A name's words -> the name (the first of names with the same words).
+        self._index: dict[tuple[str, ...], str] = {}
         for name in self.names:
             words = tuple(_WORD.findall(name))
             if words:
-                index.setdefault(words, name)
-        object.__setattr__(self, "_index", index)
-        object.__setattr__(self, "_longest", max((len(w) for w in index), default=0))
+                self._index.setdefault(words, name)
+        self._longest = max((len(w) for w in self._index), default=0)
 
     @classmethod
     def load(cls, path: Path) -> Gazetteer:
@@ -79,15 +77,14 @@ class Gazetteer:
 
     def find_all(self, text: str) -> list[tuple[str, Span]]:
         """Each entity found, once, with its first mention, in the order they occur."""
-        index: dict[tuple[str, ...], str] = self._index  # type: ignore[attr-defined]
         words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
         found: list[tuple[str, Span]] = []
         i = 0
         while i < len(words):
-            for n in range(min(self._longest, len(words) - i), 0, -1):  # type: ignore[attr-defined]
+            for n in range(min(self._longest, len(words) - i), 0, -1):
                 key = tuple(w for w, _, _ in words[i : i + n])
-                if key in index:
-                    found.append((index[key], (words[i][1], words[i + n - 1][2])))
+                if key in self._index:
+                    found.append((self._index[key], (words[i][1], words[i + n - 1][2])))
                     i += n
                     break
             else:

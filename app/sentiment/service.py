@@ -7,7 +7,6 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -78,6 +77,7 @@ def _unencodable(text: str) -> tuple[int, int] | None:
 
 
 def _text_errors(text: str, loc: list[str | int], settings: Settings) -> list[dict[str, object]]:
+    """What is wrong with a headline, already trimmed."""
     if (bad := _unencodable(text)) is not None:
         # JSON's \ud800 escapes (and CESU-style bytes) decode to lone surrogates, which
         # are not text: refused here, before they reach a batch and the model.
@@ -89,7 +89,7 @@ def _text_errors(text: str, loc: list[str | int], settings: Settings) -> list[di
                 "string_unicode",
             )
         ]
-    if not text.strip():
+    if not text:
         return [
             _error(
                 loc,
@@ -98,11 +98,11 @@ def _text_errors(text: str, loc: list[str | int], settings: Settings) -> list[di
                 "string_too_short",
             )
         ]
-    if len(text.strip()) > settings.max_headline_chars:
+    if len(text) > settings.max_headline_chars:
         return [
             _error(
                 loc,
-                f"headline has {len(text.strip())} characters after trimming, "
+                f"headline has {len(text)} characters after trimming, "
                 f"the limit is {settings.max_headline_chars}",
                 "string_too_long",
             )
@@ -169,16 +169,18 @@ def check_limits(
     for i, headline in enumerate(headlines):
         loc: list[str | int] = ["body", "headlines", i]
         if isinstance(headline, str):
-            problems = _text_errors(headline, loc, settings)
-            items.append(headline.strip())
+            trimmed = headline.strip()
+            problems = _text_errors(trimmed, loc, settings)
+            items.append(trimmed)
         elif not settings.entity_sentiment_model:
             msg = "this server answers per headline only: ENTITY_SENTIMENT_MODEL is empty"
             problems = [_error([*loc, "entities"], msg, "entities_disabled")]
         else:
-            problems = _text_errors(headline.text, [*loc, "text"], settings)
+            trimmed = headline.text.strip()
+            problems = _text_errors(trimmed, [*loc, "text"], settings)
             if not problems:
                 mentions, problems = _mentions(headline, loc, gazetteer, settings)
-                items.append(EntityItem(headline.text.strip(), mentions))
+                items.append(EntityItem(trimmed, mentions))
         errors += problems
     if errors:
         raise HeadlineError(errors)
@@ -294,7 +296,7 @@ class SentimentService:
 
     def set_entity_model(self, model: LoadedModel) -> None:
         """Take the gazetteer exported with the entity model (cashtags only without one)."""
-        path = Path(model.path) / "assets.extra" / GAZETTEER_FILE
+        path = model.path / "assets.extra" / GAZETTEER_FILE
         self.gazetteer = Gazetteer.load(path) if path.is_file() else Gazetteer(())
         log.info(
             "gazetteer of %s v%s: %d names", model.name, model.version, len(self.gazetteer.names)

@@ -20,8 +20,9 @@ from typing import Any
 import numpy as np
 
 from app.sentiment.entities import find, mark
+from training.sentiment.checklist import pass_rate
+from training.sentiment.sentfin import LABELS
 
-LABELS = ("negative", "neutral", "positive")
 CATEGORIES = ("opposite_news", "neutral_role", "name_swap")
 
 
@@ -77,10 +78,14 @@ NEUTRAL_ROLE = (
 )
 
 
-def _two_sided(templates: Sequence[tuple[str, str, str]], category: str) -> list[EntityCase]:
+def _two_sided(
+    templates: Sequence[tuple[str, str, str]],
+    category: str,
+    pairs: Sequence[tuple[str, str]] = COMPANY_PAIRS,
+) -> list[EntityCase]:
     cases = []
     for template, label_a, label_b in templates:
-        for a, b in COMPANY_PAIRS:
+        for a, b in pairs:
             text = template.format(a=a, b=b)
             cases += [
                 EntityCase(text, a, (b,), label_a, category),
@@ -90,16 +95,14 @@ def _two_sided(templates: Sequence[tuple[str, str, str]], category: str) -> list
 
 
 def build_cases() -> list[EntityCase]:
-    cases = _two_sided(OPPOSITE, "opposite_news") + _two_sided(NEUTRAL_ROLE, "neutral_role")
-    # The same headlines with the names exchanged: {a}'s place now holds the second name.
-    for template, label_a, label_b in OPPOSITE:
-        for a, b in COMPANY_PAIRS:
-            text = template.format(a=b, b=a)
-            cases += [
-                EntityCase(text, b, (a,), label_a, "name_swap"),
-                EntityCase(text, a, (b,), label_b, "name_swap"),
-            ]
-    return cases
+    # name_swap: the same headlines with the names exchanged, so {a}'s place (and its
+    # label) now goes to the second name.
+    swapped = [(b, a) for a, b in COMPANY_PAIRS]
+    return (
+        _two_sided(OPPOSITE, "opposite_news")
+        + _two_sided(NEUTRAL_ROLE, "neutral_role")
+        + _two_sided(OPPOSITE, "name_swap", swapped)
+    )
 
 
 CASES = build_cases()
@@ -110,21 +113,17 @@ Predict = Callable[[list[str]], np.ndarray]
 def evaluate(predict: Predict, cases: Sequence[EntityCase] = CASES) -> dict[str, Any]:
     """Pass rates per category and overall; `predict` maps marked texts to [n, 3]."""
     probs = np.asarray(predict([c.marked() for c in cases]), dtype=np.float64)
-    got = [LABELS[i] for i in probs.argmax(axis=1)]
-    result: dict[str, Any] = {"categories": {}, "failures": []}
+    scored = list(zip(cases, (LABELS[i] for i in probs.argmax(axis=1)), strict=True))
+    categories = {}
     for category in CATEGORIES:
-        rows = [(c, g) for c, g in zip(cases, got, strict=True) if c.category == category]
-        passed = sum(c.label == g for c, g in rows)
-        result["categories"][category] = {
-            "passed": passed,
-            "total": len(rows),
-            "rate": passed / len(rows) if rows else 0.0,
-        }
-    passed = sum(c.label == g for c, g in zip(cases, got, strict=True))
-    result["overall"] = {"passed": passed, "total": len(cases), "rate": passed / len(cases)}
-    result["failures"] = [
-        {"text": c.text, "entity": c.entity, "expected": c.label, "got": g}
-        for c, g in zip(cases, got, strict=True)
-        if c.label != g
-    ]
-    return result
+        rows = [(c, g) for c, g in scored if c.category == category]
+        categories[category] = pass_rate(sum(c.label == g for c, g in rows), len(rows))
+    return {
+        "categories": categories,
+        "overall": pass_rate(sum(c.label == g for c, g in scored), len(cases)),
+        "failures": [
+            {"text": c.text, "entity": c.entity, "expected": c.label, "got": g}
+            for c, g in scored
+            if c.label != g
+        ],
+    }

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -44,6 +45,31 @@ def headline_labels(model_dir: Path, titles: list[str]) -> list[str]:
     return [LABELS[i] for i in best_labels(probabilities, list(LABELS))]
 
 
+def floor(model_dir: Path, test: list[Pair]) -> dict[str, object]:
+    """The headline model's label given to every entity of the headline."""
+    titles = sorted({q.title for q in test})
+    by_title = dict(zip(titles, headline_labels(model_dir, titles), strict=True))
+    return {
+        "model": f"{model_dir.parent.name}/{model_dir.name}",
+        **report(test, [by_title[q.title] for q in test]),
+    }
+
+
+def marked_baseline(train: list[Pair], test: list[Pair]) -> dict[str, object]:
+    """TF-IDF + logistic regression fitted on the marked training pairs, scored on test."""
+    tfidf = baseline.fit([marked(q) for q in train], [LABELS.index(q.label) for q in train])
+    return report(test, [LABELS[i] for i in np.asarray(tfidf.predict([marked(q) for q in test]))])
+
+
+def print_table(rows: dict[str, dict[str, Any]]) -> None:
+    """Accuracy / macro-F1 on all test pairs and where entities disagree, one row each."""
+    print("| | all test pairs: accuracy / macro-F1 | entities disagree: accuracy / macro-F1 |")
+    print("| --- | --- | --- |")
+    for name, r in rows.items():
+        cells = [f"{r[s]['accuracy']:.3f} / {r[s]['macro_f1']:.3f}" for s in ("all", "disagree")]
+        print(f"| {name} | {cells[0]} | {cells[1]} |", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m training.entity_sentiment.evaluate")
     p.add_argument("--model", type=Path, help="a sentiment SavedModel (default: the newest)")
@@ -60,22 +86,14 @@ def main(argv: list[str] | None = None) -> int:
         f"{sum(q.disagree for q in test)} test pairs in headlines whose entities disagree); "
         f"{unfound} entities not found in their title"
     )
-    titles = sorted({q.title for q in test})
-    by_title = dict(zip(titles, headline_labels(model_dir, titles), strict=True))
-    tfidf = baseline.fit([marked(q) for q in train], [LABELS.index(q.label) for q in train])
-    rows = {
-        f"floor: {model_dir.parent.name} v{model_dir.name}'s headline label": report(
-            test, [by_title[q.title] for q in test]
-        ),
-        "TF-IDF + LR, target mention marked": report(
-            test, [LABELS[i] for i in np.asarray(tfidf.predict([marked(q) for q in test]))]
-        ),
-    }
-    print("| | all test pairs: accuracy / macro-F1 | entities disagree: accuracy / macro-F1 |")
-    print("| --- | --- | --- |")
-    for name, r in rows.items():
-        cells = [f"{r[s]['accuracy']:.3f} / {r[s]['macro_f1']:.3f}" for s in ("all", "disagree")]
-        print(f"| {name} | {cells[0]} | {cells[1]} |")
+    print_table(
+        {
+            f"floor: {model_dir.parent.name} v{model_dir.name}'s headline label": floor(
+                model_dir, test
+            ),
+            "TF-IDF + LR, target mention marked": marked_baseline(train, test),
+        }
+    )
     return 0
 
 

@@ -19,14 +19,20 @@ from app.sentiment.entities import TARGET_MARK
 from training.cells import recurrent_layer
 from training.sentiment.model import SentimentConfig, compile_classifier
 from training.sentiment.sentfin import LABELS
-from training.sentiment.word_vectors import Pretrained, WordVectors, standardize, vocabulary
+from training.sentiment.word_vectors import (
+    Pretrained,
+    WordVectors,
+    standardize,
+    to_steps,
+    vocabulary,
+)
 
 
 class TargetSteps(layers.Layer):
     """Raw strings -> [batch, steps] float: 1 where the token is the target marker.
 
-    The same tokens, truncation and padding as WordVectors, so the positions line up
-    with its steps.
+    The same tokens, truncation and padding as WordVectors (`to_steps`), so the positions
+    line up with its steps.
     """
 
     def __init__(self, max_length: int, **kwargs: object) -> None:
@@ -35,9 +41,7 @@ class TargetSteps(layers.Layer):
 
     def call(self, texts: tf.Tensor) -> tf.Tensor:
         split = tf.strings.split(standardize(texts))
-        hits = tf.cast(tf.equal(split, TARGET_MARK), tf.float32).to_tensor(0.0)
-        hits = hits[:, : self.max_length]
-        return tf.pad(hits, [[0, 0], [0, tf.maximum(1 - tf.shape(hits)[1], 0)]])
+        return to_steps(tf.cast(tf.equal(split, TARGET_MARK), tf.float32), 0.0, self.max_length)
 
     def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple:
         return (input_shape[0], None)

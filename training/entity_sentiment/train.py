@@ -26,7 +26,7 @@ import tensorflow as tf
 from app.model_store import ModelLoadError, version_dir
 from training import reports
 from training.entity_sentiment import behaviour, gazetteer
-from training.entity_sentiment.evaluate import headline_labels, report
+from training.entity_sentiment.evaluate import floor, marked_baseline, print_table, report
 from training.entity_sentiment.model import sequence_branch as target_branch
 from training.entity_sentiment.pairs import Pair, marked, pairs
 from training.export import export_model
@@ -85,18 +85,6 @@ def arrays(part: list[Pair]) -> tuple[tf.Tensor, np.ndarray]:
     )
 
 
-def floor(model_dir: Path | None, test: list[Pair]) -> dict[str, object] | None:
-    """The headline model's label for every entity of the headline."""
-    if model_dir is None:
-        return None
-    titles = sorted({q.title for q in test})
-    by_title = dict(zip(titles, headline_labels(model_dir, titles), strict=True))
-    return {
-        "model": f"{model_dir.parent.name}/{model_dir.name}",
-        **report(test, [by_title[q.title] for q in test]),
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     cfg = network_config(args)
@@ -118,9 +106,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # Baseline on the same pairs, and the floor
     start = time.perf_counter()
-    tfidf = baseline.fit([marked(q) for q in train], [LABELS.index(q.label) for q in train])
-    x_test_text = [marked(q) for q in test]
-    baseline_report = report(test, [LABELS[i] for i in np.asarray(tfidf.predict(x_test_text))])
+    baseline_report = marked_baseline(train, test)
     baseline_seconds = round(time.perf_counter() - start, 1)
     headline_model = args.headline_model
     if headline_model is None and not args.no_floor:
@@ -128,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
             headline_model = version_dir(ROOT / "models" / "sentiment")
         except ModelLoadError:
             headline_model = None
-    floor_report = None if args.no_floor else floor(headline_model, test)
+    floor_report = None if args.no_floor or headline_model is None else floor(headline_model, test)
 
     # Model
     pretrained = Pretrained(cfg.word_dimensions)
@@ -148,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # Evaluate
     x_test, y_test = arrays(test)
-    probs = predict(x_test_text)
+    probs = predict([marked(q) for q in test])
     predicted = [LABELS[i] for i in probs.argmax(1)]
     model_report = report(test, predicted)
     branches = {
@@ -165,11 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     if floor_report is not None:
         rows[f"floor: {floor_report['model']} headline label"] = floor_report
-    print("| | all test pairs: accuracy / macro-F1 | entities disagree: accuracy / macro-F1 |")
-    print("| --- | --- | --- |")
-    for name, r in rows.items():
-        cells = [f"{r[s]['accuracy']:.3f} / {r[s]['macro_f1']:.3f}" for s in ("all", "disagree")]
-        print(f"| {name} | {cells[0]} | {cells[1]} |", flush=True)
+    print_table(rows)
     print(
         "behaviour: "
         + ", ".join(f"{k} {v['rate']:.1%}" for k, v in cases["categories"].items())

@@ -661,7 +661,7 @@ CASES: list[Case] = build_cases()
 # Scoring
 
 
-def _score(passed: int, total: int) -> dict[str, Any]:
+def pass_rate(passed: int, total: int) -> dict[str, Any]:
     return {"passed": passed, "total": total, "rate": passed / total if total else 0.0}
 
 
@@ -688,7 +688,9 @@ def evaluate(predict: Predict, cases: Sequence[Case] = CASES) -> dict[str, Any]:
         rows = [(case, label) for case, label in scored if case.category == category]
         if not rows:
             continue
-        categories[category] = _score(sum(case.label == label for case, label in rows), len(rows))
+        categories[category] = pass_rate(
+            sum(case.label == label for case, label in rows), len(rows)
+        )
         failures[category] = [
             {"text": case.text, "expected": case.label, "got": label}
             | ({"variant": case.variant} if case.variant else {})
@@ -705,9 +707,9 @@ def evaluate(predict: Predict, cases: Sequence[Case] = CASES) -> dict[str, Any]:
 
     return {
         "categories": categories,
-        "overall": _score(overall, len(cases)),
+        "overall": pass_rate(overall, len(cases)),
         "failures": failures,
-        "invariance_consistency": _score(consistent, len(pairs)),
+        "invariance_consistency": pass_rate(consistent, len(pairs)),
     }
 
 

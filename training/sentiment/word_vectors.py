@@ -66,6 +66,14 @@ def standardize(texts: tf.Tensor) -> tf.Tensor:
     return tf.strings.regex_replace(x, r"\s+", " ")
 
 
+def to_steps(rows: tf.RaggedTensor, fill: int | float, max_length: int) -> tf.Tensor:
+    """[batch, steps]: rows padded with `fill` to the batch's longest, at most `max_length`
+    steps, at least one (a batch of unreadable text still runs)."""
+    dense = rows.to_tensor(fill)[:, :max_length]
+    pad = [[0, 0], [0, tf.maximum(1 - tf.shape(dense)[1], 0)]]
+    return tf.pad(dense, pad, constant_values=fill)
+
+
 def tokens(texts: Iterable[str]) -> list[list[str]]:
     split = tf.strings.split(standardize(tf.constant(list(texts), dtype=tf.string)))
     return [[t.decode() for t in row] for row in split.to_list()]
@@ -192,8 +200,7 @@ class WordVectors(layers.Layer):
         n = tf.cast(ids.row_lengths(), tf.float32)
         known = tf.reduce_sum(tf.cast(ids > OOV, tf.float32), axis=1)
         coverage = tf.math.divide_no_nan(known, n)
-        dense = ids.to_tensor(PAD)[:, : self.max_length]
-        dense = tf.pad(dense, [[0, 0], [0, tf.maximum(1 - tf.shape(dense)[1], 0)]])
+        dense = to_steps(ids, PAD, self.max_length)
         codes = tf.gather(tf.convert_to_tensor(self.codes), dense)
         scale = tf.gather(tf.convert_to_tensor(self.scale), dense)
         vectors = tf.cast(codes, tf.float32) * scale
