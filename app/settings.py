@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -10,6 +11,11 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def usable_cores() -> int:
+    """Cores this process may run on (a container's CPU set, not the host's count)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 class Settings(BaseSettings):
@@ -40,7 +46,10 @@ class Settings(BaseSettings):
     )
     batch_queue_max: int = Field(4096, ge=1, description="queued headlines before 503")
     inference_workers: int = Field(
-        1, ge=1, description="model calls that may run at once, each on its own batch"
+        default_factory=usable_cores,
+        ge=1,
+        description="model calls that may run at once, each on its own batch; "
+        "default: one per usable core",
     )
     max_body_bytes: int = Field(1 << 20, ge=1024, description="larger request bodies get 413")
     header_timeout_seconds: float = Field(
@@ -62,7 +71,12 @@ class Settings(BaseSettings):
         True, description="answer well-formed /sentiment and /forecast requests below FastAPI"
     )
     tf_intra_op_threads: int = Field(1, ge=0, description="threads inside one op; 0 = TF's choice")
-    tf_inter_op_threads: int = Field(2, ge=0, description="ops run at once; 0 = TF's choice")
+    tf_inter_op_threads: int = Field(
+        default_factory=lambda: max(2, usable_cores()),
+        ge=0,
+        description="ops run at once, across all calls; default: one per usable core, "
+        "at least 2; 0 = TF's choice",
+    )
 
     forecast_model: str = "gdp_forecast"
     forecast_version: int | None = None

@@ -9,6 +9,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parents[1]
 BATCHES = (1, 8, 32, 64, 128, 256)
+CYCLE = 8  # distinct batches a ceiling cycles through
 
 
 def load_model(model_dir: Path | None = None) -> LoadedModel:
@@ -47,16 +49,47 @@ def ceiling(
 
 
 def headlines_per_second(predict: Callable[[list[str]], object], size: int, repeats: int) -> float:
-    """Median throughput of `predict` on batches of `size` distinct headlines (after one
-    warm-up call, which traces the graph for that shape)."""
-    batch = headlines.batch(size)
-    predict(batch)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
+    """Median throughput of `predict` on batches of `size` distinct headlines, a different
+    batch each call (after one warm-up call each, which traces the graph for the shape).
+    The same batch over and over runs about a quarter faster: its strings and table
+    entries stay in the caches, which a server's traffic does not allow."""
+    batches = [headlines.batch(size, start=k * size) for k in range(CYCLE)]
+    for batch in batches:
         predict(batch)
+    times = []
+    for k in range(repeats):
+        start = time.perf_counter()
+        predict(batches[k % CYCLE])
         times.append(time.perf_counter() - start)
     return round(size / statistics.median(times), 1)
+
+
+def callers_ceiling(
+    predict: Callable[[list[str]], object], size: int, callers: int, seconds: float
+) -> float:
+    """Headlines/s of `callers` threads calling `predict` at once on batches of `size`,
+    each as soon as its last call returns: the most any server can get from the model
+    with that many calls in flight."""
+    batches = [headlines.batch(size, start=k * size) for k in range(CYCLE)]
+    for batch in batches:
+        predict(batch)
+    done = [0] * callers
+    stop_at = time.perf_counter() + seconds
+
+    def call(k: int) -> None:
+        n = k
+        while time.perf_counter() < stop_at:
+            predict(batches[n % CYCLE])
+            done[k] += size
+            n += 1
+
+    threads = [threading.Thread(target=call, args=(k,)) for k in range(callers)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return round(sum(done) / (time.perf_counter() - start), 1)
 
 
 def save_json(path: Path, payload: object) -> None:
@@ -79,10 +112,10 @@ def rss_mb(pid: int) -> float:
 
 
 def start_server(
-    env: dict[str, str], port: int, cwd: Path = ROOT
+    env: dict[str, str], port: int, cwd: Path = ROOT, module: str = "app"
 ) -> tuple[subprocess.Popen[bytes], float]:
-    """`python -m app` from the source tree `cwd` on `port`; the process and its cold
-    start (seconds to /readyz 200)."""
+    """`python -m app` (or another server `module`) from the source tree `cwd` on `port`;
+    the process and its cold start (seconds to /readyz 200)."""
     full = {
         **os.environ,
         "HOST": "127.0.0.1",
@@ -95,7 +128,7 @@ def start_server(
     }
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "app"],
+        [sys.executable, "-m", module],
         cwd=cwd,
         env=full,
         stdout=subprocess.DEVNULL,
@@ -125,17 +158,34 @@ def load_command(port: int, seconds: float, **kw: object) -> list[str]:
 def load(port: int, server_pid: int, seconds: float, **kw: object) -> dict[str, object]:
     """One bench.load run against the server on `port`, with the server's CPU per thread
     group and its model calls sampled over the counted part of the run."""
-    args = load_command(port, seconds, **kw)
-    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    # After the generator's start and its 1 s warm-up; stop before its last second.
+    return load_together(port, server_pid, seconds, [kw])[0]
+
+
+def load_together(
+    port: int, server_pid: int, seconds: float, cases: list[dict[str, object]]
+) -> list[dict[str, object]]:
+    """bench.load runs of `cases` at once against one server (a mixed load): a row per
+    case, each with the server's stats over the same counted part of the run (the load
+    generator column sums the generators)."""
+    procs = [
+        subprocess.Popen(
+            load_command(port, seconds, **kw), cwd=ROOT, stdout=subprocess.PIPE, text=True
+        )
+        for kw in cases
+    ]
+    # After the generators' start and their 1 s warm-up; stop before their last second.
     time.sleep(1.5)
-    first = server_stats.sample(server_pid, proc.pid, port)
+    pids = [proc.pid for proc in procs]
+    first = server_stats.sample(server_pid, pids, port)
     time.sleep(max(seconds - 1.0, 0.5))
-    stats = server_stats.between(first, server_stats.sample(server_pid, proc.pid, port))
-    out, _ = proc.communicate()
-    if proc.returncode:
-        raise RuntimeError(f"bench.load exited with {proc.returncode}")
-    return {**json.loads(out.strip().splitlines()[-1]), **stats}
+    stats = server_stats.between(first, server_stats.sample(server_pid, pids, port))
+    rows = []
+    for proc in procs:
+        out, _ = proc.communicate()
+        if proc.returncode:
+            raise RuntimeError(f"bench.load exited with {proc.returncode}")
+        rows.append({**json.loads(out.strip().splitlines()[-1]), **stats})
+    return rows
 
 
 def find(runs: list[dict[str, object]], server: str, **match: object) -> dict[str, object]:
@@ -145,7 +195,7 @@ def find(runs: list[dict[str, object]], server: str, **match: object) -> dict[st
     raise KeyError(f"no run {server} {match}")
 
 
-def spread(row: dict[str, object]) -> str:
-    """min-max req/s over a row's rounds."""
-    rps = [r["rps"] for r in row.get("rounds", [row])]  # type: ignore[attr-defined]
-    return f"{min(rps):.0f}-{max(rps):.0f}"
+def spread(row: dict[str, object], field: str = "rps") -> str:
+    """min-max of `field` (req/s by default) over a row's rounds."""
+    values = [r[field] for r in row.get("rounds", [row])]  # type: ignore[attr-defined]
+    return f"{min(values):.0f}-{max(values):.0f}"

@@ -58,8 +58,12 @@ def process_seconds(pid: int, proc: Path = PROC) -> float:
     return _stat_seconds(proc / str(pid) / "stat")[1]
 
 
-def batch_totals(port: int) -> dict[str, float]:
-    text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+def batch_totals(port: int) -> dict[str, float] | None:
+    """The model-call counters, or None from a server without them (the plain peer)."""
+    answer = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5)
+    if answer.status_code != 200:
+        return None
+    text = answer.text
     totals = dict.fromkeys(BATCH_SERIES, 0.0)
     for line in text.splitlines():
         name, _, value = line.partition(" ")
@@ -73,14 +77,14 @@ class Sample:
     at: float
     threads: dict[str, float]
     load: float
-    batches: dict[str, float]
+    batches: dict[str, float] | None
 
 
-def sample(server_pid: int, load_pid: int, port: int) -> Sample:
+def sample(server_pid: int, load_pids: list[int], port: int) -> Sample:
     return Sample(
         time.perf_counter(),
         thread_seconds(server_pid),
-        process_seconds(load_pid),
+        sum(process_seconds(pid) for pid in load_pids),
         batch_totals(port),
     )
 
@@ -93,6 +97,8 @@ def between(a: Sample, b: Sample) -> dict[str, float | None]:
         for group in a.threads
     }
     out["cpu_load_generator"] = round((b.load - a.load) / wall, 2)
+    if a.batches is None or b.batches is None:
+        return {**out, "mean_batch": None, "mean_call_ms": None, "model_busy": None}
     calls = (
         b.batches["sentiment_batch_headlines_count"] - a.batches["sentiment_batch_headlines_count"]
     )

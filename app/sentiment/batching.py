@@ -1,15 +1,26 @@
 """Dynamic micro-batching: concurrent requests share one model call.
 
-Callers `await batcher.submit(items)` with their own list. One inference thread takes
-whole requests from the front of the queue, up to `max_batch_size` items, calls `fn`
-once on their concatenation, and hands each caller exactly its own slice of the
-results, in order. While a call runs, new requests queue up and go together in the
-next one, so batches grow with the load by themselves.
+Callers `await batcher.submit(items)` with their own list. An inference thread takes
+requests from the queue, up to `max_batch_size` items, calls `fn` once on their
+concatenation, and hands each caller exactly its own slice of the results, in order.
+While a call runs, new requests queue up and go together in the next one, so batches
+grow with the load by themselves.
+
+Which requests share a call: the oldest waiting one, then the smallest others that fit
+(in arrival order among equals). A single headline queued behind 64-headline requests
+so rides in the next call instead of waiting for all of them, and the oldest request
+still goes first, so none waits forever. A request larger than `max_batch_size` is cut
+into pieces of that size, queued one after another: they can run on several workers at
+once, and small requests fit in beside them.
 
 `max_wait_s` is how long a batch that is not full may wait for company while the model
 is idle; 0 sends it at once, as Triton's dynamic batcher does by default.
 
-The thread, not an event-loop task, decides when the next call starts: under load the
+`workers` threads take calls from the one queue, each starting the next due call as
+soon as it is free, so work that arrives already batched (64-headline requests) keeps
+more than one core busy.
+
+The threads, not an event-loop task, decide when the next call starts: under load the
 loop works through long runs of callbacks (reading requests, writing responses), and a
 task would start the next call only after them, leaving the model idle while the loop
 works and the loop idle while the model works. The same design as TF Serving's batch
@@ -78,8 +89,6 @@ class MicroBatcher(Generic[T, R]):
     def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._stopping = False
-        # Each worker takes the next due batch from the one queue, so with more than one a
-        # batch can start while another's call runs (INFERENCE_WORKERS).
         self._threads = [
             threading.Thread(target=self._serve, name=f"inference-{k}", daemon=True)
             for k in range(self.workers)
@@ -107,17 +116,28 @@ class MicroBatcher(Generic[T, R]):
         loop = self._loop
         if loop is None or self._stopping:
             raise RuntimeError("MicroBatcher is not running")
-        future: asyncio.Future[list[R]] = loop.create_future()
+        size = self.max_batch_size
+        pieces = [items[k : k + size] for k in range(0, len(items), size)] or [items]
+        futures: list[asyncio.Future[list[R]]] = [loop.create_future() for _ in pieces]
         with self._cond:
             if self._queued_items + len(items) > self.max_queued_items:
                 self.rejected += 1
                 raise QueueFullError(
                     f"{self._queued_items} items queued, bound is {self.max_queued_items}"
                 )
-            self._queue.append(_Pending(items, future, time.monotonic()))
+            now = time.monotonic()
+            self._queue.extend(_Pending(p, f, now) for p, f in zip(pieces, futures, strict=True))
             self._queued_items += len(items)
-            self._cond.notify()
-        return await future
+            self._cond.notify(len(pieces))
+        if len(futures) == 1:
+            return await futures[0]
+        # Cancelling the caller cancels every piece still queued; a failed piece fails
+        # the request (each piece's outcome is read, so none is reported as lost).
+        outcomes = await asyncio.gather(*futures, return_exceptions=True)
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
+        return [r for outcome in outcomes for r in outcome]  # type: ignore[union-attr]
 
     def _next_batch(self) -> list[_Pending[T, R]] | None:
         """Block until a batch is due; None once stopping."""
@@ -133,17 +153,30 @@ class MicroBatcher(Generic[T, R]):
                     if remaining > 0:
                         self._cond.wait(remaining)
                         continue
-                batch = [self._queue.popleft()]
-                size = len(batch[0].items)
-                while self._queue and size + len(self._queue[0].items) <= self.max_batch_size:
-                    pending = self._queue.popleft()
-                    batch.append(pending)
-                    size += len(pending.items)
-                self._queued_items -= size
+                batch = self._take()
+                self._queued_items -= sum(len(p.items) for p in batch)
                 # A caller that gave up (client gone, timeout) costs no model time.
                 batch = [p for p in batch if not p.future.cancelled()]
                 if batch:
                     return batch
+
+    def _take(self) -> list[_Pending[T, R]]:
+        """The oldest request, then the smallest that fit (stable: arrival order among
+        equals). Called with the lock held."""
+        batch = [self._queue.popleft()]
+        room = self.max_batch_size - len(batch[0].items)
+        if room <= 0 or not self._queue:
+            return batch
+        taken: set[int] = set()
+        for pending in sorted(self._queue, key=lambda p: len(p.items)):
+            if len(pending.items) > room:
+                break
+            batch.append(pending)
+            taken.add(id(pending))
+            room -= len(pending.items)
+        if taken:
+            self._queue = deque(p for p in self._queue if id(p) not in taken)
+        return batch
 
     def _serve(self) -> None:
         while (batch := self._next_batch()) is not None:

@@ -210,25 +210,30 @@ def score(model: LoadedModel, texts: list[str]) -> list[str]:
     """
     # The model's own metadata says which column is which label.
     names = list(model.metadata.get("labels", LABELS))
-    labels = [json.dumps(name) for name in names]
     outputs = model.predict_outputs(texts)
     rows = np.asarray(outputs[model.output_name], dtype=np.float64)
     rows = rows / rows.sum(axis=1, keepdims=True)
     best = best_labels(rows, names)
+    labels = [json.dumps(name) for name in names]
     # Models before version 5 do not report coverage: null.
     coverage = outputs.get(COVERAGE)
     if coverage is None:
-        covered = ["null"] * len(rows)
+        covered: list[float | None] = [None] * len(rows)
+        template = _template(labels, "null")
     else:
-        covered = [repr(round(c, 4)) for c in np.asarray(coverage, dtype=np.float64).tolist()]
-    # repr() of a finite float is the shortest string that round-trips, as json.dumps
-    # writes it; formatting by hand is several times faster than json.dumps per row.
+        covered = [round(c, 4) for c in np.asarray(coverage, dtype=np.float64).tolist()]
+        template = _template(labels, "%r")
+    # %r of a finite float is the shortest string that round-trips, as json.dumps writes
+    # it; one %-format per row is several times faster than json.dumps.
     return [
-        f'{{"label": {labels[k]}, "scores": {{'
-        + ", ".join(f"{name}: {p!r}" for name, p in zip(labels, row, strict=True))
-        + f'}}, "coverage": {c}}}'
+        template % (labels[k], *row) if c is None else template % (labels[k], *row, c)
         for k, row, c in zip(best, rows.tolist(), covered, strict=True)
     ]
+
+
+def _template(labels: list[str], coverage: str) -> str:
+    scores = ", ".join(f"{label.replace('%', '%%')}: %r" for label in labels)
+    return f'{{"label": %s, "scores": {{{scores}}}, "coverage": {coverage}}}'
 
 
 def encode_results(

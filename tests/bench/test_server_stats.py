@@ -60,12 +60,12 @@ def test_this_process_has_an_event_loop_group() -> None:
 
 def test_a_window_over_real_requests_counts_each_model_call(server: Server) -> None:
     port = int(server.url.rsplit(":", 1)[1])
-    first = server_stats.sample(server.proc.pid, os.getpid(), port)
+    first = server_stats.sample(server.proc.pid, [os.getpid()], port)
     with server.client() as client:
         for k in range(6):
             headlines = [f"Shares rise {k}", "Bank cuts rates", "Rupee falls"]
             assert client.post("/sentiment", json={"headlines": headlines}).status_code == 200
-    stats = server_stats.between(first, server_stats.sample(server.proc.pid, os.getpid(), port))
+    stats = server_stats.between(first, server_stats.sample(server.proc.pid, [os.getpid()], port))
     # One request at a time: six calls of three headlines each.
     assert stats["mean_batch"] == 3.0
     assert stats["mean_call_ms"] is not None and stats["model_busy"] is not None

@@ -118,15 +118,19 @@ async def result(task: Awaitable[list[int]]) -> list[int]:
     return await asyncio.wait_for(task, DEADLINE)
 
 
-def packed(requests: list[list[int]], size: int) -> list[list[int]]:
-    """Whole requests, in order, into calls of at most `size` items: what the batcher
-    should send when all of them are already queued."""
+def planned(requests: list[list[int]], size: int) -> list[list[int]]:
+    """The calls the batcher should make when all of `requests` are already queued: each
+    takes the oldest request left, then the smallest others that fit (the earlier among
+    equals); a request over `size` items is first cut into pieces of `size`."""
+    queue = [r[k : k + size] for r in requests for k in range(0, len(r), size)]
     calls: list[list[int]] = []
-    for request in requests:
-        if calls and len(calls[-1]) + len(request) <= size:
-            calls[-1].extend(request)
-        else:
-            calls.append(list(request))
+    while queue:
+        call = list(queue.pop(0))
+        for piece in sorted(queue, key=len):
+            if len(call) + len(piece) <= size:
+                call += piece
+                queue.remove(piece)
+        calls.append(call)
     return calls
 
 
@@ -146,7 +150,7 @@ def test_each_request_gets_its_own_results_in_order() -> None:
             model.allow()
             assert await result(first) == [-2]
             assert [await result(t) for t in tasks] == [[2 * x for x in r] for r in requests]
-        assert model.calls == [[-1], *packed(requests, 32)]
+        assert model.calls == [[-1], *planned(requests, 32)]
 
     run(test)
 
@@ -187,7 +191,7 @@ def test_batch_size_one_turns_batching_off() -> None:
     run(test)
 
 
-def test_a_request_larger_than_the_batch_runs_whole_and_alone() -> None:
+def test_a_request_larger_than_the_batch_is_cut_into_pieces_of_the_batch_size() -> None:
     model = Model(held=True)
 
     async def test() -> None:
@@ -201,7 +205,31 @@ def test_a_request_larger_than_the_batch_runs_whole_and_alone() -> None:
             model.allow()
             assert await result(first) == [-2]
             assert [await result(t) for t in tasks] == [[2], [2 * x for x in large], [4]]
-        assert model.calls == [[-1], small, large, after]
+        # The oldest (1) with the smallest that fit: the later single and the large
+        # request's last piece; then the large request's other pieces.
+        assert model.calls == [[-1], [1, 2, 18, 19], [10, 11, 12, 13], [14, 15, 16, 17]]
+        assert model.calls == [[-1], *planned([small, large, after], 4)]
+
+    run(test)
+
+
+def test_small_requests_ride_with_the_oldest_instead_of_waiting_behind_large_ones() -> None:
+    model = Model(held=True)
+
+    async def test() -> None:
+        batcher = MicroBatcher(model, max_batch_size=8, max_wait_s=0.0, max_queued_items=100)
+        async with serving(batcher, model):
+            first = submit(batcher, [0])
+            await model.started(1)
+            large = [list(range(10 * k, 10 * k + 6)) for k in range(1, 4)]
+            requests = [large[0], large[1], [1], large[2], [2]]
+            tasks = [submit(batcher, r) for r in requests]
+            await until(lambda: batcher.queued_items == 20, "five requests queued")
+            model.allow()
+            assert await result(first) == [0]
+            assert [await result(t) for t in tasks] == [[2 * x for x in r] for r in requests]
+        # Both singles go in the first call after the one in progress, not the last.
+        assert model.calls == [[0], large[0] + [1, 2], large[1], large[2]]
 
     run(test)
 
@@ -517,5 +545,70 @@ def test_two_workers_skip_a_caller_cancelled_while_both_are_busy() -> None:
             assert await result(before) == [4] and await result(after) == [16]
             assert gone.cancelled() and batcher.queued_items == 0
         assert all(7 not in call for call in model.calls)
+
+    run(test)
+
+
+def test_two_workers_run_the_pieces_of_one_large_request_at_once() -> None:
+    model = Model(held=True)
+
+    async def test() -> None:
+        batcher = MicroBatcher(
+            model, max_batch_size=4, max_wait_s=0.0, max_queued_items=100, workers=2
+        )
+        async with serving(batcher, model):
+            large = list(range(10))
+            task = submit(batcher, large)
+            # Two pieces in progress together, the third queued.
+            await model.started(2)
+            assert model.calls == [[0, 1, 2, 3], [4, 5, 6, 7]]
+            model.allow()
+            assert await result(task) == [2 * x for x in large]
+        assert model.calls[2] == [8, 9]
+
+    run(test)
+
+
+def test_a_failing_piece_fails_only_its_own_request() -> None:
+    model = Model()
+
+    def fragile(items: list[int]) -> list[int]:
+        if any(x < 0 for x in items):
+            raise ValueError("negative input")
+        return model(items)
+
+    async def test() -> None:
+        batcher = MicroBatcher(
+            fragile, max_batch_size=4, max_wait_s=0.0, max_queued_items=1000, workers=2
+        )
+        async with serving(batcher, model):
+            bad = [*range(9), -1]  # its third piece fails
+            requests = [[1, 2], bad, list(range(20, 31)), [3]]
+            outcomes = await asyncio.wait_for(
+                asyncio.gather(*(submit(batcher, r) for r in requests), return_exceptions=True),
+                DEADLINE,
+            )
+        assert isinstance(outcomes[1], ValueError)
+        for k in (0, 2, 3):
+            assert outcomes[k] == [2 * x for x in requests[k]]
+
+    run(test)
+
+
+def test_a_cancelled_large_request_costs_no_model_time_for_its_queued_pieces() -> None:
+    model = Model(held=True)
+
+    async def test() -> None:
+        batcher = MicroBatcher(model, max_batch_size=4, max_wait_s=0.0, max_queued_items=100)
+        async with serving(batcher, model):
+            first = submit(batcher, [0])
+            await model.started(1)
+            gone, after = submit(batcher, list(range(100, 112))), submit(batcher, [5])
+            await until(lambda: batcher.queued_items == 13, "both requests queued")
+            gone.cancel()
+            model.allow()
+            assert await result(first) == [0] and await result(after) == [10]
+            assert gone.cancelled() and batcher.queued_items == 0
+        assert model.calls == [[0], [5]]
 
     run(test)
