@@ -362,20 +362,30 @@ def test_a_full_queue_rejects_instead_of_growing() -> None:
     run(test)
 
 
-def test_a_caller_cancelled_before_dispatch_is_skipped() -> None:
+@pytest.mark.parametrize(
+    ("gone_items", "batch_size"),
+    [([7], 8), (list(range(100, 112)), 4)],
+    ids=["one headline", "a request cut into three pieces"],
+)
+def test_a_caller_cancelled_before_dispatch_is_skipped(
+    gone_items: list[int], batch_size: int
+) -> None:
     model = Model(held=True)
 
     async def test() -> None:
-        batcher = MicroBatcher(model, max_batch_size=8, max_wait_s=0.0, max_queued_items=100)
+        batcher = MicroBatcher(
+            model, max_batch_size=batch_size, max_wait_s=0.0, max_queued_items=100
+        )
         async with serving(batcher, model):
             first = submit(batcher, [0])
             await model.started(1)
             before, gone, after = (
                 submit(batcher, [1]),
-                submit(batcher, [7]),
+                submit(batcher, gone_items),
                 submit(batcher, [8, 9]),
             )
-            await until(lambda: batcher.queued_items == 4, "three requests queued")
+            queued = 3 + len(gone_items)
+            await until(lambda: batcher.queued_items == queued, "three requests queued")
             gone.cancel()
             model.allow()
             assert await result(first) == [0]
@@ -384,6 +394,7 @@ def test_a_caller_cancelled_before_dispatch_is_skipped() -> None:
             assert await result(after) == [16, 18]
             assert gone.cancelled()
             assert batcher.queued_items == 0
+        # None of the cancelled request's items, nor any of its pieces, reached the model.
         assert model.calls == [[0], [1, 8, 9]]
 
     run(test)
@@ -498,7 +509,20 @@ def test_two_workers_run_two_calls_at_once_each_request_whole_and_in_order() -> 
     run(test)
 
 
-def test_two_workers_isolate_a_failing_request() -> None:
+# Requests of two items with one bad one; and requests cut into pieces of four, the bad
+# one failing in its third piece.
+PAIRS = [[i, i + 1] for i in range(0, 60, 2)]
+PAIRS[7] = [-1]
+
+
+@pytest.mark.parametrize(
+    ("batch_size", "requests", "bad"),
+    [(8, PAIRS, 7), (4, [[1, 2], [*range(9), -1], list(range(20, 31)), [3]], 1)],
+    ids=["whole requests", "pieces"],
+)
+def test_two_workers_isolate_a_failing_request(
+    batch_size: int, requests: list[list[int]], bad: int
+) -> None:
     model = Model()
 
     def fragile(items: list[int]) -> list[int]:
@@ -508,17 +532,15 @@ def test_two_workers_isolate_a_failing_request() -> None:
 
     async def test() -> None:
         batcher = MicroBatcher(
-            fragile, max_batch_size=8, max_wait_s=0.0, max_queued_items=1000, workers=2
+            fragile, max_batch_size=batch_size, max_wait_s=0.0, max_queued_items=1000, workers=2
         )
         async with serving(batcher, model):
-            requests = [[i, i + 1] for i in range(0, 60, 2)]
-            requests[7] = [-1]
             outcomes = await asyncio.wait_for(
                 asyncio.gather(*(submit(batcher, r) for r in requests), return_exceptions=True),
                 DEADLINE,
             )
         for k, (request, outcome) in enumerate(zip(requests, outcomes, strict=True)):
-            if k == 7:
+            if k == bad:
                 assert isinstance(outcome, ValueError)
             else:
                 assert outcome == [2 * x for x in request]
@@ -565,50 +587,5 @@ def test_two_workers_run_the_pieces_of_one_large_request_at_once() -> None:
             model.allow()
             assert await result(task) == [2 * x for x in large]
         assert model.calls[2] == [8, 9]
-
-    run(test)
-
-
-def test_a_failing_piece_fails_only_its_own_request() -> None:
-    model = Model()
-
-    def fragile(items: list[int]) -> list[int]:
-        if any(x < 0 for x in items):
-            raise ValueError("negative input")
-        return model(items)
-
-    async def test() -> None:
-        batcher = MicroBatcher(
-            fragile, max_batch_size=4, max_wait_s=0.0, max_queued_items=1000, workers=2
-        )
-        async with serving(batcher, model):
-            bad = [*range(9), -1]  # its third piece fails
-            requests = [[1, 2], bad, list(range(20, 31)), [3]]
-            outcomes = await asyncio.wait_for(
-                asyncio.gather(*(submit(batcher, r) for r in requests), return_exceptions=True),
-                DEADLINE,
-            )
-        assert isinstance(outcomes[1], ValueError)
-        for k in (0, 2, 3):
-            assert outcomes[k] == [2 * x for x in requests[k]]
-
-    run(test)
-
-
-def test_a_cancelled_large_request_costs_no_model_time_for_its_queued_pieces() -> None:
-    model = Model(held=True)
-
-    async def test() -> None:
-        batcher = MicroBatcher(model, max_batch_size=4, max_wait_s=0.0, max_queued_items=100)
-        async with serving(batcher, model):
-            first = submit(batcher, [0])
-            await model.started(1)
-            gone, after = submit(batcher, list(range(100, 112))), submit(batcher, [5])
-            await until(lambda: batcher.queued_items == 13, "both requests queued")
-            gone.cancel()
-            model.allow()
-            assert await result(first) == [0] and await result(after) == [10]
-            assert gone.cancelled() and batcher.queued_items == 0
-        assert model.calls == [[0], [5]]
 
     run(test)
