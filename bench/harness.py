@@ -48,14 +48,21 @@ def ceiling(
     return {size: headlines_per_second(predict, size, repeats) for size in batches}
 
 
+def warm_batches(predict: Callable[[list[str]], object], size: int) -> list[list[str]]:
+    """CYCLE distinct batches of `size` real headlines, each called once (which traces
+    the graph for the shape)."""
+    batches = [headlines.batch(size, start=k * size) for k in range(CYCLE)]
+    for batch in batches:
+        predict(batch)
+    return batches
+
+
 def headlines_per_second(predict: Callable[[list[str]], object], size: int, repeats: int) -> float:
     """Median throughput of `predict` on batches of `size` distinct headlines, a different
     batch each call (after one warm-up call each, which traces the graph for the shape).
     The same batch over and over runs about a quarter faster: its strings and table
     entries stay in the caches, which a server's traffic does not allow."""
-    batches = [headlines.batch(size, start=k * size) for k in range(CYCLE)]
-    for batch in batches:
-        predict(batch)
+    batches = warm_batches(predict, size)
     times = []
     for k in range(repeats):
         start = time.perf_counter()
@@ -70,9 +77,7 @@ def callers_ceiling(
     """Headlines/s of `callers` threads calling `predict` at once on batches of `size`,
     each as soon as its last call returns: the most any server can get from the model
     with that many calls in flight."""
-    batches = [headlines.batch(size, start=k * size) for k in range(CYCLE)]
-    for batch in batches:
-        predict(batch)
+    batches = warm_batches(predict, size)
     done = [0] * callers
     stop_at = time.perf_counter() + seconds
 

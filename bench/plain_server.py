@@ -20,9 +20,8 @@ from pydantic import BaseModel, Field
 
 from app.model_store import LoadedModel, configure_tensorflow, load
 from app.schemas import ModelRef
+from app.sentiment.service import COVERAGE
 from app.settings import Settings
-
-COVERAGE = "coverage"
 
 
 class Request(BaseModel):

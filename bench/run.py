@@ -217,7 +217,9 @@ def median_rows(
     rss: float,
     cold: float,
 ) -> list[dict[str, object]]:
-    """One row per case from the median of `results` (runs of `cases` at once)."""
+    """One row per case from the median of `results` (runs of `cases` at once): by req/s,
+    or for a mixed load by the first case's p99; errors summed over all runs, and each
+    run's figures kept when there are several."""
     mixed = len(cases) > 1
     key = (lambda r: r[0]["p99_ms"]) if mixed else (lambda r: r[0]["rps"])
     median = sorted(results, key=key)[len(results) // 2]
@@ -227,17 +229,17 @@ def median_rows(
             "server": label,
             **median[k],
             "errors": sum(r[k]["errors"] for r in results),  # type: ignore[misc]
-            "rounds": [
-                {f: r[k][f] for f in ("rps", "p99_ms", "errors", "mean_batch", "mean_call_ms")}
-                for r in results
-            ],
             "server_rss_mb": rss,
             "cold_start_s": cold,
         }
+        if len(results) > 1:
+            row["rounds"] = [
+                {f: r[k][f] for f in ("rps", "p99_ms", "errors", "mean_batch", "mean_call_ms")}
+                for r in results
+            ]
         if mixed:
             row["mixed"] = case["mixed"]
-            other = median[1 - k]
-            row["beside_headlines_per_s"] = other["headlines_per_s"]
+            row["beside_headlines_per_s"] = median[1 - k]["headlines_per_s"]
         rows.append(row)
     return rows
 
@@ -255,22 +257,8 @@ def run_case(
     the run with the median req/s, its errors the sum over all runs."""
     case = dict(case)
     repeat = rounds if case.pop("rounds", False) else 1
-    runs = [load(port, proc.pid, seconds, **case) for _ in range(repeat)]
-    row = sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]
-    extra: dict[str, object] = {}
-    if repeat > 1:
-        row["errors"] = sum(r["errors"] for r in runs)
-        extra["rounds"] = [
-            {k: r[k] for k in ("rps", "p99_ms", "errors", "mean_batch", "mean_call_ms")}
-            for r in runs
-        ]
-    return {
-        "server": label,
-        **row,
-        **extra,
-        "server_rss_mb": rss_mb(proc.pid),
-        "cold_start_s": cold,
-    }
+    runs = [[load(port, proc.pid, seconds, **case)] for _ in range(repeat)]
+    return median_rows(label, [case], runs, rss_mb(proc.pid), cold)[0]
 
 
 def print_table(result: dict[str, object]) -> None:

@@ -218,16 +218,16 @@ def score(model: LoadedModel, texts: list[str]) -> list[str]:
     # Models before version 5 do not report coverage: null.
     coverage = outputs.get(COVERAGE)
     if coverage is None:
-        covered: list[float | None] = [None] * len(rows)
+        tails: list[tuple[float, ...]] = [()] * len(rows)
         template = _template(labels, "null")
     else:
-        covered = [round(c, 4) for c in np.asarray(coverage, dtype=np.float64).tolist()]
+        tails = [(round(c, 4),) for c in np.asarray(coverage, dtype=np.float64).tolist()]
         template = _template(labels, "%r")
     # %r of a finite float is the shortest string that round-trips, as json.dumps writes
     # it; one %-format per row is several times faster than json.dumps.
     return [
-        template % (labels[k], *row) if c is None else template % (labels[k], *row, c)
-        for k, row, c in zip(best, rows.tolist(), covered, strict=True)
+        template % (labels[k], *row, *tail)
+        for k, row, tail in zip(best, rows.tolist(), tails, strict=True)
     ]
 
 
