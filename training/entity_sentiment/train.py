@@ -24,6 +24,7 @@ import numpy as np
 import tensorflow as tf
 
 from app.model_store import ModelLoadError, version_dir
+from app.sentiment.entities import mark
 from training import reports
 from training.entity_sentiment import behaviour, gazetteer
 from training.entity_sentiment.evaluate import floor, marked_baseline, print_table, report
@@ -31,7 +32,7 @@ from training.entity_sentiment.model import sequence_branch as target_branch
 from training.entity_sentiment.pairs import Pair, marked, pairs
 from training.export import export_model
 from training.metrics import calibrated_report
-from training.sentiment import baseline, sentfin
+from training.sentiment import baseline, sentfin, synthetic
 from training.sentiment.model import sequence_branch as headline_branch
 from training.sentiment.train import (
     add_network_arguments,
@@ -75,7 +76,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="the BiLSTM's last states, as the headline model reads it, or its states at "
         "the target marker beside a max over steps (tried: a point lower)",
     )
+    p.add_argument(
+        "--synthetic",
+        type=int,
+        default=0,
+        help="rule-labelled headlines naming two companies (training/sentiment/synthetic.py) "
+        "added to the sequence branch's fit, two pairs each (default: 0, as served)",
+    )
     return p.parse_args(argv)
+
+
+def synthetic_pairs(n: int) -> tuple[tf.Tensor, np.ndarray]:
+    """`n` two-company synthetic headlines as marked texts, one per company, and labels."""
+    texts, labels = [], []
+    for h in synthetic.pair_headlines(n):
+        for name, span, label in h.entities:
+            others = [s for other, s, _ in h.entities if other != name]
+            texts.append(mark(h.text, span, others))
+            labels.append(LABELS.index(label))
+    return tf.constant(texts), np.array(labels, dtype=np.int64)
 
 
 def arrays(part: list[Pair]) -> tuple[tf.Tensor, np.ndarray]:
@@ -126,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         arrays(train),
         args.verbose,
         target_branch if args.read == "target" else headline_branch,
+        sequence_only=synthetic_pairs(args.synthetic) if args.synthetic else None,
     )
     model = fitted.model
 
@@ -190,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
                 "sequence_weight": fitted.weight,
                 "temperature": float(fitted.calibration["temperature"]),
                 "read": args.read,
+                "synthetic_headlines": args.synthetic,
             },
             "word_vectors": {
                 "source": SOURCE,

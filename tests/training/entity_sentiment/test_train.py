@@ -39,7 +39,7 @@ def test_at_target_reads_the_marked_step_and_the_max_of_the_rest() -> None:
 
 def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Path) -> None:
     out = tmp_path / "entity_sentiment"
-    args = [*TINY, "--out", str(out), "--read", "target"]
+    args = [*TINY, "--out", str(out), "--read", "target", "--synthetic", "20"]
     assert train_entities.main(args) == 0
     version = out / "1"
     extra = version / "assets.extra"
@@ -49,6 +49,7 @@ def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Pat
     )
     assert meta["data"]["pairs"] == 111 and meta["data"]["test"] == 30
     assert meta["floor"] is None and meta["config"]["read"] == "target"
+    assert meta["config"]["synthetic_headlines"] == 20
     # The model beside the marked baseline on all pairs and where entities disagree.
     for row in (meta["metrics"]["entity"], meta["baseline"]):
         assert {"all", "disagree"} <= set(row) and row["all"]["n"] == 30

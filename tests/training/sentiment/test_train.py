@@ -44,7 +44,10 @@ def test_missing_data_is_a_one_line_error(
 
 def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     out = tmp_path / "sentiment"
-    assert train_sentiment.main(["--data", str(TINY_SENTFIN), "--out", str(out), *TINY]) == 0
+    # --max-rows keeps every fixture headline and caps the synthetic ones at a quarter.
+    synthetic = ["--synthetic", "sequence", "--max-rows", "400"]
+    args = ["--data", str(TINY_SENTFIN), "--out", str(out), *TINY, *synthetic]
+    assert train_sentiment.main(args) == 0
     version = out / "1"
     assert (version / "saved_model.pb").is_file()
     assert (version / "variables" / "variables.index").is_file()
@@ -68,8 +71,13 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     assert set(meta["test_sets"]) == {"sentfin_test", "tfns_validation"}
     assert meta["test_sets"]["tfns_validation"]["baseline"]["n"] == 2388
     for scores in meta["test_sets"].values():
-        assert set(scores) == {"model", "baseline"}
+        assert set(scores) == {"model", "baseline", "baseline_with_synthetic"}
         assert all(0 <= s["ece"] <= 1 for s in scores.values())
+    # The rule-labelled headlines went to the sequence branch only, never to validation.
+    assert meta["synthetic"]["rows"] == 100
+    data = meta["data"]
+    assert data["fit"] + data["validation"] + data["test"] == data["rows"] + data["tfns"]["rows"]
+    assert meta["training"]["mixture"]["validation_accuracy"] > 0
     assert (
         meta["test_sets"]["sentfin_test"]["model"]["accuracy"]
         == (meta["metrics"]["test"]["accuracy"])
