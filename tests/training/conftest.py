@@ -3,6 +3,7 @@ as they are, whatever a test's arguments say. The pretrained word vectors are re
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,12 @@ import pytest
 
 from tests.conftest import ROOT
 from training.sentiment.word_vectors import Pretrained
+
+
+def normalise(text: str) -> str:
+    """Letters and digits only, lower-cased: a headline however it is cased or punctuated."""
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
 
 # A network small enough for a test: training words only, few n-grams, 4 units, 1 epoch.
 TINY_NETWORK = [

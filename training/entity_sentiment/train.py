@@ -24,7 +24,6 @@ import numpy as np
 import tensorflow as tf
 
 from app.model_store import ModelLoadError, version_dir
-from app.sentiment.entities import mark
 from training import reports
 from training.entity_sentiment import behaviour, gazetteer
 from training.entity_sentiment.evaluate import floor, marked_baseline, print_table, report
@@ -86,15 +85,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def synthetic_pairs(n: int) -> tuple[tf.Tensor, np.ndarray]:
-    """`n` two-company synthetic headlines as marked texts, one per company, and labels."""
-    texts, labels = [], []
+def synthetic_pairs(n: int) -> list[Pair]:
+    """`n` two-company synthetic headlines as training pairs, one per company."""
+    out = []
     for h in synthetic.pair_headlines(n):
+        disagree = len({label for _, _, label in h.entities}) > 1
         for name, span, label in h.entities:
-            others = [s for other, s, _ in h.entities if other != name]
-            texts.append(mark(h.text, span, others))
-            labels.append(LABELS.index(label))
-    return tf.constant(texts), np.array(labels, dtype=np.int64)
+            others = tuple(s for other, s, _ in h.entities if other != name)
+            out.append(Pair(h.text, name, label, span, others, disagree, is_test=False))
+    return out
 
 
 def arrays(part: list[Pair]) -> tuple[tf.Tensor, np.ndarray]:
@@ -145,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         arrays(train),
         args.verbose,
         target_branch if args.read == "target" else headline_branch,
-        sequence_only=synthetic_pairs(args.synthetic) if args.synthetic else None,
+        synthetic=arrays(synthetic_pairs(args.synthetic)) if args.synthetic else None,
     )
     model = fitted.model
 

@@ -92,7 +92,7 @@ class Case:
 
 # ---------------------------------------------------------------------------------------
 # Lexicons. Companies are grouped by sector so that sector-specific events stay plausible;
-# names ending in "s" get a bare apostrophe in the possessive (see _possessive).
+# names ending in "s" get a bare apostrophe in the possessive (see possessive).
 
 COMPANIES: dict[str, tuple[str, ...]] = {
     "bank": (
@@ -286,7 +286,7 @@ BASIS_POINTS = ("120 basis points", "80 basis points", "150 basis points", "60 b
 SHARE_POINTS = ("2 percentage points", "1 percentage point", "3 percentage points")
 
 
-def _possessive(name: str) -> str:
+def possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
@@ -320,7 +320,7 @@ class _Slots:
         index, provider = next(self._indices)
         values = {name: next(values) for name, values in self._lists.items()}
         text = template.format(
-            co=company, poss=_possessive(company), index=index, provider=provider, **values
+            co=company, poss=possessive(company), index=index, provider=provider, **values
         )
         return text[0].upper() + text[1:]
 
@@ -633,7 +633,7 @@ def build_cases() -> list[Case]:
             amount = q.by[(i + step) % len(q.by)]
             # Alternate the two word orders so both directions meet both.
             if (i + step) % 2 == 0:
-                text = f"{_possessive(company)} {q.noun} {verb} {amount}"
+                text = f"{possessive(company)} {q.noun} {verb} {amount}"
             else:
                 text = f"{q.noun[0].upper()}{q.noun[1:]} at {company} {verb} {amount}"
             label = POS if grows == q.good else NEG

@@ -34,11 +34,12 @@ from __future__ import annotations
 import argparse
 import itertools
 import random
-import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from app.sentiment.entities import find
+from training.sentiment.checklist import possessive
 from training.sentiment.sentfin import LABELS
 
 NEG, NEU, POS = LABELS
@@ -495,10 +496,6 @@ def _cap(text: str) -> str:
     return text[0].upper() + text[1:]
 
 
-def _poss(name: str) -> str:
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
-
-
 def _moves(q: Quantity) -> Iterator[tuple[Verb, bool]]:
     up, down = MOVES[q.kind]
     yield from ((v, True) for v in up)
@@ -631,7 +628,7 @@ def _fill(template: str, rng: random.Random) -> str:
     co = rng.choice(COMPANIES)
     text = template.format(
         co=co,
-        poss=_poss(co),
+        poss=possessive(co),
         pct=rng.choice(PERCENTS),
         amount=rng.choice(AMOUNTS),
         period=rng.choice(PERIODS),
@@ -710,7 +707,14 @@ def pair_headlines(n: int, seed: int = 0) -> list[PairHeadline]:
         cy = rng.choice([c for c in clauses if c[1] == sign_b and c[2] != cx[2]])
         pct = rng.choice(PERCENTS)
         text = frame.format(
-            a=a, b=b, pa=_poss(a), pb=_poss(b), x=x.s, y=y.s, cx=f"{cx[0]} {pct}", cy=cy[0]
+            a=a,
+            b=b,
+            pa=possessive(a),
+            pb=possessive(b),
+            x=x.s,
+            y=y.s,
+            cx=f"{cx[0]} {pct}",
+            cy=cy[0],
         )
         if text in seen:
             continue
@@ -718,9 +722,9 @@ def pair_headlines(n: int, seed: int = 0) -> list[PairHeadline]:
         label_b = NEU if kind == "neutral" else SIGN[sign_b]
         spans = []
         for name, label in ((a, SIGN[sign_a]), (b, label_b)):
-            start = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text)
-            assert start is not None, (name, text)
-            spans.append((name, (start.start(), start.end()), label))
+            span = find(name, text)
+            assert span is not None, (name, text)
+            spans.append((name, span, label))
         out.append(PairHeadline(text, tuple(spans)))
     return out
 

@@ -226,7 +226,8 @@ def fit_mixture(
     train: Data,
     verbose: int,
     branch: SequenceBranch = sequence_branch,
-    sequence_only: Data | None = None,
+    synthetic: Data | None = None,
+    synthetic_ngram: bool = False,
 ) -> Fitted:
     """The two-branch model: the sequence branch fitted with early stopping and the
     n-gram branch solved exactly, both on the fit part; the mixing weight and the
@@ -234,16 +235,19 @@ def fit_mixture(
     validation together; the LSTM for its best epoch count). `branch` builds the
     sequence branch (the entity model reads its BiLSTM differently).
 
-    `sequence_only` (the synthetic headlines) joins the sequence branch's fit and refit,
-    not the n-gram branch's: a bag of n-grams cannot learn how the words combine, only
-    memorise the generated frames, and they cost it accuracy on real headlines."""
+    `synthetic` (rule-labelled headlines) joins the sequence branch's fit and refit, and
+    the n-gram branch's only with `synthetic_ngram`: a bag of n-grams cannot learn how the
+    words combine, only memorise the generated frames, and they cost it accuracy on real
+    headlines. Validation never holds them."""
     fits: dict[str, dict[str, object]] = {}
     fit_ngram, train_ngram = fit, train
-    if sequence_only is not None:
+    if synthetic is not None:
         fit, train = (
-            (tf.concat([x, sequence_only[0]], 0), np.concatenate([y, sequence_only[1]]))
+            (tf.concat([x, synthetic[0]], 0), np.concatenate([y, synthetic[1]]))
             for x, y in (fit, train)
         )
+        if synthetic_ngram:
+            fit_ngram, train_ngram = fit, train
     probe, _ = branch(cfg, fit[0], pretrained)
     fits["sequence"] = fit_branch(probe, fit, val, cfg, verbose)
     p_val_sequence = probe.predict(val[0], verbose=0)
@@ -320,15 +324,16 @@ def main(argv: list[str] | None = None) -> int:
     fit_rows += [r for r in extra_rows if not is_validation_title(r.title)]
     val_rows += [r for r in extra_rows if is_validation_title(r.title)]
     train_rows = train_rows + extra_rows
-    # Rule-labelled headlines teach the sequence branch only (see fit_mixture); early
-    # stopping, the mixing weight and the temperature are chosen on real headlines.
+    # Rule-labelled headlines join the fit of the sequence branch or of both (see
+    # fit_mixture); early stopping, the mixing weight and the temperature stay on real
+    # headlines.
     made = [] if args.synthetic == "none" else synthetic.generate()
     if args.max_rows is not None:
         made = made[: args.max_rows // 4]
     made_rows = [sentfin.Headline(h.text, {"": h.label}) for h in made]
     tfns_test = [] if args.no_tfns else tfns.load(tfns.TEST)
 
-    x_fit, y_fit = arrays(fit_rows + made_rows if args.synthetic == "both" else fit_rows)
+    x_fit, y_fit = arrays(fit_rows)
     x_val, y_val = arrays(val_rows)
     x_test, y_test = arrays(test_rows)
     print(
@@ -361,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     pretrained = Pretrained(cfg.word_dimensions)
-    x_train, y_train = arrays(train_rows + made_rows if args.synthetic == "both" else train_rows)
+    x_train, y_train = arrays(train_rows)
     fitted = fit_mixture(
         cfg,
         pretrained,
@@ -369,7 +374,8 @@ def main(argv: list[str] | None = None) -> int:
         (x_val, y_val),
         (x_train, y_train),
         args.verbose,
-        sequence_only=arrays(made_rows) if args.synthetic == "sequence" else None,
+        synthetic=arrays(made_rows) if made_rows else None,
+        synthetic_ngram=args.synthetic == "both",
     )
     model, sequence_fit, ngram = fitted.model, fitted.sequence_fit, fitted.ngram
     weight, calibration, fits = fitted.weight, fitted.calibration, fitted.fits

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import ROOT
+from tests.training.conftest import normalise
 from training.sentiment import checklist, sentfin
 from training.sentiment.checklist import CASES, CATEGORIES, INVARIANCE_VARIANTS, Case, evaluate
 
@@ -37,10 +38,6 @@ def oracle(texts: list[str]) -> np.ndarray:
 
 def always(label: str) -> Callable[[list[str]], np.ndarray]:
     return lambda texts: one_hot([label] * len(texts))
-
-
-def normalise(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
 # --- the cases ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from collections import Counter
 
 import pytest
 
+from tests.training.conftest import normalise
 from training.sentiment import checklist, sentfin, synthetic, tfns
 
 ROWS = synthetic.generate()
@@ -28,10 +29,6 @@ def skeleton(text: str, names: set[str]) -> str:
     for name in sorted(names, key=len, reverse=True):
         text = text.replace(name, "{co}")
     return re.sub(r"[\d.,]+", "0", " ".join(text.lower().split()))
-
-
-def normalise(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
 def test_the_same_headlines_on_every_run() -> None:
