@@ -50,6 +50,7 @@ from training.sentiment.word_vectors import NOTICE, SOURCE, Pretrained
 MODEL_NAME = "sentiment"
 INPUT_SPEC = tf.TensorSpec([None], tf.string, name="headlines")
 OUTPUT_NAME = "probabilities"
+COMPOSITION_SEED = 99  # synthetic.generate's seed for the one-se rule's held-out draws
 VALIDATION_RULE = "non-test headlines with (int(sha256(title).hexdigest(), 16) // 5) % 10 == 0"
 
 
@@ -89,6 +90,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "model was trained)",
     )
     parser.add_argument(
+        "--weight-rule",
+        choices=("best", "one-se"),
+        default="best",
+        help="how validation picks the sequence branch's weight: the best accuracy, or, "
+        "among weights within one standard error of it, the one that reads other draws "
+        "of the rule-labelled headlines best (one-se; needs --synthetic)",
+    )
+    parser.add_argument(
         "--out",
         type=Path,
         default=Path("models") / MODEL_NAME,
@@ -97,7 +106,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--version", type=int, help="integer version (default: next free)")
     parser.add_argument("--max-rows", type=int, help="use only the first N rows (smoke tests)")
     add_network_arguments(parser)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.weight_rule == "one-se" and args.synthetic == "none":
+        parser.error("--weight-rule one-se needs --synthetic sequence or both")
+    return args
 
 
 def add_network_arguments(parser: argparse.ArgumentParser) -> None:
@@ -177,14 +189,44 @@ def fit_branch(
     }
 
 
+WEIGHTS = np.round(np.linspace(0.0, 1.0, 21), 2)
+
+
+def mixture_accuracy(p_seq: np.ndarray, p_ngram: np.ndarray, y: np.ndarray) -> list[float]:
+    """The mixture's accuracy at each sequence branch weight of WEIGHTS."""
+    return [float((mix(p_seq, p_ngram, w).argmax(1) == y).mean()) for w in WEIGHTS]
+
+
 def best_weight(p_seq: np.ndarray, p_ngram: np.ndarray, y: np.ndarray) -> float:
     """The sequence branch weight with the best validation accuracy (ties: nearest 0.5)."""
-    grid = np.round(np.linspace(0.0, 1.0, 21), 2)
-    scores = [((w * p_seq + (1 - w) * p_ngram).argmax(1) == y).mean() for w in grid]
+    scores = mixture_accuracy(p_seq, p_ngram, y)
     best = max(scores)
     return float(
-        min((w for w, s in zip(grid, scores, strict=True) if s == best), key=lambda w: abs(w - 0.5))
+        min(
+            (w for w, s in zip(WEIGHTS, scores, strict=True) if s == best),
+            key=lambda w: abs(w - 0.5),
+        )
     )
+
+
+def one_se_weight(validation: list[float], n: int, composition: list[float]) -> dict[str, object]:
+    """The one-standard-error rule (Breiman et al., 1984), with composition as the tie-breaker.
+
+    Real validation headlines rarely need composition to be read, so their accuracy
+    cannot tell weights apart that it puts within noise of each other. Among the weights
+    whose validation accuracy is within one binomial standard error of the best, take
+    the one that reads held-out rule-labelled headlines best (then the better validation
+    accuracy, then nearest 0.5). `validation` and `composition` are accuracies at WEIGHTS.
+    """
+    best = max(validation)
+    se = float(np.sqrt(best * (1.0 - best) / n))
+    eligible = [i for i, v in enumerate(validation) if v >= best - se - 1e-12]
+    i = max(eligible, key=lambda i: (composition[i], validation[i], -abs(WEIGHTS[i] - 0.5)))
+    return {
+        "weight": float(WEIGHTS[i]),
+        "standard_error": round(se, 4),
+        "floor": round(best - se, 4),
+    }
 
 
 def choose_temperature(probabilities: np.ndarray, y: np.ndarray) -> dict[str, object]:
@@ -228,6 +270,7 @@ def fit_mixture(
     branch: SequenceBranch = sequence_branch,
     synthetic: Data | None = None,
     synthetic_ngram: bool = False,
+    composition: Data | None = None,
 ) -> Fitted:
     """The two-branch model: the sequence branch fitted with early stopping and the
     n-gram branch solved exactly, both on the fit part; the mixing weight and the
@@ -238,7 +281,10 @@ def fit_mixture(
     `synthetic` (rule-labelled headlines) joins the sequence branch's fit and refit, and
     the n-gram branch's only with `synthetic_ngram`: a bag of n-grams cannot learn how the
     words combine, only memorise the generated frames, and they cost it accuracy on real
-    headlines. Validation never holds them."""
+    headlines. Validation never holds them.
+
+    `composition` (rule-labelled headlines that neither branch is fitted on) switches the
+    choice of the mixing weight from the best validation accuracy to `one_se_weight`."""
     fits: dict[str, dict[str, object]] = {}
     fit_ngram, train_ngram = fit, train
     if synthetic is not None:
@@ -248,16 +294,37 @@ def fit_mixture(
         )
         if synthetic_ngram:
             fit_ngram, train_ngram = fit, train
-    probe, _ = branch(cfg, fit[0], pretrained)
-    fits["sequence"] = fit_branch(probe, fit, val, cfg, verbose)
-    p_val_sequence = probe.predict(val[0], verbose=0)
-    probe = ngram_branch(cfg, fit_ngram[0])
-    fit_ngram_exact(probe, *fit_ngram, cfg.ngram_c)
-    p_val_ngram = probe.predict(val[0], verbose=0)
-    weight = best_weight(p_val_sequence, p_val_ngram, val[1])
+    sequence_probe, _ = branch(cfg, fit[0], pretrained)
+    fits["sequence"] = fit_branch(sequence_probe, fit, val, cfg, verbose)
+    p_val_sequence = sequence_probe.predict(val[0], verbose=0)
+    ngram_probe = ngram_branch(cfg, fit_ngram[0])
+    fit_ngram_exact(ngram_probe, *fit_ngram, cfg.ngram_c)
+    p_val_ngram = ngram_probe.predict(val[0], verbose=0)
+    curve = mixture_accuracy(p_val_sequence, p_val_ngram, val[1])
+    mixture: dict[str, object] = {"weight_rule": "best validation accuracy"}
+    if composition is None:
+        weight = best_weight(p_val_sequence, p_val_ngram, val[1])
+    else:
+        p_seq, p_ngram = (
+            m.predict(composition[0], verbose=0) for m in (sequence_probe, ngram_probe)
+        )
+        read = mixture_accuracy(p_seq, p_ngram, composition[1])
+        rule = one_se_weight(curve, len(val[1]), read)
+        weight = float(rule["weight"])
+        mixture = {
+            "weight_rule": "one standard error, then composition",
+            **rule,
+            "composition_headlines": len(composition[1]),
+            "composition_accuracy": [round(a, 4) for a in read],
+        }
     p_val = mix(p_val_sequence, p_val_ngram, weight)
     # What a choice between runs (seeds, options) may be made on: never a test set.
-    fits["mixture"] = {"validation_accuracy": round(float((p_val.argmax(1) == val[1]).mean()), 4)}
+    fits["mixture"] = {
+        "validation_accuracy": round(float((p_val.argmax(1) == val[1]).mean()), 4),
+        "weights": [float(w) for w in WEIGHTS],
+        "validation_accuracy_by_weight": [round(a, 4) for a in curve],
+        **mixture,
+    }
     calibration = choose_temperature(p_val, val[1])
 
     epochs = int(fits["sequence"]["best_epoch"])
@@ -328,9 +395,19 @@ def main(argv: list[str] | None = None) -> int:
     # fit_mixture); early stopping, the mixing weight and the temperature stay on real
     # headlines.
     made = [] if args.synthetic == "none" else synthetic.generate()
+    # Other draws of the same grammars, none of them a training headline: what the
+    # one-se rule reads composition on.
+    drawn = {h.text for h in made}
+    held = (
+        [h for h in synthetic.generate(seed=COMPOSITION_SEED) if h.text not in drawn]
+        if args.weight_rule == "one-se"
+        else []
+    )
     if args.max_rows is not None:
-        made = made[: args.max_rows // 4]
-    made_rows = [sentfin.Headline(h.text, {"": h.label}) for h in made]
+        made, held = made[: args.max_rows // 4], held[: args.max_rows // 4]
+    made_rows, held_rows = (
+        [sentfin.Headline(h.text, {"": h.label}) for h in part] for part in (made, held)
+    )
     tfns_test = [] if args.no_tfns else tfns.load(tfns.TEST)
 
     x_fit, y_fit = arrays(fit_rows)
@@ -376,6 +453,7 @@ def main(argv: list[str] | None = None) -> int:
         args.verbose,
         synthetic=arrays(made_rows) if made_rows else None,
         synthetic_ngram=args.synthetic == "both",
+        composition=arrays(held_rows) if held_rows else None,
     )
     model, sequence_fit, ngram = fitted.model, fitted.sequence_fit, fitted.ngram
     weight, calibration, fits = fitted.weight, fitted.calibration, fitted.fits

@@ -45,7 +45,7 @@ def test_missing_data_is_a_one_line_error(
 def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     out = tmp_path / "sentiment"
     # --max-rows keeps every fixture headline and caps the synthetic ones at a quarter.
-    synthetic = ["--synthetic", "sequence", "--max-rows", "400"]
+    synthetic = ["--synthetic", "sequence", "--max-rows", "400", "--weight-rule", "one-se"]
     args = ["--data", str(TINY_SENTFIN), "--out", str(out), *TINY, *synthetic]
     assert train_sentiment.main(args) == 0
     version = out / "1"
@@ -77,7 +77,17 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     assert meta["synthetic"]["rows"] == 100
     data = meta["data"]
     assert data["fit"] + data["validation"] + data["test"] == data["rows"] + data["tfns"]["rows"]
-    assert meta["training"]["mixture"]["validation_accuracy"] > 0
+    # The weight: within one standard error of the best validation accuracy, the one
+    # that reads the held-out draws of the grammars best.
+    mixture = meta["training"]["mixture"]
+    assert mixture["weight_rule"] == "one standard error, then composition"
+    assert mixture["composition_headlines"] == 100
+    val, read = mixture["validation_accuracy_by_weight"], mixture["composition_accuracy"]
+    assert len(val) == len(read) == len(mixture["weights"]) == 21
+    chosen = mixture["weights"].index(meta["config"]["sequence_weight"])
+    eligible = [i for i, v in enumerate(val) if v >= mixture["floor"]]
+    assert chosen in eligible and read[chosen] == max(read[i] for i in eligible)
+    assert mixture["validation_accuracy"] == val[chosen] > 0
     assert (
         meta["test_sets"]["sentfin_test"]["model"]["accuracy"]
         == (meta["metrics"]["test"]["accuracy"])
@@ -119,8 +129,33 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     assert train_sentiment.main(args) == 0
     meta = json.loads((out / "2" / "assets.extra" / "metadata.json").read_text())
     assert meta["config"]["cell"] == "scratch-lstm" and meta["config"]["recurrent_dropout"] == 0.2
+    mixture = meta["training"]["mixture"]
+    assert mixture["weight_rule"] == "best validation accuracy"
+    assert mixture["validation_accuracy"] == max(mixture["validation_accuracy_by_weight"])
     headlines = "{'headlines': tf.constant(['Acme Corp shares surge', 'Rupee slumps'])}"
     assert serve_alone(out / "2", headlines, "probabilities") == "(2, 3) True"
+
+
+def test_one_se_rule_takes_the_best_composition_within_noise_of_the_best() -> None:
+    weights = list(train_sentiment.WEIGHTS)
+    validation = [0.80] * 21
+    validation[6], validation[8], validation[10], validation[12] = 0.833, 0.826, 0.824, 0.829
+    composition = weights  # the more sequence branch, the better it composes
+    # One standard error at 0.833 on 1,836 headlines is 0.0087: weights 6, 8 and 12 are
+    # in, 10 (0.824) is out, and 12 reads composition best.
+    rule = train_sentiment.one_se_weight(validation, 1836, composition)
+    assert rule == {"weight": weights[12], "standard_error": 0.0087, "floor": 0.8243}
+    # Equal composition: the better validation accuracy wins.
+    assert train_sentiment.one_se_weight(validation, 1836, [0.5] * 21)["weight"] == weights[6]
+    # With a hundred times the headlines the noise is a tenth: only the best remains.
+    assert train_sentiment.one_se_weight(validation, 183_600, composition)["weight"] == weights[6]
+
+
+def test_one_se_rule_needs_synthetic_headlines(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        train_sentiment.main(["--weight-rule", "one-se"])
+    assert info.value.code == 2
+    assert "--weight-rule one-se needs --synthetic" in capsys.readouterr().err
 
 
 def test_export_round_trip_matches_keras(tmp_path: Path, pretrained: Pretrained) -> None:
