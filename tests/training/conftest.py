@@ -18,6 +18,19 @@ def normalise(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
+def assert_one_se_choice(meta: dict) -> None:
+    """The exported weight is the one-se rule's: within one standard error of the best
+    validation accuracy, the best reading of the held-out composition headlines."""
+    mixture = meta["training"]["mixture"]
+    assert mixture["weight_rule"] == "one standard error, then composition"
+    val, read = mixture["validation_accuracy_by_weight"], mixture["composition_accuracy"]
+    assert len(val) == len(read) == len(mixture["weights"]) == 21
+    chosen = mixture["weights"].index(meta["config"]["sequence_weight"])
+    eligible = [i for i, v in enumerate(val) if v >= mixture["floor"]]
+    assert chosen in eligible and read[chosen] == max(read[i] for i in eligible)
+    assert mixture["validation_accuracy"] == val[chosen] > 0
+
+
 # A network small enough for a test: training words only, few n-grams, 4 units, 1 epoch.
 TINY_NETWORK = [
     "--training-words-only",

@@ -34,7 +34,9 @@ from training.metrics import calibrated_report
 from training.sentiment import baseline, sentfin, synthetic
 from training.sentiment.model import sequence_branch as headline_branch
 from training.sentiment.train import (
+    COMPOSITION_SEED,
     add_network_arguments,
+    add_weight_rule_argument,
     fit_mixture,
     is_validation_title,
     network_config,
@@ -78,17 +80,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--synthetic",
         type=int,
-        default=0,
+        default=3000,
         help="rule-labelled headlines naming two companies (training/sentiment/synthetic.py) "
-        "added to the sequence branch's fit, two pairs each (default: 0, as served)",
+        "added to the sequence branch's fit, two pairs each (default: 3000, as served)",
     )
-    return p.parse_args(argv)
+    add_weight_rule_argument(p, default="one-se")
+    args = p.parse_args(argv)
+    if args.weight_rule == "one-se" and not args.synthetic:
+        p.error("--weight-rule one-se needs --synthetic N (for --synthetic 0: --weight-rule best)")
+    return args
 
 
-def synthetic_pairs(n: int) -> list[Pair]:
+def synthetic_pairs(n: int, seed: int = 0) -> list[Pair]:
     """`n` two-company synthetic headlines as training pairs, one per company."""
     out = []
-    for h in synthetic.pair_headlines(n):
+    for h in synthetic.pair_headlines(n, seed):
         disagree = len({label for _, _, label in h.entities}) > 1
         for name, span, label in h.entities:
             others = tuple(s for other, s, _ in h.entities if other != name)
@@ -134,7 +140,14 @@ def main(argv: list[str] | None = None) -> int:
             headline_model = None
     floor_report = None if args.no_floor or headline_model is None else floor(headline_model, test)
 
-    # Model
+    # Model; the one-se rule reads composition on other draws of the two-company frames.
+    made = synthetic_pairs(args.synthetic)
+    drawn = {q.title for q in made}
+    held = (
+        [q for q in synthetic_pairs(args.synthetic, COMPOSITION_SEED) if q.title not in drawn]
+        if args.weight_rule == "one-se"
+        else []
+    )
     pretrained = Pretrained(cfg.word_dimensions)
     fitted = fit_mixture(
         cfg,
@@ -144,7 +157,8 @@ def main(argv: list[str] | None = None) -> int:
         arrays(train),
         args.verbose,
         target_branch if args.read == "target" else headline_branch,
-        synthetic=arrays(synthetic_pairs(args.synthetic)) if args.synthetic else None,
+        synthetic=arrays(made) if made else None,
+        composition=arrays(held) if held else None,
     )
     model = fitted.model
 
@@ -210,6 +224,7 @@ def main(argv: list[str] | None = None) -> int:
                 "temperature": float(fitted.calibration["temperature"]),
                 "read": args.read,
                 "synthetic_headlines": args.synthetic,
+                "weight_rule": args.weight_rule,
             },
             "word_vectors": {
                 "source": SOURCE,

@@ -89,14 +89,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "to the sequence branch's fit, or to both branches' (default: none, as the served "
         "model was trained)",
     )
-    parser.add_argument(
-        "--weight-rule",
-        choices=("best", "one-se"),
-        default="best",
-        help="how validation picks the sequence branch's weight: the best accuracy, or, "
-        "among weights within one standard error of it, the one that reads other draws "
-        "of the rule-labelled headlines best (one-se; needs --synthetic)",
-    )
+    add_weight_rule_argument(parser)
     parser.add_argument(
         "--out",
         type=Path,
@@ -110,6 +103,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if args.weight_rule == "one-se" and args.synthetic == "none":
         parser.error("--weight-rule one-se needs --synthetic sequence or both")
     return args
+
+
+def add_weight_rule_argument(parser: argparse.ArgumentParser, default: str = "best") -> None:
+    """--weight-rule, shared with the entity model's run (whose served model uses one-se)."""
+    parser.add_argument(
+        "--weight-rule",
+        choices=("best", "one-se"),
+        default=default,
+        help="how validation picks the sequence branch's weight: the best accuracy, or, "
+        "among weights within one standard error of it, the one that reads other draws "
+        f"of the rule-labelled headlines best (one-se; needs --synthetic; default: {default})",
+    )
 
 
 def add_network_arguments(parser: argparse.ArgumentParser) -> None:

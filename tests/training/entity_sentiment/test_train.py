@@ -12,7 +12,7 @@ import tensorflow as tf
 
 from app.sentiment.entities import Gazetteer
 from tests.conftest import TINY_SENTFIN
-from tests.training.conftest import TINY_NETWORK
+from tests.training.conftest import TINY_NETWORK, assert_one_se_choice
 from training.entity_sentiment import behaviour, gazetteer
 from training.entity_sentiment import train as train_entities
 from training.entity_sentiment.model import AtTarget, TargetSteps
@@ -50,6 +50,10 @@ def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Pat
     assert meta["data"]["pairs"] == 111 and meta["data"]["test"] == 30
     assert meta["floor"] is None and meta["config"]["read"] == "target"
     assert meta["config"]["synthetic_headlines"] == 20
+    # As served: the weight by the one-se rule, composition read on other draws.
+    assert meta["config"]["weight_rule"] == "one-se"
+    assert 0 < meta["training"]["mixture"]["composition_headlines"] <= 40
+    assert_one_se_choice(meta)
     # The model beside the marked baseline on all pairs and where entities disagree.
     for row in (meta["metrics"]["entity"], meta["baseline"]):
         assert {"all", "disagree"} <= set(row) and row["all"]["n"] == 30
