@@ -202,9 +202,9 @@ def mixture_accuracy(p_seq: np.ndarray, p_ngram: np.ndarray, y: np.ndarray) -> l
     return [float((mix(p_seq, p_ngram, w).argmax(1) == y).mean()) for w in WEIGHTS]
 
 
-def best_weight(p_seq: np.ndarray, p_ngram: np.ndarray, y: np.ndarray) -> float:
-    """The sequence branch weight with the best validation accuracy (ties: nearest 0.5)."""
-    scores = mixture_accuracy(p_seq, p_ngram, y)
+def best_weight(scores: list[float]) -> float:
+    """The sequence branch weight with the best validation accuracy (ties: nearest 0.5);
+    `scores` are the accuracies at WEIGHTS."""
     best = max(scores)
     return float(
         min(
@@ -308,7 +308,7 @@ def fit_mixture(
     curve = mixture_accuracy(p_val_sequence, p_val_ngram, val[1])
     mixture: dict[str, object] = {"weight_rule": "best validation accuracy"}
     if composition is None:
-        weight = best_weight(p_val_sequence, p_val_ngram, val[1])
+        weight = best_weight(curve)
     else:
         p_seq, p_ngram = (
             m.predict(composition[0], verbose=0) for m in (sequence_probe, ngram_probe)
