@@ -187,9 +187,11 @@ class ScratchGRUCell(_GatedCell):
 CELLS = ("lstm", "gru", "scratch-lstm", "scratch-gru")
 
 
-def add_cell_arguments(parser: argparse.ArgumentParser) -> None:
+def add_cell_arguments(parser: argparse.ArgumentParser, default: str = "lstm") -> None:
     """--cell, --layer-norm and --recurrent-dropout, as both training scripts take them."""
-    parser.add_argument("--cell", choices=CELLS, default="lstm", help="the recurrent cell")
+    parser.add_argument(
+        "--cell", choices=CELLS, default=default, help=f"the recurrent cell (default: {default})"
+    )
     parser.add_argument(
         "--layer-norm", action="store_true", help="layer-normalised gates (scratch cells)"
     )

@@ -1,4 +1,4 @@
-"""Both networks keep their LSTMs in the configuration Keras runs on cuDNN on a GPU."""
+"""The networks keep their recurrent layers in the configuration Keras runs on cuDNN on a GPU."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import numpy as np
 import tensorflow as tf
 
 from app.forecast.gdp_features import FEATURES
+from training.forecast import nowcast_model
+from training.forecast import train as train_forecast
 from training.forecast.model import HORIZON, LOOKBACK, ForecastConfig, build
 from training.sentiment.model import SentimentConfig, sequence_branch
 from training.sentiment.word_vectors import Pretrained
@@ -22,7 +24,7 @@ def lstm_layers(model: keras.Model) -> list[keras.layers.LSTM]:
     return found
 
 
-def assert_cudnn_eligible(layer: keras.layers.LSTM) -> None:
+def assert_cudnn_eligible(layer: keras.layers.LSTM | keras.layers.GRU) -> None:
     # Keras 3 (TensorFlow backend) takes the cuDNN kernel only under these conditions.
     cell = layer.cell
     assert cell.activation is keras.activations.tanh, layer.name
@@ -50,3 +52,18 @@ def test_forecast_lstms_are_cudnn_eligible() -> None:
     assert len(layers) == ForecastConfig().layers
     for layer in layers:
         assert_cudnn_eligible(layer)
+
+
+def test_the_served_nowcast_gru_is_cudnn_eligible() -> None:
+    cfg = train_forecast.DEFAULTS
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=(16, 24, 3))
+    x = np.concatenate([values, np.ones_like(values)], axis=-1).astype("float32")
+    y = rng.normal(size=(16, HORIZON)).astype("float32")
+    model = nowcast_model.build(cfg, x, y, "nowcast")
+    grus = [layer for layer in model.layers if isinstance(layer, keras.layers.GRU)]
+    assert cfg.cell == "gru" and len(grus) == cfg.layers
+    for layer in grus:
+        assert_cudnn_eligible(layer)
+        # cuDNN's GRU applies the reset gate after the recurrent matmul.
+        assert layer.cell.reset_after, layer.name
