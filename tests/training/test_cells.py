@@ -172,7 +172,7 @@ class StopWhenPerfect(keras.callbacks.Callback):
 
 
 def test_gradients_flow_through_the_gates_over_30_steps() -> None:
-    # Same units, data, optimiser and epochs for all three. On this machine, seeds 0-2:
+    # Same units, data, optimiser and epoch budget for all three. On this machine, seeds 0-2:
     # both gated cells reach 1.00 every time, the SimpleRNN 0.27-0.47 (chance is 0.25).
     lstm = latch_accuracy(layers.RNN(ScratchLSTMCell(32)))
     gru = latch_accuracy(layers.RNN(ScratchGRUCell(32)))
