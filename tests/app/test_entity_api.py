@@ -44,16 +44,26 @@ def test_mixed_requests_answer_per_entity_with_spans(server: Server) -> None:
 
 def test_auto_finds_gazetteer_names_and_cashtags(server: Server) -> None:
     text = "Tata Motors rallies, Maruti Suzuki falls; $AAPL flat"
+    # The committed list has these only as "Wipro Ltd., WIPRO", "Cipla Ltd." and "SEBI":
+    # headlines write them without the legal form and in Title case.
+    short = "Sebi fines Wipro; Cipla and INFY unmoved"
     with server.client() as http:
         response = _post(
-            http, [{"text": text, "entities": "auto"}, {"text": "x", "entities": "auto"}]
+            http,
+            [
+                {"text": text, "entities": "auto"},
+                {"text": short, "entities": "auto"},
+                {"text": "x", "entities": "auto"},
+            ],
         )
     assert response.status_code == 200, response.text
-    found, nothing = response.json()["results"]
+    found, found_short, nothing = response.json()["results"]
     names = [e["name"] for e in found["entities"]]
     assert names == ["Tata Motors", "Maruti Suzuki", "$AAPL"]
-    for entity in found["entities"]:
-        assert text[entity["start"] : entity["end"]] == entity["name"]
+    assert [e["name"] for e in found_short["entities"]] == ["Sebi", "Wipro", "Cipla", "INFY"]
+    for item, sent in ((found, text), (found_short, short)):
+        for entity in item["entities"]:
+            assert sent[entity["start"] : entity["end"]] == entity["name"]
     assert nothing["entities"] == []
 
 

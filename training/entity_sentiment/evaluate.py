@@ -1,6 +1,7 @@
 """Entity-level sentiment on SEntFiN's fixed split: the floor and the marked baseline.
 
     python -m training.entity_sentiment.evaluate [--model models/sentiment/<v>]
+        [--entity-model models/entity_sentiment/<v>]
 
 Rows (accuracy / macro-F1, on every test pair and on the pairs of headlines whose
 entities disagree):
@@ -8,11 +9,15 @@ entities disagree):
 - the floor: the headline-level model's label given to every entity of the headline;
 - TF-IDF + logistic regression on the title with the target mention marked (and the
   other entities' mentions marked as others), trained here on the training pairs.
+
+Then how much of the annotation the entity model's gazetteer (`"auto"`) finds on the
+test titles (training.entity_sentiment.gazetteer.reach).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +25,7 @@ import numpy as np
 
 from app.model_store import version_dir
 from app.sentiment.service import best_labels
+from training.entity_sentiment import gazetteer
 from training.entity_sentiment.pairs import Pair, marked, pairs
 from training.metrics import classification_report
 from training.sentiment import baseline, sentfin
@@ -73,9 +79,13 @@ def print_table(rows: dict[str, dict[str, Any]]) -> None:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m training.entity_sentiment.evaluate")
     p.add_argument("--model", type=Path, help="a sentiment SavedModel (default: the newest)")
+    p.add_argument(
+        "--entity-model", type=Path, help="an entity_sentiment SavedModel (default: the newest)"
+    )
     p.add_argument("--data", type=Path, default=sentfin.COMMITTED)
     args = p.parse_args(argv)
     model_dir = args.model or version_dir(ROOT / "models" / "sentiment")
+    entity_dir = args.entity_model or version_dir(ROOT / "models" / "entity_sentiment")
 
     all_pairs = pairs(sentfin.load(args.data))
     train = [q for q in all_pairs if not q.is_test]
@@ -93,6 +103,13 @@ def main(argv: list[str] | None = None) -> int:
             ),
             "TF-IDF + LR, target mention marked": marked_baseline(train, test),
         }
+    )
+    names = json.loads((entity_dir / "assets.extra" / gazetteer.FILE).read_text())["names"]
+    reach = gazetteer.reach(names, test)
+    print(
+        f"gazetteer of {entity_dir.parent.name} v{entity_dir.name}: {len(names)} names; "
+        f"finds {reach['found']:.1%} of the {reach['mentions']} annotated test mentions; "
+        f"{reach['not_annotated']:.1%} of its {reach['matches']} matches are not annotated"
     )
     return 0
 

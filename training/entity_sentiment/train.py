@@ -193,6 +193,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     vectors = fitted.sequence.get_layer("word_vectors")
     names = gazetteer.names(args.entities, gazetteer.english_words(pretrained))
+    reach = gazetteer.reach(names, test)
+    print(
+        f"gazetteer: {len(names)} names; on the test titles it finds {reach['found']:.1%} "
+        f"of {reach['mentions']} annotated mentions, and {reach['not_annotated']:.1%} of its "
+        f"{reach['matches']} matches are not annotated",
+        flush=True,
+    )
 
     # Export
     version = export_model(
@@ -241,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
             "floor": floor_report,
             "anchor": ANCHOR,
             "behaviour": {k: v for k, v in cases.items() if k != "failures"},
-            "gazetteer": {"file": gazetteer.FILE, "names": len(names)},
+            "gazetteer": {"file": gazetteer.FILE, "names": len(names), "test": reach},
             "training": {**fitted.fits, "seconds": round(time.perf_counter() - started, 1)},
             "parameters": int(model.count_params()),
         },

@@ -78,7 +78,25 @@ def test_gazetteer_leaves_out_ordinary_words_and_keeps_tickers(tmp_path: Path) -
         '1,GOLD,"gold, Gold-silver, X"\n'
     )
     kept = gazetteer.names(csv, english={"oracle", "gold", "financial", "services"})
-    assert kept == ["Gold-silver", "OFSS", "Oracle Financial Services"]
+    assert kept == ["Gold-silver", "OFSS", "Ofss", "Oracle Financial Services"]
+
+
+def test_gazetteer_adds_the_forms_headlines_write(tmp_path: Path) -> None:
+    csv = tmp_path / "entities.csv"
+    csv.write_text(
+        ",Symbol,Entity\n"
+        '0,WIPRO,"Wipro Ltd., WIPRO"\n'
+        '1,63MOONS,"Financial Technologies (India) Ltd., 63MOONS"\n'
+        '2,REGORG,"Supreme Court, SEBI, SC"\n'
+        '3,SUMMITSEC,"Summit Securities Ltd.- Old"\n'
+        '4,VOLTAS,"Voltas Ltd., VOLTAS"\n'
+    )
+    kept = set(gazetteer.names(csv, english={"voltas", "supreme", "court"}))
+    # Legal forms come off, and capitals of four letters or more gain a Title-case form.
+    assert {"Wipro", "Financial Technologies", "Summit Securities", "Sebi"} <= kept
+    # Two letters stay capitals only; a stripped or Title-cased English word is still left out.
+    assert not {"Sc", "Voltas", "Financial Technologies (India)"} & kept
+    assert {"SC", "VOLTAS", "Voltas Ltd.", "WIPRO", "Wipro Ltd."} <= kept
 
 
 def test_the_behavioural_cases() -> None:
