@@ -91,7 +91,7 @@ train-sentiment: $(VENV)/.dev-deps
 evaluate-sentiment: $(VENV)/.dev-deps
 	$(PY) -m training.sentiment.evaluate $(ARGS)
 
-## evaluate-entities: per-entity sentiment on SEntFiN's split, the floor and the marked TF-IDF baseline (~15 s)
+## evaluate-entities: per-entity sentiment on SEntFiN's split, the floor, the marked TF-IDF baseline and how much the gazetteer finds (~15 s)
 evaluate-entities: $(VENV)/.dev-deps
 	$(PY) -m training.entity_sentiment.evaluate $(ARGS)
 
