@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q -c requirements.lock
 
-.PHONY: image-check bench-entities train-entities bench-compare bench-poison bench-versions browser checklist evaluate-entities evaluate-sentiment compare-cells reference-split run test test-shuffled lint bench profile profile-model soak train-sentiment train-forecast install install-dev lock clean
+.PHONY: help image-check bench-entities train-entities bench-compare bench-poison bench-versions browser checklist evaluate-entities evaluate-sentiment compare-cells reference-split run test test-shuffled lint bench profile profile-model soak train-sentiment train-forecast install install-dev lock clean
 
 $(VENV)/.run-deps: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -117,3 +117,7 @@ lock: $(VENV)/.dev-deps
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+## help: every target with what it does
+help:
+	@sed -n 's/^## //p' $(MAKEFILE_LIST)
