@@ -30,15 +30,19 @@ browser:
 	  --no-install-recommends chromium >/dev/null; } \
 	  || echo "chromium is not installed and cannot be installed here: tests/web will be skipped"
 
-## test: set up, lint and run the whole test suite (in file order)
+# Each test file runs whole on one of TEST_WORKERS processes (its module fixtures start once).
+TEST_WORKERS ?= 2
+XDIST := -n $(TEST_WORKERS) --dist loadfile
+
+## test: set up, lint and run the whole test suite (in file order, files on TEST_WORKERS=2 processes)
 test: $(VENV)/.dev-deps browser
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m pytest -p no:randomly --durations=15
+	$(PY) -m pytest -p no:randomly $(XDIST) --durations=15
 
 ## test-shuffled: the suite in a random order; replay one with ARGS="--randomly-seed=N" (N from its header)
 test-shuffled: $(VENV)/.dev-deps browser
-	$(PY) -m pytest --durations=15 $(ARGS)
+	$(PY) -m pytest $(XDIST) --durations=15 $(ARGS)
 
 lint: $(VENV)/.dev-deps
 	$(PY) -m ruff check . && $(PY) -m ruff format --check .
