@@ -26,7 +26,11 @@ def assert_one_se_choice(meta: dict) -> None:
     val, read = mixture["validation_accuracy_by_weight"], mixture["composition_accuracy"]
     assert len(val) == len(read) == len(mixture["weights"]) == 21
     chosen = mixture["weights"].index(meta["config"]["sequence_weight"])
-    eligible = [i for i, v in enumerate(val) if v >= mixture["floor"]]
+    eligible = [mixture["weights"].index(w) for w in mixture["eligible"]]
+    # The rule's own verdicts agree with the stored figures wherever rounding cannot decide.
+    for i, v in enumerate(val):
+        if abs(v - mixture["floor"]) > 1e-4:
+            assert (i in eligible) == (v > mixture["floor"])
     assert chosen in eligible and read[chosen] == max(read[i] for i in eligible)
     assert mixture["validation_accuracy"] == val[chosen] > 0
 

@@ -231,6 +231,8 @@ def one_se_weight(validation: list[float], n: int, composition: list[float]) -> 
         "weight": float(WEIGHTS[i]),
         "standard_error": round(se, 4),
         "floor": round(best - se, 4),
+        # The exact comparison's outcome: the accuracies and the floor are stored rounded.
+        "eligible": [float(WEIGHTS[j]) for j in eligible],
     }
 
 

@@ -137,7 +137,12 @@ def test_one_se_rule_takes_the_best_composition_within_noise_of_the_best() -> No
     # One standard error at 0.833 on 1,836 headlines is 0.0087: weights 6, 8 and 12 are
     # in, 10 (0.824) is out, and 12 reads composition best.
     rule = train_sentiment.one_se_weight(validation, 1836, composition)
-    assert rule == {"weight": weights[12], "standard_error": 0.0087, "floor": 0.8243}
+    assert rule == {
+        "weight": weights[12],
+        "standard_error": 0.0087,
+        "floor": 0.8243,
+        "eligible": [weights[6], weights[8], weights[12]],
+    }
     # Equal composition: the better validation accuracy wins.
     assert train_sentiment.one_se_weight(validation, 1836, [0.5] * 21)["weight"] == weights[6]
     # With a hundred times the headlines the noise is a tenth: only the best remains.
