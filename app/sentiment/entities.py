@@ -5,6 +5,13 @@ The entity model does not see the entity's name: the mention it is asked about b
 TARGET_MARK and every other entity's mention OTHER_MARK, so "Infosys gains, TCS slips"
 is read as "xtargetx gains, xotherx slips" for Infosys and the other way round for TCS.
 Training (training/entity_sentiment/) builds its inputs with the same `mark`.
+
+The model reads at most 32 tokens of a text (about 24 words), so in a longer one, a
+passage of news rather than a headline, the target could fall outside what it reads
+and every entity would get the same answer. `mark` therefore keeps, of a marked text
+longer than MAX_WORDS, the sentence holding the target, and of a longer sentence the
+MAX_WORDS words around it. No training headline is that long, so the model was trained
+on exactly what it is asked.
 """
 
 from __future__ import annotations
@@ -20,6 +27,10 @@ OTHER_MARK = "xotherx"
 CASHTAG = re.compile(r"(?<![\w$])\$[A-Za-z]{1,6}(?:\.[A-Za-z]{1,2})?(?![\w.]\w)")
 # Names are compared word by word; words are runs of letters and digits.
 _WORD = re.compile(r"\w+")
+MAX_WORDS = 24
+# A sentence ends at . ! or ? followed by space and a capital, an opening quote or a
+# marker (which stands for a name).
+_SENTENCE_END = re.compile(rf"(?<=[.!?])\s+(?=[\"'\u201cA-Z]|{TARGET_MARK}|{OTHER_MARK})")
 
 Span = tuple[int, int]
 
@@ -50,7 +61,21 @@ def mark(text: str, target: Span, others: list[Span] | tuple[Span, ...] = ()) ->
     # Right to left, so the offsets still to apply stay valid.
     for (start, end), marker in sorted(kept, reverse=True):
         out = f"{out[:start]} {marker} {out[end:]}"
-    return out
+    return focus(out)
+
+
+def focus(marked: str) -> str:
+    """What the model is given of a marked text: all of it up to MAX_WORDS words, else
+    the target's sentence, else the MAX_WORDS words around the target."""
+    if len(marked.split()) <= MAX_WORDS:
+        return marked
+    sentence = next((s for s in _SENTENCE_END.split(marked) if TARGET_MARK in s), marked)
+    words = sentence.split()
+    if len(words) <= MAX_WORDS:
+        return sentence
+    at = next(i for i, w in enumerate(words) if TARGET_MARK in w)
+    start = max(0, min(at - MAX_WORDS // 2, len(words) - MAX_WORDS))
+    return " ".join(words[start : start + MAX_WORDS])
 
 
 class Gazetteer:

@@ -10,7 +10,11 @@ entities disagree):
 - TF-IDF + logistic regression on the title with the target mention marked (and the
   other entities' mentions marked as others), trained here on the training pairs.
 
-Then how much of the annotation the entity model's gazetteer (`"auto"`) finds on the
+Then the same rows, beside the entity model itself and the majority class, on FinEntity
+(data/finentity/): passages of US and European financial news from another source,
+held out from every choice the project makes (training.entity_sentiment.finentity).
+
+Last, how much of the annotation the entity model's gazetteer (`"auto"`) finds on the
 test titles (training.entity_sentiment.gazetteer.reach).
 """
 
@@ -25,7 +29,7 @@ import numpy as np
 
 from app.model_store import version_dir
 from app.sentiment.service import best_labels
-from training.entity_sentiment import gazetteer
+from training.entity_sentiment import finentity, gazetteer
 from training.entity_sentiment.pairs import Pair, marked, pairs
 from training.metrics import classification_report
 from training.sentiment import baseline, sentfin
@@ -61,10 +65,26 @@ def floor(model_dir: Path, test: list[Pair]) -> dict[str, object]:
     }
 
 
-def marked_baseline(train: list[Pair], test: list[Pair]) -> dict[str, object]:
-    """TF-IDF + logistic regression fitted on the marked training pairs, scored on test."""
+def marked_baseline(train: list[Pair], *tests: list[Pair]) -> list[dict[str, object]]:
+    """TF-IDF + logistic regression fitted on the marked training pairs, scored on each
+    test set."""
     tfidf = baseline.fit([marked(q) for q in train], [LABELS.index(q.label) for q in train])
-    return report(test, [LABELS[i] for i in np.asarray(tfidf.predict([marked(q) for q in test]))])
+    return [
+        report(test, [LABELS[i] for i in np.asarray(tfidf.predict([marked(q) for q in test]))])
+        for test in tests
+    ]
+
+
+def majority(test: list[Pair]) -> dict[str, object]:
+    """Every pair given the test set's most frequent label."""
+    labels = [q.label for q in test]
+    return report(test, [max(LABELS, key=labels.count)] * len(test))
+
+
+def model_report(model_dir: Path, test: list[Pair]) -> dict[str, object]:
+    """An entity SavedModel's answers on the marked pairs (ties to neutral, as served)."""
+    probabilities = load_predict(model_dir, batch_size=256)([marked(q) for q in test])
+    return report(test, [LABELS[i] for i in best_labels(probabilities, list(LABELS))])
 
 
 def print_table(rows: dict[str, dict[str, Any]]) -> None:
@@ -96,12 +116,25 @@ def main(argv: list[str] | None = None) -> int:
         f"{sum(q.disagree for q in test)} test pairs in headlines whose entities disagree); "
         f"{unfound} entities not found in their title"
     )
+    held_out = finentity.load()
+    baselines = marked_baseline(train, test, held_out)
+    floor_name = f"floor: {model_dir.parent.name} v{model_dir.name}'s headline label"
     print_table(
         {
-            f"floor: {model_dir.parent.name} v{model_dir.name}'s headline label": floor(
-                model_dir, test
-            ),
-            "TF-IDF + LR, target mention marked": marked_baseline(train, test),
+            floor_name: floor(model_dir, test),
+            "TF-IDF + LR, target mention marked": baselines[0],
+        }
+    )
+    print(
+        f"\nFinEntity, held out ({len(held_out)} mentions, "
+        f"{sum(q.disagree for q in held_out)} in passages whose entities disagree):"
+    )
+    print_table(
+        {
+            f"{entity_dir.parent.name} v{entity_dir.name}": model_report(entity_dir, held_out),
+            floor_name: floor(model_dir, held_out),
+            "TF-IDF + LR, target mention marked (SEntFiN pairs)": baselines[1],
+            "majority class": majority(held_out),
         }
     )
     names = json.loads((entity_dir / "assets.extra" / gazetteer.FILE).read_text())["names"]

@@ -24,14 +24,21 @@ import numpy as np
 import tensorflow as tf
 
 from app.model_store import ModelLoadError, version_dir
+from app.sentiment.entities import CASHTAG
 from training import reports
-from training.entity_sentiment import behaviour, gazetteer
-from training.entity_sentiment.evaluate import floor, marked_baseline, print_table, report
+from training.entity_sentiment import behaviour, finentity, gazetteer
+from training.entity_sentiment.evaluate import (
+    floor,
+    majority,
+    marked_baseline,
+    print_table,
+    report,
+)
 from training.entity_sentiment.model import sequence_branch as target_branch
 from training.entity_sentiment.pairs import Pair, marked, pairs
 from training.export import export_model
 from training.metrics import calibrated_report
-from training.sentiment import baseline, sentfin, synthetic
+from training.sentiment import baseline, sentfin, synthetic, tfns
 from training.sentiment.model import sequence_branch as headline_branch
 from training.sentiment.train import (
     COMPOSITION_SEED,
@@ -60,6 +67,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--data", type=Path, default=sentfin.COMMITTED, help="SEntFiN csv")
     p.add_argument("--entities", type=Path, default=gazetteer.COMMITTED, help="entity list csv")
+    p.add_argument(
+        "--tfns",
+        type=Path,
+        help="a TFNS training file (data/tfns/sent_train.csv) whose US headlines join the "
+        "training pairs, the first cashtag marked as the target (default: none, as served)",
+    )
     p.add_argument("--out", type=Path, default=Path("models") / MODEL_NAME)
     p.add_argument("--version", type=int, help="integer version (default: next free)")
     p.add_argument(
@@ -102,6 +115,20 @@ def synthetic_pairs(n: int, seed: int = 0) -> list[Pair]:
     return out
 
 
+def tfns_pairs(rows: list[tfns.Headline]) -> list[Pair]:
+    """TFNS headlines as training pairs with the headline's label. The first cashtag is the
+    target and the others are other entities ("$CCL $RCL - Nomura points to bookings
+    weakness at Carnival and Royal Caribbean"); a headline without one is read bare, as
+    SEntFiN's pairs whose entity is not in the title are."""
+    out = []
+    for h in rows:
+        tags = [m.span() for m in CASHTAG.finditer(h.text)]
+        span = tags[0] if tags else None
+        entity = h.text[span[0] : span[1]] if span else ""
+        out.append(Pair(h.text, entity, h.label, span, tuple(tags[1:]), False, is_test=False))
+    return out
+
+
 def arrays(part: list[Pair]) -> tuple[tf.Tensor, np.ndarray]:
     return (
         tf.constant([marked(q) for q in part]),
@@ -119,10 +146,15 @@ def main(argv: list[str] | None = None) -> int:
     all_pairs = pairs(headlines)
     train = [q for q in all_pairs if not q.is_test]
     test = [q for q in all_pairs if q.is_test]
+    # TFNS train joins the training pairs, carved into fit and validation by the same rule;
+    # its validation file stays the headline model's test set.
+    us = [] if args.tfns is None else tfns_pairs(tfns.load(args.tfns))
+    train += us
     fit = [q for q in train if not is_validation_title(q.title)]
     val = [q for q in train if is_validation_title(q.title)]
     print(
-        f"{len(all_pairs)} pairs from {len(headlines)} headlines: {len(fit)} fit, "
+        f"{len(all_pairs)} pairs from {len(headlines)} headlines and {len(us)} TFNS "
+        f"headlines ({sum(q.span is not None for q in us)} with a cashtag): {len(fit)} fit, "
         f"{len(val)} validation, {len(test)} test ({sum(q.disagree for q in test)} in "
         f"headlines whose entities disagree)",
         flush=True,
@@ -130,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
 
     # Baseline on the same pairs, and the floor
     start = time.perf_counter()
-    baseline_report = marked_baseline(train, test)
+    held_out = finentity.load()
+    baseline_report, baseline_held_out = marked_baseline(train, test, held_out)
     baseline_seconds = round(time.perf_counter() - start, 1)
     headline_model = args.headline_model
     if headline_model is None and not args.no_floor:
@@ -185,6 +218,19 @@ def main(argv: list[str] | None = None) -> int:
     if floor_report is not None:
         rows[f"floor: {floor_report['model']} headline label"] = floor_report
     print_table(rows)
+    held_rows = {
+        "model": report(
+            held_out, [LABELS[i] for i in predict([marked(q) for q in held_out]).argmax(1)]
+        ),
+        "TF-IDF + LR, target marked (same run)": baseline_held_out,
+        "majority class": majority(held_out),
+    }
+    if headline_model is not None and not args.no_floor:
+        held_rows[f"floor: {floor_report['model']} headline label"] = floor(
+            headline_model, held_out
+        )
+    print(f"FinEntity, held out ({len(held_out)} mentions):")
+    print_table(held_rows)
     print(
         "behaviour: "
         + ", ".join(f"{k} {v['rate']:.1%}" for k, v in cases["categories"].items())
@@ -223,6 +269,14 @@ def main(argv: list[str] | None = None) -> int:
                 "test": len(test),
                 "test_disagree": sum(q.disagree for q in test),
                 "without_mention": sum(q.span is None for q in all_pairs),
+                "tfns": None
+                if args.tfns is None
+                else {
+                    "file": args.tfns.name,
+                    "sha256": sentfin.file_sha256(args.tfns),
+                    "rows": len(us),
+                    "with_cashtag": sum(q.span is not None for q in us),
+                },
             },
             "config": {
                 **cfg.to_dict(),
@@ -246,6 +300,15 @@ def main(argv: list[str] | None = None) -> int:
             },
             "baseline": {"config": baseline.CONFIG, "seconds": baseline_seconds, **baseline_report},
             "floor": floor_report,
+            "held_out": {
+                "finentity": {
+                    "file": finentity.PATH.name,
+                    "sha256": sentfin.file_sha256(finentity.PATH),
+                    "mentions": len(held_out),
+                    "disagree": sum(q.disagree for q in held_out),
+                    "rows": held_rows,
+                }
+            },
             "anchor": ANCHOR,
             "behaviour": {k: v for k, v in cases.items() if k != "failures"},
             "gazetteer": {"file": gazetteer.FILE, "names": len(names), "test": reach},

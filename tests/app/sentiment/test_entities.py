@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.sentiment.entities import OTHER_MARK, TARGET_MARK, Gazetteer, find, mark
+from app.sentiment.entities import MAX_WORDS, OTHER_MARK, TARGET_MARK, Gazetteer, find, mark
 from app.sentiment.schemas import EntityHeadline
 from app.sentiment.service import EntityItem, HeadlineError, check_limits
 from app.settings import Settings
@@ -25,6 +25,33 @@ def test_mark_replaces_the_target_and_the_others() -> None:
     text = "Infosys gains 3%, TCS slips"
     assert mark(text, (0, 7), [(18, 21)]) == f" {TARGET_MARK}  gains 3%,  {OTHER_MARK}  slips"
     assert mark(text, (18, 21), [(0, 7)]) == f" {OTHER_MARK}  gains 3%,  {TARGET_MARK}  slips"
+
+
+def test_a_long_text_is_cut_to_what_the_model_reads_around_its_target() -> None:
+    filler = "Shares elsewhere in the region were little changed in thin holiday trading."
+    text = (
+        f"{filler} Acme jumped 9% after a record order, while Globex slid 4% on a profit "
+        f"warning and weak guidance. {filler}"
+    )
+    acme, globex = find("Acme", text), find("Globex", text)
+    assert acme and globex
+    # The target's sentence, whole: it fits the model's window.
+    for target, other, news in ((acme, globex, "jumped"), (globex, acme, "slid")):
+        marked = mark(text, target, [other])
+        first = [TARGET_MARK, "jumped"] if news == "jumped" else [OTHER_MARK, "jumped"]
+        assert marked.split()[:2] == first
+        assert TARGET_MARK in marked and "holiday" not in marked and news in marked
+        assert len(marked.split()) <= MAX_WORDS
+    # One sentence longer than the window: the window's words around the target.
+    words = [f"w{i}" for i in range(60)]
+    long = " ".join([*words[:40], "Acme", *words[40:]])
+    marked = mark(long, find("Acme", long))
+    kept = marked.split()
+    assert len(kept) == MAX_WORDS and TARGET_MARK in kept
+    assert kept.index(TARGET_MARK) == MAX_WORDS // 2
+    # A headline is never cut.
+    headline = "Acme jumps 9% after a record order as Globex slides on a profit warning"
+    assert mark(headline, find("Acme", headline)).split()[1:] == headline.split()[1:]
 
 
 def test_mark_keeps_the_target_when_another_mention_overlaps_it() -> None:

@@ -11,13 +11,22 @@ import numpy as np
 import tensorflow as tf
 
 from app.sentiment.entities import Gazetteer
-from tests.conftest import TINY_SENTFIN
+from tests.conftest import FIXTURES, TINY_SENTFIN
 from tests.training.conftest import TINY_NETWORK, assert_one_se_choice
 from training.entity_sentiment import behaviour, gazetteer
 from training.entity_sentiment import train as train_entities
 from training.entity_sentiment.model import AtTarget, TargetSteps
+from training.entity_sentiment.pairs import marked
+from training.sentiment import tfns
 
-TINY = ["--data", str(TINY_SENTFIN), "--no-floor", *TINY_NETWORK]
+TINY = [
+    "--data",
+    str(TINY_SENTFIN),
+    "--tfns",
+    str(FIXTURES / "tiny_tfns.csv"),
+    "--no-floor",
+    *TINY_NETWORK,
+]
 
 
 def test_the_target_steps_line_up_with_the_tokens() -> None:
@@ -48,6 +57,19 @@ def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Pat
         "marked_headlines"
     )
     assert meta["data"]["pairs"] == 111 and meta["data"]["test"] == 30
+    # TFNS train joins fit and validation, never the test pairs.
+    assert meta["data"]["tfns"]["rows"] == 12 and meta["data"]["tfns"]["with_cashtag"] == 0
+    assert meta["data"]["fit"] + meta["data"]["validation"] == 111 - 30 + 12
+    # FinEntity, held out, scored beside the same-run baseline and the majority class.
+    held = meta["held_out"]["finentity"]
+    assert held["mentions"] == 2131 and held["disagree"] == 364
+    assert set(held["rows"]) == {
+        "model",
+        "TF-IDF + LR, target marked (same run)",
+        "majority class",
+    }
+    assert all(row["all"]["n"] == 2131 for row in held["rows"].values())
+    assert held["rows"]["majority class"]["all"]["accuracy"] == 0.5303
     assert meta["floor"] is None and meta["config"]["read"] == "target"
     assert meta["config"]["synthetic_headlines"] == 20
     # As served: the weight by the one-se rule, composition read on other draws.
@@ -68,6 +90,36 @@ def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Pat
     out = serve(marked_headlines=tf.constant([" xtargetx  gains", "x"]))
     assert out["probabilities"].shape == (2, 3) and out["coverage"].shape == (2,)
     assert np.allclose(out["probabilities"].numpy().sum(axis=1), 1.0, atol=1e-5)
+
+
+def test_tfns_headlines_take_their_first_cashtag_as_the_target() -> None:
+    rows = [
+        tfns.Headline("$CCL $RCL - Nomura sees weaker bookings", "negative"),
+        tfns.Headline("Stocks rally as yields ease", "positive"),
+    ]
+    first, bare = train_entities.tfns_pairs(rows)
+    assert (first.entity, first.span, first.others, first.label) == (
+        "$CCL",
+        (0, 4),
+        ((5, 9),),
+        "negative",
+    )
+    assert marked(first).split() == [
+        "xtargetx",
+        "xotherx",
+        "-",
+        "Nomura",
+        "sees",
+        "weaker",
+        "bookings",
+    ]
+    # No cashtag: the headline is read bare, with its label.
+    assert (bare.span, marked(bare), bare.label) == (
+        None,
+        "Stocks rally as yields ease",
+        "positive",
+    )
+    assert not first.is_test and not bare.is_test
 
 
 def test_gazetteer_leaves_out_ordinary_words_and_keeps_tickers(tmp_path: Path) -> None:
