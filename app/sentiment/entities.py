@@ -10,7 +10,7 @@ The model reads at most 32 tokens of a text (about 24 words), so in a longer one
 passage of news rather than a headline, the target could fall outside what it reads
 and every entity would get the same answer. `mark` therefore keeps, of a marked text
 longer than MAX_WORDS, the sentence holding the target, and of a longer sentence the
-MAX_WORDS words around it. No training headline is that long, so the model was trained
+MAX_WORDS words around it. No SEntFiN headline is that long, so the served model was trained
 on exactly what it is asked.
 """
 

@@ -146,8 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     all_pairs = pairs(headlines)
     train = [q for q in all_pairs if not q.is_test]
     test = [q for q in all_pairs if q.is_test]
-    # TFNS train joins the training pairs, carved into fit and validation by the same rule;
-    # its validation file stays the headline model's test set.
+    # With --tfns, TFNS train joins the training pairs, carved into fit and validation by
+    # the same rule; its validation file stays the headline model's test set.
     us = [] if args.tfns is None else tfns_pairs(tfns.load(args.tfns))
     train += us
     fit = [q for q in train if not is_validation_title(q.title)]
@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         "TF-IDF + LR, target marked (same run)": baseline_held_out,
         "majority class": majority(held_out),
     }
-    if headline_model is not None and not args.no_floor:
+    if floor_report is not None and headline_model is not None:
         held_rows[f"floor: {floor_report['model']} headline label"] = floor(
             headline_model, held_out
         )
