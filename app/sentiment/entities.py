@@ -101,15 +101,21 @@ class Gazetteer:
         return cls(tuple(data["names"]))
 
     def find_all(self, text: str) -> list[tuple[str, Span]]:
-        """Each entity found, once, with its first mention, in the order they occur."""
+        """Each entity found, once, with its first mention, in the order they occur: the
+        mention as the text writes it (so `text[start:end]` is the name), taking a
+        trailing full stop the listed name ends with ("Cipla Ltd.")."""
         words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+        # (the listed name, for "once"; the span)
         found: list[tuple[str, Span]] = []
         i = 0
         while i < len(words):
             for n in range(min(self._longest, len(words) - i), 0, -1):
                 key = tuple(w for w, _, _ in words[i : i + n])
                 if key in self._index:
-                    found.append((self._index[key], (words[i][1], words[i + n - 1][2])))
+                    name, start, end = self._index[key], words[i][1], words[i + n - 1][2]
+                    if name.endswith(".") and text[end : end + 1] == ".":
+                        end += 1
+                    found.append((name, (start, end)))
                     i += n
                     break
             else:
@@ -117,8 +123,8 @@ class Gazetteer:
         found += [(m.group(), m.span()) for m in CASHTAG.finditer(text)]
         seen: set[str] = set()
         unique = []
-        for name, span in sorted(found, key=lambda f: f[1]):
+        for name, (start, end) in sorted(found, key=lambda f: f[1]):
             if name not in seen:
                 seen.add(name)
-                unique.append((name, span))
+                unique.append((text[start:end], (start, end)))
         return unique

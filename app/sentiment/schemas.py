@@ -107,7 +107,7 @@ class SentimentResult(BaseModel):
 
 
 class EntityResult(BaseModel):
-    name: str = Field(description="the entity as asked for, or as the gazetteer names it")
+    name: str = Field(description='the entity as asked for, or ("auto") the mention as written')
     start: int = Field(description="where the mention answered about starts in the text")
     end: int = Field(description="where it ends (exclusive), so text[start:end] is the mention")
     label: Label

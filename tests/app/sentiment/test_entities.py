@@ -76,6 +76,15 @@ def test_gazetteer_finds_each_name_once_and_cashtags() -> None:
     assert GAZETTEER.find_all("nothing known here") == []
 
 
+def test_a_found_name_is_the_mention_as_written() -> None:
+    listed = Gazetteer(("Cipla Ltd.", "L&T"))
+    text = "Cipla Ltd. gains; Cipla Ltd slips again; L & T wins"
+    # The full stop the listed name ends with belongs to the mention; each entity once.
+    assert listed.find_all(text) == [("Cipla Ltd.", (0, 10)), ("L & T", (41, 46))]
+    # Without the stop in the text, the mention is what is there.
+    assert listed.find_all("Cipla Ltd gains") == [("Cipla Ltd", (0, 9))]
+
+
 def _item(text: str, entities: list[str] | str) -> EntityHeadline:
     return EntityHeadline(text=text, entities=entities)  # type: ignore[arg-type]
 
