@@ -49,20 +49,24 @@ def report(test: list[Pair], predicted: list[str]) -> dict[str, object]:
     return out
 
 
-def headline_labels(model_dir: Path, titles: list[str]) -> list[str]:
-    """The label the service gives each title (ties to neutral, as it answers)."""
-    probabilities = load_predict(model_dir, batch_size=256)(titles)
+def served_labels(model_dir: Path, texts: list[str]) -> list[str]:
+    """The label the service gives each text (ties to neutral, as it answers)."""
+    probabilities = load_predict(model_dir, batch_size=256)(texts)
     return [LABELS[i] for i in best_labels(probabilities, list(LABELS))]
 
 
-def floor(model_dir: Path, test: list[Pair]) -> dict[str, object]:
-    """The headline model's label given to every entity of the headline."""
-    titles = sorted({q.title for q in test})
-    by_title = dict(zip(titles, headline_labels(model_dir, titles), strict=True))
-    return {
-        "model": f"{model_dir.parent.name}/{model_dir.name}",
-        **report(test, [by_title[q.title] for q in test]),
-    }
+def floor(model_dir: Path, *tests: list[Pair]) -> list[dict[str, object]]:
+    """The headline model's label given to every entity of the headline, on each test set
+    (the model loaded once)."""
+    titles = sorted({q.title for test in tests for q in test})
+    by_title = dict(zip(titles, served_labels(model_dir, titles), strict=True))
+    return [
+        {
+            "model": f"{model_dir.parent.name}/{model_dir.name}",
+            **report(test, [by_title[q.title] for q in test]),
+        }
+        for test in tests
+    ]
 
 
 def marked_baseline(train: list[Pair], *tests: list[Pair]) -> list[dict[str, object]]:
@@ -82,9 +86,8 @@ def majority(test: list[Pair]) -> dict[str, object]:
 
 
 def model_report(model_dir: Path, test: list[Pair]) -> dict[str, object]:
-    """An entity SavedModel's answers on the marked pairs (ties to neutral, as served)."""
-    probabilities = load_predict(model_dir, batch_size=256)([marked(q) for q in test])
-    return report(test, [LABELS[i] for i in best_labels(probabilities, list(LABELS))])
+    """An entity SavedModel's answers on the marked pairs."""
+    return report(test, served_labels(model_dir, [marked(q) for q in test]))
 
 
 def print_table(rows: dict[str, dict[str, Any]]) -> None:
@@ -118,10 +121,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     held_out = finentity.load()
     baselines = marked_baseline(train, test, held_out)
+    floors = floor(model_dir, test, held_out)
     floor_name = f"floor: {model_dir.parent.name} v{model_dir.name}'s headline label"
     print_table(
         {
-            floor_name: floor(model_dir, test),
+            floor_name: floors[0],
             "TF-IDF + LR, target mention marked": baselines[0],
         }
     )
@@ -132,18 +136,15 @@ def main(argv: list[str] | None = None) -> int:
     print_table(
         {
             f"{entity_dir.parent.name} v{entity_dir.name}": model_report(entity_dir, held_out),
-            floor_name: floor(model_dir, held_out),
+            floor_name: floors[1],
             "TF-IDF + LR, target mention marked (SEntFiN pairs)": baselines[1],
             "majority class": majority(held_out),
         }
     )
     names = json.loads((entity_dir / "assets.extra" / gazetteer.FILE).read_text())["names"]
     reach = gazetteer.reach(names, test)
-    print(
-        f"gazetteer of {entity_dir.parent.name} v{entity_dir.name}: {len(names)} names; "
-        f"finds {reach['found']:.1%} of the {reach['mentions']} annotated test mentions; "
-        f"{reach['not_annotated']:.1%} of its {reach['matches']} matches are not annotated"
-    )
+    where = f"{entity_dir.parent.name} v{entity_dir.name}"
+    print(f"gazetteer of {where}: {len(names)} names; {gazetteer.said(reach)}")
     return 0
 
 

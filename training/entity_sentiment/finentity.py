@@ -14,7 +14,6 @@ from pathlib import Path
 from training.entity_sentiment.pairs import Pair
 
 PATH = Path(__file__).resolve().parents[2] / "data" / "finentity" / "FinEntity.json"
-SHA256 = "3208667de69383120b0380aebeaabe360669eda72269c33e1c8b09d63df55463"
 
 
 def _span(text: str, value: str, start: int) -> tuple[int, int] | None:

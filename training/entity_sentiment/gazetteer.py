@@ -116,3 +116,11 @@ def reach(names: list[str], test: list[Pair]) -> dict[str, float | int]:
         "matches": matches,
         "not_annotated": round(stray / max(matches, 1), 4),
     }
+
+
+def said(reach: dict[str, float | int]) -> str:
+    """`reach` in a sentence, as the training run and `make evaluate-entities` print it."""
+    return (
+        f"finds {reach['found']:.1%} of the {reach['mentions']} annotated test mentions; "
+        f"{reach['not_annotated']:.1%} of its {reach['matches']} matches are not annotated"
+    )

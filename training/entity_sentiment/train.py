@@ -171,7 +171,11 @@ def main(argv: list[str] | None = None) -> int:
             headline_model = version_dir(ROOT / "models" / "sentiment")
         except ModelLoadError:
             headline_model = None
-    floor_report = None if args.no_floor or headline_model is None else floor(headline_model, test)
+    floor_report, floor_held_out = (
+        (None, None)
+        if args.no_floor or headline_model is None
+        else floor(headline_model, test, held_out)
+    )
 
     # Model; the one-se rule reads composition on other draws of the two-company frames.
     made = synthetic_pairs(args.synthetic)
@@ -225,10 +229,8 @@ def main(argv: list[str] | None = None) -> int:
         "TF-IDF + LR, target marked (same run)": baseline_held_out,
         "majority class": majority(held_out),
     }
-    if floor_report is not None and headline_model is not None:
-        held_rows[f"floor: {floor_report['model']} headline label"] = floor(
-            headline_model, held_out
-        )
+    if floor_held_out is not None:
+        held_rows[f"floor: {floor_held_out['model']} headline label"] = floor_held_out
     print(f"FinEntity, held out ({len(held_out)} mentions):")
     print_table(held_rows)
     print(
@@ -240,12 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     vectors = fitted.sequence.get_layer("word_vectors")
     names = gazetteer.names(args.entities, gazetteer.english_words(pretrained))
     reach = gazetteer.reach(names, test)
-    print(
-        f"gazetteer: {len(names)} names; on the test titles it finds {reach['found']:.1%} "
-        f"of {reach['mentions']} annotated mentions, and {reach['not_annotated']:.1%} of its "
-        f"{reach['matches']} matches are not annotated",
-        flush=True,
-    )
+    print(f"gazetteer: {len(names)} names; {gazetteer.said(reach)}", flush=True)
 
     # Export
     version = export_model(
