@@ -13,13 +13,18 @@ import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+import pandas as pd
+
 SNAPSHOT = Path(__file__).resolve().parents[1] / "data" / "fred"
 
-# One quarter beyond the snapshot: GDPC1 2026Q3, CPIAUCSL and UNRATE to 2026-09.
+# One quarter beyond the snapshot: GDPC1 2026Q3, CPIAUCSL and UNRATE to 2026-09, and
+# INDPRO (which the snapshot holds to 2025-08) to 2026-09, so the bridge reads it.
+INDPRO_MONTHS = pd.date_range("2025-09-01", "2026-09-01", freq="MS")
 NEW_QUARTER = {
     "GDPC1": ["2026-07-01,24391.000"],
     "CPIAUCSL": ["2026-08-01,333.400", "2026-09-01,334.100"],
     "UNRATE": ["2026-08-01,4.2", "2026-09-01,4.2"],
+    "INDPRO": [f"{m:%Y-%m-%d},{101.3 + 0.1 * k:.4f}" for k, m in enumerate(INDPRO_MONTHS)],
 }
 
 MODES = (
@@ -43,6 +48,7 @@ ABSURD = {
     "GDPC1": ["2026-07-01,99999.0"],
     "CPIAUCSL": ["2026-08-01,1999.0"],
     "UNRATE": ["2026-08-01,39.9"],
+    "INDPRO": ["2025-09-01,999.0"],
 }
 # A gzip answer that inflates to 64 MiB: built once, on first use.
 _BOMB: list[bytes] = []

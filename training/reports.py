@@ -3,7 +3,7 @@
 Each training run writes these into its model's assets.extra/, and GET /models links to
 them. They are drawn from the metadata (and the backtest's forecasts) alone, so
 
-    python -m training.reports models/gdp_forecast/4
+    python -m training.reports models/gdp_forecast/5
 
 draws an exported model's figures again without training it.
 """

@@ -23,6 +23,9 @@ import pandas as pd
 FEATURES: tuple[str, ...] = ("gdp_growth", "inflation", "unrate")
 TARGET = "gdp_growth"
 SERIES: tuple[str, ...] = ("GDPC1", "CPIAUCSL", "UNRATE")
+# What the service fetches and stores: these three and industrial production, which the
+# model's bridge regression reads while it is fresh (docs/models/forecast.md).
+FETCHED: tuple[str, ...] = (*SERIES, "INDPRO")
 START = pd.Timestamp("1960-01-01")
 
 

@@ -151,6 +151,14 @@ def window(
     return Window(out, last_q, target_q, months_known, last_month)
 
 
+def reaches_last_quarter(w: Window, series: str) -> bool:
+    """Whether `series` is published to the last month of the newest published GDP
+    quarter: older, its newest figure says little about the quarters ahead (the rule of
+    the served model's bridge regression, training/forecast/bridge.py)."""
+    newest = pd.Timestamp(w.last_month[series] + "-01")
+    return newest >= w.last_quarter + pd.DateOffset(months=2)
+
+
 def carried(values: np.ndarray) -> np.ndarray:
     """Each missing value replaced by the last one published before it (0 before any):
     the window's last step then holds the newest figure of every series."""

@@ -3,8 +3,9 @@
 `fred_csv` rejects what cannot be a series at all (wrong header, gaps, values outside
 wide fixed bounds). A value can pass those and still be absurd: a GDPC1 of 99,999 after
 24,270 is inside [1,000, 100,000]. So every move is compared with the moves the series
-has made before: GDP and CPI by their log change (a rebasing to another base year scales
-the levels, not the changes), the unemployment rate by its change in points.
+has made before: GDP, CPI and industrial production by their log change (a rebasing to
+another base year scales the levels, not the changes), the unemployment rate by its
+change in points.
 
 - A new observation (after the current vintage's last) that moves more than
   `FACTOR` times the largest move in the series' history is implausible. The largest
@@ -23,7 +24,7 @@ import pandas as pd
 from app.forecast.fred_csv import InvalidSeries
 
 FACTOR = 3.0
-LOG_SERIES = frozenset({"GDPC1", "CPIAUCSL"})
+LOG_SERIES = frozenset({"GDPC1", "CPIAUCSL", "INDPRO"})
 
 
 class Implausible(InvalidSeries):

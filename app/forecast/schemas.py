@@ -66,6 +66,20 @@ class ForecastInputs(BaseModel):
     )
 
 
+class BridgeStatus(BaseModel):
+    """Whether the forecast reads the monthly indicator of the model's bridge regression."""
+
+    series: str = Field(examples=["INDPRO"])
+    used: bool = Field(
+        description="true when the series reaches `needs`; otherwise the forecast is the "
+        "blend without it, with weights chosen for that case"
+    )
+    last_period: str = Field(examples=["2026-07"], description="the series' newest month")
+    needs: str = Field(
+        examples=["2026-06"], description="the last month of the newest published GDP quarter"
+    )
+
+
 class ForecastResponse(BaseModel):
     model: ModelRef
     last_observed_quarter: str = Field(description="the newest quarter with published GDP")
@@ -73,6 +87,9 @@ class ForecastResponse(BaseModel):
     interval_coverage: float | None
     forecasts: list[QuarterForecast]
     inputs: ForecastInputs
+    bridge: BridgeStatus | None = Field(
+        default=None, description="only for a model with a bridge regression"
+    )
 
 
 class ObservedQuarter(Quarter):

@@ -79,12 +79,17 @@ def compute(model: LoadedModel, vintage: Vintage, features: gdp_features.Feature
     months = int(model.metadata.get("lookback_months", monthly_window.LOOKBACK_MONTHS))
     point = model.predict(window.values[None, -months:].astype(np.float32))[0]
     intervals = model.metadata.get("intervals", {})
+    bridge = bridge_status(model.metadata, window)
+    # Without its bridge the model serves another blend, with its own (wider) widths.
+    widths = intervals.get("half_width", {})
+    if bridge is not None and not bridge["used"]:
+        widths = intervals.get("half_width_without_bridge", widths)
     # The interval of forecasts made knowing as many months of the quarter (2 at most).
     known = monthly_window.quarter_months_known(window)
     forecasts = []
     for h, value in enumerate(point, start=1):
         when = window.last_quarter + pd.DateOffset(months=3 * h)
-        width = intervals.get("half_width", {}).get(str(h), {}).get(str(min(known, 2)))
+        width = widths.get(str(h), {}).get(str(min(known, 2)))
         forecasts.append(
             {
                 "quarter": gdp_features.quarter_name(when),
@@ -94,7 +99,7 @@ def compute(model: LoadedModel, vintage: Vintage, features: gdp_features.Feature
                 "upper": round(float(value) + (width or 0.0), 3),
             }
         )
-    body = {
+    body: dict[str, Any] = {
         "model": {"name": model.name, "version": model.version},
         "last_observed_quarter": gdp_features.quarter_name(window.last_quarter),
         "current_quarter": {
@@ -112,7 +117,24 @@ def compute(model: LoadedModel, vintage: Vintage, features: gdp_features.Feature
             "interpolated_months": features.interpolated,
         },
     }
+    if bridge is not None:
+        body["bridge"] = bridge
     return Forecast(body, vintage.fetched_at, history_rows(features.table))
+
+
+def bridge_status(metadata: dict[str, Any], window: monthly_window.Window) -> dict | None:
+    """Whether the model's bridge regression reads its series for this window (the rule
+    its graph applies), or None for a model without one."""
+    term = metadata.get("blend", {}).get("bridge")
+    if not term:
+        return None
+    name = monthly_window.MONTHLY_CHANNELS[term["channel"]][0]
+    return {
+        "series": name,
+        "used": monthly_window.reaches_last_quarter(window, name),
+        "last_period": window.last_month[name],
+        "needs": f"{window.last_quarter + pd.DateOffset(months=2):%Y-%m}",
+    }
 
 
 # The names /forecast/history gives the features, matching /forecast's gdp_growth_yoy.
@@ -147,11 +169,11 @@ class ForecastService:
         self.refresh_failures = 0
         self.quarantined_total = 0
         self.last_success_at: datetime | None = None
-        snapshot = load_snapshot(gdp_features.SERIES)
+        snapshot = load_snapshot(gdp_features.FETCHED)
         # A stored vintage is believed only if its moves are plausible beside the
         # embedded snapshot's history (one written before this check existed may not be).
         stored = self.store.newest_valid(
-            gdp_features.SERIES, accept=lambda v: plausibility.check(v.series, snapshot.series)
+            gdp_features.FETCHED, accept=lambda v: plausibility.check(v.series, snapshot.series)
         )
         self._vintage = stored or snapshot
         held = self.store.newest_quarantined()
@@ -237,7 +259,7 @@ class ForecastService:
         """
         current = self._vintage
         newest = self.store.newest_valid(
-            gdp_features.SERIES, accept=lambda v: plausibility.check(v.series, current.series)
+            gdp_features.FETCHED, accept=lambda v: plausibility.check(v.series, current.series)
         )
         if newest is None or newest.fetched_at <= self._vintage.fetched_at:
             return False
@@ -274,7 +296,7 @@ class ForecastService:
         s = self.settings
         try:
             series = fred_client.fetch(
-                list(gdp_features.SERIES),
+                list(gdp_features.FETCHED),
                 s.fred_url,
                 fred_client.Limits(
                     timeout=s.fred_timeout_seconds,

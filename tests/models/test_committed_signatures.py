@@ -23,7 +23,7 @@ PINNED = {
         {"probabilities": (tf.float32, [None, 3]), "coverage": (tf.float32, [None])},
     ),
     "gdp_forecast": (
-        {"window": (tf.float32, [None, 24, 6])},
+        {"window": (tf.float32, [None, 24, 8])},
         {"gdp_growth": (tf.float32, [None, 4])},
     ),
 }
@@ -32,7 +32,7 @@ SAMPLES = {
     "entity_sentiment": {
         "marked_headlines": tf.constant([" xtargetx  gains,  xotherx  slips", "Rupee slumps"])
     },
-    "gdp_forecast": {"window": tf.zeros([2, 24, 6], tf.float32)},
+    "gdp_forecast": {"window": tf.zeros([2, 24, 8], tf.float32)},
 }
 
 

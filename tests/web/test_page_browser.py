@@ -97,7 +97,9 @@ def test_page_shows_the_fan_chart_and_scores_headlines(server: Server) -> None:
             assert "embedded snapshot" in inputs
             # The quarter being forecast, and what of it is already published.
             assert "2026Q3: CPIAUCSL 1 of 3, UNRATE 1 of 3" in inputs
-            assert "GDPC1 2026Q2, CPIAUCSL 2026-07, UNRATE 2026-07" in inputs
+            assert "GDPC1 2026Q2, CPIAUCSL 2026-07, UNRATE 2026-07, INDPRO 2025-08" in inputs
+            # The snapshot's industrial production is too old for the bridge, and it says so.
+            assert "INDPRO not read: its newest month, 2025-08, is older than 2026-06" in inputs
             assert "Real GDP growth" in page.locator("#chart").inner_html()
 
             # Two headlines in, two labels out: the API's own labels for them.

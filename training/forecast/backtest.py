@@ -4,7 +4,8 @@ An origin is the end of a month. At each origin the replay gives every model onl
 what the release calendar (app/forecast/monthly_window.py) says was out by then: the
 network its window, the peers the GDP quarters published so far. The network is
 refitted every `refit_every` months on the windows whose four target quarters had all
-been published by the origin; the peers are refitted at every origin.
+been published by the origin; the peers (and the INDPRO bridge, when the windows carry
+INDPRO) are refitted at every origin.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from app.forecast import monthly_window as mw
+from training.forecast import bridge
 
 # Target years every score is also given without: the pandemic quarters, up to ±10 points.
 EXCLUDED_YEARS: tuple[int, ...] = (2020, 2021)
@@ -63,8 +65,11 @@ def run(
     refit_every: int = 12,
     log: Callable[[str], None] = print,
     channels: tuple[str, ...] = mw.CHANNELS,
+    bridge_channel: int | None = None,
 ) -> pd.DataFrame:
-    """One row per (origin, horizon) whose target is observed today."""
+    """One row per (origin, horizon) whose target is observed today. With
+    `bridge_channel` (the index of INDPRO in `channels`) it also holds the bridge's
+    forecast and whether the origin's INDPRO was fresh enough to use (bridge.py)."""
     x_all, y_all, last_all, known_at = training_set(p, channels)
     model: Forecaster | None = None
     rows = []
@@ -80,6 +85,12 @@ def run(
             "ar4": ar_forecast(gdp, mw.HORIZON),
             "no_change": np.repeat(gdp[-1], mw.HORIZON),
         }
+        extra: dict[str, object] = {}
+        if bridge_channel is not None:
+            usable = known_at <= origin
+            fitted = bridge.fit(x_all[usable], y_all[usable], bridge_channel)
+            forecasts["bridge"] = fitted(w.values[None], bridge_channel)[0]
+            extra["bridge_fresh"] = bool(bridge.features(w.values[None], bridge_channel)[1][0])
         for h in range(1, mw.HORIZON + 1):
             target = w.target_quarter + pd.DateOffset(months=3 * (h - 1))
             if target not in p.gdp_growth.index:
@@ -93,6 +104,7 @@ def run(
                     "months_known": mw.quarter_months_known(w),
                     "actual": float(p.gdp_growth[target]),
                     **{name: float(f[h - 1]) for name, f in forecasts.items()},
+                    **extra,
                 }
             )
     return pd.DataFrame(rows)

@@ -1,4 +1,5 @@
-"""Blend weights for the network, AR(4) and no-change, chosen on early origins only.
+"""Blend weights for the network, AR(4), no-change and the INDPRO bridge, chosen on
+early origins only.
 
 Per horizon, the weights (on a 0.05 grid, each >= 0, summing to 1) that minimise the
 squared error of the blend over backtest origins before `cutoff`. The weights are then
@@ -14,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 COMPONENTS: tuple[str, ...] = ("network", "ar4", "no_change")
+WITH_BRIDGE: tuple[str, ...] = (*COMPONENTS, "bridge")
 STEP = 0.05
 
 
@@ -47,3 +49,17 @@ def choose(
 def apply(results: pd.DataFrame, weights: np.ndarray, components: tuple[str, ...]) -> pd.Series:
     w = weights[results["horizon"].to_numpy() - 1]
     return pd.Series((w * results[list(components)].to_numpy()).sum(axis=1), results.index)
+
+
+def apply_with_fallback(
+    results: pd.DataFrame,
+    weights: np.ndarray,
+    components: tuple[str, ...],
+    fallback: np.ndarray,
+    fallback_components: tuple[str, ...],
+    usable: pd.Series,
+) -> pd.Series:
+    """The blend of `components` where `usable`, else the fallback blend (a component
+    that cannot be trusted at an origin, such as a bridge on stale data, is left out)."""
+    full = apply(results, weights, components)
+    return full.where(usable, apply(results, fallback, fallback_components))

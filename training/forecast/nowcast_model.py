@@ -8,12 +8,15 @@ published GDP growth, scaled back to percent.
 
 The served graph blends, per horizon, the network's forecast with a direct AR(4) and
 no-change, both computed inside the graph from the window's last four published GDP
-quarters. The blend weights are chosen on backtest origins before 2000 and then frozen
-(training/forecast/blend.py); the AR(4) coefficients are fitted on every quarter the
-export has.
+quarters, and with the INDPRO bridge (training/forecast/bridge.py) when the window's
+INDPRO is fresh. The blend weights are chosen on backtest origins before 2000 and then
+frozen (training/forecast/blend.py); the AR(4) and bridge coefficients are fitted on
+everything the export has.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import keras
 import numpy as np
@@ -22,6 +25,7 @@ import tensorflow as tf
 from keras import layers
 
 from app.forecast.monthly_window import CHANNELS, GDP_STEPS, LOOKBACK_MONTHS
+from training.forecast.bridge import FRESH_FROM_STEP, SHIFT_MONTHS
 from training.forecast.model import ForecastConfig, residual_network
 
 
@@ -90,22 +94,80 @@ def with_lagging_copies(
     return np.concatenate([x, copies])[order], np.concatenate([y, y])[order], both
 
 
-def blended(network: keras.Model, ar_coef: np.ndarray, weights: np.ndarray) -> keras.Model:
-    """network, AR(4) and no-change, weighted per horizon: the served graph.
+def network_inputs(window: np.ndarray | tf.Tensor, total: int, used: int) -> object:
+    """The values and flags of the first `used` of a window's `total` channels: the
+    network's part of a window that also carries the bridge's INDPRO."""
+    if used == total:
+        return window
+    parts = [window[..., :used], window[..., total : total + used]]
+    if isinstance(window, np.ndarray):
+        return np.concatenate(parts, axis=-1)
+    return tf.concat(parts, axis=-1)
+
+
+@dataclass(frozen=True)
+class BridgeTerm:
+    """The bridge inside the served graph (training/forecast/bridge.py)."""
+
+    coef: np.ndarray  # [HORIZON, 7] on the raw inputs
+    channel: int  # INDPRO's index among the window's channels
+    fallback: np.ndarray  # [HORIZON, 3] weights when INDPRO is stale
+
+
+def bridge_in_graph(window: tf.Tensor, term: BridgeTerm) -> tuple[tf.Tensor, tf.Tensor]:
+    """([batch, HORIZON] bridge forecast, [batch, 1] fresh), as bridge.py computes them."""
+    n = window.shape[-1] // 2
+    flags = window[:, :, n + term.channel]
+    steps = tf.range(LOOKBACK_MONTHS, dtype=tf.int32)
+    newest = tf.reduce_max(tf.where(flags > 0, steps, -1), axis=1)
+    earlier = tf.clip_by_value(newest - SHIFT_MONTHS, 0, LOOKBACK_MONTHS - 1)
+    x = tf.concat(
+        [
+            last_gdp(window),
+            window[:, -1, term.channel : term.channel + 1],
+            tf.gather(window[:, :, term.channel], earlier, batch_dims=1)[:, None],
+        ],
+        axis=1,
+    )
+    coef = np.asarray(term.coef, np.float32)
+    forecast = coef[:, 0] + tf.matmul(x, coef[:, 1:], transpose_b=True)
+    fresh = newest >= LOOKBACK_MONTHS + FRESH_FROM_STEP
+    return forecast, tf.cast(fresh, window.dtype)[:, None]
+
+
+def blended(
+    network: keras.Model,
+    ar_coef: np.ndarray,
+    weights: np.ndarray,
+    bridge_term: BridgeTerm | None = None,
+    channels: int | None = None,
+) -> keras.Model:
+    """network, AR(4), no-change (and the bridge), weighted per horizon: the served graph.
 
     ar_coef [HORIZON, 5]: constant, then the lags newest first; weights [HORIZON, 3]:
-    network, AR(4), no-change, each row summing to 1.
+    network, AR(4), no-change, each row summing to 1, or [HORIZON, 4] with the bridge
+    last, whose `fallback` weights serve a window with stale INDPRO. `channels`: the
+    window's channels, when it carries more than the network reads.
     """
     coef = np.asarray(ar_coef, np.float32)
     w = np.asarray(weights, np.float32)
+    used = network.input_shape[-1] // 2
+    total = channels or used
 
     def blend(t: list[tf.Tensor]) -> tf.Tensor:
         window, net = t
         lags = last_gdp(window)
         ar = coef[:, 0] + tf.matmul(lags, coef[:, 1:], transpose_b=True)
         no_change = lags[:, :1]
-        return w[:, 0] * net + w[:, 1] * ar + w[:, 2] * no_change
+        if bridge_term is None:
+            return w[:, 0] * net + w[:, 1] * ar + w[:, 2] * no_change
+        bridged, fresh = bridge_in_graph(window, bridge_term)
+        full = w[:, 0] * net + w[:, 1] * ar + w[:, 2] * no_change + w[:, 3] * bridged
+        f = np.asarray(bridge_term.fallback, np.float32)
+        without = f[:, 0] * net + f[:, 1] * ar + f[:, 2] * no_change
+        return fresh * full + (1.0 - fresh) * without
 
-    inputs = keras.Input(shape=network.input_shape[1:], name="window")
-    out = layers.Lambda(blend, name="blend")([inputs, network(inputs)])
+    inputs = keras.Input(shape=(LOOKBACK_MONTHS, 2 * total), name="window")
+    part = layers.Lambda(lambda x: network_inputs(x, total, used), name="network_part")(inputs)
+    out = layers.Lambda(blend, name="blend")([inputs, network(part)])
     return keras.Model(inputs, out, name="gdp_nowcast")

@@ -3,8 +3,9 @@
     python -m training.forecast.train [--data-dir data/fred] [--out models/gdp_forecast]
 
 Reads top to bottom: data, monthly-origin backtest from 1980 (the network refitted
-yearly), blend weights frozen on the origins of 1990-99, scores from 2000 beside
-AR(4), no-change and the SPF, split-conformal intervals, final fit, export.
+yearly, AR(4), no-change and the INDPRO bridge at every origin), blend weights frozen on
+the origins of 1980-99, scores from 2000 beside AR(4), no-change and the SPF,
+split-conformal intervals, final fit, export.
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ from app.forecast.gdp_features import SERIES, quarter_name
 from training import reports
 from training.cells import add_cell_arguments, check_cell_options
 from training.export import export_model
-from training.forecast import backtest, blend, conformal, nowcast_model, spf
+from training.forecast import backtest, blend, bridge, conformal, nowcast_model, spf
 from training.forecast.model import Fitted, ForecastConfig, fit
 
 MODEL_NAME = "gdp_forecast"
 OUTPUT_NAME = "gdp_growth"
 SERVED = "served"  # the exported blend's column in the backtest
-CANDIDATES = ["network", "ar4", "no_change", "ar4_no_change", SERVED]
+NO_BRIDGE = "no_bridge"  # the blend without the bridge: served when INDPRO is stale
+CANDIDATES = ["network", "ar4", "no_change", "ar4_no_change", "bridge", NO_BRIDGE, SERVED]
 PEERS = ("ar4", "no_change")
 # The GRU: its network scores better than the LSTM's at every horizon on the 1990-99
 # origins, where the blend weights are chosen too (docs/models/forecast.md).
@@ -55,8 +57,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--first-origin", default="1980-01-01", help="first backtest origin month")
     p.add_argument(
         "--blend-from",
+        default="1980-01-01",
+        help="blend weights are chosen on origins from this month (default: every one)",
+    )
+    p.add_argument(
+        "--gamma-from",
         default="1990-01-01",
-        help="blend weights and the conformal gamma are chosen on origins from this month",
+        help="the conformal gamma is chosen on origins from this month (after a decade of"
+        " errors to calibrate on)",
     )
     p.add_argument(
         "--blend-cutoff", default="2000-01-01", help="blend weights from origins before this"
@@ -67,6 +75,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--channels",
         default=",".join(monthly_window.CHANNELS),
         help="gdp_growth then monthly channels, from " + ", ".join(monthly_window.MONTHLY_CHANNELS),
+    )
+    p.add_argument(
+        "--bridge",
+        default="indpro_growth",
+        help="monthly channel of the bridge regression blended in when fresh ('' for none)",
     )
     p.add_argument(
         "--lagging",
@@ -123,6 +136,13 @@ def main(argv: list[str] | None = None) -> int:
             f"--channels: gdp_growth first, then some of {list(monthly_window.MONTHLY_CHANNELS)}"
         )
     lagging = [channels.index(c) for c in args.lagging.split(",") if c in channels]
+    if args.bridge and args.bridge not in monthly_window.MONTHLY_CHANNELS:
+        raise ValueError(f"--bridge: one of {list(monthly_window.MONTHLY_CHANNELS)}")
+    # The window carries the network's channels, then the bridge's if the network lacks it.
+    used = len(channels)
+    if args.bridge and args.bridge not in channels:
+        channels = (*channels, args.bridge)
+    bridge_channel = channels.index(args.bridge) if args.bridge else None
     names = [*SERIES, *(monthly_window.MONTHLY_CHANNELS[c][0] for c in channels[1:])]
     names = list(dict.fromkeys(names))
     texts = {n: (args.data_dir / f"{n}.csv").read_text() for n in names}
@@ -132,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def fit_network(x: np.ndarray, y: np.ndarray, last: pd.DatetimeIndex) -> Fitted:
         """The backtest's refits and the final fit alike: lagging copies, then fit."""
+        x = nowcast_model.network_inputs(x, len(channels), used)
         x, y, last = nowcast_model.with_lagging_copies(x, y, last, lagging, args.seed)
         return fit(
             cfg, x.astype(np.float32), y.astype(np.float32), args.seed, last, nowcast_model.build
@@ -139,41 +160,69 @@ def main(argv: list[str] | None = None) -> int:
 
     def fit_model(x: np.ndarray, y: np.ndarray, last: pd.DatetimeIndex) -> backtest.Forecaster:
         model = fit_network(x, y, last).model
-        return lambda w: model.predict(w, verbose=0)
+        return lambda w: model.predict(
+            nowcast_model.network_inputs(w, len(channels), used), verbose=0
+        )
 
     # Monthly-origin backtest
     print(f"backtest from {args.first_origin}, refit every {args.refit_every} months", flush=True)
     bt_start = time.perf_counter()
-    results = backtest.run(panel, fit_model, args.first_origin, args.refit_every, channels=channels)
+    results = backtest.run(
+        panel,
+        fit_model,
+        args.first_origin,
+        args.refit_every,
+        channels=channels,
+        bridge_channel=bridge_channel,
+    )
     bt_seconds = round(time.perf_counter() - bt_start, 1)
 
     # Blend weights on the early origins, then frozen
-    weights = blend.choose(results, args.blend_cutoff, blend.COMPONENTS, args.blend_from)
-    results[SERVED] = blend.apply(results, weights, blend.COMPONENTS)
+    weights = fallback = blend.choose(results, args.blend_cutoff, blend.COMPONENTS, args.blend_from)
+    results[NO_BRIDGE] = blend.apply(results, fallback, blend.COMPONENTS)
+    if bridge_channel is None:
+        results[SERVED] = results[NO_BRIDGE]
+    else:
+        fresh = results["bridge_fresh"].astype(bool)
+        weights = blend.choose(
+            results[fresh], args.blend_cutoff, blend.WITH_BRIDGE, args.blend_from
+        )
+        results[SERVED] = blend.apply_with_fallback(
+            results, weights, blend.WITH_BRIDGE, fallback, blend.COMPONENTS, fresh
+        )
+    components = blend.WITH_BRIDGE if bridge_channel is not None else blend.COMPONENTS
     peer_weights = blend.choose(results, args.blend_cutoff, PEERS, args.blend_from)
     results["ar4_no_change"] = blend.apply(results, peer_weights, PEERS)
-    print(f"blend weights (network, ar4, no_change) per horizon: {weights.tolist()}", flush=True)
+    print(f"blend weights {components} per horizon: {weights.tolist()}", flush=True)
 
     # Scores on the origins after the cutoff
     late = results[results["origin"] >= pd.Timestamp(args.blend_cutoff)].reset_index(drop=True)
-    scores = backtest.scores(late, CANDIDATES)
+    models = [c for c in CANDIDATES if c in late]
+    scores = backtest.scores(late, models)
     dm = {
         name: {peer: backtest.diebold_mariano(late, name, peer) for peer in PEERS}
-        for name in ("network", "ar4_no_change", SERVED)
+        for name in ("network", "ar4_no_change", "bridge", NO_BRIDGE, SERVED)
+        if name in late
     }
     spf_rows = spf.forecasts(args.spf, series["GDPC1"])
     versus_spf = spf_comparison(late, spf_rows)
     gamma, gamma_trials = conformal.choose_gamma(
-        results, SERVED, args.coverage, args.blend_from, args.blend_cutoff
+        results, SERVED, args.coverage, args.gamma_from, args.blend_cutoff
     )
     bands = conformal.evaluate(results, SERVED, args.coverage, args.blend_cutoff, gamma)
+    if bridge_channel is not None:
+        # Served when INDPRO is stale: the widths of the blend then served, whose errors
+        # are larger than those of the blend with the bridge.
+        bands["half_width_without_bridge"] = conformal.evaluate(
+            results, NO_BRIDGE, args.coverage, args.blend_cutoff, gamma
+        )["half_width"]
     bands["gamma_chosen_on"] = {
-        "from": args.blend_from,
+        "from": args.gamma_from,
         "before": args.blend_cutoff,
         "coverage_by_gamma": gamma_trials,
     }
     for subset in ("all", "excl_2020_21"):
-        print("\n".join(table_lines(scores, subset, CANDIDATES)), flush=True)
+        print("\n".join(table_lines(scores, subset, models)), flush=True)
         spf_part = {f"{subset}, SPF's targets": {"by_horizon": versus_spf[subset]}}
         print("\n".join(table_lines(spf_part, f"{subset}, SPF's targets", [SERVED, "ar4", "spf"])))
     print(f"DM t vs ar4 / no_change: {dm}", flush=True)
@@ -190,7 +239,11 @@ def main(argv: list[str] | None = None) -> int:
     fitted = fit_network(x, y, last)
     fit_seconds = time.perf_counter() - fit_start
     ar_coef = backtest.ar_coefficients(panel.gdp_growth.to_numpy(), monthly_window.HORIZON)
-    model = nowcast_model.blended(fitted.model, ar_coef, weights)
+    term = None
+    if bridge_channel is not None:
+        final_bridge = bridge.fit(x, y, bridge_channel)
+        term = nowcast_model.BridgeTerm(final_bridge.coef, bridge_channel, fallback)
+    model = nowcast_model.blended(fitted.model, ar_coef, weights, term, len(channels))
     epochs = sum(len(h["loss"]) for h in fitted.histories)
     backtest_csv = results.to_csv(index=False, float_format="%.4f", date_format="%Y-%m-%d")
 
@@ -203,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
             "name": MODEL_NAME,
             "input": "monthly_window",
             "channels": list(channels),
+            "network_channels": list(channels[:used]),
             "lagging_channels": [channels[i] for i in lagging],
             "lookback_months": monthly_window.LOOKBACK_MONTHS,
             "horizon_quarters": monthly_window.HORIZON,
@@ -222,18 +276,40 @@ def main(argv: list[str] | None = None) -> int:
             },
             "config": {**cfg.to_dict(), "seed": args.seed},
             "blend": {
-                "components": list(blend.COMPONENTS),
+                "components": list(components),
                 "weights_per_horizon": weights.tolist(),
                 "chosen_on_origins_from": args.blend_from,
                 "chosen_on_origins_before": args.blend_cutoff,
                 "ar4_no_change_weights": peer_weights.tolist(),
                 "ar4_coefficients": np.round(ar_coef, 6).tolist(),
+                "bridge": None
+                if term is None
+                else {
+                    "channel": channels[term.channel],
+                    "inputs": [
+                        "constant",
+                        "gdp_growth lags 1-4 (newest first)",
+                        f"{channels[term.channel]} newest",
+                        f"{channels[term.channel]} {bridge.SHIFT_MONTHS} months before",
+                    ],
+                    "coefficients": np.round(term.coef, 6).tolist(),
+                    "ridge": bridge.RIDGE,
+                    "fresh_rule": "its newest month at or after the last month of the newest"
+                    " published GDP quarter",
+                    "weights_when_stale": fallback.tolist(),
+                    "fresh_now": bool(
+                        bridge.features(
+                            monthly_window.window(panel, None, channels).values[None],
+                            term.channel,
+                        )[1][0]
+                    ),
+                },
             },
             "backtest": {
                 "first_origin": args.first_origin,
                 "scored_from": args.blend_cutoff,
                 "refit_every_months": args.refit_every,
-                "models": CANDIDATES,
+                "models": models,
                 "plotted": [SERVED, "ar4"],
                 "scores": scores,
                 "diebold_mariano": dm,

@@ -6,6 +6,7 @@ import json
 import re
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import httpx
 import numpy as np
 import pytest
 
-from app.forecast import gdp_features, monthly_window
+from app.forecast import fred_csv, gdp_features, monthly_window
 from app.forecast.vintage_store import Vintage, load_snapshot
 from tests.conftest import ROOT, Server, json_log, scrape
 from tests.fred_standin import FredStandIn
@@ -55,14 +56,20 @@ def expected_forecast(vintage: Vintage) -> tuple[int, dict[str, Any], list[dict[
     version = max(int(p.name) for p in base.iterdir() if (p / "saved_model.pb").is_file())
     path = base / str(version)
     meta = json.loads((path / "assets.extra" / "metadata.json").read_text())
-    window = monthly_window.window(monthly_window.panel(vintage.series))
+    channels = tuple(meta["channels"])
+    window = monthly_window.window(monthly_window.panel(vintage.series), None, channels)
     loaded = tf.saved_model.load(str(path))
     sig = meta["signature"]
     x = tf.constant(window.values[None].astype(np.float32))
     points = loaded.signatures[sig["name"]](**{sig["input"]["name"]: x})[sig["output"]].numpy()[0]
     assert points.shape == (meta["horizon_quarters"],)
-    # The snapshot knows July 2026 of 2026Q3: the widths of forecasts knowing one month.
-    widths = [meta["intervals"]["half_width"][str(h)]["1"] for h in range(1, 5)]
+    # The widths of forecasts knowing as many months of the quarter (the snapshot: July
+    # 2026 of 2026Q3), and of the blend without the bridge when INDPRO is stale.
+    by_h = meta["intervals"]["half_width"]
+    if not monthly_window.reaches_last_quarter(window, "INDPRO"):
+        by_h = meta["intervals"]["half_width_without_bridge"]
+    known = str(min(monthly_window.quarter_months_known(window), 2))
+    widths = [by_h[str(h)][known] for h in range(1, 5)]
     return (
         version,
         meta,
@@ -76,7 +83,7 @@ def expected_forecast(vintage: Vintage) -> tuple[int, dict[str, Any], list[dict[
 def test_snapshot_forecast_when_fred_is_unreachable(server: Server) -> None:
     with server.client() as http:
         body = wait_for_refresh(http)
-    snapshot = load_snapshot(gdp_features.SERIES)
+    snapshot = load_snapshot(gdp_features.FETCHED)
     version, meta, expected = expected_forecast(snapshot)
     assert body["model"] == {"name": "gdp_forecast", "version": version}
     assert body["interval_coverage"] is not None
@@ -88,15 +95,24 @@ def test_snapshot_forecast_when_fred_is_unreachable(server: Server) -> None:
             assert served[key] == round(served[key], 3), (key, served)
             assert served[key] == pytest.approx(want[key], abs=0.0005 + 1e-5), (key, served)
     assert body["last_observed_quarter"] == "2026Q2"
-    # July 2026 is published for both monthly series: one month of 2026Q3 is known.
+    # July 2026 is published for CPI and unemployment: one month of 2026Q3 is known.
     assert body["current_quarter"] == {
         "quarter": "2026Q3",
-        "months_known": {"CPIAUCSL": 1, "UNRATE": 1},
+        "months_known": {"CPIAUCSL": 1, "UNRATE": 1, "INDPRO": 0},
     }
     assert body["inputs"]["last_period"] == {
         "GDPC1": "2026Q2",
         "CPIAUCSL": "2026-07",
         "UNRATE": "2026-07",
+        "INDPRO": "2025-08",
+    }
+    # The snapshot's industrial production ends a year before 2026Q2's last month: the
+    # forecast is the blend without the bridge, and says so.
+    assert body["bridge"] == {
+        "series": "INDPRO",
+        "used": False,
+        "last_period": "2025-08",
+        "needs": "2026-06",
     }
     assert quarters(body) == ["2026Q3", "2026Q4", "2027Q1", "2027Q2"]
     assert [f["date"] for f in body["forecasts"]] == [
@@ -114,6 +130,7 @@ def test_snapshot_forecast_when_fred_is_unreachable(server: Server) -> None:
         "GDPC1": "2026-04-01",
         "CPIAUCSL": "2026-07-01",
         "UNRATE": "2026-07-01",
+        "INDPRO": "2025-08-01",
     }
     # The snapshot is as of 2026-08-31: far older than STALE_AFTER_HOURS (72).
     assert inputs["stale"] is True and inputs["age_hours"] > 72
@@ -127,9 +144,9 @@ def test_snapshot_forecast_when_fred_is_unreachable(server: Server) -> None:
 
 # Each fault's own reason, and the series the refresh asked for, in order, with
 # FRED_RETRIES=1: the session retries a 500 and a timeout once, not a 404; an answer
-# that fails validation is not asked again; "shorter" is caught after all three. Half of
+# that fails validation is not asked again; "shorter" is caught after all four. Half of
 # GDPC1's file ends at a line break, so "truncated" is caught on CPIAUCSL.
-ALL_THREE = ["GDPC1", "CPIAUCSL", "UNRATE"]
+ALL_FOUR = ["GDPC1", "CPIAUCSL", "UNRATE", "INDPRO"]
 FAULTS = [
     ("http_500", "GDPC1: HTTP 500 Internal Server Error", ["GDPC1", "GDPC1"]),
     ("http_404", "GDPC1: HTTP 404 Not Found", ["GDPC1"]),
@@ -139,7 +156,7 @@ FAULTS = [
     ("wrong_series", "GDPC1: the answer is series 'PAYEMS'", ["GDPC1"]),
     ("non_numeric", "non-numeric value 'n/a'", ["GDPC1"]),
     ("out_of_order", "was due", ["GDPC1"]),
-    ("shorter", "GDPC1: history 1947-01..2025-10 is shorter", ALL_THREE),
+    ("shorter", "GDPC1: history 1947-01..2025-10 is shorter", ALL_FOUR),
 ]
 
 
@@ -152,7 +169,7 @@ def test_faults_keep_the_last_good_forecast(
             good = wait_for_refresh(http)
             assert good["inputs"]["source"] == "fred" and good["inputs"]["stale"] is False
             assert good["inputs"]["last_refresh"]["ok"] is True
-            assert fred.asked() == ALL_THREE
+            assert fred.asked() == ALL_FOUR
             reasons = set()
             for mode, reason, asked in FAULTS:
                 fred.mode = mode
@@ -228,8 +245,8 @@ def test_the_scheduler_retries_a_failed_refresh_with_doubling_delays(
     n = sum(kind == "failed" for kind, _ in events)
     assert n >= 2
     # With FRED_RETRIES=0 each failed refresh asked FRED exactly once (for GDPC1, the
-    # first series); the retry after FRED came back asked for all three.
-    assert fred.answered == [("GDPC1", "http_500")] * n + [(name, "ok") for name in ALL_THREE]
+    # first series); the retry after FRED came back asked for all four.
+    assert fred.answered == [("GDPC1", "http_500")] * n + [(name, "ok") for name in ALL_FOUR]
     # Each failure schedules the next attempt, at twice the previous delay.
     assert [kind for kind, _ in events] == ["failed", "retry"] * n + ["stored"]
     assert [e["in_a_row"] for kind, e in events if kind == "failed"] == list(range(1, n + 1))
@@ -255,6 +272,19 @@ def test_new_quarter_moves_forward_and_survives_a_failing_restart(
             assert quarters(body) == ["2026Q4", "2027Q1", "2027Q2", "2027Q3"]
             assert body["inputs"]["last_observation"]["GDPC1"] == "2026-07-01"
             assert body["inputs"]["source"] == "fred"
+            # FRED has industrial production to 2026-09: the bridge reads it, and the
+            # forecast is the SavedModel's answer for this vintage.
+            assert body["bridge"] == {
+                "series": "INDPRO",
+                "used": True,
+                "last_period": "2026-09",
+                "needs": "2026-09",
+            }
+            fetched = {n: fred_csv.parse(fred.series_text(n, "new_quarter"), n) for n in ALL_FOUR}
+            _, _, expected = expected_forecast(Vintage(fetched, "fred", "", datetime.now(UTC)))
+            got = [f["gdp_growth_yoy"] for f in body["forecasts"]]
+            want = [f["gdp_growth_yoy"] for f in expected]
+            assert got == pytest.approx(want, abs=0.0005 + 1e-5)
             # The history behind the page moves with the forecast.
             history = http.get("/forecast/history", params={"quarters": 2}).json()
             assert [q["quarter"] for q in history["quarters"]] == ["2026Q2", "2026Q3"]
@@ -290,7 +320,7 @@ def test_one_scheduler_per_data_dir(
             wait_for_refresh(http)
         time.sleep(1.0)
         # One refresh = one request per series.
-        assert len(fred.requests) == 3, fred.requests
+        assert len(fred.requests) == len(ALL_FOUR), fred.requests
         reports = []
         for srv in servers:
             with srv.client() as http:
@@ -322,7 +352,7 @@ def test_followers_pick_up_the_shared_store_and_take_over(
             assert body["last_observed_quarter"] == "2026Q3"
             assert body["inputs"]["source"] == "fred"
             assert body["inputs"]["last_refresh"] is None  # it did not ask FRED itself
-        assert len(fred.requests) == 3
+        assert len(fred.requests) == len(ALL_FOUR)
         # A refresh sent to a process that does not refresh is refused, naming the one
         # that does; it asks FRED nothing and schedules no retry of its own.
         holder = f"pid {leader.proc.pid}"
@@ -333,7 +363,7 @@ def test_followers_pick_up_the_shared_store_and_take_over(
             detail = response.json()["detail"]
             assert why in detail and holder in detail and "scheduler.lock" in detail
         time.sleep(1.0)
-        assert len(fred.requests) == 3
+        assert len(fred.requests) == len(ALL_FOUR)
         assert not any("next FRED refresh attempt" in e["msg"] for e in json_log(reader.log))
 
         leader.proc.kill()
@@ -343,7 +373,7 @@ def test_followers_pick_up_the_shared_store_and_take_over(
             while http.get("/forecast").json()["inputs"]["last_refresh"] is None:
                 assert time.monotonic() < deadline, "no process took the refresh over"
                 time.sleep(0.1)
-        assert len(fred.requests) == 6
+        assert len(fred.requests) == 2 * len(ALL_FOUR)
 
 
 def test_absurd_figures_are_quarantined_reported_and_never_served(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 
+from app.forecast import gdp_features
 from tests.app.forecast.test_forecast_api import fred_env, wait_for_refresh
 from tests.conftest import Server
 from tests.fred_standin import FredStandIn
@@ -67,8 +68,8 @@ def test_concurrent_refreshes_join_the_one_in_flight(
         with ThreadPoolExecutor(max_workers=10) as pool:
             answers = list(pool.map(refresh, range(10)))
     assert [a.status_code for a in answers] == [200] * 10
-    # One fetch of the three series, and every caller got its outcome.
-    assert len(fred.requests) - before == 3
+    # One fetch of the four series, and every caller got its outcome.
+    assert len(fred.requests) - before == len(gdp_features.FETCHED)
     assert len({a.json()["at"] for a in answers}) == 1
     # The same figures again: no new vintage beside the first.
     assert len(list((tmp_path / "data" / "vintages").glob("vintage-*.json"))) == 1

@@ -25,7 +25,7 @@ from training.forecast.model import ForecastConfig, fit, validation_split
 
 @pytest.fixture(scope="module")
 def panel() -> mw.Panel:
-    return mw.panel(load_snapshot(gdp_features.SERIES).series)
+    return mw.panel(load_snapshot(gdp_features.FETCHED).series)
 
 
 @pytest.fixture(scope="module")
@@ -44,15 +44,34 @@ def test_short_training_run_exports_with_backtest_metadata(tmp_path: Path) -> No
     meta = json.loads((extra / "metadata.json").read_text())
     assert meta["name"] == "gdp_forecast" and meta["input"] == "monthly_window"
     assert meta["lookback_months"] == mw.LOOKBACK_MONTHS
-    assert meta["data"]["interpolated"] == {"CPIAUCSL": ["2025-10"], "UNRATE": ["2025-10"]}
+    assert meta["data"]["interpolated"] == {
+        "CPIAUCSL": ["2025-10"],
+        "UNRATE": ["2025-10"],
+        "INDPRO": [],
+    }
+    # The window carries INDPRO for the bridge; the network reads the other three.
+    assert meta["channels"] == [*mw.CHANNELS, "indpro_growth"]
+    assert meta["network_channels"] == list(mw.CHANNELS)
     weights = np.array(meta["blend"]["weights_per_horizon"])
-    assert weights.shape == (4, 3) and np.allclose(weights.sum(axis=1), 1) and (weights >= 0).all()
+    stale = np.array(meta["blend"]["bridge"]["weights_when_stale"])
+    assert weights.shape == (4, 4) and stale.shape == (4, 3)
+    for w in (weights, stale):
+        assert np.allclose(w.sum(axis=1), 1) and (w >= 0).all()
     rows = pd.read_csv(extra / "backtest.csv", parse_dates=["origin", "target", "last_quarter"])
-    # Origins every month from 2024-01 to 2026-08; the served column is the frozen blend.
+    # Origins every month from 2024-01 to 2026-08; the served column is the frozen blend,
+    # with the bridge while INDPRO (to 2025-08 here) reaches the last GDP quarter.
     assert rows["origin"].min() == pd.Timestamp("2024-01-01")
     assert rows["origin"].dt.month.nunique() == 12
-    blended = (weights[rows["horizon"] - 1] * rows[["network", "ar4", "no_change"]]).sum(axis=1)
-    np.testing.assert_allclose(rows["served"], blended, atol=2e-4)
+    fresh = rows["bridge_fresh"].astype(bool)
+    assert (
+        fresh[rows["origin"] <= "2025-09-01"].all()
+        and not fresh[rows["origin"] >= "2025-12-01"].any()
+    )
+    h = rows["horizon"] - 1
+    full = (weights[h] * rows[["network", "ar4", "no_change", "bridge"]]).sum(axis=1)
+    without = (stale[h] * rows[["network", "ar4", "no_change"]]).sum(axis=1)
+    np.testing.assert_allclose(rows["served"], np.where(fresh, full, without), atol=2e-4)
+    np.testing.assert_allclose(rows["no_bridge"], without, atol=2e-4)
     # Scores from the cutoff on, per horizon and per months known.
     scores = meta["backtest"]["scores"]
     late = rows[rows["origin"] >= pd.Timestamp("2025-01-01")]
@@ -77,7 +96,8 @@ def test_short_training_run_exports_with_backtest_metadata(tmp_path: Path) -> No
     assert {p.name: p.read_bytes() for p in extra.glob("*.png")} == drawn
     # The SavedModel answers the latest window as the backtest's last origin did.
     sig = tf.saved_model.load(str(out / "1")).signatures["serving_default"]
-    window = mw.window(mw.panel(load_snapshot(gdp_features.SERIES).series))
+    channels = tuple(meta["channels"])
+    window = mw.window(mw.panel(load_snapshot(gdp_features.FETCHED).series), None, channels)
     point = sig(window=tf.constant(window.values[None].astype(np.float32)))["gdp_growth"]
     assert point.shape == (1, 4) and np.all(np.abs(point.numpy()) < 20)
 
@@ -120,7 +140,7 @@ def test_a_scratch_cell_model_exports_and_serves_without_its_class(tmp_path: Pat
     meta = json.loads((out / "1" / "assets.extra" / "metadata.json").read_text())
     assert meta["config"]["cell"] == "scratch-gru" and meta["config"]["layer_norm"] is True
     # The SavedModel is the graph alone: it serves without training/.
-    window = "{'window': tf.constant(np.zeros((2, 24, 6), 'float32'))}"
+    window = "{'window': tf.constant(np.zeros((2, 24, 8), 'float32'))}"
     assert serve_alone(out / "1", window, "gdp_growth") == "(2, 4) True"
 
 

@@ -211,6 +211,13 @@ function showForecast(history, forecast) {
     const latest = Object.entries(inputs.last_period).map(([name, p]) => `${name} ${p}`).join(", ");
     rows.splice(1, 0, ["Months known", `${current.quarter}: ${known}`], ["Latest data", latest]);
   }
+  // The bridge regression's indicator is read only while it reaches the last GDP quarter.
+  const bridge = forecast.bridge;
+  if (bridge) {
+    rows.splice(3, 0, ["Bridge", bridge.used
+      ? `${bridge.series} read (to ${bridge.last_period})`
+      : `${bridge.series} not read: its newest month, ${bridge.last_period}, is older than ${bridge.needs}`]);
+  }
   // Newer FRED figures held back as implausible: the chart still shows the vintage above.
   const held = inputs.quarantined;
   if (held) rows.push(["Quarantined", `FRED data fetched ${new Date(held.at).toLocaleString()} not used: ${held.reason}`]);
