@@ -91,7 +91,7 @@ bench-entities: $(VENV)/.dev-deps
 train-sentiment: $(VENV)/.dev-deps
 	$(PY) -m training.sentiment.train $(ARGS)
 
-## evaluate-sentiment: the served model on both fixed test sets beside TF-IDF baselines, and its CheckList rates (~30 s)
+## evaluate-sentiment: the served model on both fixed test sets and FinEntity's sentences beside TF-IDF baselines, and its CheckList rates (~30 s)
 evaluate-sentiment: $(VENV)/.dev-deps
 	$(PY) -m training.sentiment.evaluate $(ARGS)
 

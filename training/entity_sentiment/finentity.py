@@ -9,6 +9,7 @@ the passage's other annotated mentions as others).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from training.entity_sentiment.pairs import Pair
@@ -40,4 +41,29 @@ def load(path: Path = PATH) -> list[Pair]:
         for j, (value, label, span) in enumerate(mentions):
             others = tuple(s for k, (_, _, s) in enumerate(mentions) if k != j and s is not None)
             out.append(Pair(text, value, label, span, others, disagree, is_test=True))
+    return out
+
+
+# A sentence ends at . ! or ? before a capital or a quote (not inside "U.S. shares").
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'\u201cA-Z])")
+
+
+def sentences(path: Path = PATH) -> list[tuple[str, str]]:
+    """(sentence, label) for each sentence whose annotated mentions all carry one label:
+    a sentence-level held-out set from another source than the training data, for the
+    headline model. The label is the entities' own, so a sentence about a company's good
+    news is positive even where the market reading could differ; an approximation."""
+    out = []
+    for passage in json.loads(path.read_text(encoding="utf-8")):
+        text = passage["content"]
+        spans = [
+            (_span(text, a["value"], a["start"]), a["tag"].lower()) for a in passage["annotations"]
+        ]
+        start = 0
+        for part in _SENTENCE_END.split(text):
+            begin = text.index(part, start)
+            end = start = begin + len(part)
+            labels = {label for span, label in spans if span and begin <= span[0] < end}
+            if len(labels) == 1:
+                out.append((part.strip(), labels.pop()))
     return out

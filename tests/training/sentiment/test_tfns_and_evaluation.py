@@ -24,6 +24,7 @@ def test_the_test_sets_are_the_fixed_ones() -> None:
     assert {k: len(v[0]) for k, v in sets.items()} == {
         "sentfin_test": 2162,
         "tfns_validation": 2388,
+        "finentity_sentences": 1056,
     }
 
 
