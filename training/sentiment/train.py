@@ -124,6 +124,12 @@ def add_network_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-epochs", type=int, default=defaults.max_epochs)
     parser.add_argument("--patience", type=int, default=defaults.patience)
     parser.add_argument("--lstm-units", type=int, default=defaults.lstm_units)
+    parser.add_argument(
+        "--sequence-length",
+        type=int,
+        default=defaults.sequence_length,
+        help="tokens the recurrent branch reads at most (a longer text is cut)",
+    )
     add_cell_arguments(parser)
     parser.add_argument(
         "--training-words-only",
@@ -147,6 +153,7 @@ def network_config(args: argparse.Namespace) -> SentimentConfig:
     cfg = SentimentConfig(
         pretrained_vocabulary=not args.training_words_only,
         lstm_units=args.lstm_units,
+        sequence_length=args.sequence_length,
         cell=args.cell,
         layer_norm=args.layer_norm,
         recurrent_dropout=args.recurrent_dropout,
