@@ -210,6 +210,9 @@ def main(argv: list[str] | None = None) -> int:
         results, SERVED, args.coverage, args.gamma_from, args.blend_cutoff
     )
     bands = conformal.evaluate(results, SERVED, args.coverage, args.blend_cutoff, gamma)
+    # The same gamma with the miss rate free to drift below its target in calm years.
+    free = conformal.evaluate(results, SERVED, args.coverage, args.blend_cutoff, gamma, floor=False)
+    bands["without_floor"] = {k: v for k, v in free.items() if k.startswith("out_of_sample")}
     if bridge_channel is not None:
         # Served when INDPRO is stale: the widths of the blend then served, whose errors
         # are larger than those of the blend with the bridge.

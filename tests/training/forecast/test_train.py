@@ -267,6 +267,27 @@ def test_adaptive_conformal_widens_after_a_regime_change() -> None:
     assert adaptive["miss_rate_now"]["1"]["1"] < 0.2
 
 
+def test_the_floor_keeps_calm_years_from_narrowing_the_intervals() -> None:
+    # A volatile decade, a calm one (the window still holds the volatile errors, so the
+    # calm hardly misses), then a shock. Free, ACI's miss rate climbs through the calm
+    # and the shock meets narrow intervals; with the floor it stays at 0.2.
+    rng = np.random.default_rng(7)
+    noise = np.concatenate([rng.normal(0, 2, 80), rng.normal(0, 0.5, 40), rng.normal(0, 2, 40)])
+    results = rows(list(noise), model=list(np.zeros(160)))
+    calm = results[results["origin"] < "2000-01-01"]  # the volatile and the calm decades
+    free, held = (
+        conformal.evaluate(calm, "model", 0.8, "1990-01-01", 0.02, floor=f) for f in (False, True)
+    )
+    assert free["miss_rate_now"]["1"]["1"] > 0.3
+    assert held["miss_rate_now"]["1"]["1"] == pytest.approx(0.2)
+    free, held = (
+        conformal.evaluate(results, "model", 0.8, "2000-01-01", 0.02, floor=f)
+        for f in (False, True)
+    )
+    assert held["out_of_sample_all"][0] > free["out_of_sample_all"][0] + 0.1
+    assert held["floor"] is True and free["floor"] is False
+
+
 def test_diebold_mariano_sign_and_size() -> None:
     rng = np.random.default_rng(3)
     actual = rng.normal(size=300)
