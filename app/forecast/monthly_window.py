@@ -151,12 +151,16 @@ def window(
     return Window(out, last_q, target_q, months_known, last_month)
 
 
+def last_quarter_end(w: Window) -> pd.Timestamp:
+    """The last month (first day) of the newest published GDP quarter."""
+    return w.last_quarter + pd.DateOffset(months=2)
+
+
 def reaches_last_quarter(w: Window, series: str) -> bool:
-    """Whether `series` is published to the last month of the newest published GDP
-    quarter: older, its newest figure says little about the quarters ahead (the rule of
-    the served model's bridge regression, training/forecast/bridge.py)."""
-    newest = pd.Timestamp(w.last_month[series] + "-01")
-    return newest >= w.last_quarter + pd.DateOffset(months=2)
+    """Whether `series` is published to `last_quarter_end`: older, its newest figure says
+    little about the quarters ahead (the rule of the served model's bridge regression,
+    training/forecast/bridge.py)."""
+    return pd.Timestamp(w.last_month[series] + "-01") >= last_quarter_end(w)
 
 
 def carried(values: np.ndarray) -> np.ndarray:

@@ -133,7 +133,7 @@ def bridge_status(metadata: dict[str, Any], window: monthly_window.Window) -> di
         "series": name,
         "used": monthly_window.reaches_last_quarter(window, name),
         "last_period": window.last_month[name],
-        "needs": f"{window.last_quarter + pd.DateOffset(months=2):%Y-%m}",
+        "needs": f"{monthly_window.last_quarter_end(window):%Y-%m}",
     }
 
 

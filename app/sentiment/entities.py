@@ -30,7 +30,7 @@ _WORD = re.compile(r"\w+")
 MAX_WORDS = 24
 # A sentence ends at . ! or ? followed by space and a capital, an opening quote or a
 # marker (which stands for a name).
-_SENTENCE_END = re.compile(rf"(?<=[.!?])\s+(?=[\"'\u201cA-Z]|{TARGET_MARK}|{OTHER_MARK})")
+SENTENCE_END = re.compile(rf"(?<=[.!?])\s+(?=[\"'\u201cA-Z]|{TARGET_MARK}|{OTHER_MARK})")
 
 Span = tuple[int, int]
 
@@ -69,7 +69,7 @@ def focus(marked: str) -> str:
     the target's sentence, else the MAX_WORDS words around the target."""
     if len(marked.split()) <= MAX_WORDS:
         return marked
-    sentence = next((s for s in _SENTENCE_END.split(marked) if TARGET_MARK in s), marked)
+    sentence = next((s for s in SENTENCE_END.split(marked) if TARGET_MARK in s), marked)
     words = sentence.split()
     if len(words) <= MAX_WORDS:
         return sentence

@@ -9,15 +9,15 @@ the passage's other annotated mentions as others).
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
+from app.sentiment.entities import SENTENCE_END, Span
 from training.entity_sentiment.pairs import Pair
 
 PATH = Path(__file__).resolve().parents[2] / "data" / "finentity" / "FinEntity.json"
 
 
-def _span(text: str, value: str, start: int) -> tuple[int, int] | None:
+def _span(text: str, value: str, start: int) -> Span | None:
     """Where `value` is: at `start` as annotated, else its occurrence nearest `start`
     (70 mentions were counted on other bytes than the text holds)."""
     if text[start : start + len(value)] == value:
@@ -29,7 +29,8 @@ def _span(text: str, value: str, start: int) -> tuple[int, int] | None:
     return i, i + len(value)
 
 
-def load(path: Path = PATH) -> list[Pair]:
+def passages(path: Path = PATH) -> list[tuple[str, list[tuple[str, str, Span | None]]]]:
+    """(text, [(mention, label, span)]) per passage, labels in lower case."""
     out = []
     for passage in json.loads(path.read_text(encoding="utf-8")):
         text = passage["content"]
@@ -37,6 +38,13 @@ def load(path: Path = PATH) -> list[Pair]:
             (a["value"], a["tag"].lower(), _span(text, a["value"], a["start"]))
             for a in passage["annotations"]
         ]
+        out.append((text, mentions))
+    return out
+
+
+def load(path: Path = PATH) -> list[Pair]:
+    out = []
+    for text, mentions in passages(path):
         disagree = len({label for _, label, _ in mentions}) > 1
         for j, (value, label, span) in enumerate(mentions):
             others = tuple(s for k, (_, _, s) in enumerate(mentions) if k != j and s is not None)
@@ -44,26 +52,19 @@ def load(path: Path = PATH) -> list[Pair]:
     return out
 
 
-# A sentence ends at . ! or ? before a capital or a quote (not inside "U.S. shares").
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'\u201cA-Z])")
-
-
 def sentences(path: Path = PATH) -> list[tuple[str, str]]:
     """(sentence, label) for each sentence whose annotated mentions all carry one label:
     a sentence-level held-out set from another source than the training data, for the
     headline model. The label is the entities' own, so a sentence about a company's good
-    news is positive even where the market reading could differ; an approximation."""
+    news is positive even where the market reading could differ; an approximation.
+    Sentences end where the service's `focus` ends them (not inside "U.S. shares")."""
     out = []
-    for passage in json.loads(path.read_text(encoding="utf-8")):
-        text = passage["content"]
-        spans = [
-            (_span(text, a["value"], a["start"]), a["tag"].lower()) for a in passage["annotations"]
-        ]
+    for text, mentions in passages(path):
         start = 0
-        for part in _SENTENCE_END.split(text):
+        for part in SENTENCE_END.split(text):
             begin = text.index(part, start)
             end = start = begin + len(part)
-            labels = {label for span, label in spans if span and begin <= span[0] < end}
+            labels = {label for _, label, span in mentions if span and begin <= span[0] < end}
             if len(labels) == 1:
                 out.append((part.strip(), labels.pop()))
     return out

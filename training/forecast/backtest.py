@@ -71,6 +71,8 @@ def run(
     `bridge_channel` (the index of INDPRO in `channels`) it also holds the bridge's
     forecast and whether the origin's INDPRO was fresh enough to use (bridge.py)."""
     x_all, y_all, last_all, known_at = training_set(p, channels)
+    if bridge_channel is not None:
+        bridge_inputs, bridge_fresh = bridge.features(x_all, bridge_channel)
     model: Forecaster | None = None
     rows = []
     for k, origin in enumerate(mw.origins(p, first_origin)):
@@ -87,10 +89,11 @@ def run(
         }
         extra: dict[str, object] = {}
         if bridge_channel is not None:
-            usable = known_at <= origin
-            fitted = bridge.fit(x_all[usable], y_all[usable], bridge_channel)
-            forecasts["bridge"] = fitted(w.values[None], bridge_channel)[0]
-            extra["bridge_fresh"] = bool(bridge.features(w.values[None], bridge_channel)[1][0])
+            usable = (known_at <= origin) & bridge_fresh
+            fitted = bridge.fit_inputs(bridge_inputs[usable], y_all[usable])
+            now, fresh = bridge.features(w.values[None], bridge_channel)
+            forecasts["bridge"] = fitted.predict(now)[0]
+            extra["bridge_fresh"] = bool(fresh[0])
         for h in range(1, mw.HORIZON + 1):
             target = w.target_quarter + pd.DateOffset(months=3 * (h - 1))
             if target not in p.gdp_growth.index:

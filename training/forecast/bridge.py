@@ -33,9 +33,12 @@ class Bridge:
     # [horizon, 7]: constant, 4 GDP lags (newest first), INDPRO now and 3 months before
     coef: np.ndarray
 
+    def predict(self, inputs: np.ndarray) -> np.ndarray:
+        """[n, horizon] from `features`' inputs."""
+        return self.coef[:, 0] + inputs @ self.coef[:, 1:].T
+
     def __call__(self, windows: np.ndarray, channel: int) -> np.ndarray:
-        x, _ = features(windows, channel)
-        return self.coef[:, 0] + x @ self.coef[:, 1:].T
+        return self.predict(features(windows, channel)[0])
 
 
 def newest_step(flags: np.ndarray) -> np.ndarray:
@@ -61,9 +64,13 @@ def features(windows: np.ndarray, channel: int) -> tuple[np.ndarray, np.ndarray]
 
 
 def fit(windows: np.ndarray, targets: np.ndarray, channel: int, ridge: float = RIDGE) -> Bridge:
-    """Fitted on the fresh windows among `windows`; coefficients on the raw inputs."""
+    """Fitted on the fresh windows among `windows`."""
     x, fresh = features(windows, channel)
-    x, y = x[fresh], targets[fresh]
+    return fit_inputs(x[fresh], targets[fresh], ridge)
+
+
+def fit_inputs(x: np.ndarray, y: np.ndarray, ridge: float = RIDGE) -> Bridge:
+    """Fitted on `features`' inputs of fresh windows; coefficients on the raw inputs."""
     mean, std = x.mean(axis=0), x.std(axis=0)
     std[std == 0] = 1.0
     design = np.column_stack([np.ones(len(x)), (x - mean) / std])

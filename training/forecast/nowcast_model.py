@@ -154,18 +154,19 @@ def blended(
     used = network.input_shape[-1] // 2
     total = channels or used
 
+    def weighted(weights: np.ndarray, parts: list[tf.Tensor]) -> tf.Tensor:
+        return tf.add_n([weights[:, i] * part for i, part in enumerate(parts)])
+
     def blend(t: list[tf.Tensor]) -> tf.Tensor:
         window, net = t
         lags = last_gdp(window)
         ar = coef[:, 0] + tf.matmul(lags, coef[:, 1:], transpose_b=True)
-        no_change = lags[:, :1]
+        peers = [net, ar, lags[:, :1]]  # the network, AR(4), no-change
         if bridge_term is None:
-            return w[:, 0] * net + w[:, 1] * ar + w[:, 2] * no_change
+            return weighted(w, peers)
         bridged, fresh = bridge_in_graph(window, bridge_term)
-        full = w[:, 0] * net + w[:, 1] * ar + w[:, 2] * no_change + w[:, 3] * bridged
-        f = np.asarray(bridge_term.fallback, np.float32)
-        without = f[:, 0] * net + f[:, 1] * ar + f[:, 2] * no_change
-        return fresh * full + (1.0 - fresh) * without
+        without = weighted(np.asarray(bridge_term.fallback, np.float32), peers)
+        return fresh * weighted(w, [*peers, bridged]) + (1.0 - fresh) * without
 
     inputs = keras.Input(shape=(LOOKBACK_MONTHS, 2 * total), name="window")
     part = layers.Lambda(lambda x: network_inputs(x, total, used), name="network_part")(inputs)

@@ -178,19 +178,18 @@ def main(argv: list[str] | None = None) -> int:
     bt_seconds = round(time.perf_counter() - bt_start, 1)
 
     # Blend weights on the early origins, then frozen
-    weights = fallback = blend.choose(results, args.blend_cutoff, blend.COMPONENTS, args.blend_from)
+    fallback = blend.choose(results, args.blend_cutoff, blend.COMPONENTS, args.blend_from)
     results[NO_BRIDGE] = blend.apply(results, fallback, blend.COMPONENTS)
     if bridge_channel is None:
+        components, weights = blend.COMPONENTS, fallback
         results[SERVED] = results[NO_BRIDGE]
     else:
+        components = blend.WITH_BRIDGE
         fresh = results["bridge_fresh"].astype(bool)
-        weights = blend.choose(
-            results[fresh], args.blend_cutoff, blend.WITH_BRIDGE, args.blend_from
-        )
+        weights = blend.choose(results[fresh], args.blend_cutoff, components, args.blend_from)
         results[SERVED] = blend.apply_with_fallback(
-            results, weights, blend.WITH_BRIDGE, fallback, blend.COMPONENTS, fresh
+            results, weights, components, fallback, blend.COMPONENTS, fresh
         )
-    components = blend.WITH_BRIDGE if bridge_channel is not None else blend.COMPONENTS
     peer_weights = blend.choose(results, args.blend_cutoff, PEERS, args.blend_from)
     results["ar4_no_change"] = blend.apply(results, peer_weights, PEERS)
     print(f"blend weights {components} per horizon: {weights.tolist()}", flush=True)
