@@ -27,6 +27,7 @@ import tensorflow as tf
 from keras import layers
 
 from training.cells import recurrent_layer
+from training.sentiment.char_ngrams import WIDTHS, CharNgramCounts
 from training.sentiment.sentfin import LABELS
 from training.sentiment.word_vectors import Pretrained, WordVectors, vocabulary
 
@@ -112,21 +113,23 @@ class NgramTfidfSoftmax(layers.Layer):
             sparse=True,
             name="word_ngrams",
         )
-        self.chars = layers.TextVectorization(
-            max_tokens=char_tokens,
-            # Keep punctuation ("%", "-", "$") in character grams: it carries signal here.
-            standardize="lower",
-            split="character",
-            ngrams=(2, 3, 4, 5),
-            output_mode="count",
-            sparse=True,
-            name="char_ngrams",
-        )
+        self.char_tokens = char_tokens
 
     def adapt(self, texts: tf.Tensor) -> None:
         """Fit the vocabularies and the IDF weights on `texts`; create the (zero) weights."""
-        for vectorize in (self.words, self.chars):
-            vectorize.adapt(texts, batch_size=1024)
+        self.words.adapt(texts, batch_size=1024)
+        # TextVectorization picks the character n-grams; serving counts them by key.
+        chars = layers.TextVectorization(
+            max_tokens=self.char_tokens,
+            # Keep punctuation ("%", "-", "$") in character grams: it carries signal here.
+            standardize="lower",
+            split="character",
+            ngrams=WIDTHS,
+            output_mode="count",
+            sparse=True,
+        )
+        chars.adapt(texts, batch_size=1024)
+        self.chars = CharNgramCounts(chars.get_vocabulary(), name="char_ngrams")
         self.n_words = int(self.words.vocabulary_size())
         df = np.concatenate(
             [
@@ -158,14 +161,22 @@ class NgramTfidfSoftmax(layers.Layer):
         width = tf.shape(self.idf, out_type=tf.int64)[0]
         return tf.SparseTensor(tf.stack([rows, cols], axis=1), values, [n_rows, width])
 
-    def _blocks(self, texts: tf.Tensor) -> tuple[tf.SparseTensor, tf.SparseTensor]:
+    def _blocks(
+        self, texts: tf.Tensor, ordered: bool = False
+    ) -> tuple[tf.SparseTensor, tf.SparseTensor]:
         n_rows = tf.shape(texts, out_type=tf.int64)[0]
         words = self._block(self.words(texts), 0, n_rows)
-        return words, self._block(self.chars(texts), self.n_words, n_rows)
+        chars = self.chars(texts)
+        if ordered:
+            # Row norms summed in column order, as from the string lookup that counted
+            # before: the fit then reads the same features to the last bit, so a refit
+            # gives the same weights. Serving skips the sort (norms differ by an ulp).
+            chars = tf.sparse.reorder(chars)
+        return words, self._block(chars, self.n_words, n_rows)
 
     def features(self, texts: tf.Tensor) -> tf.SparseTensor:
         """The whole feature matrix (training: the exact fit reads it as one matrix)."""
-        return tf.sparse.add(*self._blocks(texts))
+        return tf.sparse.add(*self._blocks(texts, ordered=True))
 
     def call(self, texts: tf.Tensor) -> tf.Tensor:
         # One matmul per block rather than one over the joined matrix: joining the two
