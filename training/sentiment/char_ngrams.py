@@ -51,7 +51,8 @@ class CharNgramCounts(layers.Layer):
     `vocabulary` is a count-mode TextVectorization's: entry 0 is the out-of-vocabulary
     token, the others character n-grams. Lower-casing and UTF-8 decoding (invalid
     bytes become U+FFFD) are TextVectorization's own ops. The entries come out in
-    order of first occurrence rather than sorted; the sums over them are the same.
+    order of first occurrence rather than sorted: the same counts, but a float sum
+    over them may differ in its last bit (`tf.sparse.reorder` gives the sorted order).
     """
 
     def __init__(self, vocabulary: Sequence[str], **kwargs: object) -> None:
