@@ -6,7 +6,7 @@ Rows: 64-headline requests and requests asking about 64 entities (real SEntFiN t
 headlines that name two or more, about 31 headlines each; each headline is also scored
 as a whole), both at 8 connections. The cost per entity is set beside the cost per
 headline: headlines/s of the first over entities/s of the second, medians over the
-rounds. The target (issue: within 1.5x) is checked on that ratio.
+rounds. The target (within 1.5x) is checked on that ratio.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ it gives the figures its metadata records, and they stand where the docs say: ah
 the marked TF-IDF baseline and far ahead of the floor where a headline's entities
 disagree.
 
-The issue's targets (0.88 accuracy, 0.80 where entities disagree, 3 points over the
+The targets set for it (0.88 accuracy, 0.80 where entities disagree, 3 points over the
 baseline) are not asserted: the committed model does not meet them, and
 docs/models/sentiment.md says by how much.
 """

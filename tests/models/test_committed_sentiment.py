@@ -3,7 +3,7 @@ as the service loads it gives the pass rates its metadata records, the served ve
 reads the suite better than the one it replaced, and it reads news sentences from
 another source (FinEntity) well above the majority class.
 
-The issue's targets (90 % overall, 80 % per category) are not asserted: the committed
+The targets set for it (90 % overall, 80 % per category) are not asserted: the committed
 model does not meet them, and docs/models/sentiment.md says by how much.
 """
 
