@@ -13,6 +13,13 @@ still goes first, so none waits forever. A request larger than `max_batch_size` 
 into pieces of that size, queued one after another: they can run on several workers at
 once, and small requests fit in beside them.
 
+Items may be of several kinds that `fn` runs as separate model calls (headlines and
+marked headlines for the entity model). `sizes` counts a request's items per kind, and
+`max_batch_size` bounds each kind on its own: it is the largest model call, whatever
+else rides in the batch. Two entity requests of 31 headlines and 64 marked headlines
+then share a batch and make calls of 62 and 128, where a bound on their sum would run
+them one by one, in four smaller calls.
+
 `max_wait_s` is how long a batch that is not full may wait for company while the model
 is idle; 0 sends it at once, as Triton's dynamic batcher does by default.
 
@@ -54,6 +61,11 @@ class _Pending(Generic[T, R]):
     items: list[T]
     future: asyncio.Future[list[R]] = field(repr=False)
     arrived: float
+    sizes: tuple[int, ...]  # items per kind
+
+
+def _one_kind(items: Sequence[object]) -> tuple[int, ...]:
+    return (len(items),)
 
 
 class MicroBatcher(Generic[T, R]):
@@ -65,6 +77,7 @@ class MicroBatcher(Generic[T, R]):
         max_queued_items: int,
         observe: Callable[[int, float], None] | None = None,
         workers: int = 1,
+        sizes: Callable[[Sequence[T]], tuple[int, ...]] = _one_kind,
     ) -> None:
         if max_batch_size < 1 or max_wait_s < 0 or max_queued_items < 1 or workers < 1:
             raise ValueError("batch size, queue bound and workers must be >= 1, wait >= 0")
@@ -74,6 +87,7 @@ class MicroBatcher(Generic[T, R]):
         self.max_queued_items = max_queued_items
         self.observe = observe  # (items in the call, seconds it took), after each call
         self.workers = workers
+        self.sizes = sizes
         self.rejected = 0
         self._queue: deque[_Pending[T, R]] = deque()
         self._queued_items = 0
@@ -126,7 +140,9 @@ class MicroBatcher(Generic[T, R]):
                     f"{self._queued_items} items queued, bound is {self.max_queued_items}"
                 )
             now = time.monotonic()
-            self._queue.extend(_Pending(p, f, now) for p, f in zip(pieces, futures, strict=True))
+            self._queue.extend(
+                _Pending(p, f, now, self.sizes(p)) for p, f in zip(pieces, futures, strict=True)
+            )
             self._queued_items += len(items)
             self._cond.notify(len(pieces))
         if len(futures) == 1:
@@ -164,16 +180,17 @@ class MicroBatcher(Generic[T, R]):
         """The oldest request, then the smallest that fit (stable: arrival order among
         equals). Called with the lock held."""
         batch = [self._queue.popleft()]
-        room = self.max_batch_size - len(batch[0].items)
-        if room <= 0 or not self._queue:
+        room = [self.max_batch_size - n for n in batch[0].sizes]
+        if max(room) <= 0 or not self._queue:
             return batch
         taken: set[int] = set()
         for pending in sorted(self._queue, key=lambda p: len(p.items)):
-            if len(pending.items) > room:
-                break
-            batch.append(pending)
-            taken.add(id(pending))
-            room -= len(pending.items)
+            if all(n <= r for n, r in zip(pending.sizes, room, strict=True)):
+                batch.append(pending)
+                taken.add(id(pending))
+                room = [r - n for r, n in zip(room, pending.sizes, strict=True)]
+            elif len(pending.items) > sum(room):
+                break  # sorted by size: nothing after it fits either
         if taken:
             self._queue = deque(p for p in self._queue if id(p) not in taken)
         return batch

@@ -264,6 +264,13 @@ class MarkedText(str):
     __slots__ = ()
 
 
+def model_calls(items: Sequence[str]) -> tuple[int, int]:
+    """A request's headlines and marked headlines: `_score` runs each kind as its own
+    model call, so the batch bound applies to each kind apart."""
+    marked = sum(1 for t in items if type(t) is MarkedText)
+    return (len(items) - marked, marked)
+
+
 BUSY_RETRY_AFTER = "1"
 
 
@@ -289,6 +296,7 @@ class SentimentService:
             max_queued_items=settings.batch_queue_max,
             observe=observe,
             workers=settings.inference_workers,
+            sizes=model_calls,
         )
         self.gazetteer = Gazetteer(())
 

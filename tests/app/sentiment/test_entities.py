@@ -7,7 +7,7 @@ import pytest
 
 from app.sentiment.entities import MAX_WORDS, OTHER_MARK, TARGET_MARK, Gazetteer, find, mark
 from app.sentiment.schemas import EntityHeadline
-from app.sentiment.service import EntityItem, HeadlineError, check_limits
+from app.sentiment.service import EntityItem, HeadlineError, MarkedText, check_limits, model_calls
 from app.settings import Settings
 
 GAZETTEER = Gazetteer(("Tata Motors", "Tata", "Infosys", "TCS", "Maruti Suzuki", "L&T"))
@@ -143,3 +143,11 @@ def test_a_server_without_an_entity_model_says_so() -> None:
     with pytest.raises(HeadlineError, match="per headline only"):
         check_limits([_item("Infosys gains", ["Infosys"])], settings, GAZETTEER)
     assert check_limits(["Infosys gains"], settings, GAZETTEER) == ["Infosys gains"]
+
+
+def test_a_request_counts_its_model_calls_by_kind() -> None:
+    """Headlines and marked headlines go to two models: the batch bound is per model."""
+    texts = ["Infosys gains", MarkedText(f" {TARGET_MARK}  gains"), "TCS slips"]
+    assert model_calls(texts) == (2, 1)
+    assert model_calls(["a", "b"]) == (2, 0)
+    assert model_calls([MarkedText("x")]) == (0, 1)
