@@ -240,71 +240,49 @@ def _by_sign(items: list[int]) -> tuple[int, int]:
     return (len(items) - negative, negative)
 
 
-def test_the_bound_applies_to_each_kind_of_item_apart() -> None:
+def calls_after_one_in_progress(requests: list[list[int]], **options: Any) -> list[list[int]]:
+    """The model calls made for `requests`, all queued while a first call is held open;
+    each caller is checked to get its own results."""
     model = Model(held=True)
 
     async def test() -> None:
-        batcher = MicroBatcher(
-            model, max_batch_size=4, max_wait_s=0.0, max_queued_items=100, sizes=_by_sign
-        )
+        batcher = MicroBatcher(model, max_wait_s=0.0, max_queued_items=100, **options)
         async with serving(batcher, model):
             first = submit(batcher, [0])
             await model.started(1)
-            # Three requests of one item of the first kind and two of the second.
-            mixed = [[1, -1, -2], [2, -3, -4], [3, -5, -6]]
-            tasks = [submit(batcher, r) for r in mixed]
-            await until(lambda: batcher.queued_items == 9, "three requests queued")
-            model.allow()
-            assert await result(first) == [0]
-            assert [await result(t) for t in tasks] == [[2 * x for x in r] for r in mixed]
-        # Six items in one call: two of the first kind and four of the second, each
-        # within the bound of 4. A third request would bring six of the second kind.
-        assert model.calls == [[0], mixed[0] + mixed[1], mixed[2]]
-
-    run(test)
-
-
-def test_with_one_kind_the_bound_is_on_all_items() -> None:
-    model = Model(held=True)
-
-    async def test() -> None:
-        batcher = MicroBatcher(model, max_batch_size=4, max_wait_s=0.0, max_queued_items=100)
-        async with serving(batcher, model):
-            first = submit(batcher, [0])
-            await model.started(1)
-            requests = [[1, -1, -2], [2, -3, -4]]
             tasks = [submit(batcher, r) for r in requests]
-            await until(lambda: batcher.queued_items == 6, "two requests queued")
+            queued = sum(map(len, requests))
+            await until(lambda: batcher.queued_items == queued, "all requests queued")
             model.allow()
             assert await result(first) == [0]
             assert [await result(t) for t in tasks] == [[2 * x for x in r] for r in requests]
-        assert model.calls == [[0], requests[0], requests[1]]
 
     run(test)
+    return model.calls[1:]
+
+
+def test_the_bound_applies_to_each_kind_of_item_apart() -> None:
+    # Three requests of one item of the first kind and two of the second.
+    mixed = [[1, -1, -2], [2, -3, -4], [3, -5, -6]]
+    calls = calls_after_one_in_progress(mixed, max_batch_size=4, sizes=_by_sign)
+    # Six items in one call: two of the first kind and four of the second, each within
+    # the bound of 4. The third request would bring six of the second kind.
+    assert calls == [mixed[0] + mixed[1], mixed[2]]
+
+
+def test_with_one_kind_the_bound_is_on_all_items() -> None:
+    requests = [[1, -1, -2], [2, -3, -4]]
+    assert calls_after_one_in_progress(requests, max_batch_size=4) == requests
 
 
 def test_a_request_that_fits_is_taken_past_one_that_does_not() -> None:
-    model = Model(held=True)
-
-    async def test() -> None:
-        batcher = MicroBatcher(
-            model, max_batch_size=4, max_wait_s=0.0, max_queued_items=100, sizes=_by_sign
-        )
-        async with serving(batcher, model):
-            first = submit(batcher, [0])
-            await model.started(1)
-            # After the oldest (three of the second kind), the smaller request of two
-            # of the second kind does not fit; the larger one of the first kind does.
-            oldest, second_kind, first_kind = [-1, -2, -3], [-4, -5], [1, 2, 3]
-            tasks = [submit(batcher, r) for r in (oldest, second_kind, first_kind)]
-            await until(lambda: batcher.queued_items == 8, "three requests queued")
-            model.allow()
-            assert await result(first) == [0]
-            for task, r in zip(tasks, (oldest, second_kind, first_kind), strict=True):
-                assert await result(task) == [2 * x for x in r]
-        assert model.calls == [[0], oldest + first_kind, second_kind]
-
-    run(test)
+    # After the oldest (three of the second kind), the smaller request of two of the
+    # second kind does not fit; the larger one of the first kind does.
+    oldest, second_kind, first_kind = [-1, -2, -3], [-4, -5], [1, 2, 3]
+    calls = calls_after_one_in_progress(
+        [oldest, second_kind, first_kind], max_batch_size=4, sizes=_by_sign
+    )
+    assert calls == [oldest + first_kind, second_kind]
 
 
 def test_a_full_batch_does_not_wait_for_the_timer() -> None:
