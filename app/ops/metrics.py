@@ -45,13 +45,13 @@ class Metrics:
         )
         self.batch_size = Histogram(
             "sentiment_batch_headlines",
-            "Headlines per sentiment model call",
+            "Items per batch: headlines, and marked headlines for the entity model (a second call)",
             buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256),
             registry=self.registry,
         )
         self.batch_seconds = Histogram(
             "sentiment_batch_seconds",
-            "Duration of one sentiment model call",
+            "Duration of one batch's model calls",
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0),
             registry=self.registry,
         )
