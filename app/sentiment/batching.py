@@ -133,6 +133,8 @@ class MicroBatcher(Generic[T, R]):
         size = self.max_batch_size
         pieces = [items[k : k + size] for k in range(0, len(items), size)] or [items]
         futures: list[asyncio.Future[list[R]]] = [loop.create_future() for _ in pieces]
+        # Counted before taking the lock the inference threads wait on.
+        sizes = [self.sizes(p) for p in pieces]
         with self._cond:
             if self._queued_items + len(items) > self.max_queued_items:
                 self.rejected += 1
@@ -141,7 +143,7 @@ class MicroBatcher(Generic[T, R]):
                 )
             now = time.monotonic()
             self._queue.extend(
-                _Pending(p, f, now, self.sizes(p)) for p, f in zip(pieces, futures, strict=True)
+                _Pending(p, f, now, n) for p, f, n in zip(pieces, futures, sizes, strict=True)
             )
             self._queued_items += len(items)
             self._cond.notify(len(pieces))
