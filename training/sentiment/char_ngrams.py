@@ -87,11 +87,11 @@ class CharNgramCounts(layers.Layer):
         # there only if it ends inside the same headline.
         left = tf.gather(decoded.row_limits(), rows) - tf.range(n, dtype=tf.int64)
         padded = tf.concat([ranks, tf.zeros([WIDTHS[-1] - 1], tf.int64)], 0)
+        # WIDTHS run on from 2: each width's key is the last one with one more character.
         key, keys = padded[:n], []
-        for width in range(2, WIDTHS[-1] + 1):
+        for width in WIDTHS:
             key = tf.bitwise.left_shift(key, BITS) | padded[width - 1 : width - 1 + n]
-            if width in WIDTHS:
-                keys.append(key)
+            keys.append(key)
         widths = tf.constant(WIDTHS, tf.int64)
         starts = widths[None, :] <= left[:, None]
         columns = self.columns.lookup(tf.boolean_mask(tf.stack(keys, 1), starts))
