@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q -c requirements.lock
 
-.PHONY: help image-check bench-entities train-entities bench-compare bench-poison bench-versions browser checklist evaluate-entities evaluate-sentiment compare-cells reference-split run test test-shuffled lint bench profile profile-model soak train-sentiment train-forecast install install-dev lock clean
+.PHONY: help teacher image-check bench-entities train-entities bench-compare bench-poison bench-versions browser checklist evaluate-entities evaluate-sentiment compare-cells reference-split run test test-shuffled lint bench profile profile-model soak train-sentiment train-forecast install install-dev lock clean
 
 $(VENV)/.run-deps: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ test-shuffled: $(VENV)/.dev-deps browser
 
 lint: $(VENV)/.dev-deps
 	$(PY) -m ruff check . && $(PY) -m ruff format --check .
+
+## teacher: fine-tune the sentiment model's teacher and write its answers to data/teacher/ (installs torch; ~35 min)
+teacher: $(VENV)/.dev-deps
+	$(PIP) -e '.[train,dev,teacher]'
+	$(PY) -m training.sentiment.teacher $(ARGS)
 
 ## bench: the serving benchmark: one table against the targets, bench/results/latest.json
 bench: $(VENV)/.dev-deps

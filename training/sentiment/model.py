@@ -58,10 +58,12 @@ class SentimentConfig:
         return asdict(self)
 
 
-def compile_classifier(model: keras.Model, learning_rate: float) -> keras.Model:
+def compile_classifier(model: keras.Model, learning_rate: float, soft: bool = False) -> keras.Model:
+    """Cross-entropy against label indices, or with `soft` against probability rows (a
+    teacher's answers; validation labels then come one-hot)."""
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
-        loss="sparse_categorical_crossentropy",
+        loss="categorical_crossentropy" if soft else "sparse_categorical_crossentropy",
         metrics=["accuracy"],
     )
     return model

