@@ -72,12 +72,15 @@ def expected_calibration_error(
     return round(float(gap), 4)
 
 
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """Row-wise, shifted by each row's maximum so that no exponential overflows."""
+    scaled = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return scaled / scaled.sum(axis=1, keepdims=True)
+
+
 def temperature_scale(probabilities: np.ndarray, temperature: float) -> np.ndarray:
     """softmax(log p / T): the same ranking, sharper (T < 1) or softer (T > 1)."""
-    logits = np.log(np.maximum(np.asarray(probabilities, dtype=float), 1e-12)) / temperature
-    logits -= logits.max(axis=1, keepdims=True)
-    scaled = np.exp(logits)
-    return scaled / scaled.sum(axis=1, keepdims=True)
+    return softmax(np.log(np.maximum(np.asarray(probabilities, dtype=float), 1e-12)) / temperature)
 
 
 def fit_temperature(probabilities: np.ndarray, y_true: Sequence[int] | np.ndarray) -> float:

