@@ -40,9 +40,10 @@ def ar_forecast(y: np.ndarray, horizon: int, lags: int = 4) -> np.ndarray:
     return ar_coefficients(y, horizon, lags) @ np.array([1.0, *y[len(y) - lags :][::-1]])
 
 
-def training_set(
-    p: mw.Panel, channels: tuple[str, ...] = mw.CHANNELS
-) -> tuple[np.ndarray, np.ndarray, pd.DatetimeIndex, pd.DatetimeIndex]:
+TrainingSet = tuple[np.ndarray, np.ndarray, pd.DatetimeIndex, pd.DatetimeIndex]
+
+
+def training_set(p: mw.Panel, channels: tuple[str, ...] = mw.CHANNELS) -> TrainingSet:
     """(windows, targets, last GDP quarter of each, month its last target came out)
     for every month-end origin whose four targets are observed today."""
     xs, ys, lasts, known_at = [], [], [], []
@@ -66,11 +67,16 @@ def run(
     log: Callable[[str], None] = print,
     channels: tuple[str, ...] = mw.CHANNELS,
     bridge_channel: int | None = None,
+    training: TrainingSet | None = None,
 ) -> pd.DataFrame:
     """One row per (origin, horizon) whose target is observed today. With
     `bridge_channel` (the index of INDPRO in `channels`) it also holds the bridge's
-    forecast and whether the origin's INDPRO was fresh enough to use (bridge.py)."""
-    x_all, y_all, last_all, known_at = training_set(p, channels)
+    forecast and whether the origin's INDPRO was fresh enough to use (bridge.py).
+    `training` is `training_set(p, channels)` when the caller has it already: building
+    it reads every origin's window, the slowest part of a short run."""
+    x_all, y_all, last_all, known_at = (
+        training if training is not None else training_set(p, channels)
+    )
     if bridge_channel is not None:
         bridge_inputs, bridge_fresh = bridge.features(x_all, bridge_channel)
     model: Forecaster | None = None

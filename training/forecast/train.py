@@ -167,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     # Monthly-origin backtest
     print(f"backtest from {args.first_origin}, refit every {args.refit_every} months", flush=True)
     bt_start = time.perf_counter()
+    training = backtest.training_set(panel, channels)
     results = backtest.run(
         panel,
         fit_model,
@@ -174,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         args.refit_every,
         channels=channels,
         bridge_channel=bridge_channel,
+        training=training,
     )
     bt_seconds = round(time.perf_counter() - bt_start, 1)
 
@@ -236,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     # Final network on every window, blended with AR(4) fitted on every quarter
-    x, y, last, _ = backtest.training_set(panel, channels)
+    x, y, last, _ = training
     fit_start = time.perf_counter()
     fitted = fit_network(x, y, last)
     fit_seconds = time.perf_counter() - fit_start

@@ -49,8 +49,9 @@ class SoftLabels:
         # Built once: training asks for the fit texts, then the refit's, of one file.
         return {t: (part, i) for part in PARTS for i, t in enumerate(self.texts[part])}
 
-    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
-        """The teacher's probabilities for `texts`, each of which it must have answered."""
+    def probabilities(self, texts: Sequence[str], temperature: float = 1.0) -> np.ndarray:
+        """The teacher's probabilities for `texts`, each of which it must have answered, its
+        logits divided by `temperature` (above 1, the softer targets of Hinton et al.)."""
         index = self._index
         missing = [t for t in texts if t not in index]
         if missing:
@@ -59,7 +60,7 @@ class SoftLabels:
                 f"(first: {missing[0]!r}); were they made from other data? Run `make teacher`"
             )
         rows = np.stack([self.logits[part][i] for part, i in (index[t] for t in texts)])
-        return softmax(rows)
+        return softmax(rows / temperature)
 
 
 def record(path: Path) -> dict[str, object]:

@@ -95,6 +95,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--no-teacher", action="store_true", help="the sequence branch learns the labels alone"
     )
+    parser.add_argument(
+        "--distill-temperature",
+        type=float,
+        default=1.0,
+        help="the teacher's logits are divided by this before they become targets",
+    )
     add_weight_rule_argument(parser)
     parser.add_argument(
         "--out",
@@ -211,14 +217,14 @@ def one_hot(labels: np.ndarray) -> np.ndarray:
     return np.eye(len(sentfin.LABELS), dtype=np.float32)[labels]
 
 
-def teacher_targets(data: Data, teacher: soft_labels.SoftLabels) -> Data:
-    """The texts of `data` and the teacher's variants, with the teacher's probabilities
-    (knowledge distillation: Hinton et al., 2015) in place of the labels."""
+def teacher_targets(data: Data, teacher: soft_labels.SoftLabels, temperature: float) -> Data:
+    """The texts of `data` and the teacher's variants, with the teacher's probabilities at
+    `temperature` (knowledge distillation: Hinton et al., 2015) in place of the labels."""
     texts = [t.decode() for t in data[0].numpy()]
     variants = teacher.texts["variant"]
     return (
         tf.concat([data[0], tf.constant(variants, tf.string)], 0),
-        teacher.probabilities(texts + variants).astype(np.float32),
+        teacher.probabilities(texts + variants, temperature).astype(np.float32),
     )
 
 
@@ -307,6 +313,7 @@ def fit_mixture(
     synthetic_ngram: bool = False,
     composition: Data | None = None,
     teacher: soft_labels.SoftLabels | None = None,
+    distill_temperature: float = 1.0,
 ) -> Fitted:
     """The two-branch model: the sequence branch fitted with early stopping and the
     n-gram branch solved exactly, both on the fit part; the mixing weight and the
@@ -336,7 +343,7 @@ def fit_mixture(
     # The n-gram branch keeps the true labels; the sequence branch learns the teacher's
     # answers on the real headlines and their variants (rule-labelled ones keep theirs).
     if teacher is not None:
-        fit, train = teacher_targets(fit, teacher), teacher_targets(train, teacher)
+        fit, train = (teacher_targets(d, teacher, distill_temperature) for d in (fit, train))
         if synthetic is not None:
             synthetic = (synthetic[0], one_hot(synthetic[1]))
     if synthetic is not None:
@@ -350,6 +357,7 @@ def fit_mixture(
     if teacher is not None:
         fits["sequence"]["teacher"] = {
             "targets": "the teacher's probabilities (data/teacher/)",
+            "temperature": distill_temperature,
             "variants": len(teacher.texts["variant"]),
         }
     p_val_sequence = sequence_probe.predict(val[0], verbose=0)
@@ -520,6 +528,7 @@ def main(argv: list[str] | None = None) -> int:
         synthetic_ngram=args.synthetic == "both",
         composition=arrays(held_rows) if held_rows else None,
         teacher=teacher,
+        distill_temperature=args.distill_temperature,
     )
     model, sequence_fit, ngram = fitted.model, fitted.sequence_fit, fitted.ngram
     weight, calibration, fits = fitted.weight, fitted.calibration, fitted.fits

@@ -128,3 +128,10 @@ def test_a_series_that_ends_a_year_early() -> None:
     np.testing.assert_array_equal(
         mw.window(p).values, mw.window(mw.panel(load_snapshot(gdp_features.SERIES).series)).values
     )
+
+
+def test_carried_fills_each_gap_with_the_last_figure_and_zero_before_any() -> None:
+    nan = np.nan
+    got = mw.carried(np.array([nan, nan, 1.5, nan, -2.0, nan, nan]))
+    np.testing.assert_array_equal(got, [0.0, 0.0, 1.5, 1.5, -2.0, -2.0, -2.0])
+    np.testing.assert_array_equal(mw.carried(np.array([nan, nan])), [0.0, 0.0])

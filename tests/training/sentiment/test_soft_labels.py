@@ -47,6 +47,10 @@ def test_probabilities_are_the_softmax_of_the_logits_in_the_asked_order(written:
     np.testing.assert_allclose(probs[0], [1 / 3] * 3, atol=1e-6)
     expected = np.exp([-1.0, 0.0, 2.5]) / np.exp([-1.0, 0.0, 2.5]).sum()
     np.testing.assert_allclose(probs[1], expected, atol=1e-4)
+    # At temperature 2 the logits are halved: the same order, softer.
+    soft = read.probabilities(["Acme beats estimates"], temperature=2.0)[0]
+    halved = np.exp([-0.5, 0.0, 1.25]) / np.exp([-0.5, 0.0, 1.25]).sum()
+    np.testing.assert_allclose(soft, halved, atol=1e-4)
 
 
 def test_a_text_the_teacher_never_answered_is_named(written: Path) -> None:
@@ -64,7 +68,7 @@ def test_a_file_with_other_columns_is_refused(tmp_path: Path) -> None:
 
 def test_the_sequence_branch_targets_are_the_teachers_plus_its_variants(written: Path) -> None:
     data = (tf.constant(TEXTS["fit"]), np.array([2, 0]))
-    texts, targets = teacher_targets(data, soft_labels.read(written))
+    texts, targets = teacher_targets(data, soft_labels.read(written), temperature=1.0)
     assert [t.decode() for t in texts.numpy()] == TEXTS["fit"] + TEXTS["variant"]
     assert targets.shape == (4, 3) and targets.dtype == np.float32
     np.testing.assert_allclose(targets.sum(axis=1), 1.0, atol=1e-6)
