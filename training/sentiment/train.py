@@ -350,7 +350,8 @@ def fit_mixture(
         fit, train = joined(fit, synthetic), joined(train, synthetic)
     soft = teacher is not None
     sequence_probe, _ = branch(cfg, fit[0], pretrained)
-    compile_classifier(sequence_probe, cfg.lstm_learning_rate, soft)
+    if soft:  # the branch comes compiled for label indices
+        compile_classifier(sequence_probe, cfg.lstm_learning_rate, soft)
     # Against soft targets Keras wants the validation labels one-hot too.
     val_targets = (val[0], one_hot(val[1])) if soft else val
     fits["sequence"] = fit_branch(sequence_probe, fit, val_targets, cfg, verbose)
@@ -399,7 +400,8 @@ def fit_mixture(
     )
     start = time.perf_counter()
     sequence_fit, sequence = branch(cfg, train[0], pretrained)
-    compile_classifier(sequence_fit, cfg.lstm_learning_rate, soft)
+    if soft:
+        compile_classifier(sequence_fit, cfg.lstm_learning_rate, soft)
     sequence_fit.fit(*train, epochs=epochs, batch_size=cfg.batch_size, verbose=verbose)
     fits["sequence"]["refit_seconds"] = round(time.perf_counter() - start, 1)
     start = time.perf_counter()
@@ -635,8 +637,9 @@ def main(argv: list[str] | None = None) -> int:
             else {
                 "file": args.teacher.name,
                 "sha256": sentfin.file_sha256(args.teacher),
-                "rows": {part: len(texts) for part, texts in teacher.texts.items()},
+                # The rows read win over the counts its teacher.json recorded.
                 **soft_labels.record(args.teacher),
+                "rows": {part: len(texts) for part, texts in teacher.texts.items()},
                 "used_for": "the sequence branch's targets in its fit and refit",
             },
             "config": {
