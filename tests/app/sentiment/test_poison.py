@@ -29,7 +29,9 @@ NOT_UTF8 = b'{"headlines": ["\xed\xa0\x80"]}'
 
 @pytest.fixture(scope="module")
 def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    srv = start_server(tmp_path_factory.mktemp("poison"), {"LOG_LEVEL": "info"})
+    srv = start_server(
+        tmp_path_factory.mktemp("poison"), {"LOG_LEVEL": "info", "FORECAST_MODEL": ""}
+    )
     yield srv
     stop_server(srv)
 

@@ -10,14 +10,14 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from app.sentiment.entities import Gazetteer
+from app.sentiment.entities import TARGET_MARK, Gazetteer
 from tests.conftest import FIXTURES, TINY_SENTFIN
 from tests.training.conftest import TINY_NETWORK, assert_one_se_choice
 from training.entity_sentiment import behaviour, gazetteer
 from training.entity_sentiment import train as train_entities
 from training.entity_sentiment.model import AtTarget, TargetSteps
-from training.entity_sentiment.pairs import marked
-from training.sentiment import tfns
+from training.entity_sentiment.pairs import marked, pairs, split
+from training.sentiment import augment, sentfin, soft_labels, tfns
 
 TINY = [
     "--data",
@@ -46,10 +46,30 @@ def test_at_target_reads_the_marked_step_and_the_max_of_the_rest() -> None:
     assert out.tolist() == [[5.0, -1.0, 5.0, 0.0]]
 
 
+def tiny_teacher(folder: Path) -> Path:
+    """Answers for the fixture's training pairs as `make teacher ARGS="--task entity"`
+    writes them: a teacher that agrees with the labels, and variants that keep the target."""
+    every = pairs(sentfin.load(TINY_SENTFIN)) + train_entities.tfns_pairs(
+        tfns.load(FIXTURES / "tiny_tfns.csv")
+    )
+    fit, val = split(q for q in every if not q.is_test)
+    texts = {"fit": [marked(q) for q in fit], "validation": [marked(q) for q in val]}
+    made = augment.variants(texts["fit"], 1, seed=0, exclude=texts["validation"])
+    texts["variant"] = [t for t in made if TARGET_MARK in t]
+    logits = {
+        part: 4.0 * np.eye(3)[[sentfin.LABELS.index(q.label) for q in rows]]
+        for part, rows in (("fit", fit), ("validation", val))
+    }
+    logits["variant"] = np.zeros((len(texts["variant"]), 3))
+    path = folder / soft_labels.FILE_NAME
+    soft_labels.write(path, texts, logits)
+    return path
+
+
 def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Path) -> None:
     out = tmp_path / "entity_sentiment"
     args = [*TINY, "--out", str(out), "--read", "target", "--synthetic", "20"]
-    assert train_entities.main(args) == 0
+    assert train_entities.main([*args, "--teacher", str(tiny_teacher(tmp_path))]) == 0
     version = out / "1"
     extra = version / "assets.extra"
     meta = json.loads((extra / "metadata.json").read_text())
@@ -72,6 +92,10 @@ def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Pat
     assert held["rows"]["majority class"]["all"]["accuracy"] == 0.5303
     assert meta["floor"] is None and meta["config"]["read"] == "target"
     assert meta["config"]["synthetic_headlines"] == 20
+    # The sequence branch learnt the teacher's answers on the marked pairs and variants.
+    assert meta["teacher"]["rows"]["fit"] == meta["data"]["fit"]
+    variants = meta["teacher"]["rows"]["variant"]
+    assert variants > 20 and meta["training"]["sequence"]["teacher"]["variants"] == variants
     # As served: the weight by the one-se rule, composition read on other draws.
     assert meta["config"]["weight_rule"] == "one-se"
     assert 0 < meta["training"]["mixture"]["composition_headlines"] <= 40
