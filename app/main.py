@@ -68,14 +68,15 @@ def _load_models(services: Services) -> None:
         (settings.forecast_model, settings.forecast_version, services.forecast.set_model),
     ]
     wanted = [w for w in wanted if w[0]]
-    # A model that is not on disk fails at once, not after TensorFlow's seconds of start.
+    # A model that is not on disk fails at once, not after TensorFlow's seconds of start;
+    # the version found here is the one loaded below.
     on_disk = []
-    for entry in wanted:
+    for name, version, take in wanted:
         try:
-            model_store.version_dir(settings.models_dir / entry[0], entry[1])
-            on_disk.append(entry)
+            found = model_store.version_dir(settings.models_dir / name, version)
+            on_disk.append((name, int(found.name), take))
         except model_store.ModelLoadError as exc:
-            _cannot_load(services, entry[0], _first_line(exc))
+            _cannot_load(services, name, _first_line(exc))
     wanted = on_disk
     if not wanted:
         return

@@ -204,7 +204,7 @@ def add_teacher_arguments(parser: argparse.ArgumentParser, default: Path | None)
         type=Path,
         default=default,
         help="the teacher's answers the sequence branch learns from (training/sentiment/"
-        + ("teacher.py; default: the committed ones)" if default else "teacher.py; default: none)"),
+        f"teacher.py; default: {'the committed ones' if default else 'none'})",
     )
     parser.add_argument(
         "--no-teacher", action="store_true", help="the sequence branch learns the labels alone"
