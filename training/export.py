@@ -6,6 +6,7 @@ The version directory appears in one rename, so a reader never finds half an exp
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -27,6 +28,13 @@ METADATA_FILE = "metadata.json"
 def next_version(base: Path) -> int:
     versions = [int(p.name) for p in base.glob("*") if p.is_dir() and p.name.isdigit()]
     return max(versions, default=0) + 1
+
+
+def check_version_free(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Stop at the command line, not after the training run, when `--version` names an
+    export that exists under `--out`."""
+    if args.version is not None and (args.out / str(args.version)).exists():
+        parser.error(f"{args.out / str(args.version)} exists: pick another --version")
 
 
 def write_json_atomic(path: Path, payload: Any) -> None:

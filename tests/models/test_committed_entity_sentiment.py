@@ -3,9 +3,9 @@ it gives the figures its metadata records, and they stand where the docs say: ah
 the marked TF-IDF baseline and far ahead of the floor where a headline's entities
 disagree.
 
-The targets set for it (0.88 accuracy, 0.80 where entities disagree, 3 points over the
-baseline) are not asserted: the committed model does not meet them, and
-docs/models/sentiment.md says by how much.
+Of the targets set for it, the 3-point lead over the baseline is asserted; 0.88
+accuracy and 0.80 where entities disagree are not: the committed model does not meet
+them, and docs/models/sentiment.md says by how much.
 """
 
 from __future__ import annotations
@@ -34,6 +34,6 @@ def test_the_recorded_figures_are_what_the_model_does() -> None:
         assert measured[subset]["n"] == recorded[subset]["n"]
         # Kernels differ between machines in the last bits; a pair near a tie may flip.
         assert abs(measured[subset]["accuracy"] - recorded[subset]["accuracy"]) <= 2 / len(test)
-    assert recorded["all"]["accuracy"] > meta["baseline"]["all"]["accuracy"] + 0.015
+    assert recorded["all"]["accuracy"] >= meta["baseline"]["all"]["accuracy"] + 0.03
     assert recorded["disagree"]["accuracy"] > meta["baseline"]["disagree"]["accuracy"] + 0.04
     assert recorded["disagree"]["accuracy"] > meta["floor"]["disagree"]["accuracy"] + 0.2

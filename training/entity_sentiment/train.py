@@ -37,9 +37,9 @@ from training.entity_sentiment.evaluate import (
 )
 from training.entity_sentiment.model import sequence_branch as target_branch
 from training.entity_sentiment.pairs import Pair, marked, pairs, split
-from training.export import export_model
+from training.export import check_version_free, export_model
 from training.metrics import calibrated_report
-from training.sentiment import baseline, sentfin, synthetic, tfns
+from training.sentiment import baseline, sentfin, soft_labels, synthetic, tfns
 from training.sentiment.model import sequence_branch as headline_branch
 from training.sentiment.train import (
     COMPOSITION_SEED,
@@ -96,15 +96,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--synthetic",
         type=int,
-        default=3000,
+        default=1000,
         help="rule-labelled headlines naming two companies (training/sentiment/synthetic.py) "
-        "added to the sequence branch's fit, two pairs each (default: 3000, as served)",
+        "added to the sequence branch's fit, two pairs each (default: 1000, as served)",
     )
-    # No answers are committed for the per-entity model yet: `make teacher ARGS="--task
-    # entity"` writes them to soft_labels.ENTITY_COMMITTED, for --teacher to name.
-    add_teacher_arguments(p, None)
+    add_teacher_arguments(p, soft_labels.ENTITY_COMMITTED)
     add_weight_rule_argument(p, default="one-se")
     args = p.parse_args(argv)
+    check_version_free(p, args)
     if args.weight_rule == "one-se" and not args.synthetic:
         p.error("--weight-rule one-se needs --synthetic N (for --synthetic 0: --weight-rule best)")
     return args

@@ -22,7 +22,7 @@ from app.forecast import fred_csv, monthly_window
 from app.forecast.gdp_features import SERIES, quarter_name
 from training import reports
 from training.cells import add_cell_arguments, check_cell_options
-from training.export import export_model
+from training.export import check_version_free, export_model
 from training.forecast import backtest, blend, bridge, conformal, nowcast_model, spf
 from training.forecast.model import Fitted, ForecastConfig, fit
 
@@ -90,7 +90,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--max-epochs", type=int, default=d.max_epochs)
     p.add_argument("--members", type=int, default=d.members, help="networks averaged")
     add_cell_arguments(p, default=d.cell)
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    check_version_free(p, args)
+    return args
 
 
 def table_lines(scores: dict[str, object], subset: str, models: list[str]) -> list[str]:

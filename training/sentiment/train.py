@@ -27,7 +27,7 @@ import tensorflow as tf
 
 from training import reports
 from training.cells import add_cell_arguments, check_cell_options
-from training.export import export_model
+from training.export import check_version_free, export_model
 from training.metrics import (
     calibrated_report,
     classification_report,
@@ -45,7 +45,7 @@ from training.sentiment.model import (
     ngram_branch,
     sequence_branch,
 )
-from training.sentiment.parts import VALIDATION_RULE, is_validation_title
+from training.sentiment.parts import VALIDATION_RULE, headline_split
 from training.sentiment.word_vectors import NOTICE, SOURCE, Pretrained
 
 MODEL_NAME = "sentiment"
@@ -97,6 +97,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--max-rows", type=int, help="use only the first N rows (smoke tests)")
     add_network_arguments(parser)
     args = parser.parse_args(argv)
+    check_version_free(parser, args)
     if args.weight_rule == "one-se" and args.synthetic == "none":
         parser.error("--weight-rule one-se needs --synthetic sequence or both")
     return args
@@ -443,7 +444,11 @@ def fit_mixture(
         "refit_seconds": round(time.perf_counter() - start, 1),
     }
     temperature = float(calibration["temperature"])
-    print(f"sequence branch weight {weight}, temperature {temperature}", flush=True)
+    print(
+        f"sequence branch weight {weight} (mixture validation accuracy "
+        f"{fits['mixture']['validation_accuracy']}), temperature {temperature}",
+        flush=True,
+    )
     return Fitted(
         combine(sequence, ngram, weight, temperature),
         sequence_fit,
@@ -470,9 +475,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     data_sha256 = sentfin.file_sha256(path)
     rows = sentfin.load(path)[: args.max_rows]
-    train_rows, test_rows = sentfin.split(rows)
-    fit_rows = [r for r in train_rows if not is_validation_title(r.title)]
-    val_rows = [r for r in train_rows if is_validation_title(r.title)]
+    extra = [] if args.no_tfns else tfns.load(args.tfns)
+    split = headline_split(rows, extra)
+    train_rows, test_rows = split.train, split.test
+    fit_rows, val_rows = split.fit, split.validation
     label_id = {name: i for i, name in enumerate(sentfin.LABELS)}
 
     def arrays(part: list[sentfin.Headline]) -> tuple[tf.Tensor, np.ndarray]:
@@ -481,13 +487,6 @@ def main(argv: list[str] | None = None) -> int:
             np.array([label_id[r.label] for r in part], dtype=np.int64),
         )
 
-    # TFNS train joins the training data as SEntFiN headlines would; its validation file
-    # stays a test set (docs/reference.md).
-    extra = [] if args.no_tfns else tfns.load(args.tfns)
-    extra_rows = [sentfin.Headline(h.text, {"": h.label}) for h in extra]
-    fit_rows += [r for r in extra_rows if not is_validation_title(r.title)]
-    val_rows += [r for r in extra_rows if is_validation_title(r.title)]
-    train_rows = train_rows + extra_rows
     # Rule-labelled headlines join the fit of the sequence branch or of both (see
     # fit_mixture); early stopping, the mixing weight and the temperature stay on real
     # headlines.

@@ -1,32 +1,67 @@
-"""The committed teacher's answers (data/teacher/) cover the training data exactly, hold
-no test headline, and agree with the figures the teacher run recorded."""
+"""The committed teachers' answers (data/teacher/ for headlines, data/entity_teacher/ for
+marked entity pairs) cover their model's training data exactly, hold no test text, and
+agree with the figures each teacher run recorded."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
+import pytest
 
-from training.sentiment import soft_labels
-from training.sentiment.parts import training_parts
+from app.sentiment.entities import TARGET_MARK
+from training.entity_sentiment.pairs import training_texts
+from training.sentiment import sentfin, soft_labels
+from training.sentiment.parts import Pair, training_parts
+
+Parts = tuple[list[Pair], list[Pair], dict[str, list[Pair]]]
 
 
-def test_the_answers_cover_the_training_parts_and_no_test_headline() -> None:
-    answers = soft_labels.read(soft_labels.COMMITTED)
-    fit, val, tests = training_parts()
+def _headline_parts() -> Parts:
+    return training_parts()
+
+
+def _entity_parts() -> Parts:
+    return training_texts(sentfin.load(sentfin.locate(None)))
+
+
+# (answers, the parts its model trains on, fewest variants per fit text): an entity
+# variant must keep its target's marker, so fewer of them survive.
+TEACHERS = {
+    "headline": (soft_labels.COMMITTED, _headline_parts, 2.5),
+    "entity": (soft_labels.ENTITY_COMMITTED, _entity_parts, 2.0),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(TEACHERS))
+def committed(request: pytest.FixtureRequest) -> tuple[str, Path, soft_labels.SoftLabels, Parts]:
+    path, parts, _ = TEACHERS[request.param]
+    return request.param, path, soft_labels.read(path), parts()
+
+
+def test_the_answers_cover_the_training_parts_and_no_test_text(committed) -> None:
+    task, _, answers, (fit, val, tests) = committed
     assert answers.texts["fit"] == [t for t, _ in fit]
     assert answers.texts["validation"] == [t for t, _ in val]
     variants = answers.texts["variant"]
-    assert len(variants) == len(set(variants)) > 2.5 * len(fit)
+    assert len(variants) == len(set(variants)) > TEACHERS[task][2] * len(fit)
     assert not set(variants) & {t for t, _ in fit + val}
+    if task == "entity":
+        assert all(TARGET_MARK in t for t in variants)
     test_texts = {t for rows in tests.values() for t, _ in rows}
-    assert not test_texts & {t for texts in answers.texts.values() for t in texts}
+    assert not test_texts & set(variants)
+    if task == "headline":
+        assert not test_texts & {t for t, _ in fit + val}
+    # Marked pairs of different headlines can read alike ("xtargetx ends steady in thin
+    # trade"): 30 of SEntFiN's 2,839 test pairs read as a training pair does. That is the
+    # entity model's own data; the teacher's edits add no such text.
 
 
-def test_the_recorded_validation_accuracy_is_what_the_answers_say() -> None:
-    answers = soft_labels.read(soft_labels.COMMITTED)
-    record = json.loads((soft_labels.COMMITTED.parent / "teacher.json").read_text())
-    _, val, _ = training_parts()
+def test_the_recorded_validation_accuracy_is_what_the_answers_say(committed) -> None:
+    task, path, answers, (_, val, _) = committed
+    record = json.loads((path.parent / "teacher.json").read_text())
+    assert record.get("task", "headline") == task
     y = np.array([label for _, label in val])
     accuracy = float((answers.logits["validation"].argmax(1) == y).mean())
     best = record["validation_accuracy_by_epoch"][record["best_epoch"] - 1]

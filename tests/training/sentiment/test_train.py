@@ -197,7 +197,9 @@ def test_one_se_rule_needs_synthetic_headlines(capsys: pytest.CaptureFixture[str
     assert "--weight-rule one-se needs --synthetic" in capsys.readouterr().err
 
 
-def test_export_round_trip_matches_keras(tmp_path: Path, pretrained: Pretrained) -> None:
+def test_export_round_trip_matches_keras(
+    tmp_path: Path, pretrained: Pretrained, capsys: pytest.CaptureFixture[str]
+) -> None:
     texts = tf.constant(
         [
             "Acme shares surge on profit",
@@ -223,6 +225,11 @@ def test_export_round_trip_matches_keras(tmp_path: Path, pretrained: Pretrained)
     # Without --version an export takes the next integer; names that are not one are no version.
     (tmp_path / "7").mkdir(), (tmp_path / "10.bak").mkdir()
     assert path.name == "1" and next_version(tmp_path) == 8
+    # A taken --version stops the training at its command line, before any data is read.
+    with pytest.raises(SystemExit) as stopped:
+        train_sentiment.parse_args(["--out", str(tmp_path), "--version", "7"])
+    assert stopped.value.code == 2
+    assert "exists: pick another --version" in capsys.readouterr().err
     probe = tf.constant(["Acme shares surge", "unseen words only", "Globex loss ✓", ""])
     expected = model.predict(probe, verbose=0)
     got = tf.saved_model.load(str(path)).signatures["serving_default"](headlines=probe)
