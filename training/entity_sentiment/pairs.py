@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.sentiment.entities import find, mark
-from training.sentiment.parts import is_validation_title
+from training.sentiment.parts import fit_and_validation
 from training.sentiment.sentfin import LABELS, Headline
 
 
@@ -44,23 +44,13 @@ def marked(p: Pair) -> str:
     return p.title if p.span is None else mark(p.title, p.span, p.others)
 
 
-def split(train: Iterable[Pair]) -> tuple[list[Pair], list[Pair]]:
-    """(fit, validation) of the training pairs: whole headlines by the headline model's
-    hash rule."""
-    train = list(train)
-    return (
-        [q for q in train if not is_validation_title(q.title)],
-        [q for q in train if is_validation_title(q.title)],
-    )
-
-
 def training_texts(
     headlines: Iterable[Headline],
 ) -> tuple[list[tuple[str, int]], list[tuple[str, int]], dict[str, list[tuple[str, int]]]]:
     """(fit, validation, {"entity_test": ...}) as (marked text, label index), the parts
     `training.entity_sentiment.train` fits and scores on SEntFiN alone (its default)."""
     every = pairs(headlines)
-    fit, val = split(q for q in every if not q.is_test)
+    fit, val = fit_and_validation(q for q in every if not q.is_test)
 
     def texts(part: list[Pair]) -> list[tuple[str, int]]:
         return [(marked(q), LABELS.index(q.label)) for q in part]

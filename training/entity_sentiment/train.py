@@ -36,11 +36,12 @@ from training.entity_sentiment.evaluate import (
     report,
 )
 from training.entity_sentiment.model import sequence_branch as target_branch
-from training.entity_sentiment.pairs import Pair, marked, pairs, split
+from training.entity_sentiment.pairs import Pair, marked, pairs
 from training.export import check_version_free, export_model
 from training.metrics import calibrated_report
 from training.sentiment import baseline, sentfin, soft_labels, synthetic, tfns
 from training.sentiment.model import sequence_branch as headline_branch
+from training.sentiment.parts import fit_and_validation
 from training.sentiment.train import (
     COMPOSITION_SEED,
     add_network_arguments,
@@ -155,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     # the same rule; its validation file stays the headline model's test set.
     us = [] if args.tfns is None else tfns_pairs(tfns.load(args.tfns))
     train += us
-    fit, val = split(train)
+    fit, val = fit_and_validation(train)
     print(
         f"{len(all_pairs)} pairs from {len(headlines)} headlines and {len(us)} TFNS "
         f"headlines ({sum(q.span is not None for q in us)} with a cashtag): {len(fit)} fit, "

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from training.sentiment import sentfin, tfns
 
@@ -23,27 +23,32 @@ def is_validation_title(title: str) -> bool:
     return (int(hashlib.sha256(title.encode("utf-8")).hexdigest(), 16) // 5) % 10 == 0
 
 
-@dataclass(frozen=True)
-class HeadlineSplit:
-    train: list[sentfin.Headline]  # SEntFiN's training part, then the extra headlines
-    test: list[sentfin.Headline]  # SEntFiN's fixed test split
-
+class Titled(Protocol):
     @property
-    def fit(self) -> list[sentfin.Headline]:
-        return [r for r in self.train if not is_validation_title(r.title)]
+    def title(self) -> str: ...
 
-    @property
-    def validation(self) -> list[sentfin.Headline]:
-        return [r for r in self.train if is_validation_title(r.title)]
+
+T = TypeVar("T", bound=Titled)
+
+
+def fit_and_validation(train: Iterable[T]) -> tuple[list[T], list[T]]:
+    """(fit, validation) of training items (headlines, or the entity model's pairs) by
+    VALIDATION_RULE on their title, so a headline's items stay together."""
+    train = list(train)
+    return (
+        [x for x in train if not is_validation_title(x.title)],
+        [x for x in train if is_validation_title(x.title)],
+    )
 
 
 def headline_split(
     rows: Iterable[sentfin.Headline], extra: Iterable[tfns.Headline] = ()
-) -> HeadlineSplit:
-    """SEntFiN's rows by the fixed split, with `extra` (TFNS train) joining its training
-    part as SEntFiN headlines would; its validation file stays a test set."""
+) -> tuple[list[sentfin.Headline], list[sentfin.Headline]]:
+    """(training, test) headlines: SEntFiN's rows by the fixed split, then `extra` (TFNS
+    train) joining the training part as SEntFiN headlines would; TFNS's validation file
+    stays a test set."""
     train, test = sentfin.split(list(rows))
-    return HeadlineSplit(train + [sentfin.Headline(h.text, {"": h.label}) for h in extra], test)
+    return train + [sentfin.Headline(h.text, {"": h.label}) for h in extra], test
 
 
 def training_parts(
@@ -51,13 +56,16 @@ def training_parts(
 ) -> tuple[list[Pair], list[Pair], dict[str, list[Pair]]]:
     """(fit, validation, {test set name: pairs}) as `training.sentiment.train` splits them."""
     label_id = {name: i for i, name in enumerate(sentfin.LABELS)}
-    split = headline_split(sentfin.load(sentfin.locate(data))[:max_rows], tfns.load(tfns_train))
+    train, test = headline_split(
+        sentfin.load(sentfin.locate(data))[:max_rows], tfns.load(tfns_train)
+    )
 
     def pairs(part: list[sentfin.Headline]) -> list[Pair]:
         return [(r.title, label_id[r.label]) for r in part]
 
     tests = {
-        "sentfin_test": pairs(split.test),
+        "sentfin_test": pairs(test),
         "tfns_validation": [(h.text, label_id[h.label]) for h in tfns.load(tfns.TEST)],
     }
-    return pairs(split.fit), pairs(split.validation), tests
+    fit, val = fit_and_validation(train)
+    return pairs(fit), pairs(val), tests

@@ -45,7 +45,7 @@ from training.sentiment.model import (
     ngram_branch,
     sequence_branch,
 )
-from training.sentiment.parts import VALIDATION_RULE, headline_split
+from training.sentiment.parts import VALIDATION_RULE, fit_and_validation, headline_split
 from training.sentiment.word_vectors import NOTICE, SOURCE, Pretrained
 
 MODEL_NAME = "sentiment"
@@ -476,9 +476,8 @@ def main(argv: list[str] | None = None) -> int:
     data_sha256 = sentfin.file_sha256(path)
     rows = sentfin.load(path)[: args.max_rows]
     extra = [] if args.no_tfns else tfns.load(args.tfns)
-    split = headline_split(rows, extra)
-    train_rows, test_rows = split.train, split.test
-    fit_rows, val_rows = split.fit, split.validation
+    train_rows, test_rows = headline_split(rows, extra)
+    fit_rows, val_rows = fit_and_validation(train_rows)
     label_id = {name: i for i, name in enumerate(sentfin.LABELS)}
 
     def arrays(part: list[sentfin.Headline]) -> tuple[tf.Tensor, np.ndarray]:

@@ -16,8 +16,9 @@ from tests.training.conftest import TINY_NETWORK, assert_one_se_choice
 from training.entity_sentiment import behaviour, gazetteer
 from training.entity_sentiment import train as train_entities
 from training.entity_sentiment.model import AtTarget, TargetSteps
-from training.entity_sentiment.pairs import marked, pairs, split
+from training.entity_sentiment.pairs import marked, pairs
 from training.sentiment import augment, sentfin, soft_labels, tfns
+from training.sentiment.parts import fit_and_validation
 
 TINY = [
     "--data",
@@ -52,7 +53,7 @@ def tiny_teacher(folder: Path) -> Path:
     every = pairs(sentfin.load(TINY_SENTFIN)) + train_entities.tfns_pairs(
         tfns.load(FIXTURES / "tiny_tfns.csv")
     )
-    fit, val = split(q for q in every if not q.is_test)
+    fit, val = fit_and_validation(q for q in every if not q.is_test)
     texts = {"fit": [marked(q) for q in fit], "validation": [marked(q) for q in val]}
     made = augment.variants(texts["fit"], 1, seed=0, exclude=texts["validation"])
     texts["variant"] = [t for t in made if TARGET_MARK in t]

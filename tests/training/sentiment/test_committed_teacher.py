@@ -18,10 +18,6 @@ from training.sentiment.parts import Pair, training_parts
 Parts = tuple[list[Pair], list[Pair], dict[str, list[Pair]]]
 
 
-def _headline_parts() -> Parts:
-    return training_parts()
-
-
 def _entity_parts() -> Parts:
     return training_texts(sentfin.load(sentfin.locate(None)))
 
@@ -29,7 +25,7 @@ def _entity_parts() -> Parts:
 # (answers, the parts its model trains on, fewest variants per fit text): an entity
 # variant must keep its target's marker, so fewer of them survive.
 TEACHERS = {
-    "headline": (soft_labels.COMMITTED, _headline_parts, 2.5),
+    "headline": (soft_labels.COMMITTED, training_parts, 2.5),
     "entity": (soft_labels.ENTITY_COMMITTED, _entity_parts, 2.0),
 }
 
