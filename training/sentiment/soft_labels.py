@@ -1,8 +1,9 @@
 """The teacher's answers as committed for distillation (`data/teacher/soft_labels.csv.gz`,
 and `data/entity_teacher/` for the per-entity model).
 
-One row per text: the text, the part it came from (`fit`, `validation`, or `variant`:
-an edit of a fit headline), and the teacher's three logits. Written by
+One row per text: the text, the part it came from (`fit`, `validation`, `variant`: an
+edit of a fit headline, or `unlabelled`: a headline no one labelled,
+`training/sentiment/unlabelled.py`), and the teacher's three logits. Written by
 `training.sentiment.teacher`, read by `training.sentiment.train`; no torch either way.
 """
 
@@ -23,7 +24,7 @@ from training.metrics import softmax
 from training.sentiment.sentfin import LABELS
 
 FILE_NAME = "soft_labels.csv.gz"
-PARTS = ("fit", "validation", "variant")
+PARTS = ("fit", "validation", "variant", "unlabelled")
 COLUMNS = ("text", "part", *(f"logit_{label}" for label in LABELS))
 COMMITTED = Path(__file__).resolve().parents[2] / "data" / "teacher" / FILE_NAME
 # The per-entity model's: marked headlines (training/entity_sentiment/pairs.py).
@@ -35,8 +36,8 @@ def write(path: Path, texts: Mapping[str, Sequence[str]], logits: Mapping[str, n
     buffer = io.StringIO()
     out = csv.writer(buffer, lineterminator="\n")
     out.writerow(COLUMNS)
-    for part in PARTS:
-        for text, row in zip(texts[part], logits[part], strict=True):
+    for part in PARTS:  # a part left out has no rows
+        for text, row in zip(texts.get(part, ()), logits.get(part, ()), strict=True):
             out.writerow([text, part, *(f"{v:.4f}" for v in row)])
     with path.open("wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as fh:
         fh.write(buffer.getvalue().encode("utf-8"))
@@ -46,6 +47,10 @@ def write(path: Path, texts: Mapping[str, Sequence[str]], logits: Mapping[str, n
 class SoftLabels:
     texts: dict[str, list[str]]  # per part
     logits: dict[str, np.ndarray]  # per part, (rows, len(LABELS))
+
+    def without(self, part: str) -> SoftLabels:
+        """These answers with `part` emptied."""
+        return SoftLabels({**self.texts, part: []}, {**self.logits, part: self.logits[part][:0]})
 
     @cached_property
     def _index(self) -> dict[str, tuple[str, int]]:

@@ -8,7 +8,8 @@ The teacher reads what 18,000 labelled headlines cannot teach a recurrent networ
 scratch: MiniLM was pretrained on a billion sentence pairs. It is fine-tuned on the fit
 part (the same headlines and hash rule as `training.sentiment.train`) with the epoch
 kept by validation accuracy, then labels the training headlines and variants of the fit
-part's (`training/sentiment/augment.py`). The served model never runs it: the committed
+part's (`training/sentiment/augment.py`) and 18,000 unlabelled finance posts
+(`training/sentiment/unlabelled.py`). The served model never runs it: the committed
 `soft_labels.csv.gz` is what `make train-sentiment` learns from, so training and serving
 need no torch. The fixed test sets are scored for the record only.
 
@@ -32,7 +33,7 @@ import numpy as np
 
 from app.sentiment.entities import TARGET_MARK
 from training.entity_sentiment.pairs import training_texts
-from training.sentiment import augment, sentfin
+from training.sentiment import augment, sentfin, unlabelled
 from training.sentiment.parts import training_parts
 from training.sentiment.soft_labels import COMMITTED, ENTITY_COMMITTED, FILE_NAME, PARTS, write
 
@@ -155,7 +156,12 @@ def main(argv: list[str] | None = None) -> int:
     made = augment.variants(fit_texts, args.variants, args.seed, exclude=val_texts + test_texts)
     if args.task == "entity":
         made = [text for text in made if TARGET_MARK in text]
-    texts = {"fit": fit_texts, "validation": val_texts, "variant": made}
+    extra = (
+        unlabelled.usable(unlabelled.load()[: args.max_rows], fit_texts + val_texts, test_texts)
+        if args.task == "headline"
+        else []  # posts name no target to ask about
+    )
+    texts = {"fit": fit_texts, "validation": val_texts, "variant": made, "unlabelled": extra}
     answers = {part: logits(texts[part]) for part in PARTS}
     args.out.mkdir(parents=True, exist_ok=True)
     write(args.out / FILE_NAME, texts, answers)

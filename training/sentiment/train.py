@@ -211,6 +211,12 @@ def add_teacher_arguments(parser: argparse.ArgumentParser, default: Path | None)
         "--no-teacher", action="store_true", help="the sequence branch learns the labels alone"
     )
     parser.add_argument(
+        "--unlabelled",
+        action="store_true",
+        help="learn the teacher's answers on unlabelled posts too (data/tfns_topic/; tried, "
+        "not served: docs/models/sentiment.md)",
+    )
+    parser.add_argument(
         "--distill-temperature",
         type=float,
         default=1.0,
@@ -225,7 +231,7 @@ def read_teacher(args: argparse.Namespace, texts: Sequence[str]) -> soft_labels.
         return None
     teacher = soft_labels.read(args.teacher)
     teacher.probabilities(texts)
-    return teacher
+    return teacher if args.unlabelled else teacher.without("unlabelled")
 
 
 def teacher_record(
@@ -249,13 +255,14 @@ def one_hot(labels: np.ndarray) -> np.ndarray:
 
 
 def teacher_targets(data: Data, teacher: soft_labels.SoftLabels, temperature: float) -> Data:
-    """The texts of `data` and the teacher's variants, with the teacher's probabilities at
-    `temperature` (knowledge distillation: Hinton et al., 2015) in place of the labels."""
+    """The texts of `data`, the teacher's variants and the unlabelled headlines it answered,
+    with the teacher's probabilities at `temperature` (knowledge distillation: Hinton et
+    al., 2015) in place of the labels."""
     texts = [t.decode() for t in data[0].numpy()]
-    variants = teacher.texts["variant"]
+    extra = teacher.texts["variant"] + teacher.texts["unlabelled"]
     return (
-        tf.concat([data[0], tf.constant(variants, tf.string)], 0),
-        teacher.probabilities(texts + variants, temperature).astype(np.float32),
+        tf.concat([data[0], tf.constant(extra, tf.string)], 0),
+        teacher.probabilities(texts + extra, temperature).astype(np.float32),
     )
 
 
@@ -391,6 +398,7 @@ def fit_mixture(
             "targets": "the teacher's probabilities",
             "temperature": distill_temperature,
             "variants": len(teacher.texts["variant"]),
+            "unlabelled": len(teacher.texts["unlabelled"]),
         }
     p_val_sequence = sequence_probe.predict(val[0], verbose=0)
     ngram_probe = ngram_branch(cfg, fit_ngram[0])

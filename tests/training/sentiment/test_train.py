@@ -47,18 +47,21 @@ def test_missing_data_is_a_one_line_error(
 
 def tiny_teacher(folder: Path, leave_out: int = 0) -> Path:
     """Answers for the fixture's training headlines, as `make teacher` writes them: a
-    teacher that agrees with the labels, and a variant of each fit headline."""
+    teacher that agrees with the labels, a variant of each fit headline, and two posts
+    no one labelled."""
     fit, val, _ = training_parts(data=TINY_SENTFIN, tfns_train=FIXTURES / "tiny_tfns.csv")
     fit = fit[leave_out:]
     texts = {
         "fit": [t for t, _ in fit],
         "validation": [t for t, _ in val],
         "variant": augment.variants([t for t, _ in fit], 1, seed=0),
+        "unlabelled": ["$ACME slides after the bell", "Globex names a new chief executive"],
     }
     logits = {
         "fit": 4.0 * one_hot(np.array([y for _, y in fit])),
         "validation": 4.0 * one_hot(np.array([y for _, y in val])),
         "variant": np.zeros((len(texts["variant"]), 3)),
+        "unlabelled": np.array([[3.0, 0.0, 0.0], [0.0, 3.0, 0.0]]),
     }
     path = folder / soft_labels.FILE_NAME
     soft_labels.write(path, texts, logits)
@@ -80,6 +83,7 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     # --max-rows keeps every fixture headline and caps the synthetic ones at a quarter.
     synthetic = ["--synthetic", "sequence", "--max-rows", "400", "--weight-rule", "one-se"]
     teacher = ["--teacher", str(tiny_teacher(tmp_path)), "--distill-temperature", "2"]
+    teacher.append("--unlabelled")
     cell = ["--cell", "scratch-lstm", "--recurrent-dropout", "0.2"]
     args = ["--data", str(TINY_SENTFIN), "--out", str(out), *TINY, *synthetic, *teacher, *cell]
     assert train_sentiment.main(args) == 0
@@ -110,10 +114,12 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
         assert all(0 <= s["ece"] <= 1 for s in scores.values())
     # The rule-labelled headlines went to the sequence branch only, never to validation.
     assert meta["synthetic"]["rows"] == 100
-    # The sequence branch learnt the teacher's answers, its variants among them.
+    # The sequence branch learnt the teacher's answers, its variants and the unlabelled
+    # posts among them.
     variants = meta["teacher"]["rows"]["variant"]
     learnt = meta["training"]["sequence"]["teacher"]
-    assert variants > 50 and learnt == {**learnt, "variants": variants, "temperature": 2.0}
+    assert variants > 50 and meta["teacher"]["rows"]["unlabelled"] == 2
+    assert learnt == {**learnt, "variants": variants, "unlabelled": 2, "temperature": 2.0}
     assert meta["teacher"]["rows"]["fit"] == meta["data"]["fit"]
     data = meta["data"]
     assert data["fit"] + data["validation"] + data["test"] == data["rows"] + data["tfns"]["rows"]
