@@ -11,14 +11,14 @@ from __future__ import annotations
 import csv
 import gzip
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import numpy as np
+from scipy import sparse
+
 TOPICS = Path(__file__).resolve().parents[2] / "data" / "tfns_topic" / "topics.csv.gz"
 NEAR = 0.7  # Jaccard index of word sets at which a text counts as a test text's copy
-# A word in more test texts than this ("stocks", "$spy") finds no copy on its own.
-_COMMON = 200
 
 _LINK = re.compile(r"https?://\S+")
 _WORD = re.compile(r"[a-z0-9$%]+")
@@ -39,24 +39,40 @@ def usable(texts: Iterable[str], labelled: Iterable[str], tests: Iterable[str]) 
     text's, and texts within NEAR of a test text."""
     tests = list(tests)
     seen = {words(t) for t in [*labelled, *tests]}
-    test_sets = [frozenset(words(t)) for t in tests]
-    holders: dict[str, list[int]] = defaultdict(list)
-    for i, s in enumerate(test_sets):
-        for w in s:
-            holders[w].append(i)
-    kept = []
+    fresh = []
     for text in texts:
         key = words(text)
-        if not key or key in seen:
-            continue
-        seen.add(key)
-        if not _near_test(frozenset(key), test_sets, holders):
-            kept.append(text)
-    return kept
+        if key and key not in seen:
+            seen.add(key)
+            fresh.append(text)
+    near = _near_test(fresh, tests)
+    return [text for text, close in zip(fresh, near, strict=True) if not close]
 
 
-def _near_test(
-    s: frozenset[str], test_sets: Sequence[frozenset[str]], holders: dict[str, list[int]]
-) -> bool:
-    candidates = {i for w in s if len(holders.get(w, ())) <= _COMMON for i in holders.get(w, ())}
-    return any(len(s & test_sets[i]) >= NEAR * len(s | test_sets[i]) for i in candidates)
+def _near_test(texts: Sequence[str], tests: Sequence[str], chunk: int = 1000) -> np.ndarray:
+    """Per text, whether a test text's word set overlaps its own by NEAR or more
+    (Jaccard). Every pair is counted, the shared words as a sparse product, a chunk of
+    texts at a time to bound the memory."""
+    vocabulary: dict[str, int] = {}
+    cells = [
+        [
+            (i, vocabulary.setdefault(w, len(vocabulary)))
+            for i, t in enumerate(rows)
+            for w in set(words(t))
+        ]
+        for rows in (texts, tests)
+    ]
+    a, b = (
+        sparse.csr_matrix(
+            (np.ones(len(c), np.int32), ([i for i, _ in c], [j for _, j in c])),
+            shape=(len(rows), len(vocabulary)),
+        )
+        for c, rows in zip(cells, (texts, tests), strict=True)
+    )
+    size_a, size_b = np.asarray(a.sum(1)).ravel(), np.asarray(b.sum(1)).ravel()
+    near = np.zeros(len(texts), dtype=bool)
+    for start in range(0, len(texts), chunk):
+        shared = (a[start : start + chunk] @ b.T).toarray()
+        union = size_a[start : start + chunk, None] + size_b[None, :] - shared
+        near[start : start + chunk] = (shared >= NEAR * union).any(axis=1)
+    return near
