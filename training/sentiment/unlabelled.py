@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
+from sklearn.feature_extraction.text import CountVectorizer
 
 TOPICS = Path(__file__).resolve().parents[2] / "data" / "tfns_topic" / "topics.csv.gz"
 NEAR = 0.7  # Jaccard index of word sets at which a text counts as a test text's copy
@@ -53,22 +53,10 @@ def _near_test(texts: Sequence[str], tests: Sequence[str], chunk: int = 1000) ->
     """Per text, whether a test text's word set overlaps its own by NEAR or more
     (Jaccard). Every pair is counted, the shared words as a sparse product, a chunk of
     texts at a time to bound the memory."""
-    vocabulary: dict[str, int] = {}
-    cells = [
-        [
-            (i, vocabulary.setdefault(w, len(vocabulary)))
-            for i, t in enumerate(rows)
-            for w in set(words(t))
-        ]
-        for rows in (texts, tests)
-    ]
-    a, b = (
-        sparse.csr_matrix(
-            (np.ones(len(c), np.int32), ([i for i, _ in c], [j for _, j in c])),
-            shape=(len(rows), len(vocabulary)),
-        )
-        for c, rows in zip(cells, (texts, tests), strict=True)
-    )
+    if not texts or not tests:
+        return np.zeros(len(texts), dtype=bool)
+    sets = CountVectorizer(analyzer=words, binary=True).fit([*texts, *tests])
+    a, b = sets.transform(texts), sets.transform(tests)
     size_a, size_b = np.asarray(a.sum(1)).ravel(), np.asarray(b.sum(1)).ravel()
     near = np.zeros(len(texts), dtype=bool)
     for start in range(0, len(texts), chunk):
