@@ -430,6 +430,13 @@ def fit_mixture(
         **mixture,
     }
     calibration = choose_temperature(p_val, val[1])
+    temperature = float(calibration["temperature"])
+    # Printed before the refit: the figure runs are compared on is known this early.
+    print(
+        f"sequence branch weight {weight} (mixture validation accuracy "
+        f"{fits['mixture']['validation_accuracy']}), temperature {temperature}",
+        flush=True,
+    )
 
     epochs = int(fits["sequence"]["best_epoch"])
     print(
@@ -451,12 +458,6 @@ def fit_mixture(
         "C": cfg.ngram_c,
         "refit_seconds": round(time.perf_counter() - start, 1),
     }
-    temperature = float(calibration["temperature"])
-    print(
-        f"sequence branch weight {weight} (mixture validation accuracy "
-        f"{fits['mixture']['validation_accuracy']}), temperature {temperature}",
-        flush=True,
-    )
     return Fitted(
         combine(sequence, ngram, weight, temperature),
         sequence_fit,

@@ -17,10 +17,12 @@ from pathlib import Path
 import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer
 
+from training.sentiment.word_vectors import LINK
+
 TOPICS = Path(__file__).resolve().parents[2] / "data" / "tfns_topic" / "topics.csv.gz"
 NEAR = 0.7  # Jaccard index of word sets at which a text counts as a test text's copy
 
-_LINK = re.compile(r"https?://\S+")
+_LINK = re.compile(LINK)
 _WORD = re.compile(r"[a-z0-9$%]+")
 
 

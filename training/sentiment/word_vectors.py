@@ -17,7 +17,9 @@ library.
 
 Tokens are what `standardize` leaves between spaces: lower-case letter runs, a number
 as the single token "0" (its value carries no sign, and headlines differ in it all the
-time), and each other non-space character on its own.
+time), and each other non-space character on its own. Links are dropped: half of the
+posts of news accounts (TFNS) end in one, and its pieces would take a median of 12 of
+the 32 steps read.
 """
 
 from __future__ import annotations
@@ -52,15 +54,19 @@ principal directions and quantised to int8.
   License, Copyright (c) Meta Platforms, Inc. All Rights Reserved.
 """
 NUMBER = "0"
+LINK = r"https?://\S+"  # RE2 and Python's re read it alike
 PAD, OOV = 0, 1  # row ids: padding, then any token outside the vocabulary
 _WORD = re.compile(r"[a-z]+")
 
 
 def standardize(texts: tf.Tensor) -> tf.Tensor:
-    """Lower-case; numbers become NUMBER; every other non-letter, non-space stands alone."""
+    """Lower-case; links dropped; numbers become NUMBER; every other non-letter, non-space
+    stands alone."""
     # Control characters first: tf.strings.lower stops at a NUL, dropping the rest.
     x = tf.strings.regex_replace(texts, r"[\x00-\x1f\x7f]", " ")
     x = tf.strings.lower(x, encoding="utf-8")
+    # A link says nothing a reader weighs, yet would spend about 12 of the steps read.
+    x = tf.strings.regex_replace(x, LINK, " ")
     x = tf.strings.regex_replace(x, r"[0-9]+(?:[.,][0-9]+)*", " " + NUMBER + " ")
     x = tf.strings.regex_replace(x, r"([^\pL\s0])", r" \1 ")
     return tf.strings.regex_replace(x, r"\s+", " ")

@@ -29,6 +29,11 @@ def test_tokens_are_lower_case_words_numbers_and_single_symbols() -> None:
         ["日本語の見出し", "🚀", "🚀"],
         ["a", "b", "c"],
     ]
+    # A link is dropped whole; what stands around it is read as before.
+    assert tokens(["Apple beats estimates https://t.co/AbC12xyz", "See http://x.io/a?b=1 now"]) == [
+        ["apple", "beats", "estimates"],
+        ["see", "now"],
+    ]
 
 
 def test_inflections_follow_the_regular_spelling_rules() -> None:
