@@ -19,6 +19,7 @@ time) and returns the probabilities and each headline's coverage.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 
 import keras
@@ -47,6 +48,8 @@ class SentimentConfig:
     input_dropout: float = 0.2
     dropout: float = 0.3
     lstm_learning_rate: float = 1e-3
+    # constant | cosine: the sequence branch's rate falls to zero over max_epochs.
+    learning_rate_decay: str = "constant"
     word_ngram_tokens: int = 30_000
     char_ngram_tokens: int = 150_000
     ngram_c: float = 10.0
@@ -56,6 +59,20 @@ class SentimentConfig:
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
+
+
+def learning_rate_callbacks(cfg: SentimentConfig) -> list[keras.callbacks.Callback]:
+    """The sequence branch's rate per epoch. A rate that falls by epoch, not by step,
+    lets the refit on more data replay the probe's rates epoch for epoch. Cosine decay
+    (Loshchilov and Hutter, 2017) ends the fit on small steps, so the epoch validation
+    picks is less a matter of where a noisy step happened to land."""
+    if cfg.learning_rate_decay == "constant":
+        return []
+
+    def rate(epoch: int, _: float) -> float:
+        return cfg.lstm_learning_rate * 0.5 * (1.0 + math.cos(math.pi * epoch / cfg.max_epochs))
+
+    return [keras.callbacks.LearningRateScheduler(rate)]
 
 
 def compile_classifier(model: keras.Model, learning_rate: float, soft: bool = False) -> keras.Model:

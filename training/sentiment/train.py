@@ -41,6 +41,7 @@ from training.sentiment.model import (
     combine,
     compile_classifier,
     fit_ngram_exact,
+    learning_rate_callbacks,
     mix,
     ngram_branch,
     sequence_branch,
@@ -121,6 +122,12 @@ def add_network_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--max-epochs", type=int, default=defaults.max_epochs)
     parser.add_argument("--patience", type=int, default=defaults.patience)
+    parser.add_argument(
+        "--learning-rate-decay",
+        choices=("constant", "cosine"),
+        default=defaults.learning_rate_decay,
+        help="the sequence branch's rate: constant, or cosine decay to zero at --max-epochs",
+    )
     parser.add_argument("--lstm-units", type=int, default=defaults.lstm_units)
     parser.add_argument(
         "--sequence-length",
@@ -159,6 +166,7 @@ def network_config(args: argparse.Namespace) -> SentimentConfig:
         char_ngram_tokens=args.char_ngram_tokens,
         max_epochs=args.max_epochs,
         patience=args.patience,
+        learning_rate_decay=args.learning_rate_decay,
     )
     check_cell_options(cfg.cell, cfg.layer_norm, cfg.recurrent_dropout)
     keras.utils.set_random_seed(args.seed)
@@ -183,7 +191,8 @@ def fit_branch(
         callbacks=[
             keras.callbacks.EarlyStopping(
                 monitor="val_accuracy", patience=cfg.patience, restore_best_weights=True
-            )
+            ),
+            *learning_rate_callbacks(cfg),
         ],
     )
     seconds = time.perf_counter() - start
@@ -448,7 +457,13 @@ def fit_mixture(
     sequence_fit, sequence = branch(cfg, train[0], pretrained)
     if soft:
         compile_classifier(sequence_fit, cfg.lstm_learning_rate, soft)
-    sequence_fit.fit(*train, epochs=epochs, batch_size=cfg.batch_size, verbose=verbose)
+    sequence_fit.fit(
+        *train,
+        epochs=epochs,
+        batch_size=cfg.batch_size,
+        verbose=verbose,
+        callbacks=learning_rate_callbacks(cfg),
+    )
     fits["sequence"]["refit_seconds"] = round(time.perf_counter() - start, 1)
     start = time.perf_counter()
     ngram = ngram_branch(cfg, train_ngram[0])

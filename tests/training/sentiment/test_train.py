@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -18,7 +19,9 @@ from training.sentiment import train as train_sentiment
 from training.sentiment.model import (
     SentimentConfig,
     combine,
+    compile_classifier,
     fit_ngram_exact,
+    learning_rate_callbacks,
     ngram_branch,
     sequence_branch,
 )
@@ -85,6 +88,7 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     teacher = ["--teacher", str(tiny_teacher(tmp_path)), "--distill-temperature", "2"]
     teacher.append("--unlabelled")
     cell = ["--cell", "scratch-lstm", "--recurrent-dropout", "0.2"]
+    cell += ["--learning-rate-decay", "cosine"]
     args = ["--data", str(TINY_SENTFIN), "--out", str(out), *TINY, *synthetic, *teacher, *cell]
     assert train_sentiment.main(args) == 0
     version = out / "1"
@@ -163,8 +167,23 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     # class (layer normalisation doubles a run's time in tracing; the forecast's
     # scratch-cell export test covers it, with the other scratch cell).
     assert meta["config"]["cell"] == "scratch-lstm" and meta["config"]["recurrent_dropout"] == 0.2
+    assert meta["config"]["learning_rate_decay"] == "cosine"
+    assert seq["history"]["learning_rate"] == [0.001]  # epoch 1 of 1 starts at the full rate
     headlines = "{'headlines': tf.constant(['Acme Corp shares surge', 'Rupee slumps'])}"
     assert serve_alone(version, headlines, "probabilities") == "(2, 3) True"
+
+
+def test_cosine_decay_gives_each_epoch_its_rate_and_constant_adds_nothing() -> None:
+    cfg = SentimentConfig(max_epochs=4, learning_rate_decay="cosine")
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3, activation="softmax")])
+    compile_classifier(model, cfg.lstm_learning_rate)
+    x, y = np.ones((8, 2), np.float32), np.arange(8) % 3
+    history = model.fit(x, y, epochs=4, verbose=0, callbacks=learning_rate_callbacks(cfg))
+    # 1e-3 * (1 + cos(pi * epoch / 4)) / 2: the refit replays these epoch for epoch.
+    np.testing.assert_allclose(
+        history.history["learning_rate"], [1e-3, 0.853553e-3, 0.5e-3, 0.146447e-3], rtol=1e-5
+    )
+    assert learning_rate_callbacks(SentimentConfig()) == []
 
 
 def test_best_weight_takes_the_best_validation_accuracy_nearest_an_even_mix() -> None:
