@@ -3,6 +3,7 @@ answers for distillation (`make teacher`; needs the `teacher` extra: torch, tran
 and the all-MiniLM-L6-v2 package).
 
     python -m training.sentiment.teacher [--task headline|entity] [--epochs 3] [--variants 4]
+        [--synthetic] [--score-only --out DIR]
 
 The teacher reads what 18,000 labelled headlines cannot teach a recurrent network from
 scratch: MiniLM was pretrained on a billion sentence pairs. It is fine-tuned on the fit
@@ -17,6 +18,12 @@ need no torch. The fixed test sets are scored for the record only.
 entity pairs as that model does, each headline with its target mention marked
 (`training/entity_sentiment/pairs.py`), and writes `data/entity_teacher/`. Its variants
 keep the target marker: an edit that drops the target asks about nobody.
+
+The headline teacher is also scored on the behavioural suite (`training/sentiment/
+checklist.py`), for the record: it shows what the labelled headlines can teach a
+pretrained encoder, the most the student can learn from its answers. `--synthetic` adds
+the rule-labelled headlines (`training/sentiment/synthetic.py`) to its fine-tuning, never
+to validation; `--score-only` stops after the scores and writes `teacher.json` alone.
 """
 
 from __future__ import annotations
@@ -33,7 +40,7 @@ import numpy as np
 
 from app.sentiment.entities import TARGET_MARK
 from training.entity_sentiment.pairs import training_texts
-from training.sentiment import augment, sentfin, unlabelled
+from training.sentiment import augment, checklist, sentfin, synthetic, unlabelled
 from training.sentiment.parts import training_parts
 from training.sentiment.soft_labels import COMMITTED, ENTITY_COMMITTED, FILE_NAME, PARTS, write
 
@@ -58,7 +65,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-rows", type=int, help="use only the first N rows (smoke runs)")
     parser.add_argument("--out", type=Path, help="default: the committed answers' folder")
+    parser.add_argument(
+        "--synthetic",
+        action="store_true",
+        help="fine-tune on the rule-labelled headlines too (headline task; never validated on)",
+    )
+    parser.add_argument(
+        "--score-only",
+        action="store_true",
+        help="fine-tune and score, write teacher.json but no answers (needs --out)",
+    )
     args = parser.parse_args(argv)
+    if args.score_only and args.out is None:
+        parser.error("--score-only needs --out: the committed teacher.json describes its answers")
+    if args.synthetic and args.task != "headline":
+        parser.error("--synthetic is for the headline task")
     if args.out is None:
         args.out = (COMMITTED if args.task == "headline" else ENTITY_COMMITTED).parent
     return args
@@ -117,14 +138,16 @@ def main(argv: list[str] | None = None) -> int:
         y = np.array([label for _, label in rows])
         return round(float((logits([t for t, _ in rows]).argmax(1) == y).mean()), 4)
 
+    rng = random.Random(args.seed)
+    order = list(fit)
+    if args.synthetic:
+        order += [(h.text, sentfin.LABELS.index(h.label)) for h in synthetic.generate()]
+    steps = args.epochs * -(-len(order) // BATCH)
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.learning_rate, weight_decay=0.01)
-    steps = args.epochs * -(-len(fit) // BATCH)
     # Linear warm-up over 6 % of the steps, then linear decay to zero (as BERT was tuned).
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: min(1.0, s / max(1.0, 0.06 * steps)) * max(0.0, 1 - s / steps)
     )
-    rng = random.Random(args.seed)
-    order = list(fit)
     history: list[float] = []
     best: dict[str, Any] = {}
     for epoch in range(args.epochs):
@@ -150,6 +173,30 @@ def main(argv: list[str] | None = None) -> int:
             best = {"accuracy": history[-1], "epoch": epoch + 1}
             best["state"] = copy.deepcopy(model.state_dict())
     model.load_state_dict(best["state"])
+    record: dict[str, Any] = {
+        "task": args.task,
+        "encoder": {"package": PACKAGE, "version": _version(PACKAGE), "model": "all-MiniLM-L6-v2"},
+        "torch": torch.__version__,
+        "seed": args.seed,
+        "epochs": args.epochs,
+        "learning_rate": args.learning_rate,
+        "synthetic": len(order) - len(fit),
+        "best_epoch": best["epoch"],
+        "validation_accuracy_by_epoch": history,
+        # For the record only: nothing above was chosen on them.
+        "test_accuracy": {name: accuracy(rows) for name, rows in tests.items()},
+    }
+    if args.task == "headline":
+        suite = checklist.evaluate(lambda texts: torch.softmax(torch.tensor(logits(texts)), 1))
+        record["checklist"] = {
+            name: round(score["rate"], 4)
+            for name, score in [*suite["categories"].items(), ("overall", suite["overall"])]
+        }
+        record["checklist"]["invariance_consistency"] = round(
+            suite["invariance_consistency"]["rate"], 4
+        )
+    if args.score_only:
+        return _write_record(args.out, record, started)
 
     fit_texts, val_texts = [t for t, _ in fit], [t for t, _ in val]
     test_texts = [t for rows in tests.values() for t, _ in rows]
@@ -165,21 +212,14 @@ def main(argv: list[str] | None = None) -> int:
     answers = {part: logits(texts[part]) for part in PARTS}
     args.out.mkdir(parents=True, exist_ok=True)
     write(args.out / FILE_NAME, texts, answers)
-    record = {
-        "task": args.task,
-        "encoder": {"package": PACKAGE, "version": _version(PACKAGE), "model": "all-MiniLM-L6-v2"},
-        "torch": torch.__version__,
-        "seed": args.seed,
-        "epochs": args.epochs,
-        "learning_rate": args.learning_rate,
-        "best_epoch": best["epoch"],
-        "validation_accuracy_by_epoch": history,
-        "rows": {part: len(texts[part]) for part in PARTS},
-        # For the record only: nothing above was chosen on them.
-        "test_accuracy": {name: accuracy(rows) for name, rows in tests.items()},
-        "seconds": round(time.perf_counter() - started),
-    }
-    (args.out / "teacher.json").write_text(json.dumps(record, indent=2) + "\n")
+    record["rows"] = {part: len(texts[part]) for part in PARTS}
+    return _write_record(args.out, record, started)
+
+
+def _write_record(out: Path, record: dict[str, Any], started: float) -> int:
+    record["seconds"] = round(time.perf_counter() - started)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "teacher.json").write_text(json.dumps(record, indent=2) + "\n")
     print(json.dumps({k: v for k, v in record.items() if k != "rows"}), flush=True)
     return 0
 

@@ -1,0 +1,38 @@
+"""The teacher's command-line rules. Its fine-tuning needs torch, which the test
+environment does not install (`make teacher` does); these checks run before any import
+of it, so a refused command costs nothing and writes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from training.sentiment import teacher
+from training.sentiment.soft_labels import COMMITTED
+
+
+def refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    with pytest.raises(SystemExit) as info:
+        teacher.main(argv)
+    assert info.value.code == 2
+    return capsys.readouterr().err
+
+
+def test_score_only_needs_an_out_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # Without --out it would overwrite the committed teacher.json with a record of answers
+    # it never wrote.
+    before = (COMMITTED.parent / "teacher.json").read_bytes()
+    assert "--score-only needs --out" in refused(["--score-only"], capsys)
+    assert (COMMITTED.parent / "teacher.json").read_bytes() == before
+    args = teacher.parse_args(["--score-only", "--synthetic", "--out", str(tmp_path)])
+    assert args.score_only and args.synthetic and args.out == tmp_path
+
+
+def test_rule_labelled_headlines_are_for_the_headline_teacher(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert "--synthetic is for the headline task" in refused(
+        ["--task", "entity", "--synthetic"], capsys
+    )
+    assert teacher.parse_args(["--task", "entity"]).out.name == "entity_teacher"
