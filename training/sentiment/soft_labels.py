@@ -2,8 +2,10 @@
 and `data/entity_teacher/` for the per-entity model).
 
 One row per text: the text, the part it came from (`fit`, `validation`, `variant`: an
-edit of a fit headline, or `unlabelled`: a headline no one labelled,
-`training/sentiment/unlabelled.py`), and the teacher's three logits. Written by
+edit of a fit headline, `unlabelled`: a headline no one labelled,
+`training/sentiment/unlabelled.py`, or `synthetic`: a rule-labelled headline of
+`training/sentiment/synthetic.py`, answered only by a teacher fine-tuned on them), and the
+teacher's three logits. Written by
 `training.sentiment.teacher`, read by `training.sentiment.train`; no torch either way.
 """
 
@@ -24,7 +26,7 @@ from training.metrics import softmax
 from training.sentiment.sentfin import LABELS
 
 FILE_NAME = "soft_labels.csv.gz"
-PARTS = ("fit", "validation", "variant", "unlabelled")
+PARTS = ("fit", "validation", "variant", "unlabelled", "synthetic")
 COLUMNS = ("text", "part", *(f"logit_{label}" for label in LABELS))
 COMMITTED = Path(__file__).resolve().parents[2] / "data" / "teacher" / FILE_NAME
 # The per-entity model's: marked headlines (training/entity_sentiment/pairs.py).

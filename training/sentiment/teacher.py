@@ -23,7 +23,8 @@ The headline teacher is also scored on the behavioural suite (`training/sentimen
 checklist.py`), for the record: it shows what the labelled headlines can teach a
 pretrained encoder, the most the student can learn from its answers. `--synthetic` adds
 the rule-labelled headlines (`training/sentiment/synthetic.py`) to its fine-tuning, never
-to validation; `--score-only` stops after the scores and writes `teacher.json` alone.
+to validation, and its answers on them to the file; `--score-only` stops after the
+scores and writes `teacher.json` alone.
 """
 
 from __future__ import annotations
@@ -203,7 +204,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.task == "headline"
         else []  # posts name no target to ask about
     )
-    texts = {"fit": fit_texts, "validation": val_texts, "variant": made, "unlabelled": extra}
+    texts = {
+        "fit": fit_texts,
+        "validation": val_texts,
+        "variant": made,
+        "unlabelled": extra,
+        # Its answers on the rules it was taught, so that the student learns them from the
+        # same hand as the real headlines' (hard labels beside soft answers pulled it apart).
+        "synthetic": [h.text for h in synthetic.generate()] if args.synthetic else [],
+    }
     answers = {part: logits(texts[part]) for part in PARTS}
     args.out.mkdir(parents=True, exist_ok=True)
     write(args.out / FILE_NAME, texts, answers)

@@ -264,11 +264,11 @@ def one_hot(labels: np.ndarray) -> np.ndarray:
 
 
 def teacher_targets(data: Data, teacher: soft_labels.SoftLabels, temperature: float) -> Data:
-    """The texts of `data`, the teacher's variants and the unlabelled headlines it answered,
-    with the teacher's probabilities at `temperature` (knowledge distillation: Hinton et
-    al., 2015) in place of the labels."""
+    """The texts of `data`, the teacher's variants and the unlabelled and rule-labelled
+    headlines it answered, with the teacher's probabilities at `temperature` (knowledge
+    distillation: Hinton et al., 2015) in place of the labels."""
     texts = [t.decode() for t in data[0].numpy()]
-    extra = teacher.texts["variant"] + teacher.texts["unlabelled"]
+    extra = teacher.texts["variant"] + teacher.texts["unlabelled"] + teacher.texts["synthetic"]
     return (
         tf.concat([data[0], tf.constant(extra, tf.string)], 0),
         teacher.probabilities(texts + extra, temperature).astype(np.float32),
@@ -408,6 +408,7 @@ def fit_mixture(
             "temperature": distill_temperature,
             "variants": len(teacher.texts["variant"]),
             "unlabelled": len(teacher.texts["unlabelled"]),
+            "synthetic": len(teacher.texts["synthetic"]),
         }
     p_val_sequence = sequence_probe.predict(val[0], verbose=0)
     ngram_probe = ngram_branch(cfg, fit_ngram[0])

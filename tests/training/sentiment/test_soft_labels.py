@@ -17,12 +17,14 @@ TEXTS = {
     "validation": ["Rupee slumps"],
     "variant": ["Acme beats", "cuts 500 jobs"],
     "unlabelled": ["$ACME shares slide after the bell"],
+    "synthetic": ["Initech's net loss narrowed"],
 }
 LOGITS = {
     "fit": np.array([[-1.0, 0.0, 2.5], [3.0, 0.5, -2.0]]),
     "validation": np.array([[1.0, 1.0, 1.0]]),
     "variant": np.array([[0.0, 0.0, 1.0], [2.0, 0.0, 0.0]]),
     "unlabelled": np.array([[1.5, 0.2, -1.0]]),
+    "synthetic": np.array([[-2.0, 0.0, 3.0]]),
 }
 
 
@@ -68,18 +70,20 @@ def test_a_file_with_other_columns_is_refused(tmp_path: Path) -> None:
         soft_labels.read(path)
 
 
-def test_the_sequence_branch_targets_are_the_teachers_on_its_texts_edits_and_unlabelled(
+def test_the_sequence_branch_targets_are_the_teachers_on_every_text_it_answered(
     written: Path,
 ) -> None:
     data = (tf.constant(TEXTS["fit"]), np.array([2, 0]))
     texts, targets = teacher_targets(data, soft_labels.read(written), temperature=1.0)
-    expected = TEXTS["fit"] + TEXTS["variant"] + TEXTS["unlabelled"]
+    expected = TEXTS["fit"] + TEXTS["variant"] + TEXTS["unlabelled"] + TEXTS["synthetic"]
     assert [t.decode() for t in texts.numpy()] == expected
-    assert targets.shape == (5, 3) and targets.dtype == np.float32
+    assert targets.shape == (6, 3) and targets.dtype == np.float32
     np.testing.assert_allclose(targets.sum(axis=1), 1.0, atol=1e-6)
-    assert targets.argmax(axis=1).tolist() == [2, 0, 2, 0, 0]
-    # Without --unlabelled: v7's targets, the labelled texts and their edits.
-    texts, targets = teacher_targets(data, soft_labels.read(written).without("unlabelled"), 1.0)
+    assert targets.argmax(axis=1).tolist() == [2, 0, 2, 0, 0, 2]
+    # Without --unlabelled, and from a teacher that answered no rule-labelled headline:
+    # v7's targets, the labelled texts and their edits.
+    answers = soft_labels.read(written).without("unlabelled").without("synthetic")
+    texts, targets = teacher_targets(data, answers, 1.0)
     assert [t.decode() for t in texts.numpy()] == TEXTS["fit"] + TEXTS["variant"]
     assert targets.shape == (4, 3)
     np.testing.assert_array_equal(one_hot(np.array([1, 2])), [[0, 1, 0], [0, 0, 1]])
