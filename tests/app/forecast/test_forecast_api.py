@@ -16,7 +16,7 @@ import pytest
 
 from app.forecast import fred_csv, gdp_features, monthly_window
 from app.forecast.vintage_store import Vintage, load_snapshot
-from tests.conftest import ROOT, Server, json_log, scrape
+from tests.conftest import ROOT, Server, json_log, scrape, wait_until_answers
 from tests.fred_standin import FredStandIn
 
 
@@ -305,8 +305,11 @@ def test_followers_pick_up_the_shared_store_and_take_over(
         leader = server_factory(env)
         with leader.client() as http:
             assert wait_for_refresh(http)["last_observed_quarter"] == "2026Q3"
-        follower = server_factory(env)
-        reader = server_factory({**env, "SCHEDULER_ENABLED": "false"})
+        # Both load their models at once.
+        follower = server_factory(env, wait_ready=False)
+        reader = server_factory({**env, "SCHEDULER_ENABLED": "false"}, wait_ready=False)
+        for srv in (follower, reader):
+            wait_until_answers(srv)
         for srv in (follower, reader):
             with srv.client() as http:
                 body = http.get("/forecast").json()

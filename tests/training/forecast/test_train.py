@@ -40,9 +40,9 @@ def test_short_training_run_exports_with_backtest_metadata(tmp_path: Path) -> No
     # The scratch cell with its options, so that one run also shows the export serving
     # without the cell's class; the library cells are served by the committed model.
     args += ["--cell", "scratch-gru", "--layer-norm", "--recurrent-dropout", "0.1"]
-    # Two networks, not the default three: the mean of several is checked by the round trip.
-    # One refit for the whole backtest: the refit schedule has its own test below.
-    assert train_forecast.main([*args, "--members", "2", "--refit-every", "36"]) == 0
+    # One network, not the default three: the mean of several in one graph has its own
+    # test below. One refit for the whole backtest: so has the refit schedule.
+    assert train_forecast.main([*args, "--members", "1", "--refit-every", "36"]) == 0
     extra = out / "1" / "assets.extra"
     meta = json.loads((extra / "metadata.json").read_text())
     assert meta["name"] == "gdp_forecast" and meta["input"] == "monthly_window"
@@ -90,8 +90,8 @@ def test_short_training_run_exports_with_backtest_metadata(tmp_path: Path) -> No
     assert meta["backtest"]["spf"]["all"]["n"][0] == len(
         h1[h1["months_known"] == 1].query("last_quarter <= '2025-04-01'")
     )
-    assert [len(h["loss"]) for h in meta["training"]["histories"]] == [2, 2]
-    assert png_size(extra / "training_curves.png") == (1144, 396)
+    assert [len(h["loss"]) for h in meta["training"]["histories"]] == [2]
+    assert png_size(extra / "training_curves.png") == (572, 396)  # a panel per network
     # Drawn from what the export records alone: the command draws the same bytes again.
     drawn = {p.name: p.read_bytes() for p in extra.glob("*.png")}
     assert set(drawn) == {"training_curves.png", "backtest.png"}
@@ -112,7 +112,8 @@ def test_short_training_run_exports_with_backtest_metadata(tmp_path: Path) -> No
 
 def test_the_blended_graph_is_the_weighted_sum(training_set: tuple, tmp_path: Path) -> None:
     x, y, last, _ = training_set
-    x, y = x.astype(np.float32), y.astype(np.float32)
+    # The latest 240 windows: what is checked is the graph, not what it learnt.
+    x, y, last = x[-240:].astype(np.float32), y[-240:].astype(np.float32), last[-240:]
     cfg = ForecastConfig(units=4, layers=1, max_epochs=2)
     fitted = fit(cfg, x, y, seed=1, origins=last, builder=nowcast_model.build)
     # The network is the mean of its three members, in one graph.

@@ -50,8 +50,8 @@ def test_missing_data_is_a_one_line_error(
 
 def tiny_teacher(folder: Path, leave_out: int = 0) -> Path:
     """Answers for the fixture's training headlines, as `make teacher` writes them: a
-    teacher that agrees with the labels, a variant of each fit headline, and two posts
-    no one labelled."""
+    teacher that agrees with the labels, a variant of each fit headline, two posts no one
+    labelled and one rule-labelled headline."""
     fit, val, _ = training_parts(data=TINY_SENTFIN, tfns_train=FIXTURES / "tiny_tfns.csv")
     fit = fit[leave_out:]
     texts = {
@@ -59,12 +59,14 @@ def tiny_teacher(folder: Path, leave_out: int = 0) -> Path:
         "validation": [t for t, _ in val],
         "variant": augment.variants([t for t, _ in fit], 1, seed=0),
         "unlabelled": ["$ACME slides after the bell", "Globex names a new chief executive"],
+        "synthetic": ["Initech's net loss narrowed"],
     }
     logits = {
         "fit": 4.0 * one_hot(np.array([y for _, y in fit])),
         "validation": 4.0 * one_hot(np.array([y for _, y in val])),
         "variant": np.zeros((len(texts["variant"]), 3)),
         "unlabelled": np.array([[3.0, 0.0, 0.0], [0.0, 3.0, 0.0]]),
+        "synthetic": np.array([[0.0, 0.0, 3.0]]),
     }
     path = folder / soft_labels.FILE_NAME
     soft_labels.write(path, texts, logits)
@@ -118,12 +120,14 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
         assert all(0 <= s["ece"] <= 1 for s in scores.values())
     # The rule-labelled headlines went to the sequence branch only, never to validation.
     assert meta["synthetic"]["rows"] == 100
-    # The sequence branch learnt the teacher's answers, its variants and the unlabelled
-    # posts among them.
+    # The sequence branch learnt the teacher's answers, its variants, the unlabelled posts
+    # and the rule-labelled headline among them.
     variants = meta["teacher"]["rows"]["variant"]
     learnt = meta["training"]["sequence"]["teacher"]
     assert variants > 50 and meta["teacher"]["rows"]["unlabelled"] == 2
-    assert learnt == {**learnt, "variants": variants, "unlabelled": 2, "temperature": 2.0}
+    assert meta["teacher"]["rows"]["synthetic"] == 1
+    expected = {"variants": variants, "unlabelled": 2, "synthetic": 1, "temperature": 2.0}
+    assert learnt == {**learnt, **expected}
     assert meta["teacher"]["rows"]["fit"] == meta["data"]["fit"]
     data = meta["data"]
     assert data["fit"] + data["validation"] + data["test"] == data["rows"] + data["tfns"]["rows"]
