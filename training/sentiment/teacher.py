@@ -209,8 +209,8 @@ def main(argv: list[str] | None = None) -> int:
         "validation": val_texts,
         "variant": made,
         "unlabelled": extra,
-        # Its answers on the rules it was taught, so that the student learns them from the
-        # same hand as the real headlines' (hard labels beside soft answers pulled it apart).
+        # Its answers on the rules it was taught: with --synthetic the student learns them
+        # in place of the rule labels, from the same hand as the real headlines'.
         "synthetic": [h.text for h in synthetic.generate()] if args.synthetic else [],
     }
     answers = {part: logits(texts[part]) for part in PARTS}

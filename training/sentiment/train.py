@@ -7,8 +7,10 @@ Reads top to bottom: data, baseline, model, fit, evaluate, export. The training 
 SEntFiN's training part and, unless --no-tfns, TFNS train; validation is carved out of
 both by the same hash rule. With --synthetic, rule-labelled headlines
 (training/sentiment/synthetic.py) join the fit of the sequence branch or of both; never
-validation. The fixed test sets (docs/reference.md) are scored at the end, the model
-beside the baseline fitted on the same real headlines.
+validation. The sequence branch learns the teacher's answers on them where a teacher
+fine-tuned on them gave its answers (`make teacher ARGS=--synthetic`). The fixed test
+sets (docs/reference.md) are scored at the end, the model beside the baseline fitted on
+the same real headlines.
 """
 
 from __future__ import annotations
@@ -264,15 +266,30 @@ def one_hot(labels: np.ndarray) -> np.ndarray:
 
 
 def teacher_targets(data: Data, teacher: soft_labels.SoftLabels, temperature: float) -> Data:
-    """The texts of `data`, the teacher's variants and the unlabelled and rule-labelled
-    headlines it answered, with the teacher's probabilities at `temperature` (knowledge
-    distillation: Hinton et al., 2015) in place of the labels."""
+    """The texts of `data`, the teacher's variants and the unlabelled headlines it answered,
+    with the teacher's probabilities at `temperature` (knowledge distillation: Hinton et
+    al., 2015) in place of the labels."""
     texts = [t.decode() for t in data[0].numpy()]
-    extra = teacher.texts["variant"] + teacher.texts["unlabelled"] + teacher.texts["synthetic"]
+    extra = teacher.texts["variant"] + teacher.texts["unlabelled"]
     return (
         tf.concat([data[0], tf.constant(extra, tf.string)], 0),
         teacher.probabilities(texts + extra, temperature).astype(np.float32),
     )
+
+
+def synthetic_targets(
+    data: Data, teacher: soft_labels.SoftLabels, temperature: float
+) -> tuple[Data, int]:
+    """Rule-labelled headlines with the teacher's probabilities where it answered them (a
+    teacher fine-tuned on them, `make teacher ARGS=--synthetic`), their labels one-hot
+    elsewhere; and how many it answered."""
+    answered = set(teacher.texts["synthetic"])
+    texts = [t.decode() for t in data[0].numpy()]
+    mine = np.array([t in answered for t in texts])
+    targets = one_hot(data[1])
+    if mine.any():
+        targets[mine] = teacher.probabilities([t for t in texts if t in answered], temperature)
+    return (data[0], targets), int(mine.sum())
 
 
 WEIGHTS = np.round(np.linspace(0.0, 1.0, 21), 2)
@@ -377,8 +394,9 @@ def fit_mixture(
     choice of the mixing weight from the best validation accuracy to `one_se_weight`.
 
     `teacher` (a pretrained encoder's answers, `training.sentiment.teacher`) replaces the
-    sequence branch's targets with its probabilities, on the real headlines and on the
-    variants of the fit part it labelled; validation still scores against the labels."""
+    sequence branch's targets with its probabilities, on the real headlines, on the
+    variants of the fit part it labelled and on the rule-labelled headlines it answered;
+    validation still scores against the labels."""
     fits: dict[str, dict[str, object]] = {}
 
     def joined(a: Data, b: Data) -> Data:
@@ -388,11 +406,15 @@ def fit_mixture(
     if synthetic is not None and synthetic_ngram:
         fit_ngram, train_ngram = joined(fit, synthetic), joined(train, synthetic)
     # The n-gram branch keeps the true labels; the sequence branch learns the teacher's
-    # answers on the real headlines and their variants (rule-labelled ones keep theirs).
+    # answers on the real headlines and their variants, and on the rule-labelled ones
+    # when its teacher learnt them too (hard labels beside soft answers pull it apart).
+    synthetic_answered = 0
     if teacher is not None:
         fit, train = (teacher_targets(d, teacher, distill_temperature) for d in (fit, train))
         if synthetic is not None:
-            synthetic = (synthetic[0], one_hot(synthetic[1]))
+            synthetic, synthetic_answered = synthetic_targets(
+                synthetic, teacher, distill_temperature
+            )
     if synthetic is not None:
         fit, train = joined(fit, synthetic), joined(train, synthetic)
     soft = teacher is not None
@@ -408,7 +430,7 @@ def fit_mixture(
             "temperature": distill_temperature,
             "variants": len(teacher.texts["variant"]),
             "unlabelled": len(teacher.texts["unlabelled"]),
-            "synthetic": len(teacher.texts["synthetic"]),
+            "synthetic": synthetic_answered,
         }
     p_val_sequence = sequence_probe.predict(val[0], verbose=0)
     ngram_probe = ngram_branch(cfg, fit_ngram[0])

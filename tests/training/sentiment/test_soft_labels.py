@@ -10,7 +10,7 @@ import pytest
 import tensorflow as tf
 
 from training.sentiment import soft_labels
-from training.sentiment.train import one_hot, teacher_targets
+from training.sentiment.train import one_hot, synthetic_targets, teacher_targets
 
 TEXTS = {
     "fit": ["Acme beats estimates", 'Globex, "the miner", cuts 500 jobs'],
@@ -70,20 +70,36 @@ def test_a_file_with_other_columns_is_refused(tmp_path: Path) -> None:
         soft_labels.read(path)
 
 
-def test_the_sequence_branch_targets_are_the_teachers_on_every_text_it_answered(
+def test_the_sequence_branch_targets_are_the_teachers_on_its_texts_edits_and_unlabelled(
     written: Path,
 ) -> None:
     data = (tf.constant(TEXTS["fit"]), np.array([2, 0]))
     texts, targets = teacher_targets(data, soft_labels.read(written), temperature=1.0)
-    expected = TEXTS["fit"] + TEXTS["variant"] + TEXTS["unlabelled"] + TEXTS["synthetic"]
+    expected = TEXTS["fit"] + TEXTS["variant"] + TEXTS["unlabelled"]
     assert [t.decode() for t in texts.numpy()] == expected
-    assert targets.shape == (6, 3) and targets.dtype == np.float32
+    assert targets.shape == (5, 3) and targets.dtype == np.float32
     np.testing.assert_allclose(targets.sum(axis=1), 1.0, atol=1e-6)
-    assert targets.argmax(axis=1).tolist() == [2, 0, 2, 0, 0, 2]
-    # Without --unlabelled, and from a teacher that answered no rule-labelled headline:
-    # v7's targets, the labelled texts and their edits.
-    answers = soft_labels.read(written).without("unlabelled").without("synthetic")
-    texts, targets = teacher_targets(data, answers, 1.0)
+    assert targets.argmax(axis=1).tolist() == [2, 0, 2, 0, 0]
+    # Without --unlabelled: v7's targets, the labelled texts and their edits.
+    texts, targets = teacher_targets(data, soft_labels.read(written).without("unlabelled"), 1.0)
     assert [t.decode() for t in texts.numpy()] == TEXTS["fit"] + TEXTS["variant"]
     assert targets.shape == (4, 3)
     np.testing.assert_array_equal(one_hot(np.array([1, 2])), [[0, 1, 0], [0, 0, 1]])
+
+
+def test_rule_labelled_headlines_take_the_teachers_answers_where_it_gave_them(
+    written: Path,
+) -> None:
+    texts = ["Hooli's margin narrowed", *TEXTS["synthetic"]]
+    data = (tf.constant(texts), np.array([0, 0]))  # the second's label: wrong on purpose
+    (got, targets), answered = synthetic_targets(data, soft_labels.read(written), 1.0)
+    assert answered == 1 and [t.decode() for t in got.numpy()] == texts
+    np.testing.assert_array_equal(targets[0], [1, 0, 0])  # its rule label, one-hot
+    expected = np.exp([-2.0, 0.0, 3.0]) / np.exp([-2.0, 0.0, 3.0]).sum()
+    np.testing.assert_allclose(targets[1], expected, atol=1e-4)  # the teacher's answer
+    # A teacher that answered none leaves every label as it was.
+    (_, targets), answered = synthetic_targets(
+        data, soft_labels.read(written).without("synthetic"), 1.0
+    )
+    assert answered == 0
+    np.testing.assert_array_equal(targets, one_hot(np.array([0, 0])))

@@ -14,7 +14,7 @@ from tests.conftest import FIXTURES, TINY_SENTFIN, png_size, serve_alone
 from tests.training.conftest import TINY_NETWORK, assert_one_se_choice
 from training.export import export_model, next_version
 from training.metrics import classification_report, temperature_scale
-from training.sentiment import augment, soft_labels
+from training.sentiment import augment, soft_labels, synthetic
 from training.sentiment import train as train_sentiment
 from training.sentiment.model import (
     SentimentConfig,
@@ -59,7 +59,8 @@ def tiny_teacher(folder: Path, leave_out: int = 0) -> Path:
         "validation": [t for t, _ in val],
         "variant": augment.variants([t for t, _ in fit], 1, seed=0),
         "unlabelled": ["$ACME slides after the bell", "Globex names a new chief executive"],
-        "synthetic": ["Initech's net loss narrowed"],
+        # The first rule-labelled headline the run below draws; the rest keep their labels.
+        "synthetic": [synthetic.generate()[0].text],
     }
     logits = {
         "fit": 4.0 * one_hot(np.array([y for _, y in fit])),
@@ -86,12 +87,12 @@ def test_a_teacher_without_the_training_headlines_is_a_one_line_error(
 def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     out = tmp_path / "sentiment"
     # --max-rows keeps every fixture headline and caps the synthetic ones at a quarter.
-    synthetic = ["--synthetic", "sequence", "--max-rows", "400", "--weight-rule", "one-se"]
+    rules = ["--synthetic", "sequence", "--max-rows", "400", "--weight-rule", "one-se"]
     teacher = ["--teacher", str(tiny_teacher(tmp_path)), "--distill-temperature", "2"]
     teacher.append("--unlabelled")
     cell = ["--cell", "scratch-lstm", "--recurrent-dropout", "0.2"]
     cell += ["--learning-rate-decay", "cosine"]
-    args = ["--data", str(TINY_SENTFIN), "--out", str(out), *TINY, *synthetic, *teacher, *cell]
+    args = ["--data", str(TINY_SENTFIN), "--out", str(out), *TINY, *rules, *teacher, *cell]
     assert train_sentiment.main(args) == 0
     version = out / "1"
     assert (version / "saved_model.pb").is_file()
@@ -121,7 +122,7 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     # The rule-labelled headlines went to the sequence branch only, never to validation.
     assert meta["synthetic"]["rows"] == 100
     # The sequence branch learnt the teacher's answers, its variants, the unlabelled posts
-    # and the rule-labelled headline among them.
+    # and the one rule-labelled headline it answered.
     variants = meta["teacher"]["rows"]["variant"]
     learnt = meta["training"]["sequence"]["teacher"]
     assert variants > 50 and meta["teacher"]["rows"]["unlabelled"] == 2
