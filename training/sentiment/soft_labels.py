@@ -5,8 +5,8 @@ One row per text: the text, the part it came from (`fit`, `validation`, `variant
 edit of a fit headline, `unlabelled`: a headline no one labelled,
 `training/sentiment/unlabelled.py`, or `synthetic`: a rule-labelled headline of
 `training/sentiment/synthetic.py`, answered only by a teacher fine-tuned on them), and the
-teacher's three logits. Written by
-`training.sentiment.teacher`, read by `training.sentiment.train`; no torch either way.
+teacher's three logits. Written by `training.sentiment.teacher`, read by
+`training.sentiment.train`; no torch either way.
 """
 
 from __future__ import annotations

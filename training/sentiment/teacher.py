@@ -141,8 +141,8 @@ def main(argv: list[str] | None = None) -> int:
 
     rng = random.Random(args.seed)
     order = list(fit)
-    if args.synthetic:
-        order += [(h.text, sentfin.LABELS.index(h.label)) for h in synthetic.generate()]
+    rules = synthetic.generate() if args.synthetic else []
+    order += [(h.text, sentfin.LABELS.index(h.label)) for h in rules]
     steps = args.epochs * -(-len(order) // BATCH)
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.learning_rate, weight_decay=0.01)
     # Linear warm-up over 6 % of the steps, then linear decay to zero (as BERT was tuned).
@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         "seed": args.seed,
         "epochs": args.epochs,
         "learning_rate": args.learning_rate,
-        "synthetic": len(order) - len(fit),
+        "synthetic": len(rules),
         "best_epoch": best["epoch"],
         "validation_accuracy_by_epoch": history,
         # For the record only: nothing above was chosen on them.
@@ -211,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         "unlabelled": extra,
         # Its answers on the rules it was taught: with --synthetic the student learns them
         # in place of the rule labels, from the same hand as the real headlines'.
-        "synthetic": [h.text for h in synthetic.generate()] if args.synthetic else [],
+        "synthetic": [h.text for h in rules],
     }
     answers = {part: logits(texts[part]) for part in PARTS}
     args.out.mkdir(parents=True, exist_ok=True)

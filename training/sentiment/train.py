@@ -288,7 +288,9 @@ def synthetic_targets(
     mine = np.array([t in answered for t in texts])
     targets = one_hot(data[1])
     if mine.any():
-        targets[mine] = teacher.probabilities([t for t in texts if t in answered], temperature)
+        targets[mine] = teacher.probabilities(
+            [t for t, m in zip(texts, mine, strict=True) if m], temperature
+        )
     return (data[0], targets), int(mine.sum())
 
 

@@ -310,7 +310,6 @@ def test_followers_pick_up_the_shared_store_and_take_over(
         reader = server_factory({**env, "SCHEDULER_ENABLED": "false"}, wait_ready=False)
         for srv in (follower, reader):
             wait_until_answers(srv)
-        for srv in (follower, reader):
             with srv.client() as http:
                 body = http.get("/forecast").json()
                 for _ in range(50):
