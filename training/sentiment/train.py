@@ -39,6 +39,7 @@ from training.metrics import (
 )
 from training.sentiment import baseline, checklist, sentfin, soft_labels, synthetic, tfns
 from training.sentiment.model import (
+    Calibrated,
     SentimentConfig,
     combine,
     compile_classifier,
@@ -350,6 +351,39 @@ def choose_temperature(probabilities: np.ndarray, y: np.ndarray) -> dict[str, ob
     }
 
 
+def checklist_by_weight(
+    sequence: keras.Model, ngram: keras.Model, coverage: np.ndarray
+) -> dict[str, object]:
+    """The behavioural suite at every mixing weight of the exported branches.
+
+    A record of what the weight trades, read after the choice: the suite is a test, so
+    it never chooses the weight (validation and the held-out draws of the grammars do).
+    `coverage` is the export's for the suite's headlines, in order; each row's answers
+    are the export's at that weight (the temperature reorders nothing, so it is left out).
+    """
+    texts = tf.constant([case.text for case in checklist.CASES])
+    p_seq, p_ngram = (m.predict(texts, batch_size=256, verbose=0) for m in (sequence, ngram))
+
+    def served(w: float) -> np.ndarray:
+        probs = Calibrated(1.0)(tf.constant(mix(p_seq, p_ngram, w)), tf.constant(coverage))
+        return keras.ops.convert_to_numpy(probs)
+
+    runs = [checklist.evaluate(lambda _, w=w: served(w)) for w in WEIGHTS]
+    overall = [round(r["overall"]["rate"], 4) for r in runs]
+    pairs = ", ".join(f"{w:g} {r:.3f}" for w, r in zip(WEIGHTS, overall, strict=True))
+    print(f"suite pass rate by sequence weight: {pairs}", flush=True)
+    return {
+        "used_for": "the record only; the weight is chosen on validation",
+        "weights": [float(w) for w in WEIGHTS],
+        "overall_rate": overall,
+        "categories": {
+            name: [round(r["categories"][name]["rate"], 4) for r in runs]
+            for name in runs[0]["categories"]
+        },
+        "invariance_consistent": [r["invariance_consistency"]["passed"] for r in runs],
+    }
+
+
 @dataclass
 class Fitted:
     model: keras.Model  # the serving graph: strings -> probabilities and coverage
@@ -652,8 +686,10 @@ def main(argv: list[str] | None = None) -> int:
             f"baseline {scored[name]['baseline']['accuracy']:.4f}",
             flush=True,
         )
-    behaviour = checklist.evaluate(lambda xs: predict(xs)["probabilities"])
+    suite = predict([case.text for case in checklist.CASES])
+    behaviour = checklist.evaluate(lambda _: suite["probabilities"])
     print(checklist.format_report(behaviour, failures=0), flush=True)
+    behaviour_by_weight = checklist_by_weight(sequence_fit, ngram, suite["coverage"])
     print(
         f"model: test accuracy {metrics['accuracy']:.4f}, macro-F1 {metrics['macro_f1']:.4f} "
         f"(branches alone: {branch_metrics})",
@@ -733,6 +769,7 @@ def main(argv: list[str] | None = None) -> int:
             },
             "test_sets": scored,
             "checklist": {k: v for k, v in behaviour.items() if k != "failures"},
+            "checklist_by_weight": behaviour_by_weight,
             "training": {**fits, "seconds": round(time.perf_counter() - started, 1)},
             "parameters": int(model.count_params()),
             "recurrent_parameters": int(sequence_fit.get_layer("bilstm").count_params()),

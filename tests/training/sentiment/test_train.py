@@ -141,6 +141,16 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
         == (meta["metrics"]["test"]["accuracy"])
     )
     assert meta["checklist"]["overall"]["total"] == 402
+    # The suite at every weight, from the exported branches: at the chosen weight it is
+    # the export's own result, category by category.
+    by_weight = meta["checklist_by_weight"]
+    chosen = by_weight["weights"].index(meta["config"]["sequence_weight"])
+    assert len(by_weight["overall_rate"]) == 21
+    assert by_weight["overall_rate"][chosen] == round(meta["checklist"]["overall"]["rate"], 4)
+    for name, rates in by_weight["categories"].items():
+        assert rates[chosen] == round(meta["checklist"]["categories"][name]["rate"], 4)
+    consistent = meta["checklist"]["invariance_consistency"]["passed"]
+    assert by_weight["invariance_consistent"][chosen] == consistent
     assert 0.0 <= meta["metrics"]["test"]["accuracy"] <= 1.0
     assert sum(map(sum, meta["metrics"]["test"]["confusion_matrix"]["rows_true_cols_pred"])) == 27
     seq = meta["training"]["sequence"]
