@@ -283,15 +283,20 @@ def combine(
     """One graph: raw strings in; the branches' weighted mean, calibrated, and coverage out.
 
     `sequence` is the serving form from `sequence_branch` (probabilities and coverage).
+    At weight 1 the n-gram branch cannot change an answer, so the graph leaves it out
+    and a call costs the sequence branch alone.
     """
     inputs = keras.Input(shape=(), dtype="string", name="headline")
     p_sequence, coverage = sequence(inputs)
-    mixed = layers.Add(name="mixed")(
-        [
-            layers.Rescaling(sequence_weight, name="sequence_weight")(p_sequence),
-            layers.Rescaling(1.0 - sequence_weight, name="ngram_weight")(ngram(inputs)),
-        ]
-    )
+    if sequence_weight >= 1.0:
+        mixed = p_sequence
+    else:
+        mixed = layers.Add(name="mixed")(
+            [
+                layers.Rescaling(sequence_weight, name="sequence_weight")(p_sequence),
+                layers.Rescaling(1.0 - sequence_weight, name="ngram_weight")(ngram(inputs)),
+            ]
+        )
     probs = Calibrated(temperature, name="probabilities")(mixed, coverage)
     outputs = {"probabilities": probs, "coverage": layers.Identity(name="coverage")(coverage)}
     return keras.Model(inputs, outputs, name="headline_sentiment")

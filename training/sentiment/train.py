@@ -321,13 +321,23 @@ def one_se_weight(validation: list[float], n: int, composition: list[float]) -> 
     Real validation headlines rarely need composition to be read, so their accuracy
     cannot tell weights apart that it puts within noise of each other. Among the weights
     whose validation accuracy is within one binomial standard error of the best, take
-    the one that reads held-out rule-labelled headlines best (then the better validation
-    accuracy, then nearest 0.5). `validation` and `composition` are accuracies at WEIGHTS.
+    the one that reads held-out rule-labelled headlines best; among equals, weight 1,
+    the simplest model (the exported graph then leaves the n-gram branch out, and costs
+    less to serve); then the better validation accuracy, then nearest 0.5. `validation`
+    and `composition` are accuracies at WEIGHTS.
     """
     best = max(validation)
     se = float(np.sqrt(best * (1.0 - best) / n))
     eligible = [i for i, v in enumerate(validation) if v >= best - se - 1e-12]
-    i = max(eligible, key=lambda i: (composition[i], validation[i], -abs(WEIGHTS[i] - 0.5)))
+    i = max(
+        eligible,
+        key=lambda i: (
+            composition[i],
+            WEIGHTS[i] >= 1.0,
+            validation[i],
+            -abs(WEIGHTS[i] - 0.5),
+        ),
+    )
     return {
         "weight": float(WEIGHTS[i]),
         "standard_error": round(se, 4),

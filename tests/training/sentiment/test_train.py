@@ -228,6 +228,15 @@ def test_one_se_rule_takes_the_best_composition_within_noise_of_the_best() -> No
     assert train_sentiment.one_se_weight(validation, 1836, [0.5] * 21)["weight"] == weights[6]
     # With a hundred times the headlines the noise is a tenth: only the best remains.
     assert train_sentiment.one_se_weight(validation, 183_600, composition)["weight"] == weights[6]
+    # Composition tied at the top: weight 1, the simplest model (no n-gram branch in its
+    # graph), though another weight has the better validation accuracy; not when weight 1
+    # is out of noise.
+    tied = [0.5] * 21
+    tied[12] = tied[20] = 0.9
+    validation[20] = 0.826
+    assert train_sentiment.one_se_weight(validation, 1836, tied)["weight"] == 1.0
+    validation[20] = 0.820
+    assert train_sentiment.one_se_weight(validation, 1836, tied)["weight"] == weights[12]
 
 
 def test_one_se_rule_needs_synthetic_headlines(capsys: pytest.CaptureFixture[str]) -> None:
@@ -295,6 +304,28 @@ def test_export_round_trip_matches_keras(
     )
     weights = sum(int(np.prod(v.shape)) for v in model.weights)
     assert stored <= weights + 16
+    # At weight 1 the graph leaves the n-gram branch out: the sequence branch's answers,
+    # calibrated, and none of the n-gram weights stored.
+    lean = export_model(
+        combine(sequence, ngram, 1.0, temperature=0.7),
+        tmp_path / "lean",
+        train_sentiment.INPUT_SPEC,
+        "probabilities",
+        {"name": "sentiment"},
+    )
+    got = tf.saved_model.load(str(lean)).signatures["serving_default"](headlines=probe)
+    np.testing.assert_allclose(
+        got["probabilities"].numpy()[readable],
+        temperature_scale(fit.predict(probe, verbose=0), 0.7)[readable],
+        rtol=1e-4,
+        atol=1e-6,
+    )
+    lean_stored = sum(
+        int(np.prod(shape))
+        for _, shape in tf.train.list_variables(str(lean / "variables" / "variables"))
+    )
+    ngram_weights = sum(int(np.prod(v.shape)) for v in ngram.weights)
+    assert lean_stored <= stored - ngram_weights + 16
 
 
 def test_classification_report_numbers() -> None:
