@@ -3,30 +3,18 @@
 from __future__ import annotations
 
 import logging.config
-import sys
 
 import uvicorn
 
+from app import unserved
 from app.asgi.connections import bounded_protocol
 from app.ops.logs import capture_native_stderr, log_config
 from app.settings import get_settings
 
-# The service only loads SavedModels and calls their signatures, which needs none of
-# these. TensorFlow imports Keras whole when it can, and Keras imports scikit-learn and
-# matplotlib when they are installed (a training environment): TensorFlow's import took
-# 8.6 s with them and 4.0 s without, on every start.
-NOT_SERVED = ("keras", "sklearn", "matplotlib")
-
-
-def keep_out_unserved_packages() -> None:
-    """Make the packages above unimportable in this process: an import of one raises
-    ImportError, which TensorFlow and Keras take as "not installed"."""
-    for name in NOT_SERVED:
-        sys.modules.setdefault(name, None)  # type: ignore[assignment]
-
 
 def main() -> None:
-    keep_out_unserved_packages()
+    # Before anything can import TensorFlow (app/unserved.py says why).
+    unserved.keep_out()
     settings = get_settings()
     if settings.log_format == "json":
         capture_native_stderr()

@@ -16,8 +16,6 @@ import httpx
 import pytest
 from threadpoolctl import threadpool_limits
 
-from app.__main__ import NOT_SERVED
-
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TINY_SENTFIN = FIXTURES / "tiny_sentfin.csv"
@@ -145,10 +143,9 @@ def serve_alone(model_dir: Path, inputs: str, output: str) -> str:
     `training/` (so no Python class behind the model is available); return the output's
     shape and whether it is all finite, as printed there."""
     code = (
-        "import sys\n"
-        # As the service does (app/__main__.py): TensorFlow without Keras.
-        f"sys.modules.update(dict.fromkeys({NOT_SERVED!r}))\n"
-        "import numpy as np, tensorflow as tf\n"
+        # As the service does: TensorFlow without Keras (app/unserved.py).
+        "from app import unserved; unserved.keep_out()\n"
+        "import sys, numpy as np, tensorflow as tf\n"
         "sig = tf.saved_model.load(sys.argv[1]).signatures['serving_default']\n"
         f"y = sig(**{inputs})[{output!r}].numpy()\n"
         "assert not any(m == 'training' or m.startswith('training.') for m in sys.modules)\n"

@@ -246,6 +246,12 @@ def test_one_se_rule_needs_synthetic_headlines(capsys: pytest.CaptureFixture[str
     assert "--weight-rule one-se needs --synthetic" in capsys.readouterr().err
 
 
+def stored_weights(version: Path) -> int:
+    """Numbers in an export's checkpoint."""
+    checkpoint = str(version / "variables" / "variables")
+    return sum(int(np.prod(shape)) for _, shape in tf.train.list_variables(checkpoint))
+
+
 def test_export_round_trip_matches_keras(
     tmp_path: Path, pretrained: Pretrained, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -298,10 +304,7 @@ def test_export_round_trip_matches_keras(
     # The n-gram branch alone is the exact logistic regression: it fits this toy set.
     assert (ngram.predict(texts, verbose=0).argmax(1) == labels).all()
     # Each weight is stored once (Keras would otherwise write every variable twice).
-    stored = sum(
-        int(np.prod(shape))
-        for _, shape in tf.train.list_variables(str(path / "variables" / "variables"))
-    )
+    stored = stored_weights(path)
     weights = sum(int(np.prod(v.shape)) for v in model.weights)
     assert stored <= weights + 16
     # At weight 1 the graph leaves the n-gram branch out: the sequence branch's answers,
@@ -320,10 +323,7 @@ def test_export_round_trip_matches_keras(
         rtol=1e-4,
         atol=1e-6,
     )
-    lean_stored = sum(
-        int(np.prod(shape))
-        for _, shape in tf.train.list_variables(str(lean / "variables" / "variables"))
-    )
+    lean_stored = stored_weights(lean)
     ngram_weights = sum(int(np.prod(v.shape)) for v in ngram.weights)
     assert lean_stored <= stored - ngram_weights + 16
 
