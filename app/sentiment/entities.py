@@ -36,14 +36,35 @@ Span = tuple[int, int]
 
 
 def find(entity: str, text: str) -> Span | None:
-    """The first whole-word mention of `entity` in `text`: exact case first, then any case."""
+    r"""The first whole-word mention of `entity` in `text`: exact case first, then any case.
+
+    Plain substring search with a word-boundary check on either side, as the pattern
+    (?<!\w)entity(?!\w) would match: compiling a pattern per name cost more than the
+    rest of an entity request's checks, and `re`'s cache holds too few names to help.
+    """
     if not entity.strip():
         return None
-    pattern = r"(?<!\w)" + re.escape(entity) + r"(?!\w)"
-    for flags in (0, re.IGNORECASE):
-        found = re.search(pattern, text, flags)
-        if found:
-            return found.span()
+    span = _whole_word(entity, text)
+    if span is None and text.isascii() and entity.isascii():
+        span = _whole_word(entity.lower(), text.lower())
+    elif span is None:
+        # Beyond ASCII, `re`'s case-insensitive matching has rules of its own ("\u017f"
+        # matches "s"): the pattern itself, for the rare name the exact case misses.
+        found = re.search(rf"(?<!\w){re.escape(entity)}(?!\w)", text, re.IGNORECASE)
+        span = found.span() if found else None
+    return span
+
+
+def _whole_word(needle: str, haystack: str) -> Span | None:
+    start = haystack.find(needle)
+    while start >= 0:
+        end = start + len(needle)
+        # str.isalnum() and "_" are exactly what \w matches in a str pattern.
+        before = haystack[start - 1] if start else " "
+        after = haystack[end] if end < len(haystack) else " "
+        if not (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
+            return start, end
+        start = haystack.find(needle, start + 1)
     return None
 
 

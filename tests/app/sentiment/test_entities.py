@@ -3,6 +3,8 @@ a per-entity request must pass before it is queued."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.sentiment.entities import MAX_WORDS, OTHER_MARK, TARGET_MARK, Gazetteer, find, mark
@@ -19,6 +21,26 @@ def test_find_is_whole_word_exact_case_first() -> None:
     assert find("infosys", "Infosys gains") == (0, 7)
     assert find("Tata", "tata and Tata Motors") == (9, 13)
     assert find("  ", "anything") is None
+
+
+@pytest.mark.parametrize(
+    ("entity", "text"),
+    [
+        ("TCS", "TCS_L and TCS"),  # "_" is a word character, as in \w
+        ("Cipla Ltd.", "Cipla Ltd.'s profit; Cipla Ltd.x"),
+        ("L&T", "L&Tx, then L&T wins"),
+        ("tcs", "TCSL, TCS"),  # the any-case fallback skips the longer word too
+        ("Nestl\u00e9", "NESTL\u00c9 India gains"),  # beyond ASCII: the pattern's own rule
+        ("ss", "\u017f\u017f and SS"),  # U+017F folds to "s" in `re`'s rules
+        ("Infosys", "Infosys\u2019 shares rise"),
+        ("2020", "12020 and 2020"),
+    ],
+)
+def test_find_matches_the_whole_word_pattern(entity: str, text: str) -> None:
+    pattern = rf"(?<!\w){re.escape(entity)}(?!\w)"
+    expected = re.search(pattern, text) or re.search(pattern, text, re.IGNORECASE)
+    assert expected is not None
+    assert find(entity, text) == expected.span()
 
 
 def test_mark_replaces_the_target_and_the_others() -> None:
