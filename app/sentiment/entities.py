@@ -45,27 +45,30 @@ def find(entity: str, text: str) -> Span | None:
     if not entity.strip():
         return None
     span = _whole_word(entity, text)
-    if span is None and text.isascii() and entity.isascii():
-        span = _whole_word(entity.lower(), text.lower())
-    elif span is None:
-        # Beyond ASCII, `re`'s case-insensitive matching has rules of its own ("\u017f"
-        # matches "s"): the pattern itself, for the rare name the exact case misses.
-        found = re.search(rf"(?<!\w){re.escape(entity)}(?!\w)", text, re.IGNORECASE)
-        span = found.span() if found else None
-    return span
+    if span is not None:
+        return span
+    if text.isascii() and entity.isascii():
+        return _whole_word(entity.lower(), text.lower())
+    # Beyond ASCII, `re`'s case-insensitive matching has rules of its own ("\u017f"
+    # matches "s"): the pattern itself, for the rare name the exact case misses.
+    found = re.search(rf"(?<!\w){re.escape(entity)}(?!\w)", text, re.IGNORECASE)
+    return found.span() if found else None
 
 
 def _whole_word(needle: str, haystack: str) -> Span | None:
     start = haystack.find(needle)
     while start >= 0:
         end = start + len(needle)
-        # str.isalnum() and "_" are exactly what \w matches in a str pattern.
-        before = haystack[start - 1] if start else " "
-        after = haystack[end] if end < len(haystack) else " "
-        if not (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
+        if not (_word_char(haystack[start - 1 : start]) or _word_char(haystack[end : end + 1])):
             return start, end
         start = haystack.find(needle, start + 1)
     return None
+
+
+def _word_char(char: str) -> bool:
+    r"""Whether `char` (one character, or "" at either end of the text) is what \w
+    matches in a str pattern: str.isalnum() or "_"."""
+    return char.isalnum() or char == "_"
 
 
 def mark(text: str, target: Span, others: list[Span] | tuple[Span, ...] = ()) -> str:
