@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.model_store import LoadedModel, ModelRegistry
+from app.model_store import JointCall, LoadedModel, ModelRegistry, joint_call
 from app.sentiment.batching import MicroBatcher
-from app.sentiment.entities import Gazetteer, find, mark
+from app.sentiment.entities import TARGET_MARK, Gazetteer, find, mark
 from app.sentiment.schemas import EntityHeadline
 from app.settings import Settings
 
@@ -201,7 +201,12 @@ def best_labels(rows: np.ndarray, names: list[str]) -> list[int]:
 
 
 def score(model: LoadedModel, texts: list[str]) -> list[str]:
-    """One model call; each headline's label and scores as a JSON object, in order.
+    """One model call; each headline's label and scores as a JSON object, in order."""
+    return answers(model, model.predict_outputs(texts))
+
+
+def answers(model: LoadedModel, outputs: dict[str, np.ndarray]) -> list[str]:
+    """Each row of `model`'s outputs as a JSON object: label, scores, coverage.
 
     It runs in the inference thread on a whole batch, vectorised, so that the event
     loop, the busier of the two cores, only joins strings per request. Serialised here
@@ -210,7 +215,6 @@ def score(model: LoadedModel, texts: list[str]) -> list[str]:
     """
     # The model's own metadata says which column is which label.
     names = list(model.metadata.get("labels", LABELS))
-    outputs = model.predict_outputs(texts)
     rows = np.asarray(outputs[model.output_name], dtype=np.float64)
     rows = rows / rows.sum(axis=1, keepdims=True)
     best = best_labels(rows, names)
@@ -299,6 +303,7 @@ class SentimentService:
             sizes=model_calls,
         )
         self.gazetteer = Gazetteer(())
+        self._joint: JointCall | None = None
 
     def model(self) -> LoadedModel | None:
         return self.registry.get(self.settings.sentiment_model)
@@ -314,6 +319,13 @@ class SentimentService:
         log.info(
             "gazetteer of %s v%s: %d names", model.name, model.version, len(self.gazetteer.names)
         )
+        headline_model = self.model()
+        if headline_model is not None:
+            joint = joint_call([headline_model, model])
+            # TensorFlow optimises a graph on its first call (about a second): here,
+            # before the service is ready, rather than in the first entity request.
+            joint.predict_outputs([["warm-up"], [f"{TARGET_MARK} warm-up"]])
+            self._joint = joint
 
     def not_ready(self) -> str:
         return "; ".join(self.registry.not_ready_reasons())
@@ -358,9 +370,14 @@ class SentimentService:
         out = [""] * len(texts)
         marked = [i for i, t in enumerate(texts) if type(t) is MarkedText]
         plain = [i for i, t in enumerate(texts) if type(t) is not MarkedText]
-        for rows, scorer in ((plain, model), (marked, entity_model)):
-            if rows:
-                answers = score(scorer, [str(texts[i]) for i in rows])
-                for i, answer in zip(rows, answers, strict=True):
-                    out[i] = answer
+        kinds = [(rows, m) for rows, m in ((plain, model), (marked, entity_model)) if rows]
+        inputs = [[str(texts[i]) for i in rows] for rows, _ in kinds]
+        joint = self._joint
+        if len(kinds) == 2 and joint is not None and joint.serves(model, entity_model):
+            outputs = joint.predict_outputs(inputs)
+        else:
+            outputs = [m.predict_outputs(x) for (_, m), x in zip(kinds, inputs, strict=True)]
+        for (rows, m), found in zip(kinds, outputs, strict=True):
+            for i, answer in zip(rows, answers(m, found), strict=True):
+                out[i] = answer
         return out
