@@ -88,7 +88,7 @@ soak: $(VENV)/.dev-deps
 train-entities: $(VENV)/.dev-deps
 	$(PY) -m training.entity_sentiment.train $(ARGS)
 
-## bench-entities: 64-entity requests beside 64-headline requests on one server, rounds alternating, and each alone (~2 min)
+## bench-entities: 64-entity requests beside 64-headline requests on one server, rounds alternating, and each alone (~4 min)
 bench-entities: $(VENV)/.dev-deps
 	$(PY) -m bench.entities $(ARGS)
 

@@ -1,6 +1,6 @@
 """Per-entity requests beside headline requests, on one server, rounds alternating.
 
-    python -m bench.entities [--rounds 3] [--seconds 8] [--out bench/results/entities.json]
+    python -m bench.entities [--rounds 5] [--seconds 8] [--out bench/results/entities.json]
 
 Rows: 64-headline requests and requests asking about 64 entities (real SEntFiN test
 headlines that name two or more, about 31 headlines each; each headline is also scored
@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(
         prog="python -m bench.entities", description=__doc__.splitlines()[0]
     )
-    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--seconds", type=float, default=8.0)
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "entities.json")
     args = p.parse_args(argv)
