@@ -41,6 +41,11 @@ def version_dir(base: Path, version: int | None = None) -> Path:
     return base / str(versions[0])
 
 
+def _to_numpy(outputs: dict[str, Any]) -> dict[str, np.ndarray]:
+    """A signature's output tensors as arrays, by output name."""
+    return {name: value.numpy() for name, value in outputs.items()}
+
+
 @dataclass
 class LoadedModel:
     name: str
@@ -61,8 +66,7 @@ class LoadedModel:
     def predict_outputs(self, inputs: Sequence[Any] | np.ndarray) -> dict[str, np.ndarray]:
         import tensorflow as tf
 
-        result = self._signature(**{self._input_name: tf.constant(inputs)})
-        return {name: value.numpy() for name, value in result.items()}
+        return _to_numpy(self._signature(**{self._input_name: tf.constant(inputs)}))
 
     def report_files(self) -> list[str]:
         """The training-report figures exported with the model (assets.extra/*.png)."""
@@ -133,7 +137,7 @@ class JointCall:
         import tensorflow as tf
 
         results = self._function(*(tf.constant(list(x)) for x in inputs))
-        return [{name: value.numpy() for name, value in r.items()} for r in results]
+        return [_to_numpy(r) for r in results]
 
 
 def joint_call(models: Sequence[LoadedModel]) -> JointCall:

@@ -313,7 +313,8 @@ class SentimentService:
         return self.registry.get(name) if name else None
 
     def set_entity_model(self, model: LoadedModel) -> None:
-        """Take the gazetteer exported with the entity model (cashtags only without one)."""
+        """Take the gazetteer exported with the entity model (cashtags only without one),
+        and, when the headline model is loaded, the joint call of both, warmed up."""
         path = model.path / "assets.extra" / GAZETTEER_FILE
         self.gazetteer = Gazetteer.load(path) if path.is_file() else Gazetteer(())
         log.info(
