@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -42,8 +45,95 @@ def sentfin_path() -> Path:
     return path
 
 
+class ForkedProcess:
+    """A server forked by the zygote (tests/server_zygote.py), with the part of
+    `subprocess.Popen`'s interface the tests use: the zygote is its parent and reaps it."""
+
+    def __init__(self, zygote: Zygote, pid: int) -> None:
+        self.zygote = zygote
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            self.returncode = self.zygote.poll(self.pid)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(f"pid {self.pid}", timeout or 0)
+            time.sleep(0.05)
+        assert self.returncode is not None
+        return self.returncode
+
+    def send_signal(self, sig: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, sig)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+class Zygote:
+    """One per test process, started on first use, stopped when the process ends."""
+
+    _instance: Zygote | None = None
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("server_zygote.py"))],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.lock = threading.Lock()
+        ready = self._read()
+        assert "ready" in ready, ready
+        atexit.register(self.close)
+
+    @classmethod
+    def get(cls) -> Zygote:
+        if cls._instance is None or cls._instance.proc.poll() is not None:
+            cls._instance = Zygote()
+        return cls._instance
+
+    def _read(self) -> dict[str, Any]:
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the server zygote exited with {self.proc.wait()}")
+        return json.loads(line)
+
+    def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
+        assert self.proc.stdin is not None
+        with self.lock:
+            self.proc.stdin.write(json.dumps(request) + "\n")
+            self.proc.stdin.flush()
+            return self._read()
+
+    def start(self, env: dict[str, str], log: Path) -> ForkedProcess:
+        pid = self._ask({"start": {"env": env, "log": str(log), "cwd": str(ROOT)}})["pid"]
+        return ForkedProcess(self, int(pid))
+
+    def poll(self, pid: int) -> int | None:
+        return self._ask({"poll": pid})["returncode"]
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            assert self.proc.stdin is not None
+            self.proc.stdin.close()
+            self.proc.wait(timeout=15)
+
+
 class Server:
-    def __init__(self, proc: subprocess.Popen[bytes], url: str, log: Path) -> None:
+    def __init__(self, proc: subprocess.Popen[bytes] | ForkedProcess, url: str, log: Path) -> None:
         self.proc = proc
         self.url = url
         self.log = log
@@ -53,9 +143,14 @@ class Server:
 
 
 def start_server(
-    tmp_path: Path, env: dict[str, str] | None = None, wait_ready: bool = True
+    tmp_path: Path,
+    env: dict[str, str] | None = None,
+    wait_ready: bool = True,
+    fresh: bool = False,
 ) -> Server:
-    """Start `python -m app` on a free loopback port and wait until it answers."""
+    """Start the service on a free loopback port and wait until it answers: forked from
+    the zygote (tests/server_zygote.py), or with `fresh` as `python -m app` in a new
+    interpreter, which spends about 6 s more importing."""
     port = free_port()
     log = tmp_path / f"server-{port}.log"
     # By default FRED is a closed local port, so nothing leaves the machine, and the
@@ -73,6 +168,12 @@ def start_server(
         "ENTITY_SENTIMENT_MODEL": "",
         **(env or {}),
     }
+    # What is read while TensorFlow imports must reach a new interpreter.
+    fresh = fresh or any(os.environ.get(k) != v for k, v in full_env.items() if k.startswith("TF_"))
+    if not fresh:
+        server = Server(Zygote.get().start(full_env, log), f"http://127.0.0.1:{port}", log)
+        wait_until_answers(server, "/readyz" if wait_ready else "/healthz")
+        return server
     with log.open("wb") as fh:
         proc = subprocess.Popen(
             [sys.executable, "-m", "app"],
@@ -132,7 +233,9 @@ def server_factory(tmp_path: Path) -> Iterator[Callable[..., Server]]:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """One server for the session, serving the committed models, all three."""
     srv = start_server(
-        tmp_path_factory.mktemp("server"), {"ENTITY_SENTIMENT_MODEL": "entity_sentiment"}
+        tmp_path_factory.mktemp("server"),
+        {"ENTITY_SENTIMENT_MODEL": "entity_sentiment"},
+        fresh=True,
     )
     yield srv
     stop_server(srv)
