@@ -35,12 +35,13 @@ class TargetSteps(layers.Layer):
     line up with its steps.
     """
 
-    def __init__(self, max_length: int, **kwargs: object) -> None:
+    def __init__(self, max_length: int, drop_links: bool = True, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.max_length = max_length
+        self.drop_links = drop_links
 
     def call(self, texts: tf.Tensor) -> tf.Tensor:
-        split = tf.strings.split(standardize(texts))
+        split = tf.strings.split(standardize(texts, self.drop_links))
         return to_steps(tf.cast(tf.equal(split, TARGET_MARK), tf.float32), 0.0, self.max_length)
 
     def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple:
@@ -73,12 +74,14 @@ def sequence_branch(
     Returns (the model to fit; the model to serve with coverage), as the headline
     model's `sequence_branch` does.
     """
-    words = vocabulary([t.decode() for t in texts.numpy()], pretrained, cfg.pretrained_vocabulary)
+    words = vocabulary(
+        [t.decode() for t in texts.numpy()], pretrained, cfg.pretrained_vocabulary, cfg.drop_links
+    )
     inputs = keras.Input(shape=(), dtype="string", name="marked_headline")
     vectors, mask, coverage = WordVectors(
-        words, pretrained.vectors(words), cfg.sequence_length, name="word_vectors"
+        words, pretrained.vectors(words), cfg.sequence_length, cfg.drop_links, name="word_vectors"
     )(inputs)
-    target = TargetSteps(cfg.sequence_length, name="target_steps")(inputs)
+    target = TargetSteps(cfg.sequence_length, cfg.drop_links, name="target_steps")(inputs)
     x = layers.Dropout(cfg.input_dropout)(vectors)
     states = layers.Bidirectional(
         recurrent_layer(

@@ -86,7 +86,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--no-floor", action="store_true", help="skip the headline-model floor")
     p.add_argument("--max-rows", type=int, help="use only the first N headlines (smoke tests)")
-    add_network_arguments(p)
+    add_network_arguments(p, drop_links=True)
     p.add_argument(
         "--read",
         choices=("last", "target"),

@@ -56,6 +56,8 @@ class SentimentConfig:
     batch_size: int = 64
     max_epochs: int = 30
     patience: int = 3
+    # Links dropped before the words are read (the headline model v7 read them).
+    drop_links: bool = False
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -95,10 +97,12 @@ def sequence_branch(
     layers: strings -> [probabilities, coverage]). The vocabulary is fitted on `texts`
     and, with `cfg.pretrained_vocabulary`, the pretrained tokenizer's words.
     """
-    words = vocabulary([t.decode() for t in texts.numpy()], pretrained, cfg.pretrained_vocabulary)
+    words = vocabulary(
+        [t.decode() for t in texts.numpy()], pretrained, cfg.pretrained_vocabulary, cfg.drop_links
+    )
     inputs = keras.Input(shape=(), dtype="string", name="headline")
     vectors, mask, coverage = WordVectors(
-        words, pretrained.vectors(words), cfg.sequence_length, name="word_vectors"
+        words, pretrained.vectors(words), cfg.sequence_length, cfg.drop_links, name="word_vectors"
     )(inputs)
     x = layers.Dropout(cfg.input_dropout)(vectors)
     x = layers.Bidirectional(

@@ -119,8 +119,9 @@ def add_weight_rule_argument(parser: argparse.ArgumentParser, default: str = "be
     )
 
 
-def add_network_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of the network and its fit, shared with the entity model's run."""
+def add_network_arguments(parser: argparse.ArgumentParser, drop_links: bool = False) -> None:
+    """The options of the network and its fit, shared with the entity model's run (which
+    drops links by default, as its served model does)."""
     defaults = SentimentConfig()
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--max-epochs", type=int, default=defaults.max_epochs)
@@ -144,6 +145,13 @@ def add_network_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="vocabulary from the training headlines alone, without the pretrained "
         "tokenizer's words (small models for tests)",
+    )
+    parser.add_argument(
+        "--links",
+        choices=("keep", "drop"),
+        default="drop" if drop_links else "keep",
+        help="read links as words or drop them before the words are read (default: "
+        f"{'drop' if drop_links else 'keep'}, as the served model does)",
     )
     parser.add_argument("--char-ngram-tokens", type=int, default=defaults.char_ngram_tokens)
     parser.add_argument("--word-ngram-tokens", type=int, default=defaults.word_ngram_tokens)
@@ -170,6 +178,7 @@ def network_config(args: argparse.Namespace) -> SentimentConfig:
         max_epochs=args.max_epochs,
         patience=args.patience,
         learning_rate_decay=args.learning_rate_decay,
+        drop_links=args.links == "drop",
     )
     check_cell_options(cfg.cell, cfg.layer_norm, cfg.recurrent_dropout)
     keras.utils.set_random_seed(args.seed)

@@ -17,9 +17,9 @@ library.
 
 Tokens are what `standardize` leaves between spaces: lower-case letter runs, a number
 as the single token "0" (its value carries no sign, and headlines differ in it all the
-time), and each other non-space character on its own. Links are dropped: half of the
-posts of news accounts (TFNS) end in one, and its pieces would take a median of 12 of
-the 32 steps read.
+time), and each other non-space character on its own. Links can be dropped (the
+per-entity model's option): half of the posts of news accounts (TFNS) end in one, and
+its pieces take a median of 12 of the 32 steps read. The headline model v7 read them.
 """
 
 from __future__ import annotations
@@ -59,14 +59,15 @@ PAD, OOV = 0, 1  # row ids: padding, then any token outside the vocabulary
 _WORD = re.compile(r"[a-z]+")
 
 
-def standardize(texts: tf.Tensor) -> tf.Tensor:
-    """Lower-case; links dropped; numbers become NUMBER; every other non-letter, non-space
-    stands alone."""
+def standardize(texts: tf.Tensor, drop_links: bool = True) -> tf.Tensor:
+    """Lower-case; links dropped (if `drop_links`); numbers become NUMBER; every other
+    non-letter, non-space stands alone."""
     # Control characters first: tf.strings.lower stops at a NUL, dropping the rest.
     x = tf.strings.regex_replace(texts, r"[\x00-\x1f\x7f]", " ")
     x = tf.strings.lower(x, encoding="utf-8")
     # A link says nothing a reader weighs, yet would spend about 12 of the steps read.
-    x = tf.strings.regex_replace(x, LINK, " ")
+    if drop_links:
+        x = tf.strings.regex_replace(x, LINK, " ")
     x = tf.strings.regex_replace(x, r"[0-9]+(?:[.,][0-9]+)*", " " + NUMBER + " ")
     x = tf.strings.regex_replace(x, r"([^\pL\s0])", r" \1 ")
     return tf.strings.regex_replace(x, r"\s+", " ")
@@ -80,8 +81,8 @@ def to_steps(rows: tf.RaggedTensor, fill: int | float, max_length: int) -> tf.Te
     return tf.pad(dense, pad, constant_values=fill)
 
 
-def tokens(texts: Iterable[str]) -> list[list[str]]:
-    split = tf.strings.split(standardize(tf.constant(list(texts), dtype=tf.string)))
+def tokens(texts: Iterable[str], drop_links: bool = True) -> list[list[str]]:
+    split = tf.strings.split(standardize(tf.constant(list(texts), dtype=tf.string), drop_links))
     return [[t.decode() for t in row] for row in split.to_list()]
 
 
@@ -140,7 +141,9 @@ class Pretrained:
         return np.stack([self.matrix[row].mean(0) for row in ids])
 
 
-def vocabulary(texts: Iterable[str], pretrained: Pretrained, expand: bool = True) -> list[str]:
+def vocabulary(
+    texts: Iterable[str], pretrained: Pretrained, expand: bool = True, drop_links: bool = True
+) -> list[str]:
     """Sorted vocabulary: the texts' tokens and, if `expand`, the tokenizer's words and
     their inflections."""
     words: set[str] = set()
@@ -149,7 +152,7 @@ def vocabulary(texts: Iterable[str], pretrained: Pretrained, expand: bool = True
         words |= base
         for word in base:
             words |= inflections(word)
-    for row in tokens(texts):
+    for row in tokens(texts, drop_links):
         words.update(row)
     words.add(NUMBER)
     words.discard("")
@@ -172,10 +175,16 @@ class WordVectors(layers.Layer):
     """
 
     def __init__(
-        self, words: list[str], vectors: np.ndarray, max_length: int, **kwargs: object
+        self,
+        words: list[str],
+        vectors: np.ndarray,
+        max_length: int,
+        drop_links: bool = True,
+        **kwargs: object,
     ) -> None:
         super().__init__(**kwargs)
         self.max_length = max_length
+        self.drop_links = drop_links
         self.vocabulary_size = len(words)
         self.lookup = layers.StringLookup(
             vocabulary=words, num_oov_indices=1, mask_token=None, name="word_lookup"
@@ -200,7 +209,7 @@ class WordVectors(layers.Layer):
         )
 
     def call(self, texts: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
-        split = tf.strings.split(standardize(texts))
+        split = tf.strings.split(standardize(texts, self.drop_links))
         # StringLookup: 0 for out of vocabulary, words from 1; shift so 0 pads.
         ids = tf.ragged.map_flat_values(lambda t: self.lookup(t) + 1, split)
         n = tf.cast(ids.row_lengths(), tf.float32)

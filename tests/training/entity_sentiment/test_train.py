@@ -99,6 +99,7 @@ def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Pat
     assert variants > 20 and meta["training"]["sequence"]["teacher"]["variants"] == variants
     # As served: the weight by the one-se rule, composition read on other draws.
     assert meta["config"]["weight_rule"] == "one-se"
+    assert meta["config"]["drop_links"] is True  # as v6 reads them
     assert 0 < meta["training"]["mixture"]["composition_headlines"] <= 40
     assert_one_se_choice(meta)
     # The model beside the marked baseline on all pairs and where entities disagree.

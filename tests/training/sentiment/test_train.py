@@ -183,6 +183,7 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     # scratch-cell export test covers it, with the other scratch cell).
     assert meta["config"]["cell"] == "scratch-lstm" and meta["config"]["recurrent_dropout"] == 0.2
     assert meta["config"]["learning_rate_decay"] == "cosine"
+    assert meta["config"]["drop_links"] is False  # as v7 reads them
     assert seq["history"]["learning_rate"] == [0.001]  # epoch 1 of 1 starts at the full rate
     headlines = "{'headlines': tf.constant(['Acme Corp shares surge', 'Rupee slumps'])}"
     assert serve_alone(version, headlines, "probabilities") == "(2, 3) True"

@@ -34,6 +34,10 @@ def test_tokens_are_lower_case_words_numbers_and_single_symbols() -> None:
         ["apple", "beats", "estimates"],
         ["see", "now"],
     ]
+    # Kept (the headline model v7 read them), its pieces are tokens like any other.
+    assert tokens(["Apple up https://t.co/AbC12xyz"], drop_links=False) == [
+        ["apple", "up", "https", ":", "/", "/", "t", ".", "co", "/", "abc", NUMBER, "xyz"]
+    ]
 
 
 def test_inflections_follow_the_regular_spelling_rules() -> None:
@@ -90,6 +94,14 @@ def test_coverage_is_the_share_of_known_tokens(layer: WordVectors) -> None:
     np.testing.assert_allclose(coverage.numpy(), [1.0, 0.5, 0.0, 0.0, 0.0])
     # Padded to the longest headline, capped at max_length; unknown tokens are steps too.
     assert mask.numpy().tolist()[:2] == [[True] * 4, [True, True, False, False]]
+
+
+def test_the_graph_drops_links_only_when_told(pretrained: Pretrained) -> None:
+    words = ["acme", "https", "co"]
+    texts = tf.constant(["Acme https://acme.co", "https://acme.co"])
+    for drop, coverage in ((True, [1.0, 0.0]), (False, [4 / 8, 3 / 7])):
+        layer = WordVectors(words, pretrained.vectors(words), 8, drop_links=drop)
+        np.testing.assert_allclose(layer(texts)[2].numpy(), coverage)
 
 
 def test_known_tokens_get_their_dequantised_vectors_unknown_ones_zero(
