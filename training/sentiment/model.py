@@ -235,13 +235,16 @@ def fit_ngram_exact(model: keras.Model, texts: tf.Tensor, labels: np.ndarray, c:
     from scipy import sparse
     from sklearn.linear_model import LogisticRegression
 
+    from training.sentiment.baseline import one_blas_thread
+
     layer: NgramTfidfSoftmax = model.get_layer("ngram_probs")
     x = layer.features(texts)
     idx = x.indices.numpy()
     matrix = sparse.csr_matrix(
         (x.values.numpy(), (idx[:, 0], idx[:, 1])), shape=tuple(int(d) for d in x.dense_shape)
     )
-    solver = LogisticRegression(C=c, max_iter=3000).fit(matrix, labels)
+    with one_blas_thread():
+        solver = LogisticRegression(C=c, max_iter=3000).fit(matrix, labels)
     coef = np.zeros((len(LABELS), matrix.shape[1]), dtype=np.float32)
     # A label absent from a tiny training set keeps zero weights and a very low bias.
     bias = np.full(len(LABELS), -30.0, dtype=np.float32)
