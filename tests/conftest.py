@@ -170,18 +170,18 @@ def start_server(
     }
     # What is read while TensorFlow imports must reach a new interpreter.
     fresh = fresh or any(os.environ.get(k) != v for k, v in full_env.items() if k.startswith("TF_"))
-    if not fresh:
-        server = Server(Zygote.get().start(full_env, log), f"http://127.0.0.1:{port}", log)
-        wait_until_answers(server, "/readyz" if wait_ready else "/healthz")
-        return server
-    with log.open("wb") as fh:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "app"],
-            cwd=ROOT,
-            env=full_env,
-            stdout=fh,
-            stderr=subprocess.STDOUT,
-        )
+    proc: subprocess.Popen[bytes] | ForkedProcess
+    if fresh:
+        with log.open("wb") as fh:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "app"],
+                cwd=ROOT,
+                env=full_env,
+                stdout=fh,
+                stderr=subprocess.STDOUT,
+            )
+    else:
+        proc = Zygote.get().start(full_env, log)
     server = Server(proc, f"http://127.0.0.1:{port}", log)
     wait_until_answers(server, "/readyz" if wait_ready else "/healthz")
     return server

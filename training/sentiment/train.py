@@ -146,12 +146,13 @@ def add_network_arguments(parser: argparse.ArgumentParser, drop_links: bool = Fa
         help="vocabulary from the training headlines alone, without the pretrained "
         "tokenizer's words (small models for tests)",
     )
+    links = "drop" if drop_links else "keep"
     parser.add_argument(
         "--links",
         choices=("keep", "drop"),
-        default="drop" if drop_links else "keep",
+        default=links,
         help="read links as words or drop them before the words are read (default: "
-        f"{'drop' if drop_links else 'keep'}, as the served model does)",
+        f"{links}, as the served model does)",
     )
     parser.add_argument("--char-ngram-tokens", type=int, default=defaults.char_ngram_tokens)
     parser.add_argument("--word-ngram-tokens", type=int, default=defaults.word_ngram_tokens)
