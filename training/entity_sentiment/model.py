@@ -17,14 +17,12 @@ from keras import layers
 
 from app.sentiment.entities import TARGET_MARK
 from training.cells import recurrent_layer
-from training.sentiment.model import SentimentConfig, compile_classifier
+from training.sentiment.model import SentimentConfig, compile_classifier, word_vectors
 from training.sentiment.sentfin import LABELS
 from training.sentiment.word_vectors import (
     Pretrained,
-    WordVectors,
     standardize,
     to_steps,
-    vocabulary,
 )
 
 
@@ -35,13 +33,13 @@ class TargetSteps(layers.Layer):
     line up with its steps.
     """
 
-    def __init__(self, max_length: int, drop_links: bool = True, **kwargs: object) -> None:
+    def __init__(self, max_length: int, *, drop_links: bool, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.max_length = max_length
         self.drop_links = drop_links
 
     def call(self, texts: tf.Tensor) -> tf.Tensor:
-        split = tf.strings.split(standardize(texts, self.drop_links))
+        split = tf.strings.split(standardize(texts, drop_links=self.drop_links))
         return to_steps(tf.cast(tf.equal(split, TARGET_MARK), tf.float32), 0.0, self.max_length)
 
     def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple:
@@ -74,14 +72,10 @@ def sequence_branch(
     Returns (the model to fit; the model to serve with coverage), as the headline
     model's `sequence_branch` does.
     """
-    words = vocabulary(
-        [t.decode() for t in texts.numpy()], pretrained, cfg.pretrained_vocabulary, cfg.drop_links
-    )
     inputs = keras.Input(shape=(), dtype="string", name="marked_headline")
-    vectors, mask, coverage = WordVectors(
-        words, pretrained.vectors(words), cfg.sequence_length, cfg.drop_links, name="word_vectors"
-    )(inputs)
-    target = TargetSteps(cfg.sequence_length, cfg.drop_links, name="target_steps")(inputs)
+    vectors, mask, coverage = word_vectors(cfg, texts, pretrained)(inputs)
+    steps = TargetSteps(cfg.sequence_length, drop_links=cfg.drop_links, name="target_steps")
+    target = steps(inputs)
     x = layers.Dropout(cfg.input_dropout)(vectors)
     states = layers.Bidirectional(
         recurrent_layer(

@@ -88,6 +88,24 @@ def compile_classifier(model: keras.Model, learning_rate: float, soft: bool = Fa
     return model
 
 
+def word_vectors(cfg: SentimentConfig, texts: tf.Tensor, pretrained: Pretrained) -> WordVectors:
+    """The frozen word-vector layer over a vocabulary fitted on `texts` and, with
+    `cfg.pretrained_vocabulary`, the pretrained tokenizer's words; links read as `cfg` says."""
+    words = vocabulary(
+        [t.decode() for t in texts.numpy()],
+        pretrained,
+        expand=cfg.pretrained_vocabulary,
+        drop_links=cfg.drop_links,
+    )
+    return WordVectors(
+        words,
+        pretrained.vectors(words),
+        cfg.sequence_length,
+        drop_links=cfg.drop_links,
+        name="word_vectors",
+    )
+
+
 def sequence_branch(
     cfg: SentimentConfig, texts: tf.Tensor, pretrained: Pretrained
 ) -> tuple[keras.Model, keras.Model]:
@@ -97,13 +115,8 @@ def sequence_branch(
     layers: strings -> [probabilities, coverage]). The vocabulary is fitted on `texts`
     and, with `cfg.pretrained_vocabulary`, the pretrained tokenizer's words.
     """
-    words = vocabulary(
-        [t.decode() for t in texts.numpy()], pretrained, cfg.pretrained_vocabulary, cfg.drop_links
-    )
     inputs = keras.Input(shape=(), dtype="string", name="headline")
-    vectors, mask, coverage = WordVectors(
-        words, pretrained.vectors(words), cfg.sequence_length, cfg.drop_links, name="word_vectors"
-    )(inputs)
+    vectors, mask, coverage = word_vectors(cfg, texts, pretrained)(inputs)
     x = layers.Dropout(cfg.input_dropout)(vectors)
     x = layers.Bidirectional(
         recurrent_layer(cfg.cell, cfg.lstm_units, cfg.layer_norm, cfg.recurrent_dropout),

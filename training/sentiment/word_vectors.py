@@ -59,7 +59,7 @@ PAD, OOV = 0, 1  # row ids: padding, then any token outside the vocabulary
 _WORD = re.compile(r"[a-z]+")
 
 
-def standardize(texts: tf.Tensor, drop_links: bool = True) -> tf.Tensor:
+def standardize(texts: tf.Tensor, *, drop_links: bool) -> tf.Tensor:
     """Lower-case; links dropped (if `drop_links`); numbers become NUMBER; every other
     non-letter, non-space stands alone."""
     # Control characters first: tf.strings.lower stops at a NUL, dropping the rest.
@@ -81,8 +81,9 @@ def to_steps(rows: tf.RaggedTensor, fill: int | float, max_length: int) -> tf.Te
     return tf.pad(dense, pad, constant_values=fill)
 
 
-def tokens(texts: Iterable[str], drop_links: bool = True) -> list[list[str]]:
-    split = tf.strings.split(standardize(tf.constant(list(texts), dtype=tf.string), drop_links))
+def tokens(texts: Iterable[str], *, drop_links: bool) -> list[list[str]]:
+    texts = tf.constant(list(texts), dtype=tf.string)
+    split = tf.strings.split(standardize(texts, drop_links=drop_links))
     return [[t.decode() for t in row] for row in split.to_list()]
 
 
@@ -142,7 +143,7 @@ class Pretrained:
 
 
 def vocabulary(
-    texts: Iterable[str], pretrained: Pretrained, expand: bool = True, drop_links: bool = True
+    texts: Iterable[str], pretrained: Pretrained, *, expand: bool = True, drop_links: bool
 ) -> list[str]:
     """Sorted vocabulary: the texts' tokens and, if `expand`, the tokenizer's words and
     their inflections."""
@@ -152,7 +153,7 @@ def vocabulary(
         words |= base
         for word in base:
             words |= inflections(word)
-    for row in tokens(texts, drop_links):
+    for row in tokens(texts, drop_links=drop_links):
         words.update(row)
     words.add(NUMBER)
     words.discard("")
@@ -179,7 +180,8 @@ class WordVectors(layers.Layer):
         words: list[str],
         vectors: np.ndarray,
         max_length: int,
-        drop_links: bool = True,
+        *,
+        drop_links: bool,
         **kwargs: object,
     ) -> None:
         super().__init__(**kwargs)
@@ -209,7 +211,7 @@ class WordVectors(layers.Layer):
         )
 
     def call(self, texts: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
-        split = tf.strings.split(standardize(texts, self.drop_links))
+        split = tf.strings.split(standardize(texts, drop_links=self.drop_links))
         # StringLookup: 0 for out of vocabulary, words from 1; shift so 0 pads.
         ids = tf.ragged.map_flat_values(lambda t: self.lookup(t) + 1, split)
         n = tf.cast(ids.row_lengths(), tf.float32)

@@ -19,18 +19,23 @@ from training.sentiment.word_vectors import (
 
 
 def test_tokens_are_lower_case_words_numbers_and_single_symbols() -> None:
-    assert tokens(["Infosys Q3 profit up 12.5%, beats est.", "Rs 2,300 crore deal"]) == [
+    assert tokens(
+        ["Infosys Q3 profit up 12.5%, beats est.", "Rs 2,300 crore deal"], drop_links=True
+    ) == [
         ["infosys", "q", NUMBER, "profit", "up", NUMBER, "%", ",", "beats", "est", "."],
         ["rs", NUMBER, "crore", "deal"],
     ]
     # Letters of any script stay together; symbols and emoji stand alone; control
     # characters separate words (TensorFlow's lower-casing would stop at a NUL).
-    assert tokens(["日本語の見出し 🚀🚀", "a\u0000b\tC"]) == [
+    assert tokens(["日本語の見出し 🚀🚀", "a\u0000b\tC"], drop_links=True) == [
         ["日本語の見出し", "🚀", "🚀"],
         ["a", "b", "c"],
     ]
     # A link is dropped whole; what stands around it is read as before.
-    assert tokens(["Apple beats estimates https://t.co/AbC12xyz", "See http://x.io/a?b=1 now"]) == [
+    assert tokens(
+        ["Apple beats estimates https://t.co/AbC12xyz", "See http://x.io/a?b=1 now"],
+        drop_links=True,
+    ) == [
         ["apple", "beats", "estimates"],
         ["see", "now"],
     ]
@@ -51,9 +56,9 @@ def test_inflections_follow_the_regular_spelling_rules() -> None:
 
 def test_the_vocabulary_reaches_beyond_the_training_words(pretrained: Pretrained) -> None:
     texts = ["Acme profit rises", "Globex loss widens"]
-    small = vocabulary(texts, pretrained, expand=False)
+    small = vocabulary(texts, pretrained, expand=False, drop_links=True)
     assert small == sorted(["acme", "profit", "rises", "globex", "loss", "widens", NUMBER])
-    full = vocabulary(texts, pretrained)
+    full = vocabulary(texts, pretrained, drop_links=True)
     assert set(small) <= set(full)
     # Never in the training texts: a tokenizer word and inflections of tokenizer words.
     assert {"narrow", "narrowed", "narrowing", "defaulted"} <= set(full)
@@ -85,7 +90,7 @@ def test_quantisation_keeps_each_value_within_half_a_step() -> None:
 @pytest.fixture(scope="module")
 def layer(pretrained: Pretrained) -> WordVectors:
     words = ["acme", "loss", "narrowed", NUMBER, "%"]
-    return WordVectors(words, pretrained.vectors(words), max_length=4)
+    return WordVectors(words, pretrained.vectors(words), max_length=4, drop_links=True)
 
 
 def test_coverage_is_the_share_of_known_tokens(layer: WordVectors) -> None:
