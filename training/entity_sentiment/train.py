@@ -52,6 +52,7 @@ from training.sentiment.train import (
     read_teacher,
     teacher_record,
 )
+from training.sentiment.warm_start import warm_started
 from training.sentiment.word_vectors import NOTICE, SOURCE, Pretrained
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,6 +94,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default="last",
         help="the BiLSTM's last states, as the headline model reads it, or its states at "
         "the target marker beside a max over steps (tried: a point lower)",
+    )
+    p.add_argument(
+        "--init-from",
+        type=Path,
+        help="a headline SavedModel (models/sentiment/7) whose BiLSTM and output layer "
+        "the network starts from, in the probe and the refit (default: random, as served)",
     )
     p.add_argument(
         "--synthetic",
@@ -196,6 +203,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     pretrained = Pretrained(cfg.word_dimensions)
+    branch = target_branch if args.read == "target" else headline_branch
+    if args.init_from is not None:
+        branch = warm_started(branch, args.init_from)
     fitted = fit_mixture(
         cfg,
         pretrained,
@@ -203,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         arrays(val),
         arrays(train),
         args.verbose,
-        target_branch if args.read == "target" else headline_branch,
+        branch,
         synthetic=arrays(made) if made else None,
         composition=arrays(held) if held else None,
         teacher=teacher,
@@ -293,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
                 "sequence_weight": fitted.weight,
                 "temperature": float(fitted.calibration["temperature"]),
                 "read": args.read,
+                "init_from": None if args.init_from is None else args.init_from.as_posix(),
                 "synthetic_headlines": args.synthetic,
                 "weight_rule": args.weight_rule,
             },

@@ -1,0 +1,68 @@
+"""Start a network's BiLSTM and output layer from an exported headline model's weights.
+
+The word vectors are frozen and the same for a word in any vocabulary built from the
+same pretrained tokenizer, so a BiLSTM trained on one model's headlines reads another
+model's inputs in the same space: what it learnt about how words combine carries over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from training.sentiment.word_vectors import Pretrained
+
+# Layer names shared by the headline model's sequence branch and the networks built
+# like it; Keras lists a Bidirectional layer's weights forward cell first.
+LAYERS = {
+    "bilstm": ("forward", "backward"),
+    "sequence_probs": ("",),
+}
+_ORDER = ("kernel", "recurrent_kernel", "bias")
+
+Branch = Callable[..., tuple[keras.Model, keras.Model]]
+
+
+def saved_weights(model_dir: Path) -> dict[str, list[np.ndarray]]:
+    """Each shared layer's weights in a SavedModel, in Keras's order for that layer."""
+    variables = {v.name: v.numpy() for v in tf.saved_model.load(str(model_dir)).variables}
+    weights: dict[str, list[np.ndarray]] = {}
+    for layer, directions in LAYERS.items():
+        found = []
+        for direction in directions:
+            for part in _ORDER:
+                names = [
+                    n
+                    for n in variables
+                    if n.startswith(f"{layer}/")
+                    and direction in n
+                    and n.rsplit("/", 1)[-1] == f"{part}:0"
+                ]
+                if len(names) > 1:
+                    raise ValueError(f"{model_dir}: several {layer} {direction} {part}: {names}")
+                found += [variables[n] for n in names]
+        if not found:
+            raise ValueError(f"{model_dir} has no {layer} weights")
+        weights[layer] = found
+    return weights
+
+
+def warm_started(branch: Branch, model_dir: Path) -> Branch:
+    """`branch` whose model to fit starts from `model_dir`'s shared layers."""
+    weights = saved_weights(model_dir)
+
+    def build(cfg: object, texts: tf.Tensor, pretrained: Pretrained) -> tuple:
+        fit, serve = branch(cfg, texts, pretrained)
+        for name, values in weights.items():
+            layer = fit.get_layer(name)
+            shapes = [tuple(w.shape) for w in layer.get_weights()]
+            if shapes != [v.shape for v in values]:
+                raise ValueError(f"{name}: {model_dir} has {[v.shape for v in values]}, {shapes}")
+            layer.set_weights(values)
+        return fit, serve
+
+    return build
