@@ -112,6 +112,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add_weight_rule_argument(p, default="one-se")
     args = p.parse_args(argv)
     check_version_free(p, args)
+    if args.init_from is not None and not (args.init_from / "saved_model.pb").is_file():
+        p.error(f"--init-from {args.init_from}: no SavedModel there")
     if args.weight_rule == "one-se" and not args.synthetic:
         p.error("--weight-rule one-se needs --synthetic N (for --synthetic 0: --weight-rule best)")
     return args

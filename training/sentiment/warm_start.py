@@ -2,7 +2,7 @@
 
 The word vectors are frozen and the same for a word in any vocabulary built from the
 same pretrained tokenizer, so a BiLSTM trained on one model's headlines reads another
-model's inputs in the same space: what it learnt about how words combine carries over.
+model's inputs in the same space, and what it learnt about sentiment words can carry over.
 """
 
 from __future__ import annotations

@@ -8,10 +8,11 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+import pytest
 import tensorflow as tf
 
 from app.sentiment.entities import TARGET_MARK, Gazetteer
-from tests.conftest import FIXTURES, TINY_SENTFIN
+from tests.conftest import FIXTURES, ROOT, TINY_SENTFIN
 from tests.training.conftest import TINY_NETWORK, assert_one_se_choice
 from training.entity_sentiment import behaviour, gazetteer
 from training.entity_sentiment import train as train_entities
@@ -189,3 +190,14 @@ def test_the_behavioural_cases() -> None:
         c for c in behaviour.CASES if c.category == "name_swap" and c.marked() == first.marked()
     ]
     assert swapped and all(c.label == first.label for c in swapped)
+
+
+def test_a_warm_start_needs_a_saved_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        train_entities.parse_args(["--init-from", str(tmp_path)])
+    assert exit_.value.code == 2
+    assert f"--init-from {tmp_path}: no SavedModel there" in capsys.readouterr().err
+    args = train_entities.parse_args(["--init-from", str(ROOT / "models" / "sentiment" / "7")])
+    assert args.init_from.name == "7"
