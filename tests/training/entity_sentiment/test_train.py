@@ -100,7 +100,7 @@ def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Pat
     assert variants > 20 and meta["training"]["sequence"]["teacher"]["variants"] == variants
     # As served: the weight by the one-se rule, composition read on other draws.
     assert meta["config"]["weight_rule"] == "one-se"
-    assert meta["config"]["drop_links"] is True  # as v6 reads them
+    assert meta["config"]["drop_links"] is True  # as the served entity model reads them
     assert 0 < meta["training"]["mixture"]["composition_headlines"] <= 40
     assert_one_se_choice(meta)
     # The model beside the marked baseline on all pairs and where entities disagree.
@@ -201,3 +201,5 @@ def test_a_warm_start_needs_a_saved_model(
     assert f"--init-from {tmp_path}: no SavedModel there" in capsys.readouterr().err
     args = train_entities.parse_args(["--init-from", str(ROOT / "models" / "sentiment" / "7")])
     assert args.init_from.name == "7"
+    # The served entity model's width, narrower than the headline model's.
+    assert args.lstm_units == 48
