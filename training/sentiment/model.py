@@ -20,6 +20,7 @@ time) and returns the probabilities and each headline's coverage.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import keras
@@ -86,6 +87,11 @@ def compile_classifier(model: keras.Model, learning_rate: float, soft: bool = Fa
         metrics=["accuracy"],
     )
     return model
+
+
+# A network's builder: (the model to fit, the model to serve) for a config, the texts its
+# vocabulary is fitted on and the pretrained vectors.
+SequenceBranch = Callable[[SentimentConfig, tf.Tensor, Pretrained], tuple[keras.Model, keras.Model]]
 
 
 def word_vectors(cfg: SentimentConfig, texts: tf.Tensor, pretrained: Pretrained) -> WordVectors:

@@ -19,7 +19,7 @@ import argparse
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +41,7 @@ from training.sentiment import baseline, checklist, sentfin, soft_labels, synthe
 from training.sentiment.model import (
     Calibrated,
     SentimentConfig,
+    SequenceBranch,
     combine,
     compile_classifier,
     fit_ngram_exact,
@@ -416,9 +417,6 @@ class Fitted:
 
 
 Data = tuple[tf.Tensor, np.ndarray]
-
-
-SequenceBranch = Callable[[SentimentConfig, tf.Tensor, Pretrained], tuple[keras.Model, keras.Model]]
 
 
 def fit_mixture(

@@ -7,13 +7,13 @@ model's inputs in the same space, and what it learnt about sentiment words can c
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import keras
 import numpy as np
 import tensorflow as tf
 
+from training.sentiment.model import SentimentConfig, SequenceBranch
 from training.sentiment.word_vectors import Pretrained
 
 # Layer names shared by the headline model's sequence branch and the networks built
@@ -23,8 +23,6 @@ LAYERS = {
     "sequence_probs": ("",),
 }
 _ORDER = ("kernel", "recurrent_kernel", "bias")
-
-Branch = Callable[..., tuple[keras.Model, keras.Model]]
 
 
 def saved_weights(model_dir: Path) -> dict[str, list[np.ndarray]]:
@@ -51,11 +49,13 @@ def saved_weights(model_dir: Path) -> dict[str, list[np.ndarray]]:
     return weights
 
 
-def warm_started(branch: Branch, model_dir: Path) -> Branch:
+def warm_started(branch: SequenceBranch, model_dir: Path) -> SequenceBranch:
     """`branch` whose model to fit starts from `model_dir`'s shared layers."""
     weights = saved_weights(model_dir)
 
-    def build(cfg: object, texts: tf.Tensor, pretrained: Pretrained) -> tuple:
+    def build(
+        cfg: SentimentConfig, texts: tf.Tensor, pretrained: Pretrained
+    ) -> tuple[keras.Model, keras.Model]:
         fit, serve = branch(cfg, texts, pretrained)
         for name, values in weights.items():
             layer = fit.get_layer(name)

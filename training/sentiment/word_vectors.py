@@ -82,8 +82,8 @@ def to_steps(rows: tf.RaggedTensor, fill: int | float, max_length: int) -> tf.Te
 
 
 def tokens(texts: Iterable[str], *, drop_links: bool) -> list[list[str]]:
-    texts = tf.constant(list(texts), dtype=tf.string)
-    split = tf.strings.split(standardize(texts, drop_links=drop_links))
+    batch = tf.constant(list(texts), dtype=tf.string)
+    split = tf.strings.split(standardize(batch, drop_links=drop_links))
     return [[t.decode() for t in row] for row in split.to_list()]
 
 
