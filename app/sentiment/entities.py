@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 TARGET_MARK = "xtargetx"
@@ -106,11 +106,15 @@ class Gazetteer:
     """Known names, matched whole-word and case-sensitive, longest name first, plus cashtags.
 
     A name is a sequence of words: "Tata Motors Ltd." matches "Tata Motors Ltd" and
-    "Tata Motors Ltd.", never "tata motors" or "Tata Motorsport".
+    "Tata Motors Ltd.", never "tata motors" or "Tata Motorsport". `keys` says which
+    entity a name belongs to (a ticker), so that two names of one company ("Apple",
+    "AAPL") are found as one entity; a name without a key is its own entity, and a
+    cashtag is its ticker's.
     """
 
-    def __init__(self, names: Iterable[str]) -> None:
+    def __init__(self, names: Iterable[str], keys: Mapping[str, str] | None = None) -> None:
         self.names = tuple(names)
+        self._keys = dict(keys or {})
         # A name's words -> the name (the first of names with the same words).
         self._index: dict[tuple[str, ...], str] = {}
         for name in self.names:
@@ -122,33 +126,37 @@ class Gazetteer:
     @classmethod
     def load(cls, path: Path) -> Gazetteer:
         data = json.loads(path.read_text())
-        return cls(tuple(data["names"]))
+        return cls(tuple(data["names"]), data.get("entities"))
 
     def find_all(self, text: str) -> list[tuple[str, Span]]:
         """Each entity found, once, with its first mention, in the order they occur: the
         mention as the text writes it (so `text[start:end]` is the name), taking a
         trailing full stop the listed name ends with ("Cipla Ltd.")."""
+        # (the entity, for "once"; the span). A cashtag is its ticker's entity, and the
+        # listed ticker inside a cashtag ("AAPL" of "$AAPL") no second one.
+        found: list[tuple[str, Span]] = [
+            (m.group()[1:].upper(), m.span()) for m in CASHTAG.finditer(text)
+        ]
+        tagged = {i for _, (start, end) in found for i in range(start, end)}
         words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
-        # (the listed name, for "once"; the span)
-        found: list[tuple[str, Span]] = []
         i = 0
         while i < len(words):
             for n in range(min(self._longest, len(words) - i), 0, -1):
-                key = tuple(w for w, _, _ in words[i : i + n])
-                if key in self._index:
-                    name, start, end = self._index[key], words[i][1], words[i + n - 1][2]
+                run = tuple(w for w, _, _ in words[i : i + n])
+                if run in self._index:
+                    name, start, end = self._index[run], words[i][1], words[i + n - 1][2]
                     if name.endswith(".") and text[end : end + 1] == ".":
                         end += 1
-                    found.append((name, (start, end)))
+                    if start not in tagged:
+                        found.append((self._keys.get(name, name), (start, end)))
                     i += n
                     break
             else:
                 i += 1
-        found += [(m.group(), m.span()) for m in CASHTAG.finditer(text)]
         seen: set[str] = set()
         unique = []
-        for name, (start, end) in sorted(found, key=lambda f: f[1]):
-            if name not in seen:
-                seen.add(name)
+        for entity, (start, end) in sorted(found, key=lambda f: f[1]):
+            if entity not in seen:
+                seen.add(entity)
                 unique.append((text[start:end], (start, end)))
         return unique

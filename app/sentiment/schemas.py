@@ -20,7 +20,7 @@ class EntityHeadline(BaseModel):
                     "text": "Infosys gains 3%, TCS slips after weak guidance",
                     "entities": ["Infosys", "TCS"],
                 },
-                {"text": "$AAPL beats estimates as Samsung misses", "entities": "auto"},
+                {"text": "Apple beats estimates as Intel misses", "entities": "auto"},
             ]
         },
     )
@@ -32,7 +32,7 @@ class EntityHeadline(BaseModel):
     ] = Field(
         description="the companies (or other entities) to answer about, each of which must "
         'occur in the text as a whole word (exact case first, then any case); or "auto": '
-        "the names the model's gazetteer finds (SEntFiN's Indian listed companies, "
+        "the names the model's gazetteer finds (Indian listed companies and the S&P 500's, "
         "case-sensitive, whole words) and cashtags such as $AAPL"
     )
 

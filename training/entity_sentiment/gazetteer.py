@@ -27,12 +27,23 @@ headlines write "Wipro", or a regulator only in capitals ("SEBI") while headline
 A name's distinctive first word ("Hindalco" of "Hindalco Industries") is not added:
 across the list those are as often a person's first name or a city ("Deepak",
 "Chennai"), which headlines use for other things.
+
+Beside them, the S&P 500's companies (data/sp500/, ODC-PDDL), so that US headlines find
+theirs too (`sp500_entities`): each company's name without its legal form, "(The)" or share
+class ("Home Depot (The)" -> "Home Depot", "Lilly (Eli)" -> "Eli Lilly"), under the same
+word filter, and its ticker where a headline in capitals can hardly mean anything else
+(four letters or more, not an ordinary word: "NVDA", "AAPL"; not "COST"). Shorter ones
+are acronyms as often ("STT", "CCI" and "ECL" are a tax, a regulator and an accounting
+term in Indian headlines), and are found as cashtags ("$JPM"). `SHORT_NAMES`
+adds the names headlines use that the list does not write ("Google", "Exxon") or that
+the filter drops as words ("Apple", "Amazon"), each tied to a listed ticker.
 """
 
 from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from app.sentiment.entities import Gazetteer
@@ -41,22 +52,58 @@ from training.sentiment.word_vectors import Pretrained, inflections
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "data" / "sentfin" / "entity_list_comprehensive.csv"
+SP500 = ROOT / "data" / "sp500" / "constituents.csv"
 FILE = "gazetteer.json"
-SOURCE = "SEntFiN's entity_list_comprehensive.csv (MIT), filtered as gazetteer.py says"
+SOURCE = (
+    "SEntFiN's entity_list_comprehensive.csv (MIT) and the S&P 500 constituents "
+    "(ODC-PDDL), filtered as gazetteer.py says"
+)
+# What headlines call a listed company where the list's name differs, or where the word
+# filter would drop the name as an ordinary word; read off TFNS's training headlines.
+SHORT_NAMES = {
+    "AAPL": ("Apple",),
+    "AMZN": ("Amazon",),
+    "BAC": ("BofA",),
+    "BRK.B": ("Berkshire",),
+    "C": ("Citi",),
+    "DIS": ("Disney",),
+    "F": ("Ford",),
+    "GE": ("GE",),
+    "GM": ("GM",),
+    "GOOGL": ("Google", "Alphabet"),
+    "GS": ("Goldman",),
+    "INTC": ("Intel",),
+    "INTU": ("Intuit",),
+    "JPM": ("JPMorgan",),
+    "META": ("Meta", "Facebook"),
+    "MSFT": ("Microsoft",),
+    "ORCL": ("Oracle",),
+    "UPS": ("UPS",),
+    "XOM": ("Exxon",),
+}
+# Four-letter tickers that headlines write in capitals for something else: the
+# FAANG-style group of stocks, the sector.
+NOT_TICKERS = frozenset({"FANG", "TECH"})
+_SP500_FORM = re.compile(
+    r"(?:,?\s+(?:Inc\.?|Incorporated|Corporation|Corp\.?|Company|Companies|plc|Ltd\.?|"
+    r"Limited|Group|Holdings|& Co\.?|& Company))+$"
+)
 # "Ltd.", ", Inc", "Corp Ltd.", "(India) Ltd.", "Ltd.- Old" at the end of a name.
 _LEGAL_FORM = re.compile(
     r"(?:[\s,.-]+(?:\(India\)|Ltd|Limited|Inc|Corp|Corpn|Co|Plc|PLC|Pvt|Old)\.?)+$"
 )
 
 
-def aliases(path: Path) -> list[str]:
+def aliases(path: Path) -> dict[str, str]:
+    """Each name the list gives -> its entity's key: "NSE:" and the company's symbol (the
+    first entity listing a name keeps it)."""
+    out: dict[str, str] = {}
     with path.open(newline="", encoding="utf-8") as fh:
-        return [
-            name.strip()
-            for row in csv.DictReader(fh)
-            for name in row["Entity"].split(",")
-            if name.strip()
-        ]
+        for row in csv.DictReader(fh):
+            for name in row["Entity"].split(","):
+                if name.strip():
+                    out.setdefault(name.strip(), f"NSE:{row['Symbol']}")
+    return out
 
 
 def english_words(pretrained: Pretrained) -> set[str]:
@@ -73,29 +120,86 @@ def variants(name: str) -> set[str]:
     return out
 
 
-def names(path: Path = COMMITTED, english: set[str] | None = None) -> list[str]:
-    """The kept names, sorted. `english`: lower-case ordinary words (default:
-    `english_words` of the pretrained tokenizer)."""
+def entities(path: Path = COMMITTED, english: set[str] | None = None) -> dict[str, str]:
+    """The kept names of SEntFiN's list -> their entity's key. `english`: lower-case
+    ordinary words (default: `english_words` of the pretrained tokenizer)."""
     if english is None:
         english = english_words(Pretrained())
-    kept = set()
-    for name in {v for alias in aliases(path) for v in variants(alias)}:
-        if len(name) < 2 or not (name[0].isupper() or name[0].isdigit()):
-            continue
-        if name.isalpha() and name == name.capitalize() and name.lower() in english:
-            continue
-        kept.add(name)
-    return sorted(kept)
+    out: dict[str, str] = {}
+    for alias, key in aliases(path).items():
+        for name in sorted(variants(alias)):
+            if _kept(name, english):
+                out.setdefault(name, key)
+    return dict(sorted(out.items()))
 
 
-def reach(names: list[str], test: list[Pair]) -> dict[str, float | int]:
-    """How much of SEntFiN's annotation `"auto"` finds on the test titles.
+def names(path: Path = COMMITTED, english: set[str] | None = None) -> list[str]:
+    """The kept names of SEntFiN's list, sorted."""
+    return list(entities(path, english))
+
+
+def shipped(path: Path = COMMITTED, english: set[str] | None = None) -> dict[str, str]:
+    """The names an export ships, SEntFiN's list's (`path`) and the S&P 500's, each with
+    its entity's key, so that two names of one company make one entity ("Apple (AAPL)").
+    A name both lists give keeps SEntFiN's entity."""
+    if english is None:
+        english = english_words(Pretrained())
+    return dict(sorted({**sp500_entities(english), **entities(path, english)}.items()))
+
+
+def sp500_forms(security: str) -> set[str]:
+    """The forms headlines write an S&P 500 company's listed name in."""
+    name = re.sub(r"\s*\(Class [A-Z]\)$", "", security)
+    name = re.sub(r"\s*\(The\)$", "", name)
+    swapped = re.fullmatch(r"(\w+) \((\w+)\)", name)  # "Lilly (Eli)"
+    if swapped:
+        name = f"{swapped.group(2)} {swapped.group(1)}"
+    return {n for n in (name, _SP500_FORM.sub("", name).strip()) if n}
+
+
+def sp500_entities(english: set[str], path: Path = SP500) -> dict[str, str]:
+    """The S&P 500's names, tickers and short names `"auto"` looks for (see the module's
+    docstring) -> the company's ticker, which a cashtag of it also names."""
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    unknown = set(SHORT_NAMES) - {row["Symbol"] for row in rows}
+    if unknown:
+        raise ValueError(f"short names for tickers not in {path.name}: {sorted(unknown)}")
+    out = {short: ticker for ticker, shorts in SHORT_NAMES.items() for short in shorts}
+    for row in rows:
+        ticker = row["Symbol"]
+        for name in sorted(sp500_forms(row["Security"])):
+            if _kept(name, english):
+                out.setdefault(name, ticker)
+        if (
+            len(ticker) >= 4
+            and ticker.isalpha()
+            and ticker.lower() not in english
+            and ticker not in NOT_TICKERS
+        ):
+            out.setdefault(ticker, ticker)
+    return dict(sorted(out.items()))
+
+
+def _kept(name: str, english: set[str]) -> bool:
+    """Whether a listed name can be matched without firing on ordinary words."""
+    if len(name) < 2 or not (name[0].isupper() or name[0].isdigit()):
+        return False
+    return not (name.isalpha() and name == name.capitalize() and name.lower() in english)
+
+
+def reach(
+    names: Iterable[str], test: list[Pair], keys: Mapping[str, str] | None = None
+) -> dict[str, float | int]:
+    """How much of a test set's annotation `"auto"` finds in its texts (SEntFiN's test
+    titles, FinEntity's passages).
 
     `found`: the share of annotated mentions that a gazetteer match overlaps;
     `not_annotated`: the share of gazetteer matches that overlap no annotated mention
-    (a name SEntFiN did not label in that headline, or a word read as a name).
+    (a name SEntFiN did not label in that headline, or a word read as a name). `keys`:
+    each name's entity, as the export ships them.
     """
-    find_all = Gazetteer(names).find_all
+    find_all = Gazetteer(names, keys).find_all
     mentions: dict[str, list[tuple[int, int]]] = {}
     for q in test:
         mentions.setdefault(q.title, []).extend([q.span] if q.span else [])
@@ -118,9 +222,9 @@ def reach(names: list[str], test: list[Pair]) -> dict[str, float | int]:
     }
 
 
-def said(reach: dict[str, float | int]) -> str:
+def said(reach: dict[str, float | int], where: str = "test") -> str:
     """`reach` in a sentence, as the training run and `make evaluate-entities` print it."""
     return (
-        f"finds {reach['found']:.1%} of the {reach['mentions']} annotated test mentions; "
+        f"finds {reach['found']:.1%} of the {reach['mentions']} annotated {where} mentions; "
         f"{reach['not_annotated']:.1%} of its {reach['matches']} matches are not annotated"
     )

@@ -268,9 +268,14 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     vectors = fitted.sequence.get_layer("word_vectors")
-    names = gazetteer.names(args.entities, gazetteer.english_words(pretrained))
-    reach = gazetteer.reach(names, test)
-    print(f"gazetteer: {len(names)} names; {gazetteer.said(reach)}", flush=True)
+    keys = gazetteer.shipped(args.entities, gazetteer.english_words(pretrained))
+    names = list(keys)
+    reach = {
+        "test": gazetteer.reach(names, test, keys),
+        "finentity": gazetteer.reach(names, held_out, keys),
+    }
+    print(f"gazetteer: {len(names)} names; {gazetteer.said(reach['test'])}", flush=True)
+    print(f"gazetteer on FinEntity: {gazetteer.said(reach['finentity'], 'FinEntity')}", flush=True)
 
     # Export
     version = export_model(
@@ -338,14 +343,16 @@ def main(argv: list[str] | None = None) -> int:
             },
             "anchor": ANCHOR,
             "behaviour": {k: v for k, v in cases.items() if k != "failures"},
-            "gazetteer": {"file": gazetteer.FILE, "names": len(names), "test": reach},
+            "gazetteer": {"file": gazetteer.FILE, "names": len(names), **reach},
             "training": {**fitted.fits, "seconds": round(time.perf_counter() - started, 1)},
             "parameters": int(model.count_params()),
         },
         version=args.version,
         extra_files={
             "WORD_VECTORS.md": NOTICE,
-            gazetteer.FILE: json.dumps({"source": gazetteer.SOURCE, "names": names}, indent=0),
+            gazetteer.FILE: json.dumps(
+                {"source": gazetteer.SOURCE, "names": names, "entities": keys}, indent=0
+            ),
         },
         reports=reports.sentiment_reports,
     )

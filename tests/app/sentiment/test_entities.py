@@ -98,6 +98,25 @@ def test_gazetteer_finds_each_name_once_and_cashtags() -> None:
     assert GAZETTEER.find_all("nothing known here") == []
 
 
+def test_a_cashtag_and_its_listed_ticker_are_one_entity() -> None:
+    listed = Gazetteer(("INFY", "Infosys"))
+    text = "$INFY jumps; Infosys ADR up; INFY again"
+    assert listed.find_all(text) == [("$INFY", (0, 5)), ("Infosys", (13, 20))]
+
+
+def test_names_of_one_entity_are_found_once() -> None:
+    keyed = Gazetteer(
+        ("Apple", "AAPL", "Apple Inc.", "INFY", "Infosys"),
+        {"Apple": "AAPL", "AAPL": "AAPL", "Apple Inc.": "AAPL", "INFY": "NSE:INFY"},
+    )
+    text = "Apple Inc. (AAPL) rises; $AAPL and Apple again; $INFY and INFY; Infosys"
+    # The first mention of each entity; an Indian symbol is not the US cashtag's.
+    found = keyed.find_all(text)
+    assert [name for name, _ in found] == ["Apple Inc.", "$INFY", "INFY", "Infosys"]
+    assert [text[start:end] for _, (start, end) in found] == [name for name, _ in found]
+    assert found[2][1][0] == text.index("INFY;")
+
+
 def test_a_found_name_is_the_mention_as_written() -> None:
     listed = Gazetteer(("Cipla Ltd.", "L&T"))
     text = "Cipla Ltd. gains; Cipla Ltd slips again; L & T wins"

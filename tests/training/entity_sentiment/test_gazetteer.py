@@ -1,0 +1,63 @@
+"""The S&P 500's names beside SEntFiN's: the forms kept, the words and acronyms left out,
+and the committed list as its SOURCES.md describes it."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from app.sentiment.entities import Gazetteer
+from training.entity_sentiment import gazetteer
+
+# Lower-case words standing in for the pretrained tokenizer's, so no vectors are read.
+ENGLISH = {"apple", "amazon", "block", "target", "cost", "booking", "intel", "microsoft"}
+
+
+@pytest.mark.parametrize(
+    ("security", "forms"),
+    [
+        ("Home Depot (The)", {"Home Depot"}),
+        ("Lilly (Eli)", {"Eli Lilly"}),
+        ("Alphabet Inc. (Class A)", {"Alphabet Inc.", "Alphabet"}),
+        ("Arthur J. Gallagher & Co.", {"Arthur J. Gallagher & Co.", "Arthur J. Gallagher"}),
+        ("Block, Inc.", {"Block, Inc.", "Block"}),
+        ("Expedia Group", {"Expedia Group", "Expedia"}),
+        ("Nvidia", {"Nvidia"}),
+    ],
+)
+def test_a_listed_name_comes_in_the_forms_headlines_write(security: str, forms: set[str]) -> None:
+    assert gazetteer.sp500_forms(security) == forms
+
+
+def test_the_sp500_names_leave_out_words_and_short_tickers() -> None:
+    kept = set(gazetteer.sp500_entities(ENGLISH))
+    assert {"Home Depot", "Eli Lilly", "Nvidia", "Goldman Sachs", "NVDA", "AAPL"} <= kept
+    # Ordinary words and acronyms: the word filter, three-letter tickers, the stop list.
+    assert not {"Block", "Target", "Booking", "COST", "STT", "JPM", "FANG", "TECH"} & kept
+    # Short names come in whatever the filter says of them.
+    assert {"Apple", "Amazon", "Intel", "Microsoft", "Google", "Exxon"} <= kept
+
+
+def test_short_names_must_belong_to_listed_tickers(tmp_path: Path) -> None:
+    listed = tmp_path / "constituents.csv"
+    listed.write_text("Symbol,Security\nNVDA,Nvidia\n")
+    with pytest.raises(ValueError, match="AAPL"):
+        gazetteer.sp500_entities(ENGLISH, listed)
+
+
+def test_the_shipped_names_find_us_and_indian_companies_once_each() -> None:
+    keys = gazetteer.shipped(english=ENGLISH)
+    assert keys["Apple"] == keys["AAPL"] == "AAPL"
+    assert keys["Infosys"] == keys["INFY"] == "NSE:INFY"
+    found = Gazetteer(keys, keys).find_all(
+        "Apple (AAPL) and Nvidia rise, Infosys slips; $JPM flat; $NVDA; Target cuts costs"
+    )
+    assert [name for name, _ in found] == ["Apple", "Nvidia", "Infosys", "$JPM"]
+
+
+def test_the_committed_list_is_the_one_its_sources_describe() -> None:
+    digest = hashlib.sha256(gazetteer.SP500.read_bytes()).hexdigest()
+    assert digest in (gazetteer.SP500.parent / "SOURCES.md").read_text()
+    assert gazetteer.SP500.read_text().count("\n") == 504  # a header and 503 companies
