@@ -25,7 +25,7 @@ import numpy as np
 import tensorflow as tf
 
 from app.model_store import ModelLoadError, version_dir
-from app.sentiment.entities import CASHTAG
+from app.sentiment.entities import CASHTAG, Gazetteer
 from training import reports
 from training.entity_sentiment import behaviour, finentity, gazetteer
 from training.entity_sentiment.evaluate import (
@@ -78,6 +78,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=Path,
         help="a TFNS training file (data/tfns/sent_train.csv) whose US headlines join the "
         "training pairs, the first cashtag marked as the target (default: none, as served)",
+    )
+    p.add_argument(
+        "--tfns-targets",
+        choices=("cashtag", "gazetteer"),
+        default="cashtag",
+        help="with --tfns, the target of each TFNS headline: its first cashtag, or the first "
+        "entity the export's gazetteer finds",
     )
     p.add_argument("--out", type=Path, default=Path("models") / MODEL_NAME)
     p.add_argument("--version", type=int, help="integer version (default: next free)")
@@ -134,14 +141,18 @@ def synthetic_pairs(n: int, seed: int = 0) -> list[Pair]:
     return out
 
 
-def tfns_pairs(rows: list[tfns.Headline]) -> list[Pair]:
+def tfns_pairs(rows: list[tfns.Headline], found: Gazetteer | None = None) -> list[Pair]:
     """TFNS headlines as training pairs with the headline's label. The first cashtag is the
     target and the others are other entities ("$CCL $RCL - Nomura points to bookings
     weakness at Carnival and Royal Caribbean"); a headline without one is read bare, as
-    SEntFiN's pairs whose entity is not in the title are."""
+    SEntFiN's pairs whose entity is not in the title are. With `found`, the entities that
+    gazetteer finds take the cashtags' place ("Apple", "Goldman Sachs" as well)."""
     out = []
     for h in rows:
-        tags = [m.span() for m in CASHTAG.finditer(h.text)]
+        if found is None:
+            tags = [m.span() for m in CASHTAG.finditer(h.text)]
+        else:
+            tags = [span for _, span in found.find_all(h.text)]
         span = tags[0] if tags else None
         entity = h.text[span[0] : span[1]] if span else ""
         out.append(Pair(h.text, entity, h.label, span, tuple(tags[1:]), False, is_test=False))
@@ -167,12 +178,18 @@ def main(argv: list[str] | None = None) -> int:
     test = [q for q in all_pairs if q.is_test]
     # With --tfns, TFNS train joins the training pairs, carved into fit and validation by
     # the same rule; its validation file stays the headline model's test set.
-    us = [] if args.tfns is None else tfns_pairs(tfns.load(args.tfns))
+    if args.tfns_targets == "gazetteer":
+        keys = gazetteer.shipped(args.entities)
+        found = Gazetteer(list(keys), keys)
+    else:
+        found = None
+    us = [] if args.tfns is None else tfns_pairs(tfns.load(args.tfns), found)
     train += us
     fit, val = fit_and_validation(train)
     print(
         f"{len(all_pairs)} pairs from {len(headlines)} headlines and {len(us)} TFNS "
-        f"headlines ({sum(q.span is not None for q in us)} with a cashtag): {len(fit)} fit, "
+        f"headlines ({sum(q.span is not None for q in us)} with a target, "
+        f"{args.tfns_targets}): {len(fit)} fit, "
         f"{len(val)} validation, {len(test)} test ({sum(q.disagree for q in test)} in "
         f"headlines whose entities disagree)",
         flush=True,
@@ -305,7 +322,8 @@ def main(argv: list[str] | None = None) -> int:
                     "file": args.tfns.name,
                     "sha256": sentfin.file_sha256(args.tfns),
                     "rows": len(us),
-                    "with_cashtag": sum(q.span is not None for q in us),
+                    "targets": args.tfns_targets,
+                    "with_target": sum(q.span is not None for q in us),
                 },
             },
             "config": {

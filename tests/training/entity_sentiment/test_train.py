@@ -80,7 +80,8 @@ def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Pat
     )
     assert meta["data"]["pairs"] == 111 and meta["data"]["test"] == 30
     # TFNS train joins fit and validation, never the test pairs.
-    assert meta["data"]["tfns"]["rows"] == 12 and meta["data"]["tfns"]["with_cashtag"] == 0
+    assert meta["data"]["tfns"]["rows"] == 12 and meta["data"]["tfns"]["with_target"] == 0
+    assert meta["data"]["tfns"]["targets"] == "cashtag"
     assert meta["data"]["fit"] + meta["data"]["validation"] == 111 - 30 + 12
     # FinEntity, held out, scored beside the same-run baseline and the majority class.
     held = meta["held_out"]["finentity"]
@@ -123,6 +124,14 @@ def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Pat
     out = serve(marked_headlines=tf.constant([" xtargetx  gains", "x"]))
     assert out["probabilities"].shape == (2, 3) and out["coverage"].shape == (2,)
     assert np.allclose(out["probabilities"].numpy().sum(axis=1), 1.0, atol=1e-5)
+
+
+def test_tfns_headlines_may_take_the_first_company_a_gazetteer_finds() -> None:
+    found = Gazetteer(("Apple", "AAPL", "Goldman Sachs"), {"Apple": "AAPL", "AAPL": "AAPL"})
+    rows = [tfns.Headline("Goldman Sachs upgrades Apple (AAPL), $MSFT flat", "positive")]
+    (pair,) = train_entities.tfns_pairs(rows, found)
+    assert (pair.entity, pair.span, pair.label) == ("Goldman Sachs", (0, 13), "positive")
+    assert marked(pair).split() == ["xtargetx", "upgrades", "xotherx", "(AAPL),", "xotherx", "flat"]
 
 
 def test_tfns_headlines_take_their_first_cashtag_as_the_target() -> None:
