@@ -133,11 +133,6 @@ def entities(path: Path = COMMITTED, english: set[str] | None = None) -> dict[st
     return dict(sorted(out.items()))
 
 
-def names(path: Path = COMMITTED, english: set[str] | None = None) -> list[str]:
-    """The kept names of SEntFiN's list, sorted."""
-    return list(entities(path, english))
-
-
 def shipped(path: Path = COMMITTED, english: set[str] | None = None) -> dict[str, str]:
     """The names an export ships, SEntFiN's list's (`path`) and the S&P 500's, each with
     its entity's key, so that two names of one company make one entity ("Apple (AAPL)").

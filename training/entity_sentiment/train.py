@@ -178,11 +178,10 @@ def main(argv: list[str] | None = None) -> int:
     test = [q for q in all_pairs if q.is_test]
     # With --tfns, TFNS train joins the training pairs, carved into fit and validation by
     # the same rule; its validation file stays the headline model's test set.
-    if args.tfns_targets == "gazetteer":
-        keys = gazetteer.shipped(args.entities)
-        found = Gazetteer(list(keys), keys)
-    else:
-        found = None
+    pretrained = Pretrained(cfg.word_dimensions)
+    # The names the export ships, also what --tfns-targets gazetteer marks.
+    keys = gazetteer.shipped(args.entities, gazetteer.english_words(pretrained))
+    found = Gazetteer(list(keys), keys) if args.tfns_targets == "gazetteer" else None
     us = [] if args.tfns is None else tfns_pairs(tfns.load(args.tfns), found)
     train += us
     fit, val = fit_and_validation(train)
@@ -225,7 +224,6 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    pretrained = Pretrained(cfg.word_dimensions)
     branch = target_branch if args.read == "target" else headline_branch
     if args.init_from is not None:
         branch = warm_started(branch, args.init_from)
@@ -285,7 +283,6 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     vectors = fitted.sequence.get_layer("word_vectors")
-    keys = gazetteer.shipped(args.entities, gazetteer.english_words(pretrained))
     names = list(keys)
     reach = {
         "test": gazetteer.reach(names, test, keys),

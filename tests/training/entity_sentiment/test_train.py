@@ -171,7 +171,7 @@ def test_gazetteer_leaves_out_ordinary_words_and_keeps_tickers(tmp_path: Path) -
         '0,ORCL,"Oracle, Oracle Financial Services, OFSS"\n'
         '1,GOLD,"gold, Gold-silver, X"\n'
     )
-    kept = gazetteer.names(csv, english={"oracle", "gold", "financial", "services"})
+    kept = list(gazetteer.entities(csv, english={"oracle", "gold", "financial", "services"}))
     assert kept == ["Gold-silver", "OFSS", "Ofss", "Oracle Financial Services"]
 
 
@@ -185,7 +185,7 @@ def test_gazetteer_adds_the_forms_headlines_write(tmp_path: Path) -> None:
         '3,SUMMITSEC,"Summit Securities Ltd.- Old"\n'
         '4,VOLTAS,"Voltas Ltd., VOLTAS"\n'
     )
-    kept = set(gazetteer.names(csv, english={"voltas", "supreme", "court"}))
+    kept = set(gazetteer.entities(csv, english={"voltas", "supreme", "court"}))
     # Legal forms come off, and capitals of four letters or more gain a Title-case form.
     assert {"Wipro", "Financial Technologies", "Summit Securities", "Sebi"} <= kept
     # Two letters stay capitals only; a stripped or Title-cased English word is still left out.
