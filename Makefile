@@ -47,7 +47,7 @@ test-shuffled: $(VENV)/.dev-deps browser
 lint: $(VENV)/.dev-deps
 	$(PY) -m ruff check . && $(PY) -m ruff format --check .
 
-## teacher: fine-tune the sentiment model's teacher and write its answers to data/teacher/ (installs torch; ~35 min; ARGS="--task entity": the per-entity model's, to data/entity_teacher/, ~16 min)
+## teacher: fine-tune the sentiment model's teacher and write its answers to data/teacher/ (installs torch; ~35 min; ARGS="--task entity": the per-entity model's, to data/entity_teacher/, ~40 min)
 teacher: $(VENV)/.dev-deps
 	$(PIP) -e '.[train,dev,teacher]'
 	$(PY) -m training.sentiment.teacher $(ARGS)
@@ -84,7 +84,7 @@ profile-model: $(VENV)/.dev-deps
 soak: $(VENV)/.dev-deps
 	$(PY) -m bench.soak $(ARGS)
 
-## train-entities: the per-entity model on SEntFiN's entity labels, learning from data/entity_teacher/, exported as the next version of models/entity_sentiment (~10 min)
+## train-entities: the per-entity model on SEntFiN's entity labels and TFNS's headlines, learning from data/entity_teacher/, exported as the next version of models/entity_sentiment (~13 min)
 train-entities: $(VENV)/.dev-deps
 	$(PY) -m training.entity_sentiment.train $(ARGS)
 

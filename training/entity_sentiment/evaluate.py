@@ -14,6 +14,11 @@ Then the same rows, beside the entity model itself and the majority class, on Fi
 (data/finentity/): passages of US and European financial news from another source,
 held out from every choice the project makes (training.entity_sentiment.finentity).
 
+Then the entity model on TFNS's validation file, the headline model's second test set,
+which no entity model trains on: each headline's label given to the first company the
+export's gazetteer finds (as `make train-entities` marks TFNS train), the headlines
+where it finds none read bare.
+
 Last, how much of the annotation the entity model's gazetteer (`"auto"`) finds on the
 test titles (training.entity_sentiment.gazetteer.reach).
 """
@@ -32,7 +37,7 @@ from app.sentiment.service import best_labels
 from training.entity_sentiment import finentity, gazetteer
 from training.entity_sentiment.pairs import Pair, marked, pairs
 from training.metrics import classification_report
-from training.sentiment import baseline, sentfin
+from training.sentiment import baseline, sentfin, tfns
 from training.sentiment.checklist import load_predict
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,6 +47,8 @@ LABELS = sentfin.LABELS
 def report(test: list[Pair], predicted: list[str]) -> dict[str, object]:
     out: dict[str, object] = {}
     for subset, keep in (("all", [True] * len(test)), ("disagree", [p.disagree for p in test])):
+        if not any(keep):  # a set with no headline whose entities disagree (TFNS's)
+            continue
         y = [LABELS.index(p.label) for p, k in zip(test, keep, strict=True) if k]
         yhat = [LABELS.index(q) for q, k in zip(predicted, keep, strict=True) if k]
         r = classification_report(y, yhat, LABELS)
@@ -144,6 +151,12 @@ def main(argv: list[str] | None = None) -> int:
     shipped = json.loads((entity_dir / "assets.extra" / gazetteer.FILE).read_text())
     names, keys = shipped["names"], shipped.get("entities")
     where = f"{entity_dir.parent.name} v{entity_dir.name}"
+    us = gazetteer.tfns_pairs_for(tfns.TEST, "gazetteer", keys or {n: n for n in names})
+    print(f"\n{where} on TFNS's validation file (held out), the first company found marked:")
+    for subset, part in (("all", us), ("a company found", [q for q in us if q.span])):
+        r: dict[str, Any] = model_report(entity_dir, part)["all"]
+        scores = f"accuracy {r['accuracy']:.3f}, macro-F1 {r['macro_f1']:.3f}"
+        print(f"  {subset}: {r['n']} headlines, {scores}")
     found = gazetteer.reach(names, test, keys)
     print(f"gazetteer of {where}: {len(names)} names; {gazetteer.said(found)}")
     print(f"  on FinEntity: {gazetteer.said(gazetteer.reach(names, held_out, keys), 'FinEntity')}")

@@ -47,7 +47,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from app.sentiment.entities import Gazetteer
-from training.entity_sentiment.pairs import Pair
+from training.entity_sentiment.pairs import Pair, tfns_pairs
+from training.sentiment import tfns
 from training.sentiment.word_vectors import Pretrained, inflections
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -223,3 +224,15 @@ def said(reach: dict[str, float | int], where: str = "test") -> str:
         f"finds {reach['found']:.1%} of the {reach['mentions']} annotated {where} mentions; "
         f"{reach['not_annotated']:.1%} of its {reach['matches']} matches are not annotated"
     )
+
+
+def tfns_pairs_for(path: Path, targets: str, keys: Mapping[str, str] | None = None) -> list[Pair]:
+    """The pairs of a TFNS file with `targets` "cashtag" or "gazetteer": the names an
+    export ships (`keys`, name -> entity; default: built here), as the per-entity
+    trainer's and its teacher's `--tfns` read them."""
+    found = None
+    if targets == "gazetteer":
+        if keys is None:
+            keys = shipped()
+        found = Gazetteer(list(keys), keys)
+    return tfns_pairs(tfns.load(path), found)

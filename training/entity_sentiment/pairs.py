@@ -8,10 +8,13 @@ an entity that occurs in neither way has no span (counted, never guessed).
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
-from app.sentiment.entities import find, mark
+from app.sentiment.entities import CASHTAG, Gazetteer, find, mark
+from training.sentiment import tfns
 from training.sentiment.parts import fit_and_validation
 from training.sentiment.sentfin import LABELS, Headline
 
@@ -38,6 +41,46 @@ def pairs(headlines: Iterable[Headline]) -> list[Pair]:
     return out
 
 
+def tfns_pairs(rows: list[tfns.Headline], found: Gazetteer | None = None) -> list[Pair]:
+    """TFNS headlines as training pairs with the headline's label. The first cashtag is the
+    target and the others are other entities ("$CCL $RCL - Nomura points to bookings
+    weakness at Carnival and Royal Caribbean"); a headline without one is read bare, as
+    SEntFiN's pairs whose entity is not in the title are. With `found`, the entities that
+    gazetteer finds take the cashtags' place ("Apple", "Goldman Sachs" as well)."""
+    out = []
+    for h in rows:
+        if found is None:
+            tags = [m.span() for m in CASHTAG.finditer(h.text)]
+        else:
+            tags = [span for _, span in found.find_all(h.text)]
+        span = tags[0] if tags else None
+        entity = h.text[span[0] : span[1]] if span else ""
+        out.append(Pair(h.text, entity, h.label, span, tuple(tags[1:]), False, is_test=False))
+    return out
+
+
+def add_tfns_arguments(p: argparse.ArgumentParser) -> None:
+    """`--tfns`, `--no-tfns` and `--tfns-targets`: the per-entity trainer's and its
+    teacher's, which must read the same pairs."""
+    p.add_argument(
+        "--tfns",
+        type=Path,
+        default=tfns.TRAIN,
+        help="a TFNS training file whose US headlines join the training pairs with their "
+        "label (default: data/tfns/sent_train.csv, as served)",
+    )
+    p.add_argument(
+        "--no-tfns", dest="tfns", action="store_const", const=None, help="SEntFiN's pairs alone"
+    )
+    p.add_argument(
+        "--tfns-targets",
+        choices=("cashtag", "gazetteer"),
+        default="gazetteer",
+        help="the target of each TFNS headline: the first entity the export's gazetteer "
+        "finds (default, as served), or its first cashtag",
+    )
+
+
 def marked(p: Pair) -> str:
     """The title as the entity model reads it (app.sentiment.entities.mark); a pair
     without a span is the bare title."""
@@ -45,12 +88,13 @@ def marked(p: Pair) -> str:
 
 
 def training_texts(
-    headlines: Iterable[Headline],
+    headlines: Iterable[Headline], extra: Iterable[Pair] = ()
 ) -> tuple[list[tuple[str, int]], list[tuple[str, int]], dict[str, list[tuple[str, int]]]]:
     """(fit, validation, {"entity_test": ...}) as (marked text, label index), the parts
-    `training.entity_sentiment.train` fits and scores on SEntFiN alone (its default)."""
+    `training.entity_sentiment.train` fits and scores on: SEntFiN's pairs, then `extra`
+    (its `--tfns` pairs) joining the training pairs by the same validation rule."""
     every = pairs(headlines)
-    fit, val = fit_and_validation(q for q in every if not q.is_test)
+    fit, val = fit_and_validation([*(q for q in every if not q.is_test), *extra])
 
     def texts(part: list[Pair]) -> list[tuple[str, int]]:
         return [(marked(q), LABELS.index(q.label)) for q in part]

@@ -25,7 +25,6 @@ import numpy as np
 import tensorflow as tf
 
 from app.model_store import ModelLoadError, version_dir
-from app.sentiment.entities import CASHTAG, Gazetteer
 from training import reports
 from training.entity_sentiment import behaviour, finentity, gazetteer
 from training.entity_sentiment.evaluate import (
@@ -36,10 +35,15 @@ from training.entity_sentiment.evaluate import (
     report,
 )
 from training.entity_sentiment.model import sequence_branch as target_branch
-from training.entity_sentiment.pairs import Pair, marked, pairs
+from training.entity_sentiment.pairs import (
+    Pair,
+    add_tfns_arguments,
+    marked,
+    pairs,
+)
 from training.export import check_version_free, export_model
 from training.metrics import calibrated_report
-from training.sentiment import baseline, sentfin, soft_labels, synthetic, tfns
+from training.sentiment import baseline, sentfin, soft_labels, synthetic
 from training.sentiment.model import sequence_branch as headline_branch
 from training.sentiment.parts import fit_and_validation
 from training.sentiment.train import (
@@ -73,19 +77,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--data", type=Path, default=sentfin.COMMITTED, help="SEntFiN csv")
     p.add_argument("--entities", type=Path, default=gazetteer.COMMITTED, help="entity list csv")
-    p.add_argument(
-        "--tfns",
-        type=Path,
-        help="a TFNS training file (data/tfns/sent_train.csv) whose US headlines join the "
-        "training pairs, the first cashtag marked as the target (default: none, as served)",
-    )
-    p.add_argument(
-        "--tfns-targets",
-        choices=("cashtag", "gazetteer"),
-        default="cashtag",
-        help="with --tfns, the target of each TFNS headline: its first cashtag, or the first "
-        "entity the export's gazetteer finds",
-    )
+    add_tfns_arguments(p)
     p.add_argument("--out", type=Path, default=Path("models") / MODEL_NAME)
     p.add_argument("--version", type=int, help="integer version (default: next free)")
     p.add_argument(
@@ -120,7 +112,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "added to the sequence branch's fit, two pairs each (default: 1000, as served)",
     )
     add_teacher_arguments(p, soft_labels.ENTITY_COMMITTED)
-    add_weight_rule_argument(p, default="one-se")
+    # With TFNS's pairs validation favours the n-gram branch beside the BiLSTM, and its
+    # share of a call takes the served cost per entity past its bound (docs/performance.md).
+    add_weight_rule_argument(p, default="sequence")
     args = p.parse_args(argv)
     check_version_free(p, args)
     if args.init_from is not None and not (args.init_from / "saved_model.pb").is_file():
@@ -138,24 +132,6 @@ def synthetic_pairs(n: int, seed: int = 0) -> list[Pair]:
         for name, span, label in h.entities:
             others = tuple(s for other, s, _ in h.entities if other != name)
             out.append(Pair(h.text, name, label, span, others, disagree, is_test=False))
-    return out
-
-
-def tfns_pairs(rows: list[tfns.Headline], found: Gazetteer | None = None) -> list[Pair]:
-    """TFNS headlines as training pairs with the headline's label. The first cashtag is the
-    target and the others are other entities ("$CCL $RCL - Nomura points to bookings
-    weakness at Carnival and Royal Caribbean"); a headline without one is read bare, as
-    SEntFiN's pairs whose entity is not in the title are. With `found`, the entities that
-    gazetteer finds take the cashtags' place ("Apple", "Goldman Sachs" as well)."""
-    out = []
-    for h in rows:
-        if found is None:
-            tags = [m.span() for m in CASHTAG.finditer(h.text)]
-        else:
-            tags = [span for _, span in found.find_all(h.text)]
-        span = tags[0] if tags else None
-        entity = h.text[span[0] : span[1]] if span else ""
-        out.append(Pair(h.text, entity, h.label, span, tuple(tags[1:]), False, is_test=False))
     return out
 
 
@@ -181,9 +157,9 @@ def main(argv: list[str] | None = None) -> int:
     pretrained = Pretrained(cfg.word_dimensions)
     # The names the export ships, also what --tfns-targets gazetteer marks.
     keys = gazetteer.shipped(args.entities, gazetteer.english_words(pretrained))
-    found = Gazetteer(list(keys), keys) if args.tfns_targets == "gazetteer" else None
-    us = [] if args.tfns is None else tfns_pairs(tfns.load(args.tfns), found)
+    us = [] if args.tfns is None else gazetteer.tfns_pairs_for(args.tfns, args.tfns_targets, keys)
     train += us
+    us_pairs = set(us)
     fit, val = fit_and_validation(train)
     print(
         f"{len(all_pairs)} pairs from {len(headlines)} headlines and {len(us)} TFNS "
@@ -239,6 +215,11 @@ def main(argv: list[str] | None = None) -> int:
         composition=arrays(held) if held else None,
         teacher=teacher,
         distill_temperature=args.distill_temperature,
+        val_sources={
+            "SEntFiN": np.array([q not in us_pairs for q in val]),
+            "TFNS": np.array([q in us_pairs for q in val]),
+        },
+        sequence_alone=args.weight_rule == "sequence",
     )
     model = fitted.model
 
@@ -276,12 +257,6 @@ def main(argv: list[str] | None = None) -> int:
         held_rows[f"floor: {floor_held_out['model']} headline label"] = floor_held_out
     print(f"FinEntity, held out ({len(held_out)} mentions):")
     print_table(held_rows)
-    print(
-        "behaviour: "
-        + ", ".join(f"{k} {v['rate']:.1%}" for k, v in cases["categories"].items())
-        + f", overall {cases['overall']['rate']:.1%}",
-        flush=True,
-    )
     vectors = fitted.sequence.get_layer("word_vectors")
     names = list(keys)
     reach = {

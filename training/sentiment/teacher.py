@@ -17,7 +17,10 @@ need no torch. The fixed test sets are scored for the record only.
 `--task entity` does the same for the per-entity model: the teacher reads SEntFiN's
 entity pairs as that model does, each headline with its target mention marked
 (`training/entity_sentiment/pairs.py`), and writes `data/entity_teacher/`. Its variants
-keep the target marker: an edit that drops the target asks about nobody.
+keep the target marker: an edit that drops the target asks about nobody. TFNS's training
+headlines join its pairs as `make train-entities` reads them (`--tfns`, `--no-tfns`,
+`--tfns-targets`: the same options, targets and validation rule), so that the student
+finds an answer for each of its pairs.
 
 The headline teacher is also scored on the behavioural suite (`training/sentiment/
 checklist.py`), for the record: it shows what the labelled headlines can teach a
@@ -40,7 +43,12 @@ from typing import Any
 import numpy as np
 
 from app.sentiment.entities import TARGET_MARK
-from training.entity_sentiment.pairs import training_texts
+from training.entity_sentiment import finentity, gazetteer
+from training.entity_sentiment.pairs import (
+    add_tfns_arguments,
+    marked,
+    training_texts,
+)
 from training.sentiment import augment, checklist, sentfin, synthetic, unlabelled
 from training.sentiment.parts import training_parts
 from training.sentiment.soft_labels import COMMITTED, ENTITY_COMMITTED, FILE_NAME, PARTS, write
@@ -71,6 +79,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="fine-tune on the rule-labelled headlines too (headline task; never validated on)",
     )
+    # Entity task only: the headline teacher reads TFNS train as headlines already.
+    add_tfns_arguments(parser)
     parser.add_argument(
         "--score-only",
         action="store_true",
@@ -98,7 +108,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.task == "headline":
         fit, val, tests = training_parts(args.max_rows)
     else:
-        fit, val, tests = training_texts(sentfin.load(sentfin.locate(None))[: args.max_rows])
+        us = [] if args.tfns is None else gazetteer.tfns_pairs_for(args.tfns, args.tfns_targets)
+        fit, val, tests = training_texts(sentfin.load(sentfin.locate(None))[: args.max_rows], us)
+        # For the record: a source nothing is chosen on, as the student's metadata has it.
+        tests["finentity"] = [(marked(q), sentfin.LABELS.index(q.label)) for q in finentity.load()]
     model_dir = _model_dir()
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
 
@@ -182,6 +195,9 @@ def main(argv: list[str] | None = None) -> int:
         "epochs": args.epochs,
         "learning_rate": args.learning_rate,
         "synthetic": len(rules),
+        "tfns": None
+        if args.tfns is None or args.task != "entity"
+        else {"file": args.tfns.name, "targets": args.tfns_targets},
         "best_epoch": best["epoch"],
         "validation_accuracy_by_epoch": history,
         # For the record only: nothing above was chosen on them.

@@ -112,11 +112,12 @@ def add_weight_rule_argument(parser: argparse.ArgumentParser, default: str = "be
     """--weight-rule, shared with the entity model's run (whose served model uses one-se)."""
     parser.add_argument(
         "--weight-rule",
-        choices=("best", "one-se"),
+        choices=("best", "one-se", "sequence"),
         default=default,
         help="how validation picks the sequence branch's weight: the best accuracy, or, "
         "among weights within one standard error of it, the one that reads other draws "
-        f"of the rule-labelled headlines best (one-se; needs --synthetic; default: {default})",
+        "of the rule-labelled headlines best (one-se; needs --synthetic), or none: the "
+        f"sequence branch alone, a cheaper graph to serve (sequence; default: {default})",
     )
 
 
@@ -432,6 +433,8 @@ def fit_mixture(
     composition: Data | None = None,
     teacher: soft_labels.SoftLabels | None = None,
     distill_temperature: float = 1.0,
+    val_sources: dict[str, np.ndarray] | None = None,
+    sequence_alone: bool = False,
 ) -> Fitted:
     """The two-branch model: the sequence branch fitted with early stopping and the
     n-gram branch solved exactly, both on the fit part; the mixing weight and the
@@ -492,7 +495,9 @@ def fit_mixture(
     p_val_ngram = ngram_probe.predict(val[0], verbose=0)
     curve = mixture_accuracy(p_val_sequence, p_val_ngram, val[1])
     mixture: dict[str, object] = {"weight_rule": "best validation accuracy"}
-    if composition is None:
+    if sequence_alone:
+        weight, mixture = 1.0, {"weight_rule": "the sequence branch alone"}
+    elif composition is None:
         weight = best_weight(curve)
     else:
         p_seq, p_ngram = (
@@ -515,6 +520,14 @@ def fit_mixture(
         "validation_accuracy_by_weight": [round(a, 4) for a in curve],
         **mixture,
     }
+    if val_sources:
+        # Before the refit, which trains on validation: later figures on it are not held out.
+        right = p_val.argmax(1) == val[1]
+        fits["mixture"]["validation_by_source"] = {
+            name: {"n": int(mask.sum()), "accuracy": round(float(right[mask].mean()), 4)}
+            for name, mask in val_sources.items()
+            if mask.any()
+        }
     calibration = choose_temperature(p_val, val[1])
     temperature = float(calibration["temperature"])
     # Printed before the refit: the figure runs are compared on is known this early.
@@ -657,6 +670,7 @@ def main(argv: list[str] | None = None) -> int:
         composition=arrays(held_rows) if held_rows else None,
         teacher=teacher,
         distill_temperature=args.distill_temperature,
+        sequence_alone=args.weight_rule == "sequence",
     )
     model, sequence_fit, ngram = fitted.model, fitted.sequence_fit, fitted.ngram
     weight, calibration, fits = fitted.weight, fitted.calibration, fitted.fits

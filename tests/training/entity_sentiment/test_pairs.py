@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from app.sentiment.entities import OTHER_MARK, TARGET_MARK, find
-from training.entity_sentiment.pairs import marked, pairs
-from training.sentiment import sentfin
-from training.sentiment.sentfin import Headline
+from training.entity_sentiment.evaluate import report
+from training.entity_sentiment.pairs import marked, pairs, tfns_pairs, training_texts
+from training.sentiment import sentfin, tfns
+from training.sentiment.parts import is_validation_title
+from training.sentiment.sentfin import LABELS, Headline
 
 
 def test_mentions_are_whole_words_exact_case_first() -> None:
@@ -45,3 +47,29 @@ def test_the_committed_data_as_pairs() -> None:
     assert (len(all_pairs), len(test)) == (14405, 2839)
     assert sum(p.disagree for p in test) == 519
     assert sum(p.span is None for p in all_pairs) == 112
+
+
+def test_extra_pairs_join_fit_or_validation_by_the_rule_and_never_the_test() -> None:
+    # What the per-entity teacher's --tfns reads: the trainer's parts, TFNS's pairs included.
+    sentfin_rows = [Headline(f"Infosys gains {i}%", {"Infosys": "positive"}) for i in range(40)]
+    extra = tfns_pairs(
+        [tfns.Headline(f"$AAPL slips {i}% after weak guidance", "negative") for i in range(40)]
+    )
+    fit, val, tests = training_texts(sentfin_rows, extra)
+    fit_texts, val_texts = {t for t, _ in fit}, {t for t, _ in val}
+    for q in extra:
+        assert marked(q) in (val_texts if is_validation_title(q.title) else fit_texts)
+    # Both kinds reach validation here, so its checks read both sources.
+    assert any("xtargetx  slips" in t for t in val_texts)
+    assert any("gains" in t for t in val_texts)
+    assert len(fit) + len(val) == 40 - len(tests["entity_test"]) + 40
+    assert not any("slips" in t for t, _ in tests["entity_test"])
+    assert {label for t, label in fit if "slips" in t} == {LABELS.index("negative")}
+
+
+def test_a_set_where_no_entities_disagree_is_reported_over_all_pairs() -> None:
+    # TFNS's pairs: one label a headline, so there is no "disagree" subset to score.
+    rows = tfns_pairs([tfns.Headline("$AAPL slips", "negative"), tfns.Headline("Up", "positive")])
+    scored = report(rows, ["negative", "negative"])
+    assert set(scored) == {"all"} and scored["all"]["n"] == 2
+    assert scored["all"]["accuracy"] == 0.5

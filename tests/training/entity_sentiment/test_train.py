@@ -17,7 +17,7 @@ from tests.training.conftest import TINY_NETWORK, assert_one_se_choice
 from training.entity_sentiment import behaviour, gazetteer
 from training.entity_sentiment import train as train_entities
 from training.entity_sentiment.model import AtTarget, TargetSteps
-from training.entity_sentiment.pairs import marked, pairs
+from training.entity_sentiment.pairs import marked, pairs, tfns_pairs
 from training.sentiment import augment, sentfin, soft_labels, tfns
 from training.sentiment.parts import fit_and_validation
 
@@ -51,9 +51,7 @@ def test_at_target_reads_the_marked_step_and_the_max_of_the_rest() -> None:
 def tiny_teacher(folder: Path) -> Path:
     """Answers for the fixture's training pairs as `make teacher ARGS="--task entity"`
     writes them: a teacher that agrees with the labels, and variants that keep the target."""
-    every = pairs(sentfin.load(TINY_SENTFIN)) + train_entities.tfns_pairs(
-        tfns.load(FIXTURES / "tiny_tfns.csv")
-    )
+    every = pairs(sentfin.load(TINY_SENTFIN)) + tfns_pairs(tfns.load(FIXTURES / "tiny_tfns.csv"))
     fit, val = fit_and_validation(q for q in every if not q.is_test)
     texts = {"fit": [marked(q) for q in fit], "validation": [marked(q) for q in val]}
     made = augment.variants(texts["fit"], 1, seed=0, exclude=texts["validation"])
@@ -71,6 +69,7 @@ def tiny_teacher(folder: Path) -> Path:
 def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Path) -> None:
     out = tmp_path / "entity_sentiment"
     args = [*TINY, "--out", str(out), "--read", "target", "--synthetic", "20"]
+    args += ["--weight-rule", "one-se"]  # v8's rule; v9's (the default) has its own test
     assert train_entities.main([*args, "--teacher", str(tiny_teacher(tmp_path))]) == 0
     version = out / "1"
     extra = version / "assets.extra"
@@ -81,8 +80,12 @@ def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Pat
     assert meta["data"]["pairs"] == 111 and meta["data"]["test"] == 30
     # TFNS train joins fit and validation, never the test pairs.
     assert meta["data"]["tfns"]["rows"] == 12 and meta["data"]["tfns"]["with_target"] == 0
-    assert meta["data"]["tfns"]["targets"] == "cashtag"
+    assert meta["data"]["tfns"]["targets"] == "gazetteer"
     assert meta["data"]["fit"] + meta["data"]["validation"] == 111 - 30 + 12
+    # Validation by source: the same pairs, split by where they came from.
+    by = meta["training"]["mixture"]["validation_by_source"]
+    assert sum(by[k]["n"] for k in ("SEntFiN", "TFNS") if k in by) == meta["data"]["validation"]
+    assert all(0 <= row["accuracy"] <= 1 for row in by.values())
     # FinEntity, held out, scored beside the same-run baseline and the majority class.
     held = meta["held_out"]["finentity"]
     assert held["mentions"] == 2131 and held["disagree"] == 364
@@ -99,7 +102,7 @@ def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Pat
     assert meta["teacher"]["rows"]["fit"] == meta["data"]["fit"]
     variants = meta["teacher"]["rows"]["variant"]
     assert variants > 20 and meta["training"]["sequence"]["teacher"]["variants"] == variants
-    # As served: the weight by the one-se rule, composition read on other draws.
+    # The one-se rule: the weight within noise of the best, composition read on other draws.
     assert meta["config"]["weight_rule"] == "one-se"
     assert meta["config"]["drop_links"] is True  # as the served entity model reads them
     assert 0 < meta["training"]["mixture"]["composition_headlines"] <= 40
@@ -126,10 +129,25 @@ def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Pat
     assert np.allclose(out["probabilities"].numpy().sum(axis=1), 1.0, atol=1e-5)
 
 
+def test_the_sequence_rule_serves_the_bilstm_alone(tmp_path: Path) -> None:
+    # The per-entity cost target leaves no room for the n-gram branch's share of a call.
+    out = tmp_path / "entity_sentiment"
+    argv = [*TINY, "--out", str(out), "--no-teacher", "--synthetic", "0"]
+    assert train_entities.main(argv) == 0  # the rule by default, as served
+    meta = json.loads((out / "1" / "assets.extra" / "metadata.json").read_text())
+    mixture = meta["training"]["mixture"]
+    assert meta["config"]["sequence_weight"] == 1.0 and meta["config"]["weight_rule"] == "sequence"
+    assert mixture["weight_rule"] == "the sequence branch alone"
+    assert mixture["validation_accuracy"] == mixture["validation_accuracy_by_weight"][-1]
+    # No n-gram branch in the served graph: its variables would be a second network's.
+    served = tf.saved_model.load(str(out / "1"))
+    assert not [v.name for v in served.variables if "ngram" in v.name]
+
+
 def test_tfns_headlines_may_take_the_first_company_a_gazetteer_finds() -> None:
     found = Gazetteer(("Apple", "AAPL", "Goldman Sachs"), {"Apple": "AAPL", "AAPL": "AAPL"})
     rows = [tfns.Headline("Goldman Sachs upgrades Apple (AAPL), $MSFT flat", "positive")]
-    (pair,) = train_entities.tfns_pairs(rows, found)
+    (pair,) = tfns_pairs(rows, found)
     assert (pair.entity, pair.span, pair.label) == ("Goldman Sachs", (0, 13), "positive")
     assert marked(pair).split() == ["xtargetx", "upgrades", "xotherx", "(AAPL),", "xotherx", "flat"]
 
@@ -139,7 +157,7 @@ def test_tfns_headlines_take_their_first_cashtag_as_the_target() -> None:
         tfns.Headline("$CCL $RCL - Nomura sees weaker bookings", "negative"),
         tfns.Headline("Stocks rally as yields ease", "positive"),
     ]
-    first, bare = train_entities.tfns_pairs(rows)
+    first, bare = tfns_pairs(rows)
     assert (first.entity, first.span, first.others, first.label) == (
         "$CCL",
         (0, 4),

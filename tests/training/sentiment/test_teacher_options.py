@@ -36,3 +36,16 @@ def test_rule_labelled_headlines_are_for_the_headline_teacher(
         ["--task", "entity", "--synthetic"], capsys
     )
     assert teacher.parse_args(["--task", "entity"]).out.name == "entity_teacher"
+
+
+def test_the_entity_teacher_reads_the_pairs_the_entity_trainer_reads() -> None:
+    from training.entity_sentiment import train as entity_train
+    from training.sentiment import tfns
+
+    for argv in ([], ["--no-tfns"], ["--tfns", "x.csv", "--tfns-targets", "cashtag"]):
+        ours = teacher.parse_args(["--task", "entity", *argv])
+        theirs = entity_train.parse_args(["--out", "/nonexistent/entity_sentiment", *argv])
+        assert (ours.tfns, ours.tfns_targets) == (theirs.tfns, theirs.tfns_targets)
+    default = teacher.parse_args(["--task", "entity"])
+    assert (default.tfns, default.tfns_targets) == (tfns.TRAIN, "gazetteer")
+    assert teacher.parse_args(["--task", "entity", "--no-tfns"]).tfns is None
