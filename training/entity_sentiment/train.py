@@ -10,7 +10,9 @@ model's (training/sentiment/model.py: BiLSTM over frozen pretrained word vectors
 an n-gram logistic regression, mixed and calibrated on validation) trained on marked
 text. The split is SEntFiN's fixed headline split; validation is carved out of the
 training headlines by the same hash rule as the headline model's, whole headlines at a
-time.
+time. TFNS's training headlines join the pairs (`--tfns`; `--no-tfns` for SEntFiN's
+alone), each with its label and the first company the export's gazetteer finds marked,
+so that the model reads US headlines as well as Indian ones.
 """
 
 from __future__ import annotations
