@@ -153,8 +153,11 @@ def main(argv: list[str] | None = None) -> int:
     where = f"{entity_dir.parent.name} v{entity_dir.name}"
     us = gazetteer.tfns_pairs_for(tfns.TEST, "gazetteer", keys or {n: n for n in names})
     print(f"\n{where} on TFNS's validation file (held out), the first company found marked:")
-    for subset, part in (("all", us), ("a company found", [q for q in us if q.span])):
-        r: dict[str, Any] = model_report(entity_dir, part)["all"]
+    answers = served_labels(entity_dir, [marked(q) for q in us])
+    found_one = [q.span is not None for q in us]
+    for subset, keep in (("all", [True] * len(us)), ("a company found", found_one)):
+        kept = [(q, a) for q, a, k in zip(us, answers, keep, strict=True) if k]
+        r: dict[str, Any] = report([q for q, _ in kept], [a for _, a in kept])["all"]
         scores = f"accuracy {r['accuracy']:.3f}, macro-F1 {r['macro_f1']:.3f}"
         print(f"  {subset}: {r['n']} headlines, {scores}")
     found = gazetteer.reach(names, test, keys)

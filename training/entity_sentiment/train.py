@@ -161,8 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     keys = gazetteer.shipped(args.entities, gazetteer.english_words(pretrained))
     us = [] if args.tfns is None else gazetteer.tfns_pairs_for(args.tfns, args.tfns_targets, keys)
     train += us
-    us_pairs = set(us)
     fit, val = fit_and_validation(train)
+    us_pairs = set(us)
+    from_tfns = np.array([q in us_pairs for q in val], dtype=bool)
     print(
         f"{len(all_pairs)} pairs from {len(headlines)} headlines and {len(us)} TFNS "
         f"headlines ({sum(q.span is not None for q in us)} with a target, "
@@ -217,10 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         composition=arrays(held) if held else None,
         teacher=teacher,
         distill_temperature=args.distill_temperature,
-        val_sources={
-            "SEntFiN": np.array([q not in us_pairs for q in val]),
-            "TFNS": np.array([q in us_pairs for q in val]),
-        },
+        val_sources={"SEntFiN": ~from_tfns, "TFNS": from_tfns},
         sequence_alone=args.weight_rule == "sequence",
     )
     model = fitted.model
@@ -259,6 +257,12 @@ def main(argv: list[str] | None = None) -> int:
         held_rows[f"floor: {floor_held_out['model']} headline label"] = floor_held_out
     print(f"FinEntity, held out ({len(held_out)} mentions):")
     print_table(held_rows)
+    print(
+        "behaviour: "
+        + ", ".join(f"{k} {v['rate']:.1%}" for k, v in cases["categories"].items())
+        + f", overall {cases['overall']['rate']:.1%}",
+        flush=True,
+    )
     vectors = fitted.sequence.get_layer("word_vectors")
     names = list(keys)
     reach = {
