@@ -132,6 +132,11 @@ class Gazetteer:
         """Each entity found, once, with its first mention, in the order they occur: the
         mention as the text writes it (so `text[start:end]` is the name), taking a
         trailing full stop the listed name ends with ("Cipla Ltd.")."""
+        return [(text[start:end], (start, end)) for _, (start, end) in self.find_entities(text)]
+
+    def find_entities(self, text: str) -> list[tuple[str, Span]]:
+        """As `find_all`, with each entity's key (its ticker, or the name itself when the
+        list gives it none) in place of the mention."""
         # (the entity, for "once"; the span). A cashtag is its ticker's entity, and the
         # listed ticker inside a cashtag ("AAPL" of "$AAPL") no second one.
         found: list[tuple[str, Span]] = [
@@ -158,5 +163,5 @@ class Gazetteer:
         for entity, (start, end) in sorted(found, key=lambda f: f[1]):
             if entity not in seen:
                 seen.add(entity)
-                unique.append((text[start:end], (start, end)))
+                unique.append((entity, (start, end)))
         return unique

@@ -9,6 +9,8 @@ Three capabilities, written for this project from templates (no data set's sente
 - ``name_swap``: the opposite-news headlines with the two names exchanged; the labels
   must follow the names (the marked text hides the name, so this tests that the
   answer comes from the mention's place in the sentence, not from the name).
+- ``analyst_call``: a broker's or rating agency's call on a company; the company gets
+  the call's sign and the broker stays neutral.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from app.sentiment.entities import find, mark
 from training.sentiment.checklist import pass_rate
 from training.sentiment.sentfin import LABELS
 
-CATEGORIES = ("opposite_news", "neutral_role", "name_swap")
+CATEGORIES = ("opposite_news", "neutral_role", "name_swap", "analyst_call")
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,32 @@ NEUTRAL_ROLE = (
     ("{a} hires former {b} executive as finance chief", "neutral", "neutral"),
 )
 
+# (company, broker): the broker only speaks of the company.
+ANALYST_PAIRS = (
+    ("Northwind Foods", "Harrowgate Securities"),
+    ("Ridgeway Steel", "Pellman Capital"),
+    ("Bluefin Telecom", "Quillfield Research"),
+    ("Kestrel Pharma", "Ostrander Ratings"),
+    ("Tamarind Motors", "Brightwater Partners"),
+)
+
+# (template, label of the company {a}, label of the broker {b})
+ANALYST_CALL = (
+    ("{b} upgrades {a} to buy", "positive", "neutral"),
+    ("{b} downgrades {a} to sell on weak demand", "negative", "neutral"),
+    ("{b} raises its price target on {a}", "positive", "neutral"),
+    ("{b} cuts {a} price target after guidance miss", "negative", "neutral"),
+    ("{a} rallies after {b} starts coverage at outperform", "positive", "neutral"),
+    ("{a} shares slide as {b} turns bearish", "negative", "neutral"),
+    ("{b} names {a} its top pick for the year", "positive", "neutral"),
+    ("{a} downgraded by {b} on margin worries", "negative", "neutral"),
+    ("{b} sees 30% upside in {a}", "positive", "neutral"),
+    ("{b} warns {a} faces a cash crunch", "negative", "neutral"),
+)
+
+# Every name the cases use, which no synthetic training headline may use.
+NAMES = frozenset(name for pairs in (COMPANY_PAIRS, ANALYST_PAIRS) for p in pairs for name in p)
+
 
 def _two_sided(
     templates: Sequence[tuple[str, str, str]],
@@ -102,6 +130,7 @@ def build_cases() -> list[EntityCase]:
         _two_sided(OPPOSITE, "opposite_news")
         + _two_sided(NEUTRAL_ROLE, "neutral_role")
         + _two_sided(OPPOSITE, "name_swap", swapped)
+        + _two_sided(ANALYST_CALL, "analyst_call", ANALYST_PAIRS)
     )
 
 

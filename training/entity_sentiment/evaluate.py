@@ -15,9 +15,11 @@ Then the same rows, beside the entity model itself and the majority class, on Fi
 held out from every choice the project makes (training.entity_sentiment.finentity).
 
 Then the entity model on TFNS's validation file, the headline model's second test set,
-which no entity model trains on: each headline's label given to the first company the
-export's gazetteer finds (as `make train-entities` marks TFNS train), the headlines
-where it finds none read bare.
+which no entity model trains on: each headline's label given to its subject, the first
+company the export's gazetteer finds that is not a bank or broker making a call (as
+`make train-entities` marks TFNS train), the headlines where it finds none read bare;
+and how many of the analysts named beside a subject it reads neutral. Then the
+behavioural cases (training.entity_sentiment.behaviour).
 
 Last, how much of the annotation the entity model's gazetteer (`"auto"`) finds on the
 test titles (training.entity_sentiment.gazetteer.reach).
@@ -34,7 +36,7 @@ import numpy as np
 
 from app.model_store import version_dir
 from app.sentiment.service import best_labels
-from training.entity_sentiment import finentity, gazetteer
+from training.entity_sentiment import behaviour, finentity, gazetteer
 from training.entity_sentiment.pairs import Pair, marked, pairs
 from training.metrics import classification_report
 from training.sentiment import baseline, sentfin, tfns
@@ -152,14 +154,25 @@ def main(argv: list[str] | None = None) -> int:
     names, keys = shipped["names"], shipped.get("entities")
     where = f"{entity_dir.parent.name} v{entity_dir.name}"
     us = gazetteer.tfns_pairs_for(tfns.TEST, "gazetteer", keys or {n: n for n in names})
-    print(f"\n{where} on TFNS's validation file (held out), the first company found marked:")
+    print(f"\n{where} on TFNS's validation file (held out), each headline's subject marked:")
     answers = served_labels(entity_dir, [marked(q) for q in us])
-    found_one = [q.span is not None for q in us]
-    for subset, keep in (("all", [True] * len(us)), ("a company found", found_one)):
+    found_one = [q.span is not None and not q.analyst for q in us]
+    for subset, keep in (("all", [not q.analyst for q in us]), ("a company found", found_one)):
         kept = [(q, a) for q, a, k in zip(us, answers, keep, strict=True) if k]
         r: dict[str, Any] = report([q for q, _ in kept], [a for _, a in kept])["all"]
         scores = f"accuracy {r['accuracy']:.3f}, macro-F1 {r['macro_f1']:.3f}"
         print(f"  {subset}: {r['n']} headlines, {scores}")
+    called = [a for q, a in zip(us, answers, strict=True) if q.analyst]
+    print(
+        f"  analysts named beside the subject: {called.count('neutral')} of {len(called)} "
+        "read neutral"
+    )
+    cases = behaviour.evaluate(load_predict(entity_dir, batch_size=256))
+    print(
+        f"behavioural cases ({len(behaviour.CASES)}): "
+        + ", ".join(f"{k} {v['rate']:.1%}" for k, v in cases["categories"].items())
+        + f", overall {cases['overall']['rate']:.1%}"
+    )
     found = gazetteer.reach(names, test, keys)
     print(f"gazetteer of {where}: {len(names)} names; {gazetteer.said(found)}")
     print(f"  on FinEntity: {gazetteer.said(gazetteer.reach(names, held_out, keys), 'FinEntity')}")

@@ -47,7 +47,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from app.sentiment.entities import Gazetteer
-from training.entity_sentiment.pairs import Pair, tfns_pairs
+from training.entity_sentiment.pairs import ANALYSTS, Pair, tfns_pairs
 from training.sentiment import tfns
 from training.sentiment.word_vectors import Pretrained, inflections
 
@@ -226,13 +226,18 @@ def said(reach: dict[str, float | int], where: str = "test") -> str:
     )
 
 
-def tfns_pairs_for(path: Path, targets: str, keys: Mapping[str, str] | None = None) -> list[Pair]:
+def tfns_pairs_for(
+    path: Path,
+    targets: str,
+    keys: Mapping[str, str] | None = None,
+    analysts: frozenset[str] = ANALYSTS,
+) -> list[Pair]:
     """The pairs of a TFNS file with `targets` "cashtag" or "gazetteer": the names an
     export ships (`keys`, name -> entity; default: built here), as the per-entity
-    trainer's and its teacher's `--tfns` read them."""
+    trainer's and its teacher's `--tfns` read them (`analysts`: as `tfns_pairs`)."""
     found = None
     if targets == "gazetteer":
         if keys is None:
             keys = shipped()
         found = Gazetteer(list(keys), keys)
-    return tfns_pairs(tfns.load(path), found)
+    return tfns_pairs(tfns.load(path), found, analysts)

@@ -28,6 +28,7 @@ class Pair:
     others: tuple[tuple[int, int], ...]  # the other entities' mentions
     disagree: bool  # the headline's entities do not all share one label
     is_test: bool
+    analyst: bool = False  # a TFNS bank or broker named for its call on the subject
 
 
 def pairs(headlines: Iterable[Headline]) -> list[Pair]:
@@ -41,21 +42,48 @@ def pairs(headlines: Iterable[Headline]) -> list[Pair]:
     return out
 
 
-def tfns_pairs(rows: list[tfns.Headline], found: Gazetteer | None = None) -> list[Pair]:
-    """TFNS headlines as training pairs with the headline's label. The first cashtag is the
-    target and the others are other entities ("$CCL $RCL - Nomura points to bookings
-    weakness at Carnival and Royal Caribbean"); a headline without one is read bare, as
-    SEntFiN's pairs whose entity is not in the title are. With `found`, the entities that
-    gazetteer finds take the cashtags' place ("Apple", "Goldman Sachs" as well)."""
+# The banks, brokers and rating agencies the export's gazetteer finds (by entity key)
+# that headlines name for their call on another company: "Goldman Sachs upgrades Apple"
+# is Apple's news, and Goldman's part in it is neutral.
+ANALYSTS = frozenset(
+    {
+        "BAC", "C", "FDS", "GS", "JPM", "MCO", "MS", "SPGI", "WFC",
+        "NSE:CRISIL", "NSE:EDELWEISS", "NSE:ICRA", "NSE:IIFL", "NSE:MOTILALOFS",
+    }
+)  # fmt: skip
+
+
+def tfns_pairs(
+    rows: list[tfns.Headline], found: Gazetteer | None = None, analysts: frozenset[str] = ANALYSTS
+) -> list[Pair]:
+    """TFNS headlines as training pairs. The headline's label goes to its subject: the
+    first entity found that is not an analyst (ANALYSTS), or the first entity when all
+    are; each analyst named beside a subject is a pair of its own, neutral ("Goldman
+    Sachs cuts Apple to sell": Apple negative, Goldman Sachs neutral). Entities are the
+    cashtags, or with `found`, the entities that gazetteer finds ("Apple", "Goldman
+    Sachs" as well). A headline without one is read bare, as SEntFiN's pairs whose
+    entity is not in the title are. With `analysts` empty, every label goes to the first
+    entity, as the committed teacher's answers were made (data/entity_teacher/)."""
     out = []
     for h in rows:
         if found is None:
-            tags = [m.span() for m in CASHTAG.finditer(h.text)]
+            tags = [(m.group()[1:].upper(), m.span()) for m in CASHTAG.finditer(h.text)]
         else:
-            tags = [span for _, span in found.find_all(h.text)]
-        span = tags[0] if tags else None
-        entity = h.text[span[0] : span[1]] if span else ""
-        out.append(Pair(h.text, entity, h.label, span, tuple(tags[1:]), False, is_test=False))
+            tags = found.find_entities(h.text)
+        if not tags:
+            out.append(Pair(h.text, "", h.label, None, (), False, is_test=False))
+            continue
+        subject = next((t for t in tags if t[0] not in analysts), tags[0])
+        # Banks named alone ("JPMorgan, Wells Fargo beat estimates") are the news itself.
+        called = [] if subject[0] in analysts else [t for t in tags if t[0] in analysts]
+        for (_, span), label, analyst in [
+            (subject, h.label, False),
+            *((t, "neutral", True) for t in called),
+        ]:
+            others = tuple(s for _, s in tags if s != span)
+            disagree = bool(called) and h.label != "neutral"
+            entity = h.text[span[0] : span[1]]
+            out.append(Pair(h.text, entity, label, span, others, disagree, False, analyst))
     return out
 
 
@@ -76,8 +104,9 @@ def add_tfns_arguments(p: argparse.ArgumentParser) -> None:
         "--tfns-targets",
         choices=("cashtag", "gazetteer"),
         default="gazetteer",
-        help="the target of each TFNS headline: the first entity the export's gazetteer "
-        "finds (default, as served), or its first cashtag",
+        help="the entities of each TFNS headline: those the export's gazetteer finds "
+        "(default, as served), or its cashtags; the first that is not an analyst gets the "
+        "label, analysts beside it are neutral",
     )
 
 

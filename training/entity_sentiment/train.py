@@ -12,7 +12,8 @@ text. The split is SEntFiN's fixed headline split; validation is carved out of t
 training headlines by the same hash rule as the headline model's, whole headlines at a
 time. TFNS's training headlines join the pairs (`--tfns`; `--no-tfns` for SEntFiN's
 alone), each with its label and the first company the export's gazetteer finds marked,
-so that the model reads US headlines as well as Indian ones.
+so that the model reads US headlines as well as Indian ones; a bank or broker named for
+its call on that company is a pair of its own, neutral (pairs.ANALYSTS).
 """
 
 from __future__ import annotations
@@ -137,6 +138,19 @@ def synthetic_pairs(n: int, seed: int = 0) -> list[Pair]:
     return out
 
 
+def own_labels(us: list[Pair], teacher: soft_labels.SoftLabels) -> dict[str, int]:
+    """The TFNS pairs that learn their label in place of the teacher's answer: each
+    analyst's (a teacher that learnt the headline's label on the first company found
+    answers there for the company the analyst speaks of) and each the teacher never
+    answered (its subject, when an analyst came first)."""
+    out = {}
+    for q in us:
+        text = marked(q)
+        if q.analyst or text not in teacher:
+            out[text] = LABELS.index(q.label)
+    return out
+
+
 def arrays(part: list[Pair]) -> tuple[tf.Tensor, np.ndarray]:
     return (
         tf.constant([marked(q) for q in part]),
@@ -165,9 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     us_pairs = set(us)
     from_tfns = np.array([q in us_pairs for q in val], dtype=bool)
     print(
-        f"{len(all_pairs)} pairs from {len(headlines)} headlines and {len(us)} TFNS "
-        f"headlines ({sum(q.span is not None for q in us)} with a target, "
-        f"{args.tfns_targets}): {len(fit)} fit, "
+        f"{len(all_pairs)} pairs from {len(headlines)} headlines and {len(us)} of TFNS "
+        f"({sum(q.span is not None for q in us)} with a target, {args.tfns_targets}; "
+        f"{sum(q.analyst for q in us)} of them analysts'): {len(fit)} fit, "
         f"{len(val)} validation, {len(test)} test ({sum(q.disagree for q in test)} in "
         f"headlines whose entities disagree)",
         flush=True,
@@ -199,10 +213,20 @@ def main(argv: list[str] | None = None) -> int:
         else []
     )
     try:
-        teacher = read_teacher(args, [marked(q) for q in train])
+        answers = read_teacher(args, [])
+        teacher = None if answers is None else answers.relabelled(own_labels(us, answers))
+        if teacher is not None:
+            teacher.probabilities([marked(q) for q in train])
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if answers is not None and teacher is not None:
+        left_out = len(answers.texts["variant"]) - len(teacher.texts["variant"])
+        print(
+            f"{len(teacher.texts['label'])} TFNS pairs learn their own label; "
+            f"{left_out} of the teacher's edits were made from them and are left out",
+            flush=True,
+        )
     branch = target_branch if args.read == "target" else headline_branch
     if args.init_from is not None:
         branch = warm_started(branch, args.init_from)
@@ -299,9 +323,10 @@ def main(argv: list[str] | None = None) -> int:
                 else {
                     "file": args.tfns.name,
                     "sha256": sentfin.file_sha256(args.tfns),
-                    "rows": len(us),
+                    "rows": sum(not q.analyst for q in us),
                     "targets": args.tfns_targets,
-                    "with_target": sum(q.span is not None for q in us),
+                    "with_target": sum(q.span is not None and not q.analyst for q in us),
+                    "analysts_neutral": sum(q.analyst for q in us),
                 },
             },
             "config": {

@@ -6,7 +6,9 @@ edit of a fit headline, `unlabelled`: a headline no one labelled,
 `training/sentiment/unlabelled.py`, or `synthetic`: a rule-labelled headline of
 `training/sentiment/synthetic.py`, answered only by a teacher fine-tuned on them), and the
 teacher's three logits. Written by `training.sentiment.teacher`, read by
-`training.sentiment.train`; no torch either way.
+`training.sentiment.train`; no torch either way. A part `label`, never written, holds a
+training run's own labels, one-hot, for texts whose answer it replaces
+(`SoftLabels.relabelled`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ from training.sentiment.sentfin import LABELS
 
 FILE_NAME = "soft_labels.csv.gz"
 PARTS = ("fit", "validation", "variant", "unlabelled", "synthetic")
+# A label as logits: softmax gives it all but 1e-13 of the probability, at any temperature
+# the trainer offers (up to a few) all but 1e-6.
+_ONE_HOT_LOGIT = 30.0
 COLUMNS = ("text", "part", *(f"logit_{label}" for label in LABELS))
 COMMITTED = Path(__file__).resolve().parents[2] / "data" / "teacher" / FILE_NAME
 # The per-entity model's: marked headlines (training/entity_sentiment/pairs.py).
@@ -54,10 +59,33 @@ class SoftLabels:
         """These answers with `part` emptied."""
         return SoftLabels({**self.texts, part: []}, {**self.logits, part: self.logits[part][:0]})
 
+    def relabelled(self, labels: Mapping[str, int]) -> SoftLabels:
+        """These answers with each text of `labels` answered by its label (index into
+        LABELS) instead, and without the variants made from those texts: the teacher's
+        answers on them follow the answer replaced. For pairs whose label the run gives
+        otherwise than the teacher learnt it, or which it never saw."""
+        texts = list(labels)
+        logits = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
+        logits[np.arange(len(texts)), [labels[t] for t in texts]] = _ONE_HOT_LOGIT
+        sources = [(t.split(), set(t.split())) for t in texts]
+        keep = [
+            i
+            for i, variant in enumerate(self.texts["variant"])
+            if not any(_edit_of(variant.split(), words, bag) for words, bag in sources)
+        ]
+        return SoftLabels(
+            {**self.texts, "variant": [self.texts["variant"][i] for i in keep], "label": texts},
+            {**self.logits, "variant": self.logits["variant"][keep], "label": logits},
+        )
+
     @cached_property
     def _index(self) -> dict[str, tuple[str, int]]:
         # Built once: training asks for the fit texts, then the refit's, of one file.
-        return {t: (part, i) for part in PARTS for i, t in enumerate(self.texts[part])}
+        # Part by part, a later part's answer winning: `label`, when there, comes last.
+        return {t: (part, i) for part, texts in self.texts.items() for i, t in enumerate(texts)}
+
+    def __contains__(self, text: object) -> bool:
+        return text in self._index
 
     def probabilities(self, texts: Sequence[str], temperature: float = 1.0) -> np.ndarray:
         """The teacher's probabilities for `texts`, each of which it must have answered, its
@@ -69,8 +97,19 @@ class SoftLabels:
                 f"the teacher's answers lack {len(missing)} of {len(texts)} training texts "
                 f"(first: {missing[0]!r}); were they made from other data? Run `make teacher`"
             )
-        rows = np.stack([self.logits[part][i] for part, i in (index[t] for t in texts)])
+        rows = np.array(
+            [self.logits[part][i] for part, i in (index[t] for t in texts)], dtype=np.float32
+        ).reshape(-1, len(LABELS))
         return softmax(rows / temperature)
+
+
+def _edit_of(variant: list[str], words: list[str], bag: set[str]) -> bool:
+    """Whether `variant` is `words` with some of them dropped (training/sentiment/augment.py's
+    edits), the words in order."""
+    if len(variant) >= len(words) or not bag.issuperset(variant):
+        return False
+    rest = iter(words)
+    return all(w in rest for w in variant)
 
 
 def record(path: Path) -> dict[str, object]:

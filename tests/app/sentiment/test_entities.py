@@ -115,6 +115,9 @@ def test_names_of_one_entity_are_found_once() -> None:
     assert [name for name, _ in found] == ["Apple Inc.", "$INFY", "INFY", "Infosys"]
     assert [text[start:end] for _, (start, end) in found] == [name for name, _ in found]
     assert found[2][1][0] == text.index("INFY;")
+    # The same entities by key: a cashtag is its ticker's, a name without a key its own.
+    keys = [key for key, _ in keyed.find_entities(text)]
+    assert keys == ["AAPL", "INFY", "NSE:INFY", "Infosys"]
 
 
 def test_a_found_name_is_the_mention_as_written() -> None:

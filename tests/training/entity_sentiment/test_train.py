@@ -144,12 +144,35 @@ def test_the_sequence_rule_serves_the_bilstm_alone(tmp_path: Path) -> None:
     assert not [v.name for v in served.variables if "ngram" in v.name]
 
 
-def test_tfns_headlines_may_take_the_first_company_a_gazetteer_finds() -> None:
-    found = Gazetteer(("Apple", "AAPL", "Goldman Sachs"), {"Apple": "AAPL", "AAPL": "AAPL"})
+def test_tfns_headlines_give_their_label_to_the_subject_and_the_analyst_neutral() -> None:
+    keys = {"Apple": "AAPL", "AAPL": "AAPL", "Goldman Sachs": "GS"}
+    found = Gazetteer(tuple(keys), keys)
     rows = [tfns.Headline("Goldman Sachs upgrades Apple (AAPL), $MSFT flat", "positive")]
+    subject, analyst = tfns_pairs(rows, found)
+    assert (subject.entity, subject.span, subject.label) == ("Apple", (23, 28), "positive")
+    assert marked(subject).split() == [
+        "xotherx",
+        "upgrades",
+        "xtargetx",
+        "(AAPL),",
+        "xotherx",
+        "flat",
+    ]
+    assert (analyst.entity, analyst.label, analyst.analyst) == ("Goldman Sachs", "neutral", True)
+    assert marked(analyst).split()[:3] == ["xtargetx", "upgrades", "xotherx"]
+    assert subject.disagree and analyst.disagree and not subject.analyst
+    # A neutral headline: the analyst agrees with its subject.
+    (_, quiet) = tfns_pairs([tfns.Headline("Goldman Sachs keeps Apple at hold", "neutral")], found)
+    assert quiet.analyst and not quiet.disagree
+
+
+def test_tfns_headlines_naming_banks_alone_give_the_first_the_label() -> None:
+    keys = {"Goldman Sachs": "GS", "JPMorgan": "JPM"}
+    found = Gazetteer(tuple(keys), keys)
+    rows = [tfns.Headline("JPMorgan and Goldman Sachs beat estimates", "positive")]
     (pair,) = tfns_pairs(rows, found)
-    assert (pair.entity, pair.span, pair.label) == ("Goldman Sachs", (0, 13), "positive")
-    assert marked(pair).split() == ["xtargetx", "upgrades", "xotherx", "(AAPL),", "xotherx", "flat"]
+    assert (pair.entity, pair.label, pair.analyst) == ("JPMorgan", "positive", False)
+    assert pair.others == ((13, 26),)
 
 
 def test_tfns_headlines_take_their_first_cashtag_as_the_target() -> None:
@@ -213,7 +236,12 @@ def test_gazetteer_adds_the_forms_headlines_write(tmp_path: Path) -> None:
 
 def test_the_behavioural_cases() -> None:
     counts = Counter(case.category for case in behaviour.CASES)
-    assert counts == {"opposite_news": 120, "name_swap": 120, "neutral_role": 80}
+    assert counts == {
+        "opposite_news": 120,
+        "name_swap": 120,
+        "neutral_role": 80,
+        "analyst_call": 100,
+    }
     for case in behaviour.CASES:
         marked = case.marked()
         assert marked.count("xtargetx") == 1 and case.entity not in marked

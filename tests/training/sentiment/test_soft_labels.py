@@ -103,3 +103,19 @@ def test_rule_labelled_headlines_take_the_teachers_answers_where_it_gave_them(
     )
     assert answered == 0
     np.testing.assert_array_equal(targets, one_hot(np.array([0, 0])))
+
+
+def test_relabelled_texts_learn_their_label_and_lose_the_edits_made_from_them(
+    written: Path,
+) -> None:
+    read = soft_labels.read(written)
+    # One answered text relabelled neutral, one the teacher never saw, negative.
+    again = read.relabelled({"Acme beats estimates": 1, "Umbrella cuts guidance": 0})
+    probs = again.probabilities(["Acme beats estimates", "Umbrella cuts guidance", "Rupee slumps"])
+    np.testing.assert_allclose(probs[:2], [[0, 1, 0], [1, 0, 0]], atol=1e-6)
+    np.testing.assert_allclose(probs[2], read.probabilities(["Rupee slumps"])[0])
+    # "Acme beats" is an edit of the relabelled text; "cuts 500 jobs" is Globex's.
+    assert again.texts["variant"] == ["cuts 500 jobs"]
+    np.testing.assert_allclose(again.logits["variant"], LOGITS["variant"][1:])
+    assert "Umbrella cuts guidance" in again and "Umbrella cuts guidance" not in read
+    assert read.texts["variant"] == TEXTS["variant"]  # the answers read are left as they were
