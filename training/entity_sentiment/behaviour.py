@@ -156,3 +156,10 @@ def evaluate(predict: Predict, cases: Sequence[EntityCase] = CASES) -> dict[str,
             if c.label != g
         ],
     }
+
+
+def said(result: dict[str, Any]) -> str:
+    """`evaluate`'s pass rates in one line, as the trainer and `make evaluate-entities`
+    print them."""
+    rates = ", ".join(f"{k} {v['rate']:.1%}" for k, v in result["categories"].items())
+    return f"{rates}, overall {result['overall']['rate']:.1%}"

@@ -37,6 +37,7 @@ import numpy as np
 from app.model_store import version_dir
 from app.sentiment.service import best_labels
 from training.entity_sentiment import behaviour, finentity, gazetteer
+from training.entity_sentiment.behaviour import Predict
 from training.entity_sentiment.pairs import Pair, marked, pairs
 from training.metrics import classification_report
 from training.sentiment import baseline, sentfin, tfns
@@ -58,10 +59,11 @@ def report(test: list[Pair], predicted: list[str]) -> dict[str, object]:
     return out
 
 
-def served_labels(model_dir: Path, texts: list[str]) -> list[str]:
-    """The label the service gives each text (ties to neutral, as it answers)."""
-    probabilities = load_predict(model_dir, batch_size=256)(texts)
-    return [LABELS[i] for i in best_labels(probabilities, list(LABELS))]
+def served_labels(model: Path | Predict, texts: list[str]) -> list[str]:
+    """The label the service gives each text (ties to neutral, as it answers), from a
+    SavedModel's folder or its loaded `load_predict`."""
+    predict = load_predict(model, batch_size=256) if isinstance(model, Path) else model
+    return [LABELS[i] for i in best_labels(predict(texts), list(LABELS))]
 
 
 def floor(model_dir: Path, *tests: list[Pair]) -> list[dict[str, object]]:
@@ -94,9 +96,9 @@ def majority(test: list[Pair]) -> dict[str, object]:
     return report(test, [max(LABELS, key=labels.count)] * len(test))
 
 
-def model_report(model_dir: Path, test: list[Pair]) -> dict[str, object]:
+def model_report(model: Path | Predict, test: list[Pair]) -> dict[str, object]:
     """An entity SavedModel's answers on the marked pairs."""
-    return report(test, served_labels(model_dir, [marked(q) for q in test]))
+    return report(test, served_labels(model, [marked(q) for q in test]))
 
 
 def print_table(rows: dict[str, dict[str, Any]]) -> None:
@@ -118,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     model_dir = args.model or version_dir(ROOT / "models" / "sentiment")
     entity_dir = args.entity_model or version_dir(ROOT / "models" / "entity_sentiment")
+    entity = load_predict(entity_dir, batch_size=256)  # loaded once for every set below
 
     all_pairs = pairs(sentfin.load(args.data))
     train = [q for q in all_pairs if not q.is_test]
@@ -144,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print_table(
         {
-            f"{entity_dir.parent.name} v{entity_dir.name}": model_report(entity_dir, held_out),
+            f"{entity_dir.parent.name} v{entity_dir.name}": model_report(entity, held_out),
             floor_name: floors[1],
             "TF-IDF + LR, target mention marked (SEntFiN pairs)": baselines[1],
             "majority class": majority(held_out),
@@ -155,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     where = f"{entity_dir.parent.name} v{entity_dir.name}"
     us = gazetteer.tfns_pairs_for(tfns.TEST, "gazetteer", keys or {n: n for n in names})
     print(f"\n{where} on TFNS's validation file (held out), each headline's subject marked:")
-    answers = served_labels(entity_dir, [marked(q) for q in us])
+    answers = served_labels(entity, [marked(q) for q in us])
     found_one = [q.span is not None and not q.analyst for q in us]
     for subset, keep in (("all", [not q.analyst for q in us]), ("a company found", found_one)):
         kept = [(q, a) for q, a, k in zip(us, answers, keep, strict=True) if k]
@@ -167,12 +170,8 @@ def main(argv: list[str] | None = None) -> int:
         f"  analysts named beside the subject: {called.count('neutral')} of {len(called)} "
         "read neutral"
     )
-    cases = behaviour.evaluate(load_predict(entity_dir, batch_size=256))
-    print(
-        f"behavioural cases ({len(behaviour.CASES)}): "
-        + ", ".join(f"{k} {v['rate']:.1%}" for k, v in cases["categories"].items())
-        + f", overall {cases['overall']['rate']:.1%}"
-    )
+    cases = behaviour.evaluate(entity)
+    print(f"behavioural cases ({len(behaviour.CASES)}): {behaviour.said(cases)}")
     found = gazetteer.reach(names, test, keys)
     print(f"gazetteer of {where}: {len(names)} names; {gazetteer.said(found)}")
     print(f"  on FinEntity: {gazetteer.said(gazetteer.reach(names, held_out, keys), 'FinEntity')}")

@@ -76,12 +76,12 @@ def tfns_pairs(
         subject = next((t for t in tags if t[0] not in analysts), tags[0])
         # Banks named alone ("JPMorgan, Wells Fargo beat estimates") are the news itself.
         called = [] if subject[0] in analysts else [t for t in tags if t[0] in analysts]
+        disagree = bool(called) and h.label != "neutral"
         for (_, span), label, analyst in [
             (subject, h.label, False),
             *((t, "neutral", True) for t in called),
         ]:
             others = tuple(s for _, s in tags if s != span)
-            disagree = bool(called) and h.label != "neutral"
             entity = h.text[span[0] : span[1]]
             out.append(Pair(h.text, entity, label, span, others, disagree, False, analyst))
     return out

@@ -213,20 +213,12 @@ def main(argv: list[str] | None = None) -> int:
         else []
     )
     try:
-        answers = read_teacher(args, [])
-        teacher = None if answers is None else answers.relabelled(own_labels(us, answers))
-        if teacher is not None:
-            teacher.probabilities([marked(q) for q in train])
+        teacher = read_teacher(
+            args, [marked(q) for q in train], lambda answers: own_labels(us, answers)
+        )
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if answers is not None and teacher is not None:
-        left_out = len(answers.texts["variant"]) - len(teacher.texts["variant"])
-        print(
-            f"{len(teacher.texts['label'])} TFNS pairs learn their own label; "
-            f"{left_out} of the teacher's edits were made from them and are left out",
-            flush=True,
-        )
     branch = target_branch if args.read == "target" else headline_branch
     if args.init_from is not None:
         branch = warm_started(branch, args.init_from)
@@ -281,12 +273,7 @@ def main(argv: list[str] | None = None) -> int:
         held_rows[f"floor: {floor_held_out['model']} headline label"] = floor_held_out
     print(f"FinEntity, held out ({len(held_out)} mentions):")
     print_table(held_rows)
-    print(
-        "behaviour: "
-        + ", ".join(f"{k} {v['rate']:.1%}" for k, v in cases["categories"].items())
-        + f", overall {cases['overall']['rate']:.1%}",
-        flush=True,
-    )
+    print(f"behaviour: {behaviour.said(cases)}", flush=True)
     vectors = fitted.sequence.get_layer("word_vectors")
     names = list(keys)
     reach = {

@@ -97,9 +97,7 @@ class SoftLabels:
                 f"the teacher's answers lack {len(missing)} of {len(texts)} training texts "
                 f"(first: {missing[0]!r}); were they made from other data? Run `make teacher`"
             )
-        rows = np.array(
-            [self.logits[part][i] for part, i in (index[t] for t in texts)], dtype=np.float32
-        ).reshape(-1, len(LABELS))
+        rows = np.stack([self.logits[part][i] for part, i in (index[t] for t in texts)])
         return softmax(rows / temperature)
 
 

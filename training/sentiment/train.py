@@ -19,7 +19,7 @@ import argparse
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -248,12 +248,27 @@ def add_teacher_arguments(parser: argparse.ArgumentParser, default: Path | None)
     )
 
 
-def read_teacher(args: argparse.Namespace, texts: Sequence[str]) -> soft_labels.SoftLabels | None:
+def read_teacher(
+    args: argparse.Namespace,
+    texts: Sequence[str],
+    own_labels: Callable[[soft_labels.SoftLabels], Mapping[str, int]] | None = None,
+) -> soft_labels.SoftLabels | None:
     """The answers `--teacher` names (None with `--no-teacher`), checked to hold every
-    training text: a ValueError or OSError says what is wrong in one line."""
+    training text: a ValueError or OSError says what is wrong in one line. `own_labels`
+    names, from the answers, the texts that learn their label in their place
+    (`SoftLabels.relabelled`)."""
     if args.no_teacher or args.teacher is None:
         return None
     teacher = soft_labels.read(args.teacher)
+    if own_labels is not None:
+        edits = len(teacher.texts["variant"])
+        teacher = teacher.relabelled(own_labels(teacher))
+        print(
+            f"{len(teacher.texts['label'])} pairs learn their own label; "
+            f"{edits - len(teacher.texts['variant'])} of the teacher's edits were made from "
+            "them and are left out",
+            flush=True,
+        )
     teacher.probabilities(texts)
     return teacher if args.unlabelled else teacher.without("unlabelled")
 

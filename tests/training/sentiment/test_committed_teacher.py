@@ -4,6 +4,7 @@ agree with the figures each teacher run recorded."""
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -20,12 +21,19 @@ from training.sentiment.parts import Pair, training_parts
 Parts = tuple[list[Pair], list[Pair], dict[str, list[Pair]]]
 
 
+@functools.cache
+def _shipped() -> dict[str, str]:
+    # The export's names and keys, built once for the tests below (a second build loads
+    # the pretrained vocabulary again).
+    return gazetteer.shipped()
+
+
 def _entity_parts() -> Parts:
     # As the committed answers were made: TFNS train's pairs join SEntFiN's, each label
     # on the first company found (no analyst pairs yet; the trainer relabels those).
     return training_texts(
         sentfin.load(sentfin.locate(None)),
-        gazetteer.tfns_pairs_for(tfns.TRAIN, "gazetteer", analysts=frozenset()),
+        gazetteer.tfns_pairs_for(tfns.TRAIN, "gazetteer", _shipped(), analysts=frozenset()),
     )
 
 
@@ -86,7 +94,7 @@ def test_the_recorded_validation_accuracy_is_what_the_answers_say(committed) -> 
 
 def test_the_entity_trainer_covers_what_the_answers_lack_with_its_own_labels() -> None:
     # The pairs `make train-entities` reads: analysts neutral, their subjects labelled.
-    us = gazetteer.tfns_pairs_for(tfns.TRAIN, "gazetteer")
+    us = gazetteer.tfns_pairs_for(tfns.TRAIN, "gazetteer", _shipped())
     fit, val, _ = training_texts(sentfin.load(sentfin.locate(None)), us)
     answers = soft_labels.read(soft_labels.ENTITY_COMMITTED)
     own = own_labels(us, answers)
