@@ -69,6 +69,7 @@ def tiny_teacher(folder: Path) -> Path:
 def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Path) -> None:
     out = tmp_path / "entity_sentiment"
     args = [*TINY, "--out", str(out), "--read", "target", "--synthetic", "20"]
+    args += ["--analyst-calls", "10"]
     args += ["--weight-rule", "one-se"]  # v8's rule; v9's (the default) has its own test
     assert train_entities.main([*args, "--teacher", str(tiny_teacher(tmp_path))]) == 0
     version = out / "1"
@@ -98,6 +99,7 @@ def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Pat
     assert held["rows"]["majority class"]["all"]["accuracy"] == 0.5303
     assert meta["floor"] is None and meta["config"]["read"] == "target"
     assert meta["config"]["synthetic_headlines"] == 20
+    assert meta["config"]["analyst_calls"] == 10
     # The sequence branch learnt the teacher's answers on the marked pairs and variants.
     assert meta["teacher"]["rows"]["fit"] == meta["data"]["fit"]
     variants = meta["teacher"]["rows"]["variant"]
