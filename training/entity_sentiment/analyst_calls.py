@@ -23,7 +23,7 @@ from __future__ import annotations
 import argparse
 import random
 
-from training.sentiment.synthetic import COMPANIES, NEU, SIGN, PairHeadline, find
+from training.sentiment.synthetic import COMPANIES, NEU, SIGN, PairHeadline
 
 BROKERS = (
     "Jefferies",
@@ -89,12 +89,7 @@ def headlines(n: int, seed: int = 0) -> list[PairHeadline]:
         if text in seen:
             continue
         seen.add(text)
-        spans = []
-        for name, label in ((a, SIGN[good]), (b, NEU)):
-            span = find(name, text)
-            assert span is not None, (name, text)
-            spans.append((name, span, label))
-        out.append(PairHeadline(text, tuple(spans)))
+        out.append(PairHeadline.found(text, ((a, SIGN[good]), (b, NEU))))
     return out
 
 

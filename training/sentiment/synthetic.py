@@ -686,6 +686,16 @@ class PairHeadline:
     # (name, its [start, end) in text, its label), for each of the two companies
     entities: tuple[tuple[str, tuple[int, int], str], ...]
 
+    @classmethod
+    def found(cls, text: str, labels: tuple[tuple[str, str], ...]) -> PairHeadline:
+        """`text` with each (name, label) at the name's first mention."""
+        spans = []
+        for name, label in labels:
+            span = find(name, text)
+            assert span is not None, (name, text)
+            spans.append((name, span, label))
+        return cls(text, tuple(spans))
+
 
 def pair_headlines(n: int, seed: int = 0) -> list[PairHeadline]:
     """`n` headlines naming two companies, each with its own label: the sign of its own
@@ -720,12 +730,7 @@ def pair_headlines(n: int, seed: int = 0) -> list[PairHeadline]:
             continue
         seen.add(text)
         label_b = NEU if kind == "neutral" else SIGN[sign_b]
-        spans = []
-        for name, label in ((a, SIGN[sign_a]), (b, label_b)):
-            span = find(name, text)
-            assert span is not None, (name, text)
-            spans.append((name, span, label))
-        out.append(PairHeadline(text, tuple(spans)))
+        out.append(PairHeadline.found(text, ((a, SIGN[sign_a]), (b, label_b))))
     return out
 
 
