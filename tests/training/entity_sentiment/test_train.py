@@ -13,7 +13,7 @@ import tensorflow as tf
 
 from app.sentiment.entities import TARGET_MARK, Gazetteer
 from tests.conftest import FIXTURES, ROOT, TINY_SENTFIN
-from tests.training.conftest import TINY_NETWORK, assert_one_se_choice
+from tests.training.conftest import TINY_NETWORK
 from training.entity_sentiment import behaviour, gazetteer
 from training.entity_sentiment import train as train_entities
 from training.entity_sentiment.model import AtTarget, TargetSteps
@@ -70,7 +70,6 @@ def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Pat
     out = tmp_path / "entity_sentiment"
     args = [*TINY, "--out", str(out), "--read", "target", "--synthetic", "20"]
     args += ["--analyst-calls", "10"]
-    args += ["--weight-rule", "one-se"]  # v8's rule; v9's (the default) has its own test
     assert train_entities.main([*args, "--teacher", str(tiny_teacher(tmp_path))]) == 0
     version = out / "1"
     extra = version / "assets.extra"
@@ -104,11 +103,13 @@ def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Pat
     assert meta["teacher"]["rows"]["fit"] == meta["data"]["fit"]
     variants = meta["teacher"]["rows"]["variant"]
     assert variants > 20 and meta["training"]["sequence"]["teacher"]["variants"] == variants
-    # The one-se rule: the weight within noise of the best, composition read on other draws.
-    assert meta["config"]["weight_rule"] == "one-se"
+    # The served rule, the BiLSTM alone: the per-entity cost target leaves no room for
+    # the n-gram branch's share of a call, so the served graph holds no n-gram branch.
+    mixture = meta["training"]["mixture"]
+    assert meta["config"]["sequence_weight"] == 1.0 and meta["config"]["weight_rule"] == "sequence"
+    assert mixture["weight_rule"] == "the sequence branch alone"
+    assert mixture["validation_accuracy"] == mixture["validation_accuracy_by_weight"][-1]
     assert meta["config"]["drop_links"] is True  # as the served entity model reads them
-    assert 0 < meta["training"]["mixture"]["composition_headlines"] <= 40
-    assert_one_se_choice(meta)
     # The model beside the marked baseline on all pairs and where entities disagree.
     for row in (meta["metrics"]["entity"], meta["baseline"]):
         assert {"all", "disagree"} <= set(row) and row["all"]["n"] == 30
@@ -129,21 +130,17 @@ def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Pat
     out = serve(marked_headlines=tf.constant([" xtargetx  gains", "x"]))
     assert out["probabilities"].shape == (2, 3) and out["coverage"].shape == (2,)
     assert np.allclose(out["probabilities"].numpy().sum(axis=1), 1.0, atol=1e-5)
-
-
-def test_the_sequence_rule_serves_the_bilstm_alone(tmp_path: Path) -> None:
-    # The per-entity cost target leaves no room for the n-gram branch's share of a call.
-    out = tmp_path / "entity_sentiment"
-    argv = [*TINY, "--out", str(out), "--no-teacher", "--synthetic", "0"]
-    assert train_entities.main(argv) == 0  # the rule by default, as served
-    meta = json.loads((out / "1" / "assets.extra" / "metadata.json").read_text())
-    mixture = meta["training"]["mixture"]
-    assert meta["config"]["sequence_weight"] == 1.0 and meta["config"]["weight_rule"] == "sequence"
-    assert mixture["weight_rule"] == "the sequence branch alone"
-    assert mixture["validation_accuracy"] == mixture["validation_accuracy_by_weight"][-1]
     # No n-gram branch in the served graph: its variables would be a second network's.
-    served = tf.saved_model.load(str(out / "1"))
-    assert not [v.name for v in served.variables if "ngram" in v.name]
+    assert not [v.name for v in tf.saved_model.load(str(version)).variables if "ngram" in v.name]
+
+
+def test_the_one_se_rule_needs_rule_labelled_headlines(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        train_entities.parse_args(["--weight-rule", "one-se", "--synthetic", "0"])
+    assert stopped.value.code == 2
+    assert "--weight-rule one-se needs --synthetic N" in capsys.readouterr().err
 
 
 def test_tfns_headlines_give_their_label_to_the_subject_and_the_analyst_neutral() -> None:
