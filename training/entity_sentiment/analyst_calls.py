@@ -8,14 +8,14 @@ positive, HSBC neutral), and the TFNS pairs follow the same rule (`pairs.ANALYST
 a call's verb is usually next to the broker, and a network that reads each mention's
 neighbourhood gives the broker the call's sign. These headlines show it the frame many
 times over, with the broker first or last, in words other than the entity suite's
-(`behaviour.ANALYST_CALL`; a test compares their skeletons), so that the suite measures
-whether the rule carries over to other phrasings rather than whether its frames were
-seen. The marked text hides each name, so which brokers and companies fill the frames
+(`behaviour.ANALYST_CALL`; a test checks that they share no word pair), so that the
+suite measures whether the rule carries over to other phrasings rather than whether its
+frames were seen. The marked text hides each name, so which brokers and companies fill the frames
 does not matter to the model; the companies are the headline grammars' own.
 
-`make train-entities ARGS="--analyst-calls 300"` adds them. Tried once and not served:
-the network reads every generated call right and the suite's calls no better than
-without them (docs/models/sentiment.md).
+`make train-entities ARGS="--analyst-calls 300"` adds them. Tried at two seeds and not
+served: the network reads nearly every generated call right and the suite's calls no
+better than without them (docs/models/sentiment.md).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from __future__ import annotations
 import argparse
 import random
 
-from training.sentiment.synthetic import COMPANIES, NEU, SIGN, PairHeadline
+from training.sentiment.synthetic import NAMED, NEU, SIGN, PairHeadline
 
 BROKERS = (
     "Jefferies",
@@ -78,12 +78,11 @@ REASONS = {
 def headlines(n: int, seed: int = 0) -> list[PairHeadline]:
     """`n` broker calls, each naming a company (first entity) and a broker (second)."""
     rng = random.Random(seed)
-    names = [c for c in COMPANIES if c[0].isupper() and not c.startswith("$")]
     out: list[PairHeadline] = []
     seen: set[str] = set()
     while len(out) < n:
         frame, good = rng.choice(FRAMES)
-        a, b = rng.choice(names), rng.choice(BROKERS)
+        a, b = rng.choice(NAMED), rng.choice(BROKERS)
         why = rng.choice(("", *REASONS[good]))
         text = frame.format(a=a, b=b, why=why)
         if text in seen:

@@ -111,6 +111,8 @@ COMPANIES = (
     "$BAC",
     "$XOM",
 )
+# The companies named by name (not "the lender", not a cashtag), for headlines naming two.
+NAMED = tuple(c for c in COMPANIES if c[0].isupper() and not c.startswith("$"))
 PERCENTS = ("3%", "7%", "10%", "13%", "16%", "19%", "22%", "27%", "35%", "40%", "2.5%", "48%")
 AMOUNTS = ("$420 million", "Rs 1,150 crore", "€90 million", "$3.1 billion", "£75 million")
 PERIODS = (
@@ -702,13 +704,12 @@ def pair_headlines(n: int, seed: int = 0) -> list[PairHeadline]:
     clause, or neutral when it only stands beside the other's news. Two thirds of the
     two-clause headlines have clauses of opposite sign."""
     rng = random.Random(seed)
-    names = [c for c in COMPANIES if c[0].isupper() and not c.startswith("$")]
     clauses = list(_clauses())
     out: list[PairHeadline] = []
     seen: set[str] = set()
     while len(out) < n:
         frame, kind = rng.choice(PAIR_FRAMES)
-        a, b = rng.sample(names, 2)
+        a, b = rng.sample(NAMED, 2)
         sign_a = rng.random() < 0.5
         sign_b = (not sign_a) if rng.random() < 2 / 3 else sign_a
         x = rng.choice([act for act in ACTS if act.good == sign_a])
