@@ -1,12 +1,23 @@
-"""The entity model's sequence branch: the BiLSTM read at the target's own position.
+"""The entity model's sequence branch: the BiLSTM told where the target stands.
 
 The headline model summarises a headline by the BiLSTM's last states, which say how the
-headline ends, not how it treats one company in it. Here the BiLSTM returns its state
-at every step and the branch reads it where the target marker stands (its left context
-from the forward pass, its right context from the backward pass, as in target-dependent
-LSTMs), beside the max over all steps for the headline as a whole. "xtargetx gains
-while xotherx slips" and "xotherx gains while xtargetx slips" then give different
-inputs to the classifier even though they hold the same words.
+headline ends, not how it treats one company in it. Two ways to tell the network which
+mention it is asked about, beside the marker word itself:
+
+- `read="target"`: the BiLSTM returns its state at every step and the branch reads it
+  where the target marker stands (its left context from the forward pass, its right
+  context from the backward pass, as in target-dependent LSTMs), beside the max over
+  all steps for the headline as a whole.
+- `position`: each step's input carries a learnt vector for its signed distance to the
+  nearest target marker (as position-aware aspect models do), so that every step, not
+  only the marker's, knows whether it is next to the target or in another clause. The
+  word vectors are frozen; this is the one input the network learns.
+
+Neither is served: v10 reads the last states and no distance, which did as well on
+validation (docs/models/sentiment.md).
+
+"xtargetx gains while xotherx slips" and "xotherx gains while xtargetx slips" then give
+different inputs to the classifier even though they hold the same words.
 """
 
 from __future__ import annotations
@@ -24,6 +35,10 @@ from training.sentiment.word_vectors import (
     standardize,
     to_steps,
 )
+
+# Distances beyond this read alike: with 32 steps read, farther rows would be seen by
+# few training headlines.
+REACH = 8
 
 
 class TargetSteps(layers.Layer):
@@ -64,10 +79,39 @@ class AtTarget(layers.Layer):
         return None  # one vector per headline: nothing left to mask
 
 
+class TargetDistance(layers.Layer):
+    """[batch, steps] target indicator -> [batch, steps] int: the step's signed distance to
+    the nearest target step, clipped to +-`reach`, shifted to 1..2*reach+1; 0 where the
+    headline has no target (a text read whole, as 112 of SEntFiN's pairs are)."""
+
+    def __init__(self, reach: int, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.reach = reach
+
+    def call(self, target: tf.Tensor) -> tf.Tensor:
+        steps = tf.range(tf.shape(target)[1])
+        offset = steps[:, None] - steps[None, :]  # [i, j]: step i seen from step j
+        far = tf.abs(offset)[None] + tf.cast(1 - target[:, None, :], tf.int32) * 10_000
+        nearest = tf.argmin(far, axis=-1, output_type=tf.int32)  # [batch, i]
+        signed = steps[None, :] - nearest
+        bucket = tf.clip_by_value(signed, -self.reach, self.reach) + self.reach + 1
+        has_target = tf.reduce_any(target > 0, axis=1, keepdims=True)
+        return tf.where(has_target, bucket, tf.zeros_like(bucket))
+
+    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple:
+        return input_shape
+
+
 def sequence_branch(
-    cfg: SentimentConfig, texts: tf.Tensor, pretrained: Pretrained
+    cfg: SentimentConfig,
+    texts: tf.Tensor,
+    pretrained: Pretrained,
+    *,
+    read: str = "target",
+    position: int = 0,
 ) -> tuple[keras.Model, keras.Model]:
-    """Marked strings -> frozen word vectors -> BiLSTM states -> (at target, max) -> softmax.
+    """Marked strings -> frozen word vectors (and `position` learnt dimensions of the
+    distance to the target) -> BiLSTM -> its last states or (at target, max) -> softmax.
 
     Returns (the model to fit; the model to serve with coverage), as the headline
     model's `sequence_branch` does.
@@ -77,13 +121,21 @@ def sequence_branch(
     steps = TargetSteps(cfg.sequence_length, drop_links=cfg.drop_links, name="target_steps")
     target = steps(inputs)
     x = layers.Dropout(cfg.input_dropout)(vectors)
+    if position:
+        buckets = TargetDistance(REACH, name="target_distance")(target)
+        distance = layers.Embedding(2 * REACH + 2, position, name="distance_vectors")(buckets)
+        x = layers.Concatenate(name="with_position")([x, distance])
     states = layers.Bidirectional(
         recurrent_layer(
-            cfg.cell, cfg.lstm_units, cfg.layer_norm, cfg.recurrent_dropout, return_sequences=True
+            cfg.cell,
+            cfg.lstm_units,
+            cfg.layer_norm,
+            cfg.recurrent_dropout,
+            return_sequences=read == "target",
         ),
         name="bilstm",
     )(x, mask=mask)
-    x = AtTarget(name="at_target")(states, target, mask)
+    x = AtTarget(name="at_target")(states, target, mask) if read == "target" else states
     x = layers.Dropout(cfg.dropout)(x)
     probs = layers.Dense(len(LABELS), activation="softmax", name="sequence_probs")(x)
     fit = compile_classifier(

@@ -19,6 +19,7 @@ its call on that company is a pair of its own, neutral (pairs.ANALYSTS).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 import time
@@ -100,6 +101,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default="last",
         help="the BiLSTM's last states, as the headline model reads it, or its states at "
         "the target marker beside a max over steps (tried: a point lower)",
+    )
+    p.add_argument(
+        "--position",
+        type=int,
+        default=0,
+        metavar="DIMS",
+        help="learnt dimensions per step for its signed distance to the target marker, "
+        "beside the frozen word vectors (tried: 8 is no better on validation and worse on "
+        "the behavioural cases; default: 0, none, as served)",
     )
     p.add_argument(
         "--init-from",
@@ -228,7 +238,11 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    branch = target_branch if args.read == "target" else headline_branch
+    branch = (
+        headline_branch
+        if args.read == "last" and not args.position
+        else functools.partial(target_branch, read=args.read, position=args.position)
+    )
     if args.init_from is not None:
         branch = warm_started(branch, args.init_from)
     fitted = fit_mixture(
@@ -331,6 +345,7 @@ def main(argv: list[str] | None = None) -> int:
                 "sequence_weight": fitted.weight,
                 "temperature": float(fitted.calibration["temperature"]),
                 "read": args.read,
+                "position": args.position,
                 "init_from": None if args.init_from is None else args.init_from.as_posix(),
                 "synthetic_headlines": args.synthetic,
                 "analyst_calls": args.analyst_calls,

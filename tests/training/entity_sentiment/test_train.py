@@ -16,7 +16,7 @@ from tests.conftest import FIXTURES, ROOT, TINY_SENTFIN
 from tests.training.conftest import TINY_NETWORK
 from training.entity_sentiment import behaviour, gazetteer
 from training.entity_sentiment import train as train_entities
-from training.entity_sentiment.model import AtTarget, TargetSteps
+from training.entity_sentiment.model import AtTarget, TargetDistance, TargetSteps
 from training.entity_sentiment.pairs import marked, pairs, tfns_pairs
 from training.sentiment import augment, sentfin, soft_labels, tfns
 from training.sentiment.parts import fit_and_validation
@@ -48,6 +48,15 @@ def test_at_target_reads_the_marked_step_and_the_max_of_the_rest() -> None:
     assert out.tolist() == [[5.0, -1.0, 5.0, 0.0]]
 
 
+def test_each_step_knows_its_signed_distance_to_the_nearest_target() -> None:
+    target = tf.constant([[0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0], [0] * 12], tf.float32)
+    buckets = TargetDistance(3)(target).numpy()
+    # Reach 3: -3..3 become 1..7, the target itself 4; step 6 is 4 from both, and the
+    # first wins. A headline without a target reads 0 throughout.
+    assert buckets[0].tolist() == [2, 3, 4, 5, 6, 7, 7, 1, 2, 3, 4, 5]
+    assert buckets[1].tolist() == [0] * 12
+
+
 def tiny_teacher(folder: Path) -> Path:
     """Answers for the fixture's training pairs as `make teacher ARGS="--task entity"`
     writes them: a teacher that agrees with the labels, and variants that keep the target."""
@@ -69,7 +78,7 @@ def tiny_teacher(folder: Path) -> Path:
 def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Path) -> None:
     out = tmp_path / "entity_sentiment"
     args = [*TINY, "--out", str(out), "--read", "target", "--synthetic", "20"]
-    args += ["--analyst-calls", "10"]
+    args += ["--analyst-calls", "10", "--position", "4"]
     assert train_entities.main([*args, "--teacher", str(tiny_teacher(tmp_path))]) == 0
     version = out / "1"
     extra = version / "assets.extra"
@@ -97,6 +106,7 @@ def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Pat
     assert all(row["all"]["n"] == 2131 for row in held["rows"].values())
     assert held["rows"]["majority class"]["all"]["accuracy"] == 0.5303
     assert meta["floor"] is None and meta["config"]["read"] == "target"
+    assert meta["config"]["position"] == 4
     assert meta["config"]["synthetic_headlines"] == 20
     assert meta["config"]["analyst_calls"] == 10
     # The sequence branch learnt the teacher's answers on the marked pairs and variants.
