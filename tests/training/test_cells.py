@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from keras import layers
 
-from training.cells import ScratchGRUCell, ScratchLSTMCell
+from training.cells import ScratchGRUCell, ScratchLSTMCell, recurrent_layer
 
 RNG = np.random.default_rng(0)
 
@@ -174,6 +174,24 @@ class StopWhenPerfect(keras.callbacks.Callback):
     def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
         if logs and logs["accuracy"] >= 1.0:
             self.model.stop_training = True
+
+
+@pytest.mark.parametrize(
+    ("name", "cell", "layer_norm", "dropout"),
+    [("scratch-lstm", ScratchLSTMCell, False, 0.2), ("scratch-gru", ScratchGRUCell, True, 0.1)],
+)
+def test_the_cell_options_build_the_cell_they_name(
+    name: str, cell: type, layer_norm: bool, dropout: float
+) -> None:
+    # What --cell, --layer-norm and --recurrent-dropout give both trainers; the forecast's
+    # short training run exports a scratch cell and serves it without its class.
+    layer = recurrent_layer(name, 5, layer_norm, dropout, return_sequences=True)
+    assert isinstance(layer.cell, cell) and layer.cell.units == 5
+    assert layer.cell.recurrent_dropout == dropout and layer.cell.layer_norm == layer_norm
+    assert layer.return_sequences
+    assert isinstance(recurrent_layer("lstm", 5), layers.LSTM)
+    with pytest.raises(ValueError, match="scratch cell"):
+        recurrent_layer("gru", 5, recurrent_dropout=0.1)
 
 
 def test_gradients_flow_through_the_gates_over_30_steps() -> None:
