@@ -6,9 +6,14 @@
 Rows (accuracy / macro-F1, on every test pair and on the pairs of headlines whose
 entities disagree):
 
+- the entity model;
 - the floor: the headline-level model's label given to every entity of the headline;
 - TF-IDF + logistic regression on the title with the target mention marked (and the
   other entities' mentions marked as others), trained here on the training pairs.
+
+Then the accuracy of the same three on the pairs of each kind of headline: one entity
+annotated (where an entity's label is the headline's), several with one label, several
+that disagree.
 
 Then the same rows, beside the entity model itself and the majority class, on FinEntity
 (data/finentity/): passages of US and European financial news from another source,
@@ -29,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +48,7 @@ from training.entity_sentiment.pairs import Pair, marked, pairs
 from training.metrics import classification_report
 from training.sentiment import baseline, sentfin, tfns
 from training.sentiment.checklist import load_predict
+from training.sentiment.sentfin import Headline
 
 ROOT = Path(__file__).resolve().parents[2]
 LABELS = sentfin.LABELS
@@ -69,25 +76,64 @@ def served_labels(model: Path | Predict, texts: list[str]) -> list[str]:
 def floor(model_dir: Path, *tests: list[Pair]) -> list[dict[str, object]]:
     """The headline model's label given to every entity of the headline, on each test set
     (the model loaded once)."""
+    return [
+        {"model": f"{model_dir.parent.name}/{model_dir.name}", **report(test, labels)}
+        for test, labels in zip(tests, headline_labels(model_dir, *tests), strict=True)
+    ]
+
+
+def headline_labels(model_dir: Path, *tests: list[Pair]) -> list[list[str]]:
     titles = sorted({q.title for test in tests for q in test})
     by_title = dict(zip(titles, served_labels(model_dir, titles), strict=True))
-    return [
-        {
-            "model": f"{model_dir.parent.name}/{model_dir.name}",
-            **report(test, [by_title[q.title] for q in test]),
-        }
-        for test in tests
-    ]
+    return [[by_title[q.title] for q in test] for test in tests]
 
 
 def marked_baseline(train: list[Pair], *tests: list[Pair]) -> list[dict[str, object]]:
     """TF-IDF + logistic regression fitted on the marked training pairs, scored on each
     test set."""
-    tfidf = baseline.fit([marked(q) for q in train], [LABELS.index(q.label) for q in train])
     return [
-        report(test, [LABELS[i] for i in np.asarray(tfidf.predict([marked(q) for q in test]))])
-        for test in tests
+        report(test, labels)
+        for test, labels in zip(tests, baseline_labels(train, *tests), strict=True)
     ]
+
+
+def baseline_labels(train: list[Pair], *tests: list[Pair]) -> list[list[str]]:
+    tfidf = baseline.fit([marked(q) for q in train], [LABELS.index(q.label) for q in train])
+    return [[LABELS[i] for i in np.asarray(tfidf.predict([marked(q) for q in t]))] for t in tests]
+
+
+KINDS = ("one entity", "several that agree", "several that disagree")
+
+
+def kinds(headlines: Iterable[Headline]) -> list[str]:
+    """The kind of headline of each pair `pairs(headlines)` makes, in its order: one
+    entity annotated, or several with one label, or several that disagree."""
+    return [
+        KINDS[0]
+        if len(h.entities) == 1
+        else KINDS[2]
+        if len(set(h.entities.values())) > 1
+        else KINDS[1]
+        for h in headlines
+        for _ in h.entities
+    ]
+
+
+def by_kind(
+    test: list[Pair], kind: list[str], rows: dict[str, list[str]]
+) -> dict[str, dict[str, float]]:
+    """Accuracy of each row's labels on the pairs of each kind of headline."""
+    right = {
+        name: [a == q.label for a, q in zip(labels, test, strict=True)]
+        for name, labels in rows.items()
+    }
+    return {
+        name: {
+            k: round(float(np.mean([r for r, j in zip(ok, kind, strict=True) if j == k])), 4)
+            for k in KINDS
+        }
+        for name, ok in right.items()
+    }
 
 
 def majority(test: list[Pair]) -> dict[str, object]:
@@ -122,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     entity_dir = args.entity_model or version_dir(ROOT / "models" / "entity_sentiment")
     entity = load_predict(entity_dir, batch_size=256)  # loaded once for every set below
 
-    all_pairs = pairs(sentfin.load(args.data))
+    headlines = sentfin.load(args.data)
+    all_pairs = pairs(headlines)
     train = [q for q in all_pairs if not q.is_test]
     test = [q for q in all_pairs if q.is_test]
     unfound = sum(q.span is None for q in all_pairs)
@@ -132,22 +179,34 @@ def main(argv: list[str] | None = None) -> int:
         f"{unfound} entities not found in their title"
     )
     held_out = finentity.load()
-    baselines = marked_baseline(train, test, held_out)
-    floors = floor(model_dir, test, held_out)
+    base_labels = baseline_labels(train, test, held_out)
+    floor_labels = headline_labels(model_dir, test, held_out)
+    baselines = [report(t, a) for t, a in zip((test, held_out), base_labels, strict=True)]
+    floors = [report(t, a) for t, a in zip((test, held_out), floor_labels, strict=True)]
     floor_name = f"floor: {model_dir.parent.name} v{model_dir.name}'s headline label"
+    where = f"{entity_dir.parent.name} v{entity_dir.name}"
+    own = served_labels(entity, [marked(q) for q in test])
     print_table(
         {
+            where: report(test, own),
             floor_name: floors[0],
             "TF-IDF + LR, target mention marked": baselines[0],
         }
     )
+    # Where the pairs are: on one-entity headlines an entity's label is the headline's.
+    kind = [k for k, q in zip(kinds(headlines), all_pairs, strict=True) if q.is_test]
+    print("\naccuracy by headline: " + ", ".join(f"{k} ({kind.count(k)} pairs)" for k in KINDS))
+    print("| | " + " | ".join(KINDS) + " |\n| --- | --- | --- | --- |")
+    rows = {where: own, floor_name: floor_labels[0], "TF-IDF + LR, marked": base_labels[0]}
+    for name, row in by_kind(test, kind, rows).items():
+        print(f"| {name} | " + " | ".join(f"{row[k]:.3f}" for k in KINDS) + " |")
     print(
         f"\nFinEntity, held out ({len(held_out)} mentions, "
         f"{sum(q.disagree for q in held_out)} in passages whose entities disagree):"
     )
     print_table(
         {
-            f"{entity_dir.parent.name} v{entity_dir.name}": model_report(entity, held_out),
+            where: model_report(entity, held_out),
             floor_name: floors[1],
             "TF-IDF + LR, target mention marked (SEntFiN pairs)": baselines[1],
             "majority class": majority(held_out),
@@ -155,7 +214,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     shipped = json.loads((entity_dir / "assets.extra" / gazetteer.FILE).read_text())
     names, keys = shipped["names"], shipped.get("entities")
-    where = f"{entity_dir.parent.name} v{entity_dir.name}"
     us = gazetteer.tfns_pairs_for(tfns.TEST, "gazetteer", keys or {n: n for n in names})
     print(f"\n{where} on TFNS's validation file (held out), each headline's subject marked:")
     answers = served_labels(entity, [marked(q) for q in us])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.sentiment.entities import OTHER_MARK, TARGET_MARK, find
-from training.entity_sentiment.evaluate import report
+from training.entity_sentiment.evaluate import KINDS, by_kind, kinds, report
 from training.entity_sentiment.pairs import marked, pairs, tfns_pairs, training_texts
 from training.sentiment import sentfin, tfns
 from training.sentiment.parts import is_validation_title
@@ -47,6 +47,28 @@ def test_the_committed_data_as_pairs() -> None:
     assert (len(all_pairs), len(test)) == (14405, 2839)
     assert sum(p.disagree for p in test) == 519
     assert sum(p.span is None for p in all_pairs) == 112
+
+
+def test_each_pair_knows_its_kind_of_headline() -> None:
+    headlines = [
+        Headline("Infosys gains 3%, TCS slips", {"Infosys": "positive", "TCS": "negative"}),
+        Headline("Wipro flat", {"Wipro": "neutral"}),
+        Headline(
+            "Tata Steel, Tata Motors rise", {"Tata Steel": "positive", "Tata Motors": "positive"}
+        ),
+    ]
+    test = pairs(headlines)
+    kind = kinds(headlines)
+    assert kind == [KINDS[2], KINDS[2], KINDS[0], KINDS[1], KINDS[1]]
+    answers = ["positive", "positive", "neutral", "negative", "positive"]
+    assert by_kind(test, kind, {"m": answers}) == {
+        "m": {KINDS[0]: 1.0, KINDS[1]: 0.5, KINDS[2]: 0.5}
+    }
+    # The committed test split: a title may stand for two headlines, so kinds come from
+    # the headlines, not from counting titles.
+    every = sentfin.load(sentfin.COMMITTED)
+    kept = [k for k, q in zip(kinds(every), pairs(every), strict=True) if q.is_test]
+    assert [kept.count(k) for k in KINDS] == [1627, 693, 519]
 
 
 def test_extra_pairs_join_fit_or_validation_by_the_rule_and_never_the_test() -> None:
