@@ -13,11 +13,10 @@ mention it is asked about, beside the marker word itself:
   only the marker's, knows whether it is next to the target or in another clause. The
   word vectors are frozen; this is the one input the network learns.
 
-Neither is served: v10 reads the last states and no distance, which did as well on
-validation (docs/models/sentiment.md).
-
 "xtargetx gains while xotherx slips" and "xotherx gains while xtargetx slips" then give
-different inputs to the classifier even though they hold the same words.
+different inputs to the classifier even though they hold the same words. Neither is
+served: v10 reads the last states and no distance, which did as well on validation
+(docs/models/sentiment.md).
 """
 
 from __future__ import annotations
