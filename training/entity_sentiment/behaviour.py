@@ -158,6 +158,14 @@ def evaluate(predict: Predict, cases: Sequence[EntityCase] = CASES) -> dict[str,
     }
 
 
+def broker_side(result: dict[str, Any], cases: Sequence[EntityCase] = CASES) -> dict[str, Any]:
+    """Of `evaluate`'s analyst-call cases, the ones about the broker (expected neutral):
+    where the per-entity models fail them."""
+    asked = [c for c in cases if c.category == "analyst_call" and c.label == "neutral"]
+    failed = {(f["text"], f["entity"]) for f in result["failures"] if f["expected"] == "neutral"}
+    return pass_rate(sum((c.text, c.entity) not in failed for c in asked), len(asked))
+
+
 def said(result: dict[str, Any]) -> str:
     """`evaluate`'s pass rates in one line, as the trainer and `make evaluate-entities`
     print them."""

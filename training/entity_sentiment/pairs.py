@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.sentiment.entities import CASHTAG, Gazetteer, find, mark
-from training.sentiment import tfns
+from training.entity_sentiment import analyst_calls
+from training.sentiment import synthetic, tfns
 from training.sentiment.parts import fit_and_validation
 from training.sentiment.sentfin import LABELS, Headline
 
@@ -129,3 +130,15 @@ def training_texts(
         return [(marked(q), LABELS.index(q.label)) for q in part]
 
     return texts(fit), texts(val), {"entity_test": texts([q for q in every if q.is_test])}
+
+
+def synthetic_pairs(n: int, seed: int = 0, analyst: int = 0) -> list[Pair]:
+    """`n` two-company synthetic headlines and `analyst` broker calls as training pairs,
+    one per company."""
+    out = []
+    for h in synthetic.pair_headlines(n, seed) + analyst_calls.headlines(analyst, seed):
+        disagree = len({label for _, _, label in h.entities}) > 1
+        for name, span, label in h.entities:
+            others = tuple(s for other, s, _ in h.entities if other != name)
+            out.append(Pair(h.text, name, label, span, others, disagree, is_test=False))
+    return out

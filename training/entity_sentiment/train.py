@@ -30,7 +30,7 @@ import tensorflow as tf
 
 from app.model_store import ModelLoadError, version_dir
 from training import reports
-from training.entity_sentiment import analyst_calls, behaviour, finentity, gazetteer
+from training.entity_sentiment import behaviour, finentity, gazetteer
 from training.entity_sentiment.evaluate import (
     floor,
     majority,
@@ -44,10 +44,11 @@ from training.entity_sentiment.pairs import (
     add_tfns_arguments,
     marked,
     pairs,
+    synthetic_pairs,
 )
 from training.export import check_version_free, export_model
 from training.metrics import calibrated_report
-from training.sentiment import baseline, sentfin, soft_labels, synthetic
+from training.sentiment import baseline, sentfin, soft_labels
 from training.sentiment.model import sequence_branch as headline_branch
 from training.sentiment.parts import fit_and_validation
 from training.sentiment.train import (
@@ -143,18 +144,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if args.weight_rule == "one-se" and not args.synthetic:
         p.error("--weight-rule one-se needs --synthetic N (for --synthetic 0: --weight-rule best)")
     return args
-
-
-def synthetic_pairs(n: int, seed: int = 0, analyst: int = 0) -> list[Pair]:
-    """`n` two-company synthetic headlines and `analyst` broker calls as training pairs,
-    one per company."""
-    out = []
-    for h in synthetic.pair_headlines(n, seed) + analyst_calls.headlines(analyst, seed):
-        disagree = len({label for _, _, label in h.entities}) > 1
-        for name, span, label in h.entities:
-            others = tuple(s for other, s, _ in h.entities if other != name)
-            out.append(Pair(h.text, name, label, span, others, disagree, is_test=False))
-    return out
 
 
 def own_labels(us: list[Pair], teacher: soft_labels.SoftLabels) -> dict[str, int]:

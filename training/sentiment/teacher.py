@@ -43,10 +43,11 @@ from typing import Any
 import numpy as np
 
 from app.sentiment.entities import TARGET_MARK
-from training.entity_sentiment import finentity, gazetteer
+from training.entity_sentiment import behaviour, finentity, gazetteer
 from training.entity_sentiment.pairs import (
     add_tfns_arguments,
     marked,
+    synthetic_pairs,
     training_texts,
 )
 from training.sentiment import augment, checklist, sentfin, synthetic, unlabelled
@@ -82,6 +83,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     # Entity task only: the headline teacher reads TFNS train as headlines already.
     add_tfns_arguments(parser)
     parser.add_argument(
+        "--analyst-calls",
+        type=int,
+        default=0,
+        help="entity task: fine-tune on N rule-labelled broker calls too (training/"
+        "entity_sentiment/analyst_calls.py; never validated on), and record the behavioural "
+        "cases",
+    )
+    parser.add_argument(
         "--score-only",
         action="store_true",
         help="fine-tune and score, write teacher.json but no answers (needs --out)",
@@ -91,6 +100,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--score-only needs --out: the committed teacher.json describes its answers")
     if args.synthetic and args.task != "headline":
         parser.error("--synthetic is for the headline task")
+    if args.analyst_calls and args.task != "entity":
+        parser.error("--analyst-calls is for the entity task")
     if args.out is None:
         args.out = (COMMITTED if args.task == "headline" else ENTITY_COMMITTED).parent
     return args
@@ -156,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     order = list(fit)
     rules = synthetic.generate() if args.synthetic else []
     order += [(h.text, sentfin.LABELS.index(h.label)) for h in rules]
+    calls = synthetic_pairs(0, analyst=args.analyst_calls)
+    order += [(marked(q), sentfin.LABELS.index(q.label)) for q in calls]
     steps = args.epochs * -(-len(order) // BATCH)
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.learning_rate, weight_decay=0.01)
     # Linear warm-up over 6 % of the steps, then linear decay to zero (as BERT was tuned).
@@ -195,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         "epochs": args.epochs,
         "learning_rate": args.learning_rate,
         "synthetic": len(rules),
+        "analyst_calls": len(calls) // 2,
         "tfns": None
         if args.tfns is None or args.task != "entity"
         else {"file": args.tfns.name, "targets": args.tfns_targets},
@@ -207,6 +221,11 @@ def main(argv: list[str] | None = None) -> int:
         suite = checklist.evaluate(lambda texts: torch.softmax(torch.tensor(logits(texts)), 1))
         # The shape the student's metadata records, so the two read side by side.
         record["checklist"] = {k: v for k, v in suite.items() if k != "failures"}
+    else:
+        cases = behaviour.evaluate(logits)
+        record["behaviour"] = {k: v for k, v in cases.items() if k != "failures"}
+        record["behaviour"]["analyst_call_broker_side"] = behaviour.broker_side(cases)
+        print(f"behaviour: {behaviour.said(cases)}", flush=True)
     if args.score_only:
         return _write_record(args.out, record, started)
 

@@ -6,10 +6,12 @@ import itertools
 import re
 from collections import Counter
 
+import numpy as np
+
 from app.sentiment.entities import OTHER_MARK, TARGET_MARK
 from training.entity_sentiment import analyst_calls, behaviour
-from training.entity_sentiment.pairs import marked
-from training.entity_sentiment.train import synthetic_pairs
+from training.entity_sentiment.pairs import marked, synthetic_pairs
+from training.sentiment.sentfin import LABELS
 
 CALLS = analyst_calls.headlines(200)
 
@@ -52,3 +54,15 @@ def test_the_trainer_learns_both_sides_of_each_call() -> None:
     assert (company.title, company.entity) == (CALLS[0].text, CALLS[0].entities[0][0])
     assert broker.label == "neutral" and broker.others == (company.span,)
     assert TARGET_MARK in marked(broker) and OTHER_MARK in marked(broker)
+
+
+def test_the_broker_side_of_the_analyst_call_cases() -> None:
+    def always(label: str) -> behaviour.Predict:
+        return lambda texts: np.tile(np.eye(3)[LABELS.index(label)], (len(texts), 1))
+
+    assert behaviour.broker_side(behaviour.evaluate(always("neutral"))) == {
+        "passed": 50,
+        "total": 50,
+        "rate": 1.0,
+    }
+    assert behaviour.broker_side(behaviour.evaluate(always("positive")))["passed"] == 0

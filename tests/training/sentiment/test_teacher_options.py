@@ -49,3 +49,8 @@ def test_the_entity_teacher_reads_the_pairs_the_entity_trainer_reads() -> None:
     default = teacher.parse_args(["--task", "entity"])
     assert (default.tfns, default.tfns_targets) == (tfns.TRAIN, "gazetteer")
     assert teacher.parse_args(["--task", "entity", "--no-tfns"]).tfns is None
+
+
+def test_broker_calls_are_for_the_entity_teacher(capsys: pytest.CaptureFixture[str]) -> None:
+    assert "--analyst-calls is for the entity task" in refused(["--analyst-calls", "5"], capsys)
+    assert teacher.parse_args(["--task", "entity", "--analyst-calls", "5"]).analyst_calls == 5
