@@ -3,7 +3,7 @@ answers for distillation (`make teacher`; needs the `teacher` extra: torch, tran
 and the all-MiniLM-L6-v2 package).
 
     python -m training.sentiment.teacher [--task headline|entity] [--epochs 3] [--variants 4]
-        [--synthetic] [--score-only --out DIR]
+        [--synthetic] [--analyst-calls N] [--score-only --out DIR]
 
 The teacher reads what 18,000 labelled headlines cannot teach a recurrent network from
 scratch: MiniLM was pretrained on a billion sentence pairs. It is fine-tuned on the fit
@@ -20,7 +20,10 @@ entity pairs as that model does, each headline with its target mention marked
 keep the target marker: an edit that drops the target asks about nobody. TFNS's training
 headlines join its pairs as `make train-entities` reads them (`--tfns`, `--no-tfns`,
 `--tfns-targets`: the same options, targets and validation rule), so that the student
-finds an answer for each of its pairs.
+finds an answer for each of its pairs. `--analyst-calls N` adds N rule-labelled broker
+calls (training/entity_sentiment/analyst_calls.py) to its fine-tuning, never to its
+validation; the entity teacher's record holds the behavioural cases
+(training/entity_sentiment/behaviour.py) either way.
 
 The headline teacher is also scored on the behavioural suite (`training/sentiment/
 checklist.py`), for the record: it shows what the labelled headlines can teach a
