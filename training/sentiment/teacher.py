@@ -211,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         "epochs": args.epochs,
         "learning_rate": args.learning_rate,
         "synthetic": len(rules),
-        "analyst_calls": len(calls) // 2,
+        "analyst_calls": args.analyst_calls,
         "tfns": None
         if args.tfns is None or args.task != "entity"
         else {"file": args.tfns.name, "targets": args.tfns_targets},
