@@ -247,9 +247,10 @@ def main(argv: list[str] | None = None) -> int:
         "validation": val_texts,
         "variant": made,
         "unlabelled": extra,
-        # Its answers on the rules it was taught: with --synthetic the student learns them
-        # in place of the rule labels, from the same hand as the real headlines'.
-        "synthetic": [h.text for h in rules],
+        # Its answers on the rules it was taught (--synthetic, --analyst-calls): the
+        # student learns them in place of the rule labels, from the same hand as the real
+        # headlines'.
+        "synthetic": [h.text for h in rules] + [marked(q) for q in calls],
     }
     answers = {part: logits(texts[part]) for part in PARTS}
     args.out.mkdir(parents=True, exist_ok=True)

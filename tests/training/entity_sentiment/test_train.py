@@ -17,7 +17,7 @@ from tests.training.conftest import TINY_NETWORK
 from training.entity_sentiment import behaviour, gazetteer
 from training.entity_sentiment import train as train_entities
 from training.entity_sentiment.model import AtTarget, TargetDistance, TargetSteps
-from training.entity_sentiment.pairs import marked, pairs, tfns_pairs
+from training.entity_sentiment.pairs import marked, pairs, synthetic_pairs, tfns_pairs
 from training.sentiment import augment, sentfin, soft_labels, tfns
 from training.sentiment.parts import fit_and_validation
 
@@ -57,17 +57,20 @@ def test_each_step_knows_its_signed_distance_to_the_nearest_target() -> None:
     assert buckets[1].tolist() == [0] * 12
 
 
-def tiny_teacher(folder: Path) -> Path:
-    """Answers for the fixture's training pairs as `make teacher ARGS="--task entity"`
-    writes them: a teacher that agrees with the labels, and variants that keep the target."""
+def tiny_teacher(folder: Path, analyst_calls: int = 0) -> Path:
+    """Answers for the fixture's training pairs as `make teacher ARGS="--task entity
+    --analyst-calls N"` writes them: a teacher that agrees with the labels, variants that
+    keep the target, and its answers on the broker calls it was taught."""
     every = pairs(sentfin.load(TINY_SENTFIN)) + tfns_pairs(tfns.load(FIXTURES / "tiny_tfns.csv"))
     fit, val = fit_and_validation(q for q in every if not q.is_test)
+    calls = synthetic_pairs(0, analyst=analyst_calls)
     texts = {"fit": [marked(q) for q in fit], "validation": [marked(q) for q in val]}
+    texts["synthetic"] = [marked(q) for q in calls]
     made = augment.variants(texts["fit"], 1, seed=0, exclude=texts["validation"])
     texts["variant"] = [t for t in made if TARGET_MARK in t]
     logits = {
         part: 4.0 * np.eye(3)[[sentfin.LABELS.index(q.label) for q in rows]]
-        for part, rows in (("fit", fit), ("validation", val))
+        for part, rows in (("fit", fit), ("validation", val), ("synthetic", calls))
     }
     logits["variant"] = np.zeros((len(texts["variant"]), 3))
     path = folder / soft_labels.FILE_NAME
@@ -79,7 +82,7 @@ def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Pat
     out = tmp_path / "entity_sentiment"
     args = [*TINY, "--out", str(out), "--read", "target", "--synthetic", "20"]
     args += ["--analyst-calls", "10", "--position", "4"]
-    assert train_entities.main([*args, "--teacher", str(tiny_teacher(tmp_path))]) == 0
+    assert train_entities.main([*args, "--teacher", str(tiny_teacher(tmp_path, 10))]) == 0
     version = out / "1"
     extra = version / "assets.extra"
     meta = json.loads((extra / "metadata.json").read_text())
@@ -113,6 +116,10 @@ def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Pat
     assert meta["teacher"]["rows"]["fit"] == meta["data"]["fit"]
     variants = meta["teacher"]["rows"]["variant"]
     assert variants > 20 and meta["training"]["sequence"]["teacher"]["variants"] == variants
+    # ... and on the broker calls it was taught, two pairs each; the two-company
+    # headlines, which it never answered, keep their rule labels.
+    assert meta["teacher"]["rows"]["synthetic"] == 20
+    assert meta["training"]["sequence"]["teacher"]["synthetic"] == 20
     # The served rule, the BiLSTM alone: the per-entity cost target leaves no room for
     # the n-gram branch's share of a call, so the served graph holds no n-gram branch.
     mixture = meta["training"]["mixture"]
