@@ -13,9 +13,10 @@ suite measures whether the rule carries over to other phrasings rather than whet
 frames were seen. The marked text hides each name, so which brokers and companies fill the frames
 does not matter to the model; the companies are the headline grammars' own.
 
-`make train-entities ARGS="--analyst-calls 300"` adds them. Tried at two seeds and not
-served: the network reads nearly every generated call right and the suite's calls no
-better than without them (docs/models/sentiment.md).
+`make train-entities ARGS="--analyst-calls 300"` adds them. Tried at two seeds, and with
+the answers of a teacher fine-tuned on them (`make teacher ARGS="--task entity
+--analyst-calls 300"`), and not served: the network reads nearly every generated call
+right and the suite's calls no better than without them (docs/models/sentiment.md).
 """
 
 from __future__ import annotations

@@ -130,8 +130,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=int,
         default=0,
         help="rule-labelled broker calls (training/entity_sentiment/analyst_calls.py) added "
-        "beside them, the company with the call's sign and the broker neutral (tried: 300 "
-        "are learnt by rote and do not carry over; default: 0, as served)",
+        "beside them, the company with the call's sign and the broker neutral, or the "
+        "teacher's answers on them where it was taught them (tried: 300 are learnt by rote "
+        "and do not carry over either way; default: 0, as served)",
     )
     add_teacher_arguments(p, soft_labels.ENTITY_COMMITTED)
     # With TFNS's pairs validation favours the n-gram branch beside the BiLSTM, and its
