@@ -4,9 +4,9 @@ and `data/entity_teacher/` for the per-entity model).
 One row per text: the text, the part it came from (`fit`, `validation`, `variant`: an
 edit of a fit headline, `unlabelled`: a headline no one labelled,
 `training/sentiment/unlabelled.py`, or `synthetic`: a rule-labelled headline of
-`training/sentiment/synthetic.py` or broker call of `training/entity_sentiment/
-analyst_calls.py`, answered only by a teacher fine-tuned on them), and the
-teacher's three logits. Written by `training.sentiment.teacher`, read by
+`training/sentiment/synthetic.py` or broker call of
+`training/entity_sentiment/analyst_calls.py`, answered only by a teacher fine-tuned on
+them), and the teacher's three logits. Written by `training.sentiment.teacher`, read by
 `training.sentiment.train`; no torch either way. A part `label`, never written, holds a
 training run's own labels, one-hot, for texts whose answer it replaces
 (`SoftLabels.relabelled`).

@@ -169,9 +169,11 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(args.seed)
     order = list(fit)
     rules = synthetic.generate() if args.synthetic else []
-    order += [(h.text, sentfin.LABELS.index(h.label)) for h in rules]
     calls = synthetic_pairs(0, analyst=args.analyst_calls)
-    order += [(marked(q), sentfin.LABELS.index(q.label)) for q in calls]
+    # The rule-labelled texts it is taught beside the real ones (--synthetic, --analyst-calls).
+    taught = [(h.text, sentfin.LABELS.index(h.label)) for h in rules]
+    taught += [(marked(q), sentfin.LABELS.index(q.label)) for q in calls]
+    order += taught
     steps = args.epochs * -(-len(order) // BATCH)
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.learning_rate, weight_decay=0.01)
     # Linear warm-up over 6 % of the steps, then linear decay to zero (as BERT was tuned).
@@ -247,10 +249,9 @@ def main(argv: list[str] | None = None) -> int:
         "validation": val_texts,
         "variant": made,
         "unlabelled": extra,
-        # Its answers on the rules it was taught (--synthetic, --analyst-calls): the
-        # student learns them in place of the rule labels, from the same hand as the real
-        # headlines'.
-        "synthetic": [h.text for h in rules] + [marked(q) for q in calls],
+        # Its answers on the rules it was taught: the student learns them in place of the
+        # rule labels, from the same hand as the real headlines'.
+        "synthetic": [text for text, _ in taught],
     }
     answers = {part: logits(texts[part]) for part in PARTS}
     args.out.mkdir(parents=True, exist_ok=True)
