@@ -8,7 +8,9 @@ European news from another source; no model here is trained, stopped or selected
 it). Each row gives accuracy, macro-F1 and expected calibration error (ECE, 15 bins) on
 each; the baselines are the n-gram logistic regression of `baseline.py` fitted on
 SEntFiN's training part alone and on it plus TFNS train, so a model trained on either
-has its same-data peer in the table. The CheckList pass rates of the model follow.
+has its same-data peer in the table. Then each on the two fixed test sets' contrast sets
+(their news headlines with one deciding word turned, training/sentiment/counterfactual.py),
+and the model's CheckList pass rates.
 """
 
 from __future__ import annotations
@@ -23,11 +25,12 @@ import numpy as np
 from app.model_store import version_dir
 from training.entity_sentiment import finentity
 from training.metrics import calibrated_report
-from training.sentiment import baseline, checklist, sentfin, tfns
+from training.sentiment import baseline, checklist, counterfactual, sentfin, tfns
 
 ROOT = Path(__file__).resolve().parents[2]
 LABELS = sentfin.LABELS
 Predict = Callable[[Sequence[str]], np.ndarray]
+CONTRAST = ("sentfin_test", "tfns_validation")
 
 
 def scores(probabilities: np.ndarray, labels: Sequence[str]) -> dict[str, float]:
@@ -66,6 +69,43 @@ def majority(labels: Sequence[str]) -> float:
     return round(max(labels.count(k) for k in LABELS) / len(labels), 4)
 
 
+def contrast_sets(
+    sets: dict[str, tuple[list[str], list[str]]], peers: dict[str, Predict]
+) -> dict[str, dict[str, object]]:
+    """Each peer on the two fixed test sets' contrast sets (training.sentiment.counterfactual):
+    accuracy on the news headlines that have a counterfactual, on their counterfactuals,
+    and on both of a pair. Printed as a table."""
+    out: dict[str, dict[str, object]] = {}
+    print("\ncontrast sets: each news headline with one deciding word turned, its label swapped")
+    print(
+        "| model | "
+        + " | ".join(f"{s}: headlines / counterfactuals / both" for s in CONTRAST)
+        + " |"
+    )
+    print("| --- " * (len(CONTRAST) + 1) + "|")
+    pairs = {s: counterfactual.contrast_set(*sets[s]) for s in CONTRAST}
+    for name, predict in peers.items():
+        out[name] = {}
+        for s, rows in pairs.items():
+            right = [
+                np.asarray(predict([row[k] for row in rows])).argmax(1)
+                == [LABELS.index(row[k + 1]) for row in rows]
+                for k in (0, 2)
+            ]
+            out[name][s] = {
+                "n": len(rows),
+                "headlines": round(float(right[0].mean()), 4),
+                "counterfactuals": round(float(right[1].mean()), 4),
+                "both": round(float((right[0] & right[1]).mean()), 4),
+            }
+        cells = [
+            f"{r['headlines']:.3f} / {r['counterfactuals']:.3f} / {r['both']:.3f} (n={r['n']})"
+            for r in out[name].values()
+        ]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--model", type=Path, default=version_dir(ROOT / "models" / "sentiment"))
@@ -83,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, row in table.items():
         cells = [" / ".join(f"{v:.3f}" for v in row[s].values()) for s in sets]
         print(f"| {name} | " + " | ".join(cells) + " |")
+    contrast = contrast_sets(sets, peers)
     behaviour = checklist.evaluate(model)
     print()
     print(checklist.format_report(behaviour, failures=0))
@@ -92,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
                 {
                     "model": str(args.model),
                     "test_sets": table,
+                    "contrast_sets": contrast,
                     "checklist": {k: v for k, v in behaviour.items() if k != "failures"},
                 },
                 indent=2,

@@ -1,16 +1,18 @@
 """Train, evaluate and export the headline sentiment model.
 
     python -m training.sentiment.train [--data PATH | --download] [--tfns PATH | --no-tfns]
-        [--synthetic none|sequence|both] [--out models/sentiment]
+        [--synthetic none|sequence|both] [--counterfactuals] [--out models/sentiment]
 
 Reads top to bottom: data, baseline, model, fit, evaluate, export. The training data is
 SEntFiN's training part and, unless --no-tfns, TFNS train; validation is carved out of
 both by the same hash rule. With --synthetic, rule-labelled headlines
 (training/sentiment/synthetic.py) join the fit of the sequence branch or of both; never
 validation. The sequence branch learns the teacher's answers on them where a teacher
-fine-tuned on them gave its answers (`make teacher ARGS=--synthetic`). The fixed test
-sets (docs/reference.md) are scored at the end, the model beside the baseline fitted on
-the same real headlines.
+fine-tuned on them gave its answers (`make teacher ARGS=--synthetic`). With
+--counterfactuals it also learns each training headline with its one deciding word
+turned into its opposite, the teacher's answer swapped (counterfactual.py). The fixed
+test sets (docs/reference.md) are scored at the end, the model beside the baseline
+fitted on the same real headlines.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import argparse
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +39,15 @@ from training.metrics import (
     fit_temperature,
     temperature_scale,
 )
-from training.sentiment import baseline, checklist, sentfin, soft_labels, synthetic, tfns
+from training.sentiment import (
+    baseline,
+    checklist,
+    counterfactual,
+    sentfin,
+    soft_labels,
+    synthetic,
+    tfns,
+)
 from training.sentiment.model import (
     Calibrated,
     SentimentConfig,
@@ -91,6 +101,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "model was trained)",
     )
     add_teacher_arguments(parser, soft_labels.COMMITTED)
+    parser.add_argument(
+        "--counterfactuals",
+        action="store_true",
+        help="the sequence branch also learns each training headline with its one deciding "
+        "word turned into its opposite, the teacher's answer swapped "
+        "(training/sentiment/counterfactual.py; needs a teacher)",
+    )
     add_weight_rule_argument(parser)
     parser.add_argument(
         "--out",
@@ -103,6 +120,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add_network_arguments(parser)
     args = parser.parse_args(argv)
     check_version_free(parser, args)
+    if args.counterfactuals and args.no_teacher:
+        parser.error("--counterfactuals swaps the teacher's answers: it needs a teacher")
     if args.weight_rule == "one-se" and args.synthetic == "none":
         parser.error("--weight-rule one-se needs --synthetic sequence or both")
     return args
@@ -293,16 +312,30 @@ def one_hot(labels: np.ndarray) -> np.ndarray:
     return np.eye(len(sentfin.LABELS), dtype=np.float32)[labels]
 
 
-def teacher_targets(data: Data, teacher: soft_labels.SoftLabels, temperature: float) -> Data:
+def teacher_targets(
+    data: Data,
+    teacher: soft_labels.SoftLabels,
+    temperature: float,
+    counterfactual_exclude: Collection[str] | None = None,
+) -> tuple[Data, int]:
     """The texts of `data`, the teacher's variants and the unlabelled headlines it answered,
     with the teacher's probabilities at `temperature` (knowledge distillation: Hinton et
-    al., 2015) in place of the labels."""
+    al., 2015) in place of the labels; with `counterfactual_exclude`, also the
+    counterfactuals of `data`'s headlines (training.sentiment.counterfactual) that are
+    not in it. And how many counterfactuals."""
     texts = [t.decode() for t in data[0].numpy()]
     extra = teacher.texts["variant"] + teacher.texts["unlabelled"]
+    targets = teacher.probabilities(texts + extra, temperature).astype(np.float32)
+    flipped: list[str] = []
+    if counterfactual_exclude is not None:
+        flipped, swapped = counterfactual.counterfactuals(
+            texts, targets[: len(texts)], counterfactual_exclude
+        )
+        targets = np.concatenate([targets, swapped.astype(np.float32)])
     return (
-        tf.concat([data[0], tf.constant(extra, tf.string)], 0),
-        teacher.probabilities(texts + extra, temperature).astype(np.float32),
-    )
+        tf.concat([data[0], tf.constant(extra + flipped, tf.string)], 0),
+        targets,
+    ), len(flipped)
 
 
 def synthetic_targets(
@@ -450,6 +483,7 @@ def fit_mixture(
     distill_temperature: float = 1.0,
     val_sources: dict[str, np.ndarray] | None = None,
     sequence_alone: bool = False,
+    counterfactual_exclude: Collection[str] | None = None,
 ) -> Fitted:
     """The two-branch model: the sequence branch fitted with early stopping and the
     n-gram branch solved exactly, both on the fit part; the mixing weight and the
@@ -468,7 +502,9 @@ def fit_mixture(
     `teacher` (a pretrained encoder's answers, `training.sentiment.teacher`) replaces the
     sequence branch's targets with its probabilities, on the real headlines, on the
     variants of the fit part it labelled and on the rule-labelled headlines it answered;
-    validation still scores against the labels."""
+    validation still scores against the labels. With `counterfactual_exclude` (the
+    validation and test headlines) the teacher's answers also go, negative and positive
+    swapped, to the counterfactuals of the fitted headlines."""
     fits: dict[str, dict[str, object]] = {}
 
     def joined(a: Data, b: Data) -> Data:
@@ -482,7 +518,10 @@ def fit_mixture(
     # when its teacher learnt them too (hard labels beside soft answers pull it apart).
     synthetic_answered = 0
     if teacher is not None:
-        fit, train = (teacher_targets(d, teacher, distill_temperature) for d in (fit, train))
+        (fit, flipped), (train, flipped_refit) = (
+            teacher_targets(d, teacher, distill_temperature, counterfactual_exclude)
+            for d in (fit, train)
+        )
         if synthetic is not None:
             synthetic, synthetic_answered = synthetic_targets(
                 synthetic, teacher, distill_temperature
@@ -504,6 +543,9 @@ def fit_mixture(
             "unlabelled": len(teacher.texts["unlabelled"]),
             "synthetic": synthetic_answered,
         }
+        if counterfactual_exclude is not None:
+            counts = {"fit": flipped, "refit": flipped_refit}
+            fits["sequence"]["teacher"]["counterfactuals"] = counts
     p_val_sequence = sequence_probe.predict(val[0], verbose=0)
     ngram_probe = ngram_branch(cfg, fit_ngram[0])
     fit_ngram_exact(ngram_probe, *fit_ngram, cfg.ngram_c)
@@ -686,6 +728,11 @@ def main(argv: list[str] | None = None) -> int:
         teacher=teacher,
         distill_temperature=args.distill_temperature,
         sequence_alone=args.weight_rule == "sequence",
+        counterfactual_exclude=(
+            [r.title for r in val_rows + test_rows] + [h.text for h in tfns_test]
+            if args.counterfactuals
+            else None
+        ),
     )
     model, sequence_fit, ngram = fitted.model, fitted.sequence_fit, fitted.ngram
     weight, calibration, fits = fitted.weight, fitted.calibration, fitted.fits

@@ -74,16 +74,33 @@ def test_the_sequence_branch_targets_are_the_teachers_on_its_texts_edits_and_unl
     written: Path,
 ) -> None:
     data = (tf.constant(TEXTS["fit"]), np.array([2, 0]))
-    texts, targets = teacher_targets(data, soft_labels.read(written), temperature=1.0)
+    (texts, targets), flipped = teacher_targets(data, soft_labels.read(written), 1.0)
     expected = TEXTS["fit"] + TEXTS["variant"] + TEXTS["unlabelled"]
+    assert flipped == 0
     assert [t.decode() for t in texts.numpy()] == expected
     assert targets.shape == (5, 3) and targets.dtype == np.float32
     np.testing.assert_allclose(targets.sum(axis=1), 1.0, atol=1e-6)
     assert targets.argmax(axis=1).tolist() == [2, 0, 2, 0, 0]
     # Without --unlabelled: v7's targets, the labelled texts and their edits.
-    texts, targets = teacher_targets(data, soft_labels.read(written).without("unlabelled"), 1.0)
+    (texts, targets), _ = teacher_targets(
+        data, soft_labels.read(written).without("unlabelled"), 1.0
+    )
     assert [t.decode() for t in texts.numpy()] == TEXTS["fit"] + TEXTS["variant"]
     assert targets.shape == (4, 3)
+
+
+def test_counterfactuals_learn_the_teachers_answer_with_its_sign_swapped(written: Path) -> None:
+    data = (tf.constant(TEXTS["fit"]), np.array([2, 0]))
+    answers = soft_labels.read(written).without("unlabelled")
+    (texts, targets), flipped = teacher_targets(data, answers, 1.0, counterfactual_exclude=[])
+    # The second has no counterfactual: job cuts have no opposite in the lexicon.
+    assert flipped == 1 and [t.decode() for t in texts.numpy()][4:] == ["Acme misses estimates"]
+    logits = LOGITS["fit"][0]
+    np.testing.assert_allclose(targets[4], np.exp(logits[::-1]) / np.exp(logits).sum(), atol=1e-6)
+    # A validation or test headline is never learnt, not even as a counterfactual.
+    exclude = ["Acme misses estimates"]
+    (texts, _), flipped = teacher_targets(data, answers, 1.0, counterfactual_exclude=exclude)
+    assert flipped == 0 and texts.shape == (4,)
     np.testing.assert_array_equal(one_hot(np.array([1, 2])), [[0, 1, 0], [0, 0, 1]])
 
 

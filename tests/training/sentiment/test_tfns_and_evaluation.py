@@ -73,3 +73,25 @@ def test_the_fitted_temperature_undoes_over_and_under_confidence() -> None:
     repaired = expected_calibration_error(temperature_scale(sharp, fitted), labels)
     assert repaired < expected_calibration_error(sharp, labels) / 2
     assert fit_temperature(temperature_scale(probs, 2.0), labels) == pytest.approx(0.5, rel=0.1)
+
+
+def test_contrast_sets_score_each_headline_and_its_counterfactual(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    texts = ["Acme profit rises 12%", "Globex shares down 3%", "Acme board meets on May 5"]
+    sets = {
+        "sentfin_test": (texts, ["positive", "negative", "neutral"]),
+        "tfns_validation": (texts[:1], ["positive"]),
+    }
+
+    def reads_rises(xs: list[str]) -> np.ndarray:
+        # Right on "rises", wrong on its counterfactual, and reads "down" as positive.
+        return np.array([[0.1, 0.1, 0.8] if "rises" in x or "down" in x else [0, 1, 0] for x in xs])
+
+    got = evaluate.contrast_sets(sets, {"stub": reads_rises})["stub"]
+    # Two pairs: the rise and the fall; the neutral headline is no pair.
+    assert got["sentfin_test"] == {"n": 2, "headlines": 0.5, "counterfactuals": 0.0, "both": 0.0}
+    assert got["tfns_validation"] == {"n": 1, "headlines": 1.0, "counterfactuals": 0.0, "both": 0.0}
+    assert "| stub | 0.500 / 0.000 / 0.000 (n=2) | 1.000 / 0.000 / 0.000 (n=1) |" in (
+        capsys.readouterr().out
+    )

@@ -14,7 +14,7 @@ from tests.conftest import FIXTURES, TINY_SENTFIN, png_size, serve_alone
 from tests.training.conftest import TINY_NETWORK, assert_one_se_choice
 from training.export import export_model, next_version
 from training.metrics import classification_report, temperature_scale
-from training.sentiment import augment, soft_labels, synthetic
+from training.sentiment import augment, counterfactual, soft_labels, synthetic
 from training.sentiment import train as train_sentiment
 from training.sentiment.model import (
     SentimentConfig,
@@ -89,7 +89,7 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     # --max-rows keeps every fixture headline and caps the synthetic ones at a quarter.
     rules = ["--synthetic", "sequence", "--max-rows", "400", "--weight-rule", "one-se"]
     teacher = ["--teacher", str(tiny_teacher(tmp_path)), "--distill-temperature", "2"]
-    teacher.append("--unlabelled")
+    teacher += ["--unlabelled", "--counterfactuals"]
     # The served cell: a scratch cell's gradient graph took a third of this run in
     # tracing, and the forecast's short run exports one already.
     decay = ["--learning-rate-decay", "cosine"]
@@ -131,6 +131,13 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     expected = {"variants": variants, "unlabelled": 2, "synthetic": 1, "temperature": 2.0}
     assert learnt == {**learnt, **expected}
     assert meta["teacher"]["rows"]["fit"] == meta["data"]["fit"]
+    # The fit headlines' counterfactuals, none of them a validation or test headline.
+    fit, val, tests = training_parts(data=TINY_SENTFIN, tfns_train=FIXTURES / "tiny_tfns.csv")
+    exclude = [t for t, _ in val] + [t for rows in tests.values() for t, _ in rows]
+    labels = one_hot(np.array([y for _, y in fit]))
+    made, _ = counterfactual.counterfactuals([t for t, _ in fit], labels, exclude)
+    counts = learnt["counterfactuals"]
+    assert counts["fit"] == len(made) > 0 and counts["refit"] >= counts["fit"]
     data = meta["data"]
     assert data["fit"] + data["validation"] + data["test"] == data["rows"] + data["tfns"]["rows"]
     # The weight: within one standard error of the best validation accuracy, the one

@@ -1,0 +1,101 @@
+"""Counterfactual headlines: which word is turned, and which headlines are left alone."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from training.sentiment.counterfactual import (
+    OBJECTS,
+    OPERATORS,
+    OPPOSITE_OBJECT,
+    OPPOSITE_OPERATOR,
+    UNPAIRED,
+    contrast_set,
+    counterfactuals,
+    flip,
+)
+
+
+@pytest.mark.parametrize(
+    ("headline", "flipped"),
+    [
+        # The operator turns; the object stays, so the sign flips either way.
+        ("Infosys Q3 profit rises 12%", "Infosys Q3 profit falls 12%"),
+        (
+            "Initech's net loss narrowed in the June quarter",
+            "Initech's net loss widened in the June quarter",
+        ),
+        ("Analysts upgrade Hooli to buy", "Analysts downgrade Hooli to buy"),
+        ("Rupee falls against the dollar", "Rupee rises against the dollar"),
+        # No operator: the one object turns.
+        ("Piramal Q4 net loss at Rs 311 crore", "Piramal Q4 net profit at Rs 311 crore"),
+        # Case follows the word replaced.
+        ("SENSEX JUMPS 300 POINTS", "SENSEX SLUMPS 300 POINTS"),
+        ("Beats estimates, Acme says", "Misses estimates, Acme says"),
+        ("Ford Recalls Fewer Pickups As Sales Rise", "Ford Recalls Fewer Pickups As Sales Fall"),
+        # "Up" and "down" before a size; "raises" that is not fundraising.
+        ("Acme shares up 4% in early trade", "Acme shares down 4% in early trade"),
+        ("Railways earnings down by over 9 per cent", "Railways earnings up by over 9 per cent"),
+        ("Acme raises its price target on Globex", "Acme cuts its price target on Globex"),
+    ],
+)
+def test_the_one_deciding_word_turns(headline: str, flipped: str) -> None:
+    assert flip(headline) == flipped
+    assert flip(flipped) == headline
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Tesla profit rises but revenue misses expectations",  # two operators
+        "Sensex falls 300 points; Infosys up 2%",
+        "Board meeting on May 5 to consider results",  # nothing to turn
+        "Acme sets up a unit in Pune",  # "up" without a size
+        "Telcos weighed down by spectrum auctions",
+        "Acme raises Rs 500 crore via bonds",  # fundraising
+        "Sun Pharma Advanced Research Q1 loss at Rs 9 crore",  # a name, not a move
+        "MTS appoints heads of Karnataka, UP circles",
+        "Crompton Greaves dips on worries over likely Q3 loss",  # "dips" has no pair
+        "Globex posts quarterly loss, cuts 500 jobs",  # job cuts have none either
+        "Profit booking takes Sensex off its high",  # selling, not profit
+        "Q2 profit and loss both reported",  # two objects
+    ],
+)
+def test_no_single_word_decides(headline: str) -> None:
+    assert flip(headline) is None
+
+
+def test_each_word_has_one_opposite_and_no_word_is_both_paired_and_unpaired() -> None:
+    for pairs, opposite in ((OPERATORS, OPPOSITE_OPERATOR), (OBJECTS, OPPOSITE_OBJECT)):
+        assert len(opposite) == 2 * len(pairs)
+        assert all(opposite[opposite[w]] == w for w in opposite)
+    assert not (set(OPPOSITE_OPERATOR) | set(OPPOSITE_OBJECT)) & UNPAIRED
+    assert not set(OPPOSITE_OPERATOR) & set(OPPOSITE_OBJECT)
+
+
+def test_news_is_turned_with_its_answer_swapped_and_facts_are_left_out() -> None:
+    texts = [
+        "Acme profit rises 12%",  # positive
+        "Globex shares down 3%",  # negative
+        "Acme board meets higher up the hill",  # neutral: left out
+        "Hooli Q1 loss at Rs 9 crore",  # its counterfactual is a test headline
+        "Acme profit falls 12%",  # the first one's counterfactual, already a text
+    ]
+    p = np.array(
+        [[0.1, 0.2, 0.7], [0.6, 0.3, 0.1], [0.2, 0.6, 0.2], [0.8, 0.1, 0.1], [0.7, 0.2, 0.1]]
+    )
+    made, swapped = counterfactuals(texts, p, exclude=["Hooli Q1 profit at Rs 9 crore"])
+    assert made == ["Globex shares up 3%"]
+    np.testing.assert_allclose(swapped, [[0.1, 0.3, 0.6]])
+
+
+def test_a_contrast_set_pairs_each_news_headline_with_its_counterfactual() -> None:
+    texts = ["Acme profit rises 12%", "Acme board meets on May 5", "Globex shares down 3%"]
+    labels = ["positive", "neutral", "negative"]
+    assert contrast_set(texts, labels) == [
+        ("Acme profit rises 12%", "positive", "Acme profit falls 12%", "negative"),
+        ("Globex shares down 3%", "negative", "Globex shares up 3%", "positive"),
+    ]
+    # A fact is not turned into news, even where a word could be swapped.
+    assert contrast_set(["Acme shares up 3% at the open"], ["neutral"]) == []

@@ -1,0 +1,236 @@
+"""Counterfactual headlines: a training headline with its one polar word turned into its
+opposite, learnt with the teacher's answer on the headline, negative and positive swapped.
+
+The labelled headlines and the teacher's edits show most words with one sign, so a
+network learns "loss" as bad whatever happens to it. A headline and its counterfactual
+differ in one word and read the other way: the difference that makes the difference
+(Kaushik et al., 2020, "Learning the Difference that Makes a Difference with
+Counterfactually-Augmented Data"), made here by swapping antonyms from a small lexicon,
+as Wang and Culotta (2021) generate them. Unlike the rule-labelled headlines
+(training/sentiment/synthetic.py) they keep the real headline's frame, names and numbers.
+
+Two kinds of word, because their signs multiply ("loss narrowed" is good news):
+
+- operators (rises / falls, beats / misses, upgrade / downgrade, strong / weak, ...);
+- objects (profit / loss, surplus / deficit).
+
+A headline is flipped only where one word decides: it holds exactly one operator, which
+is swapped, or no operator and exactly one object. With two operators ("profit rises but
+revenue misses", "Sensex falls; Infosys up 2%") a swap changes which clause counts, not
+the sign, so such headlines are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+
+import numpy as np
+
+from training.sentiment.sentfin import LABELS
+
+OPERATORS: tuple[tuple[str, str], ...] = (
+    ("rise", "fall"),
+    ("rises", "falls"),
+    ("rose", "fell"),
+    ("rising", "falling"),
+    ("risen", "fallen"),
+    ("jump", "slump"),
+    ("jumps", "slumps"),
+    ("jumped", "slumped"),
+    ("surge", "plunge"),
+    ("surges", "plunges"),
+    ("surged", "plunged"),
+    ("surging", "plunging"),
+    ("soars", "tumbles"),
+    ("soared", "tumbled"),
+    ("climbs", "drops"),
+    ("climbed", "dropped"),
+    ("rallies", "slides"),
+    ("rallied", "slid"),
+    ("advances", "declines"),
+    ("advanced", "declined"),
+    ("adds", "sheds"),
+    ("gainers", "losers"),
+    ("up", "down"),
+    ("higher", "lower"),
+    ("high", "low"),
+    ("highs", "lows"),
+    ("above", "below"),
+    ("increase", "decrease"),
+    ("increases", "decreases"),
+    ("increased", "decreased"),
+    ("widens", "narrows"),
+    ("widened", "narrowed"),
+    ("widen", "narrow"),
+    ("widening", "narrowing"),
+    ("expands", "shrinks"),
+    ("expansion", "contraction"),
+    ("raises", "cuts"),
+    ("raise", "cut"),
+    ("raising", "cutting"),
+    ("beats", "misses"),
+    ("beat", "miss"),
+    ("upgrade", "downgrade"),
+    ("upgrades", "downgrades"),
+    ("upgraded", "downgraded"),
+    ("outperform", "underperform"),
+    ("outperforms", "underperforms"),
+    ("outperformed", "underperformed"),
+    ("strong", "weak"),
+    ("stronger", "weaker"),
+    ("strongest", "weakest"),
+    ("strength", "weakness"),
+    ("strengthens", "weakens"),
+    ("improves", "worsens"),
+    ("improved", "worsened"),
+    ("improve", "worsen"),
+    ("improving", "worsening"),
+    ("boosts", "hurts"),
+    ("boost", "hurt"),
+    ("wins", "loses"),
+    ("win", "lose"),
+    ("approves", "rejects"),
+    ("approved", "rejected"),
+    ("approval", "rejection"),
+    ("succeeds", "fails"),
+    ("success", "failure"),
+    ("good", "bad"),
+    ("better", "worse"),
+    ("best", "worst"),
+    ("positive", "negative"),
+    ("bullish", "bearish"),
+    ("optimistic", "pessimistic"),
+    ("optimism", "pessimism"),
+    ("upbeat", "downbeat"),
+)
+OBJECTS: tuple[tuple[str, str], ...] = (
+    ("profit", "loss"),
+    ("profits", "losses"),
+    ("surplus", "deficit"),
+)
+# Words that turn a headline one way but have no opposite above: a headline holding one
+# is left alone, since the lexicon's word is then not the only one that decides ("dips
+# on worries over likely Q3 loss").
+_UNPAIRED_FAMILIES = (
+    ("dip", "dips", "dipped", "decline", "slip", "slips", "slipped"),
+    ("gain", "gains", "gained", "rebound", "rebounds", "rebounded"),
+    ("tank", "tanks", "tanked", "crash", "crashes", "crashed", "tumble"),
+    ("sink", "sinks", "sank", "plummet", "plummets", "plummeted", "skid", "skids"),
+    ("recover", "recovers", "recovered", "spurt", "spurts", "zoom", "zooms", "soar"),
+    ("drag", "drags", "dragged", "lift", "lifts", "lifted"),
+    ("hike", "hikes", "hiked", "slash", "slashes", "slashed", "trim", "trims", "trimmed"),
+    ("worry", "worries", "concern", "concerns", "fear", "fears", "warn", "warns", "warning"),
+    ("extend", "extends", "extended", "mount", "mounts", "mounting", "slide"),
+    ("slow", "slows", "slowed", "slowing"),
+)
+UNPAIRED = frozenset(word for family in _UNPAIRED_FAMILIES for word in family)
+# "Profit booking" and "profit taking" are selling, not profit: swapping the word to
+# "loss" would not turn the news around.
+_NOT_AN_OBJECT = re.compile(r"\bprofit[\s-]*(booking|taking)\b", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z]+")
+# "Up" and "down" are a move only before its size ("up 4%", "down by 9 per cent"), not
+# in "sets up" or "weighed down"; "raises" is a move only when it is not fundraising
+# ("raises Rs 500 crore via bonds").
+_MOVE_SIZE = re.compile(
+    r"\s+(by\s+)?((over|nearly|about|almost|around|more than)\s+)?[-+]?[\d$₹]", re.IGNORECASE
+)
+_FUNDS = re.compile(r"\s+(rs\b|\$|₹|\d|funds|capital|money|up\b|upto)", re.IGNORECASE)
+# "Cuts 500 jobs" has no opposite in the lexicon: "raises 500 jobs" is not one.
+_JOBS = re.compile(r"\s+([\d,]+\s+)?(jobs|staff|workers|employees|workforce)\b", re.IGNORECASE)
+_NEEDS_SIZE = {"up", "down"}
+_NOT_FUNDS = {"raises", "raise", "raising"}
+_CUTS = {"cuts", "cut", "cutting"}
+
+
+def _both_ways(pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
+    return {a: b for pair in pairs for a, b in (pair, pair[::-1])}
+
+
+OPPOSITE_OPERATOR = _both_ways(OPERATORS)
+OPPOSITE_OBJECT = _both_ways(OBJECTS)
+
+
+def _cased_like(word: str, model: str) -> str:
+    if len(model) > 1 and model.isupper():
+        return word.upper()
+    return word.capitalize() if model[0].isupper() else word
+
+
+def _counts(m: re.Match[str], text: str) -> bool:
+    word = m.group().lower()
+    if word in _NEEDS_SIZE:
+        return bool(_MOVE_SIZE.match(text, m.end()))
+    return not (word in _NOT_FUNDS and _FUNDS.match(text, m.end()))
+
+
+def _title_case(words: list[re.Match[str]]) -> bool:
+    return sum(m.group()[0].isupper() for m in words) >= 0.7 * len(words)
+
+
+def flip(text: str) -> str | None:
+    """`text` with its one deciding word swapped for its opposite, or None if no single
+    word decides (none, or several)."""
+    if _NOT_AN_OBJECT.search(text):
+        return None
+    words = list(_WORD.finditer(text))
+    if any(m.group().lower() in UNPAIRED for m in words):
+        return None
+    if any(m.group().lower() in _CUTS and _JOBS.match(text, m.end()) for m in words):
+        return None
+    title_case = _title_case(words)
+    for lexicon in (OPPOSITE_OPERATOR, OPPOSITE_OBJECT):
+        hits = [m for m in words if m.group().lower() in lexicon and _counts(m, text)]
+        if len(hits) > 1:
+            return None
+        # A capital inside a sentence-case headline starts a name ("Sun Pharma Advanced
+        # Research", "UP" for Uttar Pradesh), not a move.
+        if hits and hits[0].start() > 0 and hits[0].group()[0].isupper() and not title_case:
+            return None
+        if hits:
+            (m,) = hits
+            swapped = _cased_like(lexicon[m.group().lower()], m.group())
+            return text[: m.start()] + swapped + text[m.end() :]
+    return None
+
+
+_SWAP = [LABELS.index(name) for name in ("positive", "neutral", "negative")]
+
+
+def counterfactuals(
+    texts: Sequence[str], probabilities: np.ndarray, exclude: Collection[str]
+) -> tuple[list[str], np.ndarray]:
+    """The counterfactual of each text the teacher reads as news (negative or positive
+    above neutral), with its probabilities negative and positive swapped. A neutral
+    headline is left out: a swapped word need not make a fact news. So is any
+    counterfactual that is already in `texts` or in `exclude` (validation and test
+    headlines: none is learnt, even as a counterfactual), and any repeat."""
+    neutral = LABELS.index("neutral")
+    seen = set(texts) | set(exclude)
+    out: list[str] = []
+    rows: list[int] = []
+    for i, (text, p) in enumerate(zip(texts, probabilities, strict=True)):
+        if int(np.argmax(p)) == neutral:
+            continue
+        other = flip(text)
+        if other is not None and other not in seen:
+            seen.add(other)
+            out.append(other)
+            rows.append(i)
+    return out, np.asarray(probabilities)[rows][:, _SWAP]
+
+
+_OPPOSITE_LABEL = {"negative": "positive", "positive": "negative"}
+
+
+def contrast_set(texts: Sequence[str], labels: Sequence[str]) -> list[tuple[str, str, str, str]]:
+    """(headline, label, counterfactual, its label) for each news headline (negative or
+    positive) that has a counterfactual: a contrast set (Gardner et al., 2020, "Evaluating
+    Models' Local Decision Boundaries via Contrast Sets"), made by the lexicon rather than
+    by hand, so some of its swapped labels are wrong."""
+    out = []
+    for text, label in zip(texts, labels, strict=True):
+        other = flip(text) if label in _OPPOSITE_LABEL else None
+        if other is not None:
+            out.append((text, label, other, _OPPOSITE_LABEL[label]))
+    return out
