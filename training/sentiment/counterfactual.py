@@ -181,20 +181,23 @@ def flip(text: str) -> str | None:
     title_case = _title_case(words)
     for lexicon in (OPPOSITE_OPERATOR, OPPOSITE_OBJECT):
         hits = [m for m in words if m.group().lower() in lexicon and _counts(m, text)]
+        if not hits:
+            continue
         if len(hits) > 1:
             return None
+        (m,) = hits
         # A capital inside a sentence-case headline starts a name ("Sun Pharma Advanced
         # Research", "UP" for Uttar Pradesh), not a move.
-        if hits and hits[0].start() > 0 and hits[0].group()[0].isupper() and not title_case:
+        if m.start() > 0 and m.group()[0].isupper() and not title_case:
             return None
-        if hits:
-            (m,) = hits
-            swapped = _cased_like(lexicon[m.group().lower()], m.group())
-            return text[: m.start()] + swapped + text[m.end() :]
+        swapped = _cased_like(lexicon[m.group().lower()], m.group())
+        return text[: m.start()] + swapped + text[m.end() :]
     return None
 
 
-_SWAP = [LABELS.index(name) for name in ("positive", "neutral", "negative")]
+_OPPOSITE_LABEL = {"negative": "positive", "positive": "negative"}
+# The columns of a probability row, each label's at its opposite's place.
+_SWAP = [LABELS.index(_OPPOSITE_LABEL.get(name, name)) for name in LABELS]
 
 
 def counterfactuals(
@@ -218,9 +221,6 @@ def counterfactuals(
             out.append(other)
             rows.append(i)
     return out, np.asarray(probabilities)[rows][:, _SWAP]
-
-
-_OPPOSITE_LABEL = {"negative": "positive", "positive": "negative"}
 
 
 def contrast_set(texts: Sequence[str], labels: Sequence[str]) -> list[tuple[str, str, str, str]]:
