@@ -18,6 +18,11 @@ A headline is flipped only where one word decides: it holds exactly one operator
 is swapped, or no operator and exactly one object. With two operators ("profit rises but
 revenue misses", "Sensex falls; Infosys up 2%") a swap changes which clause counts, not
 the sign, so such headlines are left alone.
+
+Object swaps (`object_swaps`) turn the thing that moves instead: "profit rises 16%"
+gives "costs rise 16%" (the sign turns) and "costs fall 16%" (both words turn, so it
+stays). A counterfactual of "net debt drops" keeps the object and teaches that the verb
+decides; the swaps show the same move read both ways by what moves.
 """
 
 from __future__ import annotations
@@ -29,7 +34,9 @@ import numpy as np
 
 from training.sentiment.sentfin import LABELS
 
-OPERATORS: tuple[tuple[str, str], ...] = (
+# Moves of a quantity, whose sign the thing that moves multiplies ("costs rise" is bad
+# news); the operators after them ("beats", "upgrade") carry their own.
+MOVES: tuple[tuple[str, str], ...] = (
     ("rise", "fall"),
     ("rises", "falls"),
     ("rose", "fell"),
@@ -46,25 +53,28 @@ OPERATORS: tuple[tuple[str, str], ...] = (
     ("soared", "tumbled"),
     ("climbs", "drops"),
     ("climbed", "dropped"),
+    ("up", "down"),
+    ("higher", "lower"),
+    ("increase", "decrease"),
+    ("increases", "decreases"),
+    ("increased", "decreased"),
+    ("expands", "shrinks"),
+)
+OPERATORS: tuple[tuple[str, str], ...] = (
+    *MOVES,
     ("rallies", "slides"),
     ("rallied", "slid"),
     ("advances", "declines"),
     ("advanced", "declined"),
     ("adds", "sheds"),
     ("gainers", "losers"),
-    ("up", "down"),
-    ("higher", "lower"),
     ("high", "low"),
     ("highs", "lows"),
     ("above", "below"),
-    ("increase", "decrease"),
-    ("increases", "decreases"),
-    ("increased", "decreased"),
     ("widens", "narrows"),
     ("widened", "narrowed"),
     ("widen", "narrow"),
     ("widening", "narrowing"),
-    ("expands", "shrinks"),
     ("expansion", "contraction"),
     ("raises", "cuts"),
     ("raise", "cut"),
@@ -109,6 +119,23 @@ OBJECTS: tuple[tuple[str, str], ...] = (
     ("profits", "losses"),
     ("surplus", "deficit"),
 )
+# Object swaps: things whose move decides the news, each good or bad to have more of.
+# Each goes into a headline in place of one of the other kind ("net profit rises" ->
+# "net debt rises"), which teaches the sign of the object as well as of the move.
+GOOD_OBJECTS = ("profit", "sales", "revenue", "margins", "cash")
+BAD_OBJECTS = ("loss", "costs", "debt", "expenses", "bad loans")
+MOVED = frozenset(
+    {*GOOD_OBJECTS, *BAD_OBJECTS, "profits", "losses", "earnings", "income", "revenues"}
+    - {"bad loans"}  # a headline's words are matched one by one
+)
+# The objects' own sign lives in the tuples above; these read as the first kind.
+_ALSO_GOOD = {"profits", "earnings", "income", "revenues"}
+_MOVE_WORDS = frozenset(word for pair in MOVES for word in pair)
+# Objects that take "rise" rather than "rises".
+_PLURAL = {"sales", "margins", "costs", "expenses", "bad loans", "profits", "losses"}
+_PLURAL |= {"earnings", "revenues"}
+_VERBS = frozenset(word for pair in OPERATORS for word in pair)
+_MAX_BETWEEN = 2
 # Words that turn a headline one way but have no opposite above: a headline holding one
 # is left alone, since the lexicon's word is then not the only one that decides ("dips
 # on worries over likely Q3 loss").
@@ -168,9 +195,9 @@ def _title_case(words: list[re.Match[str]]) -> bool:
     return sum(m.group()[0].isupper() for m in words) >= 0.7 * len(words)
 
 
-def flip(text: str) -> str | None:
-    """`text` with its one deciding word swapped for its opposite, or None if no single
-    word decides (none, or several)."""
+def _words(text: str) -> list[re.Match[str]] | None:
+    """The words of a headline the lexicon may turn, or None if a guard above rules it
+    out."""
     if _NOT_AN_OBJECT.search(text):
         return None
     words = list(_WORD.finditer(text))
@@ -178,21 +205,90 @@ def flip(text: str) -> str | None:
         return None
     if any(m.group().lower() in _CUTS and _JOBS.match(text, m.end()) for m in words):
         return None
-    title_case = _title_case(words)
+    return words
+
+
+def _one_hit(
+    text: str, words: list[re.Match[str]], lexicon: Collection[str]
+) -> re.Match[str] | bool | None:
+    """The one word of `lexicon` that counts in `text`; None if there is none, False if
+    there are several or the one is a name."""
+    hits = [m for m in words if m.group().lower() in lexicon and _counts(m, text)]
+    if not hits:
+        return None
+    if len(hits) > 1:
+        return False
+    (m,) = hits
+    # A capital inside a sentence-case headline starts a name ("Sun Pharma Advanced
+    # Research", "UP" for Uttar Pradesh), not a move.
+    if m.start() > 0 and m.group()[0].isupper() and not _title_case(words):
+        return False
+    return m
+
+
+def _replaced(text: str, swaps: Sequence[tuple[re.Match[str], str]]) -> str:
+    for m, word in sorted(swaps, key=lambda swap: -swap[0].start()):
+        text = text[: m.start()] + _cased_like(word, m.group()) + text[m.end() :]
+    return text
+
+
+def flip(text: str) -> str | None:
+    """`text` with its one deciding word swapped for its opposite, or None if no single
+    word decides (none, or several)."""
+    words = _words(text)
+    if words is None:
+        return None
     for lexicon in (OPPOSITE_OPERATOR, OPPOSITE_OBJECT):
-        hits = [m for m in words if m.group().lower() in lexicon and _counts(m, text)]
-        if not hits:
+        m = _one_hit(text, words, lexicon)
+        if m is None:
             continue
-        if len(hits) > 1:
+        if m is False:
             return None
-        (m,) = hits
-        # A capital inside a sentence-case headline starts a name ("Sun Pharma Advanced
-        # Research", "UP" for Uttar Pradesh), not a move.
-        if m.start() > 0 and m.group()[0].isupper() and not title_case:
-            return None
-        swapped = _cased_like(lexicon[m.group().lower()], m.group())
-        return text[: m.start()] + swapped + text[m.end() :]
+        assert isinstance(m, re.Match)
+        return _replaced(text, [(m, lexicon[m.group().lower()])])
     return None
+
+
+def object_swaps(text: str) -> list[tuple[str, bool]]:
+    """`text` with the thing that moves turned from good to bad or back, each as
+    (headline, whether its sign turns): "profit rises 16%" gives "costs rise 16%"
+    (turned) and "costs fall 16%" (kept), for each object of the other kind. Only where
+    one move and one object decide, next to each other ("Q3 net profit up 12%",
+    "higher revenue"), with no punctuation between."""
+    words = _words(text)
+    if words is None:
+        return []
+    move, thing = _one_hit(text, words, _MOVE_WORDS), _one_hit(text, words, MOVED)
+    if not isinstance(move, re.Match) or not isinstance(thing, re.Match):
+        return []
+    if _one_hit(text, words, OPPOSITE_OPERATOR) is not move:
+        return []
+    first, last = sorted((move, thing), key=lambda m: m.start())
+    between = text[first.end() : last.start()]
+    if len(_WORD.findall(between)) > _MAX_BETWEEN or re.search(r"[^\w\s]", between):
+        return []
+    # "Loss-making", "profit-booking": the object is part of another word.
+    if text[thing.end() : thing.end() + 1] == "-" or text[thing.start() - 1 : thing.start()] == "-":
+        return []
+    good = thing.group().lower() in {*GOOD_OBJECTS, *_ALSO_GOOD}
+    others = BAD_OBJECTS if good else GOOD_OBJECTS
+    verb = move.group().lower()
+    out = []
+    for other in others:
+        plural = other in _PLURAL
+        for turned, moved in ((True, verb), (False, OPPOSITE_OPERATOR[verb])):
+            swaps = [(thing, other), (move, _agreeing(moved, plural))]
+            out.append((_replaced(text, swaps), turned))
+    return out
+
+
+def _agreeing(verb: str, plural: bool) -> str:
+    """`verb` ("rises", "rise") as its new subject takes it; other words as they are."""
+    if plural and verb.endswith("s") and verb in _VERBS:
+        return verb[:-1]
+    if not plural and verb + "s" in _VERBS:
+        return verb + "s"
+    return verb
 
 
 _OPPOSITE_LABEL = {"negative": "positive", "positive": "negative"}
@@ -201,26 +297,33 @@ _SWAP = [LABELS.index(_OPPOSITE_LABEL.get(name, name)) for name in LABELS]
 
 
 def counterfactuals(
-    texts: Sequence[str], probabilities: np.ndarray, exclude: Collection[str]
+    texts: Sequence[str],
+    probabilities: np.ndarray,
+    exclude: Collection[str],
+    objects: bool = False,
 ) -> tuple[list[str], np.ndarray]:
     """The counterfactual of each text the teacher reads as news (negative or positive
-    above neutral), with its probabilities negative and positive swapped. A neutral
-    headline is left out: a swapped word need not make a fact news. So is any
-    counterfactual that is already in `texts` or in `exclude` (validation and test
-    headlines: none is learnt, even as a counterfactual), and any repeat."""
+    above neutral), with its probabilities negative and positive swapped; with `objects`,
+    also its object swaps, swapped where their sign turns. A neutral headline is left
+    out: a swapped word need not make a fact news. So is any counterfactual that is
+    already in `texts` or in `exclude` (validation and test headlines: none is learnt,
+    even as a counterfactual), and any repeat."""
     neutral = LABELS.index("neutral")
     seen = set(texts) | set(exclude)
     out: list[str] = []
-    rows: list[int] = []
-    for i, (text, p) in enumerate(zip(texts, probabilities, strict=True)):
+    rows: list[np.ndarray] = []
+    for text, p in zip(texts, probabilities, strict=True):
         if int(np.argmax(p)) == neutral:
             continue
         other = flip(text)
-        if other is not None and other not in seen:
-            seen.add(other)
-            out.append(other)
-            rows.append(i)
-    return out, np.asarray(probabilities)[rows][:, _SWAP]
+        made = [] if other is None else [(other, True)]
+        made += object_swaps(text) if objects else []
+        for new, turned in made:
+            if new not in seen:
+                seen.add(new)
+                out.append(new)
+                rows.append(p[_SWAP] if turned else p)
+    return out, np.asarray(rows, dtype=np.asarray(probabilities).dtype).reshape(-1, len(LABELS))
 
 
 def contrast_set(texts: Sequence[str], labels: Sequence[str]) -> list[tuple[str, str, str, str]]:

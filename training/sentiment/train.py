@@ -1,7 +1,7 @@
 """Train, evaluate and export the headline sentiment model.
 
     python -m training.sentiment.train [--data PATH | --download] [--tfns PATH | --no-tfns]
-        [--synthetic none|sequence|both] [--counterfactuals] [--out models/sentiment]
+        [--synthetic none|sequence|both] [--counterfactuals [objects]] [--out models/sentiment]
 
 Reads top to bottom: data, baseline, model, fit, evaluate, export. The training data is
 SEntFiN's training part and, unless --no-tfns, TFNS train; validation is carved out of
@@ -10,7 +10,9 @@ both by the same hash rule. With --synthetic, rule-labelled headlines
 validation. The sequence branch learns the teacher's answers on them where a teacher
 fine-tuned on them gave its answers (`make teacher ARGS=--synthetic`). With
 --counterfactuals it also learns each training headline with its one deciding word
-turned into its opposite, the teacher's answer swapped (counterfactual.py). The fixed
+turned into its opposite, the teacher's answer swapped (counterfactual.py); with
+--counterfactuals objects, also with the thing that moves turned from good to bad or
+back ("profit rises" -> "costs rise", "costs fall"). The fixed
 test sets (docs/reference.md) are scored at the end, the model beside the baseline
 fitted on the same real headlines.
 """
@@ -103,10 +105,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add_teacher_arguments(parser, soft_labels.COMMITTED)
     parser.add_argument(
         "--counterfactuals",
-        action="store_true",
+        nargs="?",
+        const="words",
+        choices=("words", "objects"),
         help="the sequence branch also learns each training headline with its one deciding "
-        "word turned into its opposite, the teacher's answer swapped "
-        "(training/sentiment/counterfactual.py; needs a teacher)",
+        "word turned into its opposite, the teacher's answer swapped; 'objects' adds its "
+        "object swaps (training/sentiment/counterfactual.py; needs a teacher)",
+    )
+    parser.add_argument(
+        "--counterfactual-branches",
+        choices=("sequence", "both"),
+        default="sequence",
+        help="which branches learn the counterfactuals: the sequence branch (default), or "
+        "both, the n-gram branch with the teacher's swapped answer as its label",
     )
     add_weight_rule_argument(parser)
     parser.add_argument(
@@ -122,6 +133,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     check_version_free(parser, args)
     if args.counterfactuals and args.no_teacher:
         parser.error("--counterfactuals swaps the teacher's answers: it needs a teacher")
+    if args.counterfactual_branches == "both" and not args.counterfactuals:
+        parser.error("--counterfactual-branches both needs --counterfactuals")
     if args.weight_rule == "one-se" and args.synthetic == "none":
         parser.error("--weight-rule one-se needs --synthetic sequence or both")
     return args
@@ -312,24 +325,32 @@ def one_hot(labels: np.ndarray) -> np.ndarray:
     return np.eye(len(sentfin.LABELS), dtype=np.float32)[labels]
 
 
+@dataclass(frozen=True)
+class Counterfactuals:
+    """What the training learns of training.sentiment.counterfactual."""
+
+    exclude: Collection[str]  # validation and test headlines: never learnt, even turned
+    objects: bool = False  # the object swaps too
+    ngram: bool = False  # the n-gram branch learns them too, not only the sequence branch
+
+
 def teacher_targets(
     data: Data,
     teacher: soft_labels.SoftLabels,
     temperature: float,
-    counterfactual_exclude: Collection[str] | None = None,
+    counterfactuals: Counterfactuals | None = None,
 ) -> tuple[Data, int]:
     """The texts of `data`, the teacher's variants and the unlabelled headlines it answered,
     with the teacher's probabilities at `temperature` (knowledge distillation: Hinton et
-    al., 2015) in place of the labels; with `counterfactual_exclude`, also the
-    counterfactuals of `data`'s headlines (training.sentiment.counterfactual) that are
-    not in it. And how many counterfactuals."""
+    al., 2015) in place of the labels; with `counterfactuals`, also the counterfactuals
+    of `data`'s headlines, last. And how many counterfactuals."""
     texts = [t.decode() for t in data[0].numpy()]
     extra = teacher.texts["variant"] + teacher.texts["unlabelled"]
     targets = teacher.probabilities(texts + extra, temperature).astype(np.float32)
     flipped: list[str] = []
-    if counterfactual_exclude is not None:
+    if counterfactuals is not None:
         flipped, swapped = counterfactual.counterfactuals(
-            texts, targets[: len(texts)], counterfactual_exclude
+            texts, targets[: len(texts)], counterfactuals.exclude, counterfactuals.objects
         )
         targets = np.concatenate([targets, swapped.astype(np.float32)])
     return (
@@ -483,7 +504,7 @@ def fit_mixture(
     distill_temperature: float = 1.0,
     val_sources: dict[str, np.ndarray] | None = None,
     sequence_alone: bool = False,
-    counterfactual_exclude: Collection[str] | None = None,
+    counterfactuals: Counterfactuals | None = None,
 ) -> Fitted:
     """The two-branch model: the sequence branch fitted with early stopping and the
     n-gram branch solved exactly, both on the fit part; the mixing weight and the
@@ -502,9 +523,10 @@ def fit_mixture(
     `teacher` (a pretrained encoder's answers, `training.sentiment.teacher`) replaces the
     sequence branch's targets with its probabilities, on the real headlines, on the
     variants of the fit part it labelled and on the rule-labelled headlines it answered;
-    validation still scores against the labels. With `counterfactual_exclude` (the
-    validation and test headlines) the teacher's answers also go, negative and positive
-    swapped, to the counterfactuals of the fitted headlines."""
+    validation still scores against the labels. With `counterfactuals` the teacher's
+    answers also go, negative and positive swapped where the sign turns, to the
+    counterfactuals of the fitted headlines; to the n-gram branch too, as labels, if
+    `counterfactuals.ngram`."""
     fits: dict[str, dict[str, object]] = {}
 
     def joined(a: Data, b: Data) -> Data:
@@ -519,9 +541,15 @@ def fit_mixture(
     synthetic_answered = 0
     if teacher is not None:
         (fit, flipped), (train, flipped_refit) = (
-            teacher_targets(d, teacher, distill_temperature, counterfactual_exclude)
-            for d in (fit, train)
+            teacher_targets(d, teacher, distill_temperature, counterfactuals) for d in (fit, train)
         )
+        if counterfactuals is not None and counterfactuals.ngram and flipped:
+            # The counterfactuals are the last rows teacher_targets returns.
+            def answered(d: Data, n: int) -> Data:
+                return d[0][-n:], d[1][-n:].argmax(1).astype(val[1].dtype)
+
+            fit_ngram = joined(fit_ngram, answered(fit, flipped))
+            train_ngram = joined(train_ngram, answered(train, flipped_refit))
         if synthetic is not None:
             synthetic, synthetic_answered = synthetic_targets(
                 synthetic, teacher, distill_temperature
@@ -543,9 +571,13 @@ def fit_mixture(
             "unlabelled": len(teacher.texts["unlabelled"]),
             "synthetic": synthetic_answered,
         }
-        if counterfactual_exclude is not None:
-            counts = {"fit": flipped, "refit": flipped_refit}
-            fits["sequence"]["teacher"]["counterfactuals"] = counts
+        if counterfactuals is not None:
+            fits["sequence"]["teacher"]["counterfactuals"] = {
+                "fit": flipped,
+                "refit": flipped_refit,
+                "objects": counterfactuals.objects,
+                "branches": "both" if counterfactuals.ngram else "sequence",
+            }
     p_val_sequence = sequence_probe.predict(val[0], verbose=0)
     ngram_probe = ngram_branch(cfg, fit_ngram[0])
     fit_ngram_exact(ngram_probe, *fit_ngram, cfg.ngram_c)
@@ -618,6 +650,7 @@ def fit_mixture(
     fits["ngram"] = {
         "solver": "lbfgs",
         "C": cfg.ngram_c,
+        "refit_rows": len(train_ngram[1]),
         "refit_seconds": round(time.perf_counter() - start, 1),
     }
     return Fitted(
@@ -728,8 +761,12 @@ def main(argv: list[str] | None = None) -> int:
         teacher=teacher,
         distill_temperature=args.distill_temperature,
         sequence_alone=args.weight_rule == "sequence",
-        counterfactual_exclude=(
-            [r.title for r in val_rows + test_rows] + [h.text for h in tfns_test]
+        counterfactuals=(
+            Counterfactuals(
+                [r.title for r in val_rows + test_rows] + [h.text for h in tfns_test],
+                objects=args.counterfactuals == "objects",
+                ngram=args.counterfactual_branches == "both",
+            )
             if args.counterfactuals
             else None
         ),

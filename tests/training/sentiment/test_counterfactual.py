@@ -14,6 +14,7 @@ from training.sentiment.counterfactual import (
     contrast_set,
     counterfactuals,
     flip,
+    object_swaps,
 )
 
 
@@ -88,6 +89,51 @@ def test_news_is_turned_with_its_answer_swapped_and_facts_are_left_out() -> None
     made, swapped = counterfactuals(texts, p, exclude=["Hooli Q1 profit at Rs 9 crore"])
     assert made == ["Globex shares up 3%"]
     np.testing.assert_allclose(swapped, [[0.1, 0.3, 0.6]])
+
+
+def test_the_thing_that_moves_turns_from_good_to_bad_with_the_verb_agreeing() -> None:
+    swaps = dict(object_swaps("Infosys Q3 net profit rises 12%"))
+    assert swaps["Infosys Q3 net costs rise 12%"] is True  # the sign turns
+    assert swaps["Infosys Q3 net costs fall 12%"] is False  # both turn: it stays
+    assert swaps["Infosys Q3 net debt rises 12%"] is True
+    assert swaps["Infosys Q3 net debt falls 12%"] is False
+    assert len(swaps) == 10  # five bad things, each with the move kept and turned
+    # A bad thing turns good; the object may follow its move.
+    swaps = dict(object_swaps("Ericsson's net debt drops 12%"))
+    assert swaps["Ericsson's net cash drops 12%"] is True
+    assert swaps["Ericsson's net cash climbs 12%"] is False
+    assert swaps["Ericsson's net margins climb 12%"] is False
+    swaps = dict(object_swaps("Adani Power posts lower Q3 loss"))
+    assert swaps["Adani Power posts higher Q3 profit"] is False
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Loss-making Air India's shares rise 5%",  # part of another word, and far off
+        "Acme revenue falls, shares slump 4%",  # two moves
+        "Acme revenue beats estimates",  # "beats" is not a move of a quantity
+        "Globex shares rise 5% as investors cheer lower costs",  # the move is the shares'
+        "Acme's quarterly profit booking lifts Sensex",  # selling, not profit
+        "Initech's net loss narrowed in the June quarter",  # sales do not narrow
+        "Board meeting on May 5 to consider results",
+    ],
+)
+def test_no_object_swap_where_the_move_is_not_the_objects(headline: str) -> None:
+    assert object_swaps(headline) == []
+
+
+def test_object_swaps_keep_or_swap_the_answer_by_whether_the_sign_turns() -> None:
+    texts = ["Acme profit rises 12%", "Acme board meets on May 5"]
+    p = np.array([[0.1, 0.2, 0.7], [0.2, 0.6, 0.2]])
+    made, rows = counterfactuals(texts, p, exclude=["Acme loss rises 12%"], objects=True)
+    answers = dict(zip(made, rows.tolist(), strict=True))
+    assert answers["Acme profit falls 12%"] == [0.7, 0.2, 0.1]  # the operator flip
+    assert answers["Acme costs rise 12%"] == [0.7, 0.2, 0.1]
+    assert answers["Acme costs fall 12%"] == [0.1, 0.2, 0.7]
+    assert "Acme loss rises 12%" not in answers  # excluded, as a test headline would be
+    assert len(made) == 1 + 10 - 1
+    assert counterfactuals(texts, p, exclude=[])[0] == ["Acme profit falls 12%"]
 
 
 def test_a_contrast_set_pairs_each_news_headline_with_its_counterfactual() -> None:

@@ -10,7 +10,12 @@ import pytest
 import tensorflow as tf
 
 from training.sentiment import soft_labels
-from training.sentiment.train import one_hot, synthetic_targets, teacher_targets
+from training.sentiment.train import (
+    Counterfactuals,
+    one_hot,
+    synthetic_targets,
+    teacher_targets,
+)
 
 TEXTS = {
     "fit": ["Acme beats estimates", 'Globex, "the miner", cuts 500 jobs'],
@@ -92,14 +97,14 @@ def test_the_sequence_branch_targets_are_the_teachers_on_its_texts_edits_and_unl
 def test_counterfactuals_learn_the_teachers_answer_with_its_sign_swapped(written: Path) -> None:
     data = (tf.constant(TEXTS["fit"]), np.array([2, 0]))
     answers = soft_labels.read(written).without("unlabelled")
-    (texts, targets), flipped = teacher_targets(data, answers, 1.0, counterfactual_exclude=[])
+    (texts, targets), flipped = teacher_targets(data, answers, 1.0, Counterfactuals([]))
     # The second has no counterfactual: job cuts have no opposite in the lexicon.
     assert flipped == 1 and [t.decode() for t in texts.numpy()][4:] == ["Acme misses estimates"]
     logits = LOGITS["fit"][0]
     np.testing.assert_allclose(targets[4], np.exp(logits[::-1]) / np.exp(logits).sum(), atol=1e-6)
     # A validation or test headline is never learnt, not even as a counterfactual.
     exclude = ["Acme misses estimates"]
-    (texts, _), flipped = teacher_targets(data, answers, 1.0, counterfactual_exclude=exclude)
+    (texts, _), flipped = teacher_targets(data, answers, 1.0, Counterfactuals(exclude))
     assert flipped == 0 and texts.shape == (4,)
     np.testing.assert_array_equal(one_hot(np.array([1, 2])), [[0, 1, 0], [0, 0, 1]])
 

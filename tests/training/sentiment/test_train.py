@@ -89,7 +89,7 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     # --max-rows keeps every fixture headline and caps the synthetic ones at a quarter.
     rules = ["--synthetic", "sequence", "--max-rows", "400", "--weight-rule", "one-se"]
     teacher = ["--teacher", str(tiny_teacher(tmp_path)), "--distill-temperature", "2"]
-    teacher += ["--unlabelled", "--counterfactuals"]
+    teacher += ["--unlabelled", "--counterfactuals", "objects", "--counterfactual-branches", "both"]
     # The served cell: a scratch cell's gradient graph took a third of this run in
     # tracing, and the forecast's short run exports one already.
     decay = ["--learning-rate-decay", "cosine"]
@@ -135,9 +135,13 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     fit, val, tests = training_parts(data=TINY_SENTFIN, tfns_train=FIXTURES / "tiny_tfns.csv")
     exclude = [t for t, _ in val] + [t for rows in tests.values() for t, _ in rows]
     labels = one_hot(np.array([y for _, y in fit]))
-    made, _ = counterfactual.counterfactuals([t for t, _ in fit], labels, exclude)
+    made, _ = counterfactual.counterfactuals([t for t, _ in fit], labels, exclude, objects=True)
     counts = learnt["counterfactuals"]
     assert counts["fit"] == len(made) > 0 and counts["refit"] >= counts["fit"]
+    assert counts["objects"] is True and counts["branches"] == "both"
+    # The n-gram branch learnt them too, beside the real headlines (no rule-labelled ones).
+    refit_rows = meta["training"]["ngram"]["refit_rows"]
+    assert refit_rows == meta["data"]["fit"] + meta["data"]["validation"] + counts["refit"]
     data = meta["data"]
     assert data["fit"] + data["validation"] + data["test"] == data["rows"] + data["tfns"]["rows"]
     # The weight: within one standard error of the best validation accuracy, the one
