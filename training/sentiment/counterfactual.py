@@ -128,7 +128,8 @@ MOVED = frozenset(
     {*GOOD_OBJECTS, *BAD_OBJECTS, "profits", "losses", "earnings", "income", "revenues"}
     - {"bad loans"}  # a headline's words are matched one by one
 )
-# The objects' own sign lives in the tuples above; these read as the first kind.
+# Good things a headline may name that no swap puts in; any other word of MOVED not in
+# GOOD_OBJECTS ("losses") is a bad thing.
 _ALSO_GOOD = {"profits", "earnings", "income", "revenues"}
 _MOVE_WORDS = frozenset(word for pair in MOVES for word in pair)
 # Objects that take "rise" rather than "rises".
