@@ -124,18 +124,17 @@ OBJECTS: tuple[tuple[str, str], ...] = (
 # "net debt rises"), which teaches the sign of the object as well as of the move.
 GOOD_OBJECTS = ("profit", "sales", "revenue", "margins", "cash")
 BAD_OBJECTS = ("loss", "costs", "debt", "expenses", "bad loans")
-MOVED = frozenset(
-    {*GOOD_OBJECTS, *BAD_OBJECTS, "profits", "losses", "earnings", "income", "revenues"}
-    - {"bad loans"}  # a headline's words are matched one by one
-)
-# Good things a headline may name that no swap puts in; any other word of MOVED not in
-# GOOD_OBJECTS ("losses") is a bad thing.
+# Things a headline may name that no swap puts in, by their kind.
 _ALSO_GOOD = {"profits", "earnings", "income", "revenues"}
+_ALSO_BAD = {"losses"}
+# A headline's words are matched one by one, so "bad loans" is only ever put in.
+MOVED = frozenset({*GOOD_OBJECTS, *BAD_OBJECTS, *_ALSO_GOOD, *_ALSO_BAD} - {"bad loans"})
 _MOVE_WORDS = frozenset(word for pair in MOVES for word in pair)
 # Objects that take "rise" rather than "rises".
-_PLURAL = {"sales", "margins", "costs", "expenses", "bad loans", "profits", "losses"}
-_PLURAL |= {"earnings", "revenues"}
-_VERBS = frozenset(word for pair in OPERATORS for word in pair)
+_PLURAL = frozenset(
+    {"sales", "margins", "costs", "expenses", "bad loans"}
+    | {"profits", "losses", "earnings", "revenues"}
+)
 _MAX_BETWEEN = 2
 # Words that turn a headline one way but have no opposite above: a headline holding one
 # is left alone, since the lexicon's word is then not the only one that decides ("dips
@@ -285,9 +284,9 @@ def object_swaps(text: str) -> list[tuple[str, bool]]:
 
 def _agreeing(verb: str, plural: bool) -> str:
     """`verb` ("rises", "rise") as its new subject takes it; other words as they are."""
-    if plural and verb.endswith("s") and verb in _VERBS:
+    if plural and verb.endswith("s") and verb in OPPOSITE_OPERATOR:
         return verb[:-1]
-    if not plural and verb + "s" in _VERBS:
+    if not plural and verb + "s" in OPPOSITE_OPERATOR:
         return verb + "s"
     return verb
 
