@@ -27,9 +27,7 @@ decides; the swaps show the same move read both ways by what moves.
 
 from __future__ import annotations
 
-import random
 import re
-import zlib
 from collections.abc import Collection, Sequence
 
 import numpy as np
@@ -60,19 +58,14 @@ MOVES: tuple[tuple[str, str], ...] = (
     ("increase", "decrease"),
     ("increases", "decreases"),
     ("increased", "decreased"),
-    ("grows", "shrinks"),
-    ("grow", "shrink"),
-    ("grew", "shrank"),
-    ("growing", "shrinking"),
-    ("doubles", "halves"),
-    ("doubled", "halved"),
-    ("advances", "declines"),
-    ("advanced", "declined"),
+    ("expands", "shrinks"),
 )
 OPERATORS: tuple[tuple[str, str], ...] = (
     *MOVES,
     ("rallies", "slides"),
     ("rallied", "slid"),
+    ("advances", "declines"),
+    ("advanced", "declined"),
     ("adds", "sheds"),
     ("gainers", "losers"),
     ("high", "low"),
@@ -128,30 +121,18 @@ OBJECTS: tuple[tuple[str, str], ...] = (
 )
 # Object swaps: things whose move decides the news, each good or bad to have more of.
 # Each goes into a headline in place of one of the other kind ("net profit rises" ->
-# "net debt rises"), which teaches the sign of the object as well as of the move. A
-# headline takes OBJECTS_PER_SWAP of the other kind, drawn by its text, so that the
-# pools can grow without each headline growing more copies.
-GOOD_OBJECTS = (
-    *("profit", "sales", "revenue", "margins", "cash"),
-    *("orders", "deposits", "dividend", "market share", "order book"),
-)
-BAD_OBJECTS = (
-    *("loss", "costs", "debt", "expenses", "bad loans"),
-    *("NPAs", "provisions", "borrowings", "write-downs", "impairments"),
-)
-OBJECTS_PER_SWAP = 5
+# "net debt rises"), which teaches the sign of the object as well as of the move.
+GOOD_OBJECTS = ("profit", "sales", "revenue", "margins", "cash")
+BAD_OBJECTS = ("loss", "costs", "debt", "expenses", "bad loans")
 # Things a headline may name that no swap puts in, by their kind.
 _ALSO_GOOD = {"profits", "earnings", "income", "revenues"}
 _ALSO_BAD = {"losses"}
 # A headline's words are matched one by one, so "bad loans" is only ever put in.
-_NAMED = (*GOOD_OBJECTS, *BAD_OBJECTS, *_ALSO_GOOD, *_ALSO_BAD)
-MOVED = frozenset(word.lower() for word in _NAMED if word.isalpha())
-_GOOD = frozenset(word.lower() for word in (*GOOD_OBJECTS, *_ALSO_GOOD))
+MOVED = frozenset({*GOOD_OBJECTS, *BAD_OBJECTS, *_ALSO_GOOD, *_ALSO_BAD} - {"bad loans"})
 _MOVE_WORDS = frozenset(word for pair in MOVES for word in pair)
 # Objects that take "rise" rather than "rises".
 _PLURAL = frozenset(
-    {"sales", "margins", "costs", "expenses", "bad loans", "orders", "deposits"}
-    | {"NPAs", "provisions", "borrowings", "write-downs", "impairments"}
+    {"sales", "margins", "costs", "expenses", "bad loans"}
     | {"profits", "losses", "earnings", "revenues"}
 )
 _MAX_BETWEEN = 2
@@ -169,7 +150,6 @@ _UNPAIRED_FAMILIES = (
     ("worry", "worries", "concern", "concerns", "fear", "fears", "warn", "warns", "warning"),
     ("extend", "extends", "extended", "mount", "mounts", "mounting", "slide"),
     ("slow", "slows", "slowed", "slowing"),
-    ("expand", "expands", "expanded"),
 )
 UNPAIRED = frozenset(word for family in _UNPAIRED_FAMILIES for word in family)
 # "Profit booking" and "profit taking" are selling, not profit: swapping the word to
@@ -201,8 +181,6 @@ OPPOSITE_OBJECT = _both_ways(OBJECTS)
 def _cased_like(word: str, model: str) -> str:
     if len(model) > 1 and model.isupper():
         return word.upper()
-    if not word.islower():  # "NPAs" keeps its capitals
-        return word
     return word.capitalize() if model[0].isupper() else word
 
 
@@ -271,13 +249,12 @@ def flip(text: str) -> str | None:
     return None
 
 
-def object_swaps(text: str, pool: Sequence[str] | None = None) -> list[tuple[str, bool]]:
+def object_swaps(text: str) -> list[tuple[str, bool]]:
     """`text` with the thing that moves turned from good to bad or back, each as
     (headline, whether its sign turns): "profit rises 16%" gives "costs rise 16%"
-    (turned) and "costs fall 16%" (kept), for each object put in: those of `pool`, or
-    OBJECTS_PER_SWAP of the other kind. Only where one move and one object decide, next
-    to each other ("Q3 net profit up 12%", "higher revenue"), with no punctuation
-    between."""
+    (turned) and "costs fall 16%" (kept), for each object of the other kind. Only where
+    one move and one object decide, next to each other ("Q3 net profit up 12%",
+    "higher revenue"), with no punctuation between."""
     words = _words(text)
     if words is None:
         return []
@@ -293,13 +270,11 @@ def object_swaps(text: str, pool: Sequence[str] | None = None) -> list[tuple[str
     # "Loss-making", "profit-booking": the object is part of another word.
     if text[thing.end() : thing.end() + 1] == "-" or text[thing.start() - 1 : thing.start()] == "-":
         return []
-    if pool is None:
-        kind = BAD_OBJECTS if thing.group().lower() in _GOOD else GOOD_OBJECTS
-        # Drawn by the text, so that every run learns the same swaps.
-        pool = random.Random(zlib.crc32(text.encode())).sample(kind, OBJECTS_PER_SWAP)
+    good = thing.group().lower() in {*GOOD_OBJECTS, *_ALSO_GOOD}
+    others = BAD_OBJECTS if good else GOOD_OBJECTS
     verb = move.group().lower()
     out = []
-    for other in pool:
+    for other in others:
         plural = other in _PLURAL
         for turned, moved in ((True, verb), (False, OPPOSITE_OPERATOR[verb])):
             swaps = [(thing, other), (move, _agreeing(moved, plural))]

@@ -6,9 +6,7 @@ import numpy as np
 import pytest
 
 from training.sentiment.counterfactual import (
-    BAD_OBJECTS,
     OBJECTS,
-    OBJECTS_PER_SWAP,
     OPERATORS,
     OPPOSITE_OBJECT,
     OPPOSITE_OPERATOR,
@@ -94,32 +92,19 @@ def test_news_is_turned_with_its_answer_swapped_and_facts_are_left_out() -> None
 
 
 def test_the_thing_that_moves_turns_from_good_to_bad_with_the_verb_agreeing() -> None:
-    made = object_swaps("Infosys Q3 net profit rises 12%")
-    swaps = dict(made)
-    objects = {text.split()[3] for text in swaps}  # "Infosys Q3 net <object> ..."
-    assert len(objects) == OBJECTS_PER_SWAP and len(made) == 2 * OBJECTS_PER_SWAP
-    assert objects <= {word.split()[0] for word in BAD_OBJECTS}
-    for text, turned in made:
-        assert text.endswith("12%") and turned is (" ris" in text)  # rises turns the sign
-    # Drawn by the text, so every call and every run learns the same swaps.
-    assert object_swaps("Infosys Q3 net profit rises 12%") == made
-    # A singular object takes "rises", a plural one "rise"; a bad thing turns good.
-    swaps = dict(object_swaps("Acme's debt grows 8%", pool=("cash", "margins")))
-    assert swaps == {
-        "Acme's cash grows 8%": True,
-        "Acme's cash shrinks 8%": False,
-        "Acme's margins grow 8%": True,
-        "Acme's margins shrink 8%": False,
-    }
-    swaps = dict(object_swaps("Ericsson's net debt drops 12%", pool=("cash",)))
-    assert swaps == {"Ericsson's net cash drops 12%": True, "Ericsson's net cash climbs 12%": False}
-    swaps = dict(object_swaps("Adani Power posts lower Q3 loss", pool=("profit",)))
+    swaps = dict(object_swaps("Infosys Q3 net profit rises 12%"))
+    assert swaps["Infosys Q3 net costs rise 12%"] is True  # the sign turns
+    assert swaps["Infosys Q3 net costs fall 12%"] is False  # both turn: it stays
+    assert swaps["Infosys Q3 net debt rises 12%"] is True
+    assert swaps["Infosys Q3 net debt falls 12%"] is False
+    assert len(swaps) == 10  # five bad things, each with the move kept and turned
+    # A bad thing turns good; the object may follow its move.
+    swaps = dict(object_swaps("Ericsson's net debt drops 12%"))
+    assert swaps["Ericsson's net cash drops 12%"] is True
+    assert swaps["Ericsson's net cash climbs 12%"] is False
+    assert swaps["Ericsson's net margins climb 12%"] is False
+    swaps = dict(object_swaps("Adani Power posts lower Q3 loss"))
     assert swaps["Adani Power posts higher Q3 profit"] is False
-    # Capitals are the headline's, unless the word has its own.
-    swaps = dict(object_swaps("SBI Q2 NET PROFIT UP 12%", pool=("NPAs", "costs")))
-    assert "SBI Q2 NET NPAS UP 12%" in swaps
-    swaps = dict(object_swaps("Net profit doubles at Acme", pool=("NPAs",)))
-    assert swaps == {"Net NPAs double at Acme": True, "Net NPAs halve at Acme": False}
 
 
 @pytest.mark.parametrize(
@@ -147,8 +132,7 @@ def test_object_swaps_keep_or_swap_the_answer_by_whether_the_sign_turns() -> Non
     assert answers["Acme costs rise 12%"] == [0.7, 0.2, 0.1]
     assert answers["Acme costs fall 12%"] == [0.1, 0.2, 0.7]
     assert "Acme loss rises 12%" not in answers  # excluded, as a test headline would be
-    excluded = "Acme loss rises 12%" in dict(object_swaps(texts[0]))
-    assert len(made) == 1 + 2 * OBJECTS_PER_SWAP - excluded
+    assert len(made) == 1 + 10 - 1
     assert counterfactuals(texts, p, exclude=[])[0] == ["Acme profit falls 12%"]
 
 
