@@ -57,6 +57,9 @@ def curves_figure(panels: Sequence[Panel], title: str) -> bytes:
         ax.plot(epochs, history[metric], marker="o", ms=3, label="training")
         if f"val_{metric}" in history:
             ax.plot(epochs, history[f"val_{metric}"], marker="o", ms=3, label="validation")
+        if f"val_{metric}_average" in history:
+            mean = history[f"val_{metric}_average"]
+            ax.plot(epochs, mean, marker="o", ms=3, label="validation, averaged weights")
         ax.axvline(best_epoch, color="grey", ls="--", lw=1, label=f"kept: epoch {best_epoch}")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("epoch")

@@ -51,6 +51,9 @@ class SentimentConfig:
     lstm_learning_rate: float = 1e-3
     # constant | cosine: the sequence branch's rate falls to zero over max_epochs.
     learning_rate_decay: str = "constant"
+    # The sequence branch ends on the mean of its last this many epochs' weights, each
+    # mean validated (training/weight_average.py); 0: on its best epoch's own weights.
+    average_epochs: int = 0
     word_ngram_tokens: int = 30_000
     char_ngram_tokens: int = 150_000
     ngram_c: float = 10.0

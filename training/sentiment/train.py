@@ -64,6 +64,7 @@ from training.sentiment.model import (
 )
 from training.sentiment.parts import VALIDATION_RULE, fit_and_validation, headline_split
 from training.sentiment.word_vectors import NOTICE, SOURCE, Pretrained
+from training.weight_average import TailAverage
 
 MODEL_NAME = "sentiment"
 INPUT_SPEC = tf.TensorSpec([None], tf.string, name="headlines")
@@ -166,6 +167,13 @@ def add_network_arguments(parser: argparse.ArgumentParser, drop_links: bool = Fa
         default=defaults.learning_rate_decay,
         help="the sequence branch's rate: constant, or cosine decay to zero at --max-epochs",
     )
+    parser.add_argument(
+        "--average-epochs",
+        type=int,
+        default=defaults.average_epochs,
+        help="end the sequence branch on the mean of its last N epochs' weights, early "
+        "stopping on the mean's validation accuracy (default: 0, its best epoch's own)",
+    )
     parser.add_argument("--lstm-units", type=int, default=defaults.lstm_units)
     parser.add_argument(
         "--sequence-length",
@@ -213,9 +221,12 @@ def network_config(args: argparse.Namespace) -> SentimentConfig:
         max_epochs=args.max_epochs,
         patience=args.patience,
         learning_rate_decay=args.learning_rate_decay,
+        average_epochs=args.average_epochs,
         drop_links=args.links == "drop",
     )
     check_cell_options(cfg.cell, cfg.layer_norm, cfg.recurrent_dropout)
+    if cfg.average_epochs < 0:
+        raise ValueError(f"--average-epochs must be 0 or more, got {cfg.average_epochs}")
     keras.utils.set_random_seed(args.seed)
     return cfg
 
@@ -229,25 +240,34 @@ def fit_branch(
 ) -> dict[str, object]:
     print(f"--- fitting {model.name} ({model.count_params():,} parameters)", flush=True)
     start = time.perf_counter()
+    if cfg.average_epochs:
+        averaged = TailAverage(cfg.average_epochs, val, cfg.patience)
+        stopping: list[keras.callbacks.Callback] = [averaged]
+    else:
+        stopping = [
+            keras.callbacks.EarlyStopping(
+                monitor="val_accuracy", patience=cfg.patience, restore_best_weights=True
+            )
+        ]
     history = model.fit(
         *train,
         validation_data=val,
         epochs=cfg.max_epochs,
         batch_size=cfg.batch_size,
         verbose=verbose,
-        callbacks=[
-            keras.callbacks.EarlyStopping(
-                monitor="val_accuracy", patience=cfg.patience, restore_best_weights=True
-            ),
-            *learning_rate_callbacks(cfg),
-        ],
+        callbacks=[*stopping, *learning_rate_callbacks(cfg)],
     )
     seconds = time.perf_counter() - start
     val_acc = history.history["val_accuracy"]
+    if cfg.average_epochs:
+        best_epoch, best = averaged.best_epoch, averaged.best_accuracy
+    else:
+        best_epoch, best = int(np.argmax(val_acc)) + 1, max(val_acc)
     return {
         "epochs_run": len(val_acc),
-        "best_epoch": int(np.argmax(val_acc)) + 1,
-        "best_val_accuracy": round(float(max(val_acc)), 4),
+        "best_epoch": best_epoch,
+        "best_val_accuracy": round(float(best), 4),
+        "averaged_epochs": cfg.average_epochs,
         "seconds": round(seconds, 1),
         "seconds_per_epoch": round(seconds / len(val_acc), 2),
         # Per epoch, for the training-curve report.
@@ -636,12 +656,14 @@ def fit_mixture(
     sequence_fit, sequence = branch(cfg, train[0], pretrained)
     if soft:
         compile_classifier(sequence_fit, cfg.lstm_learning_rate, soft)
+    # The refit replays the probe's epochs and, averaged, ends on the same mean.
+    average = [TailAverage(cfg.average_epochs)] if cfg.average_epochs else []
     sequence_fit.fit(
         *train,
         epochs=epochs,
         batch_size=cfg.batch_size,
         verbose=verbose,
-        callbacks=learning_rate_callbacks(cfg),
+        callbacks=[*average, *learning_rate_callbacks(cfg)],
     )
     fits["sequence"]["refit_seconds"] = round(time.perf_counter() - start, 1)
     start = time.perf_counter()

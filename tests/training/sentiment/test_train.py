@@ -92,7 +92,7 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     teacher += ["--unlabelled", "--counterfactuals", "objects", "--counterfactual-branches", "both"]
     # The served cell: a scratch cell's gradient graph took a third of this run in
     # tracing, and the forecast's short run exports one already.
-    decay = ["--learning-rate-decay", "cosine"]
+    decay = ["--learning-rate-decay", "cosine", "--average-epochs", "2"]
     args = ["--data", str(TINY_SENTFIN), "--out", str(out), *TINY, *rules, *teacher, *decay]
     assert train_sentiment.main(args) == 0
     version = out / "1"
@@ -167,6 +167,10 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     assert sum(map(sum, meta["metrics"]["test"]["confusion_matrix"]["rows_true_cols_pred"])) == 27
     seq = meta["training"]["sequence"]
     assert len(seq["history"]["val_accuracy"]) == seq["epochs_run"]
+    # The branch ends on the mean of its last two epochs, validated as a mean.
+    averaged = seq["history"]["val_accuracy_average"]
+    assert seq["averaged_epochs"] == 2 and len(averaged) == seq["epochs_run"]
+    assert seq["best_val_accuracy"] == max(averaged) == averaged[seq["best_epoch"] - 1]
     assert meta["recurrent_parameters"] > 0
     # The training reports, drawn at export: 1 and 2 panels of 5.2 x 3.6 in at 110 dpi.
     assert png_size(version / "assets.extra" / "training_curves.png") == (1144, 396)
