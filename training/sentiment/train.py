@@ -241,8 +241,9 @@ def fit_branch(
     print(f"--- fitting {model.name} ({model.count_params():,} parameters)", flush=True)
     start = time.perf_counter()
     if cfg.average_epochs:
-        averaged = TailAverage(cfg.average_epochs, val, cfg.patience)
-        stopping: list[keras.callbacks.Callback] = [averaged]
+        stopping: list[keras.callbacks.Callback] = [
+            TailAverage(cfg.average_epochs, val, cfg.patience)
+        ]
     else:
         stopping = [
             keras.callbacks.EarlyStopping(
@@ -259,14 +260,12 @@ def fit_branch(
     )
     seconds = time.perf_counter() - start
     val_acc = history.history["val_accuracy"]
-    if cfg.average_epochs:
-        best_epoch, best = averaged.best_epoch, averaged.best_accuracy
-    else:
-        best_epoch, best = int(np.argmax(val_acc)) + 1, max(val_acc)
+    # The epoch kept is the best by what stopping watched: the mean's score, if averaged.
+    kept = history.history.get("val_accuracy_average", val_acc)
     return {
         "epochs_run": len(val_acc),
-        "best_epoch": best_epoch,
-        "best_val_accuracy": round(float(best), 4),
+        "best_epoch": int(np.argmax(kept)) + 1,
+        "best_val_accuracy": round(float(max(kept)), 4),
         "averaged_epochs": cfg.average_epochs,
         "seconds": round(seconds, 1),
         "seconds_per_epoch": round(seconds / len(val_acc), 2),
