@@ -56,12 +56,14 @@ from training.sentiment.train import (
     add_network_arguments,
     add_teacher_arguments,
     add_weight_rule_argument,
+    check_network_arguments,
     fit_mixture,
     network_config,
     read_teacher,
     teacher_record,
+    warm_branches,
+    warm_start_record,
 )
-from training.sentiment.warm_start import warm_started
 from training.sentiment.word_vectors import NOTICE, SOURCE, Pretrained
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,12 +115,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "the behavioural cases; default: 0, none, as served)",
     )
     p.add_argument(
-        "--init-from",
-        type=Path,
-        help="a headline SavedModel (models/sentiment/7) whose BiLSTM and output layer "
-        "the network starts from, in the probe and the refit (default: random, as served)",
-    )
-    p.add_argument(
         "--synthetic",
         type=int,
         default=1000,
@@ -140,8 +136,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add_weight_rule_argument(p, default="sequence")
     args = p.parse_args(argv)
     check_version_free(p, args)
-    if args.init_from is not None and not (args.init_from / "saved_model.pb").is_file():
-        p.error(f"--init-from {args.init_from}: no SavedModel there")
+    check_network_arguments(p, args)
     if args.weight_rule == "one-se" and not args.synthetic:
         p.error("--weight-rule one-se needs --synthetic N (for --synthetic 0: --weight-rule best)")
     return args
@@ -233,8 +228,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.read == "last" and not args.position
         else functools.partial(target_branch, read=args.read, position=args.position)
     )
-    if args.init_from is not None:
-        branch = warm_started(branch, args.init_from)
+    branch, probe_branch = warm_branches(args, branch)
     fitted = fit_mixture(
         cfg,
         pretrained,
@@ -249,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
         distill_temperature=args.distill_temperature,
         val_sources={"SEntFiN": ~from_tfns, "TFNS": from_tfns},
         sequence_alone=args.weight_rule == "sequence",
+        probe_branch=probe_branch,
+        refit=not args.no_refit,
     )
     model = fitted.model
 
@@ -336,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
                 "temperature": float(fitted.calibration["temperature"]),
                 "read": args.read,
                 "position": args.position,
-                "init_from": None if args.init_from is None else args.init_from.as_posix(),
+                **warm_start_record(args),
                 "synthetic_headlines": args.synthetic,
                 "analyst_calls": args.analyst_calls,
                 "weight_rule": args.weight_rule,

@@ -63,6 +63,7 @@ from training.sentiment.model import (
     sequence_branch,
 )
 from training.sentiment.parts import VALIDATION_RULE, fit_and_validation, headline_split
+from training.sentiment.warm_start import warm_started
 from training.sentiment.word_vectors import NOTICE, SOURCE, Pretrained
 from training.weight_average import TailAverage
 
@@ -132,6 +133,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add_network_arguments(parser)
     args = parser.parse_args(argv)
     check_version_free(parser, args)
+    check_network_arguments(parser, args)
     if args.counterfactuals and args.no_teacher:
         parser.error("--counterfactuals swaps the teacher's answers: it needs a teacher")
     if args.counterfactual_branches == "both" and not args.counterfactuals:
@@ -174,6 +176,31 @@ def add_network_arguments(parser: argparse.ArgumentParser, drop_links: bool = Fa
         help="end the sequence branch on the mean of its last N epochs' weights, early "
         "stopping on the mean's validation accuracy (default: 0, its best epoch's own)",
     )
+    parser.add_argument(
+        "--learning-rate",
+        type=float,
+        default=defaults.lstm_learning_rate,
+        help="the sequence branch's Adam rate (its start, with cosine decay)",
+    )
+    parser.add_argument(
+        "--init-from",
+        type=Path,
+        help="a headline SavedModel (models/sentiment/7) whose BiLSTM and output layer "
+        "the sequence branch starts from, in the probe and the refit (default: random, as "
+        "served)",
+    )
+    parser.add_argument(
+        "--probe-init-from",
+        type=Path,
+        help="the probe's start instead, where --init-from saw validation: an export of "
+        "--no-refit, fitted on the fit part alone",
+    )
+    parser.add_argument(
+        "--no-refit",
+        action="store_true",
+        help="export the probe, fitted on the fit part alone, instead of refitting on fit "
+        "and validation (a start for --probe-init-from)",
+    )
     parser.add_argument("--lstm-units", type=int, default=defaults.lstm_units)
     parser.add_argument(
         "--sequence-length",
@@ -207,6 +234,36 @@ def add_network_arguments(parser: argparse.ArgumentParser, drop_links: bool = Fa
     )
 
 
+def check_network_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Stop at the command line on what `add_network_arguments` cannot take."""
+    if not args.learning_rate > 0:
+        parser.error(f"--learning-rate must be above 0, got {args.learning_rate}")
+    starts = {"--init-from": args.init_from, "--probe-init-from": args.probe_init_from}
+    for option, folder in starts.items():
+        if folder is not None and not (folder / "saved_model.pb").is_file():
+            parser.error(f"{option} {folder}: no SavedModel there")
+
+
+def warm_branches(
+    args: argparse.Namespace, branch: SequenceBranch
+) -> tuple[SequenceBranch, SequenceBranch]:
+    """`branch` for the refit and for the probe, each started where the options say."""
+    refit = branch if args.init_from is None else warm_started(branch, args.init_from)
+    start = args.probe_init_from or args.init_from
+    return refit, branch if start is None else warm_started(branch, start)
+
+
+def warm_start_record(args: argparse.Namespace) -> dict[str, object]:
+    """Where the branch started and whether it was refitted, for an export's config."""
+    return {
+        "init_from": None if args.init_from is None else args.init_from.as_posix(),
+        "probe_init_from": None
+        if args.probe_init_from is None
+        else args.probe_init_from.as_posix(),
+        "refit": not args.no_refit,
+    }
+
+
 def network_config(args: argparse.Namespace) -> SentimentConfig:
     """The config `add_network_arguments`' options give, checked; seeds Keras."""
     cfg = SentimentConfig(
@@ -220,6 +277,7 @@ def network_config(args: argparse.Namespace) -> SentimentConfig:
         char_ngram_tokens=args.char_ngram_tokens,
         max_epochs=args.max_epochs,
         patience=args.patience,
+        lstm_learning_rate=args.learning_rate,
         learning_rate_decay=args.learning_rate_decay,
         average_epochs=args.average_epochs,
         drop_links=args.links == "drop",
@@ -524,6 +582,8 @@ def fit_mixture(
     val_sources: dict[str, np.ndarray] | None = None,
     sequence_alone: bool = False,
     counterfactuals: Counterfactuals | None = None,
+    probe_branch: SequenceBranch | None = None,
+    refit: bool = True,
 ) -> Fitted:
     """The two-branch model: the sequence branch fitted with early stopping and the
     n-gram branch solved exactly, both on the fit part; the mixing weight and the
@@ -545,7 +605,11 @@ def fit_mixture(
     validation still scores against the labels. With `counterfactuals` the teacher's
     answers also go, negative and positive swapped where the sign turns, to the
     counterfactuals of the fitted headlines; to the n-gram branch too, as labels, if
-    `counterfactuals.ngram`."""
+    `counterfactuals.ngram`.
+
+    `probe_branch` builds the probe's sequence branch where it must start elsewhere than
+    the refit's (a warm start from a model that never saw validation). Without `refit`
+    the probe is the model: fitted on the fit part alone, it has never seen validation."""
     fits: dict[str, dict[str, object]] = {}
 
     def joined(a: Data, b: Data) -> Data:
@@ -576,7 +640,7 @@ def fit_mixture(
     if synthetic is not None:
         fit, train = joined(fit, synthetic), joined(train, synthetic)
     soft = teacher is not None
-    sequence_probe, _ = branch(cfg, fit[0], pretrained)
+    sequence_probe, probe_serve = (probe_branch or branch)(cfg, fit[0], pretrained)
     if soft:  # the branch comes compiled for label indices
         compile_classifier(sequence_probe, cfg.lstm_learning_rate, soft)
     # Against soft targets Keras wants the validation labels one-hot too.
@@ -645,6 +709,17 @@ def fit_mixture(
         flush=True,
     )
 
+    if not refit:
+        fits["ngram"] = {"solver": "lbfgs", "C": cfg.ngram_c, "refit_rows": None}
+        return Fitted(
+            combine(probe_serve, ngram_probe, weight, temperature),
+            sequence_probe,
+            probe_serve,
+            ngram_probe,
+            weight,
+            calibration,
+            fits,
+        )
     epochs = int(fits["sequence"]["best_epoch"])
     print(
         f"--- refitting on {len(train_ngram[1])} headlines (sequence branch: {epochs} epochs "
@@ -769,6 +844,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     pretrained = Pretrained(cfg.word_dimensions)
     x_train, y_train = arrays(train_rows)
+    refit_branch, probe_branch = warm_branches(args, sequence_branch)
     fitted = fit_mixture(
         cfg,
         pretrained,
@@ -776,6 +852,7 @@ def main(argv: list[str] | None = None) -> int:
         (x_val, y_val),
         (x_train, y_train),
         args.verbose,
+        refit_branch,
         synthetic=arrays(made_rows) if made_rows else None,
         synthetic_ngram=args.synthetic == "both",
         composition=arrays(held_rows) if held_rows else None,
@@ -791,6 +868,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.counterfactuals
             else None
         ),
+        probe_branch=probe_branch,
+        refit=not args.no_refit,
     )
     model, sequence_fit, ngram = fitted.model, fitted.sequence_fit, fitted.ngram
     weight, calibration, fits = fitted.weight, fitted.calibration, fitted.fits
@@ -900,6 +979,7 @@ def main(argv: list[str] | None = None) -> int:
                 "seed": args.seed,
                 "sequence_weight": weight,
                 "temperature": temperature,
+                **warm_start_record(args),
             },
             "word_vectors": {
                 "source": SOURCE,

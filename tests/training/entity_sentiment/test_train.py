@@ -12,13 +12,14 @@ import pytest
 import tensorflow as tf
 
 from app.sentiment.entities import TARGET_MARK, Gazetteer
-from tests.conftest import FIXTURES, ROOT, TINY_SENTFIN
+from tests.conftest import FIXTURES, TINY_SENTFIN
 from tests.training.conftest import TINY_NETWORK
 from training.entity_sentiment import behaviour, gazetteer
 from training.entity_sentiment import train as train_entities
 from training.entity_sentiment.model import AtTarget, TargetDistance, TargetSteps
 from training.entity_sentiment.pairs import marked, pairs, synthetic_pairs, tfns_pairs
 from training.sentiment import augment, sentfin, soft_labels, tfns
+from training.sentiment import train as train_sentiment
 from training.sentiment.parts import fit_and_validation
 
 TINY = [
@@ -269,14 +270,7 @@ def test_the_behavioural_cases() -> None:
     assert swapped and all(c.label == first.label for c in swapped)
 
 
-def test_a_warm_start_needs_a_saved_model(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    with pytest.raises(SystemExit) as exit_:
-        train_entities.parse_args(["--init-from", str(tmp_path)])
-    assert exit_.value.code == 2
-    assert f"--init-from {tmp_path}: no SavedModel there" in capsys.readouterr().err
-    args = train_entities.parse_args(["--init-from", str(ROOT / "models" / "sentiment" / "7")])
-    assert args.init_from.name == "7"
-    # The served entity model's width, narrower than the headline model's.
-    assert args.lstm_units == 48
+def test_the_network_is_narrower_than_the_headline_models() -> None:
+    # The served entity model's width; a warm start from the headline model needs 64.
+    assert train_entities.parse_args([]).lstm_units == 48
+    assert train_sentiment.parse_args([]).lstm_units == 64

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
-from tests.conftest import FIXTURES, TINY_SENTFIN, png_size, serve_alone
+from tests.conftest import FIXTURES, ROOT, TINY_SENTFIN, png_size, serve_alone
 from tests.training.conftest import TINY_NETWORK, assert_one_se_choice
+from training.entity_sentiment import train as train_entities
 from training.export import export_model, next_version
 from training.metrics import classification_report, temperature_scale
 from training.sentiment import augment, counterfactual, soft_labels, synthetic
@@ -37,6 +39,26 @@ def test_help_runs(capsys: pytest.CaptureFixture[str]) -> None:
         train_sentiment.main(["--help"])
     assert info.value.code == 0
     assert "--download" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("trainer", [train_sentiment, train_entities], ids=["headline", "entity"])
+def test_both_trainers_take_a_warm_start_and_a_rate_or_say_why_not(
+    trainer: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    refused = {
+        ("--init-from", str(tmp_path)): f"--init-from {tmp_path}: no SavedModel there",
+        ("--learning-rate", "0"): "--learning-rate must be above 0, got 0.0",
+    }
+    for argv, message in refused.items():
+        with pytest.raises(SystemExit) as stopped:
+            trainer.parse_args(list(argv))
+        assert stopped.value.code == 2
+        assert message in capsys.readouterr().err
+    args = trainer.parse_args(
+        ["--init-from", str(ROOT / "models" / "sentiment" / "7"), "--learning-rate", "3e-4"]
+    )
+    assert args.init_from.name == "7"
+    assert train_sentiment.network_config(args).lstm_learning_rate == 3e-4
 
 
 def test_missing_data_is_a_one_line_error(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import tensorflow as tf
 
 from tests.conftest import ROOT
+from training.export import export_model
 from training.sentiment.model import SentimentConfig, sequence_branch
+from training.sentiment.train import INPUT_SPEC, fit_mixture, parse_args, warm_branches
 from training.sentiment.warm_start import saved_weights, warm_started
 from training.sentiment.word_vectors import Pretrained
 
@@ -56,3 +60,56 @@ def test_a_network_of_another_size_is_refused(pretrained: Pretrained) -> None:
     cfg = SentimentConfig(pretrained_vocabulary=False, lstm_units=8, drop_links=True)
     with pytest.raises(ValueError, match="bilstm"):
         warm_started(sequence_branch, HEADLINE_MODEL)(cfg, TEXTS, pretrained)
+
+
+TINY = SentimentConfig(
+    pretrained_vocabulary=False,
+    lstm_units=4,
+    max_epochs=2,
+    word_ngram_tokens=300,
+    char_ngram_tokens=600,
+)
+GOOD = ["profit rises", "sales jump", "order win lifts shares", "upgrade to buy"]
+BAD = ["loss widens", "sales slump", "fined for fraud", "downgrade to sell"]
+FLAT = ["board meets monday", "index rejig due", "annual meeting held", "new chair named"]
+
+
+def tiny_parts() -> tuple[tuple[tf.Tensor, np.ndarray], ...]:
+    texts = [*BAD, *FLAT, *GOOD]
+    labels = np.repeat(np.arange(3), 4)
+    fit = [i for i in range(12) if i % 4]
+    val = [i for i in range(12) if not i % 4]
+
+    def part(rows: list[int]) -> tuple[tf.Tensor, np.ndarray]:
+        return tf.constant([texts[i] for i in rows]), labels[rows]
+
+    return part(fit), part(val), part(list(range(12)))
+
+
+def test_without_a_refit_the_probe_is_the_export_and_a_later_probe_starts_from_it(
+    pretrained: Pretrained, tmp_path: Path
+) -> None:
+    fit, val, train = tiny_parts()
+    fitted = fit_mixture(TINY, pretrained, fit, val, train, 0, refit=False)
+    # The model is the probe: it scores validation as the choice of weight recorded.
+    assert fitted.fits["ngram"]["refit_rows"] is None
+    answers = fitted.model.predict(val[0], verbose=0)["probabilities"]
+    right = float((answers.argmax(1) == val[1]).mean())
+    assert right == pytest.approx(fitted.fits["mixture"]["validation_accuracy"], abs=1e-4)
+    probe = export_model(fitted.model, tmp_path, INPUT_SPEC, "probabilities", {})
+    # --probe-init-from starts the probe from that export; --init-from the refit, here
+    # from a network of another width, which the refit's builder refuses.
+    args = parse_args(["--init-from", str(HEADLINE_MODEL), "--probe-init-from", str(probe)])
+    refit_branch, probe_branch = warm_branches(args, sequence_branch)
+    started, _ = probe_branch(TINY, fit[0], pretrained)
+    for name, values in saved_weights(probe).items():
+        for got, want in zip(started.get_layer(name).get_weights(), values, strict=True):
+            np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(
+        started.get_layer("bilstm").get_weights()[0],
+        fitted.sequence_fit.get_layer("bilstm").get_weights()[0],
+    )
+    with pytest.raises(ValueError, match="bilstm"):
+        refit_branch(TINY, fit[0], pretrained)
+    # Without either option both builders are the branch itself.
+    assert warm_branches(parse_args([]), sequence_branch) == (sequence_branch, sequence_branch)
