@@ -1,0 +1,36 @@
+"""What mixing the headline model's answer into the entity model's would give."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from training.entity_sentiment.evaluate import KINDS, MIX_WEIGHTS, mixed_accuracy
+from training.entity_sentiment.pairs import Pair
+
+NEG, NEU, POS = np.eye(3)
+
+
+def pair(entity: str, label: str, disagree: bool) -> Pair:
+    return Pair("t", entity, label, (0, 1), (), disagree, True)
+
+
+def test_each_weight_mixes_the_two_answers_where_it_says() -> None:
+    # A one-entity headline the headline model reads right and the entity model wrong;
+    # a headline whose two entities disagree, which only the entity model can read.
+    test = [pair("A", "positive", False), pair("B", "positive", True), pair("C", "negative", True)]
+    kind = [KINDS[0], KINDS[2], KINDS[2]]
+    p_entity = np.array([0.9 * NEG + 0.1 * POS, POS, NEG])
+    p_headline = np.array([POS, POS, 0.4 * NEG + 0.6 * POS])
+    rows = mixed_accuracy(test, kind, p_entity, p_headline)
+    at = {w: i for i, w in enumerate(MIX_WEIGHTS)}
+    # The entity model alone: both of the disagreeing pair, not the one-entity headline.
+    assert [row[at[1.0]] for row in rows.values()] == [0.6667, 1.0, 0.6667]
+    # The headline model alone on every pair: one label for both entities of a headline.
+    assert rows["every pair: all"][at[0.0]] == 0.6667
+    assert rows["every pair: disagree"][at[0.0]] == 0.5
+    # Mixed on the one-entity headline alone: every pair right.
+    assert rows["one-entity headlines only: all"][at[0.0]] == 1.0
+    # At 0.5 the one-entity pair reads 0.45 negative against 0.55 positive, and C 0.7
+    # negative: both right.
+    assert rows["one-entity headlines only: all"][at[0.5]] == 1.0
+    assert rows["every pair: disagree"][at[0.5]] == 1.0
