@@ -242,6 +242,9 @@ def check_network_arguments(parser: argparse.ArgumentParser, args: argparse.Name
     for option, folder in starts.items():
         if folder is not None and not (folder / "saved_model.pb").is_file():
             parser.error(f"{option} {folder}: no SavedModel there")
+    if args.probe_init_from is not None and args.init_from is None and not args.no_refit:
+        # The refit replays the probe's epoch count, which means nothing from another start.
+        parser.error("--probe-init-from needs --init-from for the refit, or --no-refit")
 
 
 def warm_branches(

@@ -48,6 +48,9 @@ def test_both_trainers_take_a_warm_start_and_a_rate_or_say_why_not(
     refused = {
         ("--init-from", str(tmp_path)): f"--init-from {tmp_path}: no SavedModel there",
         ("--learning-rate", "0"): "--learning-rate must be above 0, got 0.0",
+        ("--probe-init-from", str(ROOT / "models" / "sentiment" / "7")): (
+            "--probe-init-from needs --init-from for the refit, or --no-refit"
+        ),
     }
     for argv, message in refused.items():
         with pytest.raises(SystemExit) as stopped:
