@@ -71,7 +71,11 @@ def served_labels(model: Path | Predict, texts: list[str]) -> list[str]:
     """The label the service gives each text (ties to neutral, as it answers), from a
     SavedModel's folder or its loaded `load_predict`."""
     predict = load_predict(model, batch_size=256) if isinstance(model, Path) else model
-    return [LABELS[i] for i in best_labels(predict(texts), list(LABELS))]
+    return labels_of(predict(texts))
+
+
+def labels_of(probabilities: np.ndarray) -> list[str]:
+    return [LABELS[i] for i in best_labels(probabilities, list(LABELS))]
 
 
 def floor(model_dir: Path, *tests: list[Pair]) -> list[dict[str, object]]:
@@ -84,9 +88,15 @@ def floor(model_dir: Path, *tests: list[Pair]) -> list[dict[str, object]]:
 
 
 def headline_labels(model_dir: Path, *tests: list[Pair]) -> list[list[str]]:
+    return [labels_of(p) for p in headline_probabilities(model_dir, *tests)]
+
+
+def headline_probabilities(model_dir: Path, *tests: list[Pair]) -> list[np.ndarray]:
+    """The headline model's answer on each pair's title (each title read once)."""
     titles = sorted({q.title for test in tests for q in test})
-    by_title = dict(zip(titles, served_labels(model_dir, titles), strict=True))
-    return [[by_title[q.title] for q in test] for test in tests]
+    answers = load_predict(model_dir, batch_size=256)(titles)
+    row = {title: i for i, title in enumerate(titles)}
+    return [answers[[row[q.title] for q in test]] for test in tests]
 
 
 def marked_baseline(train: list[Pair], *tests: list[Pair]) -> list[dict[str, object]]:
@@ -149,17 +159,22 @@ def mixed_accuracy(
     y = np.array([LABELS.index(q.label) for q in test])
     one = np.array([k == KINDS[0] for k in kind])[:, None]
     disagree = np.array([q.disagree for q in test])
-    rows: dict[str, list[float]] = {"every pair: all": [], "every pair: disagree": []}
-    rows["one-entity headlines only: all"] = []
+    rows: dict[str, list[float]] = {
+        "every pair: all": [],
+        "every pair: disagree": [],
+        "one-entity headlines only: all": [],
+    }
+
+    def right(p: np.ndarray) -> np.ndarray:
+        return np.array(best_labels(p, list(LABELS))) == y
+
     for w in MIX_WEIGHTS:
         mixed = w * p_entity + (1 - w) * p_headline
-        for name, p, keep in (
-            ("every pair: all", mixed, slice(None)),
-            ("every pair: disagree", mixed, disagree),
-            ("one-entity headlines only: all", np.where(one, mixed, p_entity), slice(None)),
-        ):
-            right = np.array(best_labels(p, list(LABELS))) == y
-            rows[name].append(round(float(right[keep].mean()), 4))
+        every = right(mixed)
+        rows["every pair: all"].append(round(float(every.mean()), 4))
+        rows["every pair: disagree"].append(round(float(every[disagree].mean()), 4))
+        one_only = right(np.where(one, mixed, p_entity))
+        rows["one-entity headlines only: all"].append(round(float(one_only.mean()), 4))
     return rows
 
 
@@ -207,12 +222,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     held_out = finentity.load()
     base_labels = baseline_labels(train, test, held_out)
-    floor_labels = headline_labels(model_dir, test, held_out)
+    p_headline = headline_probabilities(model_dir, test, held_out)
+    floor_labels = [labels_of(p) for p in p_headline]
     baselines = [report(t, a) for t, a in zip((test, held_out), base_labels, strict=True)]
     floors = [report(t, a) for t, a in zip((test, held_out), floor_labels, strict=True)]
     floor_name = f"floor: {model_dir.parent.name} v{model_dir.name}'s headline label"
     where = f"{entity_dir.parent.name} v{entity_dir.name}"
-    own = served_labels(entity, [marked(q) for q in test])
+    p_entity = entity([marked(q) for q in test])
+    own = labels_of(p_entity)
     print_table(
         {
             where: report(test, own),
@@ -232,9 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nw x {where} + (1 - w) x {floor_name} (an upper bound: w is not chosen here)")
     print("| w | " + " | ".join(str(w) for w in MIX_WEIGHTS) + " |")
     print("| --- |" + " --- |" * len(MIX_WEIGHTS))
-    p_headline = load_predict(model_dir, batch_size=256)([q.title for q in test])
-    p_entity = entity([marked(q) for q in test])
-    for name, row in mixed_accuracy(test, kind, p_entity, p_headline).items():
+    for name, row in mixed_accuracy(test, kind, p_entity, p_headline[0]).items():
         print(f"| {name} | " + " | ".join(f"{a:.3f}" for a in row) + " |")
     print(
         f"\nFinEntity, held out ({len(held_out)} mentions, "
