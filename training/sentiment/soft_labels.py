@@ -6,10 +6,11 @@ edit of a fit headline, `unlabelled`: a headline no one labelled,
 `training/sentiment/unlabelled.py`, or `synthetic`: a rule-labelled headline of
 `training/sentiment/synthetic.py` or broker call of
 `training/entity_sentiment/analyst_calls.py`, answered only by a teacher fine-tuned on
-them), and the teacher's three logits. Written by `training.sentiment.teacher`, read by
-`training.sentiment.train`; no torch either way. A part `label`, never written, holds a
-training run's own labels, one-hot, for texts whose answer it replaces
-(`SoftLabels.relabelled`).
+them, or `composed`: a fit headline negated, hedged or joined to another,
+`training/sentiment/compose.py`), and the teacher's three logits. Written by
+`training.sentiment.teacher`, read by `training.sentiment.train`; no torch either way.
+A part `label`, never written, holds a training run's own labels, one-hot, for texts
+whose answer it replaces (`SoftLabels.relabelled`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from training.metrics import softmax
 from training.sentiment.sentfin import LABELS
 
 FILE_NAME = "soft_labels.csv.gz"
-PARTS = ("fit", "validation", "variant", "unlabelled", "synthetic")
+PARTS = ("fit", "validation", "variant", "unlabelled", "synthetic", "composed")
 # A label as logits: softmax gives it all but 1e-13 of the probability, at any temperature
 # the trainer offers (up to a few) all but 1e-6.
 _ONE_HOT_LOGIT = 30.0

@@ -3,7 +3,7 @@ answers for distillation (`make teacher`; needs the `teacher` extra: torch, tran
 and the all-MiniLM-L6-v2 package).
 
     python -m training.sentiment.teacher [--task headline|entity] [--epochs 3] [--variants 4]
-        [--synthetic] [--analyst-calls N] [--score-only --out DIR]
+        [--synthetic] [--compose [--joins N]] [--analyst-calls N] [--score-only --out DIR]
 
 The teacher reads what 18,000 labelled headlines cannot teach a recurrent network from
 scratch: MiniLM was pretrained on a billion sentence pairs. It is fine-tuned on the fit
@@ -29,8 +29,10 @@ The headline teacher is also scored on the behavioural suite (`training/sentimen
 checklist.py`), for the record: it shows what the labelled headlines can teach a
 pretrained encoder, the most the student can learn from its answers. `--synthetic` adds
 the rule-labelled headlines (`training/sentiment/synthetic.py`) to its fine-tuning, never
-to validation, and its answers on them to the file; `--score-only` stops after the
-scores and writes `teacher.json` alone.
+to validation, and its answers on them to the file. `--compose` also answers the fit
+headlines negated and hedged, and `--joins N` N pairs of them joined
+(`training/sentiment/compose.py`); the student learns them with `--composed`.
+`--score-only` stops after the scores and writes `teacher.json` alone.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ from training.entity_sentiment.pairs import (
     synthetic_pairs,
     training_texts,
 )
-from training.sentiment import augment, checklist, sentfin, synthetic, unlabelled
+from training.sentiment import augment, checklist, compose, sentfin, synthetic, unlabelled
 from training.sentiment.parts import training_parts
 from training.sentiment.soft_labels import COMMITTED, ENTITY_COMMITTED, FILE_NAME, PARTS, write
 
@@ -75,6 +77,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--learning-rate", type=float, default=1e-4)
     parser.add_argument("--variants", type=int, default=4, help="variants per fit headline")
+    parser.add_argument(
+        "--compose",
+        action="store_true",
+        help="headline task: also answer the fit headlines negated and hedged "
+        "(training/sentiment/compose.py)",
+    )
+    parser.add_argument(
+        "--joins",
+        type=int,
+        default=0,
+        help="with --compose: also answer this many pairs of a good and a bad fit headline "
+        "joined by 'but', 'even as' or 'although'",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-rows", type=int, help="use only the first N rows (smoke runs)")
     parser.add_argument("--out", type=Path, help="default: the committed answers' folder")
@@ -103,6 +118,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--score-only needs --out: the committed teacher.json describes its answers")
     if args.synthetic and args.task != "headline":
         parser.error("--synthetic is for the headline task")
+    if args.compose and args.task != "headline":
+        parser.error("--compose is for the headline task")
+    if args.joins and not args.compose:
+        parser.error("--joins needs --compose")
     if args.analyst_calls and args.task != "entity":
         parser.error("--analyst-calls is for the entity task")
     if args.out is None:
@@ -252,6 +271,15 @@ def main(argv: list[str] | None = None) -> int:
         # Its answers on the rules it was taught: the student learns them in place of the
         # rule labels, from the same hand as the real headlines'.
         "synthetic": [text for text, _ in taught],
+        "composed": compose.compositions(
+            fit_texts,
+            [sentfin.LABELS[y] for _, y in fit],
+            args.joins,
+            args.seed,
+            exclude=val_texts + test_texts,
+        )
+        if args.compose
+        else [],
     }
     answers = {part: logits(texts[part]) for part in PARTS}
     args.out.mkdir(parents=True, exist_ok=True)

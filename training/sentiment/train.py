@@ -353,6 +353,12 @@ def add_teacher_arguments(parser: argparse.ArgumentParser, default: Path | None)
         "not served: docs/models/sentiment.md)",
     )
     parser.add_argument(
+        "--composed",
+        action="store_true",
+        help="learn the teacher's answers on the fit headlines negated, hedged and joined "
+        "too (training/sentiment/compose.py; in the answers of `make teacher ARGS=--compose`)",
+    )
+    parser.add_argument(
         "--distill-temperature",
         type=float,
         default=1.0,
@@ -382,7 +388,14 @@ def read_teacher(
             flush=True,
         )
     teacher.probabilities(texts)
-    return teacher if args.unlabelled else teacher.without("unlabelled")
+    if args.composed and not teacher.texts["composed"]:
+        raise ValueError(
+            f"{args.teacher} holds no composed headlines: `make teacher` writes them with --joins"
+        )
+    for part, wanted in (("unlabelled", args.unlabelled), ("composed", args.composed)):
+        if not wanted:
+            teacher = teacher.without(part)
+    return teacher
 
 
 def teacher_record(
@@ -420,12 +433,13 @@ def teacher_targets(
     temperature: float,
     counterfactuals: Counterfactuals | None = None,
 ) -> tuple[Data, int]:
-    """The texts of `data`, the teacher's variants and the unlabelled headlines it answered,
+    """The texts of `data`, the teacher's variants and the unlabelled and composed headlines
+    it answered,
     with the teacher's probabilities at `temperature` (knowledge distillation: Hinton et
     al., 2015) in place of the labels; with `counterfactuals`, also the counterfactuals
     of `data`'s headlines, last. And how many counterfactuals."""
     texts = [t.decode() for t in data[0].numpy()]
-    extra = teacher.texts["variant"] + teacher.texts["unlabelled"]
+    extra = teacher.texts["variant"] + teacher.texts["unlabelled"] + teacher.texts["composed"]
     targets = teacher.probabilities(texts + extra, temperature).astype(np.float32)
     flipped: list[str] = []
     if counterfactuals is not None:
@@ -655,6 +669,7 @@ def fit_mixture(
             "temperature": distill_temperature,
             "variants": len(teacher.texts["variant"]),
             "unlabelled": len(teacher.texts["unlabelled"]),
+            "composed": len(teacher.texts["composed"]),
             "synthetic": synthetic_answered,
         }
         if counterfactuals is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import gzip
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from training.sentiment import soft_labels
 from training.sentiment.train import (
     Counterfactuals,
     one_hot,
+    read_teacher,
     synthetic_targets,
     teacher_targets,
 )
@@ -23,6 +25,7 @@ TEXTS = {
     "variant": ["Acme beats", "cuts 500 jobs"],
     "unlabelled": ["$ACME shares slide after the bell"],
     "synthetic": ["Initech's net loss narrowed"],
+    "composed": ["Acme does not beat estimates"],
 }
 LOGITS = {
     "fit": np.array([[-1.0, 0.0, 2.5], [3.0, 0.5, -2.0]]),
@@ -30,6 +33,7 @@ LOGITS = {
     "variant": np.array([[0.0, 0.0, 1.0], [2.0, 0.0, 0.0]]),
     "unlabelled": np.array([[1.5, 0.2, -1.0]]),
     "synthetic": np.array([[-2.0, 0.0, 3.0]]),
+    "composed": np.array([[2.0, 0.5, -1.0]]),
 }
 
 
@@ -80,23 +84,47 @@ def test_the_sequence_branch_targets_are_the_teachers_on_its_texts_edits_and_unl
 ) -> None:
     data = (tf.constant(TEXTS["fit"]), np.array([2, 0]))
     (texts, targets), flipped = teacher_targets(data, soft_labels.read(written), 1.0)
-    expected = TEXTS["fit"] + TEXTS["variant"] + TEXTS["unlabelled"]
+    expected = TEXTS["fit"] + TEXTS["variant"] + TEXTS["unlabelled"] + TEXTS["composed"]
     assert flipped == 0
     assert [t.decode() for t in texts.numpy()] == expected
-    assert targets.shape == (5, 3) and targets.dtype == np.float32
+    assert targets.shape == (6, 3) and targets.dtype == np.float32
     np.testing.assert_allclose(targets.sum(axis=1), 1.0, atol=1e-6)
-    assert targets.argmax(axis=1).tolist() == [2, 0, 2, 0, 0]
-    # Without --unlabelled: v7's targets, the labelled texts and their edits.
-    (texts, targets), _ = teacher_targets(
-        data, soft_labels.read(written).without("unlabelled"), 1.0
-    )
+    assert targets.argmax(axis=1).tolist() == [2, 0, 2, 0, 0, 0]
+    # Without --unlabelled and --composed: v7's targets, the labelled texts and their edits.
+    (texts, targets), _ = teacher_targets(data, v7_parts(soft_labels.read(written)), 1.0)
     assert [t.decode() for t in texts.numpy()] == TEXTS["fit"] + TEXTS["variant"]
     assert targets.shape == (4, 3)
 
 
+def v7_parts(answers: soft_labels.SoftLabels) -> soft_labels.SoftLabels:
+    return answers.without("unlabelled").without("composed")
+
+
+def test_the_parts_learnt_are_the_ones_asked_for(written: Path, tmp_path: Path) -> None:
+    def read(*flags: str, path: Path = written) -> soft_labels.SoftLabels | None:
+        args = argparse.Namespace(
+            no_teacher=False,
+            teacher=path,
+            unlabelled="unlabelled" in flags,
+            composed="composed" in flags,
+        )
+        return read_teacher(args, TEXTS["fit"])
+
+    for flags in ((), ("unlabelled",), ("composed",), ("unlabelled", "composed")):
+        answers = read(*flags)
+        assert answers is not None
+        for part in ("unlabelled", "composed"):
+            assert answers.texts[part] == (TEXTS[part] if part in flags else []), (flags, part)
+    # Answers written without --joins hold none to learn: said, not learnt as nothing.
+    older = tmp_path / "older.csv.gz"
+    soft_labels.write(older, {**TEXTS, "composed": []}, {**LOGITS, "composed": np.zeros((0, 3))})
+    with pytest.raises(ValueError, match="holds no composed headlines"):
+        read("composed", path=older)
+
+
 def test_counterfactuals_learn_the_teachers_answer_with_its_sign_swapped(written: Path) -> None:
     data = (tf.constant(TEXTS["fit"]), np.array([2, 0]))
-    answers = soft_labels.read(written).without("unlabelled")
+    answers = v7_parts(soft_labels.read(written))
     (texts, targets), flipped = teacher_targets(data, answers, 1.0, Counterfactuals([]))
     # The second has no counterfactual: job cuts have no opposite in the lexicon.
     assert flipped == 1 and [t.decode() for t in texts.numpy()][4:] == ["Acme misses estimates"]

@@ -54,3 +54,14 @@ def test_the_entity_teacher_reads_the_pairs_the_entity_trainer_reads() -> None:
 def test_broker_calls_are_for_the_entity_teacher(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--analyst-calls is for the entity task" in refused(["--analyst-calls", "5"], capsys)
     assert teacher.parse_args(["--task", "entity", "--analyst-calls", "5"]).analyst_calls == 5
+
+
+def test_recomposed_headlines_are_for_the_headline_teacher(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert "--compose is for the headline task" in refused(
+        ["--task", "entity", "--compose"], capsys
+    )
+    assert "--joins needs --compose" in refused(["--joins", "100"], capsys)
+    args = teacher.parse_args(["--compose", "--joins", "100"])
+    assert args.compose and args.joins == 100
