@@ -128,9 +128,15 @@ def _inner(clause: str, common: set[str]) -> str:
     return f"{first} {rest}".rstrip(" .;,:")
 
 
-def joined(a: str, b: str, rng: random.Random, common: set[str]) -> str:
+def joined(a: str, b: str, rng: random.Random, common: set[str], elide: bool = False) -> str:
+    """`a` and `b` in one of JOINS; with `elide`, "X rises 5%" and "X misses estimates"
+    joined by "but" share their subject, as headlines write it: "X rises 5%, but misses
+    estimates"."""
     form = rng.choice(JOINS)
     a = a.rstrip(" .;,:") if form.startswith("{a}") else _inner(a, common)
+    words = b.split()
+    if elide and form == JOINS[0] and len(words) > 2 and words[1] in VERBS:
+        b = " ".join(words[1:])
     return form.format(a=a, b=_inner(b, common))
 
 
@@ -140,11 +146,13 @@ def compositions(
     joins: int,
     seed: int,
     exclude: Iterable[str] = (),
+    same_subject: bool = False,
 ) -> list[str]:
     """Each title's negated and hedged forms (where it has a verb to turn), then `joins`
     pairs of short titles joined, a positive one and a negative one by their labels
-    (either first), so that the clauses disagree; none of them a title of `titles` or
-    `exclude`, none repeated, the same for the same arguments."""
+    (either first), so that the clauses disagree; with `same_subject`, only pairs that
+    open with the same name ("Infosys ..."), each pair once. None of them is a title of
+    `titles` or `exclude`, none repeated, the same for the same arguments."""
     rng = random.Random(seed)
     seen = set(titles) | set(exclude)
     out: list[str] = []
@@ -163,8 +171,26 @@ def compositions(
     short = [(t, y) for t, y in plain if len(t.split()) <= MAX_WORDS and not set("?:\"'") & set(t)]
     good = [t for t, y in short if y == "positive"]
     bad = [t for t, y in short if y == "negative"]
+    if same_subject:
+        pairs = [
+            [g, b]
+            for g in good
+            for b in bad
+            if _subject(g, common) is not None and _subject(g, common) == _subject(b, common)
+        ]
+        rng.shuffle(pairs)
+        for pair in pairs[:joins]:
+            rng.shuffle(pair)
+            keep(joined(*pair, rng, common, elide=True))
+        return out
     for _ in range(joins if good and bad else 0):
         pair = [rng.choice(good), rng.choice(bad)]
         rng.shuffle(pair)
         keep(joined(*pair, rng, common))
     return out
+
+
+def _subject(title: str, common: set[str]) -> str | None:
+    """A title's first word if it is a name (never written in lower case), else None."""
+    first = title.split()[0]
+    return None if first.lower() in common else first

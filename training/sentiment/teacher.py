@@ -30,9 +30,9 @@ checklist.py`), for the record: it shows what the labelled headlines can teach a
 pretrained encoder, the most the student can learn from its answers. `--synthetic` adds
 the rule-labelled headlines (`training/sentiment/synthetic.py`) to its fine-tuning, never
 to validation, and its answers on them to the file. `--compose` also answers the fit
-headlines negated and hedged, and `--joins N` N pairs of them joined
-(`training/sentiment/compose.py`); the student learns them with `--composed`.
-`--score-only` stops after the scores and writes `teacher.json` alone.
+headlines negated and hedged, and `--joins N` N pairs of them joined (`--same-subject`:
+pairs about one name; `training/sentiment/compose.py`); the student learns them with
+`--composed`. `--score-only` stops after the scores and writes `teacher.json` alone.
 """
 
 from __future__ import annotations
@@ -90,6 +90,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="with --compose: also answer this many pairs of a good and a bad fit headline "
         "joined by 'but', 'even as' or 'although'",
     )
+    parser.add_argument(
+        "--same-subject",
+        action="store_true",
+        help="with --joins: join only headlines that open with the same name",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-rows", type=int, help="use only the first N rows (smoke runs)")
     parser.add_argument("--out", type=Path, help="default: the committed answers' folder")
@@ -122,6 +127,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--compose is for the headline task")
     if args.joins and not args.compose:
         parser.error("--joins needs --compose")
+    if args.same_subject and not args.joins:
+        parser.error("--same-subject needs --joins")
     if args.analyst_calls and args.task != "entity":
         parser.error("--analyst-calls is for the entity task")
     if args.out is None:
@@ -277,6 +284,7 @@ def main(argv: list[str] | None = None) -> int:
             args.joins,
             args.seed,
             exclude=val_texts + test_texts,
+            same_subject=args.same_subject,
         )
         if args.compose
         else [],

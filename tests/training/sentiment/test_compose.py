@@ -90,3 +90,29 @@ def test_compositions_are_fixed_new_and_join_opposite_labels() -> None:
     assert compositions(titles, ["neutral"] * len(titles), 30, seed=3) == compositions(
         titles, labels, 0, seed=3
     )
+
+
+def test_joins_about_one_name_pair_its_own_headlines_and_share_the_subject() -> None:
+    titles = [
+        "Infosys profit rises 12%",
+        "Infosys misses revenue estimates",
+        "Wipro wins $1 billion deal",
+        "Wipro shares slump 5%",
+        "Sensex ends higher",
+        "Markets fall on weak cues",
+    ]
+    labels = ["positive", "negative", "positive", "negative", "positive", "negative"]
+    made = compositions(titles, labels, 10, seed=1, same_subject=True)
+    joins = [t for t in made if " but " in t or " even as " in t or t.startswith("Although")]
+    # Two names with a good and a bad headline each; "Sensex" and "Markets" have one each.
+    assert len(joins) == 2
+    for text in joins:
+        assert text.count("Infosys") + text.count("Wipro") >= 1
+        assert not ("Infosys" in text and "Wipro" in text) and "Sensex" not in text
+    rng = random.Random(0)
+    forms = {
+        joined("Infosys profit rises 12%", "Infosys misses revenue estimates", rng, set(), True)
+        for _ in range(30)
+    }
+    assert "Infosys profit rises 12%, but misses revenue estimates" in forms
+    assert "Infosys profit rises 12% even as Infosys misses revenue estimates" in forms

@@ -63,5 +63,6 @@ def test_recomposed_headlines_are_for_the_headline_teacher(
         ["--task", "entity", "--compose"], capsys
     )
     assert "--joins needs --compose" in refused(["--joins", "100"], capsys)
+    assert "--same-subject needs --joins" in refused(["--compose", "--same-subject"], capsys)
     args = teacher.parse_args(["--compose", "--joins", "100"])
     assert args.compose and args.joins == 100
