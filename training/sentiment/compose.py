@@ -172,12 +172,11 @@ def compositions(
     good = [t for t, y in short if y == "positive"]
     bad = [t for t, y in short if y == "negative"]
     if same_subject:
-        pairs = [
-            [g, b]
-            for g in good
-            for b in bad
-            if _subject(g, common) is not None and _subject(g, common) == _subject(b, common)
-        ]
+        bad_by: dict[str, list[str]] = {}
+        for b in bad:
+            if (name := _subject(b, common)) is not None:
+                bad_by.setdefault(name, []).append(b)
+        pairs = [[g, b] for g in good for b in bad_by.get(_subject(g, common) or "", [])]
         rng.shuffle(pairs)
         for pair in pairs[:joins]:
             rng.shuffle(pair)
