@@ -26,6 +26,8 @@ import random
 import re
 from collections.abc import Iterable, Sequence
 
+from training.sentiment.word_vectors import LINK
+
 # Finite verb -> (base form, past tense?). Where present and past are one word the
 # tense, and so the auxiliary, is unknown: "cut" and "set" are left out, "beats" and
 # "hurts" kept in the present only.
@@ -80,7 +82,7 @@ NEGATIONS = {False: ("does not {}", "fails to {}"), True: ("did not {}", "failed
 HEDGES = ("may {}", "could {}", "is expected to {}", "is likely to {}")
 JOINS = ("{a}, but {b}", "{a} even as {b}", "Although {a}, {b}")
 MAX_WORDS = 12  # a joined headline of two longer ones reads as two headlines
-_LINK = re.compile(r"https?://\S+")
+_LINK = re.compile(LINK)
 
 
 # Words after which "gains", "falls" or "reports" are nouns ("weeks of gains").

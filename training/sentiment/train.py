@@ -390,7 +390,7 @@ def read_teacher(
     teacher.probabilities(texts)
     if args.composed and not teacher.texts["composed"]:
         raise ValueError(
-            f"{args.teacher} holds no composed headlines: `make teacher` writes them with --joins"
+            f"{args.teacher} holds no composed headlines: `make teacher` writes them with --compose"
         )
     for part, wanted in (("unlabelled", args.unlabelled), ("composed", args.composed)):
         if not wanted:
@@ -434,9 +434,8 @@ def teacher_targets(
     counterfactuals: Counterfactuals | None = None,
 ) -> tuple[Data, int]:
     """The texts of `data`, the teacher's variants and the unlabelled and composed headlines
-    it answered,
-    with the teacher's probabilities at `temperature` (knowledge distillation: Hinton et
-    al., 2015) in place of the labels; with `counterfactuals`, also the counterfactuals
+    it answered, with the teacher's probabilities at `temperature` (knowledge distillation:
+    Hinton et al., 2015) in place of the labels; with `counterfactuals`, also the counterfactuals
     of `data`'s headlines, last. And how many counterfactuals."""
     texts = [t.decode() for t in data[0].numpy()]
     extra = teacher.texts["variant"] + teacher.texts["unlabelled"] + teacher.texts["composed"]
