@@ -69,6 +69,10 @@ class FredStandIn:
         # (series id, mode it was answered in), in arrival order: once a test sees an
         # entry, that request's answer is settled whatever `mode` becomes next.
         self.answered: list[tuple[str, str]] = []
+        # Every request as it arrived: (seconds since start, client port, path, mode), for
+        # a failing test to show when and on which connection each came.
+        self.arrivals: list[tuple[float, int, str, str]] = []
+        self._start = time.monotonic()
         standin = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -77,6 +81,8 @@ class FredStandIn:
                 mode = standin.mode
                 status, body, ctype = standin.answer(self.path, mode)
                 standin.answered.append((series_id(self.path), mode))
+                elapsed = round(time.monotonic() - standin._start, 3)
+                standin.arrivals.append((elapsed, self.client_address[1], self.path, mode))
                 if mode == "slow":
                     time.sleep(standin.slow_seconds)
                 try:

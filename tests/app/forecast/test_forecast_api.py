@@ -179,7 +179,7 @@ def test_faults_keep_the_last_good_forecast(
                 fred.answered.clear()
                 response = http.post("/admin/refresh")
                 assert response.status_code == 502, (mode, response.text)
-                assert fred.asked(mode) == asked, mode
+                assert fred.asked(mode) == asked, (mode, fred.arrivals[-6:])
                 outcome = response.json()
                 assert outcome["ok"] is False and reason in outcome["reason"], (mode, outcome)
                 reasons.add(outcome["reason"])
