@@ -19,7 +19,7 @@ import csv
 import gzip
 import io
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -101,6 +101,18 @@ class SoftLabels:
             )
         rows = np.stack([self.logits[part][i] for part, i in (index[t] for t in texts)])
         return softmax(rows / temperature)
+
+
+def mean_of(other: SoftLabels, logits: Callable[[list[str]], np.ndarray]) -> SoftLabels:
+    """`other`'s texts with the mean of its logits and those `logits` gives them: two
+    teachers' answers as one, part by part."""
+    return SoftLabels(
+        dict(other.texts),
+        {
+            part: (logits(texts) + other.logits[part]) / 2 if texts else other.logits[part]
+            for part, texts in other.texts.items()
+        },
+    )
 
 
 def _edit_of(variant: list[str], words: list[str], bag: set[str]) -> bool:

@@ -4,7 +4,7 @@ and the all-MiniLM-L6-v2 package).
 
     python -m training.sentiment.teacher [--task headline|entity] [--epochs 3] [--variants 4]
         [--synthetic] [--compose [--joins N [--same-subject]]] [--analyst-calls N]
-        [--score-only --out DIR]
+        [--score-only --out DIR] [--seed S --ensemble-with SOFT_LABELS]
 
 The teacher reads what 18,000 labelled headlines cannot teach a recurrent network from
 scratch: MiniLM was pretrained on a billion sentence pairs. It is fine-tuned on the fit
@@ -34,15 +34,19 @@ to validation, and its answers on them to the file. `--compose` also answers the
 headlines negated and hedged, and `--joins N` N pairs of them joined (`--same-subject`:
 pairs about one name; `training/sentiment/compose.py`); the student learns them with
 `--composed`. `--score-only` stops after the scores and writes `teacher.json` alone.
+`--ensemble-with FILE` (another seed) answers FILE's texts instead of making its own
+and writes the mean of the two teachers' logits.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import hashlib
 import json
 import random
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +60,15 @@ from training.entity_sentiment.pairs import (
     synthetic_pairs,
     training_texts,
 )
-from training.sentiment import augment, checklist, compose, sentfin, synthetic, unlabelled
+from training.sentiment import (
+    augment,
+    checklist,
+    compose,
+    sentfin,
+    soft_labels,
+    synthetic,
+    unlabelled,
+)
 from training.sentiment.parts import training_parts
 from training.sentiment.soft_labels import COMMITTED, ENTITY_COMMITTED, FILE_NAME, PARTS, write
 
@@ -119,7 +131,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="fine-tune and score, write teacher.json but no answers (needs --out)",
     )
+    parser.add_argument(
+        "--ensemble-with",
+        type=Path,
+        metavar="SOFT_LABELS",
+        help="answer the texts of this teacher's answers file instead of making new ones, "
+        "and write the mean of the two teachers' logits (train with another --seed)",
+    )
     args = parser.parse_args(argv)
+    if args.ensemble_with is not None and (args.compose or args.task != "headline"):
+        parser.error("--ensemble-with answers a headline teacher's texts: no --compose")
     if args.score_only and args.out is None:
         parser.error("--score-only needs --out: the committed teacher.json describes its answers")
     if args.synthetic and args.task != "headline":
@@ -261,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.score_only:
         return _write_record(args.out, record, started)
 
+    if args.ensemble_with is not None:
+        return _ensemble(args, record, started, logits, val)
     fit_texts, val_texts = [t for t, _ in fit], [t for t, _ in val]
     test_texts = [t for rows in tests.values() for t, _ in rows]
     made = augment.variants(fit_texts, args.variants, args.seed, exclude=val_texts + test_texts)
@@ -294,6 +317,41 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     write(args.out / FILE_NAME, texts, answers)
     record["rows"] = {part: len(texts[part]) for part in PARTS}
+    return _write_record(args.out, record, started)
+
+
+def _ensemble(
+    args: argparse.Namespace,
+    record: dict[str, Any],
+    started: float,
+    logits: Callable[[list[str]], np.ndarray],
+    val: list[tuple[str, int]],
+) -> int:
+    """Answer the texts of another teacher's file and write the mean of both teachers'
+    logits: two fine-tunings from different seeds disagree where each is unsure, and
+    their mean is a better teacher than either (the ensemble Hinton et al. distil)."""
+    other = soft_labels.read(args.ensemble_with)
+    if other.texts["validation"] != [t for t, _ in val]:
+        raise SystemExit(
+            f"{args.ensemble_with}: its validation headlines are not this run's: "
+            "the two teachers must answer the same split"
+        )
+    both = soft_labels.mean_of(other, logits)
+    record["ensemble"] = {
+        "with": {
+            "file": args.ensemble_with.name,
+            "sha256": hashlib.sha256(args.ensemble_with.read_bytes()).hexdigest(),
+            "teacher": soft_labels.record(args.ensemble_with),
+        },
+        # The pair's own: the other teacher's answers on the test sets are not in its file.
+        "validation_accuracy": round(
+            float((both.logits["validation"].argmax(1) == [y for _, y in val]).mean()), 4
+        ),
+    }
+    print(f"ensemble: validation accuracy {record['ensemble']['validation_accuracy']}", flush=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    write(args.out / FILE_NAME, both.texts, both.logits)
+    record["rows"] = {part: len(both.texts[part]) for part in PARTS}
     return _write_record(args.out, record, started)
 
 

@@ -169,3 +169,23 @@ def test_relabelled_texts_learn_their_label_and_lose_the_edits_made_from_them(
     np.testing.assert_allclose(again.logits["variant"], LOGITS["variant"][1:])
     assert "Umbrella cuts guidance" in again and "Umbrella cuts guidance" not in read
     assert read.texts["variant"] == TEXTS["variant"]  # the answers read are left as they were
+
+
+def test_two_teachers_answer_as_the_mean_of_their_logits(written: Path) -> None:
+    first = soft_labels.read(written)
+    asked: list[list[str]] = []
+
+    def second(texts: list[str]) -> np.ndarray:
+        asked.append(list(texts))
+        # Another teacher: each text's logits are its length, its word count and 0.
+        return np.array([[len(t), len(t.split()), 0.0] for t in texts], dtype=np.float32)
+
+    both = soft_labels.mean_of(first, second)
+    # Every non-empty part asked once, in the file's order; the texts are the first's.
+    assert asked == [TEXTS[part] for part in soft_labels.PARTS]
+    assert both.texts == first.texts
+    for part in soft_labels.PARTS:
+        expected = (LOGITS[part] + second(TEXTS[part])) / 2
+        np.testing.assert_allclose(both.logits[part], expected, atol=1e-4)
+    # "Acme beats estimates": (-1 + 20) / 2, (0 + 3) / 2, (2.5 + 0) / 2.
+    np.testing.assert_allclose(both.logits["fit"][0], [9.5, 1.5, 1.25], atol=1e-4)

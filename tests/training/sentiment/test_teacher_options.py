@@ -66,3 +66,17 @@ def test_recomposed_headlines_are_for_the_headline_teacher(
     assert "--same-subject needs --joins" in refused(["--compose", "--same-subject"], capsys)
     args = teacher.parse_args(["--compose", "--joins", "100"])
     assert args.compose and args.joins == 100
+
+
+def test_a_second_teacher_answers_a_headline_teachers_texts(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Its answers are averaged with the file's, text for text: it makes no texts of its own.
+    assert "--ensemble-with answers a headline teacher's texts" in refused(
+        ["--ensemble-with", str(COMMITTED), "--compose"], capsys
+    )
+    assert "--ensemble-with" in refused(
+        ["--task", "entity", "--ensemble-with", str(COMMITTED)], capsys
+    )
+    args = teacher.parse_args(["--seed", "1", "--ensemble-with", str(COMMITTED)])
+    assert args.ensemble_with == COMMITTED and args.seed == 1
