@@ -59,7 +59,7 @@ class Status(BaseModel):
 
 class Report(BaseModel):
     name: str = Field(examples=["confusion_matrix.png"])
-    url: str = Field(examples=["/models/sentiment/8/reports/confusion_matrix.png"])
+    url: str = Field(examples=["/models/sentiment/9/reports/confusion_matrix.png"])
 
 
 class ModelInfo(BaseModel):
@@ -67,7 +67,7 @@ class ModelInfo(BaseModel):
     version: int
     path: str = Field(
         description="the version's folder under MODELS_DIR; the server's own paths are not shown",
-        examples=["sentiment/8"],
+        examples=["sentiment/9"],
     )
     device: str = Field(description="where TensorFlow runs it, e.g. CPU:0 or GPU:0")
     metadata: dict[str, Any]

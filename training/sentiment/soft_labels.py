@@ -38,6 +38,8 @@ COLUMNS = ("text", "part", *(f"logit_{label}" for label in LABELS))
 COMMITTED = Path(__file__).resolve().parents[2] / "data" / "teacher" / FILE_NAME
 # The per-entity model's: marked headlines (training/entity_sentiment/pairs.py).
 ENTITY_COMMITTED = COMMITTED.parents[1] / "entity_teacher" / FILE_NAME
+# The mean of two headline teachers' answers on COMMITTED's texts (teacher --ensemble-with).
+ENSEMBLE_COMMITTED = COMMITTED.parents[1] / "teacher_ensemble" / FILE_NAME
 
 
 def write(path: Path, texts: Mapping[str, Sequence[str]], logits: Mapping[str, np.ndarray]) -> None:
