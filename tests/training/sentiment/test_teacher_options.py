@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from training.sentiment import teacher
-from training.sentiment.soft_labels import COMMITTED
+from training.sentiment.parts import training_parts
+from training.sentiment.soft_labels import COMMITTED, ENSEMBLE_COMMITTED, write
 
 
 def refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
@@ -80,3 +82,20 @@ def test_a_second_teacher_answers_a_headline_teachers_texts(
     )
     args = teacher.parse_args(["--seed", "1", "--ensemble-with", str(COMMITTED)])
     assert args.ensemble_with == COMMITTED and args.seed == 1
+    # Its mean goes beside the first teacher's answers, never over them.
+    assert args.out == ENSEMBLE_COMMITTED.parent != COMMITTED.parent
+
+
+def test_a_second_teacher_refuses_answers_made_on_another_split(tmp_path: Path) -> None:
+    # Before any fine-tuning: a file whose validation headlines are not this run's.
+    fit, val, _ = training_parts()
+    other = tmp_path / "other.csv.gz"
+    write(
+        other,
+        {"fit": ["Acme beats estimates"], "validation": ["Rupee slumps"]},
+        {"fit": np.zeros((1, 3)), "validation": np.zeros((1, 3))},
+    )
+    with pytest.raises(SystemExit, match="validation headlines are not this run's"):
+        teacher.same_split(other, val)
+    committed = teacher.same_split(COMMITTED, val)
+    assert committed.texts["fit"] == [t for t, _ in fit]
