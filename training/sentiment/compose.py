@@ -103,22 +103,25 @@ def _verb(words: Sequence[str]) -> int | None:
     return None
 
 
-def negated(title: str, rng: random.Random) -> str | None:
+def _turned(title: str, rng: random.Random, forms: dict[bool, Sequence[str]]) -> str | None:
+    """`title` with its first verb put in one of `forms` for its tense (past: True), or
+    None without such a verb or forms for its tense."""
     words = title.split()
     i = _verb(words)
     if i is None:
         return None
     base, past = VERBS[words[i]]
-    return " ".join([*words[:i], rng.choice(NEGATIONS[past]).format(base), *words[i + 1 :]])
+    if past not in forms:
+        return None
+    return " ".join([*words[:i], rng.choice(forms[past]).format(base), *words[i + 1 :]])
+
+
+def negated(title: str, rng: random.Random) -> str | None:
+    return _turned(title, rng, NEGATIONS)
 
 
 def hedged(title: str, rng: random.Random) -> str | None:
-    words = title.split()
-    i = _verb(words)
-    if i is None or VERBS[words[i]][1]:
-        return None
-    base = VERBS[words[i]][0]
-    return " ".join([*words[:i], rng.choice(HEDGES).format(base), *words[i + 1 :]])
+    return _turned(title, rng, {False: HEDGES})
 
 
 def _inner(clause: str, common: set[str]) -> str:

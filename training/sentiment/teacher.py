@@ -328,10 +328,7 @@ def main(argv: list[str] | None = None) -> int:
         else [],
     }
     answers = {part: logits(texts[part]) for part in PARTS}
-    args.out.mkdir(parents=True, exist_ok=True)
-    write(args.out / FILE_NAME, texts, answers)
-    record["rows"] = {part: len(texts[part]) for part in PARTS}
-    return _write_record(args.out, record, started)
+    return _write_answers(args.out, texts, answers, record, started)
 
 
 def same_split(path: Path, val: list[tuple[str, int]]) -> soft_labels.SoftLabels:
@@ -369,10 +366,21 @@ def _ensemble(
         ),
     }
     print(f"ensemble: validation accuracy {record['ensemble']['validation_accuracy']}", flush=True)
-    args.out.mkdir(parents=True, exist_ok=True)
-    write(args.out / FILE_NAME, both.texts, both.logits)
-    record["rows"] = {part: len(both.texts[part]) for part in PARTS}
-    return _write_record(args.out, record, started)
+    return _write_answers(args.out, both.texts, both.logits, record, started)
+
+
+def _write_answers(
+    out: Path,
+    texts: dict[str, list[str]],
+    answers: dict[str, np.ndarray],
+    record: dict[str, Any],
+    started: float,
+) -> int:
+    """The answers file and, beside it, the run's record with its rows per part."""
+    out.mkdir(parents=True, exist_ok=True)
+    write(out / FILE_NAME, texts, answers)
+    record["rows"] = {part: len(texts[part]) for part in PARTS}
+    return _write_record(out, record, started)
 
 
 def _write_record(out: Path, record: dict[str, Any], started: float) -> int:
