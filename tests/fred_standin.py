@@ -11,6 +11,7 @@ import http.server
 import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import parse_qs, urlparse
 
 import pandas as pd
@@ -60,18 +61,24 @@ def gzip_bomb() -> bytes:
     return _BOMB[0]
 
 
+class Arrival(NamedTuple):
+    """One request as it arrived, with the mode it was answered in."""
+
+    at: float  # seconds since the stand-in was made
+    port: int  # the client's: a retry comes on a new connection
+    series: str
+    mode: str
+
+
 class FredStandIn:
     def __init__(self, slow_seconds: float = 3.0, drip_seconds: float = 0.2) -> None:
         self.mode = "ok"
         self.slow_seconds = slow_seconds
         self.drip_seconds = drip_seconds
         self.requests: list[str] = []
-        # (series id, mode it was answered in), in arrival order: once a test sees an
-        # entry, that request's answer is settled whatever `mode` becomes next.
-        self.answered: list[tuple[str, str]] = []
-        # Every request as it arrived: (seconds since start, client port, path, mode), for
-        # a failing test to show when and on which connection each came.
-        self.arrivals: list[tuple[float, int, str, str]] = []
+        # In arrival order: once a test sees an entry, that request's answer is settled
+        # whatever `mode` becomes next.
+        self.arrivals: list[Arrival] = []
         self._start = time.monotonic()
         standin = self
 
@@ -80,9 +87,10 @@ class FredStandIn:
                 standin.requests.append(self.path)
                 mode = standin.mode
                 status, body, ctype = standin.answer(self.path, mode)
-                standin.answered.append((series_id(self.path), mode))
-                elapsed = round(time.monotonic() - standin._start, 3)
-                standin.arrivals.append((elapsed, self.client_address[1], self.path, mode))
+                at = round(time.monotonic() - standin._start, 3)
+                standin.arrivals.append(
+                    Arrival(at, self.client_address[1], series_id(self.path), mode)
+                )
                 if mode == "slow":
                     time.sleep(standin.slow_seconds)
                 try:
@@ -120,6 +128,15 @@ class FredStandIn:
     def __exit__(self, *exc: object) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+    @property
+    def answered(self) -> list[tuple[str, str]]:
+        """(series id, mode it was answered in) of each request, in arrival order."""
+        return [(a.series, a.mode) for a in self.arrivals]
+
+    def forget(self) -> None:
+        """Start the record of requests afresh."""
+        self.arrivals.clear()
 
     def asked(self, mode: str | None = None) -> list[str]:
         """Series ids asked for, in order; only those answered in `mode` if given."""

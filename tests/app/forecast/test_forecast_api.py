@@ -176,7 +176,7 @@ def test_faults_keep_the_last_good_forecast(
             reasons = set()
             for mode, reason, asked in FAULTS:
                 fred.mode = mode
-                fred.answered.clear()
+                fred.forget()
                 response = http.post("/admin/refresh")
                 assert response.status_code == 502, (mode, response.text)
                 assert fred.asked(mode) == asked, (mode, fred.arrivals[-6:])
