@@ -105,16 +105,32 @@ class SoftLabels:
         return softmax(rows / temperature)
 
 
-def mean_of(other: SoftLabels, logits: Callable[[list[str]], np.ndarray]) -> SoftLabels:
-    """`other`'s texts with the mean of its logits and those `logits` gives them: two
-    teachers' answers as one, part by part."""
+def mean_of(
+    other: SoftLabels, logits: Callable[[list[str]], np.ndarray], members: int = 1
+) -> SoftLabels:
+    """`other`'s texts with the mean of its logits and those `logits` gives them, part by
+    part: one more teacher's answers joined to `other`, the mean of `members` teachers'
+    already, each teacher weighing the same."""
+    if members < 1:
+        raise ValueError(f"members must be at least 1, got {members}")
     return SoftLabels(
         dict(other.texts),
         {
-            part: (logits(texts) + other.logits[part]) / 2 if texts else other.logits[part]
+            part: (logits(texts) + members * other.logits[part]) / (members + 1)
+            if texts
+            else other.logits[part]
             for part, texts in other.texts.items()
         },
     )
+
+
+def members(record: dict[str, object]) -> int:
+    """How many teachers' answers a file's record (`teacher.json`) says it averages."""
+    ensemble = record.get("ensemble")
+    if not isinstance(ensemble, dict):
+        return 1
+    # The first averaged file, of two teachers, was written before the count was kept.
+    return int(ensemble.get("members", 2))
 
 
 def _edit_of(variant: list[str], words: list[str], bag: set[str]) -> bool:

@@ -35,7 +35,8 @@ headlines negated and hedged, and `--joins N` N pairs of them joined (`--same-su
 pairs about one name; `training/sentiment/compose.py`); the student learns them with
 `--composed`. `--score-only` stops after the scores and writes `teacher.json` alone.
 `--ensemble-with FILE` (another seed) answers FILE's texts instead of making its own
-and writes the mean of the two teachers' logits.
+and writes the mean of the two teachers' logits; FILE may itself be such a mean, of N
+teachers, and the new file is then the mean of N + 1.
 """
 
 from __future__ import annotations
@@ -143,7 +144,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=Path,
         metavar="SOFT_LABELS",
         help="answer the texts of this teacher's answers file instead of making new ones, "
-        "and write the mean of the two teachers' logits (train with another --seed)",
+        "and write the mean of the two teachers' logits (train with another --seed); a file "
+        "that is already a mean of N gives the mean of N + 1",
     )
     args = parser.parse_args(argv)
     if args.ensemble_with is not None and (args.compose or args.task != "headline"):
@@ -352,14 +354,19 @@ def _ensemble(
 ) -> int:
     """Answer the texts of another teacher's file and write the mean of both teachers'
     logits: two fine-tunings from different seeds disagree where each is unsure, and
-    their mean is a better teacher than either (the ensemble Hinton et al. distil)."""
-    both = soft_labels.mean_of(other, logits)
+    their mean is a better teacher than either (the ensemble Hinton et al. distil). A
+    file that is already a mean of N teachers gets this one as the (N+1)th, weighing the
+    same as each of them."""
+    before = soft_labels.record(args.ensemble_with)
+    joined = soft_labels.members(before)
+    both = soft_labels.mean_of(other, logits, joined)
     record["ensemble"] = {
         "with": {
             "file": args.ensemble_with.name,
             "sha256": hashlib.sha256(args.ensemble_with.read_bytes()).hexdigest(),
-            "teacher": soft_labels.record(args.ensemble_with),
+            "teacher": before,
         },
+        "members": joined + 1,
         # The pair's own: the other teacher's answers on the test sets are not in its file.
         "validation_accuracy": round(
             float((both.logits["validation"].argmax(1) == [y for _, y in val]).mean()), 4

@@ -189,3 +189,23 @@ def test_two_teachers_answer_as_the_mean_of_their_logits(written: Path) -> None:
         np.testing.assert_allclose(both.logits[part], expected, atol=1e-4)
     # "Acme beats estimates": (-1 + 20) / 2, (0 + 3) / 2, (2.5 + 0) / 2.
     np.testing.assert_allclose(both.logits["fit"][0], [9.5, 1.5, 1.25], atol=1e-4)
+
+
+def test_a_third_teacher_weighs_as_much_as_each_of_the_two_before_it(written: Path) -> None:
+    pair = soft_labels.read(written)  # taken as the mean of two teachers' logits
+
+    def third(texts: list[str]) -> np.ndarray:
+        return np.array([[len(t), len(t.split()), 0.0] for t in texts], dtype=np.float32)
+
+    three = soft_labels.mean_of(pair, third, members=2)
+    # "Acme beats estimates": (2 × -1 + 20) / 3, (2 × 0 + 3) / 3, (2 × 2.5 + 0) / 3.
+    np.testing.assert_allclose(three.logits["fit"][0], [6.0, 1.0, 5 / 3], atol=1e-4)
+    with pytest.raises(ValueError, match="members must be at least 1"):
+        soft_labels.mean_of(pair, third, members=0)
+
+
+def test_a_record_says_how_many_teachers_its_answers_average() -> None:
+    assert soft_labels.members({"seed": 0}) == 1
+    # The first averaged file's record, written before the count was kept.
+    assert soft_labels.members({"seed": 1, "ensemble": {"with": {}}}) == 2
+    assert soft_labels.members({"seed": 2, "ensemble": {"with": {}, "members": 3}}) == 3
