@@ -148,8 +148,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "that is already a mean of N gives the mean of N + 1",
     )
     args = parser.parse_args(argv)
-    if args.ensemble_with is not None and (args.compose or args.task != "headline"):
-        parser.error("--ensemble-with answers a headline teacher's texts: no --compose")
+    if args.ensemble_with is not None and args.compose:
+        parser.error("--ensemble-with answers another teacher's texts: no --compose")
+    if args.ensemble_with is not None and args.task != "headline" and args.out is None:
+        parser.error("--ensemble-with for the entity task needs --out")
     if args.score_only and args.out is None:
         parser.error("--score-only needs --out: the committed teacher.json describes its answers")
     if args.synthetic and args.task != "headline":
@@ -182,14 +184,14 @@ def main(argv: list[str] | None = None) -> int:
     other = None
     if args.task == "headline":
         fit, val, tests = training_parts(args.max_rows)
-        if args.ensemble_with is not None:
-            # Checked before the fine-tuning, not 20 minutes after it.
-            other = same_split(args.ensemble_with, val)
     else:
         us = [] if args.tfns is None else gazetteer.tfns_pairs_for(args.tfns, args.tfns_targets)
         fit, val, tests = training_texts(sentfin.load(sentfin.locate(None))[: args.max_rows], us)
         # For the record: a source nothing is chosen on, as the student's metadata has it.
         tests["finentity"] = [(marked(q), sentfin.LABELS.index(q.label)) for q in finentity.load()]
+    if args.ensemble_with is not None:
+        # Checked before the fine-tuning, not 20 minutes after it.
+        other = same_split(args.ensemble_with, val)
     model_dir = _model_dir()
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
 
@@ -334,9 +336,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def same_split(path: Path, val: list[tuple[str, int]]) -> soft_labels.SoftLabels:
-    """The teacher answers in `path`, if made on this run's validation headlines."""
+    """The teacher answers in `path`, if every validation text of theirs is one of this
+    run's: the mean is then scored on texts neither teacher was fitted on. (The entity
+    pairs have changed since their committed teacher ran: this run's validation part
+    holds a few pairs more, never one fewer.)"""
     other = soft_labels.read(path)
-    if other.texts["validation"] != [t for t, _ in val]:
+    ours = {t for t, _ in val}
+    if not ours.issuperset(other.texts["validation"]):
         raise SystemExit(
             f"{path}: its validation headlines are not this run's: "
             "the two teachers must answer the same split"
@@ -357,6 +363,8 @@ def _ensemble(
     their mean is a better teacher than either (the ensemble Hinton et al. distil). A
     file that is already a mean of N teachers gets this one as the (N+1)th, weighing the
     same as each of them."""
+    label = dict(val)
+    texts = other.texts["validation"]
     before = soft_labels.record(args.ensemble_with)
     joined = soft_labels.members(before)
     both = soft_labels.mean_of(other, logits, joined)
@@ -368,8 +376,9 @@ def _ensemble(
         },
         "members": joined + 1,
         # The pair's own: the other teacher's answers on the test sets are not in its file.
+        # Scored by this run's labels, on the other file's validation texts.
         "validation_accuracy": round(
-            float((both.logits["validation"].argmax(1) == [y for _, y in val]).mean()), 4
+            float((both.logits["validation"].argmax(1) == [label[t] for t in texts]).mean()), 4
         ),
     }
     print(f"ensemble: validation accuracy {record['ensemble']['validation_accuracy']}", flush=True)

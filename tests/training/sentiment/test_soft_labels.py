@@ -198,7 +198,7 @@ def test_a_third_teacher_weighs_as_much_as_each_of_the_two_before_it(written: Pa
         return np.array([[len(t), len(t.split()), 0.0] for t in texts], dtype=np.float32)
 
     three = soft_labels.mean_of(pair, third, members=2)
-    # "Acme beats estimates": (2 × -1 + 20) / 3, (2 × 0 + 3) / 3, (2 × 2.5 + 0) / 3.
+    # "Acme beats estimates": (2 * -1 + 20) / 3, (2 * 0 + 3) / 3, (2 * 2.5 + 0) / 3.
     np.testing.assert_allclose(three.logits["fit"][0], [6.0, 1.0, 5 / 3], atol=1e-4)
     with pytest.raises(ValueError, match="members must be at least 1"):
         soft_labels.mean_of(pair, third, members=0)

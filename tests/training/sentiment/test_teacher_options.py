@@ -9,9 +9,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from training.sentiment import teacher
+from training.entity_sentiment import gazetteer
+from training.entity_sentiment.pairs import training_texts
+from training.sentiment import sentfin, teacher, tfns
 from training.sentiment.parts import training_parts
-from training.sentiment.soft_labels import COMMITTED, ENSEMBLE_COMMITTED, write
+from training.sentiment.soft_labels import (
+    COMMITTED,
+    ENSEMBLE_COMMITTED,
+    ENTITY_COMMITTED,
+    write,
+)
 
 
 def refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
@@ -70,16 +77,21 @@ def test_recomposed_headlines_are_for_the_headline_teacher(
     assert args.compose and args.joins == 100
 
 
-def test_a_second_teacher_answers_a_headline_teachers_texts(
+def test_a_second_teacher_answers_the_first_teachers_texts(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     # Its answers are averaged with the file's, text for text: it makes no texts of its own.
-    assert "--ensemble-with answers a headline teacher's texts" in refused(
+    assert "--ensemble-with answers another teacher's texts" in refused(
         ["--ensemble-with", str(COMMITTED), "--compose"], capsys
     )
-    assert "--ensemble-with" in refused(
-        ["--task", "entity", "--ensemble-with", str(COMMITTED)], capsys
+    # No committed folder for an entity mean yet: it goes where it is told.
+    assert "--ensemble-with for the entity task needs --out" in refused(
+        ["--task", "entity", "--ensemble-with", str(ENTITY_COMMITTED)], capsys
     )
+    args = teacher.parse_args(
+        ["--task", "entity", "--ensemble-with", str(ENTITY_COMMITTED), "--out", "/tmp/x"]
+    )
+    assert args.out == Path("/tmp/x")
     args = teacher.parse_args(["--seed", "1", "--ensemble-with", str(COMMITTED)])
     assert args.ensemble_with == COMMITTED and args.seed == 1
     # Its mean goes beside the first teacher's answers, never over them.
@@ -99,3 +111,16 @@ def test_a_second_teacher_refuses_answers_made_on_another_split(tmp_path: Path) 
         teacher.same_split(other, val)
     committed = teacher.same_split(COMMITTED, val)
     assert committed.texts["fit"] == [t for t, _ in fit]
+    # A run whose validation part lost a text the file was validated on is refused too.
+    with pytest.raises(SystemExit, match="validation headlines are not this run's"):
+        teacher.same_split(COMMITTED, val[1:])
+
+
+def test_the_entity_teachers_answers_were_validated_on_this_runs_validation_pairs() -> None:
+    # The pairs changed after the committed entity teacher ran (TFNS's label goes to the
+    # subject, analysts are neutral pairs): a second teacher fits today's pairs, and
+    # every pair the first was validated on is still a validation pair.
+    us = gazetteer.tfns_pairs_for(tfns.TRAIN, "gazetteer")
+    _, val, _ = training_texts(sentfin.load(sentfin.locate(None)), us)
+    first = teacher.same_split(ENTITY_COMMITTED, val)
+    assert 0 < len(val) - len(first.texts["validation"]) < 20
