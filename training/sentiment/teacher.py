@@ -36,7 +36,8 @@ pairs about one name; `training/sentiment/compose.py`); the student learns them 
 `--composed`. `--score-only` stops after the scores and writes `teacher.json` alone.
 `--ensemble-with FILE` (another seed) answers FILE's texts instead of making its own
 and writes the mean of the two teachers' logits; FILE may itself be such a mean, of N
-teachers, and the new file is then the mean of N + 1.
+teachers, and the new file is then the mean of N + 1. Either task (the entity one with
+`--out`: no folder is committed for its mean).
 """
 
 from __future__ import annotations
