@@ -40,6 +40,8 @@ COMMITTED = Path(__file__).resolve().parents[2] / "data" / "teacher" / FILE_NAME
 ENTITY_COMMITTED = COMMITTED.parents[1] / "entity_teacher" / FILE_NAME
 # The mean of two headline teachers' answers on COMMITTED's texts (teacher --ensemble-with).
 ENSEMBLE_COMMITTED = COMMITTED.parents[1] / "teacher_ensemble" / FILE_NAME
+# The mean of two entity teachers' answers on ENTITY_COMMITTED's texts.
+ENTITY_ENSEMBLE_COMMITTED = COMMITTED.parents[1] / "entity_teacher_ensemble" / FILE_NAME
 
 
 def write(path: Path, texts: Mapping[str, Sequence[str]], logits: Mapping[str, np.ndarray]) -> None:

@@ -36,8 +36,8 @@ pairs about one name; `training/sentiment/compose.py`); the student learns them 
 `--composed`. `--score-only` stops after the scores and writes `teacher.json` alone.
 `--ensemble-with FILE` (another seed) answers FILE's texts instead of making its own
 and writes the mean of the two teachers' logits; FILE may itself be such a mean, of N
-teachers, and the new file is then the mean of N + 1. Either task (the entity one with
-`--out`: no folder is committed for its mean).
+teachers, and the new file is then the mean of N + 1. Either task: the headline mean
+goes to `data/teacher_ensemble/`, the entity one to `data/entity_teacher_ensemble/`.
 """
 
 from __future__ import annotations
@@ -76,6 +76,7 @@ from training.sentiment.soft_labels import (
     COMMITTED,
     ENSEMBLE_COMMITTED,
     ENTITY_COMMITTED,
+    ENTITY_ENSEMBLE_COMMITTED,
     FILE_NAME,
     PARTS,
     write,
@@ -151,8 +152,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.ensemble_with is not None and args.compose:
         parser.error("--ensemble-with answers another teacher's texts: no --compose")
-    if args.ensemble_with is not None and args.task != "headline" and args.out is None:
-        parser.error("--ensemble-with for the entity task needs --out")
     if args.score_only and args.out is None:
         parser.error("--score-only needs --out: the committed teacher.json describes its answers")
     if args.synthetic and args.task != "headline":
@@ -167,7 +166,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--analyst-calls is for the entity task")
     if args.out is None and args.ensemble_with is not None:
         # Never over the first teacher's own answers, which the mean is made from.
-        args.out = ENSEMBLE_COMMITTED.parent
+        mean = ENSEMBLE_COMMITTED if args.task == "headline" else ENTITY_ENSEMBLE_COMMITTED
+        args.out = mean.parent
     if args.out is None:
         args.out = (COMMITTED if args.task == "headline" else ENTITY_COMMITTED).parent
     return args

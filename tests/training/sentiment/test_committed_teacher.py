@@ -44,6 +44,7 @@ TEACHERS = {
     "headline": ("headline", soft_labels.COMMITTED, training_parts),
     "headline, two seeds": ("headline", soft_labels.ENSEMBLE_COMMITTED, training_parts),
     "entity": ("entity", soft_labels.ENTITY_COMMITTED, _entity_parts),
+    "entity, two seeds": ("entity", soft_labels.ENTITY_ENSEMBLE_COMMITTED, _entity_parts),
 }
 
 
@@ -119,17 +120,28 @@ def test_the_entity_trainer_covers_what_the_answers_lack_with_its_own_labels() -
     assert len(answers.texts["variant"]) - len(relabelled.texts["variant"]) == 88
 
 
-def test_the_averaged_answers_are_for_the_first_teachers_texts() -> None:
-    first = soft_labels.read(soft_labels.COMMITTED)
-    pair = soft_labels.read(soft_labels.ENSEMBLE_COMMITTED)
+@pytest.mark.parametrize(
+    ("first_path", "pair_path"),
+    [
+        (soft_labels.COMMITTED, soft_labels.ENSEMBLE_COMMITTED),
+        (soft_labels.ENTITY_COMMITTED, soft_labels.ENTITY_ENSEMBLE_COMMITTED),
+    ],
+    ids=["headline", "entity"],
+)
+def test_the_averaged_answers_are_for_the_first_teachers_texts(
+    first_path: Path, pair_path: Path
+) -> None:
+    first = soft_labels.read(first_path)
+    pair = soft_labels.read(pair_path)
     assert pair.texts == first.texts
-    record = json.loads((soft_labels.ENSEMBLE_COMMITTED.parent / "teacher.json").read_text())
-    digest = hashlib.sha256(soft_labels.COMMITTED.read_bytes()).hexdigest()
+    record = json.loads((pair_path.parent / "teacher.json").read_text())
+    digest = hashlib.sha256(first_path.read_bytes()).hexdigest()
     assert record["ensemble"]["with"]["sha256"] == digest
     assert record["seed"] != record["ensemble"]["with"]["teacher"]["seed"]
+    assert soft_labels.members(record) == 2
     # Each logit is the mean of the first teacher's and the second's: twice it, less the
-    # first's, is a second teacher's answer. On the validation headlines, which neither
-    # was fitted on, it agrees with the first on most but not all.
+    # first's, is a second teacher's answer. On the validation texts, which neither was
+    # fitted on, it agrees with the first on most but not all.
     second = 2 * pair.logits["validation"] - first.logits["validation"]
     agree = float((second.argmax(1) == first.logits["validation"].argmax(1)).mean())
     assert 0.85 < agree < 0.99

@@ -17,6 +17,7 @@ from training.sentiment.soft_labels import (
     COMMITTED,
     ENSEMBLE_COMMITTED,
     ENTITY_COMMITTED,
+    ENTITY_ENSEMBLE_COMMITTED,
     write,
 )
 
@@ -84,14 +85,8 @@ def test_a_second_teacher_answers_the_first_teachers_texts(
     assert "--ensemble-with answers another teacher's texts" in refused(
         ["--ensemble-with", str(COMMITTED), "--compose"], capsys
     )
-    # No committed folder for an entity mean yet: it goes where it is told.
-    assert "--ensemble-with for the entity task needs --out" in refused(
-        ["--task", "entity", "--ensemble-with", str(ENTITY_COMMITTED)], capsys
-    )
-    args = teacher.parse_args(
-        ["--task", "entity", "--ensemble-with", str(ENTITY_COMMITTED), "--out", "/tmp/x"]
-    )
-    assert args.out == Path("/tmp/x")
+    args = teacher.parse_args(["--task", "entity", "--ensemble-with", str(ENTITY_COMMITTED)])
+    assert args.out == ENTITY_ENSEMBLE_COMMITTED.parent != ENTITY_COMMITTED.parent
     args = teacher.parse_args(["--seed", "1", "--ensemble-with", str(COMMITTED)])
     assert args.ensemble_with == COMMITTED and args.seed == 1
     # Its mean goes beside the first teacher's answers, never over them.
