@@ -170,6 +170,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.out = mean.parent
     if args.out is None:
         args.out = (COMMITTED if args.task == "headline" else ENTITY_COMMITTED).parent
+    if args.ensemble_with is not None and args.out.resolve() == args.ensemble_with.parent.resolve():
+        # A third teacher joining the committed mean would replace the answers v9 learnt.
+        parser.error("--ensemble-with FILE would write over FILE: give another --out")
     return args
 
 

@@ -87,6 +87,8 @@ def test_a_second_teacher_answers_the_first_teachers_texts(
     )
     args = teacher.parse_args(["--task", "entity", "--ensemble-with", str(ENTITY_COMMITTED)])
     assert args.out == ENTITY_ENSEMBLE_COMMITTED.parent != ENTITY_COMMITTED.parent
+    # A third teacher joins a committed mean only into another folder.
+    assert "would write over FILE" in refused(["--ensemble-with", str(ENSEMBLE_COMMITTED)], capsys)
     args = teacher.parse_args(["--seed", "1", "--ensemble-with", str(COMMITTED)])
     assert args.ensemble_with == COMMITTED and args.seed == 1
     # Its mean goes beside the first teacher's answers, never over them.
