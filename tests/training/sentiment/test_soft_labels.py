@@ -171,21 +171,25 @@ def test_relabelled_texts_learn_their_label_and_lose_the_edits_made_from_them(
     assert read.texts["variant"] == TEXTS["variant"]  # the answers read are left as they were
 
 
+def _lengths(texts: list[str]) -> np.ndarray:
+    """Another teacher: each text's logits are its length, its word count and 0."""
+    return np.array([[len(t), len(t.split()), 0.0] for t in texts], dtype=np.float32)
+
+
 def test_two_teachers_answer_as_the_mean_of_their_logits(written: Path) -> None:
     first = soft_labels.read(written)
     asked: list[list[str]] = []
 
     def second(texts: list[str]) -> np.ndarray:
         asked.append(list(texts))
-        # Another teacher: each text's logits are its length, its word count and 0.
-        return np.array([[len(t), len(t.split()), 0.0] for t in texts], dtype=np.float32)
+        return _lengths(texts)
 
     both = soft_labels.mean_of(first, second)
     # Every non-empty part asked once, in the file's order; the texts are the first's.
     assert asked == [TEXTS[part] for part in soft_labels.PARTS]
     assert both.texts == first.texts
     for part in soft_labels.PARTS:
-        expected = (LOGITS[part] + second(TEXTS[part])) / 2
+        expected = (LOGITS[part] + _lengths(TEXTS[part])) / 2
         np.testing.assert_allclose(both.logits[part], expected, atol=1e-4)
     # "Acme beats estimates": (-1 + 20) / 2, (0 + 3) / 2, (2.5 + 0) / 2.
     np.testing.assert_allclose(both.logits["fit"][0], [9.5, 1.5, 1.25], atol=1e-4)
@@ -193,15 +197,11 @@ def test_two_teachers_answer_as_the_mean_of_their_logits(written: Path) -> None:
 
 def test_a_third_teacher_weighs_as_much_as_each_of_the_two_before_it(written: Path) -> None:
     pair = soft_labels.read(written)  # taken as the mean of two teachers' logits
-
-    def third(texts: list[str]) -> np.ndarray:
-        return np.array([[len(t), len(t.split()), 0.0] for t in texts], dtype=np.float32)
-
-    three = soft_labels.mean_of(pair, third, members=2)
+    three = soft_labels.mean_of(pair, _lengths, members=2)
     # "Acme beats estimates": (2 * -1 + 20) / 3, (2 * 0 + 3) / 3, (2 * 2.5 + 0) / 3.
     np.testing.assert_allclose(three.logits["fit"][0], [6.0, 1.0, 5 / 3], atol=1e-4)
     with pytest.raises(ValueError, match="members must be at least 1"):
-        soft_labels.mean_of(pair, third, members=0)
+        soft_labels.mean_of(pair, _lengths, members=0)
 
 
 def test_a_record_says_how_many_teachers_its_answers_average() -> None:
