@@ -75,16 +75,15 @@ class FredStandIn:
         self.mode = "ok"
         self.slow_seconds = slow_seconds
         self.drip_seconds = drip_seconds
-        self.requests: list[str] = []
-        # In arrival order: once a test sees an entry, that request's answer is settled
-        # whatever `mode` becomes next.
+        # Every request in arrival order, never cleared: once a test sees an entry, that
+        # request's answer is settled whatever `mode` becomes next.
         self.arrivals: list[Arrival] = []
+        self._forgotten = 0  # arrivals before the last forget()
         self._start = time.monotonic()
         standin = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                standin.requests.append(self.path)
                 mode = standin.mode
                 status, body, ctype = standin.answer(self.path, mode)
                 at = round(time.monotonic() - standin._start, 3)
@@ -131,12 +130,13 @@ class FredStandIn:
 
     @property
     def answered(self) -> list[tuple[str, str]]:
-        """(series id, mode it was answered in) of each request, in arrival order."""
-        return [(a.series, a.mode) for a in self.arrivals]
+        """(series id, mode it was answered in) of each request since the last forget(),
+        in arrival order."""
+        return [(a.series, a.mode) for a in self.arrivals[self._forgotten :]]
 
     def forget(self) -> None:
-        """Start the record of requests afresh."""
-        self.arrivals.clear()
+        """Start `answered` and `asked` afresh (`arrivals` keeps every request)."""
+        self._forgotten = len(self.arrivals)
 
     def asked(self, mode: str | None = None) -> list[str]:
         """Series ids asked for, in order; only those answered in `mode` if given."""

@@ -320,7 +320,7 @@ def test_followers_pick_up_the_shared_store_and_take_over(
             assert body["last_observed_quarter"] == "2026Q3"
             assert body["inputs"]["source"] == "fred"
             assert body["inputs"]["last_refresh"] is None  # it did not ask FRED itself
-        assert len(fred.requests) == len(ALL_FOUR)
+        assert len(fred.arrivals) == len(ALL_FOUR)
         # A refresh sent to a process that does not refresh is refused, naming the one
         # that does; it asks FRED nothing and schedules no retry of its own.
         holder = f"pid {leader.proc.pid}"
@@ -331,7 +331,7 @@ def test_followers_pick_up_the_shared_store_and_take_over(
             detail = response.json()["detail"]
             assert why in detail and holder in detail and "scheduler.lock" in detail
         time.sleep(1.0)
-        assert len(fred.requests) == len(ALL_FOUR)
+        assert len(fred.arrivals) == len(ALL_FOUR)
         assert not any("next FRED refresh attempt" in e["msg"] for e in json_log(reader.log))
 
         leader.proc.kill()
@@ -341,7 +341,7 @@ def test_followers_pick_up_the_shared_store_and_take_over(
             while http.get("/forecast").json()["inputs"]["last_refresh"] is None:
                 assert time.monotonic() < deadline, "no process took the refresh over"
                 time.sleep(0.1)
-        assert len(fred.requests) == 2 * len(ALL_FOUR)
+        assert len(fred.arrivals) == 2 * len(ALL_FOUR)
 
 
 def test_absurd_figures_are_quarantined_reported_and_never_served(

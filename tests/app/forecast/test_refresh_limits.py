@@ -85,7 +85,7 @@ def test_concurrent_refreshes_join_the_one_in_flight(
     bounded: tuple[FredStandIn, Server, Path, dict], fred: FredStandIn
 ) -> None:
     _, srv, data_dir, _ = bounded
-    before = len(fred.requests)
+    before = len(fred.arrivals)
     fred.mode = "slow"
 
     def refresh(_: int) -> httpx.Response:
@@ -96,7 +96,7 @@ def test_concurrent_refreshes_join_the_one_in_flight(
         answers = list(pool.map(refresh, range(10)))
     assert [a.status_code for a in answers] == [200] * 10
     # One fetch of the four series, and every caller got its outcome.
-    assert len(fred.requests) - before == len(gdp_features.FETCHED)
+    assert len(fred.arrivals) - before == len(gdp_features.FETCHED)
     assert len({a.json()["at"] for a in answers}) == 1
     # The same figures again: no new vintage beside the first.
     assert len(list((data_dir / "vintages").glob("vintage-*.json"))) == 1
