@@ -28,7 +28,8 @@ and how many of the analysts named beside a subject it reads neutral. Then the
 behavioural cases (training.entity_sentiment.behaviour).
 
 Last, how much of the annotation the entity model's gazetteer (`"auto"`) finds on the
-test titles (training.entity_sentiment.gazetteer.reach).
+test titles (training.entity_sentiment.gazetteer.reach), and how often two pairs that
+read alike once marked share a label: a measure of the annotation's own consistency.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Iterable
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -178,6 +180,21 @@ def mixed_accuracy(
     return rows
 
 
+def alike(every: Iterable[Pair]) -> tuple[int, int, int, float]:
+    """(pairs whose marked text another pair also has, groups of them, comparisons of two
+    pairs of one group, the share of those that find one label). Names are marked away,
+    so two such pairs ask the same question; their labels differ only where the
+    annotation does."""
+    groups: dict[str, list[str]] = {}
+    for q in every:
+        groups.setdefault(marked(q).lower(), []).append(q.label)
+    shared = [labels for labels in groups.values() if len(labels) > 1]
+    same = sum(a == b for labels in shared for a, b in combinations(labels, 2))
+    compared = sum(len(labels) * (len(labels) - 1) // 2 for labels in shared)
+    agree = same / compared if compared else float("nan")
+    return sum(map(len, shared)), len(shared), compared, agree
+
+
 def majority(test: list[Pair]) -> dict[str, object]:
     """Every pair given the test set's most frequent label."""
     labels = [q.label for q in test]
@@ -284,6 +301,11 @@ def main(argv: list[str] | None = None) -> int:
     found = gazetteer.reach(names, test, keys)
     print(f"gazetteer of {where}: {len(names)} names; {gazetteer.said(found)}")
     print(f"  on FinEntity: {gazetteer.said(gazetteer.reach(names, held_out, keys), 'FinEntity')}")
+    n, groups, compared, agree = alike(all_pairs)
+    print(
+        f"{n} of SEntFiN's pairs read as another does once marked ({groups} groups, both "
+        f"parts): two of one group share a label in {agree:.1%} of {compared} comparisons"
+    )
     return 0
 
 

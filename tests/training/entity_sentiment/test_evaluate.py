@@ -1,10 +1,11 @@
-"""What mixing the headline model's answer into the entity model's would give."""
+"""What mixing the headline model's answer into the entity model's would give, and how
+consistent the annotation is where pairs read alike."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from training.entity_sentiment.evaluate import KINDS, MIX_WEIGHTS, mixed_accuracy
+from training.entity_sentiment.evaluate import KINDS, MIX_WEIGHTS, alike, mixed_accuracy
 from training.entity_sentiment.pairs import Pair
 
 NEG, NEU, POS = np.eye(3)
@@ -34,3 +35,22 @@ def test_each_weight_mixes_the_two_answers_where_it_says() -> None:
     # negative: both right.
     assert rows["one-entity headlines only: all"][at[0.5]] == 1.0
     assert rows["every pair: disagree"][at[0.5]] == 1.0
+
+
+def test_pairs_that_read_alike_once_marked_are_compared_by_label() -> None:
+    def at(title: str, entity: str, label: str) -> Pair:
+        start = title.index(entity)
+        return Pair(title, entity, label, (start, start + len(entity)), (), False, False)
+
+    every = [
+        # One question three times ("xtargetx shares rise"): 1 of its 3 comparisons agrees.
+        at("Infosys shares rise", "Infosys", "positive"),
+        at("TCS shares rise", "TCS", "positive"),
+        at("tcs shares rise", "tcs", "neutral"),
+        # Another twice, agreeing (1 of 1); a text read once is compared with nothing.
+        at("Wipro falls 2%", "Wipro", "negative"),
+        at("HCL falls 2%", "HCL", "negative"),
+        at("Infosys shares fall", "Infosys", "negative"),
+    ]
+    assert alike(every) == (5, 2, 4, 2 / 4)
+    assert alike(every[-1:])[:3] == (0, 0, 0)
