@@ -144,7 +144,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def add_weight_rule_argument(parser: argparse.ArgumentParser, default: str = "best") -> None:
-    """--weight-rule, shared with the entity model's run (whose served model uses one-se)."""
+    """--weight-rule, shared with the entity model's run (which passes default="sequence")."""
     parser.add_argument(
         "--weight-rule",
         choices=("best", "one-se", "sequence"),
