@@ -189,10 +189,9 @@ def alike(every: Iterable[Pair]) -> tuple[int, int, int, float]:
     for q in every:
         groups.setdefault(marked(q).lower(), []).append(q.label)
     shared = [labels for labels in groups.values() if len(labels) > 1]
-    same = sum(a == b for labels in shared for a, b in combinations(labels, 2))
-    compared = sum(len(labels) * (len(labels) - 1) // 2 for labels in shared)
-    agree = same / compared if compared else float("nan")
-    return sum(map(len, shared)), len(shared), compared, agree
+    both = [a == b for labels in shared for a, b in combinations(labels, 2)]
+    agree = sum(both) / len(both) if both else float("nan")
+    return sum(map(len, shared)), len(shared), len(both), agree
 
 
 def majority(test: list[Pair]) -> dict[str, object]:
