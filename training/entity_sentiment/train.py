@@ -131,8 +131,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "and do not carry over either way; default: 0, as served)",
     )
     add_teacher_arguments(p, soft_labels.ENTITY_COMMITTED)
-    # With TFNS's pairs validation favours the n-gram branch beside the BiLSTM, and its
-    # share of a call takes the served cost per entity past its bound (docs/performance.md).
+    # With TFNS's pairs validation favours the n-gram branch beside the BiLSTM; with its
+    # character grams its share of a call takes the cost per entity past its bound, so
+    # v12 keeps it reading words alone: --weight-rule best --char-ngram-tokens 0
+    # (docs/performance.md). The default stays what reproduces the earlier versions.
     add_weight_rule_argument(p, default="sequence")
     args = p.parse_args(argv)
     check_version_free(p, args)

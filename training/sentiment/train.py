@@ -223,7 +223,12 @@ def add_network_arguments(parser: argparse.ArgumentParser, drop_links: bool = Fa
         help="read links as words or drop them before the words are read (default: "
         f"{links}, as the served model does)",
     )
-    parser.add_argument("--char-ngram-tokens", type=int, default=defaults.char_ngram_tokens)
+    parser.add_argument(
+        "--char-ngram-tokens",
+        type=int,
+        default=defaults.char_ngram_tokens,
+        help="character 2-5 grams the n-gram branch reads (0: word n-grams alone)",
+    )
     parser.add_argument("--word-ngram-tokens", type=int, default=defaults.word_ngram_tokens)
     parser.add_argument(
         "--verbose",

@@ -121,8 +121,7 @@ def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Pat
     # headlines, which it never answered, keep their rule labels.
     assert meta["teacher"]["rows"]["synthetic"] == 20
     assert meta["training"]["sequence"]["teacher"]["synthetic"] == 20
-    # The served rule, the BiLSTM alone: the per-entity cost target leaves no room for
-    # the n-gram branch's share of a call, so the served graph holds no n-gram branch.
+    # The default rule, the BiLSTM alone (v6 to v11): the graph holds no n-gram branch.
     mixture = meta["training"]["mixture"]
     assert meta["config"]["sequence_weight"] == 1.0 and meta["config"]["weight_rule"] == "sequence"
     assert mixture["weight_rule"] == "the sequence branch alone"

@@ -411,3 +411,44 @@ def test_ngram_serving_graph_is_the_fitted_regression() -> None:
     logits = x @ layer.kernel.numpy() + layer.bias.numpy()
     expected = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
     np.testing.assert_allclose(model(probe).numpy(), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_a_words_only_ngram_branch_is_served_as_fitted(
+    pretrained: Pretrained, tmp_path: Path
+) -> None:
+    """`char_ngram_tokens=0` (the entity model v12's branch): one block, the words', the
+    served graph answers as the fitted mixture does, and no character table is stored."""
+    texts = tf.constant(["Acme shares surge", "Globex posts loss", "Initech to meet", "Rupee -2%"])
+    labels = np.array([2, 0, 1, 0])
+    cfg = SentimentConfig(
+        pretrained_vocabulary=False, word_ngram_tokens=40, char_ngram_tokens=0, lstm_units=3
+    )
+    ngram = ngram_branch(cfg, texts)
+    fit_ngram_exact(ngram, texts, labels, c=10.0)
+    layer = ngram.get_layer("ngram_probs")
+    assert layer.chars is None and layer.idf.shape == (layer.n_words,)
+    probe = tf.constant(["Acme shares slump", "unseen", "Globex surge"])
+    x = tf.sparse.to_dense(layer.features(probe)).numpy()
+    assert x.shape == (3, layer.n_words)
+    # "unseen" holds no known word: its one column is the out-of-vocabulary one.
+    np.testing.assert_allclose(np.linalg.norm(x, axis=1), 1.0, rtol=1e-6)
+    logits = x @ layer.kernel.numpy() + layer.bias.numpy()
+    expected = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(ngram(probe).numpy(), expected, rtol=1e-5, atol=1e-6)
+    # Text that only character grams would tell apart reads alike.
+    same = ngram(tf.constant(["Acme shares surge", "Acme shares surge!!"])).numpy()
+    np.testing.assert_allclose(same[0], same[1], rtol=1e-6)
+
+    _, sequence = sequence_branch(cfg, texts, pretrained)
+    model = combine(sequence, ngram, 0.5)
+    path = export_model(model, tmp_path, train_sentiment.INPUT_SPEC, "probabilities", {})
+    got = tf.saved_model.load(str(path)).signatures["serving_default"](headlines=probe)
+    np.testing.assert_allclose(
+        got["probabilities"].numpy(),
+        model.predict(probe, verbose=0)["probabilities"],
+        rtol=1e-5,
+        atol=1e-6,
+    )
+    # The branch's kernel has a row per word n-gram and none for characters.
+    assert layer.kernel.shape == (layer.n_words, 3) and layer.n_words <= 40
+    assert stored_weights(path) <= sum(int(np.prod(v.shape)) for v in model.weights) + 16
