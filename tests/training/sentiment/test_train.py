@@ -19,6 +19,7 @@ from training.metrics import classification_report, temperature_scale
 from training.sentiment import augment, counterfactual, soft_labels, synthetic
 from training.sentiment import train as train_sentiment
 from training.sentiment.model import (
+    NgramTfidfSoftmax,
     SentimentConfig,
     combine,
     compile_classifier,
@@ -394,13 +395,27 @@ def test_padding_to_the_longest_headline_changes_no_answer(pretrained: Pretraine
     assert model(tf.constant(["!!!", "???"])).shape == (2, 3)
 
 
+NGRAM_TEXTS = ["Acme shares surge", "Globex posts loss", "Initech to meet", "Rupee -2%"]
+
+
+def fitted_ngram_branch(cfg: SentimentConfig) -> tuple[keras.Model, NgramTfidfSoftmax]:
+    """The n-gram branch solved on NGRAM_TEXTS (labels positive, negative, neutral,
+    negative), and its layer."""
+    texts = tf.constant(NGRAM_TEXTS)
+    model = ngram_branch(cfg, texts)
+    fit_ngram_exact(model, texts, np.array([2, 0, 1, 0]), c=10.0)
+    return model, model.get_layer("ngram_probs")
+
+
+def regression_answers(layer: NgramTfidfSoftmax, x: np.ndarray) -> np.ndarray:
+    """The logistic regression's probabilities on the dense features `x`."""
+    logits = x @ layer.kernel.numpy() + layer.bias.numpy()
+    return np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+
+
 def test_ngram_serving_graph_is_the_fitted_regression() -> None:
     """Serving sums one matmul per block; fitting reads the joined matrix: same answers."""
-    texts = tf.constant(["Acme shares surge", "Globex posts loss", "Initech to meet", "Rupee -2%"])
-    labels = np.array([2, 0, 1, 0])
-    model = ngram_branch(SentimentConfig(word_ngram_tokens=40, char_ngram_tokens=300), texts)
-    fit_ngram_exact(model, texts, labels, c=10.0)
-    layer = model.get_layer("ngram_probs")
+    model, layer = fitted_ngram_branch(SentimentConfig(word_ngram_tokens=40, char_ngram_tokens=300))
     probe = tf.constant(["Acme shares slump", "unseen", "Rupee -2% as Globex meets"])
     x = tf.sparse.to_dense(layer.features(probe)).numpy()
     # Each block (words, characters) of each row is L2-normalised on its own.
@@ -408,8 +423,7 @@ def test_ngram_serving_graph_is_the_fitted_regression() -> None:
         norms = np.linalg.norm(block, axis=1)
         np.testing.assert_allclose(norms[norms > 0], 1.0, rtol=1e-6)
     assert (np.linalg.norm(x[:, layer.n_words :], axis=1) > 0).all()
-    logits = x @ layer.kernel.numpy() + layer.bias.numpy()
-    expected = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    expected = regression_answers(layer, x)
     np.testing.assert_allclose(model(probe).numpy(), expected, rtol=1e-5, atol=1e-6)
 
 
@@ -417,29 +431,25 @@ def test_a_words_only_ngram_branch_is_served_as_fitted(
     pretrained: Pretrained, tmp_path: Path
 ) -> None:
     """`char_ngram_tokens=0` (the entity model v12's branch): one block, the words', the
-    served graph answers as the fitted mixture does, and no character table is stored."""
-    texts = tf.constant(["Acme shares surge", "Globex posts loss", "Initech to meet", "Rupee -2%"])
-    labels = np.array([2, 0, 1, 0])
+    served graph answers as the fitted mixture does, and the kernel has no character rows."""
     cfg = SentimentConfig(
         pretrained_vocabulary=False, word_ngram_tokens=40, char_ngram_tokens=0, lstm_units=3
     )
-    ngram = ngram_branch(cfg, texts)
-    fit_ngram_exact(ngram, texts, labels, c=10.0)
-    layer = ngram.get_layer("ngram_probs")
+    ngram, layer = fitted_ngram_branch(cfg)
     assert layer.chars is None and layer.idf.shape == (layer.n_words,)
     probe = tf.constant(["Acme shares slump", "unseen", "Globex surge"])
     x = tf.sparse.to_dense(layer.features(probe)).numpy()
     assert x.shape == (3, layer.n_words)
     # "unseen" holds no known word: its one column is the out-of-vocabulary one.
     np.testing.assert_allclose(np.linalg.norm(x, axis=1), 1.0, rtol=1e-6)
-    logits = x @ layer.kernel.numpy() + layer.bias.numpy()
-    expected = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
-    np.testing.assert_allclose(ngram(probe).numpy(), expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        ngram(probe).numpy(), regression_answers(layer, x), rtol=1e-5, atol=1e-6
+    )
     # Text that only character grams would tell apart reads alike.
     same = ngram(tf.constant(["Acme shares surge", "Acme shares surge!!"])).numpy()
     np.testing.assert_allclose(same[0], same[1], rtol=1e-6)
 
-    _, sequence = sequence_branch(cfg, texts, pretrained)
+    _, sequence = sequence_branch(cfg, tf.constant(NGRAM_TEXTS), pretrained)
     model = combine(sequence, ngram, 0.5)
     path = export_model(model, tmp_path, train_sentiment.INPUT_SPEC, "probabilities", {})
     got = tf.saved_model.load(str(path)).signatures["serving_default"](headlines=probe)
