@@ -10,7 +10,9 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import shutil
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +37,12 @@ def check_version_free(parser: argparse.ArgumentParser, args: argparse.Namespace
     export that exists under `--out`."""
     if args.version is not None and (args.out / str(args.version)).exists():
         parser.error(f"{args.out / str(args.version)} exists: pick another --version")
+
+
+def command_line(module: str, argv: list[str] | None) -> str:
+    """The command a training run was given, for its export's metadata: with the data's
+    sha256 and the code's commit, what runs it again."""
+    return shlex.join(["python", "-m", module, *(sys.argv[1:] if argv is None else argv)])
 
 
 def write_json_atomic(path: Path, payload: Any) -> None:

@@ -46,7 +46,7 @@ from training.entity_sentiment.pairs import (
     pairs,
     synthetic_pairs,
 )
-from training.export import check_version_free, export_model
+from training.export import check_version_free, command_line, export_model
 from training.metrics import calibrated_report
 from training.sentiment import baseline, sentfin, soft_labels
 from training.sentiment.model import sequence_branch as headline_branch
@@ -302,6 +302,7 @@ def main(argv: list[str] | None = None) -> int:
         OUTPUT_NAME,
         {
             "name": MODEL_NAME,
+            "command": command_line("training.entity_sentiment.train", argv),
             "labels": list(LABELS),
             "input": "the headline with the target mention replaced by 'xtargetx' and the "
             "other entities' mentions by 'xotherx' (app.sentiment.entities.mark)",

@@ -22,7 +22,7 @@ from app.forecast import fred_csv, monthly_window
 from app.forecast.gdp_features import SERIES, quarter_name
 from training import reports
 from training.cells import add_cell_arguments, check_cell_options
-from training.export import check_version_free, export_model
+from training.export import check_version_free, command_line, export_model
 from training.forecast import backtest, blend, bridge, conformal, nowcast_model, spf
 from training.forecast.model import Fitted, ForecastConfig, fit
 
@@ -262,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         OUTPUT_NAME,
         {
             "name": MODEL_NAME,
+            "command": command_line("training.forecast.train", argv),
             "input": "monthly_window",
             "channels": list(channels),
             "network_channels": list(channels[:used]),

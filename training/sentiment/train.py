@@ -33,7 +33,7 @@ import tensorflow as tf
 
 from training import reports
 from training.cells import add_cell_arguments, check_cell_options
-from training.export import check_version_free, export_model
+from training.export import check_version_free, command_line, export_model
 from training.metrics import (
     calibrated_report,
     classification_report,
@@ -63,7 +63,7 @@ from training.sentiment.model import (
     sequence_branch,
 )
 from training.sentiment.parts import VALIDATION_RULE, fit_and_validation, headline_split
-from training.sentiment.warm_start import warm_started
+from training.sentiment.warm_start import start_record, warm_started
 from training.sentiment.word_vectors import NOTICE, SOURCE, Pretrained
 from training.weight_average import TailAverage
 
@@ -262,12 +262,12 @@ def warm_branches(
 
 
 def warm_start_record(args: argparse.Namespace) -> dict[str, object]:
-    """Where the branch started and whether it was refitted, for an export's config."""
+    """Where the branch started and whether it was refitted, for an export's config;
+    `starts` names each start by its weights' digest and the command that made it."""
+    folders = {"init_from": args.init_from, "probe_init_from": args.probe_init_from}
     return {
-        "init_from": None if args.init_from is None else args.init_from.as_posix(),
-        "probe_init_from": None
-        if args.probe_init_from is None
-        else args.probe_init_from.as_posix(),
+        **{k: None if v is None else v.as_posix() for k, v in folders.items()},
+        "starts": {k: start_record(v) for k, v in folders.items() if v is not None},
         "refit": not args.no_refit,
     }
 
@@ -962,6 +962,7 @@ def main(argv: list[str] | None = None) -> int:
         OUTPUT_NAME,
         {
             "name": MODEL_NAME,
+            "command": command_line("training.sentiment.train", argv),
             "labels": list(sentfin.LABELS),
             "label_rule": sentfin.LABEL_RULE,
             "split_rule": sentfin.SPLIT_RULE,

@@ -7,6 +7,8 @@ model's inputs in the same space, and what it learnt about sentiment words can c
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import keras
@@ -66,3 +68,17 @@ def warm_started(branch: SequenceBranch, model_dir: Path) -> SequenceBranch:
         return fit, serve
 
     return build
+
+
+def start_record(model_dir: Path) -> dict[str, object]:
+    """What a run started from, for its export's metadata: the folder (often a probe under
+    /tmp that is gone after the run), the sha256 of the weights taken from it, which a
+    rebuilt start must match, and the command that made it, when its metadata says."""
+    digest = hashlib.sha256()
+    for name, values in sorted(saved_weights(model_dir).items()):
+        for value in values:
+            digest.update(f"{name}{value.dtype}{value.shape}".encode())
+            digest.update(np.ascontiguousarray(value).tobytes())
+    metadata = model_dir / "assets.extra" / "metadata.json"
+    made_by = json.loads(metadata.read_text()).get("command") if metadata.is_file() else None
+    return {"path": model_dir.as_posix(), "weights_sha256": digest.hexdigest(), "made_by": made_by}

@@ -90,6 +90,10 @@ def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Pat
     assert meta["name"] == "entity_sentiment" and meta["signature"]["input"]["name"] == (
         "marked_headlines"
     )
+    assert meta["command"].startswith("python -m training.entity_sentiment.train ")
+    assert meta["command"].endswith(
+        "--position 4 --teacher " + str(tmp_path / "soft_labels.csv.gz")
+    )
     assert meta["data"]["pairs"] == 111 and meta["data"]["test"] == 30
     # TFNS train joins fit and validation, never the test pairs.
     assert meta["data"]["tfns"]["rows"] == 12 and meta["data"]["tfns"]["with_target"] == 0

@@ -46,6 +46,8 @@ def test_short_training_run_exports_with_backtest_metadata(tmp_path: Path) -> No
     extra = out / "1" / "assets.extra"
     meta = json.loads((extra / "metadata.json").read_text())
     assert meta["name"] == "gdp_forecast" and meta["input"] == "monthly_window"
+    assert meta["command"].startswith("python -m training.forecast.train --out ")
+    assert meta["command"].endswith("--members 1 --refit-every 36")
     assert meta["config"]["cell"] == "scratch-gru" and meta["config"]["layer_norm"] is True
     assert meta["config"]["recurrent_dropout"] == pytest.approx(0.1)
     assert meta["lookback_months"] == mw.LOOKBACK_MONTHS

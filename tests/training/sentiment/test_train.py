@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +127,7 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     assert (version / "variables" / "variables.index").is_file()
     meta = json.loads((version / "assets.extra" / "metadata.json").read_text())
     assert meta["name"] == "sentiment" and meta["version"] == 1
+    assert meta["command"] == shlex.join(["python", "-m", "training.sentiment.train", *args])
     assert meta["labels"] == ["negative", "neutral", "positive"]
     for key in (
         "label_rule",

@@ -11,8 +11,14 @@ import tensorflow as tf
 from tests.conftest import ROOT
 from training.export import export_model
 from training.sentiment.model import SentimentConfig, sequence_branch
-from training.sentiment.train import INPUT_SPEC, fit_mixture, parse_args, warm_branches
-from training.sentiment.warm_start import saved_weights, warm_started
+from training.sentiment.train import (
+    INPUT_SPEC,
+    fit_mixture,
+    parse_args,
+    warm_branches,
+    warm_start_record,
+)
+from training.sentiment.warm_start import saved_weights, start_record, warm_started
 from training.sentiment.word_vectors import Pretrained
 
 HEADLINE_MODEL = ROOT / "models" / "sentiment" / "7"
@@ -96,10 +102,19 @@ def test_without_a_refit_the_probe_is_the_export_and_a_later_probe_starts_from_i
     answers = fitted.model.predict(val[0], verbose=0)["probabilities"]
     right = float((answers.argmax(1) == val[1]).mean())
     assert right == pytest.approx(fitted.fits["mixture"]["validation_accuracy"], abs=1e-4)
-    probe = export_model(fitted.model, tmp_path, INPUT_SPEC, "probabilities", {})
+    made_by = "python -m training.sentiment.train --no-refit --out /tmp/probe"
+    probe = export_model(fitted.model, tmp_path, INPUT_SPEC, "probabilities", {"command": made_by})
     # --probe-init-from starts the probe from that export; --init-from the refit, here
     # from a network of another width, which the refit's builder refuses.
     args = parse_args(["--init-from", str(HEADLINE_MODEL), "--probe-init-from", str(probe)])
+    # The export names each start by the weights it took and the command that made it,
+    # so a probe rebuilt under /tmp can be checked against the one the run had.
+    starts = warm_start_record(args)["starts"]
+    assert starts["probe_init_from"]["made_by"] == made_by
+    assert starts["init_from"]["made_by"] is None  # v7 predates the record
+    digests = {k: v["weights_sha256"] for k, v in starts.items()}
+    assert len(set(digests.values())) == 2
+    assert start_record(probe)["weights_sha256"] == digests["probe_init_from"]
     refit_branch, probe_branch = warm_branches(args, sequence_branch)
     started, _ = probe_branch(TINY, fit[0], pretrained)
     for name, values in saved_weights(probe).items():
@@ -113,3 +128,4 @@ def test_without_a_refit_the_probe_is_the_export_and_a_later_probe_starts_from_i
         refit_branch(TINY, fit[0], pretrained)
     # Without either option both builders are the branch itself.
     assert warm_branches(parse_args([]), sequence_branch) == (sequence_branch, sequence_branch)
+    assert warm_start_record(parse_args([]))["starts"] == {}
