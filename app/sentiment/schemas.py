@@ -31,7 +31,8 @@ class EntityHeadline(BaseModel):
         Discriminator(lambda v: "names" if isinstance(v, list) else "auto"),
     ] = Field(
         description="the companies (or other entities) to answer about, each of which must "
-        'occur in the text as a whole word (exact case first, then any case); or "auto": '
+        "occur in the text as a whole word (exact case first, then any case), each mention "
+        'named once; or "auto": '
         "the names the model's gazetteer finds (Indian listed companies and the S&P 500's, "
         "case-sensitive, whole words) and cashtags such as $AAPL"
     )

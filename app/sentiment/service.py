@@ -12,7 +12,7 @@ import numpy as np
 
 from app.model_store import JointCall, LoadedModel, ModelRegistry, joint_call
 from app.sentiment.batching import MicroBatcher
-from app.sentiment.entities import TARGET_MARK, Gazetteer, find, mark
+from app.sentiment.entities import TARGET_MARK, Gazetteer, Span, find, mark
 from app.sentiment.schemas import EntityHeadline
 from app.settings import Settings
 
@@ -125,6 +125,7 @@ def _mentions(
                 f"got {len(item.entities)}"
             )
             return (), [_error([*loc, "entities"], msg, "too_long")]
+        first_at: dict[Span, int] = {}
         for j, name in enumerate(item.entities):
             span = find(name.strip(), text)
             if span is None:
@@ -134,7 +135,16 @@ def _mentions(
                     else "entity name is blank"
                 )
                 errors.append(_error([*loc, "entities", j], msg, "entity_not_found"))
+            elif span in first_at:
+                # Two names for one mention would be two identical answers, and the
+                # entries would no longer be one per entity.
+                msg = (
+                    f"entity {name!r} names the same mention as entities[{first_at[span]}] "
+                    f"(characters {span[0]} to {span[1]}): name each entity once"
+                )
+                errors.append(_error([*loc, "entities", j], msg, "entity_repeated"))
             else:
+                first_at[span] = j
                 found.append((name, span))
         if errors:
             return (), errors

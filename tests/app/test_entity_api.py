@@ -72,6 +72,12 @@ def test_auto_finds_gazetteer_names_and_cashtags(server: Server) -> None:
     [
         ({"text": OPPOSITE, "entities": ["Wipro"]}, [0, "entities", 0], "'Wipro' does not occur"),
         ({"text": OPPOSITE, "entities": ["TCS", ""]}, [0, "entities", 1], "blank"),
+        # One mention named twice, in any case: each entity is answered once.
+        (
+            {"text": OPPOSITE, "entities": ["TCS", "Infosys", "tcs"]},
+            [0, "entities", 2],
+            "'tcs' names the same mention as entities[0] (characters 18 to 21)",
+        ),
         ({"text": OPPOSITE}, [0, "entities"], "Field required"),
         ({"text": OPPOSITE, "entities": "all"}, [0, "entities"], "'auto'"),
         ({"text": OPPOSITE, "entities": ["TCS", 5]}, [0, "entities", 1], "valid string"),
