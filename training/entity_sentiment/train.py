@@ -141,6 +141,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     check_network_arguments(p, args)
     if args.weight_rule == "one-se" and not args.synthetic:
         p.error("--weight-rule one-se needs --synthetic N (for --synthetic 0: --weight-rule best)")
+    if args.ngram_targets == "teacher" and (args.no_teacher or args.teacher is None):
+        p.error("--ngram-targets teacher needs a teacher")
     return args
 
 
@@ -247,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         sequence_alone=args.weight_rule == "sequence",
         probe_branch=probe_branch,
         refit=not args.no_refit,
+        ngram_teacher=args.ngram_targets == "teacher",
     )
     model = fitted.model
 

@@ -260,6 +260,11 @@ def fit_ngram_exact(model: keras.Model, texts: tf.Tensor, labels: np.ndarray, c:
     The problem is convex, so L-BFGS reaches its optimum where Adam with early
     stopping stopped about a point of accuracy short. The features come from the
     branch's own layers, so serving sees exactly what was fitted.
+
+    `labels` are label indices, or probabilities (rows summing to 1: a teacher's answers).
+    Cross-entropy against probabilities is the sum over labels of each label's log loss
+    weighted by its probability, so each row is solved as three rows, one per label,
+    weighted by its probability: the same optimum, and the same regularisation per row.
     """
     from scipy import sparse
     from sklearn.linear_model import LogisticRegression
@@ -272,8 +277,14 @@ def fit_ngram_exact(model: keras.Model, texts: tf.Tensor, labels: np.ndarray, c:
     matrix = sparse.csr_matrix(
         (x.values.numpy(), (idx[:, 0], idx[:, 1])), shape=tuple(int(d) for d in x.dense_shape)
     )
+    weights = None
+    if labels.ndim == 2:
+        n = matrix.shape[0]
+        matrix = sparse.vstack([matrix] * len(LABELS)).tocsr()
+        weights = labels.T.reshape(-1).astype(np.float64)
+        labels = np.repeat(np.arange(len(LABELS)), n)
     with one_blas_thread():
-        solver = LogisticRegression(C=c, max_iter=3000).fit(matrix, labels)
+        solver = LogisticRegression(C=c, max_iter=3000).fit(matrix, labels, sample_weight=weights)
     coef = np.zeros((len(LABELS), matrix.shape[1]), dtype=np.float32)
     # A label absent from a tiny training set keeps zero weights and a very low bias.
     bias = np.full(len(LABELS), -30.0, dtype=np.float32)

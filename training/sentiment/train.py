@@ -136,6 +136,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     check_network_arguments(parser, args)
     if args.counterfactuals and args.no_teacher:
         parser.error("--counterfactuals swaps the teacher's answers: it needs a teacher")
+    if args.ngram_targets == "teacher" and (args.no_teacher or args.synthetic == "both"):
+        parser.error("--ngram-targets teacher needs a teacher, and no --synthetic both")
     if args.counterfactual_branches == "both" and not args.counterfactuals:
         parser.error("--counterfactual-branches both needs --counterfactuals")
     if args.weight_rule == "one-se" and args.synthetic == "none":
@@ -368,6 +370,13 @@ def add_teacher_arguments(parser: argparse.ArgumentParser, default: Path | None)
         type=float,
         default=1.0,
         help="the teacher's logits are divided by this before they become targets",
+    )
+    parser.add_argument(
+        "--ngram-targets",
+        choices=("labels", "teacher"),
+        default="labels",
+        help="what the n-gram branch learns: the labels (default, as served), or the "
+        "teacher's probabilities on the sequence branch's rows (needs a teacher)",
     )
 
 
@@ -605,6 +614,7 @@ def fit_mixture(
     counterfactuals: Counterfactuals | None = None,
     probe_branch: SequenceBranch | None = None,
     refit: bool = True,
+    ngram_teacher: bool = False,
 ) -> Fitted:
     """The two-branch model: the sequence branch fitted with early stopping and the
     n-gram branch solved exactly, both on the fit part; the mixing weight and the
@@ -628,9 +638,15 @@ def fit_mixture(
     counterfactuals of the fitted headlines; to the n-gram branch too, as labels, if
     `counterfactuals.ngram`.
 
+    With `ngram_teacher` the n-gram branch learns the teacher's probabilities too, on the
+    same rows as the sequence branch (the counterfactuals only if `counterfactuals.ngram`),
+    instead of the labels: the teacher's reading reaches both branches.
+
     `probe_branch` builds the probe's sequence branch where it must start elsewhere than
     the refit's (a warm start from a model that never saw validation). Without `refit`
     the probe is the model: fitted on the fit part alone, it has never seen validation."""
+    if ngram_teacher and (teacher is None or synthetic_ngram):
+        raise ValueError("the n-gram branch learns a teacher's answers only with a teacher")
     fits: dict[str, dict[str, object]] = {}
 
     def joined(a: Data, b: Data) -> Data:
@@ -647,8 +663,15 @@ def fit_mixture(
         (fit, flipped), (train, flipped_refit) = (
             teacher_targets(d, teacher, distill_temperature, counterfactuals) for d in (fit, train)
         )
-        if counterfactuals is not None and counterfactuals.ngram and flipped:
+        with_flipped = counterfactuals is not None and counterfactuals.ngram
+        if ngram_teacher:
             # The counterfactuals are the last rows teacher_targets returns.
+            def soft(d: Data, n: int) -> Data:
+                return d if with_flipped or not n else (d[0][:-n], d[1][:-n])
+
+            fit_ngram, train_ngram = soft(fit, flipped), soft(train, flipped_refit)
+        elif with_flipped and flipped:
+
             def answered(d: Data, n: int) -> Data:
                 return d[0][-n:], d[1][-n:].argmax(1).astype(val[1].dtype)
 
@@ -731,8 +754,14 @@ def fit_mixture(
         flush=True,
     )
 
+    targets = "the teacher's probabilities" if ngram_teacher else "the labels"
     if not refit:
-        fits["ngram"] = {"solver": "lbfgs", "C": cfg.ngram_c, "refit_rows": None}
+        fits["ngram"] = {
+            "solver": "lbfgs",
+            "C": cfg.ngram_c,
+            "targets": targets,
+            "refit_rows": None,
+        }
         return Fitted(
             combine(probe_serve, ngram_probe, weight, temperature),
             sequence_probe,
@@ -768,6 +797,7 @@ def fit_mixture(
     fits["ngram"] = {
         "solver": "lbfgs",
         "C": cfg.ngram_c,
+        "targets": targets,
         "refit_rows": len(train_ngram[1]),
         "refit_seconds": round(time.perf_counter() - start, 1),
     }
@@ -892,6 +922,7 @@ def main(argv: list[str] | None = None) -> int:
         ),
         probe_branch=probe_branch,
         refit=not args.no_refit,
+        ngram_teacher=args.ngram_targets == "teacher",
     )
     model, sequence_fit, ngram = fitted.model, fitted.sequence_fit, fitted.ngram
     weight, calibration, fits = fitted.weight, fitted.calibration, fitted.fits

@@ -82,7 +82,7 @@ def tiny_teacher(folder: Path, analyst_calls: int = 0) -> Path:
 def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Path) -> None:
     out = tmp_path / "entity_sentiment"
     args = [*TINY, "--out", str(out), "--read", "target", "--synthetic", "20"]
-    args += ["--analyst-calls", "10", "--position", "4"]
+    args += ["--analyst-calls", "10", "--position", "4", "--ngram-targets", "teacher"]
     assert train_entities.main([*args, "--teacher", str(tiny_teacher(tmp_path, 10))]) == 0
     version = out / "1"
     extra = version / "assets.extra"
@@ -92,7 +92,7 @@ def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Pat
     )
     assert meta["command"].startswith("python -m training.entity_sentiment.train ")
     assert meta["command"].endswith(
-        "--position 4 --teacher " + str(tmp_path / "soft_labels.csv.gz")
+        "--ngram-targets teacher --teacher " + str(tmp_path / "soft_labels.csv.gz")
     )
     assert meta["data"]["pairs"] == 111 and meta["data"]["test"] == 30
     # TFNS train joins fit and validation, never the test pairs.
@@ -121,6 +121,10 @@ def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Pat
     assert meta["teacher"]["rows"]["fit"] == meta["data"]["fit"]
     variants = meta["teacher"]["rows"]["variant"]
     assert variants > 20 and meta["training"]["sequence"]["teacher"]["variants"] == variants
+    # The n-gram branch learnt the teacher's answers on the pairs and their variants.
+    ngram = meta["training"]["ngram"]
+    assert ngram["targets"] == "the teacher's probabilities"
+    assert ngram["refit_rows"] == meta["data"]["fit"] + meta["data"]["validation"] + variants
     # ... and on the broker calls it was taught, two pairs each; the two-company
     # headlines, which it never answered, keep their rule labels.
     assert meta["teacher"]["rows"]["synthetic"] == 20

@@ -53,6 +53,7 @@ def test_both_trainers_take_a_warm_start_and_a_rate_or_say_why_not(
         ("--probe-init-from", str(ROOT / "models" / "sentiment" / "7")): (
             "--probe-init-from needs --init-from for the refit, or --no-refit"
         ),
+        ("--ngram-targets", "teacher", "--no-teacher"): "--ngram-targets teacher needs a teacher",
     }
     for argv, message in refused.items():
         with pytest.raises(SystemExit) as stopped:
@@ -464,3 +465,26 @@ def test_a_words_only_ngram_branch_is_served_as_fitted(
     # The branch's kernel has a row per word n-gram and none for characters.
     assert layer.kernel.shape == (layer.n_words, 3) and layer.n_words <= 40
     assert stored_weights(path) <= sum(int(np.prod(v.shape)) for v in model.weights) + 16
+
+
+def test_the_ngram_branch_solves_a_teachers_probabilities_as_weighted_labels() -> None:
+    cfg = SentimentConfig(word_ngram_tokens=40, char_ngram_tokens=300)
+    texts = tf.constant(NGRAM_TEXTS)
+    _, by_label = fitted_ngram_branch(cfg)
+    # One-hot probabilities are the labels themselves: the same regression.
+    model = ngram_branch(cfg, texts)
+    fit_ngram_exact(model, texts, np.eye(3)[[2, 0, 1, 0]], c=10.0)
+    layer = model.get_layer("ngram_probs")
+    for got, want in ((layer.kernel, by_label.kernel), (layer.bias, by_label.bias)):
+        np.testing.assert_allclose(got.numpy(), want.numpy(), atol=2e-3)
+    # A teacher unsure between negative and neutral on "Globex posts loss" moves the
+    # answer there towards neutral, and the solution is that of the weighted objective:
+    # at it, the gradient of the mean cross-entropy plus the L2 term is zero.
+    soft = np.eye(3)[[2, 0, 1, 0]]
+    soft[1] = [0.6, 0.4, 0.0]
+    fit_ngram_exact(model, texts, soft, c=10.0)
+    x = tf.sparse.to_dense(layer.features(texts)).numpy()
+    p = regression_answers(layer, x)
+    assert p[1, 1] > regression_answers(by_label, x)[1, 1] + 0.1
+    gradient = x.T @ (p - soft) + layer.kernel.numpy() / 10.0
+    np.testing.assert_allclose(gradient, 0.0, atol=1e-3)
