@@ -655,17 +655,19 @@ def fit_mixture(
     fit_ngram, train_ngram = fit, train
     if synthetic is not None and synthetic_ngram:
         fit_ngram, train_ngram = joined(fit, synthetic), joined(train, synthetic)
-    # The n-gram branch keeps the true labels; the sequence branch learns the teacher's
-    # answers on the real headlines and their variants, and on the rule-labelled ones
-    # when its teacher learnt them too (hard labels beside soft answers pull it apart).
+    # The n-gram branch keeps the true labels (unless `ngram_teacher`); the sequence
+    # branch learns the teacher's answers on the real headlines and their variants, and
+    # on the rule-labelled ones when its teacher learnt them too (hard labels beside soft
+    # answers pull it apart).
     synthetic_answered = 0
     if teacher is not None:
         (fit, flipped), (train, flipped_refit) = (
             teacher_targets(d, teacher, distill_temperature, counterfactuals) for d in (fit, train)
         )
+        # The counterfactuals are the last rows teacher_targets returns.
         with_flipped = counterfactuals is not None and counterfactuals.ngram
         if ngram_teacher:
-            # The counterfactuals are the last rows teacher_targets returns.
+
             def soft(d: Data, n: int) -> Data:
                 return d if with_flipped or not n else (d[0][:-n], d[1][:-n])
 
