@@ -11,8 +11,10 @@ import tensorflow as tf
 from tests.conftest import ROOT
 from training.export import export_model
 from training.sentiment.model import SentimentConfig, sequence_branch
+from training.sentiment.soft_labels import SoftLabels
 from training.sentiment.train import (
     INPUT_SPEC,
+    Counterfactuals,
     fit_mixture,
     parse_args,
     warm_branches,
@@ -68,6 +70,7 @@ def test_a_network_of_another_size_is_refused(pretrained: Pretrained) -> None:
         warm_started(sequence_branch, HEADLINE_MODEL)(cfg, TEXTS, pretrained)
 
 
+SOFT_EXTRA = ("variant", "unlabelled", "composed")
 TINY = SentimentConfig(
     pretrained_vocabulary=False,
     lstm_units=4,
@@ -129,3 +132,35 @@ def test_without_a_refit_the_probe_is_the_export_and_a_later_probe_starts_from_i
     # Without either option both builders are the branch itself.
     assert warm_branches(parse_args([]), sequence_branch) == (sequence_branch, sequence_branch)
     assert warm_start_record(parse_args([]))["starts"] == {}
+
+
+@pytest.mark.parametrize("with_counterfactuals", [False, True], ids=["sequence", "both"])
+def test_a_distilled_ngram_branch_learns_the_teachers_rows_and_counterfactuals_if_asked(
+    pretrained: Pretrained, with_counterfactuals: bool
+) -> None:
+    fit, val, train = tiny_parts()
+    texts = [t.decode() for t in train[0].numpy()]
+    none: list[str] = []
+    teacher = SoftLabels(
+        {"fit": texts, "variant": none, "unlabelled": none, "composed": none},
+        {"fit": 4.0 * np.eye(3)[train[1]], **{k: np.zeros((0, 3)) for k in SOFT_EXTRA}},
+    )
+    turned = Counterfactuals((), ngram=with_counterfactuals)
+    fitted = fit_mixture(
+        TINY,
+        pretrained,
+        fit,
+        val,
+        train,
+        0,
+        teacher=teacher,
+        counterfactuals=turned,
+        ngram_teacher=True,
+    )
+    flipped = fitted.fits["sequence"]["teacher"]["counterfactuals"]["refit"]
+    assert flipped > 0  # "profit rises" -> "profit falls", and so on
+    ngram = fitted.fits["ngram"]
+    assert ngram["targets"] == "the teacher's probabilities"
+    assert ngram["refit_rows"] == len(texts) + (flipped if with_counterfactuals else 0)
+    with pytest.raises(ValueError, match="only with a teacher"):
+        fit_mixture(TINY, pretrained, fit, val, train, 0, ngram_teacher=True)
