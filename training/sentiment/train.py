@@ -646,7 +646,10 @@ def fit_mixture(
     the refit's (a warm start from a model that never saw validation). Without `refit`
     the probe is the model: fitted on the fit part alone, it has never seen validation."""
     if ngram_teacher and (teacher is None or synthetic_ngram):
-        raise ValueError("the n-gram branch learns a teacher's answers only with a teacher")
+        raise ValueError(
+            "the n-gram branch learns a teacher's answers only with a teacher, and not "
+            "beside rule-labelled headlines, which carry labels"
+        )
     fits: dict[str, dict[str, object]] = {}
 
     def joined(a: Data, b: Data) -> Data:
