@@ -15,6 +15,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from training.export import METADATA_FILE
 from training.sentiment.model import SentimentConfig, SequenceBranch
 from training.sentiment.word_vectors import Pretrained
 
@@ -79,6 +80,6 @@ def start_record(model_dir: Path) -> dict[str, object]:
         for value in values:
             digest.update(f"{name}{value.dtype}{value.shape}".encode())
             digest.update(np.ascontiguousarray(value).tobytes())
-    metadata = model_dir / "assets.extra" / "metadata.json"
+    metadata = model_dir / "assets.extra" / METADATA_FILE
     made_by = json.loads(metadata.read_text()).get("command") if metadata.is_file() else None
     return {"path": model_dir.as_posix(), "weights_sha256": digest.hexdigest(), "made_by": made_by}
