@@ -16,7 +16,7 @@ does not matter to the model; the companies are the headline grammars' own.
 `make train-entities ARGS="--analyst-calls 300"` adds them. Tried at two seeds, and with
 the answers of a teacher fine-tuned on them (`make teacher ARGS="--task entity
 --analyst-calls 300"`), and not served: the network reads nearly every generated call
-right and the suite's calls no better than without them (docs/models/sentiment.md).
+right and the suite's calls no better than without them (docs/models/entity_sentiment.md).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ mention it is asked about, beside the marker word itself:
 "xtargetx gains while xotherx slips" and "xotherx gains while xtargetx slips" then give
 different inputs to the classifier even though they hold the same words. Neither is
 served: v10 reads the last states and no distance, which did as well on validation
-(docs/models/sentiment.md).
+(docs/models/entity_sentiment.md).
 """
 
 from __future__ import annotations

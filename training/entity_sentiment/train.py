@@ -96,7 +96,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--max-rows", type=int, help="use only the first N headlines (smoke tests)")
     add_network_arguments(p, drop_links=True)
     # Within noise of 64 on validation over two seeds, and a quarter cheaper a call: the
-    # served cost per entity is bound by this network (docs/models/sentiment.md).
+    # served cost per entity is bound by this network (docs/models/entity_sentiment.md).
     p.set_defaults(lstm_units=ENTITY_UNITS)
     p.add_argument(
         "--read",
