@@ -9,7 +9,8 @@ an entity that occurs in neither way has no span (counted, never guessed).
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable
+import random
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -141,4 +142,56 @@ def synthetic_pairs(n: int, seed: int = 0, analyst: int = 0) -> list[Pair]:
         for name, span, label in h.entities:
             others = tuple(s for other, s, _ in h.entities if other != name)
             out.append(Pair(h.text, name, label, span, others, disagree, is_test=False))
+    return out
+
+
+# How two headlines become one: the ways real headlines join two companies' news.
+JOINS = ("; ", ", ", " - ", " | ")
+
+
+def joined_pairs(
+    part: list[Pair],
+    n: int,
+    seed: int,
+    length: Callable[[list[str]], list[int]],
+    limit: int,
+    differ: bool = True,
+) -> list[tuple[Pair, Pair]]:
+    """`n` texts made of two of `part`'s one-company headlines whose labels differ, joined
+    as one headline ("Infosys gains 3%; TCS slips"); each text gives two pairs, each
+    company keeping its own headline's label. Returned as (joined pair, the pair whose
+    label it keeps), both companies' in turn. A headline's label is the sign of its own
+    clause, so these are labelled right by construction, unlike rule-written text; they
+    show the network two companies with opposite news in one headline, which 902 of the
+    7,661 headlines of SEntFiN's fit part do. `length` counts the tokens the model reads
+    of each marked text: a joined text must fit in `limit` of them, so the second
+    company is never cut off. Without `differ` the two labels may also agree, as in most
+    real headlines that name several companies."""
+    alone = [q for q in part if q.span is not None and not q.others and not q.analyst]
+    sizes = dict(zip(alone, length([marked(q) for q in alone]), strict=True))
+    rng = random.Random(seed)
+    out: list[tuple[Pair, Pair]] = []
+    seen: set[str] = set()
+    for _ in range(50 * n):
+        if len(out) >= 2 * n or len(alone) < 2:
+            break
+        a, b = rng.sample(alone, 2)
+        if (
+            (differ and a.label == b.label)
+            or a.entity.casefold() == b.entity.casefold()
+            or sizes[a] + sizes[b] + 1 > limit
+        ):
+            continue
+        join = rng.choice(JOINS)
+        text = a.title + join + b.title
+        if text in seen:
+            continue
+        seen.add(text)
+        shift = len(a.title) + len(join)
+        assert a.span is not None and b.span is not None
+        span_b = (b.span[0] + shift, b.span[1] + shift)
+        out += [
+            (Pair(text, a.entity, a.label, a.span, (span_b,), a.label != b.label, False), a),
+            (Pair(text, b.entity, b.label, span_b, (a.span,), a.label != b.label, False), b),
+        ]
     return out

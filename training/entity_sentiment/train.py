@@ -42,6 +42,7 @@ from training.entity_sentiment.model import sequence_branch as target_branch
 from training.entity_sentiment.pairs import (
     Pair,
     add_tfns_arguments,
+    joined_pairs,
     marked,
     pairs,
     synthetic_pairs,
@@ -59,12 +60,13 @@ from training.sentiment.train import (
     check_network_arguments,
     fit_mixture,
     network_config,
+    one_hot,
     read_teacher,
     teacher_record,
     warm_branches,
     warm_start_record,
 )
-from training.sentiment.word_vectors import NOTICE, SOURCE, Pretrained
+from training.sentiment.word_vectors import NOTICE, SOURCE, Pretrained, tokens
 
 ROOT = Path(__file__).resolve().parents[2]
 ENTITY_UNITS = 48  # LSTM units a direction (the headline model: 64)
@@ -130,6 +132,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "teacher's answers on them where it was taught them (tried: 300 are learnt by rote "
         "and do not carry over either way; default: 0, as served)",
     )
+    p.add_argument(
+        "--joined",
+        type=int,
+        default=0,
+        metavar="N",
+        help="N texts joining two one-company fit headlines of different labels, each "
+        "company keeping its own headline's label or the teacher's answer on it, added to "
+        "the sequence branch's fit (pairs.joined_pairs; default: 0, as served)",
+    )
+    p.add_argument(
+        "--joined-any-labels",
+        action="store_true",
+        help="join headlines whatever their labels, not only those whose labels differ",
+    )
     add_teacher_arguments(p, soft_labels.ENTITY_COMMITTED)
     # With TFNS's pairs validation favours the n-gram branch beside the BiLSTM; with its
     # character grams its share of a call takes the cost per entity past its bound, so
@@ -164,6 +180,25 @@ def arrays(part: list[Pair]) -> tuple[tf.Tensor, np.ndarray]:
         tf.constant([marked(q) for q in part]),
         np.array([LABELS.index(q.label) for q in part], dtype=np.int64),
     )
+
+
+def added(
+    made: list[Pair],
+    joins: list[tuple[Pair, Pair]],
+    teacher: soft_labels.SoftLabels | None,
+    temperature: float,
+) -> tuple[tf.Tensor, np.ndarray] | None:
+    """What joins the sequence branch's fit beside the real pairs: the rule-labelled
+    pairs with their labels, and the joined pairs with their own headline's label, or
+    with a teacher its answer on that headline (as probabilities)."""
+    if not made and not joins:
+        return None
+    texts = tf.constant([marked(q) for q in made] + [marked(q) for q, _ in joins])
+    labels = np.array([LABELS.index(q.label) for q in made + [q for q, _ in joins]], np.int64)
+    if teacher is None or not joins:
+        return texts, labels
+    kept = teacher.probabilities([marked(source) for _, source in joins], temperature)
+    return texts, np.concatenate([one_hot(labels[: len(made)]), kept.astype(np.float32)])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -227,6 +262,20 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    joins = (
+        joined_pairs(
+            fit,
+            args.joined,
+            args.seed,
+            lambda texts: [len(t) for t in tokens(texts, drop_links=cfg.drop_links)],
+            cfg.sequence_length,
+            differ=not args.joined_any_labels,
+        )
+        if args.joined
+        else []
+    )
+    if joins:
+        print(f"{len(joins) // 2} joined headlines, {len(joins)} pairs", flush=True)
     branch = (
         headline_branch
         if args.read == "last" and not args.position
@@ -241,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
         arrays(train),
         args.verbose,
         branch,
-        synthetic=arrays(made) if made else None,
+        synthetic=added(made, joins, teacher, args.distill_temperature),
         composition=arrays(held) if held else None,
         teacher=teacher,
         distill_temperature=args.distill_temperature,
@@ -341,6 +390,8 @@ def main(argv: list[str] | None = None) -> int:
                 **warm_start_record(args),
                 "synthetic_headlines": args.synthetic,
                 "analyst_calls": args.analyst_calls,
+                "joined_headlines": len(joins) // 2,
+                "joined_labels": "any" if args.joined_any_labels else "differ",
                 "weight_rule": args.weight_rule,
             },
             "word_vectors": {

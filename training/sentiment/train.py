@@ -471,11 +471,11 @@ def synthetic_targets(
 ) -> tuple[Data, int]:
     """Rule-labelled headlines with the teacher's probabilities where it answered them (a
     teacher fine-tuned on them, `make teacher ARGS=--synthetic`), their labels one-hot
-    elsewhere; and how many it answered."""
+    elsewhere (rows given as probabilities stay as given); and how many it answered."""
     answered = set(teacher.texts["synthetic"])
     texts = [t.decode() for t in data[0].numpy()]
     mine = np.array([t in answered for t in texts])
-    targets = one_hot(data[1])
+    targets = data[1].copy() if data[1].ndim == 2 else one_hot(data[1])
     if mine.any():
         targets[mine] = teacher.probabilities(
             [t for t, m in zip(texts, mine, strict=True) if m], temperature

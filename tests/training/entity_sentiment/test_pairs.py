@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from app.sentiment.entities import OTHER_MARK, TARGET_MARK, find
 from training.entity_sentiment.evaluate import KINDS, by_kind, kinds, report
-from training.entity_sentiment.pairs import marked, pairs, tfns_pairs, training_texts
+from training.entity_sentiment.pairs import (
+    joined_pairs,
+    marked,
+    pairs,
+    tfns_pairs,
+    training_texts,
+)
 from training.sentiment import sentfin, tfns
 from training.sentiment.parts import is_validation_title
 from training.sentiment.sentfin import LABELS, Headline
@@ -95,3 +101,34 @@ def test_a_set_where_no_entities_disagree_is_reported_over_all_pairs() -> None:
     scored = report(rows, ["negative", "negative"])
     assert set(scored) == {"all"} and scored["all"]["n"] == 2
     assert scored["all"]["accuracy"] == 0.5
+
+
+def test_joined_headlines_keep_each_companys_own_label_and_mention() -> None:
+    alone = pairs(
+        [
+            Headline("Infosys gains 3% on strong orders", {"Infosys": "positive"}),
+            Headline("TCS slips after weak guidance", {"TCS": "negative"}),
+            Headline("Wipro board meets on Friday", {"Wipro": "neutral"}),
+            Headline("Infosys rallies again", {"Infosys": "positive"}),
+        ]
+    )
+
+    def words(texts: list[str]) -> list[int]:
+        return [len(t.split()) for t in texts]
+
+    joins = joined_pairs(alone, 3, seed=0, length=words, limit=64)
+    assert len(joins) == 6
+    for (a, source), (b, _) in zip(joins[::2], joins[1::2], strict=True):
+        assert a.title == b.title and a.disagree and not a.is_test
+        assert a.title[a.span[0] : a.span[1]] == source.entity  # type: ignore[index]
+        assert a.label == source.label != b.label
+        assert a.others == (b.span,) and b.others == (a.span,)
+        # Each text reads as the two headlines, once each.
+        assert sorted(a.title.count(q.title) for q in alone if q.title in a.title) == [1, 1]
+    # Two headlines of one company, or of one label, are never joined.
+    assert not any("Infosys gains" in q.title and "Infosys rallies" in q.title for q, _ in joins)
+    # A text that would not fit in the steps read is left out: at 9 words (and the join's
+    # one) only the three-word headline fits beside a five-word one.
+    short = joined_pairs(alone, 3, seed=0, length=words, limit=9)
+    assert short and all("Infosys rallies again" in q.title for q, _ in short)
+    assert joined_pairs(alone, 3, seed=0, length=words, limit=8) == []

@@ -17,7 +17,13 @@ from tests.training.conftest import TINY_NETWORK
 from training.entity_sentiment import behaviour, gazetteer
 from training.entity_sentiment import train as train_entities
 from training.entity_sentiment.model import AtTarget, TargetDistance, TargetSteps
-from training.entity_sentiment.pairs import marked, pairs, synthetic_pairs, tfns_pairs
+from training.entity_sentiment.pairs import (
+    joined_pairs,
+    marked,
+    pairs,
+    synthetic_pairs,
+    tfns_pairs,
+)
 from training.sentiment import augment, sentfin, soft_labels, tfns
 from training.sentiment import train as train_sentiment
 from training.sentiment.parts import fit_and_validation
@@ -83,6 +89,7 @@ def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Pat
     out = tmp_path / "entity_sentiment"
     args = [*TINY, "--out", str(out), "--read", "target", "--synthetic", "20"]
     args += ["--analyst-calls", "10", "--position", "4", "--ngram-targets", "teacher"]
+    args += ["--joined", "3"]
     assert train_entities.main([*args, "--teacher", str(tiny_teacher(tmp_path, 10))]) == 0
     version = out / "1"
     extra = version / "assets.extra"
@@ -91,9 +98,7 @@ def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Pat
         "marked_headlines"
     )
     assert meta["command"].startswith("python -m training.entity_sentiment.train ")
-    assert meta["command"].endswith(
-        "--ngram-targets teacher --teacher " + str(tmp_path / "soft_labels.csv.gz")
-    )
+    assert meta["command"].endswith("--joined 3 --teacher " + str(tmp_path / "soft_labels.csv.gz"))
     assert meta["data"]["pairs"] == 111 and meta["data"]["test"] == 30
     # TFNS train joins fit and validation, never the test pairs.
     assert meta["data"]["tfns"]["rows"] == 12 and meta["data"]["tfns"]["with_target"] == 0
@@ -117,6 +122,7 @@ def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Pat
     assert meta["config"]["position"] == 4
     assert meta["config"]["synthetic_headlines"] == 20
     assert meta["config"]["analyst_calls"] == 10
+    assert meta["config"]["joined_headlines"] == 3
     # The sequence branch learnt the teacher's answers on the marked pairs and variants.
     assert meta["teacher"]["rows"]["fit"] == meta["data"]["fit"]
     variants = meta["teacher"]["rows"]["variant"]
@@ -157,6 +163,26 @@ def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Pat
     assert np.allclose(out["probabilities"].numpy().sum(axis=1), 1.0, atol=1e-5)
     # No n-gram branch in the served graph: its variables would be a second network's.
     assert not [v.name for v in tf.saved_model.load(str(version)).variables if "ngram" in v.name]
+
+
+def test_joined_pairs_learn_the_teachers_answer_on_their_own_headline(tmp_path: Path) -> None:
+    teacher = soft_labels.read(tiny_teacher(tmp_path))
+    fit, _ = fit_and_validation(q for q in pairs(sentfin.load(TINY_SENTFIN)) if not q.is_test)
+    joins = joined_pairs(fit, 4, 0, lambda texts: [1] * len(texts), 32)
+    made = synthetic_pairs(2)
+    rows = [*made, *(q for q, _ in joins)]
+    labels = [sentfin.LABELS.index(q.label) for q in rows]
+    texts, targets = train_entities.added(made, joins, teacher, 1.0)
+    assert [t.decode() for t in texts.numpy()] == [marked(q) for q in rows]
+    # The rule-labelled pairs keep their labels; a joined pair takes the teacher's answer
+    # on the headline whose label it keeps, not its label.
+    assert np.array_equal(targets[: len(made)], np.eye(3)[labels[: len(made)]])
+    kept = teacher.probabilities([marked(source) for _, source in joins])
+    assert len(joins) == 8 and np.allclose(targets[len(made) :], kept)
+    assert not np.allclose(kept, np.eye(3)[labels[len(made) :]])
+    # Without a teacher, every pair its label.
+    assert train_entities.added(made, joins, None, 1.0)[1].tolist() == labels
+    assert train_entities.added([], [], teacher, 1.0) is None
 
 
 def test_the_one_se_rule_needs_rule_labelled_headlines(
