@@ -50,22 +50,20 @@ from training.entity_sentiment.pairs import (
 from training.export import check_version_free, command_line, export_model
 from training.metrics import calibrated_report
 from training.sentiment import baseline, sentfin, soft_labels
+from training.sentiment.distill import one_hot, read_teacher, teacher_record
+from training.sentiment.mixture import fit_mixture
 from training.sentiment.model import sequence_branch as headline_branch
-from training.sentiment.parts import fit_and_validation
-from training.sentiment.train import (
-    COMPOSITION_SEED,
+from training.sentiment.options import (
     add_network_arguments,
     add_teacher_arguments,
     add_weight_rule_argument,
     check_network_arguments,
-    fit_mixture,
     network_config,
-    one_hot,
-    read_teacher,
-    teacher_record,
     warm_branches,
     warm_start_record,
 )
+from training.sentiment.parts import fit_and_validation
+from training.sentiment.train import COMPOSITION_SEED
 from training.sentiment.word_vectors import NOTICE, SOURCE, Pretrained, tokens
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,7 +11,7 @@ import pytest
 import tensorflow as tf
 
 from training.sentiment import soft_labels
-from training.sentiment.train import (
+from training.sentiment.distill import (
     Counterfactuals,
     one_hot,
     read_teacher,

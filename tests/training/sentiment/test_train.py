@@ -17,8 +17,9 @@ from tests.training.conftest import TINY_NETWORK, assert_one_se_choice
 from training.entity_sentiment import train as train_entities
 from training.export import export_model, next_version
 from training.metrics import classification_report, temperature_scale
-from training.sentiment import augment, counterfactual, soft_labels, synthetic
+from training.sentiment import augment, counterfactual, mixture, options, soft_labels, synthetic
 from training.sentiment import train as train_sentiment
+from training.sentiment.distill import one_hot
 from training.sentiment.model import (
     NgramTfidfSoftmax,
     SentimentConfig,
@@ -30,7 +31,6 @@ from training.sentiment.model import (
     sequence_branch,
 )
 from training.sentiment.parts import training_parts
-from training.sentiment.train import one_hot
 from training.sentiment.word_vectors import Pretrained
 
 TINY = ["--tfns", str(FIXTURES / "tiny_tfns.csv"), *TINY_NETWORK]
@@ -64,7 +64,7 @@ def test_both_trainers_take_a_warm_start_and_a_rate_or_say_why_not(
         ["--init-from", str(ROOT / "models" / "sentiment" / "7"), "--learning-rate", "3e-4"]
     )
     assert args.init_from.name == "7"
-    assert train_sentiment.network_config(args).lstm_learning_rate == 3e-4
+    assert options.network_config(args).lstm_learning_rate == 3e-4
 
 
 def test_missing_data_is_a_one_line_error(
@@ -245,22 +245,22 @@ def test_cosine_decay_gives_each_epoch_its_rate_and_constant_adds_nothing() -> N
 
 
 def test_best_weight_takes_the_best_validation_accuracy_nearest_an_even_mix() -> None:
-    weights = list(train_sentiment.WEIGHTS)
+    weights = list(mixture.WEIGHTS)
     scores = [0.80] * 21
     scores[4] = scores[12] = 0.83
-    assert train_sentiment.best_weight(scores) == weights[12]  # 0.6 is nearer 0.5 than 0.2
+    assert mixture.best_weight(scores) == weights[12]  # 0.6 is nearer 0.5 than 0.2
     scores[3] = 0.84
-    assert train_sentiment.best_weight(scores) == weights[3]
+    assert mixture.best_weight(scores) == weights[3]
 
 
 def test_one_se_rule_takes_the_best_composition_within_noise_of_the_best() -> None:
-    weights = list(train_sentiment.WEIGHTS)
+    weights = list(mixture.WEIGHTS)
     validation = [0.80] * 21
     validation[6], validation[8], validation[10], validation[12] = 0.833, 0.826, 0.824, 0.829
     composition = weights  # the more sequence branch, the better it composes
     # One standard error at 0.833 on 1,836 headlines is 0.0087: weights 6, 8 and 12 are
     # in, 10 (0.824) is out, and 12 reads composition best.
-    rule = train_sentiment.one_se_weight(validation, 1836, composition)
+    rule = mixture.one_se_weight(validation, 1836, composition)
     assert rule == {
         "weight": weights[12],
         "standard_error": 0.0087,
@@ -268,18 +268,18 @@ def test_one_se_rule_takes_the_best_composition_within_noise_of_the_best() -> No
         "eligible": [weights[6], weights[8], weights[12]],
     }
     # Equal composition: the better validation accuracy wins.
-    assert train_sentiment.one_se_weight(validation, 1836, [0.5] * 21)["weight"] == weights[6]
+    assert mixture.one_se_weight(validation, 1836, [0.5] * 21)["weight"] == weights[6]
     # With a hundred times the headlines the noise is a tenth: only the best remains.
-    assert train_sentiment.one_se_weight(validation, 183_600, composition)["weight"] == weights[6]
+    assert mixture.one_se_weight(validation, 183_600, composition)["weight"] == weights[6]
     # Composition tied at the top: weight 1, the simplest model (no n-gram branch in its
     # graph), though another weight has the better validation accuracy; not when weight 1
     # is out of noise.
     tied = [0.5] * 21
     tied[12] = tied[20] = 0.9
     validation[20] = 0.826
-    assert train_sentiment.one_se_weight(validation, 1836, tied)["weight"] == 1.0
+    assert mixture.one_se_weight(validation, 1836, tied)["weight"] == 1.0
     validation[20] = 0.820
-    assert train_sentiment.one_se_weight(validation, 1836, tied)["weight"] == weights[12]
+    assert mixture.one_se_weight(validation, 1836, tied)["weight"] == weights[12]
 
 
 def test_one_se_rule_needs_synthetic_headlines(capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,16 +10,12 @@ import tensorflow as tf
 
 from tests.conftest import ROOT
 from training.export import export_model
+from training.sentiment.distill import Counterfactuals
+from training.sentiment.mixture import fit_mixture
 from training.sentiment.model import SentimentConfig, sequence_branch
+from training.sentiment.options import warm_branches, warm_start_record
 from training.sentiment.soft_labels import SoftLabels
-from training.sentiment.train import (
-    INPUT_SPEC,
-    Counterfactuals,
-    fit_mixture,
-    parse_args,
-    warm_branches,
-    warm_start_record,
-)
+from training.sentiment.train import INPUT_SPEC, parse_args
 from training.sentiment.warm_start import saved_weights, start_record, warm_started
 from training.sentiment.word_vectors import Pretrained
 
