@@ -47,9 +47,7 @@ from training.sentiment import (
 )
 from training.sentiment.distill import Counterfactuals, read_teacher, teacher_record
 from training.sentiment.mixture import checklist_by_weight, fit_mixture
-from training.sentiment.model import (
-    sequence_branch,
-)
+from training.sentiment.model import sequence_branch
 from training.sentiment.options import (
     add_network_arguments,
     add_teacher_arguments,
