@@ -158,6 +158,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         p.error("--weight-rule one-se needs --synthetic N (for --synthetic 0: --weight-rule best)")
     if args.ngram_targets == "teacher" and (args.no_teacher or args.teacher is None):
         p.error("--ngram-targets teacher needs a teacher")
+    if args.joined_any_labels and not args.joined:
+        p.error("--joined-any-labels needs --joined N")
     return args
 
 

@@ -194,6 +194,14 @@ def test_the_one_se_rule_needs_rule_labelled_headlines(
     assert "--weight-rule one-se needs --synthetic N" in capsys.readouterr().err
 
 
+def test_joining_any_labels_needs_joined_headlines(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        train_entities.parse_args(["--joined-any-labels"])
+    assert stopped.value.code == 2
+    assert "--joined-any-labels needs --joined N" in capsys.readouterr().err
+    assert train_entities.parse_args(["--joined", "5", "--joined-any-labels"]).joined == 5
+
+
 def test_tfns_headlines_give_their_label_to_the_subject_and_the_analyst_neutral() -> None:
     keys = {"Apple": "AAPL", "AAPL": "AAPL", "Goldman Sachs": "GS"}
     found = Gazetteer(tuple(keys), keys)
