@@ -51,7 +51,7 @@ from training.export import check_version_free, command_line, export_model
 from training.metrics import calibrated_report
 from training.sentiment import baseline, sentfin, soft_labels
 from training.sentiment.distill import one_hot, read_teacher, teacher_record
-from training.sentiment.mixture import fit_mixture
+from training.sentiment.mixture import COMPOSITION_SEED, fit_mixture
 from training.sentiment.model import sequence_branch as headline_branch
 from training.sentiment.options import (
     add_network_arguments,
@@ -63,7 +63,6 @@ from training.sentiment.options import (
     warm_start_record,
 )
 from training.sentiment.parts import fit_and_validation
-from training.sentiment.train import COMPOSITION_SEED
 from training.sentiment.word_vectors import NOTICE, SOURCE, Pretrained, tokens
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -85,6 +85,7 @@ def fit_branch(
 
 
 WEIGHTS = np.round(np.linspace(0.0, 1.0, 21), 2)
+COMPOSITION_SEED = 99  # synthetic.generate's seed for the one-se rule's held-out draws
 
 
 def mixture_accuracy(p_seq: np.ndarray, p_ngram: np.ndarray, y: np.ndarray) -> list[float]:

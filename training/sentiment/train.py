@@ -46,7 +46,7 @@ from training.sentiment import (
     tfns,
 )
 from training.sentiment.distill import Counterfactuals, read_teacher, teacher_record
-from training.sentiment.mixture import checklist_by_weight, fit_mixture
+from training.sentiment.mixture import COMPOSITION_SEED, checklist_by_weight, fit_mixture
 from training.sentiment.model import sequence_branch
 from training.sentiment.options import (
     add_network_arguments,
@@ -63,7 +63,6 @@ from training.sentiment.word_vectors import NOTICE, SOURCE, Pretrained
 MODEL_NAME = "sentiment"
 INPUT_SPEC = tf.TensorSpec([None], tf.string, name="headlines")
 OUTPUT_NAME = "probabilities"
-COMPOSITION_SEED = 99  # synthetic.generate's seed for the one-se rule's held-out draws
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
