@@ -47,7 +47,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from app.sentiment.entities import Gazetteer
-from training.entity_sentiment.pairs import ANALYSTS, Pair, tfns_pairs
+from training.entity_sentiment.pairs import ANALYSTS, Pair, marked, tfns_pairs
 from training.sentiment import tfns
 from training.sentiment.word_vectors import Pretrained, inflections
 
@@ -241,3 +241,16 @@ def tfns_pairs_for(
             keys = shipped()
         found = Gazetteer(list(keys), keys)
     return tfns_pairs(tfns.load(path), found, analysts)
+
+
+def marked_posts(posts: Iterable[str], keys: Mapping[str, str] | None = None) -> list[str]:
+    """Unlabelled posts as the per-entity model reads them, for its teacher to answer:
+    each post in which the export's names (`keys`; default: built here) find a company,
+    with its subject marked as a TFNS headline's is (`tfns_pairs`: the first company
+    that is not an analyst); a post that names none asks about no one and is left out."""
+    if keys is None:
+        keys = shipped()
+    # tfns_pairs wants a label; none is read back.
+    rows = [tfns.Headline(text, "neutral") for text in posts]
+    found = tfns_pairs(rows, Gazetteer(list(keys), keys))
+    return [marked(q) for q in found if q.span is not None and not q.analyst]

@@ -21,7 +21,9 @@ entity pairs as that model does, each headline with its target mention marked
 keep the target marker: an edit that drops the target asks about nobody. TFNS's training
 headlines join its pairs as `make train-entities` reads them (`--tfns`, `--no-tfns`,
 `--tfns-targets`: the same options, targets and validation rule), so that the student
-finds an answer for each of its pairs. `--analyst-calls N` adds N rule-labelled broker
+finds an answer for each of its pairs. Of the unlabelled posts it answers those that
+name a company the export's names find, that company marked as a TFNS headline's subject
+is (`gazetteer.marked_posts`). `--analyst-calls N` adds N rule-labelled broker
 calls (training/entity_sentiment/analyst_calls.py) to its fine-tuning, never to its
 validation; the entity teacher's record holds the behavioural cases
 (training/entity_sentiment/behaviour.py) either way.
@@ -311,11 +313,12 @@ def main(argv: list[str] | None = None) -> int:
     made = augment.variants(fit_texts, args.variants, args.seed, exclude=val_texts + test_texts)
     if args.task == "entity":
         made = [text for text in made if TARGET_MARK in text]
-    extra = (
-        unlabelled.usable(unlabelled.load()[: args.max_rows], fit_texts + val_texts, test_texts)
-        if args.task == "headline"
-        else []  # posts name no target to ask about
-    )
+    posts = unlabelled.load()[: args.max_rows]
+    if args.task == "entity":
+        # Asked about the company each names, marked before the copies of labelled and
+        # test pairs are dropped, so that a copy is marked as its original is.
+        posts = gazetteer.marked_posts(posts)
+    extra = unlabelled.usable(posts, fit_texts + val_texts, test_texts)
     texts = {
         "fit": fit_texts,
         "validation": val_texts,

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from app.sentiment.entities import TARGET_MARK, Gazetteer
+from app.sentiment.entities import OTHER_MARK, TARGET_MARK, Gazetteer
 from tests.conftest import FIXTURES, TINY_SENTFIN
 from tests.training.conftest import TINY_NETWORK
 from training.entity_sentiment import behaviour, gazetteer
@@ -290,6 +290,19 @@ def test_gazetteer_adds_the_forms_headlines_write(tmp_path: Path) -> None:
     # Two letters stay capitals only; a stripped or Title-cased English word is still left out.
     assert not {"Sc", "Voltas", "Financial Technologies (India)"} & kept
     assert {"SC", "VOLTAS", "Voltas Ltd.", "WIPRO", "Wipro Ltd."} <= kept
+
+
+def test_unlabelled_posts_are_asked_about_their_subject() -> None:
+    keys = {"Apple": "AAPL", "AAPL": "AAPL", "Goldman Sachs": "GS", "Tesla": "TSLA"}
+    posts = [
+        "Goldman Sachs upgrades Apple to buy",  # the analyst is not the subject
+        "Tesla, Apple lead the Nasdaq higher",
+        "Oil slips as stockpiles rise",  # no company: asks about no one
+    ]
+    assert gazetteer.marked_posts(posts, keys) == [
+        f" {OTHER_MARK}  upgrades  {TARGET_MARK}  to buy",
+        f" {TARGET_MARK} ,  {OTHER_MARK}  lead the Nasdaq higher",
+    ]
 
 
 def test_the_behavioural_cases() -> None:
