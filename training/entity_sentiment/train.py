@@ -193,8 +193,7 @@ def added(
     with a teacher its answer on that headline (as probabilities)."""
     if not made and not joins:
         return None
-    texts = tf.constant([marked(q) for q in made] + [marked(q) for q, _ in joins])
-    labels = np.array([LABELS.index(q.label) for q in made + [q for q, _ in joins]], np.int64)
+    texts, labels = arrays(made + [q for q, _ in joins])
     if teacher is None or not joins:
         return texts, labels
     kept = teacher.probabilities([marked(source) for _, source in joins], temperature)
