@@ -188,10 +188,17 @@ def main(argv: list[str] | None = None) -> int:
     torch.manual_seed(args.seed)
     started = time.perf_counter()
     other = None
+    keys = None
     if args.task == "headline":
         fit, val, tests = training_parts(args.max_rows)
     else:
-        us = [] if args.tfns is None else gazetteer.tfns_pairs_for(args.tfns, args.tfns_targets)
+        # The export's names, built once: the TFNS pairs and the posts find companies alike.
+        keys = gazetteer.shipped()
+        us = (
+            []
+            if args.tfns is None
+            else gazetteer.tfns_pairs_for(args.tfns, args.tfns_targets, keys)
+        )
         fit, val, tests = training_texts(sentfin.load(sentfin.locate(None))[: args.max_rows], us)
         # For the record: a source nothing is chosen on, as the student's metadata has it.
         tests["finentity"] = [(marked(q), sentfin.LABELS.index(q.label)) for q in finentity.load()]
@@ -317,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.task == "entity":
         # Asked about the company each names, marked before the copies of labelled and
         # test pairs are dropped, so that a copy is marked as its original is.
-        posts = gazetteer.marked_posts(posts)
+        posts = gazetteer.marked_posts(posts, keys)
     extra = unlabelled.usable(posts, fit_texts + val_texts, test_texts)
     texts = {
         "fit": fit_texts,
