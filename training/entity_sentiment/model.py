@@ -27,7 +27,12 @@ from keras import layers
 
 from app.sentiment.entities import TARGET_MARK
 from training.cells import recurrent_layer
-from training.sentiment.model import SentimentConfig, compile_classifier, word_vectors
+from training.sentiment.model import (
+    SentimentConfig,
+    compile_classifier,
+    masked_max,
+    word_vectors,
+)
 from training.sentiment.sentfin import LABELS
 from training.sentiment.word_vectors import (
     Pretrained,
@@ -68,8 +73,7 @@ class AtTarget(layers.Layer):
         at_target = tf.math.divide_no_nan(
             tf.reduce_sum(states * weights, axis=1), tf.reduce_sum(weights, axis=1)
         )
-        masked = tf.where(valid[:, :, None], states, tf.fill(tf.shape(states), -1e9))
-        return tf.concat([at_target, tf.reduce_max(masked, axis=1)], axis=-1)
+        return tf.concat([at_target, masked_max(states, valid)], axis=-1)
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         return (input_shape[0], 2 * input_shape[-1])

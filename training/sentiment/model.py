@@ -3,7 +3,8 @@
 Two branches read the same raw string inside one graph:
 
 - the sequence branch, the textbook BiLSTM over pretrained word vectors: tokens ->
-  frozen vectors (word_vectors.py) -> Bidirectional(LSTM) -> softmax;
+  frozen vectors (word_vectors.py) -> Bidirectional(LSTM) -> its last states (or, with
+  `pooling`, the max over its steps) -> softmax;
 - the n-gram branch: TF-IDF weighted word 1-2 grams and character 2-5 grams,
   L2-normalised, -> softmax: a logistic regression written as one layer that keeps
   the features sparse, its weights solved exactly.
@@ -46,6 +47,9 @@ class SentimentConfig:
     cell: str = "lstm"  # lstm | gru | scratch-lstm | scratch-gru (training/cells.py)
     layer_norm: bool = False  # scratch cells only
     recurrent_dropout: float = 0.0  # scratch cells only
+    # What the classifier reads of the BiLSTM (POOLINGS): its last states, the max over
+    # its steps, or both side by side.
+    pooling: str = "last"
     input_dropout: float = 0.2
     dropout: float = 0.3
     lstm_learning_rate: float = 1e-3
@@ -115,6 +119,52 @@ def word_vectors(cfg: SentimentConfig, texts: tf.Tensor, pretrained: Pretrained)
     )
 
 
+POOLINGS = ("last", "max", "last-max")
+
+
+def masked_max(states: tf.Tensor, valid: tf.Tensor) -> tf.Tensor:
+    """[batch, steps, units] -> [batch, units]: the max over the unmasked steps, 0 for a
+    headline with none (a batch of unreadable text still gets a finite answer)."""
+    masked = tf.where(valid[:, :, None], states, tf.fill(tf.shape(states), -1e9))
+    any_step = tf.reduce_any(valid, axis=1, keepdims=True)
+    return tf.where(any_step, tf.reduce_max(masked, axis=1), tf.zeros_like(states[:, 0]))
+
+
+class StatePooling(layers.Layer):
+    """The BiLSTM's states at every step -> one vector per headline, as `pooling` says.
+
+    The last states say how a headline ends, and with links kept (half of TFNS's posts end
+    in one) the forward pass ends on link pieces; the max over the steps reads each unit
+    where it fired most, wherever that was (BiLSTM-max, Conneau et al., 2017).
+    """
+
+    def __init__(self, pooling: str, units: int, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        if pooling not in POOLINGS[1:]:
+            raise ValueError(f"pooling must be one of {POOLINGS[1:]}, got {pooling!r}")
+        self.pooling = pooling
+        self.units = units
+
+    def call(self, states: tf.Tensor, valid: tf.Tensor) -> tf.Tensor:
+        peak = masked_max(states, valid)
+        if self.pooling == "max":
+            return peak
+        # Forward pass: its state at the last unmasked step; backward: its state at step 0.
+        last = tf.maximum(tf.reduce_sum(tf.cast(valid, tf.int32), axis=1) - 1, 0)
+        forward = tf.gather(states[:, :, : self.units], last, axis=1, batch_dims=1)
+        return tf.concat([forward, states[:, 0, self.units :], peak], axis=-1)
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        width = input_shape[-1] * (1 if self.pooling == "max" else 2)
+        return (input_shape[0], width)
+
+    def compute_mask(self, inputs: object, previous_mask: object = None) -> None:
+        return None  # one vector per headline: nothing left to mask
+
+    def get_config(self) -> dict[str, object]:
+        return {**super().get_config(), "pooling": self.pooling, "units": self.units}
+
+
 def sequence_branch(
     cfg: SentimentConfig, texts: tf.Tensor, pretrained: Pretrained
 ) -> tuple[keras.Model, keras.Model]:
@@ -127,10 +177,19 @@ def sequence_branch(
     inputs = keras.Input(shape=(), dtype="string", name="headline")
     vectors, mask, coverage = word_vectors(cfg, texts, pretrained)(inputs)
     x = layers.Dropout(cfg.input_dropout)(vectors)
+    pooled = cfg.pooling != "last"
     x = layers.Bidirectional(
-        recurrent_layer(cfg.cell, cfg.lstm_units, cfg.layer_norm, cfg.recurrent_dropout),
+        recurrent_layer(
+            cfg.cell,
+            cfg.lstm_units,
+            cfg.layer_norm,
+            cfg.recurrent_dropout,
+            return_sequences=pooled,
+        ),
         name="bilstm",
     )(x, mask=mask)
+    if pooled:
+        x = StatePooling(cfg.pooling, cfg.lstm_units, name="state_pooling")(x, mask)
     x = layers.Dropout(cfg.dropout)(x)
     probs = layers.Dense(len(LABELS), activation="softmax", name="sequence_probs")(x)
     fit = compile_classifier(

@@ -24,6 +24,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -47,7 +48,7 @@ from training.sentiment import (
 )
 from training.sentiment.distill import Counterfactuals, read_teacher, teacher_record
 from training.sentiment.mixture import COMPOSITION_SEED, checklist_by_weight, fit_mixture
-from training.sentiment.model import sequence_branch
+from training.sentiment.model import POOLINGS, SentimentConfig, sequence_branch
 from training.sentiment.options import (
     add_network_arguments,
     add_teacher_arguments,
@@ -115,6 +116,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     add_weight_rule_argument(parser)
     parser.add_argument(
+        "--pooling",
+        choices=POOLINGS,
+        default=SentimentConfig.pooling,
+        help="what the classifier reads of the BiLSTM: its last states (default, as "
+        "served), the max over its steps, or both side by side",
+    )
+    parser.add_argument(
         "--out",
         type=Path,
         default=Path("models") / MODEL_NAME,
@@ -132,6 +140,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--ngram-targets teacher needs a teacher, and no --synthetic both")
     if args.counterfactual_branches == "both" and not args.counterfactuals:
         parser.error("--counterfactual-branches both needs --counterfactuals")
+    if args.pooling != "last" and (args.init_from or args.probe_init_from):
+        parser.error("--pooling other than last changes the output layer: no warm start")
     if args.weight_rule == "one-se" and args.synthetic == "none":
         parser.error("--weight-rule one-se needs --synthetic sequence or both")
     return args
@@ -139,7 +149,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    cfg = network_config(args)
+    cfg = replace(network_config(args), pooling=args.pooling)
     started = time.perf_counter()
 
     # Data

@@ -21,12 +21,15 @@ from training.sentiment import augment, counterfactual, mixture, options, soft_l
 from training.sentiment import train as train_sentiment
 from training.sentiment.distill import one_hot
 from training.sentiment.model import (
+    POOLINGS,
     NgramTfidfSoftmax,
     SentimentConfig,
+    StatePooling,
     combine,
     compile_classifier,
     fit_ngram_exact,
     learning_rate_callbacks,
+    masked_max,
     ngram_branch,
     sequence_branch,
 )
@@ -121,7 +124,8 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     # The served cell: a scratch cell's gradient graph took a third of this run in
     # tracing, and the forecast's short run exports one already.
     decay = ["--learning-rate-decay", "cosine", "--average-epochs", "2"]
-    args = ["--data", str(TINY_SENTFIN), "--out", str(out), *TINY, *rules, *teacher, *decay]
+    network = [*decay, "--pooling", "last-max"]
+    args = ["--data", str(TINY_SENTFIN), "--out", str(out), *TINY, *rules, *teacher, *network]
     assert train_sentiment.main(args) == 0
     version = out / "1"
     assert (version / "saved_model.pb").is_file()
@@ -225,6 +229,7 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     assert meta["word_vectors"]["dimensions"] == 192
     assert meta["config"]["cell"] == "lstm" and meta["config"]["recurrent_dropout"] == 0.0
     assert meta["config"]["learning_rate_decay"] == "cosine"
+    assert meta["config"]["pooling"] == "last-max"
     assert meta["config"]["drop_links"] is False  # as v7 reads them
     assert seq["history"]["learning_rate"] == [0.001]  # epoch 1 of 1 starts at the full rate
     headlines = "{'headlines': tf.constant(['Acme Corp shares surge', 'Rupee slumps'])}"
@@ -383,9 +388,12 @@ def test_classification_report_numbers() -> None:
     assert report["macro_f1"] == pytest.approx(sum(f1s) / 3, abs=1e-4)
 
 
-def test_padding_to_the_longest_headline_changes_no_answer(pretrained: Pretrained) -> None:
+@pytest.mark.parametrize("pooling", POOLINGS)
+def test_padding_to_the_longest_headline_changes_no_answer(
+    pretrained: Pretrained, pooling: str
+) -> None:
     texts = tf.constant(["shares rise on profit", "rupee falls sharply against the dollar"] * 10)
-    cfg = SentimentConfig(sequence_length=6, pretrained_vocabulary=False)
+    cfg = SentimentConfig(sequence_length=6, pretrained_vocabulary=False, pooling=pooling)
     model, _ = sequence_branch(cfg, texts, pretrained)
     alone = model(tf.constant(["shares rise"])).numpy()
     # Padded to 6 steps beside a long neighbour instead of 2 steps alone.
@@ -396,6 +404,35 @@ def test_padding_to_the_longest_headline_changes_no_answer(pretrained: Pretraine
     capped = model(tf.constant([long + " shares rise on profit"])).numpy()
     np.testing.assert_allclose(capped, model(tf.constant([long])).numpy(), atol=1e-6)
     assert model(tf.constant(["!!!", "???"])).shape == (2, 3)
+
+
+def test_pooling_reads_the_last_states_and_the_peak_of_the_unpadded_steps() -> None:
+    valid = tf.constant([[True, True, True, False], [True] * 4, [False] * 4])
+    x = tf.random.stateless_normal([3, 4, 5], seed=[1, 2])
+    states = keras.layers.Bidirectional(keras.layers.LSTM(3, return_sequences=True))
+    steps = states(x, mask=valid)
+    last = keras.layers.Bidirectional(keras.layers.LSTM(3))
+    last(x, mask=valid)
+    last.set_weights(states.get_weights())
+    both = StatePooling("last-max", 3)(steps, valid).numpy()
+    # The first six numbers are what a BiLSTM without steps returns: the forward pass at
+    # the last word, the backward pass at the first.
+    np.testing.assert_allclose(both[:2, :6], last(x, mask=valid).numpy()[:2], atol=1e-6)
+    # The peak never comes from padding, however large it is there.
+    padded = tf.where(valid[:, :, None], steps, 100.0 * tf.ones_like(steps))
+    peak = masked_max(padded, valid).numpy()
+    np.testing.assert_allclose(peak[0], steps.numpy()[0, :3].max(axis=0))
+    np.testing.assert_allclose(peak[1], steps.numpy()[1].max(axis=0))
+    # A headline with no step has no peak: zeros, not -1e9.
+    assert (peak[2] == 0).all()
+    assert StatePooling("max", 3)(steps, valid).shape == (3, 6)
+    with pytest.raises(ValueError, match="pooling must be one of"):
+        StatePooling("last", 3)
+    # Another read of the states needs another output layer: no warm start.
+    with pytest.raises(SystemExit):
+        train_sentiment.parse_args(
+            ["--pooling", "max", "--init-from", str(ROOT / "models" / "sentiment" / "7")]
+        )
 
 
 NGRAM_TEXTS = ["Acme shares surge", "Globex posts loss", "Initech to meet", "Rupee -2%"]
