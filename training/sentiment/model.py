@@ -149,7 +149,7 @@ class StatePooling(layers.Layer):
         peak = masked_max(states, valid)
         if self.pooling == "max":
             return peak
-        # Forward pass: its state at the last unmasked step; backward: its state at step 0.
+        # Padding comes last: the forward pass ends at the last word, the backward at step 0.
         last = tf.maximum(tf.reduce_sum(tf.cast(valid, tf.int32), axis=1) - 1, 0)
         forward = tf.gather(states[:, :, : self.units], last, axis=1, batch_dims=1)
         return tf.concat([forward, states[:, 0, self.units :], peak], axis=-1)

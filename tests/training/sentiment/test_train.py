@@ -406,7 +406,9 @@ def test_padding_to_the_longest_headline_changes_no_answer(
     assert model(tf.constant(["!!!", "???"])).shape == (2, 3)
 
 
-def test_pooling_reads_the_last_states_and_the_peak_of_the_unpadded_steps() -> None:
+def test_pooling_reads_the_last_states_and_the_peak_of_the_unpadded_steps(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     valid = tf.constant([[True, True, True, False], [True] * 4, [False] * 4])
     x = tf.random.stateless_normal([3, 4, 5], seed=[1, 2])
     states = keras.layers.Bidirectional(keras.layers.LSTM(3, return_sequences=True))
@@ -433,6 +435,7 @@ def test_pooling_reads_the_last_states_and_the_peak_of_the_unpadded_steps() -> N
         train_sentiment.parse_args(
             ["--pooling", "max", "--init-from", str(ROOT / "models" / "sentiment" / "7")]
         )
+    assert "--pooling other than last changes the output layer" in capsys.readouterr().err
 
 
 NGRAM_TEXTS = ["Acme shares surge", "Globex posts loss", "Initech to meet", "Rupee -2%"]
