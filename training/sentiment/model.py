@@ -138,21 +138,22 @@ class StatePooling(layers.Layer):
     where it fired most, wherever that was (BiLSTM-max, Conneau et al., 2017).
     """
 
-    def __init__(self, pooling: str, units: int, **kwargs: object) -> None:
+    def __init__(self, pooling: str, **kwargs: object) -> None:
         super().__init__(**kwargs)
         if pooling not in POOLINGS[1:]:
             raise ValueError(f"pooling must be one of {POOLINGS[1:]}, got {pooling!r}")
         self.pooling = pooling
-        self.units = units
 
     def call(self, states: tf.Tensor, valid: tf.Tensor) -> tf.Tensor:
         peak = masked_max(states, valid)
         if self.pooling == "max":
             return peak
         # Padding comes last: the forward pass ends at the last word, the backward at step 0.
+        # Bidirectional puts the forward half of each state first.
+        units = states.shape[-1] // 2
         last = tf.maximum(tf.reduce_sum(tf.cast(valid, tf.int32), axis=1) - 1, 0)
-        forward = tf.gather(states[:, :, : self.units], last, axis=1, batch_dims=1)
-        return tf.concat([forward, states[:, 0, self.units :], peak], axis=-1)
+        forward = tf.gather(states[:, :, :units], last, axis=1, batch_dims=1)
+        return tf.concat([forward, states[:, 0, units:], peak], axis=-1)
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         width = input_shape[-1] * (1 if self.pooling == "max" else 2)
@@ -162,7 +163,7 @@ class StatePooling(layers.Layer):
         return None  # one vector per headline: nothing left to mask
 
     def get_config(self) -> dict[str, object]:
-        return {**super().get_config(), "pooling": self.pooling, "units": self.units}
+        return {**super().get_config(), "pooling": self.pooling}
 
 
 def sequence_branch(
@@ -189,7 +190,7 @@ def sequence_branch(
         name="bilstm",
     )(x, mask=mask)
     if pooled:
-        x = StatePooling(cfg.pooling, cfg.lstm_units, name="state_pooling")(x, mask)
+        x = StatePooling(cfg.pooling, name="state_pooling")(x, mask)
     x = layers.Dropout(cfg.dropout)(x)
     probs = layers.Dense(len(LABELS), activation="softmax", name="sequence_probs")(x)
     fit = compile_classifier(

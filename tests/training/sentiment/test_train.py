@@ -416,7 +416,7 @@ def test_pooling_reads_the_last_states_and_the_peak_of_the_unpadded_steps(
     last = keras.layers.Bidirectional(keras.layers.LSTM(3))
     last(x, mask=valid)
     last.set_weights(states.get_weights())
-    both = StatePooling("last-max", 3)(steps, valid).numpy()
+    both = StatePooling("last-max")(steps, valid).numpy()
     # The first six numbers are what a BiLSTM without steps returns: the forward pass at
     # the last word, the backward pass at the first.
     np.testing.assert_allclose(both[:2, :6], last(x, mask=valid).numpy()[:2], atol=1e-6)
@@ -427,9 +427,9 @@ def test_pooling_reads_the_last_states_and_the_peak_of_the_unpadded_steps(
     np.testing.assert_allclose(peak[1], steps.numpy()[1].max(axis=0))
     # A headline with no step has no peak: zeros, not -1e9.
     assert (peak[2] == 0).all()
-    assert StatePooling("max", 3)(steps, valid).shape == (3, 6)
+    assert StatePooling("max")(steps, valid).shape == (3, 6)
     with pytest.raises(ValueError, match="pooling must be one of"):
-        StatePooling("last", 3)
+        StatePooling("last")
     # Another read of the states needs another output layer: no warm start.
     with pytest.raises(SystemExit):
         train_sentiment.parse_args(
