@@ -243,13 +243,12 @@ def tfns_pairs_for(
     return tfns_pairs(tfns.load(path), found, analysts)
 
 
-def marked_posts(posts: Iterable[str], keys: Mapping[str, str] | None = None) -> list[str]:
+def marked_posts(posts: Iterable[str], keys: Mapping[str, str]) -> list[str]:
     """Unlabelled posts as the per-entity model reads them, for its teacher to answer:
-    each post in which the export's names (`keys`; default: built here) find a company,
-    with its subject marked as a TFNS headline's is (`tfns_pairs`: the first company
-    that is not an analyst); a post that names none asks about no one and is left out."""
-    if keys is None:
-        keys = shipped()
+    each post in which the export's names (`keys`, as `shipped` builds them) find a
+    company, with its subject marked as a TFNS headline's is (`tfns_pairs`: the first
+    company that is not an analyst); a post that names none asks about no one and is left
+    out."""
     # tfns_pairs wants a label; none is read back.
     rows = [tfns.Headline(text, "neutral") for text in posts]
     found = tfns_pairs(rows, Gazetteer(list(keys), keys))

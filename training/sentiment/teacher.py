@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     torch.manual_seed(args.seed)
     started = time.perf_counter()
     other = None
-    keys = None
+    keys: dict[str, str] = {}  # the entity task's names; the headline task finds none
     if args.task == "headline":
         fit, val, tests = training_parts(args.max_rows)
     else:
