@@ -157,6 +157,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         p.error("--weight-rule one-se needs --synthetic N (for --synthetic 0: --weight-rule best)")
     if args.ngram_targets == "teacher" and (args.no_teacher or args.teacher is None):
         p.error("--ngram-targets teacher needs a teacher")
+    if args.distill_loss != "cross-entropy" and (args.no_teacher or args.teacher is None):
+        p.error(f"--distill-loss {args.distill_loss} needs a teacher")
     if args.joined_any_labels and not args.joined:
         p.error("--joined-any-labels needs --joined N")
     return args
@@ -293,10 +295,13 @@ def main(argv: list[str] | None = None) -> int:
         composition=arrays(held) if held else None,
         teacher=teacher,
         distill_temperature=args.distill_temperature,
+        distill_loss=args.distill_loss,
         val_sources={"SEntFiN": ~from_tfns, "TFNS": from_tfns},
         sequence_alone=args.weight_rule == "sequence",
         probe_branch=probe_branch,
         refit=not args.no_refit,
+        soup_with=args.soup_with,
+        refit_soup_with=args.refit_soup_with,
         ngram_teacher=args.ngram_targets == "teacher",
     )
     model = fitted.model

@@ -5,7 +5,9 @@ validation, then both fitted again on the fit and validation parts together."""
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -37,6 +39,7 @@ from training.sentiment.model import (
     ngram_branch,
     sequence_branch,
 )
+from training.sentiment.warm_start import souped
 from training.sentiment.word_vectors import Pretrained
 from training.weight_average import TailAverage
 
@@ -208,12 +211,15 @@ def fit_mixture(
     composition: Data | None = None,
     teacher: soft_labels.SoftLabels | None = None,
     distill_temperature: float = 1.0,
+    distill_loss: str = "cross-entropy",
     val_sources: dict[str, np.ndarray] | None = None,
     sequence_alone: bool = False,
     counterfactuals: Counterfactuals | None = None,
     probe_branch: SequenceBranch | None = None,
     refit: bool = True,
     ngram_teacher: bool = False,
+    soup_with: Sequence[Path] = (),
+    refit_soup_with: Sequence[Path] = (),
 ) -> Fitted:
     """The two-branch model: the sequence branch fitted with early stopping and the
     n-gram branch solved exactly, both on the fit part; the mixing weight and the
@@ -243,7 +249,16 @@ def fit_mixture(
 
     `probe_branch` builds the probe's sequence branch where it must start elsewhere than
     the refit's (a warm start from a model that never saw validation). Without `refit`
-    the probe is the model: fitted on the fit part alone, it has never seen validation."""
+    the probe is the model: fitted on the fit part alone, it has never seen validation.
+    With `soup_with` (probes of other runs from the same start) the fitted sequence
+    branch becomes the mean of its weights and theirs (`warm_start.souped`) before
+    anything is chosen; the refit then becomes the mean of its weights and those of
+    `refit_soup_with`, the same runs' refits."""
+    if len(refit_soup_with) != (len(soup_with) if refit else 0):
+        raise ValueError(
+            "each probe in a soup needs its run's refit beside it, and a soup without a "
+            "refit takes none"
+        )
     if ngram_teacher and (teacher is None or synthetic_ngram):
         raise ValueError(
             "the n-gram branch learns a teacher's answers only with a teacher, and not "
@@ -290,7 +305,7 @@ def fit_mixture(
     soft = teacher is not None
     sequence_probe, probe_serve = (probe_branch or branch)(cfg, fit[0], pretrained)
     if soft:  # the branch comes compiled for label indices
-        compile_classifier(sequence_probe, cfg.lstm_learning_rate, soft)
+        compile_classifier(sequence_probe, cfg.lstm_learning_rate, soft, distill_loss)
     # Against soft targets Keras wants the validation labels one-hot too.
     val_targets = (val[0], one_hot(val[1])) if soft else val
     fits["sequence"] = fit_branch(sequence_probe, fit, val_targets, cfg, verbose)
@@ -298,6 +313,7 @@ def fit_mixture(
         fits["sequence"]["teacher"] = {
             "targets": "the teacher's probabilities",
             "temperature": distill_temperature,
+            "loss": distill_loss,
             "variants": len(teacher.texts["variant"]),
             "unlabelled": len(teacher.texts["unlabelled"]),
             "composed": len(teacher.texts["composed"]),
@@ -310,7 +326,19 @@ def fit_mixture(
                 "objects": counterfactuals.objects,
                 "branches": "both" if counterfactuals.ngram else "sequence",
             }
+    if soup_with:
+        own = sequence_probe.predict(val[0], verbose=0)
+        souped(sequence_probe, soup_with)
+        fits["sequence"]["soup"] = {
+            "members": [p.as_posix() for p in soup_with],
+            "own_validation_accuracy": round(float((own.argmax(1) == val[1]).mean()), 4),
+        }
     p_val_sequence = sequence_probe.predict(val[0], verbose=0)
+    if soup_with:
+        fits["sequence"]["soup"]["validation_accuracy"] = round(
+            float((p_val_sequence.argmax(1) == val[1]).mean()), 4
+        )
+        print(f"soup: {fits['sequence']['soup']}", flush=True)
     ngram_probe = ngram_branch(cfg, fit_ngram[0])
     fit_ngram_exact(ngram_probe, *fit_ngram, cfg.ngram_c)
     p_val_ngram = ngram_probe.predict(val[0], verbose=0)
@@ -384,7 +412,7 @@ def fit_mixture(
     start = time.perf_counter()
     sequence_fit, sequence = branch(cfg, train[0], pretrained)
     if soft:
-        compile_classifier(sequence_fit, cfg.lstm_learning_rate, soft)
+        compile_classifier(sequence_fit, cfg.lstm_learning_rate, soft, distill_loss)
     # The refit replays the probe's epochs and, averaged, ends on the same mean.
     average = [TailAverage(cfg.average_epochs)] if cfg.average_epochs else []
     sequence_fit.fit(
@@ -395,6 +423,9 @@ def fit_mixture(
         callbacks=[*average, *learning_rate_callbacks(cfg)],
     )
     fits["sequence"]["refit_seconds"] = round(time.perf_counter() - start, 1)
+    if refit_soup_with:
+        souped(sequence_fit, refit_soup_with)
+        fits["sequence"]["soup"]["refit_members"] = [p.as_posix() for p in refit_soup_with]
     start = time.perf_counter()
     ngram = ngram_branch(cfg, train_ngram[0])
     fit_ngram_exact(ngram, *train_ngram, cfg.ngram_c)

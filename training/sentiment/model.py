@@ -85,12 +85,41 @@ def learning_rate_callbacks(cfg: SentimentConfig) -> list[keras.callbacks.Callba
     return [keras.callbacks.LearningRateScheduler(rate)]
 
 
-def compile_classifier(model: keras.Model, learning_rate: float, soft: bool = False) -> keras.Model:
+DISTILL_LOSSES = ("cross-entropy", "logit-mse")
+# Probabilities below this are read as this: the log of a one-hot row stays finite.
+_LOG_FLOOR = 1e-7
+
+
+def logit_mse(y_true: tf.Tensor, y_pred: tf.Tensor) -> tf.Tensor:
+    """The squared distance between the student's and the teacher's logits, each centred
+    on its row's mean (Tang et al., 2019, distilling into a BiLSTM). Softmax forgets a
+    row's mean, so the centred log-probabilities are the logits up to it: the targets can
+    stay probabilities. Unlike cross-entropy this also asks for the teacher's margins
+    where it is sure, which the softmax squeezes to nothing."""
+
+    def centred(p: tf.Tensor) -> tf.Tensor:
+        logits = keras.ops.log(keras.ops.clip(p, _LOG_FLOOR, 1.0))
+        return logits - keras.ops.mean(logits, axis=-1, keepdims=True)
+
+    return keras.ops.mean(keras.ops.square(centred(y_pred) - centred(y_true)), axis=-1)
+
+
+def compile_classifier(
+    model: keras.Model, learning_rate: float, soft: bool = False, loss: str = "cross-entropy"
+) -> keras.Model:
     """Cross-entropy against label indices, or with `soft` against probability rows (a
-    teacher's answers; validation labels then come one-hot)."""
+    teacher's answers; validation labels then come one-hot), by `loss` (DISTILL_LOSSES)."""
+    if loss not in DISTILL_LOSSES or (loss != "cross-entropy" and not soft):
+        raise ValueError(f"{loss!r} needs a teacher's probabilities; losses: {DISTILL_LOSSES}")
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
-        loss="categorical_crossentropy" if soft else "sparse_categorical_crossentropy",
+        loss=(
+            logit_mse
+            if loss == "logit-mse"
+            else "categorical_crossentropy"
+            if soft
+            else "sparse_categorical_crossentropy"
+        ),
         metrics=["accuracy"],
     )
     return model

@@ -10,7 +10,7 @@ from pathlib import Path
 import keras
 
 from training.cells import add_cell_arguments, check_cell_options
-from training.sentiment.model import SentimentConfig, SequenceBranch
+from training.sentiment.model import DISTILL_LOSSES, SentimentConfig, SequenceBranch
 from training.sentiment.warm_start import start_record, warm_started
 
 
@@ -72,6 +72,24 @@ def add_network_arguments(parser: argparse.ArgumentParser, drop_links: bool = Fa
         help="export the probe, fitted on the fit part alone, instead of refitting on fit "
         "and validation (a start for --probe-init-from)",
     )
+    parser.add_argument(
+        "--soup-with",
+        type=Path,
+        nargs="+",
+        default=[],
+        metavar="EXPORT",
+        help="the probe's BiLSTM and output layer become the mean of its own and these "
+        "exports' (--no-refit runs from the same start; a model soup) before the weight "
+        "and the temperature are chosen",
+    )
+    parser.add_argument(
+        "--refit-soup-with",
+        type=Path,
+        nargs="+",
+        default=[],
+        metavar="EXPORT",
+        help="the refit's soup: the refitted exports of the --soup-with runs, in their order",
+    )
     parser.add_argument("--lstm-units", type=int, default=defaults.lstm_units)
     parser.add_argument(
         "--sequence-length",
@@ -114,10 +132,18 @@ def check_network_arguments(parser: argparse.ArgumentParser, args: argparse.Name
     """Stop at the command line on what `add_network_arguments` cannot take."""
     if not args.learning_rate > 0:
         parser.error(f"--learning-rate must be above 0, got {args.learning_rate}")
-    starts = {"--init-from": args.init_from, "--probe-init-from": args.probe_init_from}
-    for option, folder in starts.items():
+    starts = [("--init-from", args.init_from), ("--probe-init-from", args.probe_init_from)]
+    soups = [("--soup-with", f) for f in args.soup_with]
+    soups += [("--refit-soup-with", f) for f in args.refit_soup_with]
+    for option, folder in [*starts, *soups]:
         if folder is not None and not (folder / "saved_model.pb").is_file():
             parser.error(f"{option} {folder}: no SavedModel there")
+    # The weight is chosen on the probes' soup, whose members never saw validation;
+    # the refit's soup pairs each member's refit with its probe.
+    if args.no_refit and args.refit_soup_with:
+        parser.error("--refit-soup-with souped refits: it cannot go with --no-refit")
+    if not args.no_refit and len(args.refit_soup_with) != len(args.soup_with):
+        parser.error("--soup-with with a refit needs each member's refit in --refit-soup-with")
     if args.probe_init_from is not None and args.init_from is None and not args.no_refit:
         # The refit replays the probe's epoch count, which means nothing from another start.
         parser.error("--probe-init-from needs --init-from for the refit, or --no-refit")
@@ -140,6 +166,8 @@ def warm_start_record(args: argparse.Namespace) -> dict[str, object]:
         **{k: None if v is None else v.as_posix() for k, v in folders.items()},
         "starts": {k: start_record(v) for k, v in folders.items() if v is not None},
         "refit": not args.no_refit,
+        "soup_with": [start_record(f) for f in args.soup_with],
+        "refit_soup_with": [start_record(f) for f in args.refit_soup_with],
     }
 
 
@@ -196,6 +224,13 @@ def add_teacher_arguments(parser: argparse.ArgumentParser, default: Path | None)
         type=float,
         default=1.0,
         help="the teacher's logits are divided by this before they become targets",
+    )
+    parser.add_argument(
+        "--distill-loss",
+        choices=DISTILL_LOSSES,
+        default=DISTILL_LOSSES[0],
+        help="how the sequence branch is held to the teacher's answers: cross-entropy "
+        "(default, as served) or the squared distance between the centred logits",
     )
     parser.add_argument(
         "--ngram-targets",

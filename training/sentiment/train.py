@@ -138,6 +138,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--counterfactuals swaps the teacher's answers: it needs a teacher")
     if args.ngram_targets == "teacher" and (args.no_teacher or args.synthetic == "both"):
         parser.error("--ngram-targets teacher needs a teacher, and no --synthetic both")
+    if args.distill_loss != "cross-entropy" and args.no_teacher:
+        parser.error(f"--distill-loss {args.distill_loss} needs a teacher")
     if args.counterfactual_branches == "both" and not args.counterfactuals:
         parser.error("--counterfactual-branches both needs --counterfactuals")
     if args.pooling != "last" and (args.init_from or args.probe_init_from):
@@ -245,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         composition=arrays(held_rows) if held_rows else None,
         teacher=teacher,
         distill_temperature=args.distill_temperature,
+        distill_loss=args.distill_loss,
         sequence_alone=args.weight_rule == "sequence",
         counterfactuals=(
             Counterfactuals(
@@ -257,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
         ),
         probe_branch=probe_branch,
         refit=not args.no_refit,
+        soup_with=args.soup_with,
+        refit_soup_with=args.refit_soup_with,
         ngram_teacher=args.ngram_targets == "teacher",
     )
     model, sequence_fit, ngram = fitted.model, fitted.sequence_fit, fitted.ngram

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import keras
@@ -69,6 +70,26 @@ def warm_started(branch: SequenceBranch, model_dir: Path) -> SequenceBranch:
         return fit, serve
 
     return build
+
+
+def souped(model: keras.Model, members: Sequence[Path]) -> None:
+    """Set `model`'s shared layers to the mean of its own weights and those of the
+    `members`' SavedModels (a uniform model soup: Wortsman et al., 2022). Networks
+    fine-tuned from one start stay in one basin of the loss, where the mean of their
+    weights reads like the mean of their answers at the cost of one network."""
+    soups = {name: [[w] for w in model.get_layer(name).get_weights()] for name in LAYERS}
+    for member in members:
+        for name, values in saved_weights(member).items():
+            own = soups[name]
+            if [tuple(v.shape) for v in values] != [w[0].shape for w in own]:
+                raise ValueError(
+                    f"{member}: {name} has {[v.shape for v in values]}, the run's "
+                    f"{[w[0].shape for w in own]}"
+                )
+            for kept, value in zip(own, values, strict=True):
+                kept.append(value)
+    for name, stacks in soups.items():
+        model.get_layer(name).set_weights([np.mean(s, axis=0) for s in stacks])
 
 
 def start_record(model_dir: Path) -> dict[str, object]:

@@ -57,6 +57,14 @@ def test_both_trainers_take_a_warm_start_and_a_rate_or_say_why_not(
             "--probe-init-from needs --init-from for the refit, or --no-refit"
         ),
         ("--ngram-targets", "teacher", "--no-teacher"): "--ngram-targets teacher needs a teacher",
+        ("--distill-loss", "logit-mse", "--no-teacher"): "--distill-loss logit-mse needs a teacher",
+        ("--soup-with", str(tmp_path)): f"--soup-with {tmp_path}: no SavedModel there",
+        ("--soup-with", str(ROOT / "models" / "sentiment" / "7")): (
+            "--soup-with with a refit needs each member's refit in --refit-soup-with"
+        ),
+        ("--no-refit", "--refit-soup-with", str(ROOT / "models" / "sentiment" / "7")): (
+            "--refit-soup-with souped refits: it cannot go with --no-refit"
+        ),
     }
     for argv, message in refused.items():
         with pytest.raises(SystemExit) as stopped:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -16,7 +17,7 @@ from training.sentiment.model import SentimentConfig, sequence_branch
 from training.sentiment.options import warm_branches, warm_start_record
 from training.sentiment.soft_labels import SoftLabels
 from training.sentiment.train import INPUT_SPEC, parse_args
-from training.sentiment.warm_start import saved_weights, start_record, warm_started
+from training.sentiment.warm_start import saved_weights, souped, start_record, warm_started
 from training.sentiment.word_vectors import Pretrained
 
 HEADLINE_MODEL = ROOT / "models" / "sentiment" / "7"
@@ -128,6 +129,58 @@ def test_without_a_refit_the_probe_is_the_export_and_a_later_probe_starts_from_i
     # Without either option both builders are the branch itself.
     assert warm_branches(parse_args([]), sequence_branch) == (sequence_branch, sequence_branch)
     assert warm_start_record(parse_args([]))["starts"] == {}
+
+
+def test_a_soup_is_the_mean_of_the_probes_weights_and_takes_probes_alone(
+    pretrained: Pretrained, tmp_path: Path
+) -> None:
+    fit, val, train = tiny_parts()
+    members = []
+    for seed in (1, 2):
+        keras.utils.set_random_seed(seed)
+        fitted = fit_mixture(TINY, pretrained, fit, val, train, 0, refit=False)
+        members.append(
+            export_model(fitted.model, tmp_path / str(seed), INPUT_SPEC, "probabilities", {})
+        )
+    keras.utils.set_random_seed(3)
+    own, _ = sequence_branch(TINY, fit[0], pretrained)
+    before = {name: own.get_layer(name).get_weights() for name in ("bilstm", "sequence_probs")}
+    souped(own, members)
+    saved = [saved_weights(m) for m in members]
+    for name, values in before.items():
+        got_all = own.get_layer(name).get_weights()
+        for i, (got, mine) in enumerate(zip(got_all, values, strict=True)):
+            want = (mine + saved[0][name][i] + saved[1][name][i]) / 3
+            np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
+            assert not np.allclose(got, saved[0][name][i])
+    # In a run: the soup's answers choose the weight, and the export serves them.
+    keras.utils.set_random_seed(4)
+    fitted = fit_mixture(TINY, pretrained, fit, val, train, 0, refit=False, soup_with=members)
+    soup = fitted.fits["sequence"]["soup"]
+    assert soup["members"] == [m.as_posix() for m in members]
+    answers = fitted.sequence_fit.predict(val[0], verbose=0)
+    assert soup["validation_accuracy"] == pytest.approx(
+        float((answers.argmax(1) == val[1]).mean()), abs=1e-4
+    )
+    # With a refit, each member's refit joins the refit's soup (the probes stand in here):
+    # the refit is the one the same run makes without a soup, averaged with theirs.
+    refits = []
+    for soup_with in ([], members):
+        keras.utils.set_random_seed(4)
+        refits.append(
+            fit_mixture(
+                TINY, pretrained, fit, val, train, 0, soup_with=soup_with, refit_soup_with=soup_with
+            )
+        )
+    assert refits[1].fits["sequence"]["soup"]["refit_members"] == soup["members"]
+    alone, mean = (r.sequence_fit.get_layer("bilstm").get_weights()[0] for r in refits)
+    want = (alone + saved[0]["bilstm"][0] + saved[1]["bilstm"][0]) / 3
+    np.testing.assert_allclose(mean, want, rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="its run's refit"):
+        fit_mixture(TINY, pretrained, fit, val, train, 0, soup_with=members)
+    # A member of another width is refused by name.
+    with pytest.raises(ValueError, match="bilstm"):
+        souped(own, [HEADLINE_MODEL])
 
 
 @pytest.mark.parametrize("with_counterfactuals", [False, True], ids=["sequence", "both"])
