@@ -58,6 +58,7 @@ from training.sentiment.options import (
     add_teacher_arguments,
     add_weight_rule_argument,
     check_network_arguments,
+    check_teacher_arguments,
     network_config,
     warm_branches,
     warm_start_record,
@@ -157,8 +158,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         p.error("--weight-rule one-se needs --synthetic N (for --synthetic 0: --weight-rule best)")
     if args.ngram_targets == "teacher" and (args.no_teacher or args.teacher is None):
         p.error("--ngram-targets teacher needs a teacher")
-    if args.distill_loss != "cross-entropy" and (args.no_teacher or args.teacher is None):
-        p.error(f"--distill-loss {args.distill_loss} needs a teacher")
+    check_teacher_arguments(p, args)
     if args.joined_any_labels and not args.joined:
         p.error("--joined-any-labels needs --joined N")
     return args

@@ -96,6 +96,11 @@ def mixture_accuracy(p_seq: np.ndarray, p_ngram: np.ndarray, y: np.ndarray) -> l
     return [float((mix(p_seq, p_ngram, w).argmax(1) == y).mean()) for w in WEIGHTS]
 
 
+def validation_accuracy(probabilities: np.ndarray, y: np.ndarray) -> float:
+    """The share of rows whose most probable class is the label, as the records round it."""
+    return round(float((probabilities.argmax(1) == y).mean()), 4)
+
+
 def best_weight(scores: list[float]) -> float:
     """The sequence branch weight with the best validation accuracy (ties: nearest 0.5);
     `scores` are the accuracies at WEIGHTS."""
@@ -326,18 +331,16 @@ def fit_mixture(
                 "objects": counterfactuals.objects,
                 "branches": "both" if counterfactuals.ngram else "sequence",
             }
-    if soup_with:
-        own = sequence_probe.predict(val[0], verbose=0)
-        souped(sequence_probe, soup_with)
-        fits["sequence"]["soup"] = {
-            "members": [p.as_posix() for p in soup_with],
-            "own_validation_accuracy": round(float((own.argmax(1) == val[1]).mean()), 4),
-        }
     p_val_sequence = sequence_probe.predict(val[0], verbose=0)
     if soup_with:
-        fits["sequence"]["soup"]["validation_accuracy"] = round(
-            float((p_val_sequence.argmax(1) == val[1]).mean()), 4
-        )
+        own = validation_accuracy(p_val_sequence, val[1])
+        souped(sequence_probe, soup_with)
+        p_val_sequence = sequence_probe.predict(val[0], verbose=0)
+        fits["sequence"]["soup"] = {
+            "members": [p.as_posix() for p in soup_with],
+            "own_validation_accuracy": own,
+            "validation_accuracy": validation_accuracy(p_val_sequence, val[1]),
+        }
         print(f"soup: {fits['sequence']['soup']}", flush=True)
     ngram_probe = ngram_branch(cfg, fit_ngram[0])
     fit_ngram_exact(ngram_probe, *fit_ngram, cfg.ngram_c)
@@ -364,7 +367,7 @@ def fit_mixture(
     p_val = mix(p_val_sequence, p_val_ngram, weight)
     # What a choice between runs (seeds, options) may be made on: never a test set.
     fits["mixture"] = {
-        "validation_accuracy": round(float((p_val.argmax(1) == val[1]).mean()), 4),
+        "validation_accuracy": validation_accuracy(p_val, val[1]),
         "weights": [float(w) for w in WEIGHTS],
         "validation_accuracy_by_weight": [round(a, 4) for a in curve],
         **mixture,

@@ -114,9 +114,7 @@ def compile_classifier(
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
         loss=(
-            logit_mse
-            if loss == "logit-mse"
-            else "categorical_crossentropy"
+            {"cross-entropy": "categorical_crossentropy", "logit-mse": logit_mse}[loss]
             if soft
             else "sparse_categorical_crossentropy"
         ),

@@ -196,6 +196,13 @@ def network_config(args: argparse.Namespace) -> SentimentConfig:
     return cfg
 
 
+def check_teacher_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Stop at the command line on what `add_teacher_arguments` cannot take."""
+    teacher = not args.no_teacher and args.teacher is not None
+    if args.distill_loss != "cross-entropy" and not teacher:
+        parser.error(f"--distill-loss {args.distill_loss} needs a teacher")
+
+
 def add_teacher_arguments(parser: argparse.ArgumentParser, default: Path | None) -> None:
     parser.add_argument(
         "--teacher",

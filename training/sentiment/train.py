@@ -54,6 +54,7 @@ from training.sentiment.options import (
     add_teacher_arguments,
     add_weight_rule_argument,
     check_network_arguments,
+    check_teacher_arguments,
     network_config,
     warm_branches,
     warm_start_record,
@@ -138,8 +139,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--counterfactuals swaps the teacher's answers: it needs a teacher")
     if args.ngram_targets == "teacher" and (args.no_teacher or args.synthetic == "both"):
         parser.error("--ngram-targets teacher needs a teacher, and no --synthetic both")
-    if args.distill_loss != "cross-entropy" and args.no_teacher:
-        parser.error(f"--distill-loss {args.distill_loss} needs a teacher")
+    check_teacher_arguments(parser, args)
     if args.counterfactual_branches == "both" and not args.counterfactuals:
         parser.error("--counterfactual-branches both needs --counterfactuals")
     if args.pooling != "last" and (args.init_from or args.probe_init_from):

@@ -53,6 +53,18 @@ def saved_weights(model_dir: Path) -> dict[str, list[np.ndarray]]:
     return weights
 
 
+def checked(
+    model: keras.Model, model_dir: Path, weights: dict[str, list[np.ndarray]]
+) -> dict[str, list[np.ndarray]]:
+    """`weights` (`model_dir`'s saved_weights), once each shared layer of `model` has
+    their shapes; a ValueError names the first layer that does not."""
+    for name, values in weights.items():
+        shapes = [tuple(w.shape) for w in model.get_layer(name).get_weights()]
+        if shapes != [v.shape for v in values]:
+            raise ValueError(f"{name}: {model_dir} has {[v.shape for v in values]}, {shapes}")
+    return weights
+
+
 def warm_started(branch: SequenceBranch, model_dir: Path) -> SequenceBranch:
     """`branch` whose model to fit starts from `model_dir`'s shared layers."""
     weights = saved_weights(model_dir)
@@ -61,12 +73,8 @@ def warm_started(branch: SequenceBranch, model_dir: Path) -> SequenceBranch:
         cfg: SentimentConfig, texts: tf.Tensor, pretrained: Pretrained
     ) -> tuple[keras.Model, keras.Model]:
         fit, serve = branch(cfg, texts, pretrained)
-        for name, values in weights.items():
-            layer = fit.get_layer(name)
-            shapes = [tuple(w.shape) for w in layer.get_weights()]
-            if shapes != [v.shape for v in values]:
-                raise ValueError(f"{name}: {model_dir} has {[v.shape for v in values]}, {shapes}")
-            layer.set_weights(values)
+        for name, values in checked(fit, model_dir, weights).items():
+            fit.get_layer(name).set_weights(values)
         return fit, serve
 
     return build
@@ -79,14 +87,8 @@ def souped(model: keras.Model, members: Sequence[Path]) -> None:
     weights reads like the mean of their answers at the cost of one network."""
     soups = {name: [[w] for w in model.get_layer(name).get_weights()] for name in LAYERS}
     for member in members:
-        for name, values in saved_weights(member).items():
-            own = soups[name]
-            if [tuple(v.shape) for v in values] != [w[0].shape for w in own]:
-                raise ValueError(
-                    f"{member}: {name} has {[v.shape for v in values]}, the run's "
-                    f"{[w[0].shape for w in own]}"
-                )
-            for kept, value in zip(own, values, strict=True):
+        for name, values in checked(model, member, saved_weights(member)).items():
+            for kept, value in zip(soups[name], values, strict=True):
                 kept.append(value)
     for name, stacks in soups.items():
         model.get_layer(name).set_weights([np.mean(s, axis=0) for s in stacks])
