@@ -229,16 +229,15 @@ def said(reach: dict[str, float | int], where: str = "test") -> str:
 def tfns_pairs_for(
     path: Path,
     targets: str,
-    keys: Mapping[str, str] | None = None,
+    keys: Mapping[str, str],
     analysts: frozenset[str] = ANALYSTS,
 ) -> list[Pair]:
     """The pairs of a TFNS file with `targets` "cashtag" or "gazetteer": the names an
-    export ships (`keys`, name -> entity; default: built here), as the per-entity
-    trainer's and its teacher's `--tfns` read them (`analysts`: as `tfns_pairs`)."""
+    export ships (`keys`, name -> entity, as `shipped` builds them once a run), as the
+    per-entity trainer's and its teacher's `--tfns` read them (`analysts`: as
+    `tfns_pairs`)."""
     found = None
     if targets == "gazetteer":
-        if keys is None:
-            keys = shipped()
         found = Gazetteer(list(keys), keys)
     return tfns_pairs(tfns.load(path), found, analysts)
 
