@@ -223,9 +223,10 @@ def main(argv: list[str] | None = None) -> int:
 
     class Classifier(nn.Module):
         """Mean of the encoder's token states (how the encoder was pretrained) -> softmax.
-        With `--pooling mean-target` the mean of the target marker's pieces sits beside it:
-        a mean over the whole headline reads two companies' news alike, the states at the
-        marker are the ones attention has bent towards the target's own words."""
+        With `--pooling mean-target` the mean of the target marker's pieces sits beside it,
+        as target-dependent BERT reads the target: in the whole headline's mean, the marker
+        that says which company is asked about weighs as much as any other word (measured
+        in docs/models/entity_sentiment.md: no gain over the mean alone)."""
 
         def __init__(self) -> None:
             super().__init__()
