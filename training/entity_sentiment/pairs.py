@@ -121,16 +121,26 @@ def marked(p: Pair) -> str:
 def training_texts(
     headlines: Iterable[Headline], extra: Iterable[Pair] = ()
 ) -> tuple[list[tuple[str, int]], list[tuple[str, int]], dict[str, list[tuple[str, int]]]]:
-    """(fit, validation, {"entity_test": ...}) as (marked text, label index), the parts
+    """(fit, validation, tests) as (marked text, label index), the parts
     `training.entity_sentiment.train` fits and scores on: SEntFiN's pairs, then `extra`
-    (its `--tfns` pairs) joining the training pairs by the same validation rule."""
+    (its `--tfns` pairs) joining the training pairs by the same validation rule. `tests`
+    holds the test pairs ("entity_test") and, as the student's metrics do, those of them
+    in headlines whose entities disagree ("entity_test_disagree")."""
     every = pairs(headlines)
     fit, val = fit_and_validation([*(q for q in every if not q.is_test), *extra])
+    test = [q for q in every if q.is_test]
 
     def texts(part: list[Pair]) -> list[tuple[str, int]]:
         return [(marked(q), LABELS.index(q.label)) for q in part]
 
-    return texts(fit), texts(val), {"entity_test": texts([q for q in every if q.is_test])}
+    return (
+        texts(fit),
+        texts(val),
+        {
+            "entity_test": texts(test),
+            "entity_test_disagree": texts([q for q in test if q.disagree]),
+        },
+    )
 
 
 def synthetic_pairs(n: int, seed: int = 0, analyst: int = 0) -> list[Pair]:

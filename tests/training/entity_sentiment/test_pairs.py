@@ -95,6 +95,25 @@ def test_extra_pairs_join_fit_or_validation_by_the_rule_and_never_the_test() -> 
     assert {label for t, label in fit if "slips" in t} == {LABELS.index("negative")}
 
 
+def test_the_teachers_test_parts_hold_the_pairs_whose_entities_disagree() -> None:
+    rows = [
+        Headline(f"Infosys gains {i}%, TCS slips", {"Infosys": "positive", "TCS": "negative"})
+        for i in range(20)
+    ]
+    rows += [
+        Headline(f"Infosys and TCS gain {i}%", {"Infosys": "positive", "TCS": "positive"})
+        for i in range(20)
+    ]
+    test = [q for q in pairs(rows) if q.is_test]
+    _, _, tests = training_texts(rows)
+    assert tests["entity_test"] == [(marked(q), LABELS.index(q.label)) for q in test]
+    disagree = tests["entity_test_disagree"]
+    assert disagree == [(marked(q), LABELS.index(q.label)) for q in test if q.disagree]
+    # Both kinds reach the test split here, and only the opposite news is the hard subset.
+    assert 0 < len(disagree) < len(tests["entity_test"])
+    assert all("slips" in text for text, _ in disagree)
+
+
 def test_a_set_where_no_entities_disagree_is_reported_over_all_pairs() -> None:
     # TFNS's pairs: one label a headline, so there is no "disagree" subset to score.
     rows = tfns_pairs([tfns.Headline("$AAPL slips", "negative"), tfns.Headline("Up", "positive")])
