@@ -72,6 +72,12 @@ def expected_calibration_error(
     return round(float(gap), 4)
 
 
+def rounded_accuracy(scores: np.ndarray, y_true: Sequence[int] | np.ndarray) -> float:
+    """The share of rows whose highest score (a probability or a logit) is the label, to
+    the four decimals the run records keep."""
+    return round(float((scores.argmax(1) == np.asarray(y_true)).mean()), 4)
+
+
 def softmax(logits: np.ndarray) -> np.ndarray:
     """Row-wise, shifted by each row's maximum so that no exponential overflows."""
     scaled = np.exp(logits - logits.max(axis=1, keepdims=True))

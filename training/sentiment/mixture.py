@@ -17,6 +17,7 @@ from training import reports
 from training.metrics import (
     expected_calibration_error,
     fit_temperature,
+    rounded_accuracy,
     temperature_scale,
 )
 from training.sentiment import checklist, soft_labels
@@ -94,11 +95,6 @@ COMPOSITION_SEED = 99  # synthetic.generate's seed for the one-se rule's held-ou
 def mixture_accuracy(p_seq: np.ndarray, p_ngram: np.ndarray, y: np.ndarray) -> list[float]:
     """The mixture's accuracy at each sequence branch weight of WEIGHTS."""
     return [float((mix(p_seq, p_ngram, w).argmax(1) == y).mean()) for w in WEIGHTS]
-
-
-def validation_accuracy(probabilities: np.ndarray, y: np.ndarray) -> float:
-    """The share of rows whose most probable class is the label, as the records round it."""
-    return round(float((probabilities.argmax(1) == y).mean()), 4)
 
 
 def best_weight(scores: list[float]) -> float:
@@ -333,13 +329,13 @@ def fit_mixture(
             }
     p_val_sequence = sequence_probe.predict(val[0], verbose=0)
     if soup_with:
-        own = validation_accuracy(p_val_sequence, val[1])
+        own = rounded_accuracy(p_val_sequence, val[1])
         souped(sequence_probe, soup_with)
         p_val_sequence = sequence_probe.predict(val[0], verbose=0)
         fits["sequence"]["soup"] = {
             "members": [p.as_posix() for p in soup_with],
             "own_validation_accuracy": own,
-            "validation_accuracy": validation_accuracy(p_val_sequence, val[1]),
+            "validation_accuracy": rounded_accuracy(p_val_sequence, val[1]),
         }
         print(f"soup: {fits['sequence']['soup']}", flush=True)
     ngram_probe = ngram_branch(cfg, fit_ngram[0])
@@ -367,7 +363,7 @@ def fit_mixture(
     p_val = mix(p_val_sequence, p_val_ngram, weight)
     # What a choice between runs (seeds, options) may be made on: never a test set.
     fits["mixture"] = {
-        "validation_accuracy": validation_accuracy(p_val, val[1]),
+        "validation_accuracy": rounded_accuracy(p_val, val[1]),
         "weights": [float(w) for w in WEIGHTS],
         "validation_accuracy_by_weight": [round(a, 4) for a in curve],
         **mixture,

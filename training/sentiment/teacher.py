@@ -67,6 +67,7 @@ from training.entity_sentiment.pairs import (
     synthetic_pairs,
     training_texts,
 )
+from training.metrics import rounded_accuracy
 from training.sentiment import (
     augment,
     checklist,
@@ -277,8 +278,7 @@ def main(argv: list[str] | None = None) -> int:
         return out
 
     def accuracy(rows: list[tuple[str, int]]) -> float:
-        y = np.array([label for _, label in rows])
-        return round(float((logits([t for t, _ in rows]).argmax(1) == y).mean()), 4)
+        return rounded_accuracy(logits([t for t, _ in rows]), [label for _, label in rows])
 
     rng = random.Random(args.seed)
     order = list(fit)
@@ -437,8 +437,8 @@ def _ensemble(
         "members": joined + 1,
         # The pair's own: the other teacher's answers on the test sets are not in its file.
         # Scored by this run's labels, on the other file's validation texts.
-        "validation_accuracy": round(
-            float((both.logits["validation"].argmax(1) == [label[t] for t in texts]).mean()), 4
+        "validation_accuracy": rounded_accuracy(
+            both.logits["validation"], [label[t] for t in texts]
         ),
     }
     print(f"ensemble: validation accuracy {record['ensemble']['validation_accuracy']}", flush=True)

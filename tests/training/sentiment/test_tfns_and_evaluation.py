@@ -7,7 +7,12 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from training.metrics import expected_calibration_error, fit_temperature, temperature_scale
+from training.metrics import (
+    expected_calibration_error,
+    fit_temperature,
+    rounded_accuracy,
+    temperature_scale,
+)
 from training.sentiment import evaluate, tfns
 
 
@@ -35,6 +40,13 @@ def test_ece_by_hand() -> None:
     # Right exactly as often as it is confident: no gap.
     even = np.array([[0.5, 0.5, 0.0]] * 4)
     assert expected_calibration_error(even, [0, 1, 0, 1]) == 0.0
+
+
+def test_rounded_accuracy_reads_the_highest_score_of_probabilities_or_logits() -> None:
+    logits = np.array([[2.0, -1.0, 0.0], [0.0, 3.0, 1.0], [0.5, 0.2, 0.1]])
+    # Two of three right, recorded to four decimals; a list of labels reads as an array.
+    assert rounded_accuracy(logits, [0, 1, 2]) == 0.6667
+    assert rounded_accuracy(logits, np.array([0, 1, 0])) == 1.0
 
 
 def test_scores_and_majority() -> None:
