@@ -221,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         other = same_split(args.ensemble_with, val)
     model_dir = _model_dir()
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    aim = args.pooling == "mean-target"
 
     class Classifier(nn.Module):
         """Mean of the encoder's token states (how the encoder was pretrained) -> softmax.
@@ -233,14 +234,14 @@ def main(argv: list[str] | None = None) -> int:
             super().__init__()
             self.encoder = AutoModel.from_pretrained(model_dir)
             self.dropout = nn.Dropout(0.1)
-            width = self.encoder.config.hidden_size * (1 if args.pooling == "mean" else 2)
+            width = self.encoder.config.hidden_size * (2 if aim else 1)
             self.head = nn.Linear(width, len(sentfin.LABELS))
 
         def forward(self, ids: Any, mask: Any, target: Any) -> Any:
             states = self.encoder(input_ids=ids, attention_mask=mask).last_hidden_state
             weights = mask.unsqueeze(-1).float()
             pooled = (states * weights).sum(1) / weights.sum(1)
-            if args.pooling == "mean-target":
+            if target is not None:
                 at = target.unsqueeze(-1)
                 count = at.sum(1)
                 # A bare headline (no marker) reads its mean twice.
@@ -251,19 +252,22 @@ def main(argv: list[str] | None = None) -> int:
     model = Classifier()
 
     def encode(texts: list[str]) -> tuple[Any, Any, Any]:
+        """Word piece ids, their mask and, with target pooling, the target's pieces."""
         batch = tokenizer(
             texts,
             padding=True,
             truncation=True,
             max_length=MAX_WORDPIECES,
             return_tensors="pt",
-            return_offsets_mapping=True,
+            return_offsets_mapping=aim,
         )
-        offsets = batch["offset_mapping"].tolist()
-        target = torch.tensor(
-            [target_pieces(text, spans) for text, spans in zip(texts, offsets, strict=True)],
-            dtype=torch.float32,
-        )
+        target = None
+        if aim:
+            offsets = batch["offset_mapping"].tolist()
+            target = torch.tensor(
+                [target_pieces(text, spans) for text, spans in zip(texts, offsets, strict=True)],
+                dtype=torch.float32,
+            )
         return batch["input_ids"], batch["attention_mask"], target
 
     def logits(texts: list[str]) -> np.ndarray:
