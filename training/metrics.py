@@ -100,3 +100,48 @@ def fit_temperature(probabilities: np.ndarray, y_true: Sequence[int] | np.ndarra
         for g in grid
     ]
     return round(float(grid[int(np.argmin(losses))]), 3)
+
+
+def bias_temperature_scale(
+    probabilities: np.ndarray, temperature: float, bias: Sequence[float]
+) -> np.ndarray:
+    """softmax(log p / T + b): temperature scaling with a shift per class, which can move
+    an answer from one class to another where the temperature alone never does."""
+    logits = np.log(np.maximum(np.asarray(probabilities, dtype=float), 1e-12)) / temperature
+    return softmax(logits + np.asarray(bias, dtype=float))
+
+
+def log_loss(probabilities: np.ndarray, y_true: Sequence[int] | np.ndarray) -> float:
+    t = np.asarray(y_true, dtype=int)
+    return float(-np.log(np.maximum(probabilities[np.arange(len(t)), t], 1e-12)).mean())
+
+
+def fit_bias_temperature(
+    probabilities: np.ndarray, y_true: Sequence[int] | np.ndarray
+) -> tuple[float, list[float]]:
+    """Bias-corrected temperature scaling (Alexandari et al., ICML 2020): the temperature
+    and the per-class shifts with the lowest log-loss on (held-out) `probabilities`.
+
+    The shifts are centred (they sum to 0), since adding one number to every logit
+    changes nothing. The loss is convex in 1/T and the shifts, so L-BFGS from T = 1 and
+    no shift finds its minimum.
+    """
+    from scipy.optimize import minimize
+
+    logp = np.log(np.maximum(np.asarray(probabilities, dtype=float), 1e-12))
+    t = np.asarray(y_true, dtype=int)
+    k = logp.shape[1]
+
+    def loss(params: np.ndarray) -> float:
+        bias = np.append(params[1:], -params[1:].sum())
+        return log_loss(softmax(logp * params[0] + bias), t)
+
+    found = minimize(
+        loss,
+        np.append(1.0, np.zeros(k - 1)),
+        method="L-BFGS-B",
+        bounds=[(0.25, 4.0)] + [(-5.0, 5.0)] * (k - 1),
+    )
+    inverse, shifts = found.x[0], found.x[1:]
+    bias = np.append(shifts, -shifts.sum())
+    return round(float(1.0 / inverse), 3), [round(float(b), 4) for b in bias]

@@ -303,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
         soup_with=args.soup_with,
         refit_soup_with=args.refit_soup_with,
         ngram_teacher=args.ngram_targets == "teacher",
+        calibration_rule=args.calibration,
     )
     model = fitted.model
 

@@ -15,8 +15,11 @@ import tensorflow as tf
 
 from training import reports
 from training.metrics import (
+    bias_temperature_scale,
     expected_calibration_error,
+    fit_bias_temperature,
     fit_temperature,
+    log_loss,
     rounded_accuracy,
     temperature_scale,
 )
@@ -152,6 +155,56 @@ def choose_temperature(probabilities: np.ndarray, y: np.ndarray) -> dict[str, ob
         "validation_ece_before": before,
         "validation_ece_after": after,
         "temperature": fitted if after < before else 1.0,
+        "bias": [0.0] * probabilities.shape[1],
+    }
+
+
+def choose_calibration(probabilities: np.ndarray, y: np.ndarray, rule: str) -> dict[str, object]:
+    """`choose_temperature`, or with `rule="bias"` also a shift per class fitted with it
+    (`fit_bias_temperature`).
+
+    The shifts change answers, so the choice between the two is made on answers neither
+    was fitted to: validation in two halves (alternate rows), each calibration fitted on
+    one half and scored on the other. The shifts are kept only if that cross-fitted
+    log-loss is lower than the temperature's alone; either way the final fit is on all
+    of validation.
+    """
+    chosen = choose_temperature(probabilities, y)
+    if rule == "temperature":
+        return chosen
+    halves = [np.arange(len(y)) % 2 == i for i in (0, 1)]
+    crossed: dict[str, np.ndarray] = {
+        "temperature": np.zeros_like(probabilities),
+        "bias": np.zeros_like(probabilities),
+    }
+    for fit_half, score_half in (halves, halves[::-1]):
+        p_fit, y_fit, p_score = probabilities[fit_half], y[fit_half], probabilities[score_half]
+        crossed["temperature"][score_half] = temperature_scale(
+            p_score, fit_temperature(p_fit, y_fit)
+        )
+        crossed["bias"][score_half] = bias_temperature_scale(
+            p_score, *fit_bias_temperature(p_fit, y_fit)
+        )
+    scores = {
+        name: {
+            "log_loss": round(log_loss(p, y), 4),
+            "accuracy": rounded_accuracy(p, y),
+            "ece": expected_calibration_error(p, y),
+        }
+        for name, p in crossed.items()
+    }
+    temperature, bias = fit_bias_temperature(probabilities, y)
+    kept = scores["bias"]["log_loss"] < scores["temperature"]["log_loss"]
+    scaled = bias_temperature_scale(probabilities, temperature, bias)
+    return {
+        **chosen,
+        "rule": "bias-corrected temperature, if it lowers the cross-fitted log-loss",
+        "cross_fitted": scores,
+        "fitted_bias_temperature": temperature,
+        "fitted_bias": bias,
+        "validation_ece_after_bias": expected_calibration_error(scaled, y),
+        "bias_kept": kept,
+        **({"temperature": temperature, "bias": bias} if kept else {}),
     }
 
 
@@ -221,6 +274,7 @@ def fit_mixture(
     ngram_teacher: bool = False,
     soup_with: Sequence[Path] = (),
     refit_soup_with: Sequence[Path] = (),
+    calibration_rule: str = "temperature",
 ) -> Fitted:
     """The two-branch model: the sequence branch fitted with early stopping and the
     n-gram branch solved exactly, both on the fit part; the mixing weight and the
@@ -376,8 +430,9 @@ def fit_mixture(
             for name, mask in val_sources.items()
             if mask.any()
         }
-    calibration = choose_temperature(p_val, val[1])
+    calibration = choose_calibration(p_val, val[1], calibration_rule)
     temperature = float(calibration["temperature"])
+    bias = [float(b) for b in calibration["bias"]]
     # Printed before the refit: the figure runs are compared on is known this early.
     print(
         f"sequence branch weight {weight} (mixture validation accuracy "
@@ -394,7 +449,7 @@ def fit_mixture(
             "refit_rows": None,
         }
         return Fitted(
-            combine(probe_serve, ngram_probe, weight, temperature),
+            combine(probe_serve, ngram_probe, weight, temperature, bias),
             sequence_probe,
             probe_serve,
             ngram_probe,
@@ -436,7 +491,7 @@ def fit_mixture(
         "refit_seconds": round(time.perf_counter() - start, 1),
     }
     return Fitted(
-        combine(sequence, ngram, weight, temperature),
+        combine(sequence, ngram, weight, temperature, bias),
         sequence_fit,
         sequence,
         ngram,

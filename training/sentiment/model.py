@@ -21,7 +21,7 @@ time) and returns the probabilities and each headline's coverage.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 
 import keras
@@ -386,25 +386,34 @@ def fit_ngram_exact(model: keras.Model, texts: tf.Tensor, labels: np.ndarray, c:
 
 
 class Calibrated(layers.Layer):
-    """Mixed probabilities -> temperature-scaled probabilities; uniform without a known token.
+    """Mixed probabilities -> calibrated probabilities; uniform without a known token.
 
     Temperature scaling (Guo et al., 2017) divides the log-probabilities by one number
-    fitted on validation data, which changes confidence and never the ranking. A headline
+    fitted on validation data, which changes confidence and never the ranking; `bias`,
+    fitted with it (`choose_calibration`), adds a shift per class, which can. A headline
     with coverage 0 gives the network nothing to read, so it gets 1/3 each rather than
     whatever the biases say.
     """
 
-    def __init__(self, temperature: float, **kwargs: object) -> None:
+    def __init__(
+        self, temperature: float, bias: Sequence[float] | None = None, **kwargs: object
+    ) -> None:
         super().__init__(**kwargs)
         self.temperature = temperature
+        # A tuple: Keras would track a list attribute as if it held layers.
+        self.bias = tuple(float(b) for b in bias) if bias is not None else (0.0,) * len(LABELS)
 
     def call(self, probs: tf.Tensor, coverage: tf.Tensor) -> tf.Tensor:
-        scaled = tf.nn.softmax(tf.math.log(tf.maximum(probs, 1e-12)) / self.temperature)
+        logits = tf.math.log(tf.maximum(probs, 1e-12)) / self.temperature
+        scaled = tf.nn.softmax(logits + tf.constant(self.bias, dtype=logits.dtype))
         uniform = tf.fill(tf.shape(scaled), 1.0 / len(LABELS))
         return tf.where(coverage[:, None] > 0.0, scaled, uniform)
 
     def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
         return input_shape
+
+    def get_config(self) -> dict[str, object]:
+        return {**super().get_config(), "temperature": self.temperature, "bias": list(self.bias)}
 
 
 def mix(p_sequence: np.ndarray, p_ngram: np.ndarray, sequence_weight: float) -> np.ndarray:
@@ -412,7 +421,11 @@ def mix(p_sequence: np.ndarray, p_ngram: np.ndarray, sequence_weight: float) -> 
 
 
 def combine(
-    sequence: keras.Model, ngram: keras.Model, sequence_weight: float, temperature: float = 1.0
+    sequence: keras.Model,
+    ngram: keras.Model,
+    sequence_weight: float,
+    temperature: float = 1.0,
+    bias: Sequence[float] | None = None,
 ) -> keras.Model:
     """One graph: raw strings in; the branches' weighted mean, calibrated, and coverage out.
 
@@ -431,6 +444,6 @@ def combine(
                 layers.Rescaling(1.0 - sequence_weight, name="ngram_weight")(ngram(inputs)),
             ]
         )
-    probs = Calibrated(temperature, name="probabilities")(mixed, coverage)
+    probs = Calibrated(temperature, bias, name="probabilities")(mixed, coverage)
     outputs = {"probabilities": probs, "coverage": layers.Identity(name="coverage")(coverage)}
     return keras.Model(inputs, outputs, name="headline_sentiment")

@@ -1,6 +1,6 @@
 """The command-line options both sentiment trainers share, the headline model's and the
 per-entity model's: the network and its fit, where the fit starts, the teacher, and how
-validation picks the mixing weight."""
+validation picks the mixing weight and the calibration."""
 
 from __future__ import annotations
 
@@ -24,6 +24,14 @@ def add_weight_rule_argument(parser: argparse.ArgumentParser, default: str = "be
         "among weights within one standard error of it, the one that reads other draws "
         "of the rule-labelled headlines best (one-se; needs --synthetic), or none: the "
         f"sequence branch alone, a cheaper graph to serve (sequence; default: {default})",
+    )
+    parser.add_argument(
+        "--calibration",
+        choices=("temperature", "bias"),
+        default="temperature",
+        help="what validation fits to calibrate the mixture: a temperature, or a temperature "
+        "and a shift per class (bias-corrected temperature scaling), the shifts kept only "
+        "if they lower the log-loss of validation's halves fitted on each other",
     )
 
 

@@ -33,10 +33,10 @@ import tensorflow as tf
 from training import reports
 from training.export import check_version_free, command_line, export_model
 from training.metrics import (
+    bias_temperature_scale,
     calibrated_report,
     classification_report,
     expected_calibration_error,
-    temperature_scale,
 )
 from training.sentiment import (
     baseline,
@@ -263,10 +263,12 @@ def main(argv: list[str] | None = None) -> int:
         soup_with=args.soup_with,
         refit_soup_with=args.refit_soup_with,
         ngram_teacher=args.ngram_targets == "teacher",
+        calibration_rule=args.calibration,
     )
     model, sequence_fit, ngram = fitted.model, fitted.sequence_fit, fitted.ngram
     weight, calibration, fits = fitted.weight, fitted.calibration, fitted.fits
     temperature = float(calibration["temperature"])
+    bias = [float(b) for b in calibration["bias"]]
 
     def predict(texts: Sequence[str]) -> dict[str, np.ndarray]:
         return model.predict(tf.constant(list(texts)), batch_size=256, verbose=0)
@@ -292,7 +294,10 @@ def main(argv: list[str] | None = None) -> int:
         test_sets["tfns_validation"] = (texts, y, predict(texts))
     scored: dict[str, dict[str, object]] = {}
     for name, (texts, y, answer) in test_sets.items():
-        unscaled = temperature_scale(answer["probabilities"], 1.0 / temperature)
+        # softmax(T * (log p - b)) undoes softmax(log p / T + b).
+        unscaled = bias_temperature_scale(
+            answer["probabilities"], 1.0 / temperature, [-temperature * b for b in bias]
+        )
         scored[name] = {
             "model": {
                 **calibrated_report(y, answer["probabilities"], sentfin.LABELS),

@@ -8,12 +8,16 @@ import numpy as np
 import pytest
 
 from training.metrics import (
+    bias_temperature_scale,
     expected_calibration_error,
+    fit_bias_temperature,
     fit_temperature,
+    log_loss,
     rounded_accuracy,
     temperature_scale,
 )
 from training.sentiment import evaluate, tfns
+from training.sentiment.mixture import choose_calibration
 
 
 def test_tfns_files_load_whole_with_the_projects_labels() -> None:
@@ -85,6 +89,38 @@ def test_the_fitted_temperature_undoes_over_and_under_confidence() -> None:
     repaired = expected_calibration_error(temperature_scale(sharp, fitted), labels)
     assert repaired < expected_calibration_error(sharp, labels) / 2
     assert fit_temperature(temperature_scale(probs, 2.0), labels) == pytest.approx(0.5, rel=0.1)
+
+
+def test_the_fitted_shifts_undo_a_bias_towards_one_class() -> None:
+    probs, labels = _calibrated_sample(6000, seed=2)
+    # Sharpened by T = 0.5 and tilted towards the last class, as a model trained where
+    # that class is commoner would answer.
+    tilted = bias_temperature_scale(probs, 0.5, [-0.4, -0.2, 0.6])
+    temperature, bias = fit_bias_temperature(tilted, labels)
+    assert temperature == pytest.approx(2.0, rel=0.1)
+    # softmax((2 log p + tilt) / 2 + b) = p where b is minus half the tilt.
+    np.testing.assert_allclose(bias, [0.2, 0.1, -0.3], atol=0.08)
+    assert sum(bias) == pytest.approx(0.0, abs=1e-3)
+    repaired = bias_temperature_scale(tilted, temperature, bias)
+    assert log_loss(repaired, labels) < log_loss(temperature_scale(tilted, 2.0), labels) - 0.01
+    # A tilt moves answers: some rows' most probable class changes back.
+    assert (repaired.argmax(1) != tilted.argmax(1)).sum() > 100
+
+
+def test_the_shifts_are_kept_only_where_held_out_halves_gain() -> None:
+    probs, labels = _calibrated_sample(4000, seed=3)
+    tilted = bias_temperature_scale(probs, 1.0, [-0.5, 0.0, 0.5])
+    kept = choose_calibration(tilted, labels, "bias")
+    assert kept["bias_kept"] is True and kept["bias"] == kept["fitted_bias"]
+    assert kept["bias"][2] < 0 < kept["bias"][0]
+    crossed = kept["cross_fitted"]
+    assert crossed["bias"]["log_loss"] < crossed["temperature"]["log_loss"]
+    # Already calibrated: the shifts fitted on one half only add noise on the other.
+    level = choose_calibration(probs, labels, "bias")
+    assert level["bias_kept"] is False and level["bias"] == [0.0, 0.0, 0.0]
+    assert level["temperature"] in (1.0, level["fitted_temperature"])
+    # The default rule fits no shift at all.
+    assert choose_calibration(tilted, labels, "temperature")["bias"] == [0.0, 0.0, 0.0]
 
 
 def test_contrast_sets_score_each_headline_and_its_counterfactual(

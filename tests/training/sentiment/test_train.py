@@ -16,7 +16,7 @@ from tests.conftest import FIXTURES, ROOT, TINY_SENTFIN, png_size, serve_alone
 from tests.training.conftest import TINY_NETWORK, assert_one_se_choice
 from training.entity_sentiment import train as train_entities
 from training.export import export_model, next_version
-from training.metrics import classification_report, temperature_scale
+from training.metrics import bias_temperature_scale, classification_report, temperature_scale
 from training.sentiment import augment, counterfactual, mixture, options, soft_labels, synthetic
 from training.sentiment import train as train_sentiment
 from training.sentiment.distill import one_hot
@@ -132,7 +132,7 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     # The served cell: a scratch cell's gradient graph took a third of this run in
     # tracing, and the forecast's short run exports one already.
     decay = ["--learning-rate-decay", "cosine", "--average-epochs", "2"]
-    network = [*decay, "--pooling", "last-max"]
+    network = [*decay, "--pooling", "last-max", "--calibration", "bias"]
     args = ["--data", str(TINY_SENTFIN), "--out", str(out), *TINY, *rules, *teacher, *network]
     assert train_sentiment.main(args) == 0
     version = out / "1"
@@ -231,7 +231,16 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     assert meta["signature"]["outputs"] == ["coverage", "probabilities"]
     calibration = meta["calibration"]
     assert meta["config"]["temperature"] == calibration["temperature"]
-    assert calibration["temperature"] in (1.0, calibration["fitted_temperature"])
+    if calibration["bias_kept"]:
+        assert calibration["temperature"] == calibration["fitted_bias_temperature"]
+        assert calibration["bias"] == calibration["fitted_bias"]
+    else:
+        assert calibration["temperature"] in (1.0, calibration["fitted_temperature"])
+        assert calibration["bias"] == [0.0, 0.0, 0.0]
+    crossed = calibration["cross_fitted"]
+    assert calibration["bias_kept"] is (
+        crossed["bias"]["log_loss"] < crossed["temperature"]["log_loss"]
+    )
     for scores in meta["test_sets"].values():
         assert 0.0 <= scores["model"]["mean_coverage"] <= 1.0
     assert meta["word_vectors"]["dimensions"] == 192
@@ -329,7 +338,8 @@ def test_export_round_trip_matches_keras(
     fit.fit(texts, labels, epochs=2, verbose=0)
     ngram = ngram_branch(cfg, texts)
     fit_ngram_exact(ngram, texts, labels, c=10.0)
-    model = combine(sequence, ngram, 0.4, temperature=0.7)
+    bias = [0.3, -0.1, -0.2]
+    model = combine(sequence, ngram, 0.4, temperature=0.7, bias=bias)
     path = export_model(
         model, tmp_path, train_sentiment.INPUT_SPEC, "probabilities", {"name": "sentiment"}
     )
@@ -346,13 +356,14 @@ def test_export_round_trip_matches_keras(
     got = tf.saved_model.load(str(path)).signatures["serving_default"](headlines=probe)
     for name in ("probabilities", "coverage"):
         np.testing.assert_allclose(got[name].numpy(), expected[name], rtol=1e-5, atol=1e-6)
-    # The graph's temperature is the one of training.metrics, applied to the mixture, for
-    # the headlines with a known word ("unseen words only" and "" have none: 1/3 each).
+    # The graph's temperature and shifts are those of training.metrics, applied to the
+    # mixture, for the headlines with a known word ("unseen words only" and "" have none:
+    # 1/3 each, whatever the shifts).
     mixed = 0.4 * fit.predict(probe, verbose=0) + 0.6 * ngram.predict(probe, verbose=0)
     readable = [0, 2]
     np.testing.assert_allclose(
         expected["probabilities"][readable],
-        temperature_scale(mixed, 0.7)[readable],
+        bias_temperature_scale(mixed, 0.7, bias)[readable],
         rtol=1e-4,
         atol=1e-6,
     )
