@@ -209,20 +209,27 @@ def choose_calibration(probabilities: np.ndarray, y: np.ndarray, rule: str) -> d
 
 
 def checklist_by_weight(
-    sequence: keras.Model, ngram: keras.Model, coverage: np.ndarray
+    sequence: keras.Model,
+    ngram: keras.Model,
+    coverage: np.ndarray,
+    temperature: float = 1.0,
+    bias: Sequence[float] | None = None,
 ) -> dict[str, object]:
     """The behavioural suite at every mixing weight of the exported branches.
 
     A record of what the weight trades, read after the choice: the suite is a test, so
     it never chooses the weight (validation and the held-out draws of the grammars do).
     `coverage` is the export's for the suite's headlines, in order; each row's answers
-    are the export's at that weight (the temperature reorders nothing, so it is left out).
+    are the export's at that weight, calibrated as the export is (`temperature` and
+    `bias`: shifts per class reorder answers, and with them so does the temperature).
     """
     texts = tf.constant([case.text for case in checklist.CASES])
     p_seq, p_ngram = (m.predict(texts, batch_size=256, verbose=0) for m in (sequence, ngram))
 
     def served(w: float) -> np.ndarray:
-        probs = Calibrated(1.0)(tf.constant(mix(p_seq, p_ngram, w)), tf.constant(coverage))
+        probs = Calibrated(temperature, bias)(
+            tf.constant(mix(p_seq, p_ngram, w)), tf.constant(coverage)
+        )
         return keras.ops.convert_to_numpy(probs)
 
     runs = [checklist.evaluate(lambda _, w=w: served(w)) for w in WEIGHTS]

@@ -318,7 +318,9 @@ def main(argv: list[str] | None = None) -> int:
     suite = predict([case.text for case in checklist.CASES])
     behaviour = checklist.evaluate(lambda _: suite["probabilities"])
     print(checklist.format_report(behaviour, failures=0), flush=True)
-    behaviour_by_weight = checklist_by_weight(sequence_fit, ngram, suite["coverage"])
+    behaviour_by_weight = checklist_by_weight(
+        sequence_fit, ngram, suite["coverage"], temperature, bias
+    )
     print(
         f"model: test accuracy {metrics['accuracy']:.4f}, macro-F1 {metrics['macro_f1']:.4f} "
         f"(branches alone: {branch_metrics})",

@@ -17,7 +17,15 @@ from tests.training.conftest import TINY_NETWORK, assert_one_se_choice
 from training.entity_sentiment import train as train_entities
 from training.export import export_model, next_version
 from training.metrics import bias_temperature_scale, classification_report, temperature_scale
-from training.sentiment import augment, counterfactual, mixture, options, soft_labels, synthetic
+from training.sentiment import (
+    augment,
+    checklist,
+    counterfactual,
+    mixture,
+    options,
+    soft_labels,
+    synthetic,
+)
 from training.sentiment import train as train_sentiment
 from training.sentiment.distill import one_hot
 from training.sentiment.model import (
@@ -370,6 +378,11 @@ def test_export_round_trip_matches_keras(
     np.testing.assert_allclose(expected["probabilities"][[1, 3]], 1 / 3, atol=1e-6)
     # The n-gram branch alone is the exact logistic regression: it fits this toy set.
     assert (ngram.predict(texts, verbose=0).argmax(1) == labels).all()
+    # The suite by weight is the export's at its own weight, shifts and temperature too.
+    suite = model.predict(tf.constant([case.text for case in checklist.CASES]), verbose=0)
+    by_weight = mixture.checklist_by_weight(fit, ngram, suite["coverage"], 0.7, bias)
+    served = checklist.evaluate(lambda _: suite["probabilities"])["overall"]["rate"]
+    assert by_weight["overall_rate"][by_weight["weights"].index(0.4)] == round(served, 4)
     # Each weight is stored once (Keras would otherwise write every variable twice).
     stored = stored_weights(path)
     weights = sum(int(np.prod(v.shape)) for v in model.weights)
