@@ -86,7 +86,7 @@ def softmax(logits: np.ndarray) -> np.ndarray:
 
 def temperature_scale(probabilities: np.ndarray, temperature: float) -> np.ndarray:
     """softmax(log p / T): the same ranking, sharper (T < 1) or softer (T > 1)."""
-    return softmax(np.log(np.maximum(np.asarray(probabilities, dtype=float), 1e-12)) / temperature)
+    return bias_temperature_scale(probabilities, temperature, [0.0] * np.shape(probabilities)[1])
 
 
 def fit_temperature(probabilities: np.ndarray, y_true: Sequence[int] | np.ndarray) -> float:
@@ -95,10 +95,7 @@ def fit_temperature(probabilities: np.ndarray, y_true: Sequence[int] | np.ndarra
     diverge."""
     t = np.asarray(y_true, dtype=int)
     grid = np.exp(np.linspace(np.log(0.25), np.log(4.0), 280))
-    losses = [
-        -np.log(np.maximum(temperature_scale(probabilities, g)[np.arange(len(t)), t], 1e-12)).mean()
-        for g in grid
-    ]
+    losses = [log_loss(temperature_scale(probabilities, g), t) for g in grid]
     return round(float(grid[int(np.argmin(losses))]), 3)
 
 
