@@ -27,7 +27,8 @@ def batch(size: int, start: int = 0) -> list[str]:
 def entity_items(entities: int, start: int = 0) -> list[dict[str, object]]:
     """Headlines naming `entities` entities in all: SEntFiN test titles that name two or
     more (the case per-entity answers are for), each with the names its annotators
-    gave, consecutive from the `start`-th title, the last one cut to make the count."""
+    gave, one per mention, consecutive from the `start`-th title, the last one cut to
+    make the count."""
     titles = _multi_entity_titles()
     items: list[dict[str, object]] = []
     left, k = entities, start
@@ -45,8 +46,12 @@ def _multi_entity_titles() -> list[tuple[str, list[str]]]:
     from training.sentiment import sentfin
 
     by_title: dict[str, list[str]] = {}
+    named: set[tuple[str, tuple[int, int]]] = set()
     for p in pairs(sentfin.load(sentfin.COMMITTED)):
-        if p.is_test and p.span is not None:
+        # Annotators sometimes give one mention two names ("Symantec", "symantec"); a
+        # request naming a mention twice is a 422, so only the first name is asked.
+        if p.is_test and p.span is not None and (p.title, p.span) not in named:
+            named.add((p.title, p.span))
             by_title.setdefault(p.title, []).append(p.entity)
     return [(t, names) for t, names in by_title.items() if len(names) >= 2]
 

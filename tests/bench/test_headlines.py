@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 
-from app.sentiment.entities import find
+from app.sentiment.entities import Gazetteer, find
+from app.sentiment.schemas import EntityHeadline
+from app.sentiment.service import check_limits
+from app.settings import Settings
 from bench import headlines, load
 from training.sentiment.sentfin import is_test_title
 
@@ -55,3 +58,13 @@ def test_entity_requests_name_the_entities_asked_for_in_their_text() -> None:
         for item in items:
             assert all(find(name, item["text"]) for name in item["entities"])
             assert is_test_title(item["text"])
+
+
+def test_entity_requests_pass_the_services_checks() -> None:
+    """Every entity request the bench cycles through is one the service answers: a
+    rejected one would be timed as a fast 422."""
+    titles = headlines._multi_entity_titles()
+    names = sum(len(n) for _, n in titles)
+    for start in range(0, names, 64):
+        items = [EntityHeadline(**i) for i in headlines.entity_items(64, start)]  # type: ignore[arg-type]
+        assert len(check_limits(items, Settings(), Gazetteer(()))) == len(items)
