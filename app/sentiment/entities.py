@@ -121,7 +121,11 @@ class Gazetteer:
             words = tuple(_WORD.findall(name))
             if words:
                 self._index.setdefault(words, name)
-        self._longest = max((len(w) for w in self._index), default=0)
+        # A name's first word -> the most words a name starting with it has: most words
+        # of a headline start no name, and are passed over at one lookup each.
+        self._longest: dict[str, int] = {}
+        for words in self._index:
+            self._longest[words[0]] = max(len(words), self._longest.get(words[0], 0))
 
     @classmethod
     def load(cls, path: Path) -> Gazetteer:
@@ -146,7 +150,8 @@ class Gazetteer:
         words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
         i = 0
         while i < len(words):
-            for n in range(min(self._longest, len(words) - i), 0, -1):
+            longest = self._longest.get(words[i][0], 0)
+            for n in range(min(longest, len(words) - i), 0, -1):
                 run = tuple(w for w, _, _ in words[i : i + n])
                 if run in self._index:
                     name, start, end = self._index[run], words[i][1], words[i + n - 1][2]
