@@ -24,6 +24,11 @@ ROWS: list[tuple[str, str, dict[str, object]]] = [
         "headlines_per_s",
         {"path": "/sentiment", "headlines": 64, "concurrency": 8},
     ),
+    (
+        "64-entity requests, c=8",
+        "entities_per_s",
+        {"path": "/sentiment", "entities": 64, "concurrency": 8},
+    ),
     ("/forecast, c=64", "rps", {"path": "/forecast", "concurrency": 64}),
 ]
 
