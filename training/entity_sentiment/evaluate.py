@@ -27,6 +27,10 @@ company the export's gazetteer finds that is not a bank or broker making a call 
 and how many of the analysts named beside a subject it reads neutral. Then the
 behavioural cases (training.entity_sentiment.behaviour).
 
+Then each pair asked about as a caller who lists its company alone: as the service
+reads such a request (the gazetteer's finds marked as other entities), beside the same
+with no other entity marked, and beside every annotated entity listed (the rows above).
+
 Last, how much of the annotation the entity model's gazetteer (`"auto"`) finds on the
 test titles (training.entity_sentiment.gazetteer.reach), and how often two pairs that
 read alike once marked share a label: a measure of the annotation's own consistency.
@@ -44,7 +48,10 @@ from typing import Any
 import numpy as np
 
 from app.model_store import version_dir
-from app.sentiment.service import best_labels
+from app.sentiment.entities import Gazetteer
+from app.sentiment.schemas import EntityHeadline
+from app.sentiment.service import EntityItem, best_labels, check_limits
+from app.settings import Settings
 from training.entity_sentiment import behaviour, finentity, gazetteer
 from training.entity_sentiment.behaviour import Predict
 from training.entity_sentiment.pairs import Pair, marked, pairs
@@ -194,6 +201,41 @@ def alike(every: Iterable[Pair]) -> tuple[int, int, int, float]:
     return sum(map(len, shared)), len(shared), len(both), agree
 
 
+def asked_alone(entity: Predict, part: list[Pair], found: Gazetteer) -> dict[str, dict[str, Any]]:
+    """Accuracy on the pairs whose mention is found, each asked about as a request that lists
+    its company alone is read (`check_limits`: the name's first mention is the target):
+    with the gazetteer's finds marked as other entities, as served, and with nothing else
+    marked; beside every annotated entity marked (the rows above). And how often each
+    answer is the last one's."""
+    asked = [q for q in part if q.span is not None]
+    # Passages of FinEntity run past a headline's length limit; the marking is the same.
+    settings = Settings(max_headline_chars=1_000_000)
+
+    def served(known: Gazetteer) -> list[str]:
+        texts = []
+        for q in asked:
+            name = q.title[q.span[0] : q.span[1]]  # type: ignore[index]
+            (item,) = check_limits([EntityHeadline(text=q.title, entities=[name])], settings, known)
+            assert isinstance(item, EntityItem)
+            texts.append(item.mentions[0].marked)
+        return texts
+
+    texts = {
+        "listed alone, the gazetteer's finds marked (served)": served(found),
+        "listed alone, nothing else marked": served(Gazetteer(())),
+        "every annotated entity listed": [marked(q) for q in asked],
+    }
+    answers = {way: labels_of(entity(t)) for way, t in texts.items()}
+    every = answers["every annotated entity listed"]
+    rows = {}
+    for way, labels in answers.items():
+        r = report(asked, labels)
+        same = np.mean([a == b for a, b in zip(labels, every, strict=True)])
+        r["same_as_every_listed"] = round(float(same), 4)
+        rows[way] = r
+    return rows
+
+
 def majority(test: list[Pair]) -> dict[str, object]:
     """Every pair given the test set's most frequent label."""
     labels = [q.label for q in test]
@@ -297,6 +339,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     cases = behaviour.evaluate(entity)
     print(f"behavioural cases ({len(behaviour.CASES)}): {behaviour.said(cases)}")
+    known = Gazetteer(names, keys)
+    for name, part in (("SEntFiN test pairs", test), ("FinEntity", held_out)):
+        rows = asked_alone(entity, part, known)
+        n = next(iter(rows.values()))["all"]["n"]
+        print(f"\n{name}, each pair's company listed alone ({n} pairs whose mention is found):")
+        print("| | all: accuracy / macro-F1 | entities disagree | answer as with all listed |")
+        print("| --- | --- | --- | --- |")
+        for way, r in rows.items():
+            cells = [
+                f"{r[s]['accuracy']:.3f} / {r[s]['macro_f1']:.3f}" if s in r else "-"
+                for s in ("all", "disagree")
+            ]
+            print(f"| {way} | {' | '.join(cells)} | {r['same_as_every_listed']:.3f} |")
     found = gazetteer.reach(names, test, keys)
     print(f"gazetteer of {where}: {len(names)} names; {gazetteer.said(found)}")
     print(f"  on FinEntity: {gazetteer.said(gazetteer.reach(names, held_out, keys), 'FinEntity')}")

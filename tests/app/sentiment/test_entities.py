@@ -159,6 +159,22 @@ def test_auto_uses_the_gazetteer_and_may_find_nothing() -> None:
     assert isinstance(none, EntityItem) and none.mentions == ()
 
 
+def test_a_company_not_listed_is_marked_when_the_gazetteer_finds_it() -> None:
+    """Asked about alone, a company reads its headline as it does with every entity
+    listed: the model learnt with all of a headline's entities marked."""
+    text = "Infosys gains, TCS slips"
+    (alone,) = check_limits([_item(text, ["TCS"])], Settings(), GAZETTEER)
+    (both,) = check_limits([_item(text, ["Infosys", "TCS"])], Settings(), GAZETTEER)
+    assert isinstance(alone, EntityItem) and isinstance(both, EntityItem)
+    (tcs,) = alone.mentions
+    assert tcs.marked == both.mentions[1].marked == f" {OTHER_MARK}  gains,  {TARGET_MARK}  slips"
+    # A find that overlaps the listed mention leaves it the target, the rest as text;
+    # a name the gazetteer does not know stays words.
+    (tata,) = check_limits([_item("Tata Motors and Wipro rally", ["Tata"])], Settings(), GAZETTEER)
+    assert isinstance(tata, EntityItem)
+    assert tata.mentions[0].marked == f" {TARGET_MARK}  Motors and Wipro rally"
+
+
 def test_an_entity_not_in_the_text_is_named() -> None:
     with pytest.raises(HeadlineError) as caught:
         check_limits(
