@@ -147,14 +147,19 @@ class Gazetteer:
             (m.group()[1:].upper(), m.span()) for m in CASHTAG.finditer(text)
         ]
         tagged = {i for _, (start, end) in found for i in range(start, end)}
-        words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+        matches = list(_WORD.finditer(text))
+        words = [m.group() for m in matches]
         i = 0
         while i < len(words):
-            longest = self._longest.get(words[i][0], 0)
+            longest = self._longest.get(words[i], 0)
             for n in range(min(longest, len(words) - i), 0, -1):
-                run = tuple(w for w, _, _ in words[i : i + n])
+                run = tuple(words[i : i + n])
                 if run in self._index:
-                    name, start, end = self._index[run], words[i][1], words[i + n - 1][2]
+                    name, start, end = (
+                        self._index[run],
+                        matches[i].start(),
+                        matches[i + n - 1].end(),
+                    )
                     if name.endswith(".") and text[end : end + 1] == ".":
                         end += 1
                     if start not in tagged:
