@@ -1,8 +1,9 @@
 """Where a loaded server's time goes: py-spy samples of `python -m app` under bench load.
 
     python -m bench.profile [--path /sentiment] [--concurrency 64] [--seconds 8]
+        [--headlines 1 | --entities 64]
 
-Writes py-spy's collapsed stacks to bench/results/profile-<path>.txt (open them with
+Writes py-spy's collapsed stacks to bench/results/profile-<path>[-entities].txt (open them with
 speedscope or flamegraph.pl) and prints the share of samples per part of the stack:
 the event loop's layers, the model call, JSON encoding and socket writes.
 """
@@ -61,9 +62,13 @@ def main() -> None:
     p.add_argument("--path", default="/sentiment")
     p.add_argument("--concurrency", type=int, default=64)
     p.add_argument("--headlines", type=int, default=1)
+    p.add_argument(
+        "--entities", type=int, default=0, help="instead: requests asking about this many"
+    )
     p.add_argument("--seconds", type=float, default=8.0)
     args = p.parse_args()
-    out = ROOT / "bench" / "results" / f"profile-{args.path.strip('/')}.txt"
+    kind = "-entities" if args.entities else ""
+    out = ROOT / "bench" / "results" / f"profile-{args.path.strip('/')}{kind}.txt"
     out.parent.mkdir(parents=True, exist_ok=True)
     port = free_port()
     proc, _ = start_server({}, port)
@@ -73,7 +78,7 @@ def main() -> None:
             args.seconds + 3,
             path=args.path,
             concurrency=args.concurrency,
-            headlines=args.headlines,
+            **({"entities": args.entities} if args.entities else {"headlines": args.headlines}),
         )
         load = subprocess.Popen(
             command,
