@@ -138,6 +138,19 @@ class Gazetteer:
         trailing full stop the listed name ends with ("Cipla Ltd.")."""
         return [(text[start:end], (start, end)) for _, (start, end) in self.find_entities(text)]
 
+    def others(self, text: str, listed: Iterable[Span]) -> list[Span]:
+        """The first mention of each entity found in `text` that is none of the `listed`
+        mentions' entities: "Apple" is not another entity beside a listed "AAPL"."""
+        keys = {self.key(text[start:end]) for start, end in listed}
+        return [span for key, span in self.find_entities(text) if key not in keys]
+
+    def key(self, mention: str) -> str | None:
+        """The entity a mention, as the text writes it, names; None if not a known name."""
+        if CASHTAG.fullmatch(mention):
+            return mention[1:].upper()
+        name = self._index.get(tuple(_WORD.findall(mention)))
+        return None if name is None else self._keys.get(name, name)
+
     def find_entities(self, text: str) -> list[tuple[str, Span]]:
         """As `find_all`, with each entity's key (its ticker, or the name itself when the
         list gives it none) in place of the mention."""

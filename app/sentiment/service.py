@@ -154,8 +154,8 @@ def _mentions(
         # did not list is marked too, read as another entity rather than as words: asked
         # about alone, a company whose headline's entities disagree is read 7 points more
         # accurately so (docs/models/entity_sentiment.md, "The companies a caller leaves
-        # out"). `mark` drops a found mention that overlaps one already kept.
-        spans += [span for _, span in gazetteer.find_all(text)]
+        # out"). `mark` keeps the target, and one of any other mentions that overlap.
+        spans += gazetteer.others(text, spans)
     mentions = tuple(
         Mention(name, start, end, mark(text, (start, end), spans)) for name, (start, end) in found
     )

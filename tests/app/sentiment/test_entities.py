@@ -173,6 +173,14 @@ def test_a_company_not_listed_is_marked_when_the_gazetteer_finds_it() -> None:
     (tata,) = check_limits([_item("Tata Motors and Wipro rally", ["Tata"])], Settings(), GAZETTEER)
     assert isinstance(tata, EntityItem)
     assert tata.mentions[0].marked == f" {TARGET_MARK}  Motors and Wipro rally"
+    # A company's other name is not another entity beside the one listed.
+    keyed = Gazetteer(("Apple", "AAPL", "Samsung"), {"Apple": "AAPL", "AAPL": "AAPL"})
+    text = "Apple (AAPL) rises, Samsung and $AAPL slip"
+    (aapl,) = check_limits([_item(text, ["AAPL"])], Settings(), keyed)
+    assert isinstance(aapl, EntityItem)
+    expected = f"Apple ( {TARGET_MARK} ) rises,  {OTHER_MARK}  and $AAPL slip"
+    assert aapl.mentions[0].marked == expected
+    assert keyed.key("$aapl") == keyed.key("Apple") == "AAPL" and keyed.key("apple") is None
 
 
 def test_an_entity_not_in_the_text_is_named() -> None:
