@@ -8,8 +8,10 @@ import os
 import re
 import sys
 import threading
+from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 # Set by the request-context layer for the request being served; read by every log line.
@@ -68,6 +70,28 @@ _NATIVE_LEVELS = {
     "E": logging.ERROR,
     "F": logging.CRITICAL,
 }
+# Lines TensorFlow logs as errors at every start of a healthy server, each with when it
+# is only information: a log-based alert should not fire on every restart.
+# - cuInit fails wherever no GPU is attached: an error only where one is (the NVIDIA
+#   driver's control device is there), since the model then runs on the CPU instead.
+# - oneDNN's note that one data type falls back to TensorFlow's own kernels.
+_EXPECTED: tuple[tuple[re.Pattern[str], Callable[[bool], bool]], ...] = (
+    (re.compile(r"failed call to cuInit"), lambda gpu: not gpu),
+    (re.compile(r"oneDNN supports DT_BOOL only"), lambda gpu: True),
+)
+
+
+def gpu_attached() -> bool:
+    return Path("/dev/nvidiactl").exists()
+
+
+def native_level(letter: str, message: str, gpu: bool) -> int:
+    """The logging level of one native line: its own, or INFO for a line that is expected
+    on this host (`gpu`: whether a GPU is attached)."""
+    level = _NATIVE_LEVELS[letter]
+    if level == logging.ERROR and any(p.search(message) and ok(gpu) for p, ok in _EXPECTED):
+        return logging.INFO
+    return level
 
 
 def capture_native_stderr() -> None:
@@ -88,12 +112,13 @@ def capture_native_stderr() -> None:
 
 def _relay(fd: int) -> None:
     log = logging.getLogger("native")
+    gpu = gpu_attached()
     with os.fdopen(fd, "r", encoding="utf-8", errors="replace") as lines:
         for line in lines:
             text = line.rstrip("\n")
             if not text.strip():
                 continue
             if m := _NATIVE.match(text):
-                log.log(_NATIVE_LEVELS[m[1]], "%s (%s)", m[3], m[2])
+                log.log(native_level(m[1], m[3], gpu), "%s (%s)", m[3], m[2])
             else:
                 log.warning("%s", text)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from app.asgi.request_context import RequestContext
-from app.ops.logs import REQUEST_ID
+from app.ops.logs import REQUEST_ID, gpu_attached, native_level
 from app.ops.metrics import Metrics
 from tests.conftest import ROOT, Server, json_log, scrape
 
@@ -144,7 +144,23 @@ def test_native_stderr_lines_become_json_log_lines(tmp_path: Path) -> None:
     lines = [json.loads(line) for line in result.stderr.splitlines()]
     by_msg = {e["msg"]: e for e in lines}
     cuinit = by_msg["failed call to cuInit: UNKNOWN ERROR (303) (cuda_platform.cc:52)"]
-    assert cuinit["level"] == "error" and cuinit["logger"] == "native"
+    # Expected on a host without a GPU, an error on one with it.
+    assert cuinit["level"] == ("error" if gpu_attached() else "info")
+    assert cuinit["logger"] == "native"
     notice = by_msg["WARNING: All log messages before absl::InitializeLog() is called"]
     assert notice["level"] == "warning"
     assert by_msg["python line"]["logger"] == "app"
+
+
+def test_only_the_expected_native_errors_are_information() -> None:
+    dt_bool = "oneDNN supports DT_BOOL only on platforms with AVX-512. Falling back"
+    cuinit = "failed call to cuInit: UNKNOWN ERROR (303)"
+    for gpu in (False, True):
+        assert native_level("E", dt_bool, gpu) == logging.INFO
+        assert native_level("W", dt_bool, gpu) == logging.WARNING  # only errors are lowered
+        missing = "Could not load dynamic library 'libcudart.so.12'"
+        assert native_level("E", missing, gpu) == logging.ERROR
+        assert native_level("F", f"Check failed: {cuinit}", gpu) == logging.CRITICAL
+    # Without a GPU the model runs on the CPU as it should; with one, it would not.
+    assert native_level("E", cuinit, gpu=False) == logging.INFO
+    assert native_level("E", cuinit, gpu=True) == logging.ERROR
