@@ -1,11 +1,19 @@
-"""What mixing the headline model's answer into the entity model's would give, and how
-consistent the annotation is where pairs read alike."""
+"""What mixing the headline model's answer into the entity model's would give, how
+consistent the annotation is where pairs read alike, and what a company asked about
+alone is answered."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from training.entity_sentiment.evaluate import KINDS, MIX_WEIGHTS, alike, mixed_accuracy
+from app.sentiment.entities import OTHER_MARK, Gazetteer
+from training.entity_sentiment.evaluate import (
+    KINDS,
+    MIX_WEIGHTS,
+    alike,
+    asked_alone,
+    mixed_accuracy,
+)
 from training.entity_sentiment.pairs import Pair
 
 NEG, NEU, POS = np.eye(3)
@@ -54,3 +62,24 @@ def test_pairs_that_read_alike_once_marked_are_compared_by_label() -> None:
     ]
     assert alike(every) == (5, 2, 4, 2 / 4)
     assert alike(every[-1:])[:3] == (0, 0, 0)
+
+
+def test_a_company_asked_alone_is_read_with_the_gazetteers_finds_marked() -> None:
+    # A stand-in model that can only tell the two entities apart when the other is
+    # marked: positive with OTHER_MARK in the text, neutral without.
+    def reads_marks(texts: list[str]) -> np.ndarray:
+        return np.array([POS if OTHER_MARK in t else NEU for t in texts])
+
+    title = "Infosys gains, TCS slips"
+    infosys = Pair(title, "Infosys", "positive", (0, 7), ((15, 18),), True, True)
+    tcs = Pair(title, "TCS", "positive", (15, 18), ((0, 7),), True, True)
+    unfound = Pair(title, "Wipro", "neutral", None, (), True, True)
+    rows = asked_alone(reads_marks, [infosys, tcs, unfound], Gazetteer(("TCS",)))
+    served = rows["listed alone, the gazetteer's finds marked (served)"]
+    bare = rows["listed alone, nothing else marked"]
+    every = rows["every annotated entity listed"]
+    # Only Infosys has a found other (TCS); TCS's other, Infosys, is not in the gazetteer.
+    assert served["all"]["n"] == 2 and served["all"]["accuracy"] == 0.5
+    assert served["same_as_every_listed"] == 0.5
+    assert bare["all"]["accuracy"] == 0.0 and bare["same_as_every_listed"] == 0.0
+    assert every["all"]["accuracy"] == 1.0 and every["same_as_every_listed"] == 1.0
