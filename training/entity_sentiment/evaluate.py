@@ -247,13 +247,17 @@ def model_report(model: Path | Predict, test: list[Pair]) -> dict[str, object]:
     return report(test, served_labels(model, [marked(q) for q in test]))
 
 
-def print_table(rows: dict[str, dict[str, Any]]) -> None:
-    """Accuracy / macro-F1 on all test pairs and where entities disagree, one row each."""
-    print("| | all test pairs: accuracy / macro-F1 | entities disagree: accuracy / macro-F1 |")
-    print("| --- | --- | --- |")
+def print_table(rows: dict[str, dict[str, Any]], extra: tuple[str, str] | None = None) -> None:
+    """Accuracy / macro-F1 on all test pairs and where entities disagree, one row each;
+    `extra`: a column's header and the key of each row's figure for it."""
+    heads = ["all test pairs: accuracy / macro-F1", "entities disagree: accuracy / macro-F1"]
+    heads += [extra[0]] if extra else []
+    print("| | " + " | ".join(heads) + " |\n|" + " --- |" * (len(heads) + 1))
     for name, r in rows.items():
         cells = [f"{r[s]['accuracy']:.3f} / {r[s]['macro_f1']:.3f}" for s in ("all", "disagree")]
-        print(f"| {name} | {cells[0]} | {cells[1]} |", flush=True)
+        if extra:
+            cells.append(f"{r[extra[1]]:.3f}")
+        print(f"| {name} | {' | '.join(cells)} |", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -344,14 +348,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = asked_alone(entity, part, known)
         n = next(iter(rows.values()))["all"]["n"]
         print(f"\n{name}, each pair's company listed alone ({n} pairs whose mention is found):")
-        print("| | all: accuracy / macro-F1 | entities disagree | answer as with all listed |")
-        print("| --- | --- | --- | --- |")
-        for way, r in rows.items():
-            cells = [
-                f"{r[s]['accuracy']:.3f} / {r[s]['macro_f1']:.3f}" if s in r else "-"
-                for s in ("all", "disagree")
-            ]
-            print(f"| {way} | {' | '.join(cells)} | {r['same_as_every_listed']:.3f} |")
+        print_table(rows, ("answer as with all listed", "same_as_every_listed"))
     found = gazetteer.reach(names, test, keys)
     print(f"gazetteer of {where}: {len(names)} names; {gazetteer.said(found)}")
     print(f"  on FinEntity: {gazetteer.said(gazetteer.reach(names, held_out, keys), 'FinEntity')}")
