@@ -8,7 +8,6 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
@@ -70,14 +69,15 @@ _NATIVE_LEVELS = {
     "E": logging.ERROR,
     "F": logging.CRITICAL,
 }
-# Lines TensorFlow logs as errors at every start of a healthy server, each with when it
-# is only information: a log-based alert should not fire on every restart.
+# Lines TensorFlow logs as errors at every start of a healthy server, and whether each is
+# expected only where no GPU is attached: a log-based alert should not fire on every
+# restart.
 # - cuInit fails wherever no GPU is attached: an error only where one is (the NVIDIA
 #   driver's control device is there), since the model then runs on the CPU instead.
 # - oneDNN's note that one data type falls back to TensorFlow's own kernels.
-_EXPECTED: tuple[tuple[re.Pattern[str], Callable[[bool], bool]], ...] = (
-    (re.compile(r"failed call to cuInit"), lambda gpu: not gpu),
-    (re.compile(r"oneDNN supports DT_BOOL only"), lambda gpu: True),
+_EXPECTED = (
+    (re.compile(r"failed call to cuInit"), True),
+    (re.compile(r"oneDNN supports DT_BOOL only"), False),
 )
 
 
@@ -89,7 +89,8 @@ def native_level(letter: str, message: str, gpu: bool) -> int:
     """The logging level of one native line: its own, or INFO for a line that is expected
     on this host (`gpu`: whether a GPU is attached)."""
     level = _NATIVE_LEVELS[letter]
-    if level == logging.ERROR and any(p.search(message) and ok(gpu) for p, ok in _EXPECTED):
+    expected = any(p.search(message) and not (gpu and cpu_only) for p, cpu_only in _EXPECTED)
+    if level == logging.ERROR and expected:
         return logging.INFO
     return level
 
