@@ -142,8 +142,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     check_teacher_arguments(parser, args)
     if args.counterfactual_branches == "both" and not args.counterfactuals:
         parser.error("--counterfactual-branches both needs --counterfactuals")
-    if args.pooling != "last" and (args.init_from or args.probe_init_from):
-        parser.error("--pooling other than last changes the output layer: no warm start")
+    if args.pooling == "last-max" and (args.init_from or args.probe_init_from):
+        parser.error("--pooling last-max doubles the output layer's inputs: no warm start")
     if args.weight_rule == "one-se" and args.synthetic == "none":
         parser.error("--weight-rule one-se needs --synthetic sequence or both")
     return args

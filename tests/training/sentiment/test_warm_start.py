@@ -44,10 +44,13 @@ def test_the_saved_layers_come_in_the_networks_weight_order(
     assert not np.array_equal(weights["bilstm"][0], weights["bilstm"][3])
 
 
+# The max over the steps has the last states' width: the same layers start from the
+# same weights, and only what the output layer reads differs.
+@pytest.mark.parametrize("pooling", ["last", "max"])
 def test_a_warm_started_network_starts_from_the_saved_model(
-    pretrained: Pretrained, weights: dict[str, list[np.ndarray]]
+    pretrained: Pretrained, weights: dict[str, list[np.ndarray]], pooling: str
 ) -> None:
-    cfg = SentimentConfig(pretrained_vocabulary=False, drop_links=True)
+    cfg = SentimentConfig(pretrained_vocabulary=False, drop_links=True, pooling=pooling)
     fit, serve = warm_started(sequence_branch, HEADLINE_MODEL)(cfg, TEXTS, pretrained)
     cold, _ = sequence_branch(cfg, TEXTS, pretrained)
     for name, values in weights.items():
