@@ -24,6 +24,16 @@ def batch(size: int, start: int = 0) -> list[str]:
     return [HEADLINES[(start + i) % len(HEADLINES)] for i in range(size)]
 
 
+def multi_entity_batch(size: int, start: int = 0) -> list[str]:
+    """`size` consecutive titles of those `entity_items` asks about, wrapping around.
+
+    Headlines that name two or more entities run longer than the test split's titles as
+    a whole (11 words against 8), and a batch costs more the longer its headlines, so a
+    cost per entity is set beside a cost per headline of these same titles as well."""
+    titles = _multi_entity_titles()
+    return [titles[(start + i) % len(titles)][0] for i in range(size)]
+
+
 def entity_items(entities: int, start: int = 0) -> list[dict[str, object]]:
     """Headlines naming `entities` entities in all: SEntFiN test titles that name two or
     more (the case per-entity answers are for), each with the names its annotators

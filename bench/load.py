@@ -54,11 +54,13 @@ def _request_bytes(args: argparse.Namespace, k: int, j: int) -> bytes:
         return head.encode() + body
     if args.path == "/sentiment":
         start = (k * REQUESTS_PER_CONNECTION + j) * args.headlines
-        items = (
-            headlines.entity_items(args.entities, start)
-            if args.entities
-            else headlines.batch(args.headlines, start)
-        )
+        items: list[str] | list[dict[str, object]]
+        if args.entities:
+            items = headlines.entity_items(args.entities, start)
+        elif args.titles == "multi-entity":
+            items = headlines.multi_entity_batch(args.headlines, start)
+        else:
+            items = headlines.batch(args.headlines, start)
         body = json.dumps({"headlines": items}).encode()
         head = (
             f"POST {args.path} HTTP/1.1\r\nHost: {host}\r\n"
@@ -160,6 +162,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, object]:
         "path": args.path,
         "concurrency": args.concurrency,
         "headlines": args.headlines,
+        "titles": args.titles,
         "offered_rps": args.rate,
         "requests": len(latencies),
         "errors": len(errors),
@@ -193,6 +196,13 @@ def main() -> None:
         default=0,
         help="instead: requests asking about this many entities, over real headlines "
         "that name two or more (bench.headlines.entity_items)",
+    )
+    p.add_argument(
+        "--titles",
+        choices=("all", "multi-entity"),
+        default="all",
+        help="headline requests: the test split's titles (all), or those the --entities "
+        "requests ask about (bench.headlines.multi_entity_batch)",
     )
     p.add_argument(
         "--poison", action="store_true", help="send only bad bodies, each due a 4xx (POISON_BODIES)"

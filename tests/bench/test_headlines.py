@@ -26,7 +26,12 @@ def test_headlines_are_distinct_test_split_titles() -> None:
 
 def test_connections_cycle_through_distinct_requests() -> None:
     args = argparse.Namespace(
-        url="http://127.0.0.1:1", path="/sentiment", headlines=1, poison=False, entities=0
+        url="http://127.0.0.1:1",
+        path="/sentiment",
+        headlines=1,
+        poison=False,
+        entities=0,
+        titles="all",
     )
     bodies = [
         load._request_bytes(args, k, j).split(b"\r\n\r\n", 1)[1]
@@ -50,7 +55,12 @@ def test_poison_connections_send_every_bad_body() -> None:
 
 def test_entity_requests_name_the_entities_asked_for_in_their_text() -> None:
     args = argparse.Namespace(
-        url="http://127.0.0.1:1", path="/sentiment", headlines=1, poison=False, entities=64
+        url="http://127.0.0.1:1",
+        path="/sentiment",
+        headlines=1,
+        poison=False,
+        entities=64,
+        titles="all",
     )
     for k, j in ((0, 0), (5, 3)):
         items = json.loads(load._request_bytes(args, k, j).split(b"\r\n\r\n", 1)[1])["headlines"]
@@ -68,3 +78,21 @@ def test_entity_requests_pass_the_services_checks() -> None:
     for start in range(0, names, 64):
         items = [EntityHeadline(**i) for i in headlines.entity_items(64, start)]  # type: ignore[arg-type]
         assert len(check_limits(items, Settings(), Gazetteer(()))) == len(items)
+
+
+def test_same_title_requests_score_the_titles_the_entity_requests_ask_about() -> None:
+    args = argparse.Namespace(
+        url="http://127.0.0.1:1",
+        path="/sentiment",
+        headlines=64,
+        poison=False,
+        entities=0,
+        titles="multi-entity",
+    )
+    asked = {text for text, _ in headlines._multi_entity_titles()}
+    sent = json.loads(load._request_bytes(args, 0, 1).split(b"\r\n\r\n", 1)[1])["headlines"]
+    assert len(sent) == 64 and len(set(sent)) == 64
+    assert set(sent) <= asked
+    # The titles named in the entity requests, the second request's in order.
+    assert sent == headlines.multi_entity_batch(64, 64)
+    assert sent[0] == headlines._multi_entity_titles()[64][0]
