@@ -13,6 +13,19 @@ from bench import headlines, load
 from training.sentiment.sentfin import is_test_title
 
 
+def _args(**given: object) -> argparse.Namespace:
+    """bench.load's options for a server that is never reached: only bodies are built."""
+    options: dict[str, object] = {
+        "url": "http://127.0.0.1:1",
+        "path": "/sentiment",
+        "headlines": 1,
+        "poison": False,
+        "entities": 0,
+        "titles": "all",
+    }
+    return argparse.Namespace(**(options | given))
+
+
 def test_headlines_are_distinct_test_split_titles() -> None:
     assert len(headlines.HEADLINES) == headlines.COUNT
     assert len(set(headlines.HEADLINES)) == headlines.COUNT
@@ -25,14 +38,7 @@ def test_headlines_are_distinct_test_split_titles() -> None:
 
 
 def test_connections_cycle_through_distinct_requests() -> None:
-    args = argparse.Namespace(
-        url="http://127.0.0.1:1",
-        path="/sentiment",
-        headlines=1,
-        poison=False,
-        entities=0,
-        titles="all",
-    )
+    args = _args()
     bodies = [
         load._request_bytes(args, k, j).split(b"\r\n\r\n", 1)[1]
         for k in range(64)
@@ -44,7 +50,7 @@ def test_connections_cycle_through_distinct_requests() -> None:
 
 
 def test_poison_connections_send_every_bad_body() -> None:
-    args = argparse.Namespace(url="http://127.0.0.1:1", path="/sentiment", headlines=1, poison=True)
+    args = _args(poison=True)
     bodies = {
         load._request_bytes(args, k, j).split(b"\r\n\r\n", 1)[1]
         for k in range(4)
@@ -54,14 +60,7 @@ def test_poison_connections_send_every_bad_body() -> None:
 
 
 def test_entity_requests_name_the_entities_asked_for_in_their_text() -> None:
-    args = argparse.Namespace(
-        url="http://127.0.0.1:1",
-        path="/sentiment",
-        headlines=1,
-        poison=False,
-        entities=64,
-        titles="all",
-    )
+    args = _args(entities=64)
     for k, j in ((0, 0), (5, 3)):
         items = json.loads(load._request_bytes(args, k, j).split(b"\r\n\r\n", 1)[1])["headlines"]
         assert sum(len(item["entities"]) for item in items) == 64
@@ -81,14 +80,7 @@ def test_entity_requests_pass_the_services_checks() -> None:
 
 
 def test_same_title_requests_score_the_titles_the_entity_requests_ask_about() -> None:
-    args = argparse.Namespace(
-        url="http://127.0.0.1:1",
-        path="/sentiment",
-        headlines=64,
-        poison=False,
-        entities=0,
-        titles="multi-entity",
-    )
+    args = _args(headlines=64, titles="multi-entity")
     asked = {text for text, _ in headlines._multi_entity_titles()}
     sent = json.loads(load._request_bytes(args, 0, 1).split(b"\r\n\r\n", 1)[1])["headlines"]
     assert len(sent) == 64 and len(set(sent)) == 64
