@@ -33,6 +33,8 @@ MAX_WORDS = 24
 SENTENCE_END = re.compile(rf"(?<=[.!?])\s+(?=[\"'\u201cA-Z]|{TARGET_MARK}|{OTHER_MARK})")
 
 Span = tuple[int, int]
+# The trie key that holds the name ending at a node: no word is empty.
+_END = ""
 
 
 def find(entity: str, text: str) -> Span | None:
@@ -121,11 +123,15 @@ class Gazetteer:
             words = tuple(_WORD.findall(name))
             if words:
                 self._index.setdefault(words, name)
-        # A name's first word -> the most words a name starting with it has: most words
-        # of a headline start no name, and are passed over at one lookup each.
-        self._longest: dict[str, int] = {}
-        for words in self._index:
-            self._longest[words[0]] = max(len(words), self._longest.get(words[0], 0))
+        # The names' words as a trie (a word -> the node after it; _END -> the name that
+        # ends there): the longest name at a word is found in one walk, and a word that
+        # starts no name, as most of a headline's do, costs one lookup.
+        self._trie: dict[str, dict] = {}
+        for words, name in self._index.items():
+            node = self._trie
+            for word in words:
+                node = node.setdefault(word, {})
+            node[_END] = name
 
     @classmethod
     def load(cls, path: Path) -> Gazetteer:
@@ -156,31 +162,36 @@ class Gazetteer:
         list gives it none) in place of the mention."""
         # (the entity, for "once"; the span). A cashtag is its ticker's entity, and the
         # listed ticker inside a cashtag ("AAPL" of "$AAPL") no second one.
-        found: list[tuple[str, Span]] = [
-            (m.group()[1:].upper(), m.span()) for m in CASHTAG.finditer(text)
-        ]
+        found: list[tuple[str, Span]] = (
+            [(m.group()[1:].upper(), m.span()) for m in CASHTAG.finditer(text)]
+            if "$" in text
+            else []
+        )
         tagged = {i for _, (start, end) in found for i in range(start, end)}
         matches = list(_WORD.finditer(text))
         words = [m.group() for m in matches]
+        trie = self._trie
         i = 0
         while i < len(words):
-            longest = self._longest.get(words[i], 0)
-            for n in range(min(longest, len(words) - i), 0, -1):
-                run = tuple(words[i : i + n])
-                if run in self._index:
-                    name, start, end = (
-                        self._index[run],
-                        matches[i].start(),
-                        matches[i + n - 1].end(),
-                    )
-                    if name.endswith(".") and text[end : end + 1] == ".":
-                        end += 1
-                    if start not in tagged:
-                        found.append((self._keys.get(name, name), (start, end)))
-                    i += n
-                    break
-            else:
+            node = trie.get(words[i])
+            if node is None:
                 i += 1
+                continue
+            # The longest name from word i: walk on while the words stay on a name's path.
+            name, after, j = node.get(_END), i + 1, i + 1
+            while j < len(words) and (node := node.get(words[j])) is not None:
+                j += 1
+                if _END in node:
+                    name, after = node[_END], j
+            if name is None:
+                i += 1
+                continue
+            start, end = matches[i].start(), matches[after - 1].end()
+            if name.endswith(".") and text[end : end + 1] == ".":
+                end += 1
+            if start not in tagged:
+                found.append((self._keys.get(name, name), (start, end)))
+            i = after
         seen: set[str] = set()
         unique = []
         for entity, (start, end) in sorted(found, key=lambda f: f[1]):

@@ -88,6 +88,21 @@ def test_gazetteer_prefers_the_longest_name_and_is_case_sensitive() -> None:
     assert found == [("Tata Motors", (0, 11)), ("TCS", (16, 19)), ("Infosys", (47, 54))]
 
 
+def test_a_name_is_found_where_a_longer_one_begins_but_breaks_off() -> None:
+    names = Gazetteer(("Bank of India", "State Bank of India", "State Bank", "Bank"))
+    # Past "State Bank" the words follow the longer name's path until "of Baroda", and
+    # the walk gives back the longest name it passed, then reads on after it; "Bank of
+    # Indiana" holds no "Bank of India", only "Bank".
+    text = "State Bank of Baroda and Bank of India rise; Bank of Indiana"
+    assert names.find_all(text) == [
+        ("State Bank", (0, 10)),
+        ("Bank of India", (25, 38)),
+        ("Bank", (45, 49)),
+    ]
+    assert names.find_all("State of India") == []
+    assert names.find_all("State Bank of India") == [("State Bank of India", (0, 19))]
+
+
 def test_gazetteer_finds_each_name_once_and_cashtags() -> None:
     text = "Infosys beats, $AAPL and $BRK.B slip, Infosys again; US$5 bn; L&T wins"
     found = GAZETTEER.find_all(text)
