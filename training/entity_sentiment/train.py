@@ -23,6 +23,7 @@ import functools
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +53,7 @@ from training.metrics import calibrated_report
 from training.sentiment import baseline, sentfin, soft_labels
 from training.sentiment.distill import one_hot, read_teacher, teacher_record
 from training.sentiment.mixture import COMPOSITION_SEED, fit_mixture
+from training.sentiment.model import SentimentConfig
 from training.sentiment.model import sequence_branch as headline_branch
 from training.sentiment.options import (
     add_network_arguments,
@@ -104,6 +106,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default="last",
         help="the BiLSTM's last states, as the headline model reads it, or its states at "
         "the target marker beside a max over steps (tried: a point lower)",
+    )
+    p.add_argument(
+        "--pooling",
+        choices=("last", "max"),
+        default="last",
+        help="with --read last: what the classifier reads of the BiLSTM, its last states "
+        "(as served) or the max over its steps, which has their width (a warm start fits)",
     )
     p.add_argument(
         "--position",
@@ -161,7 +170,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     check_teacher_arguments(p, args)
     if args.joined_any_labels and not args.joined:
         p.error("--joined-any-labels needs --joined N")
+    if args.pooling != "last" and (args.read != "last" or args.position):
+        p.error(
+            "--pooling is how the last-state network reads: not with --read target or --position"
+        )
     return args
+
+
+def entity_network(args: argparse.Namespace) -> SentimentConfig:
+    """The sequence branch's network as the options give it, its read of the BiLSTM too."""
+    return replace(network_config(args), pooling=args.pooling)
 
 
 def own_labels(us: list[Pair], teacher: soft_labels.SoftLabels) -> dict[str, int]:
@@ -204,7 +222,7 @@ def added(
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    cfg = network_config(args)
+    cfg = entity_network(args)
     started = time.perf_counter()
 
     # Pairs

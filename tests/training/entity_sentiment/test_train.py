@@ -202,6 +202,18 @@ def test_joining_any_labels_needs_joined_headlines(capsys: pytest.CaptureFixture
     assert train_entities.parse_args(["--joined", "5", "--joined-any-labels"]).joined == 5
 
 
+def test_the_max_over_the_steps_is_a_read_of_the_last_state_network(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert train_entities.entity_network(train_entities.parse_args([])).pooling == "last"
+    chosen = train_entities.parse_args(["--pooling", "max", "--lstm-units", "8"])
+    assert train_entities.entity_network(chosen).pooling == "max"
+    assert train_entities.entity_network(chosen).lstm_units == 8
+    with pytest.raises(SystemExit):
+        train_entities.parse_args(["--pooling", "max", "--read", "target"])
+    assert "not with --read target or --position" in capsys.readouterr().err
+
+
 def test_tfns_headlines_give_their_label_to_the_subject_and_the_analyst_neutral() -> None:
     keys = {"Apple": "AAPL", "AAPL": "AAPL", "Goldman Sachs": "GS"}
     found = Gazetteer(tuple(keys), keys)
