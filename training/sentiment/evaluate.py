@@ -10,7 +10,8 @@ each; the baselines are the n-gram logistic regression of `baseline.py` fitted o
 SEntFiN's training part alone and on it plus TFNS train, so a model trained on either
 has its same-data peer in the table. Then each on the two fixed test sets' contrast sets
 (their news headlines with one deciding word turned, training/sentiment/counterfactual.py),
-and the model's CheckList pass rates.
+how often each changes its label when a headline carries a news source's tag
+(training/sentiment/source_tags.py), and the model's CheckList pass rates.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import numpy as np
 from app.model_store import version_dir
 from training.entity_sentiment import finentity
 from training.metrics import calibrated_report
-from training.sentiment import baseline, checklist, counterfactual, sentfin, tfns
+from training.sentiment import baseline, checklist, counterfactual, sentfin, source_tags, tfns
 
 ROOT = Path(__file__).resolve().parents[2]
 LABELS = sentfin.LABELS
@@ -106,6 +107,25 @@ def contrast_sets(
     return out
 
 
+def tag_changes(
+    sets: dict[str, tuple[list[str], list[str]]], peers: dict[str, Predict]
+) -> dict[str, dict[str, dict[str, float]]]:
+    """Each peer's share of label changes under news sources' tags on the two fixed test
+    sets' texts (no labels read): the mean over the tags and the worst tag. Printed."""
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    print("\nsource tags: share of headlines whose label changes with a source's tag")
+    print("| model | " + " | ".join(f"{s}: mean / worst tag" for s in CONTRAST) + " |")
+    print("| --- " * (len(CONTRAST) + 1) + "|")
+    for name, predict in peers.items():
+        out[name] = {s: source_tags.label_changes(predict, sets[s][0]) for s in CONTRAST}
+        cells = []
+        for rates in out[name].values():
+            worst = max((t for t in rates if t != "mean"), key=lambda t: rates[t])
+            cells.append(f"{rates['mean']:.3f} / {rates[worst]:.3f} ({worst})")
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--model", type=Path, default=version_dir(ROOT / "models" / "sentiment"))
@@ -124,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         cells = [" / ".join(f"{v:.3f}" for v in row[s].values()) for s in sets]
         print(f"| {name} | " + " | ".join(cells) + " |")
     contrast = contrast_sets(sets, peers)
+    tags = tag_changes(sets, peers)
     behaviour = checklist.evaluate(model)
     print()
     print(checklist.format_report(behaviour, failures=0))
@@ -134,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
                     "model": str(args.model),
                     "test_sets": table,
                     "contrast_sets": contrast,
+                    "source_tags": tags,
                     "checklist": {k: v for k, v in behaviour.items() if k != "failures"},
                 },
                 indent=2,
