@@ -14,6 +14,7 @@ import numpy as np
 import tensorflow as tf
 
 from training.sentiment import counterfactual, sentfin, soft_labels
+from training.sentiment.source_tags import TAGS, tagged
 
 # Texts and, for each, a label index or a row of target probabilities.
 Data = tuple[tf.Tensor, np.ndarray]
@@ -85,14 +86,22 @@ def teacher_targets(
     teacher: soft_labels.SoftLabels,
     temperature: float,
     counterfactuals: Counterfactuals | None = None,
+    source_tags: int | None = None,
 ) -> tuple[Data, int]:
     """The texts of `data`, the teacher's variants and the unlabelled and composed headlines
     it answered, with the teacher's probabilities at `temperature` (knowledge distillation:
-    Hinton et al., 2015) in place of the labels; with `counterfactuals`, also the counterfactuals
-    of `data`'s headlines, last. And how many counterfactuals."""
+    Hinton et al., 2015) in place of the labels; with `source_tags` (a seed), also each of
+    `data`'s headlines once more with a news source's tag and the same answer, which the tag
+    does not change; with `counterfactuals`, also the counterfactuals of `data`'s
+    headlines, last. And how many counterfactuals."""
     texts = [t.decode() for t in data[0].numpy()]
     extra = teacher.texts["variant"] + teacher.texts["unlabelled"] + teacher.texts["composed"]
     targets = teacher.probabilities(texts + extra, temperature).astype(np.float32)
+    if source_tags is not None:
+        rng = np.random.default_rng(source_tags)
+        picks = rng.integers(len(TAGS), size=len(texts))
+        extra = extra + [tagged(t, *TAGS[k]) for t, k in zip(texts, picks, strict=True)]
+        targets = np.concatenate([targets, targets[: len(texts)]])
     flipped: list[str] = []
     if counterfactuals is not None:
         flipped, swapped = counterfactual.counterfactuals(

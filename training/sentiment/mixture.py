@@ -276,6 +276,7 @@ def fit_mixture(
     val_sources: dict[str, np.ndarray] | None = None,
     sequence_alone: bool = False,
     counterfactuals: Counterfactuals | None = None,
+    source_tags: int | None = None,
     probe_branch: SequenceBranch | None = None,
     refit: bool = True,
     ngram_teacher: bool = False,
@@ -303,7 +304,9 @@ def fit_mixture(
     validation still scores against the labels. With `counterfactuals` the teacher's
     answers also go, negative and positive swapped where the sign turns, to the
     counterfactuals of the fitted headlines; to the n-gram branch too, as labels, if
-    `counterfactuals.ngram`.
+    `counterfactuals.ngram`. With `source_tags` (a seed) the sequence branch also learns
+    each fitted headline with a news source's tag and its own answer
+    (`distill.teacher_targets`).
 
     With `ngram_teacher` the n-gram branch learns the teacher's probabilities too, on the
     same rows as the sequence branch (the counterfactuals only if `counterfactuals.ngram`),
@@ -341,7 +344,8 @@ def fit_mixture(
     synthetic_answered = 0
     if teacher is not None:
         (fit, flipped), (train, flipped_refit) = (
-            teacher_targets(d, teacher, distill_temperature, counterfactuals) for d in (fit, train)
+            teacher_targets(d, teacher, distill_temperature, counterfactuals, source_tags)
+            for d in (fit, train)
         )
         # The counterfactuals are the last rows teacher_targets returns.
         with_flipped = counterfactuals is not None and counterfactuals.ngram
@@ -380,6 +384,7 @@ def fit_mixture(
             "unlabelled": len(teacher.texts["unlabelled"]),
             "composed": len(teacher.texts["composed"]),
             "synthetic": synthetic_answered,
+            "source_tags": source_tags is not None,
         }
         if counterfactuals is not None:
             fits["sequence"]["teacher"]["counterfactuals"] = {

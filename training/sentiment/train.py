@@ -117,6 +117,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     add_weight_rule_argument(parser)
     parser.add_argument(
+        "--source-tags",
+        action="store_true",
+        help="the sequence branch also learns each training headline with a news source's "
+        "tag (' - Reuters', 'UPDATE 1-'; training/sentiment/source_tags.py) and the "
+        "teacher's answer unchanged (needs a teacher)",
+    )
+    parser.add_argument(
         "--pooling",
         choices=POOLINGS,
         default=SentimentConfig.pooling,
@@ -140,6 +147,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if args.ngram_targets == "teacher" and (args.no_teacher or args.synthetic == "both"):
         parser.error("--ngram-targets teacher needs a teacher, and no --synthetic both")
     check_teacher_arguments(parser, args)
+    if args.source_tags and args.no_teacher:
+        parser.error("--source-tags keeps the teacher's answers: it needs a teacher")
     if args.counterfactual_branches == "both" and not args.counterfactuals:
         parser.error("--counterfactual-branches both needs --counterfactuals")
     if args.pooling == "last-max" and (args.init_from or args.probe_init_from):
@@ -258,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.counterfactuals
             else None
         ),
+        source_tags=args.seed if args.source_tags else None,
         probe_branch=probe_branch,
         refit=not args.no_refit,
         soup_with=args.soup_with,

@@ -18,6 +18,7 @@ from training.sentiment.distill import (
     synthetic_targets,
     teacher_targets,
 )
+from training.sentiment.source_tags import TAGS, tagged
 
 TEXTS = {
     "fit": ["Acme beats estimates", 'Globex, "the miner", cuts 500 jobs'],
@@ -135,6 +136,26 @@ def test_counterfactuals_learn_the_teachers_answer_with_its_sign_swapped(written
     (texts, _), flipped = teacher_targets(data, answers, 1.0, Counterfactuals(exclude))
     assert flipped == 0 and texts.shape == (4,)
     np.testing.assert_array_equal(one_hot(np.array([1, 2])), [[0, 1, 0], [0, 0, 1]])
+
+
+def test_a_tagged_headline_learns_the_answer_of_the_headline_itself(written: Path) -> None:
+    data = (tf.constant(TEXTS["fit"]), np.array([2, 0]))
+    answers = v7_parts(soft_labels.read(written))
+    (texts, targets), flipped = teacher_targets(
+        data, answers, 1.0, Counterfactuals([]), source_tags=3
+    )
+    got = [t.decode() for t in texts.numpy()]
+    # The headlines and their edits, each headline once with a tag, the counterfactual last.
+    assert got[:4] == TEXTS["fit"] + TEXTS["variant"]
+    assert flipped == 1 and got[-1] == "Acme misses estimates"
+    copies = got[4:6]
+    for headline, copy in zip(TEXTS["fit"], copies, strict=True):
+        assert copy != headline
+        assert any(copy == tagged(headline, where, tag) for where, tag in TAGS)
+    np.testing.assert_array_equal(targets[4:6], targets[:2])
+    # The same seed, the same tags.
+    again, _ = teacher_targets(data, answers, 1.0, Counterfactuals([]), source_tags=3)
+    assert [t.decode() for t in again[0].numpy()] == got
 
 
 def test_rule_labelled_headlines_take_the_teachers_answers_where_it_gave_them(

@@ -86,6 +86,15 @@ def test_both_trainers_take_a_warm_start_and_a_rate_or_say_why_not(
     assert options.network_config(args).lstm_learning_rate == 3e-4
 
 
+def test_source_tags_keep_a_teachers_answers(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        train_sentiment.parse_args(["--source-tags", "--no-teacher"])
+    assert "--source-tags keeps the teacher's answers: it needs a teacher" in (
+        capsys.readouterr().err
+    )
+    assert train_sentiment.parse_args(["--source-tags"]).source_tags
+
+
 def test_missing_data_is_a_one_line_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
