@@ -23,7 +23,6 @@ import functools
 import json
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -53,7 +52,6 @@ from training.metrics import calibrated_report
 from training.sentiment import baseline, sentfin, soft_labels
 from training.sentiment.distill import one_hot, read_teacher, teacher_record
 from training.sentiment.mixture import COMPOSITION_SEED, fit_mixture
-from training.sentiment.model import SentimentConfig
 from training.sentiment.model import sequence_branch as headline_branch
 from training.sentiment.options import (
     add_network_arguments,
@@ -96,7 +94,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--no-floor", action="store_true", help="skip the headline-model floor")
     p.add_argument("--max-rows", type=int, help="use only the first N headlines (smoke tests)")
-    add_network_arguments(p, drop_links=True)
+    add_network_arguments(p, drop_links=True, poolings=("last", "max"))
     # Within noise of 64 on validation over two seeds, and a quarter cheaper a call: the
     # served cost per entity is bound by this network (docs/models/entity_sentiment.md).
     p.set_defaults(lstm_units=ENTITY_UNITS)
@@ -106,13 +104,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default="last",
         help="the BiLSTM's last states, as the headline model reads it, or its states at "
         "the target marker beside a max over steps (tried: a point lower)",
-    )
-    p.add_argument(
-        "--pooling",
-        choices=("last", "max"),
-        default="last",
-        help="with --read last: what the classifier reads of the BiLSTM, its last states "
-        "(as served) or the max over its steps, which has their width (a warm start fits)",
     )
     p.add_argument(
         "--position",
@@ -177,11 +168,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def entity_network(args: argparse.Namespace) -> SentimentConfig:
-    """The sequence branch's network as the options give it, its read of the BiLSTM too."""
-    return replace(network_config(args), pooling=args.pooling)
-
-
 def own_labels(us: list[Pair], teacher: soft_labels.SoftLabels) -> dict[str, int]:
     """The TFNS pairs that learn their label in place of the teacher's answer: each
     analyst's (a teacher that learnt the headline's label on the first company found
@@ -222,7 +208,7 @@ def added(
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    cfg = entity_network(args)
+    cfg = network_config(args)
     started = time.perf_counter()
 
     # Pairs

@@ -10,7 +10,7 @@ from pathlib import Path
 import keras
 
 from training.cells import add_cell_arguments, check_cell_options
-from training.sentiment.model import DISTILL_LOSSES, SentimentConfig, SequenceBranch
+from training.sentiment.model import DISTILL_LOSSES, POOLINGS, SentimentConfig, SequenceBranch
 from training.sentiment.warm_start import start_record, warm_started
 
 
@@ -35,11 +35,24 @@ def add_weight_rule_argument(parser: argparse.ArgumentParser, default: str = "be
     )
 
 
-def add_network_arguments(parser: argparse.ArgumentParser, drop_links: bool = False) -> None:
+def add_network_arguments(
+    parser: argparse.ArgumentParser,
+    drop_links: bool = False,
+    poolings: tuple[str, ...] = POOLINGS,
+) -> None:
     """The options of the network and its fit, shared with the entity model's run (which
-    drops links by default, as its served model does)."""
+    drops links by default, as its served model does, and reads the BiLSTM in fewer
+    ways: `poolings`)."""
     defaults = SentimentConfig()
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--pooling",
+        choices=poolings,
+        default=defaults.pooling,
+        help="what the classifier reads of the BiLSTM: its last states (default, as "
+        "served), the max over its steps (their width: a warm start fits)"
+        + (", or both side by side" if "last-max" in poolings else ""),
+    )
     parser.add_argument("--max-epochs", type=int, default=defaults.max_epochs)
     parser.add_argument("--patience", type=int, default=defaults.patience)
     parser.add_argument(
@@ -196,6 +209,7 @@ def network_config(args: argparse.Namespace) -> SentimentConfig:
         learning_rate_decay=args.learning_rate_decay,
         average_epochs=args.average_epochs,
         drop_links=args.links == "drop",
+        pooling=args.pooling,
     )
     check_cell_options(cfg.cell, cfg.layer_norm, cfg.recurrent_dropout)
     if cfg.average_epochs < 0:

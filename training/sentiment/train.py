@@ -24,7 +24,6 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -48,7 +47,7 @@ from training.sentiment import (
 )
 from training.sentiment.distill import Counterfactuals, read_teacher, teacher_record
 from training.sentiment.mixture import COMPOSITION_SEED, checklist_by_weight, fit_mixture
-from training.sentiment.model import POOLINGS, SentimentConfig, sequence_branch
+from training.sentiment.model import sequence_branch
 from training.sentiment.options import (
     add_network_arguments,
     add_teacher_arguments,
@@ -124,13 +123,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "teacher's answer unchanged (needs a teacher)",
     )
     parser.add_argument(
-        "--pooling",
-        choices=POOLINGS,
-        default=SentimentConfig.pooling,
-        help="what the classifier reads of the BiLSTM: its last states (default, as "
-        "served), the max over its steps, or both side by side",
-    )
-    parser.add_argument(
         "--out",
         type=Path,
         default=Path("models") / MODEL_NAME,
@@ -160,7 +152,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    cfg = replace(network_config(args), pooling=args.pooling)
+    cfg = network_config(args)
     started = time.perf_counter()
 
     # Data

@@ -24,7 +24,7 @@ from training.entity_sentiment.pairs import (
     synthetic_pairs,
     tfns_pairs,
 )
-from training.sentiment import augment, sentfin, soft_labels, tfns
+from training.sentiment import augment, options, sentfin, soft_labels, tfns
 from training.sentiment import train as train_sentiment
 from training.sentiment.parts import fit_and_validation
 
@@ -205,10 +205,10 @@ def test_joining_any_labels_needs_joined_headlines(capsys: pytest.CaptureFixture
 def test_the_max_over_the_steps_is_a_read_of_the_last_state_network(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert train_entities.entity_network(train_entities.parse_args([])).pooling == "last"
+    assert options.network_config(train_entities.parse_args([])).pooling == "last"
     chosen = train_entities.parse_args(["--pooling", "max", "--lstm-units", "8"])
-    assert train_entities.entity_network(chosen).pooling == "max"
-    assert train_entities.entity_network(chosen).lstm_units == 8
+    assert options.network_config(chosen).pooling == "max"
+    assert options.network_config(chosen).lstm_units == 8
     with pytest.raises(SystemExit):
         train_entities.parse_args(["--pooling", "max", "--read", "target"])
     assert "not with --read target or --position" in capsys.readouterr().err
