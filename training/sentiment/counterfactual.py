@@ -124,6 +124,13 @@ OBJECTS: tuple[tuple[str, str], ...] = (
 # "net debt rises"), which teaches the sign of the object as well as of the move.
 GOOD_OBJECTS = ("profit", "sales", "revenue", "margins", "cash")
 BAD_OBJECTS = ("loss", "costs", "debt", "expenses", "bad loans")
+# The economy's indicators, put in beside the companies' things with `economy`:
+# "net profit rises" -> "unemployment rises" (turned), "jobless claims fall" (kept). The
+# headlines SEntFiN and TFNS hold are mostly about companies, so without these a model
+# reads an indicator by its verb ("unemployment rises" as good news). Only put in, never
+# matched, so the headlines that make swaps are the same either way.
+ECONOMY_GOOD = ("GDP", "jobs", "exports", "output")
+ECONOMY_BAD = ("unemployment", "jobless claims", "layoffs", "inflation")
 # Things a headline may name that no swap puts in, by their kind.
 _ALSO_GOOD = {"profits", "earnings", "income", "revenues"}
 _ALSO_BAD = {"losses"}
@@ -133,6 +140,7 @@ _MOVE_WORDS = frozenset(word for pair in MOVES for word in pair)
 # Objects that take "rise" rather than "rises".
 _PLURAL = frozenset(
     {"sales", "margins", "costs", "expenses", "bad loans"}
+    | {"jobs", "exports", "jobless claims", "layoffs"}
     | {"profits", "losses", "earnings", "revenues"}
 )
 _MAX_BETWEEN = 2
@@ -181,6 +189,8 @@ OPPOSITE_OBJECT = _both_ways(OBJECTS)
 def _cased_like(word: str, model: str) -> str:
     if len(model) > 1 and model.isupper():
         return word.upper()
+    if not word.islower():  # "GDP" keeps its capitals
+        return word
     return word.capitalize() if model[0].isupper() else word
 
 
@@ -249,12 +259,13 @@ def flip(text: str) -> str | None:
     return None
 
 
-def object_swaps(text: str) -> list[tuple[str, bool]]:
+def object_swaps(text: str, economy: bool = False) -> list[tuple[str, bool]]:
     """`text` with the thing that moves turned from good to bad or back, each as
     (headline, whether its sign turns): "profit rises 16%" gives "costs rise 16%"
-    (turned) and "costs fall 16%" (kept), for each object of the other kind. Only where
-    one move and one object decide, next to each other ("Q3 net profit up 12%",
-    "higher revenue"), with no punctuation between."""
+    (turned) and "costs fall 16%" (kept), for each object of the other kind (with
+    `economy`, each indicator of the other kind too). Only where one move and one object
+    decide, next to each other ("Q3 net profit up 12%", "higher revenue"), with no
+    punctuation between."""
     words = _words(text)
     if words is None:
         return []
@@ -272,6 +283,8 @@ def object_swaps(text: str) -> list[tuple[str, bool]]:
         return []
     good = thing.group().lower() in {*GOOD_OBJECTS, *_ALSO_GOOD}
     others = BAD_OBJECTS if good else GOOD_OBJECTS
+    if economy:
+        others += ECONOMY_BAD if good else ECONOMY_GOOD
     verb = move.group().lower()
     out = []
     for other in others:
@@ -301,13 +314,15 @@ def counterfactuals(
     probabilities: np.ndarray,
     exclude: Collection[str],
     objects: bool = False,
+    economy: bool = False,
 ) -> tuple[list[str], np.ndarray]:
     """The counterfactual of each text the teacher reads as news (negative or positive
     above neutral), with its probabilities negative and positive swapped; with `objects`,
-    also its object swaps, swapped where their sign turns. A neutral headline is left
-    out: a swapped word need not make a fact news. So is any counterfactual that is
-    already in `texts` or in `exclude` (validation and test headlines: none is learnt,
-    even as a counterfactual), and any repeat."""
+    also its object swaps, swapped where their sign turns (`economy`: the indicators
+    among the objects put in). A neutral headline is left out: a swapped word need not
+    make a fact news. So is any counterfactual that is already in `texts` or in
+    `exclude` (validation and test headlines: none is learnt, even as a
+    counterfactual), and any repeat."""
     neutral = LABELS.index("neutral")
     seen = set(texts) | set(exclude)
     out: list[str] = []
@@ -317,7 +332,7 @@ def counterfactuals(
             continue
         other = flip(text)
         made = [] if other is None else [(other, True)]
-        made += object_swaps(text) if objects else []
+        made += object_swaps(text, economy) if objects else []
         for new, turned in made:
             if new not in seen:
                 seen.add(new)

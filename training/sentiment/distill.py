@@ -78,6 +78,7 @@ class Counterfactuals:
 
     exclude: Collection[str]  # validation and test headlines: never learnt, even turned
     objects: bool = False  # the object swaps too
+    economy: bool = False  # the economy's indicators among the objects swapped in
     ngram: bool = False  # the n-gram branch learns them too, not only the sequence branch
 
 
@@ -105,7 +106,11 @@ def teacher_targets(
     flipped: list[str] = []
     if counterfactuals is not None:
         flipped, swapped = counterfactual.counterfactuals(
-            texts, targets[: len(texts)], counterfactuals.exclude, counterfactuals.objects
+            texts,
+            targets[: len(texts)],
+            counterfactuals.exclude,
+            counterfactuals.objects,
+            counterfactuals.economy,
         )
         targets = np.concatenate([targets, swapped.astype(np.float32)])
     return (

@@ -11,7 +11,8 @@ SEntFiN's training part alone and on it plus TFNS train, so a model trained on e
 has its same-data peer in the table. Then each on the two fixed test sets' contrast sets
 (their news headlines with one deciding word turned, training/sentiment/counterfactual.py),
 how often each changes its label when a headline carries a news source's tag
-(training/sentiment/source_tags.py), and the model's CheckList pass rates.
+(training/sentiment/source_tags.py), on headlines about the economy's indicators
+(training/sentiment/economy.py), and the model's CheckList pass rates.
 """
 
 from __future__ import annotations
@@ -26,7 +27,15 @@ import numpy as np
 from app.model_store import version_dir
 from training.entity_sentiment import finentity
 from training.metrics import calibrated_report
-from training.sentiment import baseline, checklist, counterfactual, sentfin, source_tags, tfns
+from training.sentiment import (
+    baseline,
+    checklist,
+    counterfactual,
+    economy,
+    sentfin,
+    source_tags,
+    tfns,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 LABELS = sentfin.LABELS
@@ -126,6 +135,23 @@ def tag_changes(
     return out
 
 
+def economy_rates(peers: dict[str, Predict]) -> dict[str, dict[str, dict[str, float]]]:
+    """Each peer on the economy's indicators (training.sentiment.economy). Printed."""
+    out = {name: economy.evaluate(predict) for name, predict in peers.items()}
+    groups = (*economy.GROUPS, "all")
+    print("\neconomy: accuracy / on indicators bad to have more of / those read by the verb")
+    sizes = out[next(iter(out))]
+    print("| model | " + " | ".join(f"{g} (n={sizes[g]['n']})" for g in groups) + " |")
+    print("| --- " * (len(groups) + 1) + "|")
+    for name, rates in out.items():
+        cells = [
+            f"{r['accuracy']:.3f} / {r['bad_indicators']:.3f} / {r['read_by_verb']:.3f}"
+            for r in (rates[g] for g in groups)
+        ]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--model", type=Path, default=version_dir(ROOT / "models" / "sentiment"))
@@ -145,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {name} | " + " | ".join(cells) + " |")
     contrast = contrast_sets(sets, peers)
     tags = tag_changes(sets, peers)
+    indicators = economy_rates(peers)
     behaviour = checklist.evaluate(model)
     print()
     print(checklist.format_report(behaviour, failures=0))
@@ -156,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
                     "test_sets": table,
                     "contrast_sets": contrast,
                     "source_tags": tags,
+                    "economy": indicators,
                     "checklist": {k: v for k, v in behaviour.items() if k != "failures"},
                 },
                 indent=2,

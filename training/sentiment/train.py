@@ -1,7 +1,8 @@
 """Train, evaluate and export the headline sentiment model.
 
     python -m training.sentiment.train [--data PATH | --download] [--tfns PATH | --no-tfns]
-        [--synthetic none|sequence|both] [--counterfactuals [objects]] [--out models/sentiment]
+        [--synthetic none|sequence|both] [--counterfactuals [objects|economy]]
+        [--out models/sentiment]
 
 Reads top to bottom: data, baseline, model, fit, evaluate, export. The training data is
 SEntFiN's training part and, unless --no-tfns, TFNS train; validation is carved out of
@@ -12,7 +13,8 @@ fine-tuned on them gave its answers (`make teacher ARGS=--synthetic`). With
 --counterfactuals it also learns each training headline with its one deciding word
 turned into its opposite, the teacher's answer swapped (counterfactual.py); with
 --counterfactuals objects, also with the thing that moves turned from good to bad or
-back ("profit rises" -> "costs rise", "costs fall"). The fixed
+back ("profit rises" -> "costs rise", "costs fall"); with --counterfactuals economy, the
+economy's indicators among the things put in ("unemployment rises"). The fixed
 test sets (docs/reference.md) are scored at the end, the model beside the baseline
 fitted on the same real headlines.
 """
@@ -102,10 +104,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--counterfactuals",
         nargs="?",
         const="words",
-        choices=("words", "objects"),
+        choices=("words", "objects", "economy"),
         help="the sequence branch also learns each training headline with its one deciding "
         "word turned into its opposite, the teacher's answer swapped; 'objects' adds its "
-        "object swaps (training/sentiment/counterfactual.py; needs a teacher)",
+        "object swaps, 'economy' the object swaps with the economy's indicators among the "
+        "things put in (training/sentiment/counterfactual.py; needs a teacher)",
     )
     parser.add_argument(
         "--counterfactual-branches",
@@ -253,7 +256,8 @@ def main(argv: list[str] | None = None) -> int:
         counterfactuals=(
             Counterfactuals(
                 [r.title for r in val_rows + test_rows] + [h.text for h in tfns_test],
-                objects=args.counterfactuals == "objects",
+                objects=args.counterfactuals in ("objects", "economy"),
+                economy=args.counterfactuals == "economy",
                 ngram=args.counterfactual_branches == "both",
             )
             if args.counterfactuals

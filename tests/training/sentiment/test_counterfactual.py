@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 from training.sentiment.counterfactual import (
+    ECONOMY_BAD,
+    ECONOMY_GOOD,
     OBJECTS,
     OPERATORS,
     OPPOSITE_OBJECT,
@@ -134,6 +136,31 @@ def test_object_swaps_keep_or_swap_the_answer_by_whether_the_sign_turns() -> Non
     assert "Acme loss rises 12%" not in answers  # excluded, as a test headline would be
     assert len(made) == 1 + 10 - 1
     assert counterfactuals(texts, p, exclude=[])[0] == ["Acme profit falls 12%"]
+
+
+def test_economy_puts_the_indicators_in_beside_the_companies_things() -> None:
+    plain = dict(object_swaps("Infosys Q3 net profit rises 16%"))
+    swaps = dict(object_swaps("Infosys Q3 net profit rises 16%", economy=True))
+    assert plain.items() <= swaps.items()
+    assert len(swaps) == len(plain) + 2 * len(ECONOMY_BAD)
+    # A bad indicator's rise turns the news; its fall keeps it. Verbs agree with plurals.
+    assert swaps["Infosys Q3 net unemployment rises 16%"] is True
+    assert swaps["Infosys Q3 net jobless claims rise 16%"] is True
+    assert swaps["Infosys Q3 net layoffs fall 16%"] is False
+    # A bad thing's move gets the good indicators, "GDP" in its own capitals.
+    swaps = dict(object_swaps("Net Debt Drops 12% At Acme", economy=True))
+    assert swaps["Net GDP Drops 12% At Acme"] is True
+    assert swaps["Net Exports Climb 12% At Acme"] is False
+    # Only put in: a headline about an indicator makes no swap, with or without.
+    assert object_swaps("Unemployment rises to 4.3%", economy=True) == []
+    # The answers follow the sign, as for the companies' things.
+    p = np.array([[0.1, 0.2, 0.7]])
+    made, rows = counterfactuals(["Acme profit rises 12%"], p, [], objects=True, economy=True)
+    answers = dict(zip(made, rows.tolist(), strict=True))
+    assert answers["Acme inflation rises 12%"] == [0.7, 0.2, 0.1]
+    assert answers["Acme jobless claims fall 12%"] == [0.1, 0.2, 0.7]
+    # Good news gets the bad indicators only: a good one would not turn it.
+    assert not any(good in text for text in made for good in ECONOMY_GOOD)
 
 
 def test_a_contrast_set_pairs_each_news_headline_with_its_counterfactual() -> None:
