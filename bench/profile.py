@@ -23,7 +23,9 @@ from bench.harness import ROOT, free_port, load_command, start_server
 PARTS = [
     ("quick_execute", "TensorFlow: the model's graph"),
     ("concrete_function.py", "TensorFlow: Python side of the call"),
-    ("(app/sentiment/service.py", "app: scores to JSON"),
+    ("(app/sentiment/entities.py", "app: finding and marking entities"),
+    # The service module checks a request's limits and entities and formats the answers.
+    ("(app/sentiment/service.py", "app: request checks and answers to JSON"),
     ("(app/asgi/hot_paths.py", "app: hot path (parse, validate, queue)"),
     ("(app/sentiment/batching.py", "app: micro-batcher"),
     ("(app/asgi/request_context.py", "app: request id and metrics layer"),
