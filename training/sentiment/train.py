@@ -42,6 +42,7 @@ from training.metrics import (
 from training.sentiment import (
     baseline,
     checklist,
+    economy,
     sentfin,
     soft_labels,
     synthetic,
@@ -327,6 +328,15 @@ def main(argv: list[str] | None = None) -> int:
     behaviour_by_weight = checklist_by_weight(
         sequence_fit, ngram, suite["coverage"], temperature, bias
     )
+    indicators = economy.evaluate(lambda texts: predict(texts)["probabilities"])
+    print(
+        "economy's indicators: "
+        + ", ".join(
+            f"{g} {r['accuracy']:.3f} ({r['bad_indicators']:.3f} of the bad)"
+            for g, r in indicators.items()
+        ),
+        flush=True,
+    )
     print(
         f"model: test accuracy {metrics['accuracy']:.4f}, macro-F1 {metrics['macro_f1']:.4f} "
         f"(branches alone: {branch_metrics})",
@@ -409,6 +419,7 @@ def main(argv: list[str] | None = None) -> int:
             "test_sets": scored,
             "checklist": {k: v for k, v in behaviour.items() if k != "failures"},
             "checklist_by_weight": behaviour_by_weight,
+            "economy": indicators,
             "training": {**fits, "seconds": round(time.perf_counter() - started, 1)},
             "parameters": int(model.count_params()),
             "recurrent_parameters": int(sequence_fit.get_layer("bilstm").count_params()),

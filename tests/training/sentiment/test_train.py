@@ -21,6 +21,7 @@ from training.sentiment import (
     augment,
     checklist,
     counterfactual,
+    economy,
     mixture,
     options,
     soft_labels,
@@ -197,6 +198,7 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     counts = learnt["counterfactuals"]
     assert counts["fit"] == len(made) > 0 and counts["refit"] >= counts["fit"]
     assert counts["objects"] is True and counts["branches"] == "both"
+    assert counts["economy"] is False
     # The n-gram branch learnt them too, beside the real headlines (no rule-labelled ones).
     refit_rows = meta["training"]["ngram"]["refit_rows"]
     assert refit_rows == meta["data"]["fit"] + meta["data"]["validation"] + counts["refit"]
@@ -211,6 +213,9 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
         == (meta["metrics"]["test"]["accuracy"])
     )
     assert meta["checklist"]["overall"]["total"] == 402
+    assert meta["economy"]["all"]["n"] == len(economy.CASES)
+    # The economy's indicators, as the export itself reads them.
+    assert meta["economy"] == economy.evaluate(checklist.load_predict(version, 64))
     # The suite at every weight, from the exported branches: at the chosen weight it is
     # the export's own result, category by category.
     by_weight = meta["checklist_by_weight"]
