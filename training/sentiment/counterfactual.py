@@ -27,7 +27,9 @@ decides; the swaps show the same move read both ways by what moves.
 
 from __future__ import annotations
 
+import random
 import re
+import zlib
 from collections.abc import Collection, Sequence
 
 import numpy as np
@@ -124,13 +126,34 @@ OBJECTS: tuple[tuple[str, str], ...] = (
 # "net debt rises"), which teaches the sign of the object as well as of the move.
 GOOD_OBJECTS = ("profit", "sales", "revenue", "margins", "cash")
 BAD_OBJECTS = ("loss", "costs", "debt", "expenses", "bad loans")
-# The economy's indicators, put in beside the companies' things with `economy`:
+# The economy's indicators, put in beside the companies' things by the "economy" pool:
 # "net profit rises" -> "unemployment rises" (turned), "jobless claims fall" (kept). The
 # headlines SEntFiN and TFNS hold are mostly about companies, so without these a model
 # reads an indicator by its verb ("unemployment rises" as good news). Only put in, never
-# matched, so the headlines that make swaps are the same either way.
+# matched, so the headlines that make swaps are the same in every pool.
 ECONOMY_GOOD = ("GDP", "jobs", "exports", "output")
 ECONOMY_BAD = ("unemployment", "jobless claims", "layoffs", "inflation")
+# The "wide" pool: those and many more things of each sign, WIDE_DRAWN of them drawn a
+# headline (by its text), to see whether a network shown many things learns an object's
+# sign from its word vector rather than word by word. None is a noun of the behavioural
+# suite's direction cases or shares a word with training/sentiment/economy.py's unseen
+# indicators.
+WIDE_GOOD = (
+    *GOOD_OBJECTS,
+    *ECONOMY_GOOD,
+    *("dividends", "bookings", "wages", "productivity", "footfall", "subscribers"),
+    *("ridership", "occupancy", "shipments", "hiring", "reserves", "savings"),
+    *("liquidity", "tourism", "growth"),
+)
+WIDE_BAD = (
+    *BAD_OBJECTS,
+    *ECONOMY_BAD,
+    *("write-offs", "impairments", "provisions", "borrowings", "liabilities", "arrears"),
+    *("insolvencies", "complaints", "outages", "recalls", "evictions", "fines"),
+    *("lawsuits", "poverty"),
+)
+WIDE_DRAWN = len(BAD_OBJECTS) + len(ECONOMY_BAD)
+POOLS = ("companies", "economy", "wide")
 # Things a headline may name that no swap puts in, by their kind.
 _ALSO_GOOD = {"profits", "earnings", "income", "revenues"}
 _ALSO_BAD = {"losses"}
@@ -141,6 +164,9 @@ _MOVE_WORDS = frozenset(word for pair in MOVES for word in pair)
 _PLURAL = frozenset(
     {"sales", "margins", "costs", "expenses", "bad loans"}
     | {"jobs", "exports", "jobless claims", "layoffs"}
+    | {"dividends", "bookings", "wages", "subscribers", "shipments", "reserves", "savings"}
+    | {"write-offs", "impairments", "provisions", "borrowings", "liabilities", "arrears"}
+    | {"insolvencies", "complaints", "outages", "recalls", "evictions", "fines", "lawsuits"}
     | {"profits", "losses", "earnings", "revenues"}
 )
 _MAX_BETWEEN = 2
@@ -259,11 +285,11 @@ def flip(text: str) -> str | None:
     return None
 
 
-def object_swaps(text: str, economy: bool = False) -> list[tuple[str, bool]]:
+def object_swaps(text: str, pool: str = "companies") -> list[tuple[str, bool]]:
     """`text` with the thing that moves turned from good to bad or back, each as
     (headline, whether its sign turns): "profit rises 16%" gives "costs rise 16%"
-    (turned) and "costs fall 16%" (kept), for each object of the other kind (with
-    `economy`, each indicator of the other kind too). Only where one move and one object
+    (turned) and "costs fall 16%" (kept), for each object of the other kind in `pool`
+    (POOLS; "wide" draws WIDE_DRAWN of them). Only where one move and one object
     decide, next to each other ("Q3 net profit up 12%", "higher revenue"), with no
     punctuation between."""
     words = _words(text)
@@ -283,8 +309,14 @@ def object_swaps(text: str, economy: bool = False) -> list[tuple[str, bool]]:
         return []
     good = thing.group().lower() in {*GOOD_OBJECTS, *_ALSO_GOOD}
     others = BAD_OBJECTS if good else GOOD_OBJECTS
-    if economy:
+    if pool == "economy":
         others += ECONOMY_BAD if good else ECONOMY_GOOD
+    elif pool == "wide":
+        # Drawn by the text, so a headline makes the same swaps in every run.
+        pick = random.Random(zlib.crc32(text.encode()))
+        others = tuple(pick.sample(WIDE_BAD if good else WIDE_GOOD, WIDE_DRAWN))
+    elif pool != "companies":
+        raise ValueError(f"pool must be one of {POOLS}, got {pool!r}")
     verb = move.group().lower()
     out = []
     for other in others:
@@ -314,15 +346,14 @@ def counterfactuals(
     probabilities: np.ndarray,
     exclude: Collection[str],
     objects: bool = False,
-    economy: bool = False,
+    pool: str = "companies",
 ) -> tuple[list[str], np.ndarray]:
     """The counterfactual of each text the teacher reads as news (negative or positive
     above neutral), with its probabilities negative and positive swapped; with `objects`,
-    also its object swaps, swapped where their sign turns (`economy`: the indicators
-    among the objects put in). A neutral headline is left out: a swapped word need not
-    make a fact news. So is any counterfactual that is already in `texts` or in
-    `exclude` (validation and test headlines: none is learnt, even as a
-    counterfactual), and any repeat."""
+    also its object swaps from `pool`, swapped where their sign turns. A neutral headline
+    is left out: a swapped word need not make a fact news. So is any counterfactual that
+    is already in `texts` or in `exclude` (validation and test headlines: none is
+    learnt, even as a counterfactual), and any repeat."""
     neutral = LABELS.index("neutral")
     seen = set(texts) | set(exclude)
     out: list[str] = []
@@ -332,7 +363,7 @@ def counterfactuals(
             continue
         other = flip(text)
         made = [] if other is None else [(other, True)]
-        made += object_swaps(text, economy) if objects else []
+        made += object_swaps(text, pool) if objects else []
         for new, turned in made:
             if new not in seen:
                 seen.add(new)

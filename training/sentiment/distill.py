@@ -78,7 +78,7 @@ class Counterfactuals:
 
     exclude: Collection[str]  # validation and test headlines: never learnt, even turned
     objects: bool = False  # the object swaps too
-    economy: bool = False  # the economy's indicators among the objects swapped in
+    pool: str = "companies"  # which things the object swaps put in (counterfactual.POOLS)
     ngram: bool = False  # the n-gram branch learns them too, not only the sequence branch
 
 
@@ -110,7 +110,7 @@ def teacher_targets(
             targets[: len(texts)],
             counterfactuals.exclude,
             counterfactuals.objects,
-            counterfactuals.economy,
+            counterfactuals.pool,
         )
         targets = np.concatenate([targets, swapped.astype(np.float32)])
     return (

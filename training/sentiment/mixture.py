@@ -391,7 +391,7 @@ def fit_mixture(
                 "fit": flipped,
                 "refit": flipped_refit,
                 "objects": counterfactuals.objects,
-                "economy": counterfactuals.economy,
+                "pool": counterfactuals.pool,
                 "branches": "both" if counterfactuals.ngram else "sequence",
             }
     p_val_sequence = sequence_probe.predict(val[0], verbose=0)

@@ -1,7 +1,7 @@
 """Train, evaluate and export the headline sentiment model.
 
     python -m training.sentiment.train [--data PATH | --download] [--tfns PATH | --no-tfns]
-        [--synthetic none|sequence|both] [--counterfactuals [objects|economy]]
+        [--synthetic none|sequence|both] [--counterfactuals [objects|economy|wide]]
         [--out models/sentiment]
 
 Reads top to bottom: data, baseline, model, fit, evaluate, export. The training data is
@@ -14,7 +14,8 @@ fine-tuned on them gave its answers (`make teacher ARGS=--synthetic`). With
 turned into its opposite, the teacher's answer swapped (counterfactual.py); with
 --counterfactuals objects, also with the thing that moves turned from good to bad or
 back ("profit rises" -> "costs rise", "costs fall"); with --counterfactuals economy, the
-economy's indicators among the things put in ("unemployment rises"). The fixed
+economy's indicators among the things put in ("unemployment rises"); with wide, nine
+drawn from 47 things of both kinds. The fixed
 test sets (docs/reference.md) are scored at the end, the model beside the baseline
 fitted on the same real headlines.
 """
@@ -48,6 +49,7 @@ from training.sentiment import (
     synthetic,
     tfns,
 )
+from training.sentiment.counterfactual import POOLS
 from training.sentiment.distill import Counterfactuals, read_teacher, teacher_record
 from training.sentiment.mixture import COMPOSITION_SEED, checklist_by_weight, fit_mixture
 from training.sentiment.model import sequence_branch
@@ -105,11 +107,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--counterfactuals",
         nargs="?",
         const="words",
-        choices=("words", "objects", "economy"),
+        choices=("words", "objects", "economy", "wide"),
         help="the sequence branch also learns each training headline with its one deciding "
         "word turned into its opposite, the teacher's answer swapped; 'objects' adds its "
         "object swaps, 'economy' the object swaps with the economy's indicators among the "
-        "things put in (training/sentiment/counterfactual.py; needs a teacher)",
+        "things put in, 'wide' nine of 47 things drawn a headline "
+        "(training/sentiment/counterfactual.py; needs a teacher)",
     )
     parser.add_argument(
         "--counterfactual-branches",
@@ -257,8 +260,8 @@ def main(argv: list[str] | None = None) -> int:
         counterfactuals=(
             Counterfactuals(
                 [r.title for r in val_rows + test_rows] + [h.text for h in tfns_test],
-                objects=args.counterfactuals in ("objects", "economy"),
-                economy=args.counterfactuals == "economy",
+                objects=args.counterfactuals in ("objects", *POOLS[1:]),
+                pool=args.counterfactuals if args.counterfactuals in POOLS else "companies",
                 ngram=args.counterfactual_branches == "both",
             )
             if args.counterfactuals

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -13,6 +15,9 @@ from training.sentiment.counterfactual import (
     OPPOSITE_OBJECT,
     OPPOSITE_OPERATOR,
     UNPAIRED,
+    WIDE_BAD,
+    WIDE_DRAWN,
+    WIDE_GOOD,
     contrast_set,
     counterfactuals,
     flip,
@@ -140,7 +145,7 @@ def test_object_swaps_keep_or_swap_the_answer_by_whether_the_sign_turns() -> Non
 
 def test_economy_puts_the_indicators_in_beside_the_companies_things() -> None:
     plain = dict(object_swaps("Infosys Q3 net profit rises 16%"))
-    swaps = dict(object_swaps("Infosys Q3 net profit rises 16%", economy=True))
+    swaps = dict(object_swaps("Infosys Q3 net profit rises 16%", "economy"))
     assert plain.items() <= swaps.items()
     assert len(swaps) == len(plain) + 2 * len(ECONOMY_BAD)
     # A bad indicator's rise turns the news; its fall keeps it. Verbs agree with plurals.
@@ -148,19 +153,39 @@ def test_economy_puts_the_indicators_in_beside_the_companies_things() -> None:
     assert swaps["Infosys Q3 net jobless claims rise 16%"] is True
     assert swaps["Infosys Q3 net layoffs fall 16%"] is False
     # A bad thing's move gets the good indicators, "GDP" in its own capitals.
-    swaps = dict(object_swaps("Net Debt Drops 12% At Acme", economy=True))
+    swaps = dict(object_swaps("Net Debt Drops 12% At Acme", "economy"))
     assert swaps["Net GDP Drops 12% At Acme"] is True
     assert swaps["Net Exports Climb 12% At Acme"] is False
     # Only put in: a headline about an indicator makes no swap, with or without.
-    assert object_swaps("Unemployment rises to 4.3%", economy=True) == []
+    assert object_swaps("Unemployment rises to 4.3%", "economy") == []
     # The answers follow the sign, as for the companies' things.
     p = np.array([[0.1, 0.2, 0.7]])
-    made, rows = counterfactuals(["Acme profit rises 12%"], p, [], objects=True, economy=True)
+    made, rows = counterfactuals(["Acme profit rises 12%"], p, [], objects=True, pool="economy")
     answers = dict(zip(made, rows.tolist(), strict=True))
     assert answers["Acme inflation rises 12%"] == [0.7, 0.2, 0.1]
     assert answers["Acme jobless claims fall 12%"] == [0.1, 0.2, 0.7]
     # Good news gets the bad indicators only: a good one would not turn it.
     assert not any(good in text for text in made for good in ECONOMY_GOOD)
+
+
+def test_the_wide_pool_draws_the_same_things_of_the_other_kind_for_a_headline() -> None:
+    text = "Infosys Q3 net profit rises 16%"
+    swaps = object_swaps(text, "wide")
+    assert swaps == object_swaps(text, "wide")  # drawn by the text, not by the run
+    assert len(swaps) == 2 * WIDE_DRAWN
+    # Good news gets bad things only, each with the move kept (turned) and reversed (kept).
+    moved = {}
+    for swapped, turned in swaps:
+        thing, verb = re.fullmatch(r"Infosys Q3 net (.+) (\w+) 16%", swapped).groups()
+        assert thing in WIDE_BAD
+        assert verb.startswith("rise" if turned else "fall")
+        moved.setdefault(thing, set()).add(turned)
+    assert len(moved) == WIDE_DRAWN and all(v == {True, False} for v in moved.values())
+    # A bad thing's move draws from the good things, another set.
+    for swapped, _ in object_swaps("Acme debt drops 12%", "wide"):
+        assert re.fullmatch(r"Acme (.+) \w+ 12%", swapped).group(1) in WIDE_GOOD
+    with pytest.raises(ValueError, match="pool must be one of"):
+        object_swaps(text, "everything")
 
 
 def test_a_contrast_set_pairs_each_news_headline_with_its_counterfactual() -> None:

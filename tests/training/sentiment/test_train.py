@@ -198,7 +198,7 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     counts = learnt["counterfactuals"]
     assert counts["fit"] == len(made) > 0 and counts["refit"] >= counts["fit"]
     assert counts["objects"] is True and counts["branches"] == "both"
-    assert counts["economy"] is False
+    assert counts["pool"] == "companies"
     # The n-gram branch learnt them too, beside the real headlines (no rule-labelled ones).
     refit_rows = meta["training"]["ngram"]["refit_rows"]
     assert refit_rows == meta["data"]["fit"] + meta["data"]["validation"] + counts["refit"]
