@@ -292,6 +292,8 @@ def object_swaps(text: str, pool: str = "companies") -> list[tuple[str, bool]]:
     (POOLS; "wide" draws WIDE_DRAWN of them). Only where one move and one object
     decide, next to each other ("Q3 net profit up 12%", "higher revenue"), with no
     punctuation between."""
+    if pool not in POOLS:
+        raise ValueError(f"pool must be one of {POOLS}, got {pool!r}")
     words = _words(text)
     if words is None:
         return []
@@ -315,8 +317,6 @@ def object_swaps(text: str, pool: str = "companies") -> list[tuple[str, bool]]:
         # Drawn by the text, so a headline makes the same swaps in every run.
         pick = random.Random(zlib.crc32(text.encode()))
         others = tuple(pick.sample(WIDE_BAD if good else WIDE_GOOD, WIDE_DRAWN))
-    elif pool != "companies":
-        raise ValueError(f"pool must be one of {POOLS}, got {pool!r}")
     verb = move.group().lower()
     out = []
     for other in others:

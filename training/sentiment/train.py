@@ -242,6 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     pretrained = Pretrained(cfg.word_dimensions)
     x_train, y_train = arrays(train_rows)
     refit_branch, probe_branch = warm_branches(args, sequence_branch)
+    # "objects" swaps the companies' things; "words" swaps none.
+    swaps = "companies" if args.counterfactuals == "objects" else args.counterfactuals
     fitted = fit_mixture(
         cfg,
         pretrained,
@@ -260,8 +262,8 @@ def main(argv: list[str] | None = None) -> int:
         counterfactuals=(
             Counterfactuals(
                 [r.title for r in val_rows + test_rows] + [h.text for h in tfns_test],
-                objects=args.counterfactuals in ("objects", *POOLS[1:]),
-                pool=args.counterfactuals if args.counterfactuals in POOLS else "companies",
+                objects=swaps in POOLS,
+                pool=swaps if swaps in POOLS else "companies",
                 ngram=args.counterfactual_branches == "both",
             )
             if args.counterfactuals
