@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q -c requirements.lock
 
-.PHONY: help teacher image-check bench-entities train-entities bench-compare bench-poison bench-versions browser checklist evaluate-entities evaluate-sentiment compare-cells reference-split run test test-shuffled lint bench profile profile-model soak train-sentiment train-forecast install install-dev lock clean
+.PHONY: help teacher image-check bench-entities bench-language train-entities bench-compare bench-poison bench-versions browser checklist evaluate-entities evaluate-languages evaluate-sentiment compare-cells reference-split run test test-shuffled lint bench profile profile-model soak train-sentiment train-forecast install install-dev lock clean
 
 $(VENV)/.run-deps: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -88,6 +88,10 @@ soak: $(VENV)/.dev-deps
 train-entities: $(VENV)/.dev-deps
 	$(PY) -m training.entity_sentiment.train $(ARGS)
 
+## bench-language: two servers, the language check on and off, rounds alternating: items/s and their ratio, and the check alone (~4 min)
+bench-language: $(VENV)/.dev-deps
+	$(PY) -m bench.language $(ARGS)
+
 ## bench-entities: 64-entity requests beside 64-headline requests on one server, rounds alternating, and each alone (~4 min)
 bench-entities: $(VENV)/.dev-deps
 	$(PY) -m bench.entities $(ARGS)
@@ -99,6 +103,10 @@ train-sentiment: $(VENV)/.dev-deps
 ## evaluate-sentiment: the served model on both fixed test sets and FinEntity's sentences beside TF-IDF baselines, then its contrast sets, source tags, economy indicators and CheckList rates (~45 s)
 evaluate-sentiment: $(VENV)/.dev-deps
 	$(PY) -m training.sentiment.evaluate $(ARGS)
+
+## evaluate-languages: the language check on 100 hand-written foreign headlines, English ones with foreign names, and every SEntFiN and TFNS text (ARGS="--model models/sentiment/<v>": its test accuracy served; ~5 s, ~50 s with a model)
+evaluate-languages: $(VENV)/.dev-deps
+	$(PY) -m training.sentiment.languages $(ARGS)
 
 ## evaluate-entities: per-entity sentiment on SEntFiN's split, the floor, the marked TF-IDF baseline and how much the gazetteer finds (~15 s)
 evaluate-entities: $(VENV)/.dev-deps

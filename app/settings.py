@@ -40,6 +40,9 @@ class Settings(BaseSettings):
         16, ge=1, description="most entities asked about, or found, in one headline"
     )
     max_headline_chars: int = Field(1000, ge=1, description="longest headline after trimming")
+    language_check: bool = Field(
+        True, description="answer a headline in another language than English as unread"
+    )
     batch_max_size: int = Field(128, ge=1, description="headlines per model call; 1 = off")
     batch_max_wait_ms: float = Field(
         0.0, ge=0, description="how long a batch may wait for more while the model idles"

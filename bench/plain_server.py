@@ -20,7 +20,8 @@ from pydantic import BaseModel, Field
 
 from app.model_store import LoadedModel, configure_tensorflow, load
 from app.schemas import ModelRef
-from app.sentiment.service import COVERAGE
+from app.sentiment.language import ENGLISH, LanguageCheck
+from app.sentiment.service import COVERAGE, best_labels
 from app.settings import Settings
 
 
@@ -32,6 +33,7 @@ class Result(BaseModel):
     label: str
     scores: dict[str, float]
     coverage: float | None
+    language: str
 
 
 class Response(BaseModel):
@@ -42,6 +44,8 @@ class Response(BaseModel):
 def create_app(model: LoadedModel) -> FastAPI:
     app = FastAPI(title="plain sentiment peer")
     names: list[str] = list(model.metadata["labels"])
+    # The same check the service makes, so that the bench compares the serving alone.
+    check = LanguageCheck()
 
     @app.get("/readyz")
     def readyz() -> dict[str, str]:
@@ -52,15 +56,20 @@ def create_app(model: LoadedModel) -> FastAPI:
         outputs = model.predict_outputs(body.headlines)
         rows = np.asarray(outputs[model.output_name], dtype=np.float64)
         coverage = outputs.get(COVERAGE, np.full(len(rows), np.nan)).tolist()
+        languages = check.languages(body.headlines, outputs.get(COVERAGE))
+        rows[[i for i, code in enumerate(languages) if code != ENGLISH]] = 1 / len(names)
         return Response(
             model=ModelRef(name=model.name, version=model.version),
             results=[
                 Result(
-                    label=names[int(row.argmax())],
+                    label=names[k],
                     scores=dict(zip(names, row.tolist(), strict=True)),
                     coverage=None if np.isnan(c) else c,
+                    language=code,
                 )
-                for row, c in zip(rows, coverage, strict=True)
+                for k, row, c, code in zip(
+                    best_labels(rows, names), rows, coverage, languages, strict=True
+                )
             ],
         )
 

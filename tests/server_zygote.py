@@ -60,6 +60,10 @@ def main() -> None:
     # What every server would import again: the seconds this process saves each start.
     for module in ("tensorflow", "app.main", "app.__main__"):
         importlib.import_module(module)
+    # And what every server would read again: the language identifier's model.
+    from app.sentiment.language import LanguageCheck
+
+    LanguageCheck()
 
     children: dict[int, int | None] = {}
     reply = sys.stdout

@@ -100,6 +100,13 @@ class SentimentResult(BaseModel):
         ge=0.0,
         le=1.0,
     )
+    language: str | None = Field(
+        description='"en"; else the ISO 639-1 code of the other language the headline is '
+        'written in, or "zxx" when it holds no letter (numbers, emoji, punctuation), and '
+        "then it is answered as unread: 1/3 each, neutral. null when the check is off "
+        "(LANGUAGE_CHECK=false)",
+        examples=["en", "fr", "zxx"],
+    )
     entities: list[EntityResult] | None = Field(
         None,
         description="for a headline given as an object: the sentiment towards each entity, "
@@ -114,6 +121,10 @@ class EntityResult(BaseModel):
     label: Label
     scores: Scores
     coverage: float = Field(description="share of the marked headline's tokens the model knows")
+    language: str | None = Field(
+        description="the language of the headline's words around the entities, as the "
+        "headline's own `language`"
+    )
 
 
 class SentimentResponse(BaseModel):

@@ -12,7 +12,8 @@ import numpy as np
 
 from app.model_store import JointCall, LoadedModel, ModelRegistry, joint_call
 from app.sentiment.batching import MicroBatcher
-from app.sentiment.entities import TARGET_MARK, Gazetteer, Span, find, mark
+from app.sentiment.entities import OTHER_MARK, TARGET_MARK, Gazetteer, Span, find, mark
+from app.sentiment.language import ENGLISH, LanguageCheck
 from app.sentiment.schemas import EntityHeadline
 from app.settings import Settings
 
@@ -217,13 +218,39 @@ def best_labels(rows: np.ndarray, names: list[str]) -> list[int]:
     return (np.asarray(rows, dtype=np.float64) + tie_break).argmax(axis=1).tolist()
 
 
-def score(model: LoadedModel, texts: list[str]) -> list[str]:
-    """One model call; each headline's label and scores as a JSON object, in order."""
-    return answers(model, model.predict_outputs(texts))
+def score(
+    model: LoadedModel, texts: Sequence[str], check: LanguageCheck | None = None
+) -> list[str]:
+    """One model call; each text's answer as a JSON object, in order."""
+    outputs = model.predict_outputs(list(texts))
+    return answers(model, outputs, languages(check, texts, outputs.get(COVERAGE)))
 
 
-def answers(model: LoadedModel, outputs: dict[str, np.ndarray]) -> list[str]:
-    """Each row of `model`'s outputs as a JSON object: label, scores, coverage.
+def languages(
+    check: LanguageCheck | None, texts: Sequence[str], coverage: np.ndarray | None
+) -> list[str] | None:
+    """Each text's language, None when the check is off. A marked headline is told by
+    its words, not by the marks that stand for its companies."""
+    if check is None:
+        return None
+    # Models before version 5 report no coverage: every text is asked about.
+    known = [0.0] * len(texts) if coverage is None else np.asarray(coverage).tolist()
+    return [
+        check.language(t.replace(TARGET_MARK, " ").replace(OTHER_MARK, " "), c)
+        if TARGET_MARK in t
+        else check.language(t, c)
+        for t, c in zip(texts, known, strict=True)
+    ]
+
+
+def answers(
+    model: LoadedModel, outputs: dict[str, np.ndarray], languages: Sequence[str] | None = None
+) -> list[str]:
+    """Each row of `model`'s outputs as a JSON object: label, scores, coverage, language.
+
+    A row whose text is in another language than English (`languages`, from
+    `LanguageCheck`) is answered as unread: 1/3 each, neutral, whatever the model said.
+    Without `languages` (the check turned off) each row's language is null.
 
     It runs in the inference thread on a whole batch, vectorised, so that the event
     loop, the busier of the two cores, only joins strings per request. Serialised here
@@ -234,6 +261,11 @@ def answers(model: LoadedModel, outputs: dict[str, np.ndarray]) -> list[str]:
     names = list(model.metadata.get("labels", LABELS))
     rows = np.asarray(outputs[model.output_name], dtype=np.float64)
     rows = rows / rows.sum(axis=1, keepdims=True)
+    if languages is None:
+        codes = ["null"] * len(rows)
+    else:
+        codes = [f'"{code}"' for code in languages]
+        rows[[i for i, code in enumerate(languages) if code != ENGLISH]] = 1 / len(names)
     best = best_labels(rows, names)
     labels = [json.dumps(name) for name in names]
     # Models before version 5 do not report coverage: null.
@@ -247,14 +279,14 @@ def answers(model: LoadedModel, outputs: dict[str, np.ndarray]) -> list[str]:
     # %r of a finite float is the shortest string that round-trips, as json.dumps writes
     # it; one %-format per row is several times faster than json.dumps.
     return [
-        template % (labels[k], *row, *tail)
-        for k, row, tail in zip(best, rows.tolist(), tails, strict=True)
+        template % (labels[k], *row, *tail, code)
+        for k, row, tail, code in zip(best, rows.tolist(), tails, codes, strict=True)
     ]
 
 
 def _template(labels: list[str], coverage: str) -> str:
     scores = ", ".join(f"{label.replace('%', '%%')}: %r" for label in labels)
-    return f'{{"label": %s, "scores": {{{scores}}}, "coverage": {coverage}}}'
+    return f'{{"label": %s, "scores": {{{scores}}}, "coverage": {coverage}, "language": %s}}'
 
 
 def encode_results(
@@ -321,6 +353,7 @@ class SentimentService:
         )
         self.gazetteer = Gazetteer(())
         self._joint: JointCall | None = None
+        self.language_check = LanguageCheck() if settings.language_check else None
 
     def model(self) -> LoadedModel | None:
         return self.registry.get(self.settings.sentiment_model)
@@ -381,7 +414,7 @@ class SentimentService:
         if model is None:
             raise RuntimeError("sentiment model not loaded")
         if all(type(t) is str for t in texts):
-            return score(model, texts)
+            return score(model, texts, self.language_check)
         entity_model = self.entity_model()
         if entity_model is None:
             raise RuntimeError("entity sentiment model not loaded")
@@ -395,7 +428,8 @@ class SentimentService:
             outputs = joint.predict_outputs(inputs)
         else:
             outputs = [m.predict_outputs(x) for (_, m), x in zip(kinds, inputs, strict=True)]
-        for (rows, m), found in zip(kinds, outputs, strict=True):
-            for i, answer in zip(rows, answers(m, found), strict=True):
+        for (rows, m), found, x in zip(kinds, outputs, inputs, strict=True):
+            found_languages = languages(self.language_check, x, found.get(COVERAGE))
+            for i, answer in zip(rows, answers(m, found, found_languages), strict=True):
                 out[i] = answer
         return out

@@ -21,8 +21,9 @@ def test_the_plain_peer_answers_as_the_service_does(server: Server) -> None:
     assert plain.status_code == ours.status_code == 200
     assert plain.json()["model"] == ours.json()["model"]
     for mine, theirs in zip(plain.json()["results"], ours.json()["results"], strict=True):
-        assert set(mine) == set(theirs) == {"label", "scores", "coverage"}
+        assert set(mine) == set(theirs) == {"label", "scores", "coverage", "language"}
         assert mine["label"] == theirs["label"]
+        assert mine["language"] == theirs["language"]
         assert (
             mine["coverage"] == round(theirs["coverage"], 4)
             or abs(mine["coverage"] - theirs["coverage"]) < 1e-4

@@ -46,7 +46,8 @@ def test_a_mixed_batch_is_scored_as_each_model_alone(
     assert service._joint is not None and service._joint.serves(headline, entity)
     # Interleaved, as requests queue them: the answers come back in the batch's order.
     batch = [HEADLINES[0], MarkedText(MARKED[0]), HEADLINES[1], MarkedText(MARKED[1])]
-    plain, marked = score(headline, HEADLINES[:2]), score(entity, MARKED)
+    check = service.language_check
+    plain, marked = score(headline, HEADLINES[:2], check), score(entity, MARKED, check)
     assert service._score(batch) == [plain[0], marked[0], plain[1], marked[1]]
     # One kind alone takes one model's own call.
     assert service._score([MarkedText(m) for m in MARKED]) == marked

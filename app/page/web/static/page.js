@@ -320,8 +320,14 @@ function showResults(headlines, body) {
         bars.append(bar);
       }
       item.append(bars);
-      // The model reads English words only: say how much of the headline it knew.
-      if (typeof r.coverage === "number" && r.coverage < 1) {
+      // The model reads English only: say when a headline is in another language, else
+      // how much of it the model knew.
+      if (typeof r.language === "string" && r.language !== "en") {
+        const note = r.language === "zxx"
+          ? "This headline holds no words: no reading."
+          : `This headline reads as another language (${r.language}); the model reads English only: no reading.`;
+        item.append(el("p", { class: "coverage" }, note));
+      } else if (typeof r.coverage === "number" && r.coverage < 1) {
         const note = r.coverage === 0
           ? "No word of this headline is known to the model (it reads English only): no reading."
           : `The model knows ${Math.round(r.coverage * 100)} % of this headline's words.`;

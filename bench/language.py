@@ -1,0 +1,114 @@
+"""What the language check costs: one server with it, one without, rounds alternating.
+
+    python -m bench.language [--rounds 5] [--seconds 8] [--out bench/results/language.json]
+
+Two servers of the committed models, LANGUAGE_CHECK=true and false, take the same loads
+in turn, round after round, so drift hits both alike: 64-headline requests of the test
+split's titles and 64-entity requests (bench/entities.py's), at 8 connections. Each row
+gives medians over the rounds and the cost with the check over the cost without. Then,
+in this process, the check alone on the bench's headlines: microseconds a headline,
+and the share its word list settles as English before the identifier runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app.sentiment.language import LanguageCheck, holds_english_word, words
+from bench import headlines
+from bench.harness import ROOT, free_port, load, save_json, start_server
+from training.sentiment.languages import FOREIGN
+
+CASES = {
+    "64 headlines": ({"path": "/sentiment", "headlines": 64, "concurrency": 8}, "headlines_per_s"),
+    "64 entities": ({"path": "/sentiment", "entities": 64, "concurrency": 8}, "entities_per_s"),
+}
+SERVERS = {"check on": "true", "check off": "false"}
+
+
+def in_process(texts: list[str], repeats: int = 5) -> dict[str, float]:
+    """The check alone: median µs a headline over `repeats` passes, and the share of
+    headlines one English word settles."""
+    check = LanguageCheck()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        check.languages(texts)
+        times.append((time.perf_counter() - start) / len(texts) * 1e6)
+    settled = sum(holds_english_word(words(t)) for t in texts)
+    return {
+        "headlines": len(texts),
+        "us_per_headline": round(statistics.median(times), 2),
+        "settled_by_a_word": round(settled / len(texts), 3),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(
+        prog="python -m bench.language", description=__doc__.splitlines()[0]
+    )
+    p.add_argument("--rounds", type=int, default=5)
+    p.add_argument("--seconds", type=float, default=8.0)
+    p.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "language.json")
+    args = p.parse_args(argv)
+
+    alone = {
+        "bench headlines": in_process(headlines.HEADLINES),
+        "foreign headlines": in_process([t for _, t in FOREIGN]),
+    }
+    for name, row in alone.items():
+        print(
+            f"the check alone on {row['headlines']} {name}: {row['us_per_headline']} µs a "
+            f"headline; {row['settled_by_a_word']:.1%} settled by an English word"
+        )
+    servers = {}
+    try:
+        for name, flag in SERVERS.items():
+            port = free_port()
+            servers[name] = (port, start_server({"LANGUAGE_CHECK": flag}, port)[0])
+        runs: dict[str, dict[str, list[dict[str, object]]]] = {
+            case: {name: [] for name in SERVERS} for case in CASES
+        }
+        for k in range(args.rounds):
+            for case, (kw, _) in CASES.items():
+                for name, (port, proc) in servers.items():
+                    row = load(port, proc.pid, args.seconds, **kw)
+                    if row["errors"]:
+                        raise RuntimeError(f"{case}, {name}: {row['errors']} requests failed")
+                    runs[case][name].append(row)
+                    print(f"round {k + 1} {case}, {name}: {row['rps']} req/s", flush=True)
+    finally:
+        for _, proc in servers.values():
+            proc.terminate()
+            proc.wait(timeout=30)
+
+    summary = {}
+    print(f"\n{'request':14s} {'check on':>10s} {'check off':>10s} {'cost on / off':>14s}")
+    for case, (_, key) in CASES.items():
+        on, off = (
+            statistics.median(float(r[key]) for r in runs[case][name])  # type: ignore[arg-type]
+            for name in SERVERS
+        )
+        summary[case] = {"items_per_s_on": on, "items_per_s_off": off, "cost_ratio": off / on}
+        print(f"{case:14s} {on:10.0f} {off:10.0f} {off / on:13.2f}x")
+    save_json(
+        args.out,
+        {
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "rounds": args.rounds,
+            "seconds_per_run": args.seconds,
+            "in_process": alone,
+            "summary": summary,
+            "runs": runs,
+        },
+    )
+    print(f"results in {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
