@@ -244,13 +244,13 @@ def languages(
 
 
 def answers(
-    model: LoadedModel, outputs: dict[str, np.ndarray], languages: Sequence[str] | None = None
+    model: LoadedModel, outputs: dict[str, np.ndarray], told: Sequence[str] | None = None
 ) -> list[str]:
     """Each row of `model`'s outputs as a JSON object: label, scores, coverage, language.
 
-    A row whose text is in another language than English (`languages`, from
-    `LanguageCheck`) is answered as unread: 1/3 each, neutral, whatever the model said.
-    Without `languages` (the check turned off) each row's language is null.
+    A row whose text is in another language than English (`told`, from `languages`)
+    is answered as unread: 1/3 each, neutral, whatever the model said. Without `told`
+    (the check turned off) each row's language is null.
 
     It runs in the inference thread on a whole batch, vectorised, so that the event
     loop, the busier of the two cores, only joins strings per request. Serialised here
@@ -261,11 +261,11 @@ def answers(
     names = list(model.metadata.get("labels", LABELS))
     rows = np.asarray(outputs[model.output_name], dtype=np.float64)
     rows = rows / rows.sum(axis=1, keepdims=True)
-    if languages is None:
+    if told is None:
         codes = ["null"] * len(rows)
     else:
-        codes = [f'"{code}"' for code in languages]
-        rows[[i for i, code in enumerate(languages) if code != ENGLISH]] = 1 / len(names)
+        codes = [f'"{code}"' for code in told]
+        rows[[i for i, code in enumerate(told) if code != ENGLISH]] = 1 / len(names)
     best = best_labels(rows, names)
     labels = [json.dumps(name) for name in names]
     # Models before version 5 do not report coverage: null.
@@ -429,7 +429,7 @@ class SentimentService:
         else:
             outputs = [m.predict_outputs(x) for (_, m), x in zip(kinds, inputs, strict=True)]
         for (rows, m), found, x in zip(kinds, outputs, inputs, strict=True):
-            found_languages = languages(self.language_check, x, found.get(COVERAGE))
-            for i, answer in zip(rows, answers(m, found, found_languages), strict=True):
+            told = languages(self.language_check, x, found.get(COVERAGE))
+            for i, answer in zip(rows, answers(m, found, told), strict=True):
                 out[i] = answer
         return out
