@@ -32,6 +32,7 @@ TWO = [
     "Acme Corp shares plunge as losses widen and debt soars",
 ]
 UNREADABLE = "日経平均株価が急落"
+FRENCH = "La Bourse de Paris termine en baisse"
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.is_file(),
@@ -103,13 +104,16 @@ def test_page_shows_the_fan_chart_and_scores_headlines(server: Server) -> None:
             assert "Real GDP growth" in page.locator("#chart").inner_html()
 
             # Two headlines in, two labels out: the API's own labels for them.
-            page.fill("#headlines", "\n".join([*TWO, UNREADABLE]))
+            page.fill("#headlines", "\n".join([*TWO, UNREADABLE, FRENCH]))
             page.click("#score")
-            page.wait_for_selector(".result:nth-child(3)")
+            page.wait_for_selector(".result:nth-child(4)")
             results = page.locator(".result")
-            assert results.count() == 3
-            # A headline the model cannot read says so; one it reads whole needs no note.
-            assert "reads English only" in results.nth(2).locator(".coverage").inner_text()
+            assert results.count() == 4
+            # A headline the model cannot read says so, and names its language; one it
+            # reads whole needs no note.
+            for i, code in ((2, "ja"), (3, "fr")):
+                note = results.nth(i).locator(".coverage").inner_text()
+                assert "reads English only" in note and f"another language ({code})" in note
             assert results.nth(0).locator(".coverage").count() == 0
             for i, want in enumerate(expected):
                 label = results.nth(i).locator(".label").inner_text()
