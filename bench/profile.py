@@ -24,6 +24,8 @@ PARTS = [
     ("quick_execute", "TensorFlow: the model's graph"),
     ("concrete_function.py", "TensorFlow: Python side of the call"),
     ("(app/sentiment/entities.py", "app: finding and marking entities"),
+    ("(app/sentiment/language.py", "app: telling each headline's language"),
+    ("(py3langid/", "app: telling each headline's language"),
     # The service module checks a request's limits and entities and formats the answers.
     ("(app/sentiment/service.py", "app: request checks and answers to JSON"),
     ("(app/asgi/hot_paths.py", "app: hot path (parse, validate, queue)"),
