@@ -10,7 +10,7 @@ rounds. The target (within 1.5x) is checked on that ratio. A third row sends 64-
 requests made of the entity requests' own titles, which run longer than the test split's
 titles as a whole: the ratio against it is what answering per entity costs over
 answering per headline on the same text. The same requests sent one at a time give
-each one's latency when nothing else waits.
+each one's latency when nothing else waits. The loads' order turns by one each round.
 """
 
 from __future__ import annotations
@@ -50,9 +50,12 @@ def main(argv: list[str] | None = None) -> int:
     proc, cold = start_server({}, port)
     runs: dict[str, list[dict[str, object]]] = {name: [] for name in CASES}
     try:
+        names = list(CASES)
         for k in range(args.rounds):
-            for name, case in CASES.items():
-                row = load(port, proc.pid, args.seconds, **case)
+            # The order turns by one each round, so that no load always follows the same
+            # other one (a load's first seconds can pay for the one before).
+            for name in names[k % len(names) :] + names[: k % len(names)]:
+                row = load(port, proc.pid, args.seconds, **CASES[name])
                 if row["errors"]:
                     # A 4xx is answered faster than a real request: no ratio over them.
                     raise RuntimeError(f"{name}: {row['errors']} of {row['requests']} failed")
