@@ -4,8 +4,9 @@
 
 BASELINE_DIR is another source tree of the project (e.g. `git worktree add /tmp/before
 <commit>`), run with this checkout's virtualenv. Both servers stay up together and the
-rows alternate between them, round after round, so the machine's drift hits both alike;
-the table gives each side's median and the ratio, with the spread of the rounds.
+rows alternate between them, round after round (`harness.side_by_side`), so the
+machine's drift hits both alike; the table gives each side's median and the ratio, with
+the spread of the rounds.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import statistics
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.harness import ROOT, free_port, load, save_json, start_server
+from bench.harness import ROOT, save_json, side_by_side
 
 ROWS: list[tuple[str, str, dict[str, object]]] = [
     ("single headlines, c=64", "rps", {"path": "/sentiment", "headlines": 1, "concurrency": 64}),
@@ -41,31 +42,16 @@ def main() -> None:
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "compare.json")
     args = p.parse_args()
     trees = {"before": args.baseline.resolve(), "after": ROOT}
-    servers = {}
-    try:
-        for side, tree in trees.items():
-            port = free_port()
-            proc, cold = start_server({}, port, cwd=tree)
-            servers[side] = (port, proc)
-            print(f"{side}: {tree} on port {port}, ready in {cold} s", flush=True)
-        figures: dict[str, dict[str, list[float]]] = {
-            row: {s: [] for s in trees} for row, _, _ in ROWS
-        }
-        for k in range(args.rounds):
-            # Alternate which side goes first, so neither always runs on a warmer machine.
-            order = list(trees) if k % 2 == 0 else list(reversed(trees))
-            for row, key, case in ROWS:
-                for side in order:
-                    port, proc = servers[side]
-                    result = load(port, proc.pid, args.seconds, **case)
-                    if result["errors"]:
-                        raise RuntimeError(f"{side} {row}: {result['errors']} errors")
-                    figures[row][side].append(float(result[key]))  # type: ignore[arg-type]
-                    print(f"round {k + 1} {side:6s} {row}: {result[key]}", flush=True)
-    finally:
-        for _, proc in servers.values():
-            proc.terminate()
-            proc.wait(timeout=30)
+    runs = side_by_side(
+        {side: ({}, tree) for side, tree in trees.items()},
+        {row: case for row, _, case in ROWS},
+        args.rounds,
+        args.seconds,
+    )
+    figures = {
+        row: {s: [float(r[key]) for r in runs[row][s]] for s in trees}  # type: ignore[arg-type]
+        for row, key, _ in ROWS
+    }
     table = []
     print(f"\n{'row':28s} {'before':>10s} {'after':>10s} {'ratio':>6s}   rounds before | after")
     for row, _, _ in ROWS:

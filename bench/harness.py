@@ -193,6 +193,42 @@ def load_together(
     return rows
 
 
+def side_by_side(
+    sides: dict[str, tuple[dict[str, str], Path]],
+    cases: dict[str, dict[str, object]],
+    rounds: int,
+    seconds: float,
+) -> dict[str, dict[str, list[dict[str, object]]]]:
+    """Each side's server (its environment and source tree) up at once, every case run on
+    each in turn, round after round, so the machine's drift hits all alike; the sides'
+    order flips each round, so that none always runs just after another. Each case's load
+    rows per side; a failed request stops the bench (a 4xx is answered faster)."""
+    servers: dict[str, tuple[int, subprocess.Popen[bytes]]] = {}
+    try:
+        for side, (env, tree) in sides.items():
+            port = free_port()
+            proc, cold = start_server(env, port, cwd=tree)
+            servers[side] = (port, proc)
+            print(f"{side}: {tree} on port {port}, ready in {cold} s", flush=True)
+        runs: dict[str, dict[str, list[dict[str, object]]]] = {
+            case: {side: [] for side in sides} for case in cases
+        }
+        for k in range(rounds):
+            order = list(servers.items())[:: 1 if k % 2 == 0 else -1]
+            for case, kw in cases.items():
+                for side, (port, proc) in order:
+                    row = load(port, proc.pid, seconds, **kw)
+                    if row["errors"]:
+                        raise RuntimeError(f"{side} {case}: {row['errors']} requests failed")
+                    runs[case][side].append(row)
+                    print(f"round {k + 1} {side} {case}: {row['rps']} req/s", flush=True)
+    finally:
+        for _, proc in servers.values():
+            proc.terminate()
+            proc.wait(timeout=30)
+    return runs
+
+
 def find(runs: list[dict[str, object]], server: str, **match: object) -> dict[str, object]:
     for r in runs:
         if r["server"] == server and all(r.get(k) == v for k, v in match.items()):

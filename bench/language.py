@@ -21,7 +21,7 @@ from pathlib import Path
 
 from app.sentiment.language import LanguageCheck, holds_english_word, words
 from bench import headlines
-from bench.harness import ROOT, free_port, load, save_json, start_server
+from bench.harness import ROOT, save_json, side_by_side
 from training.sentiment.languages import FOREIGN
 
 CASES = {
@@ -66,29 +66,12 @@ def main(argv: list[str] | None = None) -> int:
             f"the check alone on {row['headlines']} {name}: {row['us_per_headline']} µs a "
             f"headline; {row['settled_by_a_word']:.1%} settled by an English word"
         )
-    servers = {}
-    try:
-        for name, flag in SERVERS.items():
-            port = free_port()
-            servers[name] = (port, start_server({"LANGUAGE_CHECK": flag}, port)[0])
-        runs: dict[str, dict[str, list[dict[str, object]]]] = {
-            case: {name: [] for name in SERVERS} for case in CASES
-        }
-        for k in range(args.rounds):
-            # Each round the other server goes first, so that neither always takes the
-            # load just after the other's.
-            order = list(servers.items())[:: 1 if k % 2 == 0 else -1]
-            for case, (kw, _) in CASES.items():
-                for name, (port, proc) in order:
-                    row = load(port, proc.pid, args.seconds, **kw)
-                    if row["errors"]:
-                        raise RuntimeError(f"{case}, {name}: {row['errors']} requests failed")
-                    runs[case][name].append(row)
-                    print(f"round {k + 1} {case}, {name}: {row['rps']} req/s", flush=True)
-    finally:
-        for _, proc in servers.values():
-            proc.terminate()
-            proc.wait(timeout=30)
+    runs = side_by_side(
+        {name: ({"LANGUAGE_CHECK": flag}, ROOT) for name, flag in SERVERS.items()},
+        {case: kw for case, (kw, _) in CASES.items()},
+        args.rounds,
+        args.seconds,
+    )
 
     summary = {}
     print(f"\n{'request':14s} {'check on':>10s} {'check off':>10s} {'cost on / off':>14s}")
