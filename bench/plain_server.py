@@ -20,8 +20,8 @@ from pydantic import BaseModel, Field
 
 from app.model_store import LoadedModel, configure_tensorflow, load
 from app.schemas import ModelRef
-from app.sentiment.language import ENGLISH, LanguageCheck
-from app.sentiment.service import COVERAGE, best_labels
+from app.sentiment.language import LanguageCheck
+from app.sentiment.service import COVERAGE, as_unread, best_labels
 from app.settings import Settings
 
 
@@ -57,7 +57,7 @@ def create_app(model: LoadedModel) -> FastAPI:
         rows = np.asarray(outputs[model.output_name], dtype=np.float64)
         coverage = outputs.get(COVERAGE, np.full(len(rows), np.nan)).tolist()
         languages = check.languages(body.headlines, outputs.get(COVERAGE))
-        rows[[i for i, code in enumerate(languages) if code != ENGLISH]] = 1 / len(names)
+        as_unread(rows, languages)
         return Response(
             model=ModelRef(name=model.name, version=model.version),
             results=[

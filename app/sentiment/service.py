@@ -233,14 +233,18 @@ def languages(
     its words, not by the marks that stand for its companies."""
     if check is None:
         return None
-    # Models before version 5 report no coverage: every text is asked about.
-    known = [0.0] * len(texts) if coverage is None else np.asarray(coverage).tolist()
-    return [
-        check.language(t.replace(TARGET_MARK, " ").replace(OTHER_MARK, " "), c)
-        if TARGET_MARK in t
-        else check.language(t, c)
-        for t, c in zip(texts, known, strict=True)
+    words = [
+        t.replace(TARGET_MARK, " ").replace(OTHER_MARK, " ") if TARGET_MARK in t else t
+        for t in texts
     ]
+    # Models before version 5 report no coverage: every text is asked about.
+    return check.languages(words, None if coverage is None else np.asarray(coverage).tolist())
+
+
+def as_unread(rows: np.ndarray, told: Sequence[str]) -> None:
+    """Each row (probabilities, in place) whose text is in another language than English
+    becomes 1/3 each: the answer to a headline the model cannot read."""
+    rows[[i for i, code in enumerate(told) if code != ENGLISH]] = 1 / rows.shape[1]
 
 
 def answers(
@@ -265,7 +269,7 @@ def answers(
         codes = ["null"] * len(rows)
     else:
         codes = [f'"{code}"' for code in told]
-        rows[[i for i, code in enumerate(told) if code != ENGLISH]] = 1 / len(names)
+        as_unread(rows, told)
     best = best_labels(rows, names)
     labels = [json.dumps(name) for name in names]
     # Models before version 5 do not report coverage: null.
