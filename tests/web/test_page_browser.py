@@ -137,8 +137,15 @@ def test_page_shows_the_fan_chart_and_scores_headlines(server: Server) -> None:
             page.fill("#headlines", "Rupee slumps to record low\nRBI holds rates\nSensex rallies")
             page.focus("#headlines")
             page.keyboard.press("Control+Enter")
-            page.wait_for_selector(".result:nth-child(3)")
-            assert page.locator(".result").count() == 3
+            # The four answers above stay on the page until the new ones replace them.
+            assert until(
+                page,
+                lambda: (
+                    page.locator(".result").count() == 3
+                    and page.locator(".result .headline").first.inner_text()
+                    == "Rupee slumps to record low"
+                ),
+            )
 
             # A line ending "| names" is answered per company, as the API answers it.
             opposite = "Infosys gains 3%, TCS slips after weak guidance"
