@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import argparse
 import statistics
-from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.harness import ROOT, save_json, side_by_side
+from bench.harness import ROOT, save_results, side_by_side
 
 ROWS: list[tuple[str, str, dict[str, object]]] = [
     ("single headlines, c=64", "rps", {"path": "/sentiment", "headlines": 1, "concurrency": 64}),
@@ -67,16 +66,14 @@ def main() -> None:
                 "rounds": figures[row],
             }
         )
-    save_json(
+    save_results(
         args.out,
         {
-            "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "baseline": str(trees["before"]),
             "seconds_per_run": args.seconds,
             "rows": table,
         },
     )
-    print(f"results in {args.out}")
 
 
 if __name__ == "__main__":

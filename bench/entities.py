@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import argparse
 import statistics
-from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.harness import ROOT, free_port, load, rss_mb, save_json, start_server
+from bench.harness import ROOT, free_port, load, rss_mb, save_results, start_server
 
 CASES = {
     "64 headlines": {"path": "/sentiment", "headlines": 64, "concurrency": 8},
@@ -92,10 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         f"on the same titles: {per_same_title:.0f} / {per_entity:.0f} = {same_titles:.2f}x; "
         f"server RSS {rss:.0f} MB, cold start {cold} s"
     )
-    save_json(
+    save_results(
         args.out,
         {
-            "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "rounds": args.rounds,
             "seconds_per_run": args.seconds,
             "runs": runs,
@@ -110,7 +108,6 @@ def main(argv: list[str] | None = None) -> int:
             "cold_start_s": cold,
         },
     )
-    print(f"results in {args.out}")
     return 0
 
 

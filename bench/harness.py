@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -101,6 +102,12 @@ def save_json(path: Path, payload: object) -> None:
     """A bench's results file, written whole or not at all."""
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, (json.dumps(payload, indent=2) + "\n").encode())
+
+
+def save_results(path: Path, fields: dict[str, object]) -> None:
+    """A bench run's results, dated, in `path` (as `save_json` writes it); says where."""
+    save_json(path, {"date": datetime.now(UTC).isoformat(timespec="seconds"), **fields})
+    print(f"results in {path}")
 
 
 def free_port() -> int:

@@ -16,12 +16,11 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 from app.sentiment.language import LanguageCheck, holds_english_word, words
 from bench import headlines
-from bench.harness import ROOT, save_json, side_by_side
+from bench.harness import ROOT, save_results, side_by_side
 from training.sentiment.languages import FOREIGN
 
 CASES = {
@@ -82,10 +81,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         summary[case] = {"items_per_s_on": on, "items_per_s_off": off, "cost_ratio": off / on}
         print(f"{case:14s} {on:10.0f} {off:10.0f} {off / on:13.2f}x")
-    save_json(
+    save_results(
         args.out,
         {
-            "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "rounds": args.rounds,
             "seconds_per_run": args.seconds,
             "in_process": alone,
@@ -93,7 +91,6 @@ def main(argv: list[str] | None = None) -> int:
             "runs": runs,
         },
     )
-    print(f"results in {args.out}")
     return 0
 
 
