@@ -181,19 +181,22 @@ Outputs = Callable[[Sequence[str]], dict[str, np.ndarray]]
 
 def model_outputs(model: Path) -> Outputs:
     """The model's probabilities and coverage for each text, loaded as the service loads
-    it, in calls of 256."""
+    it, in calls of 256. Each text is read once: the test sets are also in the corpora."""
     loaded = load(model.parent.parent, model.parent.name, int(model.name))
     labels = tuple(loaded.metadata.get("labels", sentfin.LABELS))
     if labels != sentfin.LABELS:
         raise ValueError(f"{model}: labels {list(labels)}, expected {list(sentfin.LABELS)}")
+    read: dict[str, tuple[np.ndarray, float]] = {}
 
     def outputs(texts: Sequence[str]) -> dict[str, np.ndarray]:
-        parts = [
-            loaded.predict_outputs(list(texts[i : i + 256])) for i in range(0, len(texts), 256)
-        ]
+        new = list(dict.fromkeys(t for t in texts if t not in read))
+        for i in range(0, len(new), 256):
+            part = loaded.predict_outputs(new[i : i + 256])
+            rows = zip(part[loaded.output_name], part["coverage"].tolist(), strict=True)
+            read.update(zip(new[i : i + 256], rows, strict=True))
         return {
-            "probabilities": np.concatenate([p[loaded.output_name] for p in parts]),
-            "coverage": np.concatenate([p["coverage"] for p in parts]),
+            "probabilities": np.stack([read[t][0] for t in texts]),
+            "coverage": np.array([read[t][1] for t in texts]),
         }
 
     return outputs
