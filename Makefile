@@ -104,7 +104,7 @@ train-sentiment: $(VENV)/.dev-deps
 evaluate-sentiment: $(VENV)/.dev-deps
 	$(PY) -m training.sentiment.evaluate $(ARGS)
 
-## evaluate-languages: the language check on 100 hand-written foreign headlines, English ones with foreign names, and every SEntFiN and TFNS text (ARGS="--model models/sentiment/<v>": its test accuracy served; ~5 s, ~50 s with a model)
+## evaluate-languages: the language check on 100 hand-written foreign headlines, English ones with foreign names, and every SEntFiN and TFNS text, and the newest headline model's test accuracy served with it (ARGS="--model models/sentiment/<v>" for another; ~6 s)
 evaluate-languages: $(VENV)/.dev-deps
 	$(PY) -m training.sentiment.languages $(ARGS)
 
