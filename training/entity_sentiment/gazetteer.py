@@ -37,6 +37,16 @@ are acronyms as often ("STT", "CCI" and "ECL" are a tax, a regulator and an acco
 term in Indian headlines), and are found as cashtags ("$JPM"). `SHORT_NAMES`
 adds the names headlines use that the list does not write ("Google", "Exxon") or that
 the filter drops as words ("Apple", "Amazon"), each tied to a listed ticker.
+
+The export also ships a third list, written for this project (data/world_companies/):
+large companies listed outside India and the S&P 500 (Toyota, Siemens, HSBC, Tencent),
+a few US ones outside the index, and names headlines give S&P 500 companies that the
+rules above leave out ("AMD", "NVIDIA"), each name as headlines write it
+(`world_entities`). Written by hand, its names are not put through the word filter
+(which would drop "Sony" and "Bayer", both tokenizer words); names that are words
+("Shell", "Orange", "Canon") were left out or written in a longer form ("Shell plc").
+It is not read when TFNS's training headlines are marked (`for_pairs`): the committed
+teachers answered the texts the first two lists mark, so the pairs stay those texts.
 """
 
 from __future__ import annotations
@@ -54,10 +64,11 @@ from training.sentiment.word_vectors import Pretrained, inflections
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "data" / "sentfin" / "entity_list_comprehensive.csv"
 SP500 = ROOT / "data" / "sp500" / "constituents.csv"
+WORLD = ROOT / "data" / "world_companies" / "companies.csv"
 FILE = "gazetteer.json"
 SOURCE = (
-    "SEntFiN's entity_list_comprehensive.csv (MIT) and the S&P 500 constituents "
-    "(ODC-PDDL), filtered as gazetteer.py says"
+    "SEntFiN's entity_list_comprehensive.csv (MIT), the S&P 500 constituents (ODC-PDDL) "
+    "and this project's list of companies beyond them (MIT), filtered as gazetteer.py says"
 )
 # What headlines call a listed company where the list's name differs, or where the word
 # filter would drop the name as an ordinary word; read off TFNS's training headlines.
@@ -134,13 +145,46 @@ def entities(path: Path = COMMITTED, english: set[str] | None = None) -> dict[st
     return dict(sorted(out.items()))
 
 
-def shipped(path: Path = COMMITTED, english: set[str] | None = None) -> dict[str, str]:
-    """The names an export ships, SEntFiN's list's (`path`) and the S&P 500's, each with
-    its entity's key, so that two names of one company make one entity ("Apple (AAPL)").
-    A name both lists give keeps SEntFiN's entity."""
+def for_pairs(path: Path = COMMITTED, english: set[str] | None = None) -> dict[str, str]:
+    """The names that mark TFNS's training headlines and the posts the teacher answers:
+    SEntFiN's list's (`path`) and the S&P 500's, each with its entity's key, so that two
+    names of one company make one entity ("Apple (AAPL)"). A name both lists give keeps
+    SEntFiN's entity."""
     if english is None:
         english = english_words(Pretrained())
     return dict(sorted({**sp500_entities(english), **entities(path, english)}.items()))
+
+
+def shipped(
+    path: Path = COMMITTED, english: set[str] | None = None, world: Path = WORLD
+) -> dict[str, str]:
+    """The names an export ships, what `"auto"` finds: `for_pairs`'s and the project's
+    list of companies beyond them (`world`); a name an earlier list gives keeps its
+    entity."""
+    if english is None:
+        english = english_words(Pretrained())
+    listed = for_pairs(path, english)
+    return dict(sorted({**world_entities(world), **listed}.items()))
+
+
+def world_entities(path: Path = WORLD, sp500: Path = SP500) -> dict[str, str]:
+    """The project's list of companies beyond SEntFiN's and the S&P 500's: each name ->
+    its key, "W:" and a name for the company, or the ticker of the S&P 500 company the
+    name is another name of ("AMD")."""
+    with sp500.open(newline="", encoding="utf-8") as fh:
+        tickers = {row["Symbol"] for row in csv.DictReader(fh)}
+    out: dict[str, str] = {}
+    with path.open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            key = row["key"]
+            if not key.startswith("W:") and key not in tickers:
+                raise ValueError(f"{path.name}: {key} is neither W:<name> nor an S&P 500 ticker")
+            for name in row["names"].split("|"):
+                if len(name) < 2 or not (name[0].isupper() or name[0].isdigit()):
+                    raise ValueError(f"{path.name}: {name!r} does not start a name")
+                if out.setdefault(name, key) != key:
+                    raise ValueError(f"{path.name}: {name!r} names two companies")
+    return dict(sorted(out.items()))
 
 
 def sp500_forms(security: str) -> set[str]:
@@ -232,8 +276,8 @@ def tfns_pairs_for(
     keys: Mapping[str, str],
     analysts: frozenset[str] = ANALYSTS,
 ) -> list[Pair]:
-    """The pairs of a TFNS file with `targets` "cashtag" or "gazetteer": the names an
-    export ships (`keys`, name -> entity, as `shipped` builds them once a run), as the
+    """The pairs of a TFNS file with `targets` "cashtag" or "gazetteer": the names that
+    mark them (`keys`, name -> entity, as `for_pairs` builds them once a run), as the
     per-entity trainer's and its teacher's `--tfns` read them (`analysts`: as
     `tfns_pairs`)."""
     found = None
@@ -244,10 +288,10 @@ def tfns_pairs_for(
 
 def marked_posts(posts: Iterable[str], keys: Mapping[str, str]) -> list[str]:
     """Unlabelled posts as the per-entity model reads them, for its teacher to answer:
-    each post in which the export's names (`keys`, as `shipped` builds them) find a
-    company, with its subject marked as a TFNS headline's is (`tfns_pairs`: the first
-    company that is not an analyst); a post that names none asks about no one and is left
-    out."""
+    each post in which the names that mark TFNS's pairs (`keys`, as `for_pairs` builds
+    them) find a company, with its subject marked as a TFNS headline's is (`tfns_pairs`:
+    the first company that is not an analyst); a post that names none asks about no one
+    and is left out."""
     # tfns_pairs wants a label; none is read back.
     rows = [tfns.Headline(text, "neutral") for text in posts]
     found = tfns_pairs(rows, Gazetteer(list(keys), keys))

@@ -51,6 +51,12 @@ ANALYSTS = frozenset(
     {
         "BAC", "C", "FDS", "GS", "JPM", "MCO", "MS", "SPGI", "WFC",
         "NSE:CRISIL", "NSE:EDELWEISS", "NSE:ICRA", "NSE:IIFL", "NSE:MOTILALOFS",
+        # The project's list (data/world_companies/), found only in what the export ships.
+        "W:BARCLAYS", "W:BERENBERG", "W:BMO", "W:BNPPARIBAS", "W:CANACCORD", "W:CIBC",
+        "W:CREDITSUISSE", "W:DBS", "W:DEUTSCHEBANK", "W:EVERCORE", "W:HSBC",
+        "W:JEFFERIES", "W:MACQUARIE", "W:MITSUBISHIUFJ", "W:MIZUHO", "W:NOMURA",
+        "W:PIPERSANDLER", "W:RBC", "W:SCOTIABANK", "W:SMFG", "W:SOCGEN", "W:STANCHART",
+        "W:STIFEL", "W:TDBANK", "W:UBS", "W:WEDBUSH",
     }
 )  # fmt: skip
 

@@ -219,9 +219,17 @@ def main(argv: list[str] | None = None) -> int:
     # With --tfns, TFNS train joins the training pairs, carved into fit and validation by
     # the same rule; its validation file stays the headline model's test set.
     pretrained = Pretrained(cfg.word_dimensions)
-    # The names the export ships, also what --tfns-targets gazetteer marks.
-    keys = gazetteer.shipped(args.entities, gazetteer.english_words(pretrained))
-    us = [] if args.tfns is None else gazetteer.tfns_pairs_for(args.tfns, args.tfns_targets, keys)
+    english = gazetteer.english_words(pretrained)
+    # The names the export ships; --tfns-targets gazetteer marks with those its teachers'
+    # answers were made on.
+    keys = gazetteer.shipped(args.entities, english)
+    us = (
+        []
+        if args.tfns is None
+        else gazetteer.tfns_pairs_for(
+            args.tfns, args.tfns_targets, gazetteer.for_pairs(args.entities, english)
+        )
+    )
     train += us
     fit, val = fit_and_validation(train)
     us_pairs = set(us)

@@ -206,8 +206,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.task == "headline":
         fit, val, tests = training_parts(args.max_rows)
     else:
-        # The export's names, built once: the TFNS pairs and the posts find companies alike.
-        keys = gazetteer.shipped()
+        # The names that mark TFNS's pairs, built once: the pairs and the posts find
+        # companies alike.
+        keys = gazetteer.for_pairs()
         us = (
             []
             if args.tfns is None

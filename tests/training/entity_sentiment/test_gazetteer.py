@@ -61,3 +61,38 @@ def test_the_committed_list_is_the_one_its_sources_describe() -> None:
     digest = hashlib.sha256(gazetteer.SP500.read_bytes()).hexdigest()
     assert digest in (gazetteer.SP500.parent / "SOURCES.md").read_text()
     assert gazetteer.SP500.read_text().count("\n") == 504  # a header and 503 companies
+    world = gazetteer.WORLD.read_bytes()
+    assert hashlib.sha256(world).hexdigest() in (gazetteer.WORLD.parent / "SOURCES.md").read_text()
+
+
+def test_the_projects_list_adds_companies_beyond_the_two_lists() -> None:
+    keys = gazetteer.shipped(english=ENGLISH)
+    pairs_keys = gazetteer.for_pairs(english=ENGLISH)
+    # Names the two lists lack, and one the S&P 500's rules leave out (a short ticker),
+    # tied to its company there.
+    assert keys["Toyota"] == "W:TOYOTA" and keys["AMD"] == keys["Advanced Micro Devices"] == "AMD"
+    assert "Toyota" not in pairs_keys and "AMD" not in pairs_keys
+    assert pairs_keys.items() <= keys.items()  # an earlier list's entity stays
+    found = Gazetteer(keys, keys).find_all(
+        "AMD beats estimates while Intel cuts guidance; Toyota and Siemens Energy rise, $AMD up"
+    )
+    assert [name for name, _ in found] == ["AMD", "Intel", "Toyota", "Siemens Energy"]
+
+
+@pytest.mark.parametrize(
+    ("row", "problem"),
+    [
+        ("ZZZZ,US,Zed Corp", "ZZZZ is neither"),
+        ("W:ZED,US,zed", "'zed' does not start a name"),
+        ("W:ZED,US,Nvidia Two|AMD", "'AMD' names two companies"),
+    ],
+)
+def test_the_projects_list_refuses_rows_it_cannot_use(
+    tmp_path: Path, row: str, problem: str
+) -> None:
+    listed = tmp_path / "constituents.csv"
+    listed.write_text("Symbol,Security\nAMD,Advanced Micro Devices\n")
+    world = tmp_path / "companies.csv"
+    world.write_text(f"key,country,names\nAMD,US,AMD\n{row}\n")
+    with pytest.raises(ValueError, match=problem):
+        gazetteer.world_entities(world, listed)

@@ -24,10 +24,10 @@ Parts = tuple[list[Pair], list[Pair], dict[str, list[Pair]]]
 
 
 @functools.cache
-def _shipped() -> dict[str, str]:
-    # The export's names and keys, built once for the tests below (a second build loads
-    # the pretrained vocabulary again).
-    return gazetteer.shipped()
+def _for_pairs() -> dict[str, str]:
+    # The names and keys that mark TFNS's pairs, built once for the tests below (a second
+    # build loads the pretrained vocabulary again).
+    return gazetteer.for_pairs()
 
 
 def _entity_parts() -> Parts:
@@ -35,7 +35,7 @@ def _entity_parts() -> Parts:
     # on the first company found (no analyst pairs yet; the trainer relabels those).
     return training_texts(
         sentfin.load(sentfin.locate(None)),
-        gazetteer.tfns_pairs_for(tfns.TRAIN, "gazetteer", _shipped(), analysts=frozenset()),
+        gazetteer.tfns_pairs_for(tfns.TRAIN, "gazetteer", _for_pairs(), analysts=frozenset()),
     )
 
 
@@ -103,7 +103,7 @@ def test_the_recorded_validation_accuracy_is_what_the_answers_say(committed) -> 
 
 def test_the_entity_trainer_covers_what_the_answers_lack_with_its_own_labels() -> None:
     # The pairs `make train-entities` reads: analysts neutral, their subjects labelled.
-    us = gazetteer.tfns_pairs_for(tfns.TRAIN, "gazetteer", _shipped())
+    us = gazetteer.tfns_pairs_for(tfns.TRAIN, "gazetteer", _for_pairs())
     fit, val, _ = training_texts(sentfin.load(sentfin.locate(None)), us)
     answers = soft_labels.read(soft_labels.ENTITY_COMMITTED)
     own = own_labels(us, answers)

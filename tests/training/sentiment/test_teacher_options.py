@@ -117,7 +117,7 @@ def test_the_entity_teachers_answers_were_validated_on_this_runs_validation_pair
     # The pairs changed after the committed entity teacher ran (TFNS's label goes to the
     # subject, analysts are neutral pairs): a second teacher fits today's pairs, and
     # every pair the first was validated on is still a validation pair.
-    us = gazetteer.tfns_pairs_for(tfns.TRAIN, "gazetteer", gazetteer.shipped())
+    us = gazetteer.tfns_pairs_for(tfns.TRAIN, "gazetteer", gazetteer.for_pairs())
     _, val, _ = training_texts(sentfin.load(sentfin.locate(None)), us)
     first = teacher.same_split(ENTITY_COMMITTED, val)
     assert 0 < len(val) - len(first.texts["validation"]) < 20
