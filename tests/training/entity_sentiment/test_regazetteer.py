@@ -1,0 +1,51 @@
+"""An entity model exported again with other names: the source's SavedModel byte for byte
+as the next version, the new gazetteer and what it finds in the metadata, and the
+same answers as the source."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from app.sentiment.entities import Gazetteer
+from tests.conftest import ROOT
+from training.entity_sentiment import gazetteer, regazetteer
+from training.sentiment.checklist import load_predict
+
+SOURCE = ROOT / "models" / "entity_sentiment" / "12"
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and "assets.extra" not in p.parts
+    }
+
+
+def test_the_copy_is_the_source_with_new_names(tmp_path: Path) -> None:
+    base = tmp_path / "entity_sentiment"
+    (base / "4").mkdir(parents=True)  # an earlier version: the copy is the next one
+    keys = {"Toyota": "W:TOYOTA", "Toyota Motor": "W:TOYOTA", "Infosys": "NSE:INFY"}
+    out = regazetteer.regazetteer(SOURCE, base, keys, "python -m test")
+
+    assert out == base / "5" and not list(base.glob(".staging-*"))
+    assert _files(out) == _files(SOURCE)
+    shipped = json.loads((out / "assets.extra" / gazetteer.FILE).read_text())
+    assert shipped["entities"] == keys and shipped["names"] == list(keys)
+    meta = json.loads((out / "assets.extra" / "metadata.json").read_text())
+    source = json.loads((SOURCE / "assets.extra" / "metadata.json").read_text())
+    assert meta["version"] == 5 and meta["regazetteered_from"]["version"] == source["version"]
+    assert meta["metrics"] == source["metrics"] and meta["config"] == source["config"]
+    # Three names, two of them one company: they find few of the annotated mentions.
+    assert meta["gazetteer"]["names"] == 3
+    assert 0 < meta["gazetteer"]["test"]["found"] < 0.1
+    assert Gazetteer.load(out / "assets.extra" / gazetteer.FILE).find_all(
+        "Toyota Motor and Infosys rise"
+    ) == [("Toyota Motor", (0, 12)), ("Infosys", (17, 24))]
+    texts = ["xtargetx profit slumps as xotherx gains", "xtargetx shares rise 4%"]
+    np.testing.assert_array_equal(
+        load_predict(out, batch_size=8)(texts), load_predict(SOURCE, batch_size=8)(texts)
+    )
