@@ -32,7 +32,8 @@ reads such a request (the gazetteer's finds marked as other entities), beside th
 with no other entity marked, and beside every annotated entity listed (the rows above).
 
 Last, how much of the annotation the entity model's gazetteer (`"auto"`) finds on the
-test titles (training.entity_sentiment.gazetteer.reach), and how often two pairs that
+test titles (training.entity_sentiment.gazetteer.reach) and how right the answers to an
+`"auto"` request are on the annotated mentions it finds, and how often two pairs that
 read alike once marked share a label: a measure of the annotation's own consistency.
 """
 
@@ -48,7 +49,7 @@ from typing import Any
 import numpy as np
 
 from app.model_store import version_dir
-from app.sentiment.entities import Gazetteer
+from app.sentiment.entities import Gazetteer, Span
 from app.sentiment.schemas import EntityHeadline
 from app.sentiment.service import EntityItem, best_labels, check_limits
 from app.settings import Settings
@@ -236,6 +237,30 @@ def asked_alone(entity: Predict, part: list[Pair], found: Gazetteer) -> dict[str
     return rows
 
 
+def auto_answers(entity: Predict, part: list[Pair], found: Gazetteer) -> dict[str, Any]:
+    """Each text asked about with `"entities": "auto"`, as the service reads it: the
+    answers to the found mentions that overlap an annotated one, scored on its label
+    (`report`'s "all"), and how many of the annotated mentions were answered."""
+    settings = Settings(max_headline_chars=1_000_000, max_entities_per_headline=1_000)
+    annotated: dict[str, list[tuple[Span, Pair]]] = {}
+    for q in part:
+        if q.span is not None:
+            annotated.setdefault(q.title, []).append((q.span, q))
+    answered: list[Pair] = []
+    texts: list[str] = []
+    for title, mentions in annotated.items():
+        (item,) = check_limits([EntityHeadline(text=title, entities="auto")], settings, found)
+        for m in item.mentions if isinstance(item, EntityItem) else ():
+            # The first annotated mention a found one overlaps, each found one scored once.
+            q = next((q for (a, b), q in mentions if a < m.end and m.start < b), None)
+            if q is not None:
+                answered.append(q)
+                texts.append(m.marked)
+    none = {"n": 0, "accuracy": float("nan"), "macro_f1": float("nan")}
+    r = report(answered, labels_of(entity(texts))).get("all", none) if texts else none
+    return {"mentions": sum(map(len, annotated.values())), **r}  # type: ignore[dict-item]
+
+
 def majority(test: list[Pair]) -> dict[str, object]:
     """Every pair given the test set's most frequent label."""
     labels = [q.label for q in test]
@@ -352,6 +377,12 @@ def main(argv: list[str] | None = None) -> int:
     found = gazetteer.reach(names, test, keys)
     print(f"gazetteer of {where}: {len(names)} names; {gazetteer.said(found)}")
     print(f"  on FinEntity: {gazetteer.said(gazetteer.reach(names, held_out, keys), 'FinEntity')}")
+    for name, part in (("SEntFiN test titles", test), ("FinEntity", held_out)):
+        r = auto_answers(entity, part, known)
+        print(
+            f'  "auto" on {name}: answers {r["n"]} of {r["mentions"]} annotated mentions, '
+            f"accuracy {r['accuracy']:.3f}, macro-F1 {r['macro_f1']:.3f}"
+        )
     n, groups, compared, agree = alike(all_pairs)
     print(
         f"{n} of SEntFiN's pairs read as another does once marked ({groups} groups, both "

@@ -1,6 +1,6 @@
 """What mixing the headline model's answer into the entity model's would give, how
 consistent the annotation is where pairs read alike, and what a company asked about
-alone is answered."""
+alone, or found by "auto", is answered."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from training.entity_sentiment.evaluate import (
     MIX_WEIGHTS,
     alike,
     asked_alone,
+    auto_answers,
     mixed_accuracy,
 )
 from training.entity_sentiment.pairs import Pair
@@ -83,3 +84,22 @@ def test_a_company_asked_alone_is_read_with_the_gazetteers_finds_marked() -> Non
     assert served["same_as_every_listed"] == 0.5
     assert bare["all"]["accuracy"] == 0.0 and bare["same_as_every_listed"] == 0.0
     assert every["all"]["accuracy"] == 1.0 and every["same_as_every_listed"] == 1.0
+
+
+def test_auto_is_scored_on_the_annotated_mentions_it_finds() -> None:
+    # A stand-in model that reads every text positive unless another entity is marked.
+    def reads_marks(texts: list[str]) -> np.ndarray:
+        return np.array([NEG if OTHER_MARK in t else POS for t in texts])
+
+    title = "Infosys gains, TCS slips; Wipro flat"
+    infosys = Pair(title, "Infosys", "positive", (0, 7), ((15, 18),), True, True)
+    tcs = Pair(title, "TCS", "negative", (15, 18), ((0, 7),), True, True)
+    unfound = Pair(title, "Wipro", "neutral", None, (), True, True)
+    alone = Pair("HDFC rises", "HDFC", "positive", (0, 4), (), False, True)
+    # The gazetteer knows Infosys, TCS and a name no annotation marks ("rises" is not one).
+    r = auto_answers(reads_marks, [infosys, tcs, unfound, alone], Gazetteer(("Infosys", "TCS")))
+    # Three annotated mentions with a span; auto answers two, both read negative (each
+    # beside the other, marked): TCS right, Infosys wrong. HDFC is not found.
+    assert (r["mentions"], r["n"], r["accuracy"]) == (3, 2, 0.5)
+    nothing = auto_answers(reads_marks, [alone], Gazetteer(()))
+    assert nothing["n"] == 0 and np.isnan(nothing["accuracy"])
