@@ -33,8 +33,9 @@ class EntityHeadline(BaseModel):
         description="the companies (or other entities) to answer about, each of which must "
         "occur in the text as a whole word (exact case first, then any case), each mention "
         'named once; or "auto": '
-        "the names the model's gazetteer finds (Indian listed companies and the S&P 500's, "
-        "case-sensitive, whole words) and cashtags such as $AAPL"
+        "the names the model's gazetteer finds (Indian listed companies, the S&P 500's and "
+        "large companies listed elsewhere; case-sensitive, whole words) and cashtags such "
+        "as $AAPL"
     )
 
 

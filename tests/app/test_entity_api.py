@@ -47,6 +47,8 @@ def test_auto_finds_gazetteer_names_and_cashtags(server: Server) -> None:
     # The committed list has these only as "Wipro Ltd., WIPRO", "Cipla Ltd." and "SEBI":
     # headlines write them without the legal form and in Title case.
     short = "Sebi fines Wipro; Cipla and INFY unmoved"
+    # Companies of neither list, from the project's own (data/world_companies/).
+    world = "Toyota profit slumps as yen strengthens; Sony and AMD shares surge"
     with server.client() as http:
         response = _post(
             http,
@@ -54,10 +56,14 @@ def test_auto_finds_gazetteer_names_and_cashtags(server: Server) -> None:
                 {"text": text, "entities": "auto"},
                 {"text": short, "entities": "auto"},
                 {"text": "x", "entities": "auto"},
+                {"text": world, "entities": "auto"},
             ],
         )
     assert response.status_code == 200, response.text
-    found, found_short, nothing = response.json()["results"]
+    found, found_short, nothing, found_world = response.json()["results"]
+    toyota, sony, amd = found_world["entities"]
+    assert (toyota["name"], sony["name"], amd["name"]) == ("Toyota", "Sony", "AMD")
+    assert (toyota["label"], sony["label"]) == ("negative", "positive")
     names = [e["name"] for e in found["entities"]]
     assert names == ["Tata Motors", "Maruti Suzuki", "$AAPL"]
     assert [e["name"] for e in found_short["entities"]] == ["Sebi", "Wipro", "Cipla", "INFY"]

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from app.model_store import version_dir
 from app.sentiment.service import best_labels
 from tests.conftest import ROOT
@@ -52,3 +54,14 @@ def test_the_shipped_gazetteer_finds_what_its_metadata_records() -> None:
     assert on_finentity == meta["gazetteer"]["finentity"]
     # US companies as well as Indian ones, most of their matches annotated.
     assert on_finentity["found"] > 0.3 and on_finentity["not_annotated"] < 0.05
+
+
+def test_a_version_made_for_new_names_holds_its_sources_weights() -> None:
+    meta = json.loads((SERVED / "assets.extra" / "metadata.json").read_text())
+    made = meta.get("regazetteered_from")
+    if made is None:
+        pytest.skip("the served version comes from a training run: its weights are its own")
+    source = SERVED.parent / str(made["version"])
+    weights = [f"variables/{p.name}" for p in (source / "variables").iterdir()]
+    for part in ("saved_model.pb", *weights):
+        assert (SERVED / part).read_bytes() == (source / part).read_bytes(), part
