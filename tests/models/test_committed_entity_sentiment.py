@@ -65,3 +65,9 @@ def test_a_version_made_for_new_names_holds_its_sources_weights() -> None:
     weights = [f"variables/{p.name}" for p in (source / "variables").iterdir()]
     for part in ("saved_model.pb", *weights):
         assert (SERVED / part).read_bytes() == (source / part).read_bytes(), part
+
+
+def test_the_served_names_are_what_the_lists_build_now() -> None:
+    # An edit of a list reaches the service only as a new version (make regazetteer).
+    shipped = json.loads((SERVED / "assets.extra" / gazetteer.FILE).read_text())
+    assert shipped["entities"] == gazetteer.shipped()
