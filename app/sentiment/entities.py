@@ -25,6 +25,24 @@ TARGET_MARK = "xtargetx"
 OTHER_MARK = "xotherx"
 # $AAPL, $BRK.B: a dollar sign, 1 to 6 letters, an optional class suffix.
 CASHTAG = re.compile(r"(?<![\w$])\$[A-Za-z]{1,6}(?:\.[A-Za-z]{1,2})?(?![\w.]\w)")
+# A listed company's ticker in an exchange's tag, as US market news writes it beside the
+# name ("Knoll (NYSE:KNL)", "Crocs (NASDAQ: $CROX)"), or a Reuters instrument code
+# ("(VOD.L)"): the name before it may be in no list, the tag says a company stands there.
+EXCHANGE_TAG = re.compile(
+    r"\((?:(?P<exchange>NYSE|NASDAQ|Nasdaq|NYSEAMERICAN|NYSEARCA|NYSE American|NYSE Arca|"
+    r"AMEX|OTC|OTCQX|OTCQB|OTCMKTS|NSE|BSE|LSE|TSX|TSXV|ASX|HKEX|SGX|TYO|ETR|EPA|BIT|BME|"
+    r"SWX)\s*:\s*(?P<ticker>\$?[A-Z][A-Z0-9]{0,5}(?:\.[A-Z]{1,2})?)"
+    r"|(?P<ric>[A-Z][A-Z0-9]{0,5})\.(?P<venue>OQ|O|N|L|T|HK|PA|DE|AS|MI|TO|AX|NS|BO|SW|MC|ST))\)"
+)
+# Exchanges and Reuters venues whose tickers are the S&P 500's and SEntFiN's own keys, so
+# that "Apple Inc (AAPL.O)" or "Infosys (NSE: INFY)" stays one entity.
+_US_TAGS = frozenset(
+    {"NYSE", "NASDAQ", "Nasdaq", "NYSEAMERICAN", "NYSEARCA", "NYSE American", "NYSE Arca",
+     "AMEX", "OTC", "OTCQX", "OTCQB", "OTCMKTS", "OQ", "O", "N"}
+)  # fmt: skip
+_INDIAN_TAGS = frozenset({"NSE", "BSE", "NS", "BO"})
+# What may stand between a name and its tag: "Knoll's (NYSE:KNL)".
+_BEFORE_TAG = re.compile(r"(?:['\u2019]s)?\s*$")
 # Names are compared word by word; words are runs of letters and digits.
 _WORD = re.compile(r"\w+")
 MAX_WORDS = 24
@@ -114,9 +132,17 @@ class Gazetteer:
     cashtag is its ticker's.
     """
 
-    def __init__(self, names: Iterable[str], keys: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        names: Iterable[str],
+        keys: Mapping[str, str] | None = None,
+        exchange_tags: bool = False,
+    ) -> None:
         self.names = tuple(names)
         self._keys = dict(keys or {})
+        # Whether a ticker in an exchange's tag is found too (EXCHANGE_TAG): exports ship
+        # it on, training marks TFNS's pairs without it, as their teachers' answers were.
+        self.exchange_tags = exchange_tags
         # A name's words -> the name (the first of names with the same words).
         self._index: dict[tuple[str, ...], str] = {}
         for name in self.names:
@@ -136,7 +162,7 @@ class Gazetteer:
     @classmethod
     def load(cls, path: Path) -> Gazetteer:
         data = json.loads(path.read_text())
-        return cls(tuple(data["names"]), data.get("entities"))
+        return cls(tuple(data["names"]), data.get("entities"), data.get("exchange_tags", False))
 
     def find_all(self, text: str) -> list[tuple[str, Span]]:
         """Each entity found, once, with its first mention, in the order they occur: the
@@ -168,6 +194,7 @@ class Gazetteer:
             else []
         )
         tagged = {i for _, (start, end) in found for i in range(start, end)}
+        tags = self._exchange_tags(text, tagged) if self.exchange_tags and "(" in text else []
         matches = list(_WORD.finditer(text))
         words = [m.group() for m in matches]
         trie = self._trie
@@ -192,6 +219,10 @@ class Gazetteer:
             if start not in tagged:
                 found.append((self._keys.get(name, name), (start, end)))
             i = after
+        # A tag right after a name found is that company's ("Vodafone (VOD.L)"), whatever
+        # its key; one after a name no list holds stands for it ("Knoll (NYSE:KNL)").
+        ends = {end for _, (_, end) in found}
+        found += [(key, span) for key, span, before in tags if before not in ends]
         seen: set[str] = set()
         unique = []
         for entity, (start, end) in sorted(found, key=lambda f: f[1]):
@@ -199,3 +230,32 @@ class Gazetteer:
                 seen.add(entity)
                 unique.append((entity, (start, end)))
         return unique
+
+    @staticmethod
+    def _exchange_tags(text: str, tagged: set[int]) -> list[tuple[str, Span, int]]:
+        """Each exchange tag's ticker (EXCHANGE_TAG) that is not a cashtag, with its key and
+        where the text before the tag ends ("'s" and spaces left out); every character
+        of a tag joins `tagged`, since nothing inside one is a name ("Nasdaq" there is the
+        exchange)."""
+        out = []
+        for m in EXCHANGE_TAG.finditer(text):
+            at = "ticker" if m.group("ticker") else "ric"
+            start, end = m.span(at)
+            if start not in tagged:
+                before = len(_BEFORE_TAG.sub("", text[: m.start()]))
+                out.append((_tag_key(m, at), (start, end), before))
+            tagged.update(range(*m.span()))
+        return out
+
+
+def _tag_key(match: re.Match[str], at: str) -> str:
+    """The entity an exchange tag's ticker names: the ticker for a US exchange (the S&P
+    500's keys), "NSE:" and it for an Indian one (SEntFiN's), else the exchange's code and
+    the ticker."""
+    ticker = match.group(at)
+    where = match.group("exchange" if at == "ticker" else "venue")
+    if where in _US_TAGS:
+        return ticker
+    if where in _INDIAN_TAGS:
+        return f"NSE:{ticker}"
+    return f"{where}:{ticker}"

@@ -119,6 +119,28 @@ def test_a_cashtag_and_its_listed_ticker_are_one_entity() -> None:
     assert listed.find_all(text) == [("$INFY", (0, 5)), ("Infosys", (13, 20))]
 
 
+def test_a_ticker_in_an_exchange_tag_stands_for_a_company_no_list_holds() -> None:
+    keys = {"Vodafone": "W:VODAFONE", "Infosys": "NSE:INFY", "Nasdaq": "NDAQ", "Apple": "AAPL"}
+    tagged = Gazetteer(keys, keys, exchange_tags=True)
+    text = "Knoll (NYSE:KNL) gains; Crocs (NASDAQ: $CROX) and Vodafone (VOD.L) slip"
+    assert tagged.find_all(text) == [("KNL", (12, 15)), ("$CROX", (39, 44)), ("Vodafone", (50, 58))]
+    # Without the tags, as TFNS's training pairs are marked: the cashtag and the name.
+    assert Gazetteer(keys, keys).find_all(text) == [("$CROX", (39, 44)), ("Vodafone", (50, 58))]
+    # A tag after a name found is that company's, whatever its key; "Nasdaq" inside a
+    # tag is the exchange, outside one the company; an Indian tag is SEntFiN's key.
+    assert tagged.find_entities("Is Luckin Coffee (Nasdaq:LK) worth it? Nasdaq rises") == [
+        ("LK", (25, 27)),
+        ("NDAQ", (39, 45)),
+    ]
+    assert tagged.find_entities("Infosys's (NSE: INFY) Apple (AAPL.O) (BSE:TCS)") == [
+        ("NSE:INFY", (0, 7)),
+        ("AAPL", (22, 27)),
+        ("NSE:TCS", (42, 45)),
+    ]
+    # Parentheses that are no exchange's tag find nothing.
+    assert tagged.find_all("Profit (CEO says) rose; GDP (Q2) up") == []
+
+
 def test_names_of_one_entity_are_found_once() -> None:
     keyed = Gazetteer(
         ("Apple", "AAPL", "Apple Inc.", "INFY", "Infosys"),
