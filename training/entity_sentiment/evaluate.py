@@ -40,7 +40,6 @@ read alike once marked share a label: a measure of the annotation's own consiste
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Iterable
 from itertools import combinations
 from pathlib import Path
@@ -350,9 +349,9 @@ def main(argv: list[str] | None = None) -> int:
             "majority class": majority(held_out),
         }
     )
-    shipped = json.loads((entity_dir / "assets.extra" / gazetteer.FILE).read_text())
-    names, keys = shipped["names"], shipped.get("entities")
-    us = gazetteer.tfns_pairs_for(tfns.TEST, "gazetteer", keys or {n: n for n in names})
+    known = Gazetteer.load(entity_dir / "assets.extra" / gazetteer.FILE)
+    keys = {n: known.key(n) or n for n in known.names}
+    us = gazetteer.tfns_pairs_for(tfns.TEST, "gazetteer", keys, exchange_tags=known.exchange_tags)
     print(f"\n{where} on TFNS's validation file (held out), each headline's subject marked:")
     answers = served_labels(entity, [marked(q) for q in us])
     found_one = [q.span is not None and not q.analyst for q in us]
@@ -368,15 +367,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     cases = behaviour.evaluate(entity)
     print(f"behavioural cases ({len(behaviour.CASES)}): {behaviour.said(cases)}")
-    known = Gazetteer(names, keys)
     for name, part in (("SEntFiN test pairs", test), ("FinEntity", held_out)):
         rows = asked_alone(entity, part, known)
         n = next(iter(rows.values()))["all"]["n"]
         print(f"\n{name}, each pair's company listed alone ({n} pairs whose mention is found):")
         print_table(rows, ("answer as with all listed", "same_as_every_listed"))
-    found = gazetteer.reach(names, test, keys)
-    print(f"gazetteer of {where}: {len(names)} names; {gazetteer.said(found)}")
-    print(f"  on FinEntity: {gazetteer.said(gazetteer.reach(names, held_out, keys), 'FinEntity')}")
+    found = gazetteer.reach(known, test)
+    print(f"gazetteer of {where}: {len(known.names)} names; {gazetteer.said(found)}")
+    print(f"  on FinEntity: {gazetteer.said(gazetteer.reach(known, held_out), 'FinEntity')}")
     for name, part in (("SEntFiN test titles", test), ("FinEntity", held_out)):
         r = auto_answers(entity, part, known)
         print(

@@ -47,18 +47,25 @@ rules above leave out ("AMD", "NVIDIA"), each name as headlines write it
 ("Shell", "Orange", "Canon") were left out or written in a longer form ("Shell plc").
 It is not read when TFNS's training headlines are marked (`for_pairs`): the committed
 teachers answered the texts the first two lists mark, so the pairs stay those texts.
+
+What the export ships (`shipped`) also leaves out the one-word Title-case names that
+headlines write as words (`headline_words`), which the tokenizer's word list misses
+when it holds a word only in pieces ("Investment", from the sector "INVESTMENT"), and
+says that tickers in exchange tags are found too (`export_file`).
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from app.sentiment.entities import Gazetteer
 from training.entity_sentiment.pairs import ANALYSTS, Pair, marked, tfns_pairs
-from training.sentiment import tfns
+from training.sentiment import sentfin, tfns
 from training.sentiment.word_vectors import Pretrained, inflections
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,6 +100,7 @@ SHORT_NAMES = {
     "UPS": ("UPS",),
     "XOM": ("Exxon",),
 }
+_LOWER_WORD = re.compile(r"\b[a-z]+\b")
 # Four-letter tickers that headlines write in capitals for something else: the
 # FAANG-style group of stocks, the sector.
 NOT_TICKERS = frozenset({"FANG", "TECH"})
@@ -156,15 +164,38 @@ def for_pairs(path: Path = COMMITTED, english: set[str] | None = None) -> dict[s
 
 
 def shipped(
-    path: Path = COMMITTED, english: set[str] | None = None, world: Path = WORLD
+    path: Path = COMMITTED,
+    english: set[str] | None = None,
+    world: Path = WORLD,
+    words: set[str] | None = None,
 ) -> dict[str, str]:
-    """The names an export ships, what `"auto"` finds: `for_pairs`'s and the project's
-    list of companies beyond them (`world`); a name an earlier list gives keeps its
-    entity."""
+    """The names an export ships, what `"auto"` finds: `for_pairs`'s but the ordinary
+    words among them (`words`, default `headline_words()`), and the project's list of
+    companies beyond them (`world`); a name an earlier list gives keeps its entity."""
     if english is None:
         english = english_words(Pretrained())
-    listed = for_pairs(path, english)
+    if words is None:
+        words = headline_words()
+    listed = {n: k for n, k in for_pairs(path, english).items() if not _a_word(n, words)}
     return dict(sorted({**world_entities(world), **listed}.items()))
+
+
+def headline_words(min_count: int = 3) -> set[str]:
+    """The words SEntFiN's training titles and TFNS's training headlines write in lower
+    case at least `min_count` times: ordinary words, whether or not the tokenizer holds
+    them whole ("investment" and "finance" are two tokens each, so the word filter let
+    "Investment", from SEntFiN's sector "INVESTMENT", through as a name)."""
+    titles = {h.title for h in sentfin.load(sentfin.COMMITTED) if not h.is_test}
+    titles.update(h.text for h in tfns.load(tfns.TRAIN))
+    counts = Counter(w for t in titles for w in _LOWER_WORD.findall(t))
+    return {w for w, n in counts.items() if n >= min_count}
+
+
+def _a_word(name: str, words: set[str]) -> bool:
+    """A one-word name in Title case that headlines write as a word, unless headlines
+    were seen to use it as a name (SHORT_NAMES)."""
+    short = any(name in names for names in SHORT_NAMES.values())
+    return name.isalpha() and name == name.capitalize() and name.lower() in words and not short
 
 
 def world_entities(path: Path = WORLD, sp500: Path = SP500) -> dict[str, str]:
@@ -228,18 +259,15 @@ def _kept(name: str, english: set[str]) -> bool:
     return not (name.isalpha() and name == name.capitalize() and name.lower() in english)
 
 
-def reach(
-    names: Iterable[str], test: list[Pair], keys: Mapping[str, str] | None = None
-) -> dict[str, float | int]:
+def reach(known: Gazetteer, test: list[Pair]) -> dict[str, float | int]:
     """How much of a test set's annotation `"auto"` finds in its texts (SEntFiN's test
-    titles, FinEntity's passages).
+    titles, FinEntity's passages) with the gazetteer `known`, as an export ships it.
 
     `found`: the share of annotated mentions that a gazetteer match overlaps;
     `not_annotated`: the share of gazetteer matches that overlap no annotated mention
-    (a name SEntFiN did not label in that headline, or a word read as a name). `keys`:
-    each name's entity, as the export ships them.
+    (a name SEntFiN did not label in that headline, or a word read as a name).
     """
-    find_all = Gazetteer(names, keys).find_all
+    find_all = known.find_all
     mentions: dict[str, list[tuple[int, int]]] = {}
     for q in test:
         mentions.setdefault(q.title, []).extend([q.span] if q.span else [])
@@ -275,15 +303,27 @@ def tfns_pairs_for(
     targets: str,
     keys: Mapping[str, str],
     analysts: frozenset[str] = ANALYSTS,
+    exchange_tags: bool = False,
 ) -> list[Pair]:
     """The pairs of a TFNS file with `targets` "cashtag" or "gazetteer": the names that
     mark them (`keys`, name -> entity, as `for_pairs` builds them once a run), as the
     per-entity trainer's and its teacher's `--tfns` read them (`analysts`: as
-    `tfns_pairs`)."""
+    `tfns_pairs`; `exchange_tags`: as an export's gazetteer finds them, for scoring)."""
     found = None
     if targets == "gazetteer":
-        found = Gazetteer(list(keys), keys)
+        found = Gazetteer(list(keys), keys, exchange_tags)
     return tfns_pairs(tfns.load(path), found, analysts)
+
+
+def export_file(keys: Mapping[str, str]) -> str:
+    """gazetteer.json as an export ships it: the names, each one's entity, and tickers in
+    exchange tags found as well (app.sentiment.entities.EXCHANGE_TAG)."""
+    names = sorted(keys)
+    return json.dumps(
+        {"source": SOURCE, "names": names, "entities": dict(sorted(keys.items())),
+         "exchange_tags": True},
+        indent=0,
+    )  # fmt: skip
 
 
 def marked_posts(posts: Iterable[str], keys: Mapping[str, str]) -> list[str]:

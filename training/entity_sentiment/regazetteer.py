@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from app.model_store import version_dir
+from app.sentiment.entities import Gazetteer
 from training import reports
 from training.entity_sentiment import finentity, gazetteer
 from training.entity_sentiment.pairs import pairs
@@ -33,11 +34,6 @@ from training.sentiment.word_vectors import Pretrained
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = ROOT / "models" / "entity_sentiment"
-
-
-def gazetteer_file(keys: dict[str, str]) -> str:
-    """gazetteer.json as an export writes it."""
-    return json.dumps({"source": gazetteer.SOURCE, "names": list(keys), "entities": keys}, indent=0)
 
 
 def regazetteer(source: Path, base: Path, keys: dict[str, str], command: str) -> Path:
@@ -50,8 +46,8 @@ def regazetteer(source: Path, base: Path, keys: dict[str, str], command: str) ->
     extra = staging / "assets.extra"
     old = json.loads((extra / METADATA_FILE).read_text())
     test = [q for q in pairs(sentfin.load(sentfin.COMMITTED)) if q.is_test]
-    names = list(keys)
-    shipped = gazetteer_file(keys)
+    shipped = gazetteer.export_file(keys)
+    known = Gazetteer(list(keys), keys, exchange_tags=True)
     metadata: dict[str, Any] = {
         **old,
         "version": version,
@@ -64,9 +60,9 @@ def regazetteer(source: Path, base: Path, keys: dict[str, str], command: str) ->
         },
         "gazetteer": {
             "file": gazetteer.FILE,
-            "names": len(names),
-            "test": gazetteer.reach(names, test, keys),
-            "finentity": gazetteer.reach(names, finentity.load(), keys),
+            "names": len(keys),
+            "test": gazetteer.reach(known, test),
+            "finentity": gazetteer.reach(known, finentity.load()),
         },
     }
     (extra / gazetteer.FILE).write_text(shipped)
@@ -87,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         "word_dimensions"
     ]
     keys = gazetteer.shipped(english=gazetteer.english_words(Pretrained(dimensions)))
-    if (source / "assets.extra" / gazetteer.FILE).read_text() == gazetteer_file(keys):
+    if (source / "assets.extra" / gazetteer.FILE).read_text() == gazetteer.export_file(keys):
         p.error(f"{source} already ships these names: a copy would be the same model")
     out = regazetteer(
         source, args.out, keys, command_line("training.entity_sentiment.regazetteer", argv)

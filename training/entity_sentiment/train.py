@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import json
 import sys
 import time
 from pathlib import Path
@@ -29,6 +28,7 @@ import numpy as np
 import tensorflow as tf
 
 from app.model_store import ModelLoadError, version_dir
+from app.sentiment.entities import Gazetteer
 from training import reports
 from training.entity_sentiment import behaviour, finentity, gazetteer
 from training.entity_sentiment.evaluate import (
@@ -356,9 +356,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"behaviour: {behaviour.said(cases)}", flush=True)
     vectors = fitted.sequence.get_layer("word_vectors")
     names = list(keys)
+    shipped = Gazetteer(names, keys, exchange_tags=True)
     reach = {
-        "test": gazetteer.reach(names, test, keys),
-        "finentity": gazetteer.reach(names, held_out, keys),
+        "test": gazetteer.reach(shipped, test),
+        "finentity": gazetteer.reach(shipped, held_out),
     }
     print(f"gazetteer: {len(names)} names; {gazetteer.said(reach['test'])}", flush=True)
     print(f"gazetteer on FinEntity: {gazetteer.said(reach['finentity'], 'FinEntity')}", flush=True)
@@ -443,9 +444,7 @@ def main(argv: list[str] | None = None) -> int:
         version=args.version,
         extra_files={
             "WORD_VECTORS.md": NOTICE,
-            gazetteer.FILE: json.dumps(
-                {"source": gazetteer.SOURCE, "names": names, "entities": keys}, indent=0
-            ),
+            gazetteer.FILE: gazetteer.export_file(keys),
         },
         reports=reports.sentiment_reports,
     )

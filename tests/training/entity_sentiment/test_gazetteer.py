@@ -4,6 +4,7 @@ and the committed list as its SOURCES.md describes it."""
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,7 @@ def test_the_committed_list_is_the_one_its_sources_describe() -> None:
 
 
 def test_the_projects_list_adds_companies_beyond_the_two_lists() -> None:
-    keys = gazetteer.shipped(english=ENGLISH)
+    keys = gazetteer.shipped(english=ENGLISH, words=set())
     pairs_keys = gazetteer.for_pairs(english=ENGLISH)
     # Names the two lists lack, and one the S&P 500's rules leave out (a short ticker),
     # tied to its company there.
@@ -96,3 +97,21 @@ def test_the_projects_list_refuses_rows_it_cannot_use(
     world.write_text(f"key,country,names\nAMD,US,AMD\n{row}\n")
     with pytest.raises(ValueError, match=problem):
         gazetteer.world_entities(world, listed)
+
+
+def test_the_export_leaves_out_names_headlines_write_as_words() -> None:
+    # "investment" is two tokens of the tokenizer, so the word filter keeps "Investment",
+    # the Title-case form of SEntFiN's sector "INVESTMENT"; headlines write it in lower case.
+    words = {"investment", "apple"}
+    assert "Investment" in gazetteer.for_pairs(english=ENGLISH)
+    keys = gazetteer.shipped(english=ENGLISH, words=words)
+    assert "Investment" not in keys and keys["INVESTMENT"] == "NSE:INVESTMENT"
+    # A short name headlines were seen to use stays, and so does every other name.
+    assert keys["Apple"] == "AAPL"
+    kept = {n: k for n, k in gazetteer.for_pairs(english=ENGLISH).items() if n != "Investment"}
+    assert kept.items() <= keys.items()
+    # The words come from the training titles of both sources.
+    assert {"investment", "pharma", "shares"} <= gazetteer.headline_words()
+    assert "infosys" not in gazetteer.headline_words()
+    found = json.loads(gazetteer.export_file({"Infosys": "NSE:INFY"}))
+    assert found["exchange_tags"] is True and found["names"] == ["Infosys"]
