@@ -34,8 +34,8 @@ class EntityHeadline(BaseModel):
         "occur in the text as a whole word (exact case first, then any case), each mention "
         'named once; or "auto": '
         "the names the model's gazetteer finds (Indian listed companies, the S&P 500's and "
-        "large companies listed elsewhere; case-sensitive, whole words) and cashtags such "
-        "as $AAPL"
+        "large companies listed elsewhere; case-sensitive, whole words), cashtags such as "
+        "$AAPL, and the ticker in an exchange tag such as (NYSE:KNL)"
     )
 
 

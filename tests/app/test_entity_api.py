@@ -49,6 +49,8 @@ def test_auto_finds_gazetteer_names_and_cashtags(server: Server) -> None:
     short = "Sebi fines Wipro; Cipla and INFY unmoved"
     # Companies of neither list, from the project's own (data/world_companies/).
     world = "Toyota profit slumps as yen strengthens; Sony and AMD shares surge"
+    # A company in no list, named by its exchange tag.
+    tag = "Knoll (NYSE:KNL) Has A Pretty Healthy Balance Sheet"
     with server.client() as http:
         response = _post(
             http,
@@ -57,10 +59,12 @@ def test_auto_finds_gazetteer_names_and_cashtags(server: Server) -> None:
                 {"text": short, "entities": "auto"},
                 {"text": "x", "entities": "auto"},
                 {"text": world, "entities": "auto"},
+                {"text": tag, "entities": "auto"},
             ],
         )
     assert response.status_code == 200, response.text
-    found, found_short, nothing, found_world = response.json()["results"]
+    found, found_short, nothing, found_world, found_tag = response.json()["results"]
+    assert [(e["name"], e["start"]) for e in found_tag["entities"]] == [("KNL", 12)]
     toyota, sony, amd = found_world["entities"]
     assert (toyota["name"], sony["name"], amd["name"]) == ("Toyota", "Sony", "AMD")
     assert (toyota["label"], sony["label"]) == ("negative", "positive")

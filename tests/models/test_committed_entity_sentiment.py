@@ -16,6 +16,7 @@ import json
 import pytest
 
 from app.model_store import version_dir
+from app.sentiment.entities import Gazetteer
 from app.sentiment.service import best_labels
 from tests.conftest import ROOT
 from training.entity_sentiment import finentity, gazetteer
@@ -49,8 +50,9 @@ def test_the_shipped_gazetteer_finds_what_its_metadata_records() -> None:
     keys = shipped["entities"]
     assert sorted(keys) == shipped["names"] and len(keys) == meta["gazetteer"]["names"]
     test = [p for p in pairs(sentfin.load(sentfin.COMMITTED)) if p.is_test]
-    assert gazetteer.reach(shipped["names"], test, keys) == meta["gazetteer"]["test"]
-    on_finentity = gazetteer.reach(shipped["names"], finentity.load(), keys)
+    known = Gazetteer.load(SERVED / "assets.extra" / gazetteer.FILE)
+    assert gazetteer.reach(known, test) == meta["gazetteer"]["test"]
+    on_finentity = gazetteer.reach(known, finentity.load())
     assert on_finentity == meta["gazetteer"]["finentity"]
     # US companies as well as Indian ones, most of their matches annotated.
     assert on_finentity["found"] > 0.3 and on_finentity["not_annotated"] < 0.05
