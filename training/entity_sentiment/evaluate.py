@@ -40,6 +40,7 @@ read alike once marked share a label: a measure of the annotation's own consiste
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Iterable
 from itertools import combinations
 from pathlib import Path
@@ -349,8 +350,9 @@ def main(argv: list[str] | None = None) -> int:
             "majority class": majority(held_out),
         }
     )
-    known = Gazetteer.load(entity_dir / "assets.extra" / gazetteer.FILE)
-    keys = {n: known.key(n) or n for n in known.names}
+    shipped = entity_dir / "assets.extra" / gazetteer.FILE
+    known = Gazetteer.load(shipped)
+    keys = json.loads(shipped.read_text()).get("entities") or {n: n for n in known.names}
     us = gazetteer.tfns_pairs_for(tfns.TEST, "gazetteer", keys, exchange_tags=known.exchange_tags)
     print(f"\n{where} on TFNS's validation file (held out), each headline's subject marked:")
     answers = served_labels(entity, [marked(q) for q in us])
