@@ -172,9 +172,11 @@ class Gazetteer:
 
     def others(self, text: str, listed: Iterable[Span]) -> list[Span]:
         """The first mention of each entity found in `text` that is none of the `listed`
-        mentions' entities: "Apple" is not another entity beside a listed "AAPL"."""
+        mentions' entities: "Apple" is not another entity beside a listed "AAPL", nor
+        "KNL" beside a listed "Knoll" in "Knoll (NYSE:KNL)"."""
+        listed = list(listed)
         keys = {self.key(text[start:end]) for start, end in listed}
-        return [span for key, span in self.find_entities(text) if key not in keys]
+        return [span for key, span in self.find_entities(text, listed) if key not in keys]
 
     def key(self, mention: str) -> str | None:
         """The entity a mention, as the text writes it, names; None if not a known name."""
@@ -183,9 +185,10 @@ class Gazetteer:
         name = self._index.get(tuple(_WORD.findall(mention)))
         return None if name is None else self._keys.get(name, name)
 
-    def find_entities(self, text: str) -> list[tuple[str, Span]]:
+    def find_entities(self, text: str, named: Iterable[Span] = ()) -> list[tuple[str, Span]]:
         """As `find_all`, with each entity's key (its ticker, or the name itself when the
-        list gives it none) in place of the mention."""
+        list gives it none) in place of the mention. `named`: mentions found otherwise (a
+        caller's), whose exchange tags are theirs, as a found name's are."""
         # (the entity, for "once"; the span). A cashtag is its ticker's entity, and the
         # listed ticker inside a cashtag ("AAPL" of "$AAPL") no second one.
         found: list[tuple[str, Span]] = (
@@ -221,7 +224,7 @@ class Gazetteer:
             i = after
         # A tag right after a name found is that company's ("Vodafone (VOD.L)"), whatever
         # its key; one after a name no list holds stands for it ("Knoll (NYSE:KNL)").
-        ends = {end for _, (_, end) in found}
+        ends = {end for _, (_, end) in found} | {end for _, end in named}
         found += [(key, span) for key, span, before in tags if before not in ends]
         seen: set[str] = set()
         unique = []

@@ -137,6 +137,9 @@ def test_a_ticker_in_an_exchange_tag_stands_for_a_company_no_list_holds() -> Non
         ("AAPL", (22, 27)),
         ("NSE:TCS", (42, 45)),
     ]
+    # A caller's name takes its tag too: beside a listed "Knoll", "KNL" is no other entity.
+    text = "Knoll (NYSE:KNL) rises; Crocs (NASDAQ:CROX) falls"
+    assert tagged.others(text, [(0, 5)]) == [(38, 42)]
     # Parentheses that are no exchange's tag find nothing.
     assert tagged.find_all("Profit (CEO says) rose; GDP (Q2) up") == []
 
