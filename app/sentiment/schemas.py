@@ -123,8 +123,9 @@ class EntityResult(BaseModel):
     scores: Scores
     coverage: float = Field(description="share of the marked headline's tokens the model knows")
     language: str | None = Field(
-        description="the language of the headline's words around the entities, as the "
-        "headline's own `language`"
+        description="the language of the headline's words around the entities, in the "
+        'codes of the headline\'s own `language`: "zxx" when nothing but entities is left '
+        "(a post of cashtags alone), and then this entity is answered as unread"
     )
 
 

@@ -15,6 +15,8 @@ ITEMS = [
     "....",
     {"text": "Siemens Aktie fällt nach Gewinnwarnung", "entities": ["Siemens"]},
     {"text": "Siemens shares fall after profit warning", "entities": ["Siemens"]},
+    # Nothing but entities: no words around them to read.
+    {"text": "$SPY $AAPL", "entities": "auto"},
 ]
 
 
@@ -26,7 +28,7 @@ def _results(server: Server) -> list[dict]:  # type: ignore[type-arg]
 
 
 def test_another_language_is_answered_as_unread(server: Server) -> None:
-    english, french, dots, german, english_entity = _results(server)
+    english, french, dots, german, english_entity, tickers = _results(server)
     assert english["language"] == "en" and english["label"] == "positive"
     assert english["scores"]["positive"] > 0.9
     for unread, code in ((french, "fr"), (dots, "zxx"), (german, "de")):
@@ -40,6 +42,9 @@ def test_another_language_is_answered_as_unread(server: Server) -> None:
     assert (siemens["language"], siemens["label"], siemens["scores"]) == ("de", "neutral", THIRD)
     (siemens,) = english_entity["entities"]
     assert (siemens["language"], siemens["label"]) == ("en", "negative")
+    for ticker in tickers["entities"]:
+        assert (ticker["language"], ticker["scores"]) == ("zxx", THIRD)
+    assert [t["name"] for t in tickers["entities"]] == ["$SPY", "$AAPL"]
 
 
 def test_the_check_can_be_turned_off(server, server_factory) -> None:  # type: ignore[no-untyped-def]
