@@ -40,7 +40,6 @@ read alike once marked share a label: a measure of the annotation's own consiste
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Iterable
 from itertools import combinations
 from pathlib import Path
@@ -55,7 +54,7 @@ from app.sentiment.service import EntityItem, best_labels, check_limits
 from app.settings import Settings
 from training.entity_sentiment import behaviour, finentity, gazetteer
 from training.entity_sentiment.behaviour import Predict
-from training.entity_sentiment.pairs import Pair, marked, pairs
+from training.entity_sentiment.pairs import Pair, marked, pairs, tfns_pairs
 from training.metrics import classification_report
 from training.sentiment import baseline, sentfin, tfns
 from training.sentiment.checklist import load_predict
@@ -350,10 +349,8 @@ def main(argv: list[str] | None = None) -> int:
             "majority class": majority(held_out),
         }
     )
-    shipped = entity_dir / "assets.extra" / gazetteer.FILE
-    known = Gazetteer.load(shipped)
-    keys = json.loads(shipped.read_text()).get("entities") or {n: n for n in known.names}
-    us = gazetteer.tfns_pairs_for(tfns.TEST, "gazetteer", keys, exchange_tags=known.exchange_tags)
+    known = Gazetteer.load(entity_dir / "assets.extra" / gazetteer.FILE)
+    us = tfns_pairs(tfns.load(tfns.TEST), known)
     print(f"\n{where} on TFNS's validation file (held out), each headline's subject marked:")
     answers = served_labels(entity, [marked(q) for q in us])
     found_one = [q.span is not None and not q.analyst for q in us]

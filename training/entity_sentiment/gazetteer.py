@@ -100,6 +100,7 @@ SHORT_NAMES = {
     "UPS": ("UPS",),
     "XOM": ("Exxon",),
 }
+_SHORT = frozenset(name for names in SHORT_NAMES.values() for name in names)
 _LOWER_WORD = re.compile(r"\b[a-z]+\b")
 # Four-letter tickers that headlines write in capitals for something else: the
 # FAANG-style group of stocks, the sector.
@@ -194,7 +195,7 @@ def headline_words(min_count: int = 3) -> set[str]:
 def _a_word(name: str, words: set[str]) -> bool:
     """A one-word name in Title case that headlines write as a word, unless headlines
     were seen to use it as a name (SHORT_NAMES)."""
-    short = any(name in names for names in SHORT_NAMES.values())
+    short = name in _SHORT
     return name.isalpha() and name == name.capitalize() and name.lower() in words and not short
 
 
@@ -303,25 +304,30 @@ def tfns_pairs_for(
     targets: str,
     keys: Mapping[str, str],
     analysts: frozenset[str] = ANALYSTS,
-    exchange_tags: bool = False,
 ) -> list[Pair]:
     """The pairs of a TFNS file with `targets` "cashtag" or "gazetteer": the names that
     mark them (`keys`, name -> entity, as `for_pairs` builds them once a run), as the
     per-entity trainer's and its teacher's `--tfns` read them (`analysts`: as
-    `tfns_pairs`; `exchange_tags`: as an export's gazetteer finds them, for scoring)."""
+    `tfns_pairs`)."""
     found = None
     if targets == "gazetteer":
-        found = Gazetteer(list(keys), keys, exchange_tags)
+        found = Gazetteer(list(keys), keys)
     return tfns_pairs(tfns.load(path), found, analysts)
 
 
+def served(keys: Mapping[str, str]) -> Gazetteer:
+    """The gazetteer `"auto"` uses with an export's names (`keys`, as `shipped` builds
+    them): tickers in exchange tags (app.sentiment.entities.EXCHANGE_TAG) found too."""
+    return Gazetteer(sorted(keys), keys, exchange_tags=True)
+
+
 def export_file(keys: Mapping[str, str]) -> str:
-    """gazetteer.json as an export ships it: the names, each one's entity, and tickers in
-    exchange tags found as well (app.sentiment.entities.EXCHANGE_TAG)."""
-    names = sorted(keys)
+    """gazetteer.json as an export ships it, what `Gazetteer.load` reads back as
+    `served(keys)`."""
+    found = served(keys)
     return json.dumps(
-        {"source": SOURCE, "names": names, "entities": dict(sorted(keys.items())),
-         "exchange_tags": True},
+        {"source": SOURCE, "names": list(found.names), "entities": dict(sorted(keys.items())),
+         "exchange_tags": found.exchange_tags},
         indent=0,
     )  # fmt: skip
 

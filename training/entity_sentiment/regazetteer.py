@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from app.model_store import version_dir
-from app.sentiment.entities import Gazetteer
 from training import reports
 from training.entity_sentiment import finentity, gazetteer
 from training.entity_sentiment.pairs import pairs
@@ -47,7 +46,7 @@ def regazetteer(source: Path, base: Path, keys: dict[str, str], command: str) ->
     old = json.loads((extra / METADATA_FILE).read_text())
     test = [q for q in pairs(sentfin.load(sentfin.COMMITTED)) if q.is_test]
     shipped = gazetteer.export_file(keys)
-    known = Gazetteer(list(keys), keys, exchange_tags=True)
+    known = gazetteer.served(keys)
     metadata: dict[str, Any] = {
         **old,
         "version": version,

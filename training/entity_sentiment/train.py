@@ -28,7 +28,6 @@ import numpy as np
 import tensorflow as tf
 
 from app.model_store import ModelLoadError, version_dir
-from app.sentiment.entities import Gazetteer
 from training import reports
 from training.entity_sentiment import behaviour, finentity, gazetteer
 from training.entity_sentiment.evaluate import (
@@ -356,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"behaviour: {behaviour.said(cases)}", flush=True)
     vectors = fitted.sequence.get_layer("word_vectors")
     names = list(keys)
-    shipped = Gazetteer(names, keys, exchange_tags=True)
+    shipped = gazetteer.served(keys)
     reach = {
         "test": gazetteer.reach(shipped, test),
         "finentity": gazetteer.reach(shipped, held_out),
