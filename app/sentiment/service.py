@@ -14,6 +14,7 @@ from app.model_store import JointCall, LoadedModel, ModelRegistry, joint_call
 from app.sentiment.batching import MicroBatcher
 from app.sentiment.entities import OTHER_MARK, TARGET_MARK, Gazetteer, Span, find, mark
 from app.sentiment.language import ENGLISH, LanguageCheck
+from app.sentiment.plain_text import readable, searchable
 from app.sentiment.schemas import EntityHeadline
 from app.settings import Settings
 
@@ -29,7 +30,8 @@ GAZETTEER_FILE = "gazetteer.json"
 
 @dataclass(frozen=True)
 class Mention:
-    """One entity of a headline: its name, the span answered about, the model's input."""
+    """One entity of a headline: its name, the span answered about (in the text as sent),
+    the entity model's input."""
 
     name: str
     start: int
@@ -39,7 +41,8 @@ class Mention:
 
 @dataclass(frozen=True)
 class EntityItem:
-    """A headline asked about per entity: its trimmed text and its entities' mentions."""
+    """A headline asked about per entity: the text the headline model reads (trimmed,
+    `readable`) and its entities' mentions."""
 
     text: str
     mentions: tuple[Mention, ...]
@@ -116,8 +119,14 @@ def _mentions(
 ) -> tuple[tuple[Mention, ...], list[dict[str, object]]]:
     """Each entity's mention in the text as sent (spans index it), or the errors."""
     text = item.text
+    # Found in the folded text, whose spans are the text's: Infosys in full-width letters
+    # is Infosys.
+    search = searchable(text)
     if item.entities == AUTO:
-        found = gazetteer.find_all(text)[: settings.max_entities_per_headline]
+        found = [
+            (text[start:end], (start, end))
+            for _, (start, end) in gazetteer.find_all(search)[: settings.max_entities_per_headline]
+        ]
     else:
         found, errors = [], []
         if len(item.entities) > settings.max_entities_per_headline:
@@ -128,7 +137,7 @@ def _mentions(
             return (), [_error([*loc, "entities"], msg, "too_long")]
         first_at: dict[Span, int] = {}
         for j, name in enumerate(item.entities):
-            span = find(name.strip(), text)
+            span = find(searchable(name.strip()), search)
             if span is None:
                 msg = (
                     f"entity {name!r} does not occur in the headline as a whole word"
@@ -156,9 +165,10 @@ def _mentions(
         # about alone, a company whose headline's entities disagree is read 7 points more
         # accurately so (docs/models/entity_sentiment.md, "The companies a caller leaves
         # out"). `mark` keeps the target, and one of any other mentions that overlap.
-        spans += gazetteer.others(text, spans)
+        spans += gazetteer.others(search, spans)
     mentions = tuple(
-        Mention(name, start, end, mark(text, (start, end), spans)) for name, (start, end) in found
+        Mention(name, start, end, readable(mark(search, (start, end), spans)))
+        for name, (start, end) in found
     )
     return mentions, []
 
@@ -167,7 +177,7 @@ def check_limits(
     headlines: Sequence[str | EntityHeadline], settings: Settings, gazetteer: Gazetteer
 ) -> list[Item]:
     """Trim each headline, find its entities' mentions and enforce the count and length
-    limits; return the checked items."""
+    limits; return the checked items, each text as the models read it (`readable`)."""
     n = len(headlines)
     # A request larger than the queue's bound could never be queued: a 422 that says so,
     # not a 503 whose retry can never succeed.
@@ -189,7 +199,7 @@ def check_limits(
         if isinstance(headline, str):
             trimmed = headline.strip()
             problems = _text_errors(trimmed, loc, settings)
-            items.append(trimmed)
+            items.append(readable(trimmed))
         elif not settings.entity_sentiment_model:
             msg = "this server answers per headline only: ENTITY_SENTIMENT_MODEL is empty"
             problems = [_error([*loc, "entities"], msg, "entities_disabled")]
@@ -198,7 +208,7 @@ def check_limits(
             problems = _text_errors(trimmed, [*loc, "text"], settings)
             if not problems:
                 mentions, problems = _mentions(headline, loc, gazetteer, settings)
-                items.append(EntityItem(trimmed, mentions))
+                items.append(EntityItem(readable(trimmed), mentions))
         errors += problems
     if errors:
         raise HeadlineError(errors)

@@ -12,7 +12,9 @@ has its same-data peer in the table. Then each on the two fixed test sets' contr
 (their news headlines with one deciding word turned, training/sentiment/counterfactual.py),
 how often each changes its label when a headline carries a news source's tag
 (training/sentiment/source_tags.py), on headlines about the economy's indicators
-(training/sentiment/economy.py), and the model's CheckList pass rates.
+(training/sentiment/economy.py), the model on the two test sets with their characters
+as other sources encode them (training/sentiment/source_encodings.py), and the model's
+CheckList pass rates.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from training.sentiment import (
     counterfactual,
     economy,
     sentfin,
+    source_encodings,
     source_tags,
     tfns,
 )
@@ -135,6 +138,23 @@ def tag_changes(
     return out
 
 
+def encoding_rates(
+    sets: dict[str, tuple[list[str], list[str]]], model: Predict
+) -> dict[str, dict[str, dict[str, float]]]:
+    """The model's accuracy on the two fixed test sets as other sources encode their
+    characters, read as sent and as the service reads them. Printed."""
+    out = {s: source_encodings.accuracies(model, *sets[s], LABELS) for s in CONTRAST}
+    print("\ncharacters as other sources encode them: accuracy read as sent / as the service reads")
+    print("| rewrite | " + " | ".join(CONTRAST) + " |")
+    print("| --- " * (len(CONTRAST) + 1) + "|")
+    for rewrite in out[CONTRAST[0]]:
+        cells = [
+            f"{out[s][rewrite]['as sent']:.3f} / {out[s][rewrite]['read']:.3f}" for s in CONTRAST
+        ]
+        print(f"| {rewrite} | " + " | ".join(cells) + " |")
+    return out
+
+
 def economy_rates(peers: dict[str, Predict]) -> dict[str, dict[str, dict[str, float]]]:
     """Each peer on the economy's indicators (training.sentiment.economy). Printed."""
     out = {name: economy.evaluate(predict) for name, predict in peers.items()}
@@ -172,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     contrast = contrast_sets(sets, peers)
     tags = tag_changes(sets, peers)
     indicators = economy_rates(peers)
+    encodings = encoding_rates(sets, model)
     behaviour = checklist.evaluate(model)
     print()
     print(checklist.format_report(behaviour, failures=0))
@@ -184,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
                     "contrast_sets": contrast,
                     "source_tags": tags,
                     "economy": indicators,
+                    "source_encodings": encodings,
                     "checklist": {k: v for k, v in behaviour.items() if k != "failures"},
                 },
                 indent=2,
