@@ -126,7 +126,8 @@ class Gazetteer:
     """Known names, matched whole-word and case-sensitive, longest name first, plus cashtags.
 
     A name is a sequence of words: "Tata Motors Ltd." matches "Tata Motors Ltd" and
-    "Tata Motors Ltd.", never "tata motors" or "Tata Motorsport". `keys` says which
+    "Tata Motors Ltd.", never "tata motors" or "Tata Motorsport"; in text all in
+    capitals, also "TATA MOTORS LTD" (`capitals`). `keys` says which
     entity a name belongs to (a ticker), so that two names of one company ("Apple",
     "AAPL") are found as one entity; a name without a key is its own entity, and a
     cashtag is its ticker's.
@@ -137,12 +138,17 @@ class Gazetteer:
         names: Iterable[str],
         keys: Mapping[str, str] | None = None,
         exchange_tags: bool = False,
+        capitals: bool = True,
     ) -> None:
         self.names = tuple(names)
         self._keys = dict(keys or {})
         # Whether a ticker in an exchange's tag is found too (EXCHANGE_TAG): exports ship
         # it on, training marks TFNS's pairs without it, as their teachers' answers were.
         self.exchange_tags = exchange_tags
+        # Whether a text written all in capitals ("TOYOTA PROFIT FALLS") is searched for
+        # the names in capitals: its case says nothing of what is a name. Training marks
+        # TFNS's pairs without it, as their teachers' answers were.
+        self.capitals = capitals
         # A name's words -> the name (the first of names with the same words).
         self._index: dict[tuple[str, ...], str] = {}
         for name in self.names:
@@ -153,16 +159,33 @@ class Gazetteer:
         # ends there): the longest name at a word is found in one walk, and a word that
         # starts no name, as most of a headline's do, costs one lookup.
         self._trie: dict[str, dict] = {}
+        # The same in capitals, for text in capitals: of names alike in capitals, the
+        # first, as for `_index`.
+        self._caps_index: dict[tuple[str, ...], str] = {}
+        self._caps_trie: dict[str, dict] = {}
         for words, name in self._index.items():
             node = self._trie
             for word in words:
                 node = node.setdefault(word, {})
             node[_END] = name
+            caps = tuple(word.upper() for word in words)
+            # A name the lists write in capitals ("OIL", "IT SPACE", "UPS") is as often
+            # a word in text all in capitals; one written with a small letter is not.
+            if name.isupper() or name.isdigit():
+                continue
+            if caps not in self._caps_index:
+                self._caps_index[caps] = name
+                node = self._caps_trie
+                for word in caps:
+                    node = node.setdefault(word, {})
+                node[_END] = name
 
     @classmethod
-    def load(cls, path: Path) -> Gazetteer:
+    def load(cls, path: Path, capitals: bool = True) -> Gazetteer:
         data = json.loads(path.read_text())
-        return cls(tuple(data["names"]), data.get("entities"), data.get("exchange_tags", False))
+        return cls(
+            tuple(data["names"]), data.get("entities"), data.get("exchange_tags", False), capitals
+        )
 
     def find_all(self, text: str) -> list[tuple[str, Span]]:
         """Each entity found, once, with its first mention, in the order they occur: the
@@ -182,7 +205,10 @@ class Gazetteer:
         """The entity a mention, as the text writes it, names; None if not a known name."""
         if CASHTAG.fullmatch(mention):
             return mention[1:].upper()
-        name = self._index.get(tuple(_WORD.findall(mention)))
+        words = tuple(_WORD.findall(mention))
+        name = self._index.get(words)
+        if name is None and self.capitals and mention.isupper():
+            name = self._caps_index.get(words)
         return None if name is None else self._keys.get(name, name)
 
     def find_entities(self, text: str, named: Iterable[Span] = ()) -> list[tuple[str, Span]]:
@@ -200,7 +226,7 @@ class Gazetteer:
         tags = self._exchange_tags(text, tagged) if self.exchange_tags and "(" in text else []
         matches = list(_WORD.finditer(text))
         words = [m.group() for m in matches]
-        trie = self._trie
+        trie = self._caps_trie if self.capitals and text.isupper() else self._trie
         i = 0
         while i < len(words):
             node = trie.get(words[i])

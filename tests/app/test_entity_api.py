@@ -49,6 +49,7 @@ def test_auto_finds_gazetteer_names_and_cashtags(server: Server) -> None:
     short = "Sebi fines Wipro; Cipla and INFY unmoved"
     # Companies of neither list, from the project's own (data/world_companies/).
     world = "Toyota profit slumps as yen strengthens; Sony and AMD shares surge"
+    plain_world = "Toyota profit slumps as yen strengthens; Sony shares surge"
     # A company in no list, named by its exchange tag.
     tag = "Knoll (NYSE:KNL) Has A Pretty Healthy Balance Sheet"
     with server.client() as http:
@@ -60,10 +61,24 @@ def test_auto_finds_gazetteer_names_and_cashtags(server: Server) -> None:
                 {"text": "x", "entities": "auto"},
                 {"text": world, "entities": "auto"},
                 {"text": tag, "entities": "auto"},
+                # Wires' headlines all in capitals.
+                {"text": world.upper(), "entities": "auto"},
+                {"text": plain_world, "entities": "auto"},
+                {"text": plain_world.upper(), "entities": "auto"},
             ],
         )
     assert response.status_code == 200, response.text
-    found, found_short, nothing, found_world, found_tag = response.json()["results"]
+    found, found_short, nothing, found_world, found_tag, *capitals = response.json()["results"]
+    shouted, plain, loud = capitals
+    # Names the lists write with a small letter are found in capitals too, as the text
+    # writes them; "AMD", which the list writes in capitals, is not.
+    assert [e["name"] for e in shouted["entities"]] == ["TOYOTA", "SONY"]
+    # The same companies at the same places get the same answers: the models read
+    # either case alike.
+    assert [e["name"] for e in loud["entities"]] == ["TOYOTA", "SONY"]
+    for a, b in zip(loud["entities"], plain["entities"], strict=True):
+        assert (a["start"], a["end"], a["label"]) == (b["start"], b["end"], b["label"])
+        assert a["scores"] == pytest.approx(b["scores"], abs=1e-5)
     assert [(e["name"], e["start"]) for e in found_tag["entities"]] == [("KNL", 12)]
     toyota, sony, amd = found_world["entities"]
     assert (toyota["name"], sony["name"], amd["name"]) == ("Toyota", "Sony", "AMD")

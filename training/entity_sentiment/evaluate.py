@@ -374,6 +374,12 @@ def main(argv: list[str] | None = None) -> int:
     found = gazetteer.reach(known, test)
     print(f"gazetteer of {where}: {len(known.names)} names; {gazetteer.said(found)}")
     print(f"  on FinEntity: {gazetteer.said(gazetteer.reach(known, held_out), 'FinEntity')}")
+    exact = Gazetteer.load(entity_dir / "assets.extra" / gazetteer.FILE, capitals=False)
+    for name, part in (("test", test), ("FinEntity", held_out)):
+        capitals = gazetteer.in_capitals(part)
+        print(f"  {name} all in capitals: {gazetteer.said(gazetteer.reach(known, capitals), name)}")
+        own_case = gazetteer.said(gazetteer.reach(exact, capitals), name)
+        print(f"    names in their own case only: {own_case}")
     for name, part in (("SEntFiN test titles", test), ("FinEntity", held_out)):
         r = auto_answers(entity, part, known)
         print(

@@ -88,6 +88,21 @@ def test_gazetteer_prefers_the_longest_name_and_is_case_sensitive() -> None:
     assert found == [("Tata Motors", (0, 11)), ("TCS", (16, 19)), ("Infosys", (47, 54))]
 
 
+def test_text_all_in_capitals_is_searched_for_the_names_in_capitals() -> None:
+    keys = {"Tata Motors": "NSE:TATAMOTORS", "TCS": "NSE:TCS", "OIL": "NSE:OIL", "Toyota": "W:T"}
+    names = Gazetteer(keys, keys)
+    text = "TATA MOTORS, TOYOTA GAIN; OIL FALLS; TCS FLAT"
+    # The names written with a small letter are found in capitals, with their keys; one
+    # the list writes in capitals ("OIL", "TCS") is as often a word there, and is not.
+    assert names.find_entities(text) == [("NSE:TATAMOTORS", (0, 11)), ("W:T", (13, 19))]
+    assert names.key("TOYOTA") == "W:T" and names.key("Toyota") == "W:T"
+    # Only text all in capitals: elsewhere case still tells a name from a word.
+    assert names.find_all("TOYOTA gains, OIL falls") == [("OIL", (14, 17))]
+    exact = Gazetteer(keys, keys, capitals=False)
+    assert exact.find_all(text) == [("OIL", (26, 29)), ("TCS", (37, 40))]
+    assert exact.key("TOYOTA") is None
+
+
 def test_a_name_is_found_where_a_longer_one_begins_but_breaks_off() -> None:
     names = Gazetteer(("Bank of India", "State Bank of India", "State Bank", "Bank"))
     # Past "State Bank" the words follow the longer name's path until "of Baroda", and

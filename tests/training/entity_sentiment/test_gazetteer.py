@@ -115,3 +115,21 @@ def test_the_export_leaves_out_names_headlines_write_as_words() -> None:
     assert "infosys" not in gazetteer.headline_words()
     found = json.loads(gazetteer.export_file({"Infosys": "NSE:INFY"}))
     assert found["exchange_tags"] is True and found["names"] == ["Infosys"]
+
+
+def test_pairs_in_capitals_keep_their_spans() -> None:
+    from training.entity_sentiment.pairs import Pair
+
+    title = "Toyota gains, Sony slips"
+    toyota = Pair(title, "Toyota", "positive", (0, 6), ((14, 18),), True, True)
+    kept = Pair(title, "Sony", "negative", (14, 18), ((0, 6),), True, True)
+    # "ß" is "SS" in capitals: its title would no longer match the spans.
+    dropped = Pair("Straße AG gains", "Straße AG", "positive", (0, 9), (), False, True)
+    loud_toyota, loud = gazetteer.in_capitals([toyota, kept, dropped])
+    assert loud.title == "TOYOTA GAINS, SONY SLIPS"
+    assert loud.title[slice(*loud.span)] == "SONY"
+    assert (loud.entity, loud.label, loud.others) == (kept.entity, kept.label, kept.others)
+    keys = {"Toyota": "W:TOYOTA", "Sony": "W:SONY"}
+    found = gazetteer.reach(Gazetteer(keys, keys), [loud_toyota, loud])
+    assert (found["mentions"], found["found"], found["not_annotated"]) == (2, 1.0, 0.0)
+    assert gazetteer.reach(Gazetteer(keys, keys, capitals=False), [loud])["found"] == 0.0
