@@ -12,7 +12,15 @@ import numpy as np
 
 from app.model_store import JointCall, LoadedModel, ModelRegistry, joint_call
 from app.sentiment.batching import MicroBatcher
-from app.sentiment.entities import OTHER_MARK, TARGET_MARK, Gazetteer, Span, find, mark
+from app.sentiment.entities import (
+    OTHER_MARK,
+    TARGET_MARK,
+    Gazetteer,
+    Span,
+    find,
+    mark,
+    without_exchange_tags,
+)
 from app.sentiment.language import ENGLISH, LanguageCheck
 from app.sentiment.plain_text import readable, searchable
 from app.sentiment.schemas import EntityHeadline
@@ -42,7 +50,7 @@ class Mention:
 @dataclass(frozen=True)
 class EntityItem:
     """A headline asked about per entity: the text the headline model reads (trimmed,
-    `readable`) and its entities' mentions."""
+    `model_text`) and its entities' mentions."""
 
     text: str
     mentions: tuple[Mention, ...]
@@ -114,6 +122,12 @@ def _text_errors(text: str, loc: list[str | int], settings: Settings) -> list[di
     return []
 
 
+def model_text(text: str) -> str:
+    """What the models read of a headline or a marked one: the plain text (`readable`)
+    without its exchange tags."""
+    return without_exchange_tags(readable(text))
+
+
 def _mentions(
     item: EntityHeadline, loc: list[str | int], gazetteer: Gazetteer, settings: Settings
 ) -> tuple[tuple[Mention, ...], list[dict[str, object]]]:
@@ -167,7 +181,7 @@ def _mentions(
         # out"). `mark` keeps the target, and one of any other mentions that overlap.
         spans += gazetteer.others(search, spans)
     mentions = tuple(
-        Mention(name, start, end, readable(mark(search, (start, end), spans)))
+        Mention(name, start, end, model_text(mark(search, (start, end), spans)))
         for name, (start, end) in found
     )
     return mentions, []
@@ -177,7 +191,7 @@ def check_limits(
     headlines: Sequence[str | EntityHeadline], settings: Settings, gazetteer: Gazetteer
 ) -> list[Item]:
     """Trim each headline, find its entities' mentions and enforce the count and length
-    limits; return the checked items, each text as the models read it (`readable`)."""
+    limits; return the checked items, each text as the models read it (`model_text`)."""
     n = len(headlines)
     # A request larger than the queue's bound could never be queued: a 422 that says so,
     # not a 503 whose retry can never succeed.
@@ -199,7 +213,7 @@ def check_limits(
         if isinstance(headline, str):
             trimmed = headline.strip()
             problems = _text_errors(trimmed, loc, settings)
-            items.append(readable(trimmed))
+            items.append(model_text(trimmed))
         elif not settings.entity_sentiment_model:
             msg = "this server answers per headline only: ENTITY_SENTIMENT_MODEL is empty"
             problems = [_error([*loc, "entities"], msg, "entities_disabled")]
@@ -208,7 +222,7 @@ def check_limits(
             problems = _text_errors(trimmed, [*loc, "text"], settings)
             if not problems:
                 mentions, problems = _mentions(headline, loc, gazetteer, settings)
-                items.append(EntityItem(readable(trimmed), mentions))
+                items.append(EntityItem(model_text(trimmed), mentions))
         errors += problems
     if errors:
         raise HeadlineError(errors)

@@ -138,3 +138,29 @@ def test_openapi_shows_both_forms_with_examples(server: Server) -> None:
     }
     result = schemas["SentimentResult"]["properties"]
     assert "entities" in result and "EntityResult" in schemas
+
+
+def test_an_exchange_tag_changes_no_answer(server: Server) -> None:
+    plain = "Apple beats estimates as Microsoft misses"
+    tagged = "Apple (NASDAQ:AAPL) beats estimates as Microsoft (NASDAQ: MSFT) misses"
+    with server.client() as http:
+        response = _post(
+            http,
+            [
+                plain,
+                tagged,
+                {"text": plain, "entities": "auto"},
+                {"text": tagged, "entities": "auto"},
+            ],
+        )
+    assert response.status_code == 200, response.text
+    bare, with_tags, bare_entities, tagged_entities = response.json()["results"]
+    assert with_tags["scores"] == pytest.approx(bare["scores"], abs=1e-5)
+    # Each tag is its company's: two entities either way, the mentions where the names are.
+    assert [(e["name"], e["start"]) for e in tagged_entities["entities"]] == [
+        ("Apple", 0),
+        ("Microsoft", 39),
+    ]
+    for a, b in zip(tagged_entities["entities"], bare_entities["entities"], strict=True):
+        assert a["label"] == b["label"]
+        assert a["scores"] == pytest.approx(b["scores"], abs=1e-5)

@@ -52,7 +52,7 @@ from app.sentiment.entities import Gazetteer, Span
 from app.sentiment.schemas import EntityHeadline
 from app.sentiment.service import EntityItem, best_labels, check_limits
 from app.settings import Settings
-from training.entity_sentiment import behaviour, finentity, gazetteer
+from training.entity_sentiment import behaviour, exchange_tags, finentity, gazetteer
 from training.entity_sentiment.behaviour import Predict
 from training.entity_sentiment.pairs import Pair, marked, pairs, tfns_pairs
 from training.metrics import classification_report
@@ -380,6 +380,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name} all in capitals: {gazetteer.said(gazetteer.reach(known, capitals), name)}")
         own_case = gazetteer.said(gazetteer.reach(exact, capitals), name)
         print(f"    names in their own case only: {own_case}")
+    headline = load_predict(model_dir, batch_size=256)
+    print("\nlabels changed by an exchange tag after a company ((NYSE:AAPL), (NSE: INFY)):")
+    for name, texts in (
+        ("SEntFiN test titles", [q.title for q in test]),
+        ("TFNS validation", [h.text for h in tfns.load(tfns.TEST)]),
+    ):
+        changes = exchange_tags.label_changes(headline, entity, texts, known)
+        rates = ", ".join(f"{k} {v:.1%}" for k, v in changes.items() if k != "headlines")
+        print(f"  {name}, {changes['headlines']} tagged: {rates}")
     for name, part in (("SEntFiN test titles", test), ("FinEntity", held_out)):
         r = auto_answers(entity, part, known)
         print(

@@ -7,7 +7,15 @@ import re
 
 import pytest
 
-from app.sentiment.entities import MAX_WORDS, OTHER_MARK, TARGET_MARK, Gazetteer, find, mark
+from app.sentiment.entities import (
+    MAX_WORDS,
+    OTHER_MARK,
+    TARGET_MARK,
+    Gazetteer,
+    find,
+    mark,
+    without_exchange_tags,
+)
 from app.sentiment.schemas import EntityHeadline
 from app.sentiment.service import EntityItem, HeadlineError, MarkedText, check_limits, model_calls
 from app.settings import Settings
@@ -157,6 +165,25 @@ def test_a_ticker_in_an_exchange_tag_stands_for_a_company_no_list_holds() -> Non
     assert tagged.others(text, [(0, 5)]) == [(38, 42)]
     # Parentheses that are no exchange's tag find nothing.
     assert tagged.find_all("Profit (CEO says) rose; GDP (Q2) up") == []
+    # NSE's symbols run longer and hold "&" and "-".
+    text = "Bajaj Auto (NSE: BAJAJ-AUTO) and Mahindra (NSE:M&M) gain; Tata (NSE: TATAMOTORS)"
+    assert [key for key, _ in tagged.find_entities(text)] == [
+        "NSE:BAJAJ-AUTO",
+        "NSE:M&M",
+        "NSE:TATAMOTORS",
+    ]
+
+
+def test_the_models_read_no_exchange_tag() -> None:
+    assert without_exchange_tags("Apple (NASDAQ:AAPL) beats; Knoll's (NYSE: $KNL) falls") == (
+        "Apple beats; Knoll's falls"
+    )
+    assert without_exchange_tags("Vodafone (VOD.L) and Bajaj Auto (NSE: BAJAJ-AUTO) rise") == (
+        "Vodafone and Bajaj Auto rise"
+    )
+    # A tag whose ticker is the marked mention is no tag any more; other brackets stay.
+    for kept in ("Knoll (NYSE: xtargetx ) gains", "Profit (CEO says) rose", "Acme gains"):
+        assert without_exchange_tags(kept) == kept
 
 
 def test_names_of_one_entity_are_found_once() -> None:
