@@ -27,14 +27,15 @@ OTHER_MARK = "xotherx"
 CASHTAG = re.compile(r"(?<![\w$])\$[A-Za-z]{1,6}(?:\.[A-Za-z]{1,2})?(?![\w.]\w)")
 # A listed company's ticker in an exchange's tag, as US market news writes it beside the
 # name ("Knoll (NYSE:KNL)", "Crocs (NASDAQ: $CROX)"), or a Reuters instrument code
-# ("(VOD.L)"): the name before it may be in no list, the tag says a company stands there.
+# ("(VOD.L)", and in Reuters' own text "Tesla Inc <TSLA.O>"): the name before it may be
+# in no list, the tag says a company stands there.
 # A ticker runs to 12 characters with "&" and "-", as NSE's symbols do ("(NSE: M&M)",
 # "(NSE: BAJAJ-AUTO)", "(NSE: TATAMOTORS)").
 EXCHANGE_TAG = re.compile(
-    r"\((?:(?P<exchange>NYSE|NASDAQ|Nasdaq|NYSEAMERICAN|NYSEARCA|NYSE American|NYSE Arca|"
+    r"[(<](?:(?P<exchange>NYSE|NASDAQ|Nasdaq|NYSEAMERICAN|NYSEARCA|NYSE American|NYSE Arca|"
     r"AMEX|OTC|OTCQX|OTCQB|OTCMKTS|NSE|BSE|LSE|TSX|TSXV|ASX|HKEX|SGX|TYO|ETR|EPA|BIT|BME|"
     r"SWX)\s*:\s*(?P<ticker>\$?[A-Z][A-Z0-9&-]{0,11}(?:\.[A-Z]{1,2})?)"
-    r"|(?P<ric>[A-Z][A-Z0-9]{0,5})\.(?P<venue>OQ|O|N|L|T|HK|PA|DE|AS|MI|TO|AX|NS|BO|SW|MC|ST))\)"
+    r"|(?P<ric>[A-Z][A-Z0-9]{0,5})\.(?P<venue>OQ|O|N|L|T|HK|PA|DE|AS|MI|TO|AX|NS|BO|SW|MC|ST))[)>]"
 )
 # Exchanges and Reuters venues whose tickers are the S&P 500's and SEntFiN's own keys, so
 # that "Apple Inc (AAPL.O)" or "Infosys (NSE: INFY)" stays one entity.
@@ -102,7 +103,7 @@ def without_exchange_tags(text: str) -> str:
     the entity model's on SEntFiN's test titles (docs/models/entity_sentiment.md,
     "Exchange tags"). A tag whose ticker is itself the marked mention
     ("(NYSE: xtargetx )") is no tag any more and stays."""
-    return _SPACED_TAG.sub("", text) if "(" in text else text
+    return _SPACED_TAG.sub("", text) if "(" in text or "<" in text else text
 
 
 def mark(text: str, target: Span, others: list[Span] | tuple[Span, ...] = ()) -> str:
@@ -237,7 +238,11 @@ class Gazetteer:
             else []
         )
         tagged = {i for _, (start, end) in found for i in range(start, end)}
-        tags = self._exchange_tags(text, tagged) if self.exchange_tags and "(" in text else []
+        tags = (
+            self._exchange_tags(text, tagged)
+            if self.exchange_tags and ("(" in text or "<" in text)
+            else []
+        )
         matches = list(_WORD.finditer(text))
         words = [m.group() for m in matches]
         trie = self._caps_trie if self.capitals and text.isupper() else self._trie

@@ -40,7 +40,7 @@ read alike once marked share a label: a measure of the annotation's own consiste
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -50,7 +50,7 @@ import numpy as np
 from app.model_store import version_dir
 from app.sentiment.entities import Gazetteer, Span
 from app.sentiment.schemas import EntityHeadline
-from app.sentiment.service import EntityItem, best_labels, check_limits
+from app.sentiment.service import EntityItem, best_labels, check_limits, model_text
 from app.settings import Settings
 from training.entity_sentiment import behaviour, exchange_tags, finentity, gazetteer
 from training.entity_sentiment.behaviour import Predict
@@ -96,14 +96,19 @@ def floor(model_dir: Path, *tests: list[Pair]) -> list[dict[str, object]]:
     ]
 
 
-def headline_labels(model_dir: Path, *tests: list[Pair]) -> list[list[str]]:
-    return [labels_of(p) for p in headline_probabilities(model_dir, *tests)]
+def headline_labels(
+    model_dir: Path, *tests: list[Pair], read: Callable[[str], str] = str
+) -> list[list[str]]:
+    return [labels_of(p) for p in headline_probabilities(model_dir, *tests, read=read)]
 
 
-def headline_probabilities(model_dir: Path, *tests: list[Pair]) -> list[np.ndarray]:
-    """The headline model's answer on each pair's title (each title read once)."""
+def headline_probabilities(
+    model_dir: Path, *tests: list[Pair], read: Callable[[str], str] = str
+) -> list[np.ndarray]:
+    """The headline model's answer on each pair's title (each title read once, through
+    `read`)."""
     titles = sorted({q.title for test in tests for q in test})
-    answers = load_predict(model_dir, batch_size=256)(titles)
+    answers = load_predict(model_dir, batch_size=256)([read(t) for t in titles])
     row = {title: i for i, title in enumerate(titles)}
     return [answers[[row[q.title] for q in test]] for test in tests]
 
@@ -117,9 +122,15 @@ def marked_baseline(train: list[Pair], *tests: list[Pair]) -> list[dict[str, obj
     ]
 
 
-def baseline_labels(train: list[Pair], *tests: list[Pair]) -> list[list[str]]:
+def baseline_labels(
+    train: list[Pair], *tests: list[Pair], read: Callable[[str], str] = str
+) -> list[list[str]]:
+    """The marked-mention TF-IDF model's labels on each test set, its marked texts passed
+    through `read`."""
     tfidf = baseline.fit([marked(q) for q in train], [LABELS.index(q.label) for q in train])
-    return [[LABELS[i] for i in np.asarray(tfidf.predict([marked(q) for q in t]))] for t in tests]
+    return [
+        [LABELS[i] for i in np.asarray(tfidf.predict([read(marked(q)) for q in t]))] for t in tests
+    ]
 
 
 KINDS = ("one entity", "several that agree", "several that disagree")
@@ -249,9 +260,12 @@ def auto_answers(entity: Predict, part: list[Pair], found: Gazetteer) -> dict[st
     texts: list[str] = []
     for title, mentions in annotated.items():
         (item,) = check_limits([EntityHeadline(text=title, entities="auto")], settings, found)
+        spans = [span for span, _ in mentions]
         for m in item.mentions if isinstance(item, EntityItem) else ():
-            # The first annotated mention a found one overlaps, each found one scored once.
-            q = next((q for (a, b), q in mentions if a < m.end and m.start < b), None)
+            # The first annotated mention a found one overlaps, each found one scored
+            # once; a ticker in the tag after an annotated name stands for that name.
+            start, end = gazetteer.named_by_tag((m.start, m.end), title, spans)
+            q = next((q for (a, b), q in mentions if a < end and start < b), None)
             if q is not None:
                 answered.append(q)
                 texts.append(m.marked)
@@ -266,9 +280,12 @@ def majority(test: list[Pair]) -> dict[str, object]:
     return report(test, [max(LABELS, key=labels.count)] * len(test))
 
 
-def model_report(model: Path | Predict, test: list[Pair]) -> dict[str, object]:
-    """An entity SavedModel's answers on the marked pairs."""
-    return report(test, served_labels(model, [marked(q) for q in test]))
+def model_report(
+    model: Path | Predict, test: list[Pair], read: Callable[[str], str] = str
+) -> dict[str, object]:
+    """An entity SavedModel's answers on the marked pairs, each marked text passed
+    through `read` (the service's `model_text`: the text as the service reads it)."""
+    return report(test, served_labels(model, [read(marked(q)) for q in test]))
 
 
 def print_table(rows: dict[str, dict[str, Any]], extra: tuple[str, str] | None = None) -> None:
@@ -344,8 +361,15 @@ def main(argv: list[str] | None = None) -> int:
     print_table(
         {
             where: model_report(entity, held_out),
+            f"{where}, as the service reads each text": model_report(entity, held_out, model_text),
             floor_name: floors[1],
+            f"{floor_name}, as the service reads it": report(
+                held_out, headline_labels(model_dir, held_out, read=model_text)[0]
+            ),
             "TF-IDF + LR, target mention marked (SEntFiN pairs)": baselines[1],
+            "TF-IDF + LR, as the service reads each text": report(
+                held_out, baseline_labels(train, held_out, read=model_text)[0]
+            ),
             "majority class": majority(held_out),
         }
     )

@@ -64,7 +64,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from app.sentiment.entities import Gazetteer
+from app.sentiment.entities import EXCHANGE_TAG, Gazetteer
 from training.entity_sentiment.pairs import ANALYSTS, Pair, marked, tfns_pairs
 from training.sentiment import sentfin, tfns
 from training.sentiment.word_vectors import Pretrained, inflections
@@ -279,7 +279,9 @@ def reach(known: Gazetteer, test: list[Pair]) -> dict[str, float | int]:
 
     total = found = matches = stray = 0
     for title, spans in mentions.items():
-        got = [span for _, span in find_all(title)]
+        # A ticker found in the exchange tag right after an annotated name stands for
+        # that name's company ("Schlumberger <SLB.N>"): it counts as found there.
+        got = [named_by_tag(span, title, spans) for _, span in find_all(title)]
         total += len(spans)
         found += sum(overlaps(s, got) for s in spans)
         matches += len(got)
@@ -290,6 +292,20 @@ def reach(known: Gazetteer, test: list[Pair]) -> dict[str, float | int]:
         "matches": matches,
         "not_annotated": round(stray / max(matches, 1), 4),
     }
+
+
+_BEFORE_TAG = re.compile(r"(?:['\u2019]s)?\s*")
+
+
+def named_by_tag(span: tuple[int, int], text: str, names: list[tuple[int, int]]) -> tuple[int, int]:
+    """The annotated name (of `names`) whose exchange tag holds `span`, else `span`."""
+    for tag in EXCHANGE_TAG.finditer(text):
+        if tag.start() <= span[0] and span[1] <= tag.end():
+            for name in names:
+                gap = text[name[1] : tag.start()]
+                if name[1] <= tag.start() and _BEFORE_TAG.fullmatch(gap):
+                    return name
+    return span
 
 
 def in_capitals(test: list[Pair]) -> list[Pair]:

@@ -5,8 +5,9 @@ HTML character references), from an East Asian outlet (full-width letters and di
 or from a CMS that leaves zero-width spaces in. A reader sees the same words; a model
 that reads the characters as sent does not. Each rewrite here is applied to every
 headline of a test set, and the model is scored on the result read as it comes and
-read as the service reads it (`app.sentiment.plain_text.readable`). The labels are the
-test sets' own, and nothing is chosen on these figures.
+read as the service reads it (`app.sentiment.service.model_text`: the plain text, its
+exchange tags taken out). The labels are the test sets' own, and nothing is chosen on
+these figures.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from app.sentiment.plain_text import readable
+from app.sentiment.service import model_text
 
 
 def _full_width(text: str) -> str:
@@ -47,7 +48,7 @@ def accuracies(
     batch: list[str] = []
     for _, rewrite in rewrites:
         rewritten = [rewrite(t) for t in texts]
-        batch += rewritten + [readable(t) for t in rewritten]
+        batch += rewritten + [model_text(t) for t in rewritten]
     predicted = np.asarray(predict(batch)).argmax(axis=1)
     truth = np.array([names.index(label) for label in labels])
     n = len(texts)

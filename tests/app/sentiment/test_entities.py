@@ -165,6 +165,11 @@ def test_a_ticker_in_an_exchange_tag_stands_for_a_company_no_list_holds() -> Non
     assert tagged.others(text, [(0, 5)]) == [(38, 42)]
     # Parentheses that are no exchange's tag find nothing.
     assert tagged.find_all("Profit (CEO says) rose; GDP (Q2) up") == []
+    # Reuters' text writes the code in angle brackets: the company no list holds is found.
+    assert tagged.find_entities("Schlumberger <SLB.N> and Vodafone <VOD.L> gain") == [
+        ("SLB", (14, 17)),
+        ("W:VODAFONE", (25, 33)),
+    ]
     # NSE's symbols run longer and hold "&" and "-".
     text = "Bajaj Auto (NSE: BAJAJ-AUTO) and Mahindra (NSE:M&M) gain; Tata (NSE: TATAMOTORS)"
     assert [key for key, _ in tagged.find_entities(text)] == [
@@ -181,6 +186,8 @@ def test_the_models_read_no_exchange_tag() -> None:
     assert without_exchange_tags("Vodafone (VOD.L) and Bajaj Auto (NSE: BAJAJ-AUTO) rise") == (
         "Vodafone and Bajaj Auto rise"
     )
+    # Reuters' own text puts its instrument codes in angle brackets.
+    assert without_exchange_tags("Tesla Inc <TSLA.O> shares rose") == "Tesla Inc shares rose"
     # A tag whose ticker is the marked mention is no tag any more; other brackets stay.
     for kept in ("Knoll (NYSE: xtargetx ) gains", "Profit (CEO says) rose", "Acme gains"):
         assert without_exchange_tags(kept) == kept

@@ -133,3 +133,18 @@ def test_pairs_in_capitals_keep_their_spans() -> None:
     found = gazetteer.reach(Gazetteer(keys, keys), [loud_toyota, loud])
     assert (found["mentions"], found["found"], found["not_annotated"]) == (2, 1.0, 0.0)
     assert gazetteer.reach(Gazetteer(keys, keys, capitals=False), [loud])["found"] == 0.0
+
+
+def test_a_ticker_in_the_tag_after_an_annotated_name_counts_as_found() -> None:
+    from training.entity_sentiment.pairs import Pair
+
+    title = "Schlumberger <SLB.N> gains; Halliburton flat"
+    pairs = [
+        Pair(title, "Schlumberger", "positive", (0, 12), ((28, 39),), True, True),
+        Pair(title, "Halliburton", "neutral", (28, 39), ((0, 12),), True, True),
+    ]
+    known = Gazetteer((), exchange_tags=True)
+    assert known.find_all(title) == [("SLB", (14, 17))]
+    assert gazetteer.named_by_tag((14, 17), title, [(0, 12), (28, 39)]) == (0, 12)
+    found = gazetteer.reach(known, pairs)
+    assert (found["found"], found["matches"], found["not_annotated"]) == (0.5, 1, 0.0)

@@ -37,8 +37,19 @@ def test_the_service_reading_undoes_each_rewrite() -> None:
     assert got["HTML character references"] == {"as sent": 1.0, "read": 1.0}
 
 
-def test_evaluation_reports_both_fixed_test_sets() -> None:
-    sets = {name: (TEXTS, TRUTH) for name in evaluate.CONTRAST}
+def test_evaluation_reports_every_test_set() -> None:
+    sets = {name: (TEXTS, TRUTH) for name in (*evaluate.CONTRAST, "held out")}
     out = evaluate.encoding_rates(sets, by_ascii_words)
-    assert set(out) == set(evaluate.CONTRAST)
-    assert out[evaluate.CONTRAST[1]]["no-break spaces"]["as sent"] == 0.5
+    assert set(out) == set(sets)
+    assert out["held out"]["no-break spaces"]["as sent"] == 0.5
+
+
+def by_brackets(texts: Sequence[str]) -> np.ndarray:
+    """Negative when a text holds a bracket, else positive: a model a tag decides."""
+    return np.array([[0.9, 0.1, 0.0] if "(" in t or "<" in t else [0.0, 0.1, 0.9] for t in texts])
+
+
+def test_the_service_reading_takes_exchange_tags_out() -> None:
+    texts = ["Acme (NYSE:ACME) beats", "Globex <GBX.N> beats", "Initech beats"]
+    got = accuracies(by_brackets, texts, ["positive"] * 3, LABELS)
+    assert got["as written"] == {"as sent": round(1 / 3, 4), "read": 1.0}
