@@ -53,9 +53,14 @@ def test_the_shipped_gazetteer_finds_what_its_metadata_records() -> None:
     known = Gazetteer.load(SERVED / "assets.extra" / gazetteer.FILE)
     assert gazetteer.reach(known, test) == meta["gazetteer"]["test"]
     on_finentity = gazetteer.reach(known, finentity.load())
-    assert on_finentity == meta["gazetteer"]["finentity"]
+    recorded = meta["gazetteer"]["finentity"]
+    # Recorded before Reuters' codes in angle brackets ("Schlumberger <SLB.N>") were
+    # exchange tags (5 December 2026): the same names find at least as much since.
+    assert on_finentity["mentions"] == recorded["mentions"]
+    assert on_finentity["found"] >= recorded["found"] + 0.1
+    assert on_finentity["not_annotated"] <= recorded["not_annotated"]
     # US companies as well as Indian ones, most of their matches annotated.
-    assert on_finentity["found"] > 0.3 and on_finentity["not_annotated"] < 0.05
+    assert on_finentity["found"] > 0.5 and on_finentity["not_annotated"] < 0.05
 
 
 def test_a_version_made_for_new_names_holds_its_sources_weights() -> None:
