@@ -22,7 +22,7 @@ from app.sentiment.entities import (
     without_exchange_tags,
 )
 from app.sentiment.language import ENGLISH, LanguageCheck
-from app.sentiment.plain_text import readable, searchable
+from app.sentiment.plain_text import readable, searchable, without_links
 from app.sentiment.schemas import EntityHeadline
 from app.settings import Settings
 
@@ -124,8 +124,8 @@ def _text_errors(text: str, loc: list[str | int], settings: Settings) -> list[di
 
 def model_text(text: str) -> str:
     """What the models read of a headline or a marked one: the plain text (`readable`)
-    without its exchange tags."""
-    return without_exchange_tags(readable(text))
+    without its links and exchange tags."""
+    return without_exchange_tags(without_links(readable(text)))
 
 
 def _mentions(

@@ -197,7 +197,8 @@ def main(argv: list[str] | None = None) -> int:
         cells = [" / ".join(f"{v:.3f}" for v in row[s].values()) for s in sets]
         print(f"| {name} | " + " | ".join(cells) + " |")
     contrast = contrast_sets(sets, peers)
-    tags = tag_changes(sets, peers)
+    read = f"model {args.model.name}, as the service reads each text"
+    tags = tag_changes(sets, {**peers, read: lambda xs: model([model_text(x) for x in xs])})
     indicators = economy_rates(peers)
     encodings = encoding_rates(sets, model)
     behaviour = checklist.evaluate(model)

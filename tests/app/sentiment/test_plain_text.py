@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.sentiment.plain_text import readable, searchable
+from app.sentiment.plain_text import readable, searchable, without_links
 from tests.conftest import Server
 
 PLAIN = "Infosys profit jumps 20% as TCS slips"
@@ -34,6 +34,14 @@ def test_readable_is_the_plain_text() -> None:
     assert readable("&nbsp;Infosys&nbsp;gains") == " Infosys gains"
 
 
+def test_links_are_taken_out() -> None:
+    post = "Acme beats estimates https://t.co/AbC123 and http://example.com/x?y=1 again"
+    assert without_links(post) == "Acme beats estimates and again"
+    assert without_links("https://t.co/AbC123") == ""
+    for kept in ("Acme beats estimates", "Acme.com beats; a ratio of 3:1"):
+        assert without_links(kept) == kept
+
+
 def test_an_ampersand_without_a_reference_stays() -> None:
     for text in ("AT&T and S&P 500 gain on M&A", "R&D &copy unknown &foo; & more"):
         assert readable(text) == text
@@ -55,7 +63,9 @@ def _answers(server: Server, items: list[object]) -> list[dict]:  # type: ignore
 
 
 def test_a_headline_from_another_source_gets_the_plain_answer(server: Server) -> None:
-    plain, *others = _answers(server, [PLAIN, NO_BREAK, FULL_WIDTH, ZERO_WIDTH])
+    linked = PLAIN + " https://t.co/AbC123xyz"
+    tagged = PLAIN.replace("Infosys", "Infosys (NSE: INFY)")
+    plain, *others = _answers(server, [PLAIN, NO_BREAK, FULL_WIDTH, ZERO_WIDTH, linked, tagged])
     for other in others:
         assert other["label"] == plain["label"]
         assert other["scores"] == pytest.approx(plain["scores"], abs=1e-5)
