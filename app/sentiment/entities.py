@@ -29,12 +29,12 @@ CASHTAG = re.compile(r"(?<![\w$])\$[A-Za-z]{1,6}(?:\.[A-Za-z]{1,2})?(?![\w.]\w)"
 # name ("Knoll (NYSE:KNL)", "Crocs (NASDAQ: $CROX)"), or a Reuters instrument code
 # ("(VOD.L)", and in Reuters' own text "Tesla Inc <TSLA.O>"): the name before it may be
 # in no list, the tag says a company stands there.
-# A ticker runs to 12 characters with "&" and "-", as NSE's symbols do ("(NSE: M&M)",
-# "(NSE: BAJAJ-AUTO)", "(NSE: TATAMOTORS)").
+# A ticker runs to 12 characters with digits, "&" and "-", as NSE's symbols do ("(NSE:
+# M&M)", "(NSE: BAJAJ-AUTO)", "(NSE: 63MOONS)"), and BSE's codes are digits.
 EXCHANGE_TAG = re.compile(
     r"[(<](?:(?P<exchange>NYSE|NASDAQ|Nasdaq|NYSEAMERICAN|NYSEARCA|NYSE American|NYSE Arca|"
     r"AMEX|OTC|OTCQX|OTCQB|OTCMKTS|NSE|BSE|LSE|TSX|TSXV|ASX|HKEX|SGX|TYO|ETR|EPA|BIT|BME|"
-    r"SWX)\s*:\s*(?P<ticker>\$?[A-Z][A-Z0-9&-]{0,11}(?:\.[A-Z]{1,2})?)"
+    r"SWX)\s*:\s*(?P<ticker>\$?[A-Z0-9][A-Z0-9&-]{0,11}(?:\.[A-Z]{1,2})?)"
     r"|(?P<ric>[A-Z][A-Z0-9]{0,5})\.(?P<venue>OQ|O|N|L|T|HK|PA|DE|AS|MI|TO|AX|NS|BO|SW|MC|ST))[)>]"
 )
 # Exchanges and Reuters venues whose tickers are the S&P 500's and SEntFiN's own keys, so

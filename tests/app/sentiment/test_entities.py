@@ -177,6 +177,8 @@ def test_a_ticker_in_an_exchange_tag_stands_for_a_company_no_list_holds() -> Non
         "NSE:M&M",
         "NSE:TATAMOTORS",
     ]
+    text = "Financial Technologies (NSE: 63MOONS) rises; Wipro (BSE: 507685) flat"
+    assert [key for key, _ in tagged.find_entities(text)] == ["NSE:63MOONS", "NSE:507685"]
 
 
 def test_the_models_read_no_exchange_tag() -> None:
