@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
+from app.sentiment.service import model_text
 from training import reports
 from training.export import check_version_free, command_line, export_model
 from training.metrics import (
@@ -318,6 +319,16 @@ def main(argv: list[str] | None = None) -> int:
             },
             "baseline": calibrated_report(y, base.predict_proba(texts), sentfin.LABELS),
         }
+        # The same, each text as the service reads it (app.sentiment.service.model_text:
+        # look-alike characters folded, links and exchange tags out).
+        read = [model_text(t) for t in texts]
+        same = read == list(texts)
+        scored[name]["model_as_the_service_reads"] = calibrated_report(
+            y, (answer if same else predict(read))["probabilities"], sentfin.LABELS
+        )
+        scored[name]["baseline_as_the_service_reads"] = calibrated_report(
+            y, base.predict_proba(read), sentfin.LABELS
+        )
         if base_made is not None:
             scored[name]["baseline_with_synthetic"] = calibrated_report(
                 y, base_made.predict_proba(texts), sentfin.LABELS

@@ -113,6 +113,7 @@ def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Pat
     assert held["mentions"] == 2131 and held["disagree"] == 364
     assert set(held["rows"]) == {
         "model",
+        "model, as the service reads each text",
         "TF-IDF + LR, target marked (same run)",
         "majority class",
     }

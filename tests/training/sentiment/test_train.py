@@ -177,8 +177,19 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     assert set(meta["test_sets"]) == {"sentfin_test", "tfns_validation"}
     assert meta["test_sets"]["tfns_validation"]["baseline"]["n"] == 2388
     for scores in meta["test_sets"].values():
-        assert set(scores) == {"model", "baseline", "baseline_with_synthetic"}
+        assert set(scores) == {
+            "model",
+            "baseline",
+            "baseline_with_synthetic",
+            "model_as_the_service_reads",
+            "baseline_as_the_service_reads",
+        }
         assert all(0 <= s["ece"] <= 1 for s in scores.values())
+    # SEntFiN's titles hold nothing the service's reading changes; TFNS's links do.
+    sentfin_scores = meta["test_sets"]["sentfin_test"]
+    assert sentfin_scores["model_as_the_service_reads"] == {
+        k: v for k, v in sentfin_scores["model"].items() if k in sentfin_scores["baseline"]
+    }
     # The rule-labelled headlines went to the sequence branch only, never to validation.
     assert meta["synthetic"]["rows"] == 100
     # The sequence branch learnt the teacher's answers, its variants, the unlabelled posts
