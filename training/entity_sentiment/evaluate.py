@@ -377,12 +377,15 @@ def main(argv: list[str] | None = None) -> int:
     us = tfns_pairs(tfns.load(tfns.TEST), known)
     print(f"\n{where} on TFNS's validation file (held out), each headline's subject marked:")
     answers = served_labels(entity, [marked(q) for q in us])
+    read = served_labels(entity, [model_text(marked(q)) for q in us])
     found_one = [q.span is not None and not q.analyst for q in us]
     for subset, keep in (("all", [not q.analyst for q in us]), ("a company found", found_one)):
-        kept = [(q, a) for q, a, k in zip(us, answers, keep, strict=True) if k]
-        r: dict[str, Any] = report([q for q, _ in kept], [a for _, a in kept])["all"]
-        scores = f"accuracy {r['accuracy']:.3f}, macro-F1 {r['macro_f1']:.3f}"
-        print(f"  {subset}: {r['n']} headlines, {scores}")
+        rows = []
+        for labels in (answers, read):
+            kept = [(q, a) for q, a, k in zip(us, labels, keep, strict=True) if k]
+            r: dict[str, Any] = report([q for q, _ in kept], [a for _, a in kept])["all"]
+            rows.append(f"accuracy {r['accuracy']:.3f}, macro-F1 {r['macro_f1']:.3f}")
+        print(f"  {subset}: {r['n']} headlines, {rows[0]} (as the service reads them: {rows[1]})")
     called = [a for q, a in zip(us, answers, strict=True) if q.analyst]
     print(
         f"  analysts named beside the subject: {called.count('neutral')} of {len(called)} "
