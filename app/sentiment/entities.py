@@ -179,10 +179,7 @@ class Gazetteer:
         self._caps_index: dict[tuple[str, ...], str] = {}
         self._caps_trie: dict[str, dict] = {}
         for words, name in self._index.items():
-            node = self._trie
-            for word in words:
-                node = node.setdefault(word, {})
-            node[_END] = name
+            _insert(self._trie, words, name)
             caps = tuple(word.upper() for word in words)
             # A name the lists write in capitals ("OIL", "IT SPACE", "UPS") is as often
             # a word in text all in capitals; one written with a small letter is not.
@@ -190,10 +187,7 @@ class Gazetteer:
                 continue
             if caps not in self._caps_index:
                 self._caps_index[caps] = name
-                node = self._caps_trie
-                for word in caps:
-                    node = node.setdefault(word, {})
-                node[_END] = name
+                _insert(self._caps_trie, caps, name)
 
     @classmethod
     def load(cls, path: Path, capitals: bool = True) -> Gazetteer:
@@ -294,6 +288,14 @@ class Gazetteer:
                 out.append((_tag_key(m, at), (start, end), before))
             tagged.update(range(*m.span()))
         return out
+
+
+def _insert(trie: dict[str, dict], words: tuple[str, ...], name: str) -> None:
+    """`name` at the end of the path its `words` take through `trie`."""
+    node = trie
+    for word in words:
+        node = node.setdefault(word, {})
+    node[_END] = name
 
 
 def _tag_key(match: re.Match[str], at: str) -> str:
