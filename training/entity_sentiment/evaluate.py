@@ -97,18 +97,19 @@ def floor(model_dir: Path, *tests: list[Pair]) -> list[dict[str, object]]:
 
 
 def headline_labels(
-    model_dir: Path, *tests: list[Pair], read: Callable[[str], str] = str
+    model: Path | Predict, *tests: list[Pair], read: Callable[[str], str] = str
 ) -> list[list[str]]:
-    return [labels_of(p) for p in headline_probabilities(model_dir, *tests, read=read)]
+    return [labels_of(p) for p in headline_probabilities(model, *tests, read=read)]
 
 
 def headline_probabilities(
-    model_dir: Path, *tests: list[Pair], read: Callable[[str], str] = str
+    model: Path | Predict, *tests: list[Pair], read: Callable[[str], str] = str
 ) -> list[np.ndarray]:
-    """The headline model's answer on each pair's title (each title read once, through
-    `read`)."""
+    """The headline model's answer (a SavedModel's folder or its loaded `load_predict`) on
+    each pair's title, each title read once, through `read`."""
     titles = sorted({q.title for test in tests for q in test})
-    answers = load_predict(model_dir, batch_size=256)([read(t) for t in titles])
+    predict = load_predict(model, batch_size=256) if isinstance(model, Path) else model
+    answers = predict([read(t) for t in titles])
     row = {title: i for i, title in enumerate(titles)}
     return [answers[[row[q.title] for q in test]] for test in tests]
 
@@ -122,15 +123,15 @@ def marked_baseline(train: list[Pair], *tests: list[Pair]) -> list[dict[str, obj
     ]
 
 
-def baseline_labels(
-    train: list[Pair], *tests: list[Pair], read: Callable[[str], str] = str
-) -> list[list[str]]:
-    """The marked-mention TF-IDF model's labels on each test set, its marked texts passed
-    through `read`."""
+def baseline_labels(train: list[Pair], *tests: list[Pair]) -> list[list[str]]:
+    tfidf = marked_tfidf(train)
+    return [tfidf([marked(q) for q in t]) for t in tests]
+
+
+def marked_tfidf(train: list[Pair]) -> Callable[[list[str]], list[str]]:
+    """The marked-mention TF-IDF model fitted on `train`: marked texts -> labels."""
     tfidf = baseline.fit([marked(q) for q in train], [LABELS.index(q.label) for q in train])
-    return [
-        [LABELS[i] for i in np.asarray(tfidf.predict([read(marked(q)) for q in t]))] for t in tests
-    ]
+    return lambda texts: [LABELS[i] for i in np.asarray(tfidf.predict(texts))]
 
 
 KINDS = ("one entity", "several that agree", "several that disagree")
@@ -324,8 +325,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{unfound} entities not found in their title"
     )
     held_out = finentity.load()
-    base_labels = baseline_labels(train, test, held_out)
-    p_headline = headline_probabilities(model_dir, test, held_out)
+    # Each loaded or fitted once for every table below.
+    headline = load_predict(model_dir, batch_size=256)
+    tfidf = marked_tfidf(train)
+    base_labels = [tfidf([marked(q) for q in t]) for t in (test, held_out)]
+    p_headline = headline_probabilities(headline, test, held_out)
     floor_labels = [labels_of(p) for p in p_headline]
     baselines = [report(t, a) for t, a in zip((test, held_out), base_labels, strict=True)]
     floors = [report(t, a) for t, a in zip((test, held_out), floor_labels, strict=True)]
@@ -364,11 +368,11 @@ def main(argv: list[str] | None = None) -> int:
             f"{where}, as the service reads each text": model_report(entity, held_out, model_text),
             floor_name: floors[1],
             f"{floor_name}, as the service reads it": report(
-                held_out, headline_labels(model_dir, held_out, read=model_text)[0]
+                held_out, headline_labels(headline, held_out, read=model_text)[0]
             ),
             "TF-IDF + LR, target mention marked (SEntFiN pairs)": baselines[1],
             "TF-IDF + LR, as the service reads each text": report(
-                held_out, baseline_labels(train, held_out, read=model_text)[0]
+                held_out, tfidf([model_text(marked(q)) for q in held_out])
             ),
             "majority class": majority(held_out),
         }
@@ -407,7 +411,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name} all in capitals: {gazetteer.said(gazetteer.reach(known, capitals), name)}")
         own_case = gazetteer.said(gazetteer.reach(exact, capitals), name)
         print(f"    names in their own case only: {own_case}")
-    headline = load_predict(model_dir, batch_size=256)
     print("\nlabels changed by an exchange tag after a company ((NYSE:AAPL), (NSE: INFY)):")
     for name, texts in (
         ("SEntFiN test titles", [q.title for q in test]),
