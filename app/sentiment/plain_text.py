@@ -10,8 +10,9 @@ no-break space, SEntFiN's test titles score 0.737 instead of 0.833 with the head
 model v9, in full-width characters 0.320 (`make evaluate-sentiment`; docs/models/
 sentiment.md, "Characters as other sources encode them").
 
-`searchable` folds the look-alikes one character for one, so a span found in its result
-indexes the text as sent; `readable` is what the models read. `without_links` takes out
+`readable` is what the models read; `reading` is the same with where each character came
+from, so a name found in what a reader reads has a span of the text as sent (a caller's
+"AT&T" is found in "AT&amp;T rises", characters 0 to 8). `without_links` takes out
 what no reader reads as words: a news account's post ends in a link more often than not,
 and a link added to a test headline changed 6.7 % of the headline model's labels
 (docs/models/sentiment.md, "Links").
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import NamedTuple
 
 # Unicode's space separators other than the ASCII space, and the line and paragraph
 # separators: each reads as a space.
@@ -32,19 +34,12 @@ _FULL_WIDTH = {0xFF01 + i: 0x21 + i for i in range(0x7E - 0x21 + 1)}
 # non-joiner and joiner, word joiner, byte order mark.
 _INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff"
 
-_FOLD = str.maketrans({**dict.fromkeys(_SPACES, " "), **_FULL_WIDTH})
 _READ = str.maketrans({**dict.fromkeys(_SPACES, " "), **_FULL_WIDTH, **dict.fromkeys(_INVISIBLE)})
 # A character reference ends in a semicolon: without one, "AT&T", "S&P" and "M&A" stay
 # as written ("&copy" alone would otherwise become a sign).
 # A web address with the spaces before it; the per-entity model's graph drops the same.
 _LINK = re.compile(r"\s*https?://\S+")
 _REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-
-
-def searchable(text: str) -> str:
-    """`text` with each look-alike space and full-width character folded to its plain
-    form: the same length, character for character."""
-    return text if text.isascii() else text.translate(_FOLD)
 
 
 def readable(text: str) -> str:
@@ -55,6 +50,53 @@ def readable(text: str) -> str:
         # lone surrogate reaches the model this way.
         text = _REFERENCE.sub(lambda m: html.unescape(m.group()), text)
     return text if text.isascii() else text.translate(_READ)
+
+
+class Reading(NamedTuple):
+    """A text as the models read it (`readable`), and where each of its characters came
+    from in the text as sent: a span found in `text` is one of the sent text by `sent`."""
+
+    text: str
+    # Per character of `text`, the [start, end) of what it was read from in the sent
+    # text; None when `text` is the sent text itself.
+    starts: tuple[int, ...] | None = None
+    ends: tuple[int, ...] | None = None
+
+    def sent(self, span: tuple[int, int]) -> tuple[int, int]:
+        """The sent text's span that `span` of `text` was read from: "AT&T" of "AT&T
+        rises" is "AT&amp;T" of "AT&amp;T rises", characters 0 to 8."""
+        if self.starts is None or self.ends is None:
+            return span
+        start, end = span
+        return self.starts[start], self.ends[end - 1]
+
+
+def reading(text: str) -> Reading:
+    """`readable(text)`, with where each of its characters came from: a name is found
+    in what a reader reads (Infosys with a soft hyphen inside is Infosys, "Johnson &amp;
+    Johnson" is Johnson & Johnson), and its span still indexes the text as sent."""
+    references = list(_REFERENCE.finditer(text)) if "&" in text else []
+    if not references and (text.isascii() or text.translate(_READ) == text):
+        return Reading(text)
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+
+    def read(plain: str, start: int, end: int) -> None:
+        for c in plain.translate(_READ):
+            chars.append(c)
+            starts.append(start)
+            ends.append(end)
+
+    done = 0
+    for ref in references:
+        for i in range(done, ref.start()):
+            read(text[i], i, i + 1)
+        read(html.unescape(ref.group()), ref.start(), ref.end())
+        done = ref.end()
+    for i in range(done, len(text)):
+        read(text[i], i, i + 1)
+    return Reading("".join(chars), tuple(starts), tuple(ends))
 
 
 def without_links(text: str) -> str:

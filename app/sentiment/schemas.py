@@ -31,8 +31,8 @@ class EntityHeadline(BaseModel):
         Discriminator(lambda v: "names" if isinstance(v, list) else "auto"),
     ] = Field(
         description="the companies (or other entities) to answer about, each of which must "
-        "occur in the text as a whole word (exact case first, then any case), each mention "
-        'named once; or "auto": '
+        "occur in the text as a whole word (exact case first, then any case; the text as "
+        'read: "AT&T" is in "AT&amp;T"), each mention named once; or "auto": '
         "the names the model's gazetteer finds (Indian listed companies, the S&P 500's and "
         "large companies listed elsewhere; case-sensitive, whole words), cashtags such as "
         "$AAPL, and the ticker in an exchange tag such as (NYSE:KNL)"

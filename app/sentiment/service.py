@@ -22,7 +22,7 @@ from app.sentiment.entities import (
     without_exchange_tags,
 )
 from app.sentiment.language import ENGLISH, LanguageCheck
-from app.sentiment.plain_text import readable, searchable, without_links
+from app.sentiment.plain_text import readable, reading, without_links
 from app.sentiment.schemas import EntityHeadline
 from app.settings import Settings
 
@@ -125,7 +125,12 @@ def _text_errors(text: str, loc: list[str | int], settings: Settings) -> list[di
 def model_text(text: str) -> str:
     """What the models read of a headline or a marked one: the plain text (`readable`)
     without its links and exchange tags."""
-    return without_exchange_tags(without_links(readable(text)))
+    return without_marks_of_source(readable(text))
+
+
+def without_marks_of_source(plain: str) -> str:
+    """A text already `readable` without its links and exchange tags."""
+    return without_exchange_tags(without_links(plain))
 
 
 def _mentions(
@@ -133,14 +138,15 @@ def _mentions(
 ) -> tuple[tuple[Mention, ...], list[dict[str, object]]]:
     """Each entity's mention in the text as sent (spans index it), or the errors."""
     text = item.text
-    # Found in the folded text, whose spans are the text's: Infosys in full-width letters
-    # is Infosys.
-    search = searchable(text)
+    # Found in the text as a reader reads it, whose spans map back to the text as sent:
+    # Infosys in full-width letters is Infosys, "AT&amp;T" is AT&T.
+    read = reading(text)
+    search = read.text
     if item.entities == AUTO:
-        found = [
-            (text[start:end], (start, end))
-            for _, (start, end) in gazetteer.find_all(search)[: settings.max_entities_per_headline]
-        ]
+        found = []
+        for _, span in gazetteer.find_all(search)[: settings.max_entities_per_headline]:
+            start, end = read.sent(span)
+            found.append((text[start:end], span))  # the name as the text writes it
     else:
         found, errors = [], []
         if len(item.entities) > settings.max_entities_per_headline:
@@ -151,7 +157,7 @@ def _mentions(
             return (), [_error([*loc, "entities"], msg, "too_long")]
         first_at: dict[Span, int] = {}
         for j, name in enumerate(item.entities):
-            span = find(searchable(name.strip()), search)
+            span = find(readable(name.strip()), search)
             if span is None:
                 msg = (
                     f"entity {name!r} does not occur in the headline as a whole word"
@@ -162,9 +168,10 @@ def _mentions(
             elif span in first_at:
                 # Two names for one mention would be two identical answers, and the
                 # entries would no longer be one per entity.
+                start, end = read.sent(span)
                 msg = (
                     f"entity {name!r} names the same mention as entities[{first_at[span]}] "
-                    f"(characters {span[0]} to {span[1]}): name each entity once"
+                    f"(characters {start} to {end}): name each entity once"
                 )
                 errors.append(_error([*loc, "entities", j], msg, "entity_repeated"))
             else:
@@ -181,8 +188,8 @@ def _mentions(
         # out"). `mark` keeps the target, and one of any other mentions that overlap.
         spans += gazetteer.others(search, spans)
     mentions = tuple(
-        Mention(name, start, end, model_text(mark(search, (start, end), spans)))
-        for name, (start, end) in found
+        Mention(name, *read.sent(span), without_marks_of_source(mark(search, span, spans)))
+        for name, span in found
     )
     return mentions, []
 

@@ -40,6 +40,7 @@ read alike once marked share a label: a measure of the annotation's own consiste
 from __future__ import annotations
 
 import argparse
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from itertools import combinations
 from pathlib import Path
@@ -49,16 +50,24 @@ import numpy as np
 
 from app.model_store import version_dir
 from app.sentiment.entities import Gazetteer, Span
+from app.sentiment.plain_text import Reading, reading
 from app.sentiment.schemas import EntityHeadline
 from app.sentiment.service import EntityItem, best_labels, check_limits, model_text
 from app.settings import Settings
-from training.entity_sentiment import behaviour, exchange_tags, finentity, gazetteer
+from training.entity_sentiment import (
+    behaviour,
+    exchange_tags,
+    finentity,
+    gazetteer,
+    source_encodings,
+)
 from training.entity_sentiment.behaviour import Predict
 from training.entity_sentiment.pairs import Pair, marked, pairs, tfns_pairs
 from training.metrics import classification_report
 from training.sentiment import baseline, sentfin, tfns
 from training.sentiment.checklist import load_predict
 from training.sentiment.sentfin import Headline
+from training.sentiment.source_encodings import REWRITES
 
 ROOT = Path(__file__).resolve().parents[2]
 LABELS = sentfin.LABELS
@@ -261,18 +270,35 @@ def auto_answers(entity: Predict, part: list[Pair], found: Gazetteer) -> dict[st
     texts: list[str] = []
     for title, mentions in annotated.items():
         (item,) = check_limits([EntityHeadline(text=title, entities="auto")], settings, found)
-        spans = [span for span, _ in mentions]
+        # Compared where the service found them: in the text as a reader reads it.
+        read = reading(title)
+        spans = [in_reading(read, span) for span, _ in mentions]
         for m in item.mentions if isinstance(item, EntityItem) else ():
             # The first annotated mention a found one overlaps, each found one scored
             # once; a ticker in the tag after an annotated name stands for that name.
-            start, end = gazetteer.named_by_tag((m.start, m.end), title, spans)
-            q = next((q for (a, b), q in mentions if a < end and start < b), None)
+            at = in_reading(read, (m.start, m.end))
+            start, end = gazetteer.named_by_tag(at, read.text, spans)
+            q = next(
+                (
+                    q
+                    for (a, b), (_, q) in zip(spans, mentions, strict=True)
+                    if a < end and start < b
+                ),
+                None,
+            )
             if q is not None:
                 answered.append(q)
                 texts.append(m.marked)
     none = {"n": 0, "accuracy": float("nan"), "macro_f1": float("nan")}
     r = report(answered, labels_of(entity(texts))).get("all", none) if texts else none
     return {"mentions": sum(map(len, annotated.values())), **r}  # type: ignore[dict-item]
+
+
+def in_reading(read: Reading, span: Span) -> Span:
+    """The span of `read.text` that was read from `span` of the text as sent."""
+    if read.starts is None or read.ends is None:
+        return span
+    return bisect_left(read.starts, span[0]), bisect_right(read.ends, span[1])
 
 
 def majority(test: list[Pair]) -> dict[str, object]:
@@ -425,6 +451,21 @@ def main(argv: list[str] | None = None) -> int:
             f'  "auto" on {name}: answers {r["n"]} of {r["mentions"]} annotated mentions, '
             f"accuracy {r['accuracy']:.3f}, macro-F1 {r['macro_f1']:.3f}"
         )
+    print("\nas other sources encode the characters: listed alone (answered, accuracy of the")
+    print('answered) and "auto" (annotated mentions answered, accuracy)')
+    print("| rewrite | SEntFiN test: listed | auto | FinEntity: listed | auto |")
+    print("| --- | --- | --- | --- | --- |")
+    for how, rewrite in (("as written", str), *REWRITES):
+        cells = []
+        for part in (test, held_out):
+            alone = source_encodings.listed_alone(entity, part, rewrite, known)
+            moved = [source_encodings.rewritten(q, rewrite) for q in part]
+            auto = auto_answers(entity, moved, known)
+            cells += [
+                f"{alone['answered'] / alone['asked']:.1%}, {alone['accuracy_of_answered']:.3f}",
+                f"{auto['n'] / auto['mentions']:.1%}, {auto['accuracy']:.3f}",
+            ]
+        print(f"| {how} | " + " | ".join(cells) + " |", flush=True)
     n, groups, compared, agree = alike(all_pairs)
     print(
         f"{n} of SEntFiN's pairs read as another does once marked ({groups} groups, both "

@@ -1,12 +1,12 @@
-"""Characters other sources use for plain ones: folded for search span for span, read by
-the models as the plain text (unit), and answered alike over real HTTP with the
-committed models, spans indexing the text as sent."""
+"""Characters other sources use for plain ones: read by the models as the plain text, a
+span of what is read mapped to the text as sent (unit), and answered alike over real
+HTTP with the committed models, spans indexing the text as sent."""
 
 from __future__ import annotations
 
 import pytest
 
-from app.sentiment.plain_text import readable, searchable, without_links
+from app.sentiment.plain_text import readable, reading, without_links
 from tests.conftest import Server
 
 PLAIN = "Infosys profit jumps 20% as TCS slips"
@@ -16,15 +16,30 @@ ZERO_WIDTH = PLAIN.replace(" ", "\u200b ").replace("Infosys", "Info\u00adsys")
 ESCAPED = "Moody&#39;s upgrades Johnson &amp; Johnson&#x2019;s debt"
 
 
-def test_searchable_folds_one_character_for_one() -> None:
-    for text in (NO_BREAK, FULL_WIDTH, "Infosys\u3000TCS\u2009Wipro\u202fHCL"):
-        folded = searchable(text)
-        assert len(folded) == len(text)
-        assert folded.isascii()
-    assert searchable(NO_BREAK) == searchable(FULL_WIDTH) == PLAIN
-    # Invisible characters keep their place: removing them would move every span after.
-    assert searchable(ZERO_WIDTH) == ZERO_WIDTH
-    assert searchable("Café Coffee Day") == "Café Coffee Day"
+def test_reading_is_readable_with_each_characters_origin() -> None:
+    pool = [PLAIN, NO_BREAK, FULL_WIDTH, ZERO_WIDTH, ESCAPED, "\ufeff" + PLAIN, "a &lt;b&gt; c"]
+    pool += ["AT&T &amp;&amp; M&A&#173;s", "Info&shy;sys &#x1F680;", "&#xD800; x", "Café"]
+    for text in pool:
+        read = reading(text)
+        assert read.text == readable(text)
+        for i, char in enumerate(read.text):
+            start, end = read.sent((i, i + 1))
+            # Each character is read from the characters its span covers, and from no others.
+            assert char in readable(text[start:end])
+    plain = reading(PLAIN)
+    assert plain.text == PLAIN and plain.starts is None
+    assert plain.sent((0, 7)) == (0, 7)
+
+
+def test_a_span_of_what_is_read_is_one_of_the_text_as_sent() -> None:
+    read = reading(ESCAPED)
+    start = read.text.index("Johnson & Johnson")
+    assert read.sent((start, start + 17)) == (21, 42)
+    assert ESCAPED[21:42] == "Johnson &amp; Johnson"
+    # Characters read as nothing stay inside a name and outside its ends.
+    for text, name in ((ZERO_WIDTH, "Info\u00adsys"), ("Info&shy;sys\u200b gains", "Info&shy;sys")):
+        assert reading(text).sent((0, 7)) == (0, len(name))
+        assert text.startswith(name)
 
 
 def test_readable_is_the_plain_text() -> None:
@@ -86,8 +101,35 @@ def test_entities_are_found_in_look_alike_characters_spans_as_sent(server: Serve
     for result in (auto, no_break, listed):
         found = [(e["label"], e["start"], e["end"]) for e in result["entities"]]
         assert found == expected
-        for e, p in zip(result["entities"], plain["entities"], strict=True):
-            assert e["scores"] == pytest.approx(p["scores"], abs=1e-5)
+        _same_scores(result, plain)
     # "auto" names each mention as the text writes it; a listed name stays as asked.
     assert [e["name"] for e in auto["entities"]] == [FULL_WIDTH[0:7], FULL_WIDTH[28:31]]
     assert [e["name"] for e in listed["entities"]] == ["Infosys", "TCS"]
+
+
+def test_names_are_found_as_a_reader_reads_them_spans_as_sent(server: Server) -> None:
+    """A name broken by an invisible character, or written with character references,
+    is the name a caller gives and the one "auto" finds: the answers are the plain
+    text's, each span covering the name as the text writes it."""
+    plain_text = "Johnson & Johnson beats estimates as Infosys slips"
+    escaped = plain_text.replace("&", "&amp;")
+    broken = plain_text.replace("Infosys", "Info\u00adsys").replace(" ", "\u200b ")
+    names = ["Johnson & Johnson", "Infosys"]
+    items: list[object] = [{"text": plain_text, "entities": names}]
+    items += [{"text": t, "entities": e} for t in (escaped, broken) for e in (names, "auto")]
+    plain, *others = _answers(server, items)
+    assert [e["label"] for e in plain["entities"]] == ["positive", "negative"]
+    for (text, entities), result in zip(
+        [(t, e) for t in (escaped, broken) for e in (names, "auto")], others, strict=True
+    ):
+        spans = [text[e["start"] : e["end"]] for e in result["entities"]]
+        assert [readable(span) for span in spans] == names
+        written = names if entities == names else spans
+        assert [e["name"] for e in result["entities"]] == written
+        _same_scores(result, plain)
+
+
+def _same_scores(result: dict, plain: dict) -> None:  # type: ignore[type-arg]
+    for e, p in zip(result["entities"], plain["entities"], strict=True):
+        assert e["label"] == p["label"]
+        assert e["scores"] == pytest.approx(p["scores"], abs=1e-5)
