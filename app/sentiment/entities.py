@@ -142,7 +142,8 @@ class Gazetteer:
 
     A name is a sequence of words: "Tata Motors Ltd." matches "Tata Motors Ltd" and
     "Tata Motors Ltd.", never "tata motors" or "Tata Motorsport"; in text all in
-    capitals, also "TATA MOTORS LTD" (`capitals`). `keys` says which
+    capitals, also "TATA MOTORS LTD" (`capitals`), and of the names written in capitals,
+    the `acronyms` ("TCS", not "OIL"). `keys` says which
     entity a name belongs to (a ticker), so that two names of one company ("Apple",
     "AAPL") are found as one entity; a name without a key is its own entity, and a
     cashtag is its ticker's.
@@ -154,8 +155,13 @@ class Gazetteer:
         keys: Mapping[str, str] | None = None,
         exchange_tags: bool = False,
         capitals: bool = True,
+        acronyms: Iterable[str] = (),
     ) -> None:
         self.names = tuple(names)
+        # The names written in capitals that are searched in text all in capitals too:
+        # the export's, those headlines never write otherwise ("TCS", "SBI", "AMD"; not
+        # "OIL", which they write "oil", nor "INDIA", written "India").
+        self.acronyms = frozenset(acronyms)
         self._keys = dict(keys or {})
         # Whether a ticker in an exchange's tag is found too (EXCHANGE_TAG): exports ship
         # it on, training marks TFNS's pairs without it, as their teachers' answers were.
@@ -182,8 +188,9 @@ class Gazetteer:
             _insert(self._trie, words, name)
             caps = tuple(word.upper() for word in words)
             # A name the lists write in capitals ("OIL", "IT SPACE", "UPS") is as often
-            # a word in text all in capitals; one written with a small letter is not.
-            if name.isupper() or name.isdigit():
+            # a word in text all in capitals, unless it is an acronym; one written with
+            # a small letter is not.
+            if (name.isupper() or name.isdigit()) and name not in self.acronyms:
                 continue
             if caps not in self._caps_index:
                 self._caps_index[caps] = name
@@ -193,7 +200,11 @@ class Gazetteer:
     def load(cls, path: Path, capitals: bool = True) -> Gazetteer:
         data = json.loads(path.read_text())
         return cls(
-            tuple(data["names"]), data.get("entities"), data.get("exchange_tags", False), capitals
+            tuple(data["names"]),
+            data.get("entities"),
+            data.get("exchange_tags", False),
+            capitals,
+            data.get("acronyms", ()),
         )
 
     def find_all(self, text: str) -> list[tuple[str, Span]]:

@@ -52,14 +52,17 @@ def test_the_shipped_gazetteer_finds_what_its_metadata_records() -> None:
     test = [p for p in pairs(sentfin.load(sentfin.COMMITTED)) if p.is_test]
     known = Gazetteer.load(SERVED / "assets.extra" / gazetteer.FILE)
     assert gazetteer.reach(known, test) == meta["gazetteer"]["test"]
-    on_finentity = gazetteer.reach(known, finentity.load())
-    recorded = meta["gazetteer"]["finentity"]
-    # Recorded before Reuters' codes in angle brackets ("Schlumberger <SLB.N>") were
-    # exchange tags (5 December 2026): the same names find at least as much since.
-    assert on_finentity["mentions"] == recorded["mentions"]
-    assert on_finentity["found"] >= recorded["found"] + 0.1
-    assert on_finentity["not_annotated"] <= recorded["not_annotated"]
+    held_out = finentity.load()
+    assert gazetteer.reach(known, held_out) == meta["gazetteer"]["finentity"]
+    # A headline all in capitals, as some wires write them, is searched for the names in
+    # capitals, the acronyms among the lists' capitals too ("TCS", "SBI", "AMD").
+    for part, recorded in ((test, "test"), (held_out, "finentity")):
+        in_capitals = gazetteer.reach(known, gazetteer.in_capitals(part))
+        assert in_capitals == meta["gazetteer"][f"{recorded}_in_capitals"]
+        as_written = meta["gazetteer"][recorded]
+        assert in_capitals["found"] >= as_written["found"] - 0.005
     # US companies as well as Indian ones, most of their matches annotated.
+    on_finentity = meta["gazetteer"]["finentity"]
     assert on_finentity["found"] > 0.5 and on_finentity["not_annotated"] < 0.05
 
 
@@ -78,3 +81,4 @@ def test_the_served_names_are_what_the_lists_build_now() -> None:
     # An edit of a list reaches the service only as a new version (make regazetteer).
     shipped = json.loads((SERVED / "assets.extra" / gazetteer.FILE).read_text())
     assert shipped["entities"] == gazetteer.shipped()
+    assert shipped["acronyms"] == sorted(gazetteer.acronyms(shipped["entities"]))

@@ -437,6 +437,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name} all in capitals: {gazetteer.said(gazetteer.reach(known, capitals), name)}")
         own_case = gazetteer.said(gazetteer.reach(exact, capitals), name)
         print(f"    names in their own case only: {own_case}")
+        r = auto_answers(entity, capitals, known)
+        print(
+            f'    "auto": answers {r["n"]} of {r["mentions"]} annotated mentions, '
+            f"accuracy {r['accuracy']:.3f}, macro-F1 {r['macro_f1']:.3f}"
+        )
     print("\nlabels changed by an exchange tag after a company ((NYSE:AAPL), (NSE: INFY)):")
     for name, texts in (
         ("SEntFiN test titles", [q.title for q in test]),

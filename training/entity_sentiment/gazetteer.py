@@ -103,6 +103,9 @@ SHORT_NAMES = {
 }
 _SHORT = frozenset(name for names in SHORT_NAMES.values() for name in names)
 _LOWER_WORD = re.compile(r"\b[a-z]+\b")
+# A word in lower case or in Title case; a name's words (as the gazetteer splits them).
+_OTHERWISE = re.compile(r"\b[A-Z]?[a-z]+\b")
+_WORD = re.compile(r"\w+")
 # Four-letter tickers that headlines write in capitals for something else: the
 # FAANG-style group of stocks, the sector.
 NOT_TICKERS = frozenset({"FANG", "TECH"})
@@ -187,10 +190,34 @@ def headline_words(min_count: int = 3) -> set[str]:
     case at least `min_count` times: ordinary words, whether or not the tokenizer holds
     them whole ("investment" and "finance" are two tokens each, so the word filter let
     "Investment", from SEntFiN's sector "INVESTMENT", through as a name)."""
-    titles = {h.title for h in sentfin.load(sentfin.COMMITTED) if not h.is_test}
-    titles.update(h.text for h in tfns.load(tfns.TRAIN))
-    counts = Counter(w for t in titles for w in _LOWER_WORD.findall(t))
+    counts = Counter(w for t in _training_titles() for w in _LOWER_WORD.findall(t))
     return {w for w, n in counts.items() if n >= min_count}
+
+
+def acronyms(names: Iterable[str], min_count: int = 3) -> set[str]:
+    """The names written in capitals that headlines never write otherwise: no word of
+    the name is written in lower case or in Title case `min_count` times or more in the
+    training titles and headlines that are not all in capitals ("OIL" is written "oil",
+    "INDIA" "India", "IT SPACE" "It"). A headline all in capitals names these companies
+    as any other does ("TCS", "SBI", "AMD"), so the service searches it for them too."""
+    titles = [t for t in _training_titles() if not t.isupper()]
+    counts = Counter(w for t in titles for w in _OTHERWISE.findall(t))
+    written = {w for w, n in counts.items() if n >= min_count}
+    out = set()
+    for name in names:
+        words = _WORD.findall(name)
+        # A letter alone says nothing ("L&T", "P&G"; "t" is in "don't"), but a name of
+        # one letter is as often an initial.
+        seen = any({w.lower(), w.capitalize()} & written for w in words if len(w) > 1)
+        if name.isupper() and sum(map(len, words)) > 1 and not seen:
+            out.add(name)
+    return out
+
+
+def _training_titles() -> set[str]:
+    """SEntFiN's training titles and TFNS's training headlines."""
+    titles = {h.title for h in sentfin.load(sentfin.COMMITTED) if not h.is_test}
+    return titles | {h.text for h in tfns.load(tfns.TRAIN)}
 
 
 def _a_word(name: str, words: set[str]) -> bool:
@@ -297,6 +324,17 @@ def reach(known: Gazetteer, test: list[Pair]) -> dict[str, float | int]:
 _BEFORE_TAG = re.compile(r"(?:['\u2019]s)?\s*")
 
 
+def reaches(known: Gazetteer, test: list[Pair], held_out: list[Pair]) -> dict[str, dict]:
+    """`reach` on SEntFiN's test pairs and FinEntity's, as written and all in capitals,
+    as an export's metadata records them."""
+    return {
+        "test": reach(known, test),
+        "finentity": reach(known, held_out),
+        "test_in_capitals": reach(known, in_capitals(test)),
+        "finentity_in_capitals": reach(known, in_capitals(held_out)),
+    }
+
+
 def named_by_tag(span: tuple[int, int], text: str, names: list[tuple[int, int]]) -> tuple[int, int]:
     """The annotated name (of `names`) whose exchange tag holds `span`, else `span`."""
     for tag in EXCHANGE_TAG.finditer(text):
@@ -345,8 +383,9 @@ def tfns_pairs_for(
 
 def served(keys: Mapping[str, str]) -> Gazetteer:
     """The gazetteer `"auto"` uses with an export's names (`keys`, as `shipped` builds
-    them): tickers in exchange tags (app.sentiment.entities.EXCHANGE_TAG) found too."""
-    return Gazetteer(sorted(keys), keys, exchange_tags=True)
+    them): tickers in exchange tags (app.sentiment.entities.EXCHANGE_TAG) found too, and
+    in text all in capitals, the names in capitals that are `acronyms`."""
+    return Gazetteer(sorted(keys), keys, exchange_tags=True, acronyms=acronyms(keys))
 
 
 def export_file(keys: Mapping[str, str]) -> str:
@@ -355,7 +394,7 @@ def export_file(keys: Mapping[str, str]) -> str:
     found = served(keys)
     return json.dumps(
         {"source": SOURCE, "names": list(found.names), "entities": dict(sorted(keys.items())),
-         "exchange_tags": found.exchange_tags},
+         "exchange_tags": found.exchange_tags, "acronyms": sorted(found.acronyms)},
         indent=0,
     )  # fmt: skip
 

@@ -60,8 +60,7 @@ def regazetteer(source: Path, base: Path, keys: dict[str, str], command: str) ->
         "gazetteer": {
             "file": gazetteer.FILE,
             "names": len(keys),
-            "test": gazetteer.reach(known, test),
-            "finentity": gazetteer.reach(known, finentity.load()),
+            **gazetteer.reaches(known, test, finentity.load()),
         },
     }
     (extra / gazetteer.FILE).write_text(shipped)
@@ -90,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     meta = json.loads((out / "assets.extra" / METADATA_FILE).read_text())["gazetteer"]
     print(f"{out}: {meta['names']} names; {gazetteer.said(meta['test'])}")
     print(f"  on FinEntity: {gazetteer.said(meta['finentity'], 'FinEntity')}")
+    for part, where in (("test", "test"), ("finentity", "FinEntity")):
+        print(f"  all in capitals: {gazetteer.said(meta[f'{part}_in_capitals'], where)}")
     return 0
 
 

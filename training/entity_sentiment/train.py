@@ -362,10 +362,7 @@ def main(argv: list[str] | None = None) -> int:
     vectors = fitted.sequence.get_layer("word_vectors")
     names = list(keys)
     shipped = gazetteer.served(keys)
-    reach = {
-        "test": gazetteer.reach(shipped, test),
-        "finentity": gazetteer.reach(shipped, held_out),
-    }
+    reach = gazetteer.reaches(shipped, test, held_out)
     print(f"gazetteer: {len(names)} names; {gazetteer.said(reach['test'])}", flush=True)
     print(f"gazetteer on FinEntity: {gazetteer.said(reach['finentity'], 'FinEntity')}", flush=True)
 

@@ -111,6 +111,25 @@ def test_text_all_in_capitals_is_searched_for_the_names_in_capitals() -> None:
     assert exact.key("TOYOTA") is None
 
 
+def test_text_all_in_capitals_is_searched_for_the_acronyms_among_names_in_capitals() -> None:
+    keys = {"TCS": "NSE:TCS", "OIL": "NSE:OIL", "L&T": "NSE:LT", "Toyota": "W:T"}
+    names = Gazetteer(keys, keys, acronyms=("TCS", "L&T"))
+    text = "TCS AND L&T GAIN; OIL FALLS; TOYOTA FLAT"
+    assert names.find_all(text) == [("TCS", (0, 3)), ("L&T", (8, 11)), ("TOYOTA", (29, 35))]
+    assert names.key("TCS") == "NSE:TCS"
+    # Elsewhere every name is found in its own case, as before.
+    assert names.find_all("TCS and L&T gain; OIL falls") == [
+        ("TCS", (0, 3)),
+        ("L&T", (8, 11)),
+        ("OIL", (18, 21)),
+    ]
+    assert Gazetteer(keys, keys, capitals=False, acronyms=("TCS",)).find_all(text) == [
+        ("TCS", (0, 3)),
+        ("L&T", (8, 11)),
+        ("OIL", (18, 21)),
+    ]
+
+
 def test_a_name_is_found_where_a_longer_one_begins_but_breaks_off() -> None:
     names = Gazetteer(("Bank of India", "State Bank of India", "State Bank", "Bank"))
     # Past "State Bank" the words follow the longer name's path until "of Baroda", and

@@ -148,3 +148,17 @@ def test_a_ticker_in_the_tag_after_an_annotated_name_counts_as_found() -> None:
     assert gazetteer.named_by_tag((14, 17), title, [(0, 12), (28, 39)]) == (0, 12)
     found = gazetteer.reach(known, pairs)
     assert (found["found"], found["matches"], found["not_annotated"]) == (0.5, 1, 0.0)
+
+
+def test_acronyms_are_the_names_in_capitals_headlines_never_write_otherwise() -> None:
+    names = ["TCS", "SBI", "AMD", "L&T", "M&M", "OIL", "INDIA", "IT SPACE", "BANK", "T"]
+    names += ["Infosys", "123456"]
+    # The training titles write "oil", "India", "It", "bank"; a letter alone counts for
+    # nothing in a longer name, and a one-letter name is no acronym.
+    assert gazetteer.acronyms(names) == {"TCS", "SBI", "AMD", "L&T", "M&M"}
+    # The export says which: the served gazetteer searches text in capitals for them.
+    keys = {name: name for name in names}
+    shipped = json.loads(gazetteer.export_file(keys))
+    assert shipped["acronyms"] == ["AMD", "L&T", "M&M", "SBI", "TCS"]
+    found = gazetteer.served(keys).find_all("SBI AND INFOSYS RISE AS OIL FALLS")
+    assert [name for name, _ in found] == ["SBI", "INFOSYS"]
