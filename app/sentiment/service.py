@@ -22,6 +22,7 @@ from app.sentiment.entities import (
     without_exchange_tags,
 )
 from app.sentiment.language import ENGLISH, LanguageCheck
+from app.sentiment.outlet_marks import credit_start, without_outlet_marks
 from app.sentiment.plain_text import readable, reading, without_links
 from app.sentiment.schemas import EntityHeadline
 from app.settings import Settings
@@ -124,13 +125,22 @@ def _text_errors(text: str, loc: list[str | int], settings: Settings) -> list[di
 
 def model_text(text: str) -> str:
     """What the models read of a headline or a marked one: the plain text (`readable`)
-    without its links and exchange tags."""
+    without its links, its outlet's marks and its exchange tags."""
     return without_marks_of_source(readable(text))
 
 
 def without_marks_of_source(plain: str) -> str:
-    """A text already `readable` without its links and exchange tags."""
-    return without_exchange_tags(without_links(plain))
+    """A text already `readable` without its links, its outlet's marks and its exchange
+    tags."""
+    return without_exchange_tags(without_outlet_marks(without_links(plain)))
+
+
+def before_credit(text: str) -> int:
+    """Where the headline of `text` ends: at its outlet's credit ("... - Nasdaq"), in
+    which no company is looked for, else at its end (links after the credit aside)."""
+    unlinked = without_links(text)
+    start = credit_start(unlinked) if text.startswith(unlinked) else None
+    return len(text) if start is None else start
 
 
 def _mentions(
@@ -142,9 +152,12 @@ def _mentions(
     # Infosys in full-width letters is Infosys, "AT&amp;T" is AT&T.
     read = reading(text)
     search = read.text
+    # An outlet in the credit ("... - Nasdaq", "... - S&P Global") is not in the news.
+    end = before_credit(search)
     if item.entities == AUTO:
         found = []
-        for _, span in gazetteer.find_all(search)[: settings.max_entities_per_headline]:
+        in_news = [span for _, span in gazetteer.find_all(search) if span[0] < end]
+        for span in in_news[: settings.max_entities_per_headline]:
             start, end = read.sent(span)
             found.append((text[start:end], span))  # the name as the text writes it
     else:
@@ -186,7 +199,7 @@ def _mentions(
         # about alone, a company whose headline's entities disagree is read 7 points more
         # accurately so (docs/models/entity_sentiment.md, "The companies a caller leaves
         # out"). `mark` keeps the target, and one of any other mentions that overlap.
-        spans += gazetteer.others(search, spans)
+        spans += [span for span in gazetteer.others(search, spans) if span[0] < end]
     mentions = tuple(
         Mention(name, *read.sent(span), without_marks_of_source(mark(search, span, spans)))
         for name, span in found

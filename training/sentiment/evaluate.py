@@ -183,7 +183,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, predict in peers.items():
         table[name] = {s: scores(predict(texts), labels) for s, (texts, labels) in sets.items()}
     # The same, each text as the service reads it (model_text: look-alike characters
-    # folded, exchange tags out), for the model and its same-data peer.
+    # folded, links, outlets' marks and exchange tags out), for the model and its
+    # same-data peer.
     for name in (f"model {args.model.name}", "TF-IDF + LR, SEntFiN + TFNS"):
         predict = peers[name]
         table[f"{name}, as the service reads each text"] = {

@@ -6,8 +6,8 @@ or from a CMS that leaves zero-width spaces in. A reader sees the same words; a 
 that reads the characters as sent does not. Each rewrite here is applied to every
 headline of a test set, and the model is scored on the result read as it comes and
 read as the service reads it (`app.sentiment.service.model_text`: the plain text, its
-exchange tags taken out). The labels are the test sets' own, and nothing is chosen on
-these figures.
+links, outlets' marks and exchange tags taken out). The labels are the test sets' own,
+and nothing is chosen on these figures.
 """
 
 from __future__ import annotations

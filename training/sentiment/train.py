@@ -320,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
             "baseline": calibrated_report(y, base.predict_proba(texts), sentfin.LABELS),
         }
         # The same, each text as the service reads it (app.sentiment.service.model_text:
-        # look-alike characters folded, links and exchange tags out).
+        # look-alike characters folded, links, outlets' marks and exchange tags out).
         read = [model_text(t) for t in texts]
         same = read == list(texts)
         scored[name]["model_as_the_service_reads"] = calibrated_report(

@@ -80,7 +80,9 @@ def _answers(server: Server, items: list[object]) -> list[dict]:  # type: ignore
 def test_a_headline_from_another_source_gets_the_plain_answer(server: Server) -> None:
     linked = PLAIN + " https://t.co/AbC123xyz"
     tagged = PLAIN.replace("Infosys", "Infosys (NSE: INFY)")
-    plain, *others = _answers(server, [PLAIN, NO_BREAK, FULL_WIDTH, ZERO_WIDTH, linked, tagged])
+    credited = f"UPDATE 1-{PLAIN} - Reuters https://t.co/AbC123xyz"
+    texts = [PLAIN, NO_BREAK, FULL_WIDTH, ZERO_WIDTH, linked, tagged, credited]
+    plain, *others = _answers(server, texts)
     for other in others:
         assert other["label"] == plain["label"]
         assert other["scores"] == pytest.approx(plain["scores"], abs=1e-5)
@@ -133,3 +135,24 @@ def _same_scores(result: dict, plain: dict) -> None:  # type: ignore[type-arg]
     for e, p in zip(result["entities"], plain["entities"], strict=True):
         assert e["label"] == p["label"]
         assert e["scores"] == pytest.approx(p["scores"], abs=1e-5)
+
+
+def test_an_outlet_in_the_credit_is_no_company_in_the_news(server: Server) -> None:
+    plain_text = "Infosys beats estimates as TCS slips"
+    credited = f"{plain_text} - Nasdaq"
+    names = ["Infosys", "TCS"]
+    plain, auto, listed = _answers(
+        server,
+        [
+            {"text": plain_text, "entities": names},
+            {"text": credited, "entities": "auto"},
+            {"text": credited, "entities": names},
+        ],
+    )
+    # "Nasdaq", a listed company, credits the outlet here: not found, not marked.
+    assert [e["name"] for e in auto["entities"]] == names
+    for result in (auto, listed):
+        assert [(e["start"], e["end"]) for e in result["entities"]] == [(0, 7), (27, 30)]
+        _same_scores(result, plain)
+    assert listed["label"] == plain["label"]
+    assert listed["scores"] == pytest.approx(plain["scores"], abs=1e-5)
