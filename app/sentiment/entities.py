@@ -143,7 +143,8 @@ class Gazetteer:
     A name is a sequence of words: "Tata Motors Ltd." matches "Tata Motors Ltd" and
     "Tata Motors Ltd.", never "tata motors" or "Tata Motorsport"; in text all in
     capitals, also "TATA MOTORS LTD" (`capitals`), and of the names written in capitals,
-    the `acronyms` ("TCS", not "OIL"). `keys` says which
+    the `acronyms` ("TCS", not "OIL"); in text all in lower case, the names that are
+    no words there (`lower_case`: "tata motors", "tcs", not "target"). `keys` says which
     entity a name belongs to (a ticker), so that two names of one company ("Apple",
     "AAPL") are found as one entity; a name without a key is its own entity, and a
     cashtag is its ticker's.
@@ -156,6 +157,7 @@ class Gazetteer:
         exchange_tags: bool = False,
         capitals: bool = True,
         acronyms: Iterable[str] = (),
+        lower_case: Iterable[str] = (),
     ) -> None:
         self.names = tuple(names)
         # The names written in capitals that are searched in text all in capitals too:
@@ -166,9 +168,9 @@ class Gazetteer:
         # Whether a ticker in an exchange's tag is found too (EXCHANGE_TAG): exports ship
         # it on, training marks TFNS's pairs without it, as their teachers' answers were.
         self.exchange_tags = exchange_tags
-        # Whether a text written all in capitals ("TOYOTA PROFIT FALLS") is searched for
-        # the names in capitals: its case says nothing of what is a name. Training marks
-        # TFNS's pairs without it, as their teachers' answers were.
+        # Whether a text written all in capitals ("TOYOTA PROFIT FALLS"), or all in lower
+        # case, is searched for the names in that case: its case says nothing of what is
+        # a name. Training marks TFNS's pairs without it, as their teachers' answers were.
         self.capitals = capitals
         # A name's words -> the name (the first of names with the same words).
         self._index: dict[tuple[str, ...], str] = {}
@@ -195,6 +197,16 @@ class Gazetteer:
             if caps not in self._caps_index:
                 self._caps_index[caps] = name
                 _insert(self._caps_trie, caps, name)
+        # The same in lower case, for text all in lower case (typed, or a post's): the
+        # export's names that are no ordinary words in lower case.
+        self.lower_case = frozenset(lower_case)
+        self._lower_index: dict[tuple[str, ...], str] = {}
+        self._lower_trie: dict[str, dict] = {}
+        for name in sorted(self.lower_case):
+            lower = tuple(word.lower() for word in _WORD.findall(name))
+            if lower and lower not in self._lower_index:
+                self._lower_index[lower] = name
+                _insert(self._lower_trie, lower, name)
 
     @classmethod
     def load(cls, path: Path, capitals: bool = True) -> Gazetteer:
@@ -205,6 +217,7 @@ class Gazetteer:
             data.get("exchange_tags", False),
             capitals,
             data.get("acronyms", ()),
+            data.get("lower_case", ()),
         )
 
     def find_all(self, text: str) -> list[tuple[str, Span]]:
@@ -229,6 +242,8 @@ class Gazetteer:
         name = self._index.get(words)
         if name is None and self.capitals and mention.isupper():
             name = self._caps_index.get(words)
+        elif name is None and self.capitals and mention.islower():
+            name = self._lower_index.get(words)
         return None if name is None else self._keys.get(name, name)
 
     def find_entities(self, text: str, named: Iterable[Span] = ()) -> list[tuple[str, Span]]:
@@ -250,7 +265,11 @@ class Gazetteer:
         )
         matches = list(_WORD.finditer(text))
         words = [m.group() for m in matches]
-        trie = self._caps_trie if self.capitals and text.isupper() else self._trie
+        trie = self._trie
+        if self.capitals and text.isupper():
+            trie = self._caps_trie
+        elif self.capitals and self._lower_trie and text.islower():
+            trie = self._lower_trie
         i = 0
         while i < len(words):
             node = trie.get(words[i])

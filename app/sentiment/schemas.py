@@ -34,7 +34,8 @@ class EntityHeadline(BaseModel):
         "occur in the text as a whole word (exact case first, then any case; the text as "
         'read: "AT&T" is in "AT&amp;T"), each mention named once; or "auto": '
         "the names the model's gazetteer finds (Indian listed companies, the S&P 500's and "
-        "large companies listed elsewhere; case-sensitive, whole words), cashtags such as "
+        "large companies listed elsewhere; whole words, case-sensitive but in a text all "
+        "in capitals or all in lower case), cashtags such as "
         "$AAPL, and the ticker in an exchange tag such as (NYSE:KNL)"
     )
 

@@ -65,11 +65,13 @@ def test_auto_finds_gazetteer_names_and_cashtags(server: Server) -> None:
                 {"text": world.upper(), "entities": "auto"},
                 {"text": plain_world, "entities": "auto"},
                 {"text": plain_world.upper(), "entities": "auto"},
+                # Typed all in lower case.
+                {"text": plain_world.lower(), "entities": "auto"},
             ],
         )
     assert response.status_code == 200, response.text
     found, found_short, nothing, found_world, found_tag, *capitals = response.json()["results"]
-    shouted, plain, loud = capitals
+    shouted, plain, loud, typed = capitals
     # Names the lists write with a small letter are found in capitals too, as the text
     # writes them, and so is "AMD", which the list writes in capitals and headlines
     # never write otherwise (an acronym).
@@ -77,9 +79,11 @@ def test_auto_finds_gazetteer_names_and_cashtags(server: Server) -> None:
     # The same companies at the same places get the same answers: the models read
     # either case alike.
     assert [e["name"] for e in loud["entities"]] == ["TOYOTA", "SONY"]
-    for a, b in zip(loud["entities"], plain["entities"], strict=True):
-        assert (a["start"], a["end"], a["label"]) == (b["start"], b["end"], b["label"])
-        assert a["scores"] == pytest.approx(b["scores"], abs=1e-5)
+    assert [e["name"] for e in typed["entities"]] == ["toyota", "sony"]
+    for other in (loud, typed):
+        for a, b in zip(other["entities"], plain["entities"], strict=True):
+            assert (a["start"], a["end"], a["label"]) == (b["start"], b["end"], b["label"])
+            assert a["scores"] == pytest.approx(b["scores"], abs=1e-5)
     assert [(e["name"], e["start"]) for e in found_tag["entities"]] == [("KNL", 12)]
     toyota, sony, amd = found_world["entities"]
     assert (toyota["name"], sony["name"], amd["name"]) == ("Toyota", "Sony", "AMD")

@@ -61,6 +61,10 @@ def test_the_shipped_gazetteer_finds_what_its_metadata_records() -> None:
         assert in_capitals == meta["gazetteer"][f"{recorded}_in_capitals"]
         as_written = meta["gazetteer"][recorded]
         assert in_capitals["found"] >= as_written["found"] - 0.005
+        # All in lower case, as a headline is typed: the names that are no words there.
+        in_lower_case = gazetteer.reach(known, gazetteer.in_lower_case(part))
+        assert in_lower_case == meta["gazetteer"][f"{recorded}_in_lower_case"]
+        assert in_lower_case["found"] >= as_written["found"] / 2
     # US companies as well as Indian ones, most of their matches annotated.
     on_finentity = meta["gazetteer"]["finentity"]
     assert on_finentity["found"] > 0.5 and on_finentity["not_annotated"] < 0.05
@@ -82,3 +86,4 @@ def test_the_served_names_are_what_the_lists_build_now() -> None:
     shipped = json.loads((SERVED / "assets.extra" / gazetteer.FILE).read_text())
     assert shipped["entities"] == gazetteer.shipped()
     assert shipped["acronyms"] == sorted(gazetteer.acronyms(shipped["entities"]))
+    assert shipped["lower_case"] == sorted(gazetteer.lower_case(shipped["entities"]))

@@ -433,15 +433,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  on FinEntity: {gazetteer.said(gazetteer.reach(known, held_out), 'FinEntity')}")
     exact = Gazetteer.load(entity_dir / "assets.extra" / gazetteer.FILE, capitals=False)
     for name, part in (("test", test), ("FinEntity", held_out)):
-        capitals = gazetteer.in_capitals(part)
-        print(f"  {name} all in capitals: {gazetteer.said(gazetteer.reach(known, capitals), name)}")
-        own_case = gazetteer.said(gazetteer.reach(exact, capitals), name)
-        print(f"    names in their own case only: {own_case}")
-        r = auto_answers(entity, capitals, known)
-        print(
-            f'    "auto": answers {r["n"]} of {r["mentions"]} annotated mentions, '
-            f"accuracy {r['accuracy']:.3f}, macro-F1 {r['macro_f1']:.3f}"
-        )
+        for case, rewritten in (
+            ("capitals", gazetteer.in_capitals(part)),
+            ("lower case", gazetteer.in_lower_case(part)),
+        ):
+            found = gazetteer.said(gazetteer.reach(known, rewritten), name)
+            print(f"  {name} all in {case}: {found}")
+            own_case = gazetteer.said(gazetteer.reach(exact, rewritten), name)
+            print(f"    names in their own case only: {own_case}")
+            r = auto_answers(entity, rewritten, known)
+            print(
+                f'    "auto": answers {r["n"]} of {r["mentions"]} annotated mentions, '
+                f"accuracy {r['accuracy']:.3f}, macro-F1 {r['macro_f1']:.3f}"
+            )
     print("\nlabels changed by an exchange tag after a company ((NYSE:AAPL), (NSE: INFY)):")
     for name, texts in (
         ("SEntFiN test titles", [q.title for q in test]),

@@ -214,6 +214,18 @@ def acronyms(names: Iterable[str], min_count: int = 3) -> set[str]:
     return out
 
 
+def lower_case(names: Iterable[str]) -> set[str]:
+    """The names to look for in a text all in lower case, as someone types a headline or
+    a post is written: those with a word that the training titles and headlines never
+    write in lower case ("tata motors", "infosys", "tcs", "sony"; not "target", "best
+    buy", "it space"). The tokenizer's words are no test here: it holds "sony" and
+    "nvidia" whole, as names are typed."""
+    ordinary = headline_words(min_count=1)
+    return {
+        name for name in names if not all(word.lower() in ordinary for word in _WORD.findall(name))
+    }
+
+
 def _training_titles() -> set[str]:
     """SEntFiN's training titles and TFNS's training headlines."""
     titles = {h.title for h in sentfin.load(sentfin.COMMITTED) if not h.is_test}
@@ -332,6 +344,8 @@ def reaches(known: Gazetteer, test: list[Pair], held_out: list[Pair]) -> dict[st
         "finentity": reach(known, held_out),
         "test_in_capitals": reach(known, in_capitals(test)),
         "finentity_in_capitals": reach(known, in_capitals(held_out)),
+        "test_in_lower_case": reach(known, in_lower_case(test)),
+        "finentity_in_lower_case": reach(known, in_lower_case(held_out)),
     }
 
 
@@ -354,6 +368,16 @@ def in_capitals(test: list[Pair]) -> list[Pair]:
         dataclasses.replace(q, title=q.title.upper())
         for q in test
         if len(q.title.upper()) == len(q.title)
+    ]
+
+
+def in_lower_case(test: list[Pair]) -> list[Pair]:
+    """`test`'s pairs with their titles written all in lower case, as a headline is
+    typed; as `in_capitals`, a title whose length that would change is left out."""
+    return [
+        dataclasses.replace(q, title=q.title.lower())
+        for q in test
+        if len(q.title.lower()) == len(q.title)
     ]
 
 
@@ -383,9 +407,16 @@ def tfns_pairs_for(
 
 def served(keys: Mapping[str, str]) -> Gazetteer:
     """The gazetteer `"auto"` uses with an export's names (`keys`, as `shipped` builds
-    them): tickers in exchange tags (app.sentiment.entities.EXCHANGE_TAG) found too, and
-    in text all in capitals, the names in capitals that are `acronyms`."""
-    return Gazetteer(sorted(keys), keys, exchange_tags=True, acronyms=acronyms(keys))
+    them): tickers in exchange tags (app.sentiment.entities.EXCHANGE_TAG) found too, in
+    text all in capitals the names in capitals that are `acronyms`, and in text all in
+    lower case the names `lower_case` keeps."""
+    return Gazetteer(
+        sorted(keys),
+        keys,
+        exchange_tags=True,
+        acronyms=acronyms(keys),
+        lower_case=lower_case(keys),
+    )
 
 
 def export_file(keys: Mapping[str, str]) -> str:
@@ -394,7 +425,8 @@ def export_file(keys: Mapping[str, str]) -> str:
     found = served(keys)
     return json.dumps(
         {"source": SOURCE, "names": list(found.names), "entities": dict(sorted(keys.items())),
-         "exchange_tags": found.exchange_tags, "acronyms": sorted(found.acronyms)},
+         "exchange_tags": found.exchange_tags, "acronyms": sorted(found.acronyms),
+         "lower_case": sorted(found.lower_case)},
         indent=0,
     )  # fmt: skip
 

@@ -90,7 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{out}: {meta['names']} names; {gazetteer.said(meta['test'])}")
     print(f"  on FinEntity: {gazetteer.said(meta['finentity'], 'FinEntity')}")
     for part, where in (("test", "test"), ("finentity", "FinEntity")):
-        print(f"  all in capitals: {gazetteer.said(meta[f'{part}_in_capitals'], where)}")
+        for case in ("capitals", "lower_case"):
+            found = gazetteer.said(meta[f"{part}_in_{case}"], where)
+            print(f"  all in {case.replace('_', ' ')}: {found}")
     return 0
 
 

@@ -130,6 +130,18 @@ def test_text_all_in_capitals_is_searched_for_the_acronyms_among_names_in_capita
     ]
 
 
+def test_text_all_in_lower_case_is_searched_for_the_names_that_are_no_words() -> None:
+    keys = {"Tata Motors": "NSE:TATAMOTORS", "TCS": "NSE:TCS", "Target": "TGT"}
+    names = Gazetteer(keys, keys, lower_case=("Tata Motors", "TCS"))
+    text = "tata motors and tcs gain; target falls"
+    assert names.find_entities(text) == [("NSE:TATAMOTORS", (0, 11)), ("NSE:TCS", (16, 19))]
+    assert names.key("tcs") == "NSE:TCS" and names.key("target") is None
+    # Only text all in lower case; and not where the service marks training's pairs.
+    assert names.find_all("tata motors and TCS gain") == [("TCS", (16, 19))]
+    exact = Gazetteer(keys, keys, capitals=False, lower_case=("Tata Motors", "TCS"))
+    assert exact.find_all(text) == []
+
+
 def test_a_name_is_found_where_a_longer_one_begins_but_breaks_off() -> None:
     names = Gazetteer(("Bank of India", "State Bank of India", "State Bank", "Bank"))
     # Past "State Bank" the words follow the longer name's path until "of Baroda", and

@@ -162,3 +162,15 @@ def test_acronyms_are_the_names_in_capitals_headlines_never_write_otherwise() ->
     assert shipped["acronyms"] == ["AMD", "L&T", "M&M", "SBI", "TCS"]
     found = gazetteer.served(keys).find_all("SBI AND INFOSYS RISE AS OIL FALLS")
     assert [name for name, _ in found] == ["SBI", "INFOSYS"]
+
+
+def test_in_lower_case_only_the_names_that_are_no_words_are_looked_for() -> None:
+    names = ["Infosys", "Tata Motors", "TCS", "Sony", "Target", "OIL", "IT SPACE", "Best Buy"]
+    # Words the training titles write in lower case ("target", "oil", "it", "space",
+    # "best", "buy") do not make a name there; one the tokenizer holds ("sony") does.
+    assert gazetteer.lower_case(names) == {"Infosys", "Tata Motors", "TCS", "Sony"}
+    keys = {name: name for name in names}
+    shipped = json.loads(gazetteer.export_file(keys))
+    assert shipped["lower_case"] == ["Infosys", "Sony", "TCS", "Tata Motors"]
+    found = gazetteer.served(keys).find_all("infosys and sony rise as target falls")
+    assert [name for name, _ in found] == ["infosys", "sony"]
