@@ -153,10 +153,10 @@ def _mentions(
     read = reading(text)
     search = read.text
     # An outlet in the credit ("... - Nasdaq", "... - S&P Global") is not in the news.
-    end = before_credit(search)
+    news_end = before_credit(search)
     if item.entities == AUTO:
         found = []
-        in_news = [span for _, span in gazetteer.find_all(search) if span[0] < end]
+        in_news = [span for _, span in gazetteer.find_all(search) if span[0] < news_end]
         for span in in_news[: settings.max_entities_per_headline]:
             start, end = read.sent(span)
             found.append((text[start:end], span))  # the name as the text writes it
@@ -199,7 +199,7 @@ def _mentions(
         # about alone, a company whose headline's entities disagree is read 7 points more
         # accurately so (docs/models/entity_sentiment.md, "The companies a caller leaves
         # out"). `mark` keeps the target, and one of any other mentions that overlap.
-        spans += [span for span in gazetteer.others(search, spans) if span[0] < end]
+        spans += [span for span in gazetteer.others(search, spans) if span[0] < news_end]
     mentions = tuple(
         Mention(name, *read.sent(span), without_marks_of_source(mark(search, span, spans)))
         for name, span in found

@@ -61,7 +61,7 @@ import dataclasses
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from app.sentiment.entities import EXCHANGE_TAG, Gazetteer
@@ -337,8 +337,8 @@ _BEFORE_TAG = re.compile(r"(?:['\u2019]s)?\s*")
 
 
 def reaches(known: Gazetteer, test: list[Pair], held_out: list[Pair]) -> dict[str, dict]:
-    """`reach` on SEntFiN's test pairs and FinEntity's, as written and all in capitals,
-    as an export's metadata records them."""
+    """`reach` on SEntFiN's test pairs and FinEntity's, as written, all in capitals and
+    all in lower case, as an export's metadata records them."""
     return {
         "test": reach(known, test),
         "finentity": reach(known, held_out),
@@ -362,22 +362,23 @@ def named_by_tag(span: tuple[int, int], text: str, names: list[tuple[int, int]])
 
 def in_capitals(test: list[Pair]) -> list[Pair]:
     """`test`'s pairs with their titles written all in capitals, as some wires write
-    headlines; a title whose length capitals would change ("ß") is left out, so that
-    the annotated spans still hold."""
-    return [
-        dataclasses.replace(q, title=q.title.upper())
-        for q in test
-        if len(q.title.upper()) == len(q.title)
-    ]
+    headlines."""
+    return _in_one_case(test, str.upper)
 
 
 def in_lower_case(test: list[Pair]) -> list[Pair]:
     """`test`'s pairs with their titles written all in lower case, as a headline is
-    typed; as `in_capitals`, a title whose length that would change is left out."""
+    typed."""
+    return _in_one_case(test, str.lower)
+
+
+def _in_one_case(test: list[Pair], change: Callable[[str], str]) -> list[Pair]:
+    """`test`'s pairs with `change` applied to their titles; a title whose length it
+    would change ("ß" in capitals) is left out, so that the annotated spans still hold."""
     return [
-        dataclasses.replace(q, title=q.title.lower())
+        dataclasses.replace(q, title=change(q.title))
         for q in test
-        if len(q.title.lower()) == len(q.title)
+        if len(change(q.title)) == len(q.title)
     ]
 
 
