@@ -35,6 +35,7 @@ _FULL_WIDTH = {0xFF01 + i: 0x21 + i for i in range(0x7E - 0x21 + 1)}
 _INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff"
 
 _READ = str.maketrans({**dict.fromkeys(_SPACES, " "), **_FULL_WIDTH, **dict.fromkeys(_INVISIBLE)})
+_VISIBLE = re.compile(f"[^{_INVISIBLE}]+")
 # A character reference ends in a semicolon: without one, "AT&T", "S&P" and "M&A" stay
 # as written ("&copy" alone would otherwise become a sign).
 # A web address with the spaces before it; the per-entity model's graph drops the same.
@@ -78,25 +79,31 @@ def reading(text: str) -> Reading:
     references = list(_REFERENCE.finditer(text)) if "&" in text else []
     if not references and (text.isascii() or text.translate(_READ) == text):
         return Reading(text)
-    chars: list[str] = []
+    pieces: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
 
+    def stretch(a: int, b: int) -> None:
+        """text[a:b], which holds no reference: its invisible characters read as nothing,
+        every other folded one for one, so that each is its own origin."""
+        for run in _VISIBLE.finditer(text, a, b):
+            pieces.append(run.group().translate(_READ))
+            starts.extend(range(run.start(), run.end()))
+            ends.extend(range(run.start() + 1, run.end() + 1))
+
     def read(plain: str, start: int, end: int) -> None:
-        for c in plain.translate(_READ):
-            chars.append(c)
-            starts.append(start)
-            ends.append(end)
+        plain = plain.translate(_READ)
+        pieces.append(plain)
+        starts.extend([start] * len(plain))
+        ends.extend([end] * len(plain))
 
     done = 0
     for ref in references:
-        for i in range(done, ref.start()):
-            read(text[i], i, i + 1)
+        stretch(done, ref.start())
         read(html.unescape(ref.group()), ref.start(), ref.end())
         done = ref.end()
-    for i in range(done, len(text)):
-        read(text[i], i, i + 1)
-    return Reading("".join(chars), tuple(starts), tuple(ends))
+    stretch(done, len(text))
+    return Reading("".join(pieces), tuple(starts), tuple(ends))
 
 
 def without_links(text: str) -> str:
