@@ -106,6 +106,14 @@ def without_exchange_tags(text: str) -> str:
     return _SPACED_TAG.sub("", text) if "(" in text or "<" in text else text
 
 
+def in_exchange_tag(text: str, span: Span) -> bool:
+    """Whether `span` lies inside an exchange tag of `text` ("MSFT" of "Microsoft Corp
+    <MSFT.O>"): the tag says which company, the news is told of its name."""
+    if "(" not in text and "<" not in text:
+        return False
+    return any(t.start() <= span[0] and span[1] <= t.end() for t in EXCHANGE_TAG.finditer(text))
+
+
 def mark(text: str, target: Span, others: list[Span] | tuple[Span, ...] = ()) -> str:
     """`text` with the target mention replaced by TARGET_MARK and the others by OTHER_MARK.
 
@@ -165,6 +173,7 @@ class Gazetteer:
         # "OIL", which they write "oil", nor "INDIA", written "India").
         self.acronyms = frozenset(acronyms)
         self._keys = dict(keys or {})
+        self._entity_keys = frozenset(self._keys.values())
         # Whether a ticker in an exchange's tag is found too (EXCHANGE_TAG): exports ship
         # it on, training marks TFNS's pairs without it, as their teachers' answers were.
         self.exchange_tags = exchange_tags
@@ -233,6 +242,20 @@ class Gazetteer:
         listed = list(listed)
         keys = {self.key(text[start:end]) for start, end in listed}
         return [span for key, span in self.find_entities(text, listed) if key not in keys]
+
+    def mention_of(self, name: str, text: str) -> Span | None:
+        """The first mention in `text` of the entity `name` stands for, written as another
+        of its names: "AAPL" or "$AAPL" finds "Apple" in "Apple beats estimates", "INFY"
+        finds "Infosys". None when the gazetteer does not know `name` or `text` names its
+        entity nowhere."""
+        key = self.key(name)
+        if key is None:
+            # A ticker the gazetteer keys its company by but finds in no text (three
+            # letters or fewer: "GM", "TCS"), or an NSE symbol: the caller says it is one.
+            key = next((k for k in (name, f"NSE:{name}") if k in self._entity_keys), None)
+        if key is None:
+            return None
+        return next((span for found, span in self.find_entities(text) if found == key), None)
 
     def key(self, mention: str) -> str | None:
         """The entity a mention, as the text writes it, names; None if not a known name."""

@@ -32,7 +32,8 @@ class EntityHeadline(BaseModel):
     ] = Field(
         description="the companies (or other entities) to answer about, each of which must "
         "occur in the text as a whole word (exact case first, then any case; the text as "
-        'read: "AT&T" is in "AT&amp;T"), each mention named once; or "auto": '
+        'read: "AT&T" is in "AT&amp;T") or be a ticker or another name of a company the '
+        'text names ("AAPL" answers for "Apple"), each mention named once; or "auto": '
         "the names the model's gazetteer finds (Indian listed companies, the S&P 500's and "
         "large companies listed elsewhere; whole words, case-sensitive but in a text all "
         "in capitals or all in lower case), cashtags such as "

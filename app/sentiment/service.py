@@ -18,6 +18,7 @@ from app.sentiment.entities import (
     Gazetteer,
     Span,
     find,
+    in_exchange_tag,
     mark,
     without_exchange_tags,
 )
@@ -170,10 +171,18 @@ def _mentions(
             return (), [_error([*loc, "entities"], msg, "too_long")]
         first_at: dict[Span, int] = {}
         for j, name in enumerate(item.entities):
-            span = find(readable(name.strip()), search)
+            wanted = readable(name.strip())
+            span = find(wanted, search)
+            if span is None or in_exchange_tag(search, span):
+                # A portfolio lists tickers: "AAPL" is Apple's mention where the text
+                # names Apple (not in an outlet's credit), and the ticker in Apple's
+                # exchange tag stands for that mention.
+                named = gazetteer.mention_of(wanted, search)
+                span = named if named is not None and named[0] < news_end else span
             if span is None:
                 msg = (
-                    f"entity {name!r} does not occur in the headline as a whole word"
+                    f"entity {name!r} does not occur in the headline as a whole word, "
+                    "nor does another name of its company"
                     if name.strip()
                     else "entity name is blank"
                 )

@@ -42,6 +42,35 @@ def test_mixed_requests_answer_per_entity_with_spans(server: Server) -> None:
     assert (infosys["label"], tcs["label"]) == ("positive", "negative")
 
 
+def test_a_portfolio_may_list_tickers_for_the_companies_the_text_names(server: Server) -> None:
+    text = "Infosys gains 3%, TCS slips; Apple beats estimates"
+    coded = "Microsoft Corp <MSFT.O> slips as Apple Inc <AAPL.O> gains"
+    with server.client() as http:
+        by_name = _post(http, [{"text": text, "entities": ["Infosys", "TCS", "Apple"]}])
+        by_ticker = _post(http, [{"text": text, "entities": ["INFY", "TCS", "AAPL"]}])
+        coded_found = _post(http, [{"text": coded, "entities": "auto"}])
+        coded_tickers = _post(http, [{"text": coded, "entities": ["MSFT", "$AAPL"]}])
+        twice = _post(http, [{"text": text, "entities": ["AAPL", "Apple"]}])
+    # Each ticker answers for its company's name where the text writes it. In Reuters'
+    # text the companies are found by their names ("Apple Inc"), and a ticker answers
+    # for that mention, not for the code that holds the ticker itself.
+    for names, tickers in ((by_name, by_ticker), (coded_found, coded_tickers)):
+        assert tickers.status_code == 200, tickers.text
+        named = names.json()["results"][0]["entities"]
+        listed = tickers.json()["results"][0]["entities"]
+        for a, b in zip(listed, named, strict=True):
+            assert (a["start"], a["end"], a["label"]) == (b["start"], b["end"], b["label"])
+            assert a["scores"] == pytest.approx(b["scores"], abs=1e-5)
+    listed = by_ticker.json()["results"][0]["entities"]
+    assert [e["name"] for e in listed] == ["INFY", "TCS", "AAPL"]
+    assert [text[e["start"] : e["end"]] for e in listed] == ["Infosys", "TCS", "Apple"]
+    found = coded_tickers.json()["results"][0]["entities"]
+    assert [coded[e["start"] : e["end"]] for e in found] == ["Microsoft", "Apple Inc"]
+    # Two names of one company are one entity, named twice.
+    assert twice.status_code == 422
+    assert "names the same mention as entities[0]" in twice.json()["detail"][0]["msg"]
+
+
 def test_auto_finds_gazetteer_names_and_cashtags(server: Server) -> None:
     text = "Tata Motors rallies, Maruti Suzuki falls; $AAPL flat"
     # The committed list has these only as "Wipro Ltd., WIPRO", "Cipla Ltd." and "SEBI":

@@ -52,7 +52,7 @@ from app.model_store import version_dir
 from app.sentiment.entities import Gazetteer, Span
 from app.sentiment.plain_text import Reading, reading
 from app.sentiment.schemas import EntityHeadline
-from app.sentiment.service import EntityItem, best_labels, check_limits, model_text
+from app.sentiment.service import EntityItem, HeadlineError, best_labels, check_limits, model_text
 from app.settings import Settings
 from training.entity_sentiment import (
     behaviour,
@@ -255,6 +255,37 @@ def asked_alone(entity: Predict, part: list[Pair], found: Gazetteer) -> dict[str
         r["same_as_every_listed"] = round(float(same), 4)
         rows[way] = r
     return rows
+
+
+def asked_by_ticker(entity: Predict, part: list[Pair], found: Gazetteer) -> dict[str, Any]:
+    """The pairs whose mention the gazetteer keys to a listed company (an S&P 500 ticker,
+    an NSE symbol), each asked about as a portfolio would list it, by its ticker alone:
+    how many are answered (the rest get a 422) and how right, beside the same pairs
+    listed by the name the title writes."""
+    settings = Settings(max_headline_chars=1_000_000)
+    asked, tickers = [], []
+    for q in part:
+        key = None if q.span is None else found.key(q.title[q.span[0] : q.span[1]])
+        if key is not None and not key.startswith("W:"):
+            asked.append(q)
+            tickers.append(key.removeprefix("NSE:"))
+    out: dict[str, Any] = {"pairs": len(asked)}
+    for way in ("by name", "by ticker"):
+        answered, texts = [], []
+        for q, ticker in zip(asked, tickers, strict=True):
+            name = ticker if way == "by ticker" else q.title[q.span[0] : q.span[1]]  # type: ignore[index]
+            request = EntityHeadline(text=q.title, entities=[name])
+            try:
+                (item,) = check_limits([request], settings, found)
+            except HeadlineError:
+                continue
+            assert isinstance(item, EntityItem)
+            answered.append(q)
+            texts.append(item.mentions[0].marked)
+        labels = labels_of(entity(texts)) if texts else []
+        right = sum(a == q.label for a, q in zip(labels, answered, strict=True))
+        out[way] = {"answered": len(answered), "right": right}
+    return out
 
 
 def auto_answers(entity: Predict, part: list[Pair], found: Gazetteer) -> dict[str, Any]:
@@ -475,6 +506,14 @@ def main(argv: list[str] | None = None) -> int:
                 f"{auto['n'] / auto['mentions']:.1%}, {auto['accuracy']:.3f}",
             ]
         print(f"| {how} | " + " | ".join(cells) + " |", flush=True)
+    print("\neach pair's listed company asked about alone, by name and by ticker:")
+    for name, part in (("SEntFiN test pairs", test), ("FinEntity", held_out)):
+        r = asked_by_ticker(entity, part, known)
+        ways = "; ".join(
+            f"{way} {r[way]['answered']} answered, {r[way]['right'] / r['pairs']:.3f} of all right"
+            for way in ("by name", "by ticker")
+        )
+        print(f"  {name}, {r['pairs']} pairs with a ticker: {ways}")
     n, groups, compared, agree = alike(all_pairs)
     print(
         f"{n} of SEntFiN's pairs read as another does once marked ({groups} groups, both "

@@ -13,6 +13,7 @@ from app.sentiment.entities import (
     TARGET_MARK,
     Gazetteer,
     find,
+    in_exchange_tag,
     mark,
     without_exchange_tags,
 )
@@ -140,6 +141,21 @@ def test_text_all_in_lower_case_is_searched_for_the_names_that_are_no_words() ->
     assert names.find_all("tata motors and TCS gain") == [("TCS", (16, 19))]
     exact = Gazetteer(keys, keys, capitals=False, lower_case=("Tata Motors", "TCS"))
     assert exact.find_all(text) == []
+
+
+def test_a_name_finds_its_companys_mention_by_another_name() -> None:
+    keys = {"Apple": "AAPL", "AAPL": "AAPL", "Infosys": "NSE:INFY", "General Motors": "GM"}
+    names = Gazetteer(keys, keys, exchange_tags=True)
+    text = "Apple (NASDAQ:AAPL) and General Motors gain; Infosys slips"
+    assert names.mention_of("AAPL", text) == (0, 5)
+    assert names.mention_of("$AAPL", text) == (0, 5)
+    # Tickers no text is searched for (three letters or fewer) and NSE symbols too.
+    assert names.mention_of("GM", text) == (24, 38)
+    assert names.mention_of("INFY", text) == (45, 52)
+    assert names.mention_of("MSFT", text) is None  # unknown
+    assert names.mention_of("AAPL", "Infosys slips") is None  # not in the text
+    # The ticker in Apple's tag is inside a tag; Apple's name is not.
+    assert in_exchange_tag(text, (14, 18)) and not in_exchange_tag(text, (0, 5))
 
 
 def test_a_name_is_found_where_a_longer_one_begins_but_breaks_off() -> None:
