@@ -52,7 +52,7 @@ from app.model_store import version_dir
 from app.sentiment.entities import Gazetteer, Span
 from app.sentiment.plain_text import Reading, reading
 from app.sentiment.schemas import EntityHeadline
-from app.sentiment.service import EntityItem, HeadlineError, best_labels, check_limits, model_text
+from app.sentiment.service import EntityItem, best_labels, check_limits, model_text
 from app.settings import Settings
 from training.entity_sentiment import (
     behaviour,
@@ -262,7 +262,6 @@ def asked_by_ticker(entity: Predict, part: list[Pair], found: Gazetteer) -> dict
     an NSE symbol), each asked about as a portfolio would list it, by its ticker alone:
     how many are answered (the rest get a 422) and how right, beside the same pairs
     listed by the name the title writes."""
-    settings = Settings(max_headline_chars=1_000_000)
     asked, tickers = [], []
     for q in part:
         key = None if q.span is None else found.key(q.title[q.span[0] : q.span[1]])
@@ -271,18 +270,11 @@ def asked_by_ticker(entity: Predict, part: list[Pair], found: Gazetteer) -> dict
             tickers.append(key.removeprefix("NSE:"))
     out: dict[str, Any] = {"pairs": len(asked)}
     for way in ("by name", "by ticker"):
-        answered, texts = [], []
-        for q, ticker in zip(asked, tickers, strict=True):
-            name = ticker if way == "by ticker" else q.title[q.span[0] : q.span[1]]  # type: ignore[index]
-            request = EntityHeadline(text=q.title, entities=[name])
-            try:
-                (item,) = check_limits([request], settings, found)
-            except HeadlineError:
-                continue
-            assert isinstance(item, EntityItem)
-            answered.append(q)
-            texts.append(item.mentions[0].marked)
-        labels = labels_of(entity(texts)) if texts else []
+        requests = [
+            (q, q.title, ticker if way == "by ticker" else q.title[q.span[0] : q.span[1]])  # type: ignore[index]
+            for q, ticker in zip(asked, tickers, strict=True)
+        ]
+        answered, labels = source_encodings.answered_alone(entity, requests, found)
         right = sum(a == q.label for a, q in zip(labels, answered, strict=True))
         out[way] = {"answered": len(answered), "right": right}
     return out

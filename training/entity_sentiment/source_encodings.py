@@ -46,21 +46,11 @@ def listed_alone(
     answers over every pair asked (an unanswered pair counts as wrong) and over those
     answered."""
     asked = [q for q in part if q.span is not None]
-    # Passages of FinEntity run past a headline's length limit; the reading is the same.
-    settings = Settings(max_headline_chars=1_000_000)
-    answered: list[Pair] = []
-    texts: list[str] = []
-    for q in asked:
-        name = q.title[q.span[0] : q.span[1]]  # type: ignore[index]
-        request = EntityHeadline(text=rewrite(q.title), entities=[name])
-        try:
-            (item,) = check_limits([request], settings, known)
-        except HeadlineError:
-            continue
-        assert isinstance(item, EntityItem)
-        answered.append(q)
-        texts.append(item.mentions[0].marked)
-    labels = [LABELS[i] for i in best_labels(entity(texts), list(LABELS))] if texts else []
+    answered, labels = answered_alone(
+        entity,
+        [(q, rewrite(q.title), q.title[q.span[0] : q.span[1]]) for q in asked],  # type: ignore[index]
+        known,
+    )
     right = sum(a == q.label for a, q in zip(labels, answered, strict=True))
     f1 = float("nan")
     if answered:
@@ -73,3 +63,24 @@ def listed_alone(
         "accuracy_of_answered": round(right / len(answered), 4) if answered else float("nan"),
         "macro_f1_of_answered": f1,
     }
+
+
+def answered_alone(
+    entity: Predict, asked: list[tuple[Pair, str, str]], known: Gazetteer
+) -> tuple[list[Pair], list[str]]:
+    """Each (pair, text, name) asked about as a request listing the name alone: the
+    pairs the service answers (the rest get a 422) and the label it gives each."""
+    # Passages of FinEntity run past a headline's length limit; the reading is the same.
+    settings = Settings(max_headline_chars=1_000_000)
+    answered: list[Pair] = []
+    texts: list[str] = []
+    for q, text, name in asked:
+        try:
+            (item,) = check_limits([EntityHeadline(text=text, entities=[name])], settings, known)
+        except HeadlineError:
+            continue
+        assert isinstance(item, EntityItem)
+        answered.append(q)
+        texts.append(item.mentions[0].marked)
+    labels = [LABELS[i] for i in best_labels(entity(texts), list(LABELS))] if texts else []
+    return answered, labels
