@@ -106,6 +106,18 @@ def without_exchange_tags(text: str) -> str:
     return _SPACED_TAG.sub("", text) if "(" in text or "<" in text else text
 
 
+def tagged_as(text: str, end: int) -> str | None:
+    """The company an exchange tag right after a mention ending at `end` names ("KNL" for
+    "Knoll" in "Knoll (NYSE:KNL) rises"), keyed as the gazetteer keys it; None if none."""
+    if "(" not in text and "<" not in text:
+        return None
+    for tag in EXCHANGE_TAG.finditer(text, end):
+        if _BEFORE_TAG.fullmatch(text[end : tag.start()]):
+            return _tag_key(tag, "ticker" if tag.group("ticker") else "ric")
+        return None
+    return None
+
+
 def in_exchange_tag(text: str, span: Span) -> bool:
     """Whether `span` lies inside an exchange tag of `text` ("MSFT" of "Microsoft Corp
     <MSFT.O>"): the tag says which company, the news is told of its name."""

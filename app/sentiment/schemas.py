@@ -119,6 +119,14 @@ class SentimentResult(BaseModel):
 
 class EntityResult(BaseModel):
     name: str = Field(description='the entity as asked for, or ("auto") the mention as written')
+    company: str | None = Field(
+        description='the company the mention names, one key for all its names ("Apple", '
+        '"AAPL" and "$AAPL" are "AAPL"): an S&P 500 ticker, "NSE:" and an NSE symbol '
+        '("NSE:INFY"), "W:" and a name from the project\'s own list ("W:TOYOTA"), or the '
+        "ticker a cashtag or an exchange tag gives; null when neither the lists nor the "
+        "text say which company it is",
+        examples=["AAPL", "NSE:INFY", None],
+    )
     start: int = Field(description="where the mention answered about starts in the text")
     end: int = Field(description="where it ends (exclusive), so text[start:end] is the mention")
     label: Label

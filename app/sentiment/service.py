@@ -20,6 +20,7 @@ from app.sentiment.entities import (
     find,
     in_exchange_tag,
     mark,
+    tagged_as,
     without_exchange_tags,
 )
 from app.sentiment.language import ENGLISH, LanguageCheck
@@ -41,12 +42,13 @@ GAZETTEER_FILE = "gazetteer.json"
 @dataclass(frozen=True)
 class Mention:
     """One entity of a headline: its name, the span answered about (in the text as sent),
-    the entity model's input."""
+    the entity model's input, and the company the lists know it as (None: unknown)."""
 
     name: str
     start: int
     end: int
     marked: str
+    company: str | None = None
 
 
 @dataclass(frozen=True)
@@ -157,10 +159,14 @@ def _mentions(
     news_end = before_credit(search)
     if item.entities == AUTO:
         found = []
-        in_news = [span for _, span in gazetteer.find_all(search) if span[0] < news_end]
-        for span in in_news[: settings.max_entities_per_headline]:
+        companies: dict[Span, str | None] = {}
+        in_news = [
+            (key, span) for key, span in gazetteer.find_entities(search) if span[0] < news_end
+        ]
+        for key, span in in_news[: settings.max_entities_per_headline]:
             start, end = read.sent(span)
             found.append((text[start:end], span))  # the name as the text writes it
+            companies[span] = key
     else:
         found, errors = [], []
         if len(item.entities) > settings.max_entities_per_headline:
@@ -209,8 +215,22 @@ def _mentions(
         # accurately so (docs/models/entity_sentiment.md, "The companies a caller leaves
         # out"). `mark` keeps the target, and one of any other mentions that overlap.
         spans += [span for span in gazetteer.others(search, spans) if span[0] < news_end]
+    if item.entities != AUTO:
+        # The company a listed name answers for: the mention's, else the name's own,
+        # else the one its exchange tag names ("Knoll (NYSE:KNL)").
+        companies = {
+            span: gazetteer.key(search[span[0] : span[1]])
+            or gazetteer.key(readable(name.strip()))
+            or tagged_as(search, span[1])
+            for name, span in found
+        }
     mentions = tuple(
-        Mention(name, *read.sent(span), without_marks_of_source(mark(search, span, spans)))
+        Mention(
+            name,
+            *read.sent(span),
+            without_marks_of_source(mark(search, span, spans)),
+            companies[span],
+        )
         for name, span in found
     )
     return mentions, []
@@ -361,7 +381,8 @@ def encode_results(
 def with_entities(result: str, mentions: Sequence[Mention], answers: Sequence[str]) -> str:
     """A headline's object from `score` with its entities' objects added."""
     entities = ", ".join(
-        f'{{"name": {json.dumps(m.name)}, "start": {m.start}, "end": {m.end}, {answer[1:]}'
+        f'{{"name": {json.dumps(m.name)}, "company": {json.dumps(m.company)}, '
+        f'"start": {m.start}, "end": {m.end}, {answer[1:]}'
         for m, answer in zip(mentions, answers, strict=True)
     )
     return f'{result[:-1]}, "entities": [{entities}]}}'

@@ -63,6 +63,10 @@ def test_a_portfolio_may_list_tickers_for_the_companies_the_text_names(server: S
             assert a["scores"] == pytest.approx(b["scores"], abs=1e-5)
     listed = by_ticker.json()["results"][0]["entities"]
     assert [e["name"] for e in listed] == ["INFY", "TCS", "AAPL"]
+    # One key for all of a company's names, so that a portfolio adds its answers up.
+    for answer in (by_name, by_ticker):
+        entities = answer.json()["results"][0]["entities"]
+        assert [e["company"] for e in entities] == ["NSE:INFY", "NSE:TCS", "AAPL"]
     assert [text[e["start"] : e["end"]] for e in listed] == ["Infosys", "TCS", "Apple"]
     found = coded_tickers.json()["results"][0]["entities"]
     assert [coded[e["start"] : e["end"]] for e in found] == ["Microsoft", "Apple Inc"]
@@ -114,6 +118,7 @@ def test_auto_finds_gazetteer_names_and_cashtags(server: Server) -> None:
             assert (a["start"], a["end"], a["label"]) == (b["start"], b["end"], b["label"])
             assert a["scores"] == pytest.approx(b["scores"], abs=1e-5)
     assert [(e["name"], e["start"]) for e in found_tag["entities"]] == [("KNL", 12)]
+    assert [e["company"] for e in found_tag["entities"]] == ["KNL"]
     toyota, sony, amd = found_world["entities"]
     assert (toyota["name"], sony["name"], amd["name"]) == ("Toyota", "Sony", "AMD")
     assert (toyota["label"], sony["label"]) == ("negative", "positive")

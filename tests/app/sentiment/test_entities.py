@@ -15,6 +15,7 @@ from app.sentiment.entities import (
     find,
     in_exchange_tag,
     mark,
+    tagged_as,
     without_exchange_tags,
 )
 from app.sentiment.schemas import EntityHeadline
@@ -156,6 +157,26 @@ def test_a_name_finds_its_companys_mention_by_another_name() -> None:
     assert names.mention_of("AAPL", "Infosys slips") is None  # not in the text
     # The ticker in Apple's tag is inside a tag; Apple's name is not.
     assert in_exchange_tag(text, (14, 18)) and not in_exchange_tag(text, (0, 5))
+
+
+def test_an_entity_answers_with_its_company() -> None:
+    keys = {"Apple": "AAPL", "AAPL": "AAPL", "Infosys": "NSE:INFY"}
+    known = Gazetteer(keys, keys, exchange_tags=True)
+    tagged = "Knoll's (NYSE:KNL) rises; Acme and $AAPL fall"
+    items = [
+        EntityHeadline(text="Apple (AAPL) and Knoll (NYSE:KNL) rise; Acme falls", entities="auto"),
+        EntityHeadline(text=tagged, entities=["Knoll", "Acme", "$AAPL"]),
+        EntityHeadline(text="Infosys slips", entities=["INFY"]),
+    ]
+    auto, listed, ticker = check_limits(items, Settings(), known)
+    assert isinstance(auto, EntityItem) and isinstance(listed, EntityItem)
+    assert isinstance(ticker, EntityItem)
+    assert [(m.name, m.company) for m in auto.mentions] == [("Apple", "AAPL"), ("KNL", "KNL")]
+    # A listed name: its mention's company, else its own, else its exchange tag's.
+    assert [m.company for m in listed.mentions] == ["KNL", None, "AAPL"]
+    assert [(m.name, m.company) for m in ticker.mentions] == [("INFY", "NSE:INFY")]
+    assert tagged_as("Knoll (NYSE:KNL)", 5) == "KNL"
+    assert tagged_as("Knoll rises (NYSE:KNL)", 5) is None
 
 
 def test_a_name_is_found_where_a_longer_one_begins_but_breaks_off() -> None:

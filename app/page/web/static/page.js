@@ -292,7 +292,8 @@ function entityList(entities) {
   for (const e of entities) {
     const row = el("li", { class: "entity" });
     row.append(
-      el("span", { class: "entity-name" }, e.name),
+      // The company's key ("AAPL", "NSE:INFY") on hover: one for all of its names.
+      el("span", e.company ? { class: "entity-name", title: e.company } : { class: "entity-name" }, e.name),
       el("span", { class: `label label-${e.label}` }, `${e.label} ${Math.round(e.scores[e.label] * 100)} %`),
     );
     list.append(row);
