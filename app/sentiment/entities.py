@@ -247,13 +247,18 @@ class Gazetteer:
         trailing full stop the listed name ends with ("Cipla Ltd.")."""
         return [(text[start:end], (start, end)) for _, (start, end) in self.find_entities(text)]
 
-    def others(self, text: str, listed: Iterable[Span]) -> list[Span]:
+    def others(
+        self, text: str, listed: Iterable[Span], keys: Iterable[str | None] | None = None
+    ) -> list[Span]:
         """The first mention of each entity found in `text` that is none of the `listed`
-        mentions' entities: "Apple" is not another entity beside a listed "AAPL", nor
-        "KNL" beside a listed "Knoll" in "Knoll (NYSE:KNL)"."""
+        mentions' entities (`keys`, when the caller has them: each mention's `key`):
+        "Apple" is not another entity beside a listed "AAPL", nor "KNL" beside a listed
+        "Knoll" in "Knoll (NYSE:KNL)"."""
         listed = list(listed)
-        keys = {self.key(text[start:end]) for start, end in listed}
-        return [span for key, span in self.find_entities(text, listed) if key not in keys]
+        if keys is None:
+            keys = [self.key(text[start:end]) for start, end in listed]
+        known = set(keys)
+        return [span for key, span in self.find_entities(text, listed) if key not in known]
 
     def mention_of(self, name: str, text: str) -> Span | None:
         """The first mention in `text` of the entity `name` stands for, written as another
