@@ -186,6 +186,8 @@ class Gazetteer:
         self.acronyms = frozenset(acronyms)
         self._keys = dict(keys or {})
         self._entity_keys = frozenset(self._keys.values())
+        # Names no company key is given for: each its own entity, and no company.
+        self._unkeyed = frozenset(name for name in self.names if name not in self._keys)
         # Whether a ticker in an exchange's tag is found too (EXCHANGE_TAG): exports ship
         # it on, training marks TFNS's pairs without it, as their teachers' answers were.
         self.exchange_tags = exchange_tags
@@ -259,6 +261,11 @@ class Gazetteer:
             keys = [self.key(text[start:end]) for start, end in listed]
         known = set(keys)
         return [span for key, span in self.find_entities(text, listed) if key not in known]
+
+    def company(self, key: str | None) -> str | None:
+        """The company an entity's key (`key`, `find_entities`) says, or None when the key
+        is a name the lists give no company ("Sensex", a sector) or there is no key."""
+        return None if key is None or key in self._unkeyed else key
 
     def mention_of(self, name: str, text: str) -> Span | None:
         """The first mention in `text` of the entity `name` stands for, written as another

@@ -167,7 +167,7 @@ def _mentions(
         for key, span in in_news[: settings.max_entities_per_headline]:
             start, end = read.sent(span)
             found.append((text[start:end], span))  # the name as the text writes it
-            companies[span] = key
+            companies[span] = gazetteer.company(key)
     else:
         found, errors = [], []
         if len(item.entities) > settings.max_entities_per_headline:
@@ -218,7 +218,8 @@ def _mentions(
         # out"). `mark` keeps the target, and one of any other mentions that overlap.
         others = gazetteer.others(search, spans, keys)
         companies = {
-            span: key or _company(gazetteer, search, span, readable(name.strip()))
+            span: gazetteer.company(key)
+            or _company(gazetteer, search, span, readable(name.strip()))
             for (name, span), key in zip(found, keys, strict=True)
         }
         spans += [span for span in others if span[0] < news_end]
@@ -239,7 +240,7 @@ def _company(gazetteer: Gazetteer, text: str, span: Span, name: str) -> str | No
     the name's own when the caller wrote another ("AAPL" for "Apple"), else the one the
     mention's exchange tag names ("Knoll (NYSE:KNL)")."""
     mention = text[span[0] : span[1]]
-    key = gazetteer.key(name) if name != mention else None
+    key = gazetteer.company(gazetteer.key(name)) if name != mention else None
     return key or tagged_as(text, span[1])
 
 

@@ -264,7 +264,7 @@ def asked_by_ticker(entity: Predict, part: list[Pair], found: Gazetteer) -> dict
     listed by the name the title writes."""
     asked, tickers = [], []
     for q in part:
-        key = None if q.span is None else found.key(q.title[q.span[0] : q.span[1]])
+        key = None if q.span is None else found.company(found.key(q.title[q.span[0] : q.span[1]]))
         if key is not None and not key.startswith("W:"):
             asked.append(q)
             tickers.append(key.removeprefix("NSE:"))

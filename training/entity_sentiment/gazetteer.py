@@ -406,6 +406,32 @@ def tfns_pairs_for(
     return tfns_pairs(tfns.load(path), found, analysts)
 
 
+# SEntFiN's list groups sectors, markets and regulators under symbols of its own, each a
+# category and no company: "Sensex", "Nifty" and "NCDEX" are all STOCKEXCHNG, "SEBI" and
+# "Supreme Court" REGORG, "IT stocks" and "IT sector" ITSPACE. Its annotators answer for
+# each name on its own (both the Sensex and the Nifty in 78 of the 81 training titles that
+# name both), so an export keeps each such name its own entity, with no company.
+CATEGORIES = frozenset(
+    f"NSE:{symbol}"
+    for symbol in (
+        "2WHLRSPACE", "4WHLRSPACE", "AGRISPACE", "AUTOANCSPACE", "AUTOCOMPSPACE", "AUTOSPACE",
+        "BFSISPACE", "BROKERAGECOS", "CAPGOODSPACE", "CHEMSPACE", "CONSMRSPACE",
+        "CONSTRSPACE", "ENERGYSPACE", "FERTSPACE", "INDIASEC", "INDSTOCKS", "ITSPACE",
+        "MANFSPACE", "MCAPSPACE", "MEDIASPACE", "METALSPACE", "MININGSPACE", "MNCSEC",
+        "ONGSPACE", "PACKAGINGCOS", "PAPERSEC", "PHARMSPACE", "PLYWOODCOS", "PRIVATEBANKS",
+        "PSUBANKS", "PSUCOS", "PWRSPACE", "RAILSECTOR", "REGORG", "RETAILSECTOR",
+        "RSTATESECTOR", "SNMCAPSPACE", "STKSPACE", "STOCKEXCHNG", "TECHSPACE",
+        "TEXTILESECTOR", "TLCOMSPACE", "TYRECOS",
+    )
+)  # fmt: skip
+
+
+def companies(keys: Mapping[str, str]) -> dict[str, str]:
+    """`keys` without the names of SEntFiN's categories (CATEGORIES): what an export
+    ships as `entities`, each name left out being its own entity."""
+    return {name: key for name, key in keys.items() if key not in CATEGORIES}
+
+
 def served(keys: Mapping[str, str]) -> Gazetteer:
     """The gazetteer `"auto"` uses with an export's names (`keys`, as `shipped` builds
     them): tickers in exchange tags (app.sentiment.entities.EXCHANGE_TAG) found too, in
@@ -413,7 +439,7 @@ def served(keys: Mapping[str, str]) -> Gazetteer:
     lower case the names `lower_case` keeps."""
     return Gazetteer(
         sorted(keys),
-        keys,
+        companies(keys),
         exchange_tags=True,
         acronyms=acronyms(keys),
         lower_case=lower_case(keys),
@@ -425,7 +451,8 @@ def export_file(keys: Mapping[str, str]) -> str:
     `served(keys)`."""
     found = served(keys)
     return json.dumps(
-        {"source": SOURCE, "names": list(found.names), "entities": dict(sorted(keys.items())),
+        {"source": SOURCE, "names": list(found.names),
+         "entities": dict(sorted(companies(keys).items())),
          "exchange_tags": found.exchange_tags, "acronyms": sorted(found.acronyms),
          "lower_case": sorted(found.lower_case)},
         indent=0,

@@ -174,3 +174,17 @@ def test_in_lower_case_only_the_names_that_are_no_words_are_looked_for() -> None
     assert shipped["lower_case"] == ["Infosys", "Sony", "TCS", "Tata Motors"]
     found = gazetteer.served(keys).find_all("infosys and sony rise as target falls")
     assert [name for name, _ in found] == ["infosys", "sony"]
+
+
+def test_the_names_of_sentfins_categories_are_each_their_own_entity() -> None:
+    keys = {"Sensex": "NSE:STOCKEXCHNG", "Nifty": "NSE:STOCKEXCHNG", "SEBI": "NSE:REGORG"}
+    keys |= {"Infosys": "NSE:INFY", "INFY": "NSE:INFY"}
+    found = gazetteer.served(keys)
+    text = "Sensex, Nifty end higher as SEBI eases rules; Infosys (INFY) gains"
+    entities = found.find_entities(text)
+    # Two indices and a regulator, no longer one entity each; one company, once.
+    assert [text[a:b] for _, (a, b) in entities] == ["Sensex", "Nifty", "SEBI", "Infosys"]
+    assert [found.company(key) for key, _ in entities] == [None, None, None, "NSE:INFY"]
+    shipped = json.loads(gazetteer.export_file(keys))
+    assert shipped["entities"] == {"INFY": "NSE:INFY", "Infosys": "NSE:INFY"}
+    assert shipped["names"] == ["INFY", "Infosys", "Nifty", "SEBI", "Sensex"]
