@@ -106,16 +106,18 @@ def without_exchange_tags(text: str) -> str:
     return _SPACED_TAG.sub("", text) if "(" in text or "<" in text else text
 
 
+def tag_after(text: str, end: int) -> re.Match[str] | None:
+    """The exchange tag right after a mention ending at `end` ("(NYSE:KNL)" after "Knoll"
+    or "Knoll's"), or None."""
+    tag = EXCHANGE_TAG.search(text, end) if "(" in text or "<" in text else None
+    return tag if tag is not None and _BEFORE_TAG.fullmatch(text[end : tag.start()]) else None
+
+
 def tagged_as(text: str, end: int) -> str | None:
     """The company an exchange tag right after a mention ending at `end` names ("KNL" for
     "Knoll" in "Knoll (NYSE:KNL) rises"), keyed as the gazetteer keys it; None if none."""
-    if "(" not in text and "<" not in text:
-        return None
-    for tag in EXCHANGE_TAG.finditer(text, end):
-        if _BEFORE_TAG.fullmatch(text[end : tag.start()]):
-            return _tag_key(tag, "ticker" if tag.group("ticker") else "ric")
-        return None
-    return None
+    tag = tag_after(text, end)
+    return None if tag is None else _tag_key(tag)
 
 
 def in_exchange_tag(text: str, span: Span) -> bool:
@@ -358,11 +360,10 @@ class Gazetteer:
         exchange)."""
         out = []
         for m in EXCHANGE_TAG.finditer(text):
-            at = "ticker" if m.group("ticker") else "ric"
-            start, end = m.span(at)
+            start, end = m.span(_ticker_group(m))
             if start not in tagged:
                 before = len(_BEFORE_TAG.sub("", text[: m.start()]))
-                out.append((_tag_key(m, at), (start, end), before))
+                out.append((_tag_key(m), (start, end), before))
             tagged.update(range(*m.span()))
         return out
 
@@ -375,10 +376,16 @@ def _insert(trie: dict[str, dict], words: tuple[str, ...], name: str) -> None:
     node[_END] = name
 
 
-def _tag_key(match: re.Match[str], at: str) -> str:
+def _ticker_group(match: re.Match[str]) -> str:
+    """Which group of an EXCHANGE_TAG match holds its ticker: an exchange's or a RIC's."""
+    return "ticker" if match.group("ticker") else "ric"
+
+
+def _tag_key(match: re.Match[str]) -> str:
     """The entity an exchange tag's ticker names: the ticker for a US exchange (the S&P
     500's keys), "NSE:" and it for an Indian one (SEntFiN's), else the exchange's code and
     the ticker."""
+    at = _ticker_group(match)
     ticker = match.group(at)
     where = match.group("exchange" if at == "ticker" else "venue")
     if where in _US_TAGS:

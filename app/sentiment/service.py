@@ -177,6 +177,7 @@ def _mentions(
             )
             return (), [_error([*loc, "entities"], msg, "too_long")]
         first_at: dict[Span, int] = {}
+        wanted_at: dict[Span, str] = {}  # each mention's name as read, for its company
         for j, name in enumerate(item.entities):
             wanted = readable(name.strip())
             span = find(wanted, search)
@@ -205,6 +206,7 @@ def _mentions(
                 errors.append(_error([*loc, "entities", j], msg, "entity_repeated"))
             else:
                 first_at[span] = j
+                wanted_at[span] = wanted
                 found.append((name, span))
         if errors:
             return (), errors
@@ -218,9 +220,8 @@ def _mentions(
         # out"). `mark` keeps the target, and one of any other mentions that overlap.
         others = gazetteer.others(search, spans, keys)
         companies = {
-            span: gazetteer.company(key)
-            or _company(gazetteer, search, span, readable(name.strip()))
-            for (name, span), key in zip(found, keys, strict=True)
+            span: gazetteer.company(key) or _company(gazetteer, search, span, wanted_at[span])
+            for span, key in zip(spans, keys, strict=True)
         }
         spans += [span for span in others if span[0] < news_end]
     mentions = tuple(

@@ -64,7 +64,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from app.sentiment.entities import EXCHANGE_TAG, Gazetteer
+from app.sentiment.entities import Gazetteer, tag_after
 from training.entity_sentiment.pairs import ANALYSTS, Pair, marked, tfns_pairs
 from training.sentiment import sentfin, tfns
 from training.sentiment.word_vectors import Pretrained, inflections
@@ -333,9 +333,6 @@ def reach(known: Gazetteer, test: list[Pair]) -> dict[str, float | int]:
     }
 
 
-_BEFORE_TAG = re.compile(r"(?:['\u2019]s)?\s*")
-
-
 def reaches(known: Gazetteer, test: list[Pair], held_out: list[Pair]) -> dict[str, dict]:
     """`reach` on SEntFiN's test pairs and FinEntity's, as written, all in capitals and
     all in lower case, as an export's metadata records them."""
@@ -351,12 +348,10 @@ def reaches(known: Gazetteer, test: list[Pair], held_out: list[Pair]) -> dict[st
 
 def named_by_tag(span: tuple[int, int], text: str, names: list[tuple[int, int]]) -> tuple[int, int]:
     """The annotated name (of `names`) whose exchange tag holds `span`, else `span`."""
-    for tag in EXCHANGE_TAG.finditer(text):
-        if tag.start() <= span[0] and span[1] <= tag.end():
-            for name in names:
-                gap = text[name[1] : tag.start()]
-                if name[1] <= tag.start() and _BEFORE_TAG.fullmatch(gap):
-                    return name
+    for name in names:
+        tag = tag_after(text, name[1])
+        if tag is not None and tag.start() <= span[0] and span[1] <= tag.end():
+            return name
     return span
 
 
