@@ -62,6 +62,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
+from functools import cache
 from pathlib import Path
 
 from app.sentiment.entities import Gazetteer, tag_after
@@ -226,10 +227,12 @@ def lower_case(names: Iterable[str]) -> set[str]:
     }
 
 
-def _training_titles() -> set[str]:
-    """SEntFiN's training titles and TFNS's training headlines."""
+@cache
+def _training_titles() -> frozenset[str]:
+    """SEntFiN's training titles and TFNS's training headlines, read once a process: the
+    word filter, `acronyms` and `lower_case` each ask, and an export asks for all three."""
     titles = {h.title for h in sentfin.load(sentfin.COMMITTED) if not h.is_test}
-    return titles | {h.text for h in tfns.load(tfns.TRAIN)}
+    return frozenset(titles | {h.text for h in tfns.load(tfns.TRAIN)})
 
 
 def _a_word(name: str, words: set[str]) -> bool:
