@@ -129,8 +129,10 @@ def _text_errors(text: str, loc: list[str | int], settings: Settings) -> list[di
 
 def model_text(text: str) -> str:
     """What the models read of a headline or a marked one: the plain text (`readable`)
-    without its links, its outlet's marks and its exchange tags."""
-    return without_marks_of_source(readable(text))
+    without its links, its outlet's marks and its exchange tags, and without the spaces
+    the reading may leave at its ends ("&nbsp;", "<p>"), which the headline model's
+    character grams would read."""
+    return without_marks_of_source(readable(text)).strip()
 
 
 def without_marks_of_source(plain: str) -> str:

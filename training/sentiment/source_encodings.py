@@ -12,11 +12,14 @@ and nothing is chosen on these figures.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from app.sentiment.service import model_text
+
+_WORD = re.compile(r"\w+")
 
 
 def _full_width(text: str) -> str:
@@ -27,12 +30,21 @@ def _html_escaped(text: str) -> str:
     return text.replace("&", "&amp;").replace("'", "&#39;").replace('"', "&quot;")
 
 
+def _first_word_bold(text: str) -> str:
+    # A search result's highlight, most often on the company a headline leads with. The
+    # rewrite of any prefix of a text that ends where a word does is a prefix of the
+    # text's, as the per-entity evaluation's moving of mentions needs.
+    word = _WORD.match(text)
+    return f"<b>{word.group()}</b>{text[word.end() :]}" if word else text
+
+
 # (name, rewrite): each as a source writes the whole headline.
 REWRITES: tuple[tuple[str, Callable[[str], str]], ...] = (
     ("no-break spaces", lambda t: t.replace(" ", "\u00a0")),
     ("zero-width spaces", lambda t: t.replace(" ", "\u200b ")),
     ("full-width characters", _full_width),
     ("HTML character references", _html_escaped),
+    ("HTML tags: the first word in bold", _first_word_bold),
 )
 
 

@@ -14,11 +14,15 @@ NO_BREAK = PLAIN.replace(" ", "\u00a0")
 FULL_WIDTH = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in PLAIN)
 ZERO_WIDTH = PLAIN.replace(" ", "\u200b ").replace("Infosys", "Info\u00adsys")
 ESCAPED = "Moody&#39;s upgrades Johnson &amp; Johnson&#x2019;s debt"
+# As a page or a search result's highlight leaves it.
+TAGGED = "<p><b>Info</b>sys profit <EM>jumps</EM> 20% as<br/>"
+TAGGED += 'TCS <a href="/x?a=1&amp;b">slips</a></p>'
 
 
 def test_reading_is_readable_with_each_characters_origin() -> None:
     pool = [PLAIN, NO_BREAK, FULL_WIDTH, ZERO_WIDTH, ESCAPED, "\ufeff" + PLAIN, "a &lt;b&gt; c"]
     pool += ["AT&T &amp;&amp; M&A&#173;s", "Info&shy;sys &#x1F680;", "&#xD800; x", "Café"]
+    pool += [TAGGED, "<b>" + FULL_WIDTH[:7] + "</b>&nbsp;gains <SLB.N>", "EPS <$1 <b", "<br>"]
     for text in pool:
         read = reading(text)
         assert read.text == readable(text)
@@ -47,6 +51,18 @@ def test_readable_is_the_plain_text() -> None:
         assert readable(text) == PLAIN
     assert readable(ESCAPED) == "Moody's upgrades Johnson & Johnson\u2019s debt"
     assert readable("&nbsp;Infosys&nbsp;gains") == " Infosys gains"
+
+
+def test_html_tags_are_taken_out_and_other_angle_brackets_stay() -> None:
+    # A tag that breaks the line parts the words; one that formats them joins them.
+    assert readable(TAGGED) == " " + PLAIN + " "
+    tata = reading("<b>Tata</b> Motors gains")
+    assert tata.text == "Tata Motors gains"
+    assert tata.sent((0, 11)) == (3, 18)
+    for kept in ("EPS <$1 vs. <$2", "Schlumberger <SLB.N> rises", "a <b c", "<blink>", "<bb>"):
+        assert readable(kept) == kept
+    # An escaped tag is what a page shows as text: read as written.
+    assert readable("a &lt;b&gt; c") == "a <b> c"
 
 
 def test_links_are_taken_out() -> None:
@@ -81,7 +97,7 @@ def test_a_headline_from_another_source_gets_the_plain_answer(server: Server) ->
     linked = PLAIN + " https://t.co/AbC123xyz"
     tagged = PLAIN.replace("Infosys", "Infosys (NSE: INFY)")
     credited = f"UPDATE 1-{PLAIN} - Reuters https://t.co/AbC123xyz"
-    texts = [PLAIN, NO_BREAK, FULL_WIDTH, ZERO_WIDTH, linked, tagged, credited]
+    texts = [PLAIN, NO_BREAK, FULL_WIDTH, ZERO_WIDTH, linked, tagged, credited, TAGGED]
     plain, *others = _answers(server, texts)
     for other in others:
         assert other["label"] == plain["label"]
@@ -110,19 +126,21 @@ def test_entities_are_found_in_look_alike_characters_spans_as_sent(server: Serve
 
 
 def test_names_are_found_as_a_reader_reads_them_spans_as_sent(server: Server) -> None:
-    """A name broken by an invisible character, or written with character references,
-    is the name a caller gives and the one "auto" finds: the answers are the plain
-    text's, each span covering the name as the text writes it."""
+    """A name broken by an invisible character or an HTML tag, or written with character
+    references, is the name a caller gives and the one "auto" finds: the answers are the
+    plain text's, each span covering the name as the text writes it."""
     plain_text = "Johnson & Johnson beats estimates as Infosys slips"
     escaped = plain_text.replace("&", "&amp;")
     broken = plain_text.replace("Infosys", "Info\u00adsys").replace(" ", "\u200b ")
+    tagged = "<b>Johnson</b> &amp; Johnson beats <i>estimates</i> as <b>Info</b>sys slips<br>"
     names = ["Johnson & Johnson", "Infosys"]
+    sources = (escaped, broken, tagged)
     items: list[object] = [{"text": plain_text, "entities": names}]
-    items += [{"text": t, "entities": e} for t in (escaped, broken) for e in (names, "auto")]
+    items += [{"text": t, "entities": e} for t in sources for e in (names, "auto")]
     plain, *others = _answers(server, items)
     assert [e["label"] for e in plain["entities"]] == ["positive", "negative"]
     for (text, entities), result in zip(
-        [(t, e) for t in (escaped, broken) for e in (names, "auto")], others, strict=True
+        [(t, e) for t in sources for e in (names, "auto")], others, strict=True
     ):
         spans = [text[e["start"] : e["end"]] for e in result["entities"]]
         assert [readable(span) for span in spans] == names

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from app.sentiment.entities import OTHER_MARK, Gazetteer
+from app.sentiment.plain_text import readable
 from training.entity_sentiment.evaluate import auto_answers
 from training.entity_sentiment.pairs import Pair
 from training.entity_sentiment.source_encodings import listed_alone, rewritten
@@ -27,13 +28,17 @@ def test_each_mention_moves_with_its_rewrite() -> None:
         for q in (JNJ, ATT):
             moved = rewritten(q, rewrite)
             start, end = moved.span  # type: ignore[misc]
-            assert moved.title[start:end] == rewrite(q.entity)
-            assert [moved.title[a:b] for a, b in moved.others] == [
-                rewrite(TITLE[a:b]) for a, b in q.others
+            # Each moved mention, read as a reader reads it, is the name.
+            assert readable(moved.title[start:end]) == q.entity
+            assert [readable(moved.title[a:b]) for a, b in moved.others] == [
+                TITLE[a:b] for a, b in q.others
             ]
     escaped = rewritten(ATT, dict(REWRITES)["HTML character references"])
     assert escaped.title == "Johnson &amp; Johnson gains, AT&amp;T slips"
     assert escaped.span == (29, 37)
+    bold = rewritten(ATT, dict(REWRITES)["HTML tags: the first word in bold"])
+    assert bold.title == "<b>Johnson</b> & Johnson gains, AT&T slips"
+    assert (bold.span, bold.others) == ((32, 36), ((0, 24),))
 
 
 def test_a_plain_name_is_answered_in_every_encoding() -> None:

@@ -49,6 +49,12 @@ def by_brackets(texts: Sequence[str]) -> np.ndarray:
     return np.array([[0.9, 0.1, 0.0] if "(" in t or "<" in t else [0.0, 0.1, 0.9] for t in texts])
 
 
+def test_the_service_reading_takes_html_tags_out() -> None:
+    texts = ["Acme beats estimates", "Globex beats forecasts"]
+    got = accuracies(by_brackets, texts, ["positive"] * 2, LABELS)
+    assert got["HTML tags: the first word in bold"] == {"as sent": 0.0, "read": 1.0}
+
+
 def test_the_service_reading_takes_exchange_tags_out() -> None:
     texts = ["Acme (NYSE:ACME) beats", "Globex <GBX.N> beats", "Initech beats"]
     got = accuracies(by_brackets, texts, ["positive"] * 3, LABELS)
