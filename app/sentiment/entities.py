@@ -169,7 +169,10 @@ class Gazetteer:
     no words there (`lower_case`: "tata motors", "tcs", not "target"). `keys` says which
     entity a name belongs to (a ticker), so that two names of one company ("Apple",
     "AAPL") are found as one entity; a name without a key is its own entity, and a
-    cashtag is its ticker's.
+    cashtag is its ticker's. An `ambiguous` name names its company as often as something
+    else ("Nasdaq", the index as well as Nasdaq, Inc.): it is found as its own entity, with
+    no company, yet it stands for its company when a caller asks for that by another name
+    ("NDAQ").
     """
 
     def __init__(
@@ -180,13 +183,17 @@ class Gazetteer:
         capitals: bool = True,
         acronyms: Iterable[str] = (),
         lower_case: Iterable[str] = (),
+        ambiguous: Iterable[str] = (),
     ) -> None:
         self.names = tuple(names)
         # The names written in capitals that are searched in text all in capitals too:
         # the export's, those headlines never write otherwise ("TCS", "SBI", "AMD"; not
         # "OIL", which they write "oil", nor "INDIA", written "India").
         self.acronyms = frozenset(acronyms)
+        self.ambiguous = frozenset(ambiguous)
         self._keys = dict(keys or {})
+        # An ambiguous name's company, which only `mention_of` reads.
+        self._stands_for = {n: self._keys.pop(n) for n in sorted(self.ambiguous) if n in self._keys}
         self._entity_keys = frozenset(self._keys.values())
         # Names no company key is given for: each its own entity, and no company.
         self._unkeyed = frozenset(name for name in self.names if name not in self._keys)
@@ -243,6 +250,7 @@ class Gazetteer:
             capitals,
             data.get("acronyms", ()),
             data.get("lower_case", ()),
+            data.get("ambiguous", ()),
         )
 
     def find_all(self, text: str) -> list[tuple[str, Span]]:
@@ -281,7 +289,14 @@ class Gazetteer:
             key = next((k for k in (name, f"NSE:{name}") if k in self._entity_keys), None)
         if key is None:
             return None
-        return next((span for found, span in self.find_entities(text) if found == key), None)
+        return next(
+            (
+                span
+                for found, span in self.find_entities(text)
+                if found == key or self._stands_for.get(found) == key
+            ),
+            None,
+        )
 
     def key(self, mention: str) -> str | None:
         """The entity a mention, as the text writes it, names; None if not a known name."""

@@ -75,6 +75,25 @@ def test_a_portfolio_may_list_tickers_for_the_companies_the_text_names(server: S
     assert "names the same mention as entities[0]" in twice.json()["detail"][0]["msg"]
 
 
+def test_the_nasdaq_is_no_company_unless_asked_for_as_one(server: Server) -> None:
+    index = "Nasdaq falls 2% as Apple rises"
+    company = "Nasdaq names new risk chief"
+    with server.client() as http:
+        found = _post(http, [{"text": index, "entities": "auto"}])
+        by_ticker = _post(http, [{"text": company, "entities": ["NDAQ"]}])
+    # Most headlines that say "Nasdaq" mean the index or the exchange: no company is said.
+    entities = found.json()["results"][0]["entities"]
+    assert [(e["name"], e["company"]) for e in entities] == [("Nasdaq", None), ("Apple", "AAPL")]
+    # A portfolio that asks for Nasdaq, Inc. by its ticker gets its answer there.
+    (nasdaq,) = by_ticker.json()["results"][0]["entities"]
+    assert (nasdaq["name"], nasdaq["company"], nasdaq["start"], nasdaq["end"]) == (
+        "NDAQ",
+        "NDAQ",
+        0,
+        6,
+    )
+
+
 def test_auto_finds_gazetteer_names_and_cashtags(server: Server) -> None:
     text = "Tata Motors rallies, Maruti Suzuki falls; $AAPL flat"
     # The committed list has these only as "Wipro Ltd., WIPRO", "Cipla Ltd." and "SEBI":

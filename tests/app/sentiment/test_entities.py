@@ -249,6 +249,21 @@ def test_a_ticker_in_an_exchange_tag_stands_for_a_company_no_list_holds() -> Non
     assert [key for key, _ in tagged.find_entities(text)] == ["NSE:63MOONS", "NSE:507685"]
 
 
+def test_an_ambiguous_name_is_no_company_unless_asked_for_by_it() -> None:
+    keys = {"Nasdaq": "NDAQ", "Nasdaq, Inc.": "NDAQ", "NDAQ": "NDAQ", "Apple": "AAPL"}
+    index_too = Gazetteer(keys, keys, ambiguous=["Nasdaq"])
+    text = "Nasdaq falls 2% as Apple rises"
+    assert Gazetteer(keys, keys).find_entities(text) == [("NDAQ", (0, 6)), ("AAPL", (19, 24))]
+    found = index_too.find_entities(text)
+    assert found == [("Nasdaq", (0, 6)), ("AAPL", (19, 24))]
+    assert [index_too.company(key) for key, _ in found] == [None, "AAPL"]
+    # A caller who asks for the company by its ticker says which it is.
+    assert index_too.mention_of("NDAQ", "Nasdaq names new risk chief") == (0, 6)
+    assert index_too.mention_of("AAPL", "Nasdaq names new risk chief") is None
+    # The company's other names stay its own.
+    assert index_too.find_entities("Nasdaq, Inc. beats") == [("NDAQ", (0, 12))]
+
+
 def test_the_models_read_no_exchange_tag() -> None:
     assert without_exchange_tags("Apple (NASDAQ:AAPL) beats; Knoll's (NYSE: $KNL) falls") == (
         "Apple beats; Knoll's falls"

@@ -188,3 +188,17 @@ def test_the_names_of_sentfins_categories_are_each_their_own_entity() -> None:
     shipped = json.loads(gazetteer.export_file(keys))
     assert shipped["entities"] == {"INFY": "NSE:INFY", "Infosys": "NSE:INFY"}
     assert shipped["names"] == ["INFY", "Infosys", "Nifty", "SEBI", "Sensex"]
+
+
+def test_an_export_ships_the_ambiguous_names_it_holds(tmp_path: Path) -> None:
+    keys = {"Nasdaq": "NDAQ", "NDAQ": "NDAQ", "Infosys": "NSE:INFY"}
+    path = tmp_path / gazetteer.FILE
+    path.write_text(gazetteer.export_file(keys))
+    assert json.loads(path.read_text())["ambiguous"] == ["Nasdaq"]
+    loaded = Gazetteer.load(path)
+    # The index is no company's, as `served` finds it; asked for as NDAQ, it is Nasdaq's.
+    text = "Nasdaq hits record as Infosys gains"
+    assert loaded.find_entities(text) == gazetteer.served(keys).find_entities(text)
+    assert [loaded.company(key) for key, _ in loaded.find_entities(text)] == [None, "NSE:INFY"]
+    assert loaded.mention_of("NDAQ", text) == (0, 6)
+    assert json.loads(gazetteer.export_file({"Infosys": "NSE:INFY"}))["ambiguous"] == []
