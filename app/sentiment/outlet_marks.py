@@ -10,7 +10,9 @@ news. `without_outlet_marks` takes them out of what the models read; `credit_sta
 says where a credit begins, so that no company is found in it.
 
 Only the outlets named here are credits: a dash before other words ("Apple beats
-estimates - shares jump") is the headline's own.
+estimates - shares jump") is the headline's own. A headline all in capitals or all in
+lower case writes its marks in that case ("... - REUTERS", "breaking: ..."), and they
+are its outlet's all the same.
 """
 
 from __future__ import annotations
@@ -47,6 +49,10 @@ OUTLETS = frozenset(
         "CNBCTV18", "Zee Business", "BQ Prime", "Press Trust of India", "PTI", "IANS",
     }
 )  # fmt: skip
+# A headline all in capitals or all in lower case credits its outlet in that case too
+# ("... - REUTERS"), as it writes its companies' names.
+_OUTLETS_IN_CAPITALS = frozenset(outlet.upper() for outlet in OUTLETS)
+_OUTLETS_IN_LOWER_CASE = frozenset(outlet.lower() for outlet in OUTLETS)
 # A credit after the headline: " - Reuters", " | Reuters", " — Reuters", "(Reuters)".
 _SEPARATOR = re.compile(r"\s+[-|\u2013\u2014]\s+")
 _BRACKETED = re.compile(r"\s*\(([^()]+)\)\s*$")
@@ -58,6 +64,17 @@ _SLUGS = re.compile(
     r"|^(?:BREAKING NEWS|BREAKING|JUST IN|UPDATE|EXCLUSIVE|FLASH|WATCH|LISTEN NOW|LISTEN|"
     r"LIVE|VIDEO|PODCAST|ICYMI)\s*:\s+"
 )
+# The same in text all in lower case (the pattern's escapes are all lower case already).
+_SLUGS_IN_LOWER_CASE = re.compile(_SLUGS.pattern.lower())
+
+
+def _is_outlet(tail: str, text: str) -> bool:
+    """Whether `tail`, the words after a credit's separator in `text`, is an outlet."""
+    if tail in OUTLETS:
+        return True
+    if text.isupper():
+        return tail in _OUTLETS_IN_CAPITALS
+    return text.islower() and tail in _OUTLETS_IN_LOWER_CASE
 
 
 def credit_start(text: str) -> int | None:
@@ -65,12 +82,14 @@ def credit_start(text: str) -> int | None:
     or None when the text ends in none."""
     if text.endswith(")"):
         m = _BRACKETED.search(text)
-        return m.start() if m is not None and m.group(1).strip() in OUTLETS else None
+        return m.start() if m is not None and _is_outlet(m.group(1).strip(), text) else None
     if not (" - " in text or "|" in text or "\u2013" in text or "\u2014" in text):
         return None
     separators = list(_SEPARATOR.finditer(text))
     last = separators[-1] if separators else None
-    return last.start() if last is not None and text[last.end() :].strip() in OUTLETS else None
+    if last is None or not _is_outlet(text[last.end() :].strip(), text):
+        return None
+    return last.start()
 
 
 def without_outlet_marks(text: str) -> str:
@@ -80,6 +99,8 @@ def without_outlet_marks(text: str) -> str:
     end = credit_start(text)
     out = text if end is None else text[:end]
     slugs = _SLUGS.match(out) if out[:1].isupper() else None
+    if slugs is None and out.islower():
+        slugs = _SLUGS_IN_LOWER_CASE.match(out)
     if slugs is not None:
         out = out[slugs.end() :]
     return out if out.strip() else text

@@ -45,6 +45,10 @@ REWRITES: tuple[tuple[str, Callable[[str], str]], ...] = (
     ("full-width characters", _full_width),
     ("HTML character references", _html_escaped),
     ("HTML tags: the first word in bold", _first_word_bold),
+    # A wire's headline in capitals, or a pipeline's text in lower case: the models read
+    # words in lower case, so only what the service finds by its case can change.
+    ("all in capitals", str.upper),
+    ("all in lower case", str.lower),
 )
 
 

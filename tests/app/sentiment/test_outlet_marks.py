@@ -54,3 +54,25 @@ def test_the_credit_starts_at_its_separator() -> None:
     # The last separator's tail decides: "Nasdaq - S&P" is no outlet.
     assert credit_start(f"{HEADLINE} - Nasdaq - shares up") is None
     assert credit_start(HEADLINE) is None
+
+
+@pytest.mark.parametrize(
+    "marked",
+    [
+        f"{HEADLINE} - Reuters".upper(),
+        f"UPDATE 1-{HEADLINE} (Bloomberg)".upper(),
+        f"{HEADLINE} | Economic Times".lower(),
+        f"breaking: {HEADLINE} - reuters".lower(),
+        f"rpt-update 2-{HEADLINE}".lower(),
+    ],
+)
+def test_a_headline_in_one_case_has_its_marks_in_that_case(marked: str) -> None:
+    # A wire in capitals credits itself in capitals, a text in lower case in lower case.
+    assert without_outlet_marks(marked) == (
+        HEADLINE.upper() if marked.isupper() else HEADLINE.lower()
+    )
+
+
+def test_an_outlet_in_another_case_than_its_headline_is_the_headlines_own() -> None:
+    for own in (f"{HEADLINE} - REUTERS", f"{HEADLINE} - reuters", "apple beats - Mint words"):
+        assert without_outlet_marks(own) == own

@@ -69,6 +69,8 @@ def test_links_are_taken_out() -> None:
     post = "Acme beats estimates https://t.co/AbC123 and http://example.com/x?y=1 again"
     assert without_links(post) == "Acme beats estimates and again"
     assert without_links("https://t.co/AbC123") == ""
+    # A scheme is any case: a headline all in capitals writes its link so.
+    assert without_links("ACME BEATS ESTIMATES HTTPS://T.CO/ABC123") == "ACME BEATS ESTIMATES"
     for kept in ("Acme beats estimates", "Acme.com beats; a ratio of 3:1"):
         assert without_links(kept) == kept
 
@@ -98,6 +100,8 @@ def test_a_headline_from_another_source_gets_the_plain_answer(server: Server) ->
     tagged = PLAIN.replace("Infosys", "Infosys (NSE: INFY)")
     credited = f"UPDATE 1-{PLAIN} - Reuters https://t.co/AbC123xyz"
     texts = [PLAIN, NO_BREAK, FULL_WIDTH, ZERO_WIDTH, linked, tagged, credited, TAGGED]
+    # A wire all in capitals, its credit and link in capitals too.
+    texts += [credited.upper()]
     plain, *others = _answers(server, texts)
     for other in others:
         assert other["label"] == plain["label"]
