@@ -24,6 +24,11 @@ HEADLINE = "Apple beats estimates"
         f"CORRECTED-{HEADLINE}",
         f"BREAKING: {HEADLINE}",
         f"JUST IN:  {HEADLINE} | Yahoo Finance",
+        # A post's attribution, and a credit before it.
+        f"{HEADLINE} (via @Reuters)",
+        f"{HEADLINE} via @CNBCMakeIt",
+        f"{HEADLINE} (VIA Bloomberg)\u2026",
+        f"{HEADLINE} - Reuters (via @YahooFinance)",
     ],
 )
 def test_the_outlets_marks_are_taken_out(marked: str) -> None:
@@ -42,6 +47,10 @@ def test_the_outlets_marks_are_taken_out(marked: str) -> None:
         "Update on Apple's results",  # the word, not the slug
         "Reuters",  # nothing would be left
         "UPDATE 1-",
+        "Apple to raise $5bn via bond sale",  # the news, not an attribution
+        f"{HEADLINE} (via bond sale)",
+        f"{HEADLINE} via Reuters",  # unbracketed, only a handle is one
+        "via @Reuters",
     ],
 )
 def test_the_headlines_own_words_stay(own: str) -> None:
