@@ -39,11 +39,11 @@ _INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff"
 
 _READ = str.maketrans({**dict.fromkeys(_SPACES, " "), **_FULL_WIDTH, **dict.fromkeys(_INVISIBLE)})
 _VISIBLE = re.compile(f"[^{_INVISIBLE}]+")
-# A character reference ends in a semicolon: without one, "AT&T", "S&P" and "M&A" stay
-# as written ("&copy" alone would otherwise become a sign).
 # A web address with the spaces before it; the per-entity model's graph drops the same.
 # Its scheme is any case ("HTTPS://" in a wire's headline all in capitals).
 _LINK = re.compile(r"\s*https?://\S+", re.IGNORECASE)
+# A character reference ends in a semicolon: without one, "AT&T", "S&P" and "M&A" stay
+# as written ("&copy" alone would otherwise become a sign).
 _REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # The tags that format words or break lines, by name, rather than anything in angle
 # brackets: a headline writes "EPS <$1" and Reuters' instrument codes ("<SLB.N>").

@@ -169,7 +169,8 @@ def _mentions(
         for key, span in in_news[: settings.max_entities_per_headline]:
             start, end = read.sent(span)
             found.append((text[start:end], span))  # the name as the text writes it
-            companies[span] = gazetteer.company(key)
+            # A name no company's ("Nasdaq") is its tag's company: "Nasdaq (NASDAQ:NDAQ)".
+            companies[span] = gazetteer.company(key) or tagged_as(search, span[1])
     else:
         found, errors = [], []
         if len(item.entities) > settings.max_entities_per_headline:

@@ -78,9 +78,14 @@ def test_a_portfolio_may_list_tickers_for_the_companies_the_text_names(server: S
 def test_the_nasdaq_is_no_company_unless_asked_for_as_one(server: Server) -> None:
     index = "Nasdaq falls 2% as Apple rises"
     company = "Nasdaq names new risk chief"
+    tagged = "Nasdaq (NASDAQ:NDAQ) names new risk chief"
     with server.client() as http:
         found = _post(http, [{"text": index, "entities": "auto"}])
         by_ticker = _post(http, [{"text": company, "entities": ["NDAQ"]}])
+        by_tag = _post(http, [{"text": tagged, "entities": "auto"}])
+    # Its exchange tag says which it is.
+    (nasdaq,) = by_tag.json()["results"][0]["entities"]
+    assert (nasdaq["name"], nasdaq["company"]) == ("Nasdaq", "NDAQ")
     # Most headlines that say "Nasdaq" mean the index or the exchange: no company is said.
     entities = found.json()["results"][0]["entities"]
     assert [(e["name"], e["company"]) for e in entities] == [("Nasdaq", None), ("Apple", "AAPL")]
