@@ -169,8 +169,7 @@ def _mentions(
         for key, span in in_news[: settings.max_entities_per_headline]:
             start, end = read.sent(span)
             found.append((text[start:end], span))  # the name as the text writes it
-            # A name no company's ("Nasdaq") is its tag's company: "Nasdaq (NASDAQ:NDAQ)".
-            companies[span] = gazetteer.company(key) or tagged_as(search, span[1])
+            companies[span] = _company(gazetteer, search, span, key)
     else:
         found, errors = [], []
         if len(item.entities) > settings.max_entities_per_headline:
@@ -223,7 +222,7 @@ def _mentions(
         # out"). `mark` keeps the target, and one of any other mentions that overlap.
         others = gazetteer.others(search, spans, keys)
         companies = {
-            span: gazetteer.company(key) or _company(gazetteer, search, span, wanted_at[span])
+            span: _company(gazetteer, search, span, key, wanted_at[span])
             for span, key in zip(spans, keys, strict=True)
         }
         spans += [span for span in others if span[0] < news_end]
@@ -239,13 +238,17 @@ def _mentions(
     return mentions, []
 
 
-def _company(gazetteer: Gazetteer, text: str, span: Span, name: str) -> str | None:
-    """The company a listed name answers for when its mention is no name the lists know:
-    the name's own when the caller wrote another ("AAPL" for "Apple"), else the one the
-    mention's exchange tag names ("Knoll (NYSE:KNL)")."""
-    mention = text[span[0] : span[1]]
-    key = gazetteer.company(gazetteer.key(name)) if name != mention else None
-    return key or tagged_as(text, span[1])
+def _company(
+    gazetteer: Gazetteer, text: str, span: Span, key: str | None, asked: str | None = None
+) -> str | None:
+    """The company a mention (its entity's `key`) answers for: the key's; when that says
+    none, the name a caller `asked` for it by if the text writes another ("AAPL" for
+    "Apple"), else the one the mention's exchange tag names ("Knoll (NYSE:KNL)",
+    "Nasdaq (NASDAQ:NDAQ)")."""
+    company = gazetteer.company(key)
+    if company is None and asked is not None and asked != text[span[0] : span[1]]:
+        company = gazetteer.company(gazetteer.key(asked))
+    return company or tagged_as(text, span[1])
 
 
 def check_limits(
