@@ -51,6 +51,14 @@ _SPACED_TAG = re.compile(r"\s*" + EXCHANGE_TAG.pattern)
 # Names are compared word by word; words are runs of letters and digits.
 _WORD = re.compile(r"\w+")
 MAX_WORDS = 24
+# Words that say a headline is Indian market news: rupee amounts, the Indian exchanges,
+# indices and regulator, "India", and "Ltd", the legal form of the companies listed there
+# ("Siemens Ltd"; Siemens AG is the parent).
+INDIAN_MARKET = re.compile(
+    r"₹|\bRs\.?\s?\d|\b(?:INR|crores?|lakhs?|Sensex|Nifty|BSE|NSE|Sebi|Dalal Street|India|"
+    r"Indian|Ltd)\b",
+    re.IGNORECASE,
+)
 # A sentence ends at . ! or ? followed by space and a capital, an opening quote or a
 # marker (which stands for a name).
 SENTENCE_END = re.compile(rf"(?<=[.!?])\s+(?=[\"'\u201cA-Z]|{TARGET_MARK}|{OTHER_MARK})")
@@ -172,7 +180,9 @@ class Gazetteer:
     cashtag is its ticker's. An `ambiguous` name names its company as often as something
     else ("Nasdaq", the index as well as Nasdaq, Inc.): it is found as its own entity, with
     no company, yet it stands for its company when a caller asks for that by another name
-    ("NDAQ").
+    ("NDAQ"). A name listed in India and `elsewhere` ("Pfizer": Pfizer Ltd in Mumbai, and
+    Pfizer Inc. in New York) is found the same way and stands for both; of the two, a
+    headline that reads as Indian market news (INDIAN_MARKET) names the one in India.
     """
 
     def __init__(
@@ -184,17 +194,22 @@ class Gazetteer:
         acronyms: Iterable[str] = (),
         lower_case: Iterable[str] = (),
         ambiguous: Iterable[str] = (),
+        elsewhere: Mapping[str, str] | None = None,
     ) -> None:
         self.names = tuple(names)
         # The names written in capitals that are searched in text all in capitals too:
         # the export's, those headlines never write otherwise ("TCS", "SBI", "AMD"; not
         # "OIL", which they write "oil", nor "INDIA", written "India").
         self.acronyms = frozenset(acronyms)
-        self.ambiguous = frozenset(ambiguous)
+        self.elsewhere = dict(elsewhere or {})
+        self.ambiguous = frozenset(ambiguous) | frozenset(self.elsewhere)
         self._keys = dict(keys or {})
-        # An ambiguous name's company, which only `mention_of` reads.
-        self._stands_for = {n: self._keys.pop(n) for n in sorted(self.ambiguous) if n in self._keys}
-        self._entity_keys = frozenset(self._keys.values())
+        # An ambiguous name's companies, which `mention_of` and `company_in` read.
+        self._stands_for = {
+            n: tuple(k for k in (self._keys.pop(n, None), self.elsewhere.get(n)) if k)
+            for n in sorted(self.ambiguous)
+        }
+        self._entity_keys = frozenset(self._keys.values()).union(*self._stands_for.values())
         # Names no company key is given for: each its own entity, and no company.
         self._unkeyed = frozenset(name for name in self.names if name not in self._keys)
         # Whether a ticker in an exchange's tag is found too (EXCHANGE_TAG): exports ship
@@ -251,6 +266,7 @@ class Gazetteer:
             data.get("acronyms", ()),
             data.get("lower_case", ()),
             data.get("ambiguous", ()),
+            data.get("elsewhere"),
         )
 
     def find_all(self, text: str) -> list[tuple[str, Span]]:
@@ -277,23 +293,38 @@ class Gazetteer:
         is a name the lists give no company ("Sensex", a sector) or there is no key."""
         return None if key is None or key in self._unkeyed else key
 
+    def company_in(self, key: str | None, text: str) -> str | None:
+        """The company an entity's key names in `text`: `company`'s; for an ambiguous name,
+        the one it stands for in India where `text` reads as Indian market news, else
+        None."""
+        stands_for = self._stands_for.get(key) if key is not None else None
+        if stands_for is None:
+            return self.company(key)
+        indian = [k for k in stands_for if k.startswith("NSE:")]
+        return indian[0] if len(indian) == 1 and INDIAN_MARKET.search(text) else None
+
+    def entity(self, name: str) -> str | None:
+        """The entity a caller's `name` names: its key, or a ticker the gazetteer keys its
+        company by but finds in no text (three letters or fewer: "GM", "TCS", "PFE"), or
+        an NSE symbol: the caller says it is one. None if unknown."""
+        key = self.key(name)
+        if key is None:
+            key = next((k for k in (name, f"NSE:{name}") if k in self._entity_keys), None)
+        return key
+
     def mention_of(self, name: str, text: str) -> Span | None:
         """The first mention in `text` of the entity `name` stands for, written as another
         of its names: "AAPL" or "$AAPL" finds "Apple" in "Apple beats estimates", "INFY"
-        finds "Infosys". None when the gazetteer does not know `name` or `text` names its
-        entity nowhere."""
-        key = self.key(name)
-        if key is None:
-            # A ticker the gazetteer keys its company by but finds in no text (three
-            # letters or fewer: "GM", "TCS"), or an NSE symbol: the caller says it is one.
-            key = next((k for k in (name, f"NSE:{name}") if k in self._entity_keys), None)
+        finds "Infosys", "PFE" and "PFIZER" "Pfizer". None when the gazetteer does not
+        know `name` or `text` names its entity nowhere."""
+        key = self.entity(name)
         if key is None:
             return None
         return next(
             (
                 span
                 for found, span in self.find_entities(text)
-                if found == key or self._stands_for.get(found) == key
+                if found == key or key in self._stands_for.get(found, ())
             ),
             None,
         )

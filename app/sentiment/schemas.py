@@ -124,7 +124,8 @@ class EntityResult(BaseModel):
         '"AAPL" and "$AAPL" are "AAPL"): an S&P 500 ticker, "NSE:" and an NSE symbol '
         '("NSE:INFY"), "W:" and a name from the project\'s own list ("W:TOYOTA"), or the '
         "ticker a cashtag or an exchange tag gives; null when neither the lists nor the "
-        "text say which company it is",
+        'text say which company it is ("Pfizer" alone may be Pfizer Ltd of India or '
+        "Pfizer Inc.)",
         examples=["AAPL", "NSE:INFY", None],
     )
     start: int = Field(description="where the mention answered about starts in the text")

@@ -241,14 +241,14 @@ def _mentions(
 def _company(
     gazetteer: Gazetteer, text: str, span: Span, key: str | None, asked: str | None = None
 ) -> str | None:
-    """The company a mention (its entity's `key`) answers for: the key's; when that says
-    none, the name a caller `asked` for it by if the text writes another ("AAPL" for
-    "Apple"), else the one the mention's exchange tag names ("Knoll (NYSE:KNL)",
-    "Nasdaq (NASDAQ:NDAQ)")."""
-    company = gazetteer.company(key)
-    if company is None and asked is not None and asked != text[span[0] : span[1]]:
-        company = gazetteer.company(gazetteer.key(asked))
-    return company or tagged_as(text, span[1])
+    """The company a mention (its entity's `key`) answers for: the name a caller `asked`
+    for it by if the text writes another ("AAPL" for "Apple", "PFE" for "Pfizer"), else
+    the key's in this text (`company_in`), else the one the mention's exchange tag names
+    ("Knoll (NYSE:KNL)", "Nasdaq (NASDAQ:NDAQ)", "Pfizer <PFE.N>")."""
+    company = None
+    if asked is not None and asked != text[span[0] : span[1]]:
+        company = gazetteer.company(gazetteer.entity(asked))
+    return company or gazetteer.company_in(key, text) or tagged_as(text, span[1])
 
 
 def check_limits(

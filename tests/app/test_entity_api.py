@@ -99,6 +99,30 @@ def test_the_nasdaq_is_no_company_unless_asked_for_as_one(server: Server) -> Non
     )
 
 
+def test_a_company_listed_in_india_and_in_new_york_is_the_one_its_headline_names(
+    server: Server,
+) -> None:
+    us = "Pfizer cuts its sales outlook"
+    indian = "Pfizer Q2 net profit up 33% at Rs 69.59 crore"
+    tagged = "Pfizer <PFE.N> rose 2.7% after raising its forecast"
+    with server.client() as http:
+        found = _post(http, [{"text": t, "entities": "auto"} for t in (us, indian, tagged)])
+        by_ticker = _post(http, [{"text": us, "entities": ["PFE"]}])
+        not_named = _post(http, [{"text": us, "entities": ["MRK"]}])
+    said = [r["entities"][0]["company"] for r in found.json()["results"]]
+    # Pfizer Ltd (Mumbai) or Pfizer Inc. (New York): only rupees or a tag say which.
+    assert said == [None, "NSE:PFIZER", "PFE"]
+    # A portfolio of US tickers is answered where the headline names the company.
+    (pfizer,) = by_ticker.json()["results"][0]["entities"]
+    assert (pfizer["name"], pfizer["company"], pfizer["start"], pfizer["end"]) == (
+        "PFE",
+        "PFE",
+        0,
+        6,
+    )
+    assert not_named.status_code == 422 and "'MRK'" in not_named.json()["detail"][0]["msg"]
+
+
 def test_auto_finds_gazetteer_names_and_cashtags(server: Server) -> None:
     text = "Tata Motors rallies, Maruti Suzuki falls; $AAPL flat"
     # The committed list has these only as "Wipro Ltd., WIPRO", "Cipla Ltd." and "SEBI":

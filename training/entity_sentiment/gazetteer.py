@@ -125,6 +125,8 @@ _SP500_FORM = re.compile(
 _LEGAL_FORM = re.compile(
     r"(?:[\s,.-]+(?:\(India\)|Ltd|Limited|Inc|Corp|Corpn|Co|Plc|PLC|Pvt|Old)\.?)+$"
 )
+# A legal form that names a company listed outside India ("Pfizer Inc.", "Siemens AG").
+_FORM_ABROAD = re.compile(r",?\s+(?:Inc\.?|Corp\.?|Corporation|Company|AG|KGaA|SE|SA|NV|plc|PLC)$")
 
 
 def aliases(path: Path) -> dict[str, str]:
@@ -190,7 +192,47 @@ def shipped(
     if words is None:
         words = headline_words()
     listed = {n: k for n, k in for_pairs(path, english).items() if not _a_word(n, words)}
-    return dict(sorted({**world_entities(world), **listed}.items()))
+    keys = {**world_entities(world), **listed}
+    # SEntFiN's list files a parent's legal name under its Indian unit ("Pfizer Inc."
+    # under Pfizer Ltd): that name is the parent's.
+    abroad = _abroad(world)
+    for name, key in keys.items():
+        parent = None
+        if _FORM_ABROAD.search(name):
+            parent = abroad.get(_words(name), abroad.get(_words(_FORM_ABROAD.sub("", name))))
+        if key.startswith("NSE:") and parent is not None:
+            keys[name] = parent
+    return dict(sorted(keys.items()))
+
+
+def elsewhere(keys: Mapping[str, str], world: Path = WORLD) -> dict[str, str]:
+    """The names `keys` gives a company listed in India that the S&P 500 or the project's
+    list give another company: name -> that company ("Pfizer": Pfizer Ltd in Mumbai,
+    Pfizer Inc. in New York; "PTC": PTC India and PTC Inc.). An export ships them as
+    `elsewhere` (Gazetteer): which of the two a headline means, its words say, if any."""
+    abroad = _abroad(world)
+    return {
+        name: abroad[_words(name)]
+        for name, key in sorted(keys.items())
+        if key.startswith("NSE:") and key not in CATEGORIES and abroad.get(_words(name), key) != key
+    }
+
+
+@cache
+def _abroad(world: Path = WORLD) -> dict[tuple[str, ...], str]:
+    """Each name the S&P 500 (its listed forms and SHORT_NAMES, unfiltered: a name asked
+    about is already one) or the project's list gives, by its words as the gazetteer
+    matches them ("Colgate Palmolive" is "Colgate-Palmolive"), -> its company; the S&P
+    500's first, as `shipped` has it."""
+    with SP500.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    sp500 = {form: row["Symbol"] for row in rows for form in sp500_forms(row["Security"])}
+    sp500.update({short: ticker for ticker, shorts in SHORT_NAMES.items() for short in shorts})
+    return {_words(name): key for name, key in {**world_entities(world), **sp500}.items()}
+
+
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(name))
 
 
 def headline_words(min_count: int = 3) -> set[str]:
@@ -441,7 +483,8 @@ def served(keys: Mapping[str, str]) -> Gazetteer:
     """The gazetteer `"auto"` uses with an export's names (`keys`, as `shipped` builds
     them): tickers in exchange tags (app.sentiment.entities.EXCHANGE_TAG) found too, in
     text all in capitals the names in capitals that are `acronyms`, in text all in
-    lower case the names `lower_case` keeps, and the AMBIGUOUS names no company's."""
+    lower case the names `lower_case` keeps, the AMBIGUOUS names no company's, and the
+    names listed in India and `elsewhere` the company the headline's words say."""
     return Gazetteer(
         sorted(keys),
         companies(keys),
@@ -449,6 +492,7 @@ def served(keys: Mapping[str, str]) -> Gazetteer:
         acronyms=acronyms(keys),
         lower_case=lower_case(keys),
         ambiguous=[name for name in AMBIGUOUS if name in keys],
+        elsewhere=elsewhere(keys),
     )
 
 
@@ -460,7 +504,9 @@ def export_file(keys: Mapping[str, str]) -> str:
         {"source": SOURCE, "names": list(found.names),
          "entities": dict(sorted(companies(keys).items())),
          "exchange_tags": found.exchange_tags, "acronyms": sorted(found.acronyms),
-         "lower_case": sorted(found.lower_case), "ambiguous": sorted(found.ambiguous)},
+         "lower_case": sorted(found.lower_case),
+         "ambiguous": sorted(set(found.ambiguous) - set(found.elsewhere)),
+         "elsewhere": dict(sorted(found.elsewhere.items()))},
         indent=0,
     )  # fmt: skip
 

@@ -264,6 +264,33 @@ def test_an_ambiguous_name_is_no_company_unless_asked_for_by_it() -> None:
     assert index_too.find_entities("Nasdaq, Inc. beats") == [("NDAQ", (0, 12))]
 
 
+def test_a_name_listed_in_india_and_elsewhere_is_the_company_its_headline_says() -> None:
+    keys = {"Pfizer": "NSE:PFIZER", "Pfizer India": "NSE:PFIZER", "Pfizer Inc.": "PFE"}
+    both = Gazetteer(keys, keys, exchange_tags=True, elsewhere={"Pfizer": "PFE"})
+
+    def companies(text: str) -> list[str | None]:
+        return [both.company_in(key, text) for key, _ in both.find_entities(text)]
+
+    # Bare, it may be Pfizer Ltd of Mumbai or Pfizer Inc. of New York: neither is said.
+    assert both.find_entities("Pfizer cuts outlook") == [("Pfizer", (0, 6))]
+    assert companies("Pfizer cuts outlook") == [None]
+    # Indian market news: a rupee amount, crore, the exchanges, "Ltd".
+    assert companies("Pfizer Q2 net profit up 33% at Rs 69.59 crore") == ["NSE:PFIZER"]
+    assert companies("Pfizer Ltd shares end 3% higher on BSE") == ["NSE:PFIZER"]
+    assert companies("Pfizer: 'Indications' of a deal, says CEO") == [None]
+    # Each company's own names say which.
+    assert companies("Pfizer India profit rises") == ["NSE:PFIZER"]
+    assert companies("Pfizer Inc. profit rises") == ["PFE"]
+    # A caller asks by either ticker, or the NSE symbol, and is answered there.
+    for asked in ("PFE", "NSE:PFIZER", "PFIZER"):
+        assert both.mention_of(asked, "Pfizer cuts outlook") == (0, 6), asked
+    assert both.entity("PFE") == "PFE" and both.entity("MRK") is None
+    # Without the second listing, the name is the Indian unit's, as SEntFiN's list has it.
+    alone = Gazetteer(keys, keys)
+    assert alone.find_entities("Pfizer cuts outlook") == [("NSE:PFIZER", (0, 6))]
+    assert alone.mention_of("PFE", "Pfizer cuts outlook") is None
+
+
 def test_the_models_read_no_exchange_tag() -> None:
     assert without_exchange_tags("Apple (NASDAQ:AAPL) beats; Knoll's (NYSE: $KNL) falls") == (
         "Apple beats; Knoll's falls"
