@@ -201,13 +201,14 @@ class Gazetteer:
         # the export's, those headlines never write otherwise ("TCS", "SBI", "AMD"; not
         # "OIL", which they write "oil", nor "INDIA", written "India").
         self.acronyms = frozenset(acronyms)
+        self.ambiguous = frozenset(ambiguous)
         self.elsewhere = dict(elsewhere or {})
-        self.ambiguous = frozenset(ambiguous) | frozenset(self.elsewhere)
         self._keys = dict(keys or {})
-        # An ambiguous name's companies, which `mention_of` and `company_in` read.
+        # The companies of a name that is found as its own entity (ambiguous, or listed
+        # elsewhere too), which `mention_of` and `company_in` read.
         self._stands_for = {
             n: tuple(k for k in (self._keys.pop(n, None), self.elsewhere.get(n)) if k)
-            for n in sorted(self.ambiguous)
+            for n in sorted(self.ambiguous | self.elsewhere.keys())
         }
         self._entity_keys = frozenset(self._keys.values()).union(*self._stands_for.values())
         # Names no company key is given for: each its own entity, and no company.

@@ -197,11 +197,9 @@ def shipped(
     # under Pfizer Ltd): that name is the parent's.
     abroad = _abroad(world)
     for name, key in keys.items():
-        parent = None
-        if _FORM_ABROAD.search(name):
-            parent = abroad.get(_words(name), abroad.get(_words(_FORM_ABROAD.sub("", name))))
-        if key.startswith("NSE:") and parent is not None:
-            keys[name] = parent
+        if key.startswith("NSE:") and _FORM_ABROAD.search(name):
+            bare = _FORM_ABROAD.sub("", name)
+            keys[name] = abroad.get(_words(name), abroad.get(_words(bare), key))
     return dict(sorted(keys.items()))
 
 
@@ -220,15 +218,12 @@ def elsewhere(keys: Mapping[str, str], world: Path = WORLD) -> dict[str, str]:
 
 @cache
 def _abroad(world: Path = WORLD) -> dict[tuple[str, ...], str]:
-    """Each name the S&P 500 (its listed forms and SHORT_NAMES, unfiltered: a name asked
-    about is already one) or the project's list gives, by its words as the gazetteer
-    matches them ("Colgate Palmolive" is "Colgate-Palmolive"), -> its company; the S&P
-    500's first, as `shipped` has it."""
-    with SP500.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    sp500 = {form: row["Symbol"] for row in rows for form in sp500_forms(row["Security"])}
-    sp500.update({short: ticker for ticker, shorts in SHORT_NAMES.items() for short in shorts})
-    return {_words(name): key for name, key in {**world_entities(world), **sp500}.items()}
+    """Each name the S&P 500 (`sp500_entities` with no word left out: a name asked about
+    is already one) or the project's list gives, by its words as the gazetteer matches
+    them ("Colgate Palmolive" is "Colgate-Palmolive"), -> its company; the S&P 500's
+    first, as `shipped` has it."""
+    names = {**world_entities(world), **sp500_entities(english=set())}
+    return {_words(name): key for name, key in names.items()}
 
 
 def _words(name: str) -> tuple[str, ...]:
@@ -505,7 +500,7 @@ def export_file(keys: Mapping[str, str]) -> str:
          "entities": dict(sorted(companies(keys).items())),
          "exchange_tags": found.exchange_tags, "acronyms": sorted(found.acronyms),
          "lower_case": sorted(found.lower_case),
-         "ambiguous": sorted(set(found.ambiguous) - set(found.elsewhere)),
+         "ambiguous": sorted(found.ambiguous),
          "elsewhere": dict(sorted(found.elsewhere.items()))},
         indent=0,
     )  # fmt: skip
