@@ -16,6 +16,7 @@ on exactly what it is asked.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -48,6 +49,16 @@ _INDIAN_TAGS = frozenset({"NSE", "BSE", "NS", "BO"})
 _BEFORE_TAG = re.compile(r"(?:['\u2019]s)?\s*$")
 # A tag with the spaces before it, as `without_exchange_tags` takes it out.
 _SPACED_TAG = re.compile(r"\s*" + EXCHANGE_TAG.pattern)
+# A cashtag written beside a name is that mention's ticker, not a second company: after
+# it, with at most "'s", spaces and a parenthesis between ("Pfizer $PFE", "Pfizer's
+# ($PFE)"), or right before it ("$PFE Pfizer"), on the same line (a post's lists put
+# "$NVDA - Daiwa" and "$CAAP - Oppenheimer" on lines of their own).
+_NAME_THEN_CASHTAG = re.compile(r"(?:['\u2019]s)?[^\S\n]*\(?[^\S\n]*")
+_CASHTAG_THEN_NAME = re.compile(r"[^\S\n]+")
+# A ticker in parentheses after a name, with no exchange ("Pfizer (PFE)", as US market
+# news writes it): read only where the gazetteer knows the ticker, since "(CEO)" or
+# "(IPO)" stand there as well.
+_BARE_TICKER = re.compile(r"\s*\((?P<ticker>[A-Z]{1,5}(?:\.[A-Z])?)\)")
 # Names are compared word by word; words are runs of letters and digits.
 _WORD = re.compile(r"\w+")
 MAX_WORDS = 24
@@ -126,6 +137,15 @@ def tagged_as(text: str, end: int) -> str | None:
     "Knoll" in "Knoll (NYSE:KNL) rises"), keyed as the gazetteer keys it; None if none."""
     tag = tag_after(text, end)
     return None if tag is None else _tag_key(tag)
+
+
+def cashtag_of(text: str, span: Span) -> Span:
+    """The cashtag whose ticker `span` is ("PFE" of "$PFE"), else `span`: a caller who
+    names a ticker the text writes as a cashtag is answered about the cashtag."""
+    start, end = span
+    if start > 0 and text[start - 1] == "$" and CASHTAG.fullmatch(text, start - 1, end):
+        return start - 1, end
+    return span
 
 
 def in_exchange_tag(text: str, span: Span) -> bool:
@@ -213,8 +233,9 @@ class Gazetteer:
         self._entity_keys = frozenset(self._keys.values()).union(*self._stands_for.values())
         # Names no company key is given for: each its own entity, and no company.
         self._unkeyed = frozenset(name for name in self.names if name not in self._keys)
-        # Whether a ticker in an exchange's tag is found too (EXCHANGE_TAG): exports ship
-        # it on, training marks TFNS's pairs without it, as their teachers' answers were.
+        # Whether a ticker in an exchange's tag is found too (EXCHANGE_TAG), and a cashtag
+        # beside a name is read as its ticker: exports ship it on, training marks TFNS's
+        # pairs without it, as their teachers' answers were.
         self.exchange_tags = exchange_tags
         # Whether a text written all in capitals ("TOYOTA PROFIT FALLS"), or all in lower
         # case, is searched for the names in that case: its case says nothing of what is
@@ -304,6 +325,41 @@ class Gazetteer:
         indian = [k for k in stands_for if k.startswith("NSE:")]
         return indian[0] if len(indian) == 1 and INDIAN_MARKET.search(text) else None
 
+    def ticker_beside(self, text: str, span: Span, key: str | None) -> str | None:
+        """The company the ticker written beside a mention (of the entity `key`) names:
+        its exchange tag ("Knoll (NYSE:KNL)"), a cashtag right after or before it
+        ("Pfizer $PFE", "Pfizer ($PFE)", "$PFE Pfizer"), or a ticker the gazetteer knows
+        in parentheses after it ("Pfizer (PFE)"); a cashtag or ticker only if it may be
+        the entity's own (`_may_be_its`); None if none."""
+        tagged = tagged_as(text, span[1])
+        if tagged is not None:
+            return tagged
+        for m in CASHTAG.finditer(text) if "$" in text else ():
+            ticker = m.group()[1:].upper()
+            beside = _beside(text, span, m.span(), cashtag_first=m.start() < span[0])
+            if beside and self._may_be_its(key, ticker):
+                return ticker
+        bare = _BARE_TICKER.match(text, span[1]) if "(" in text else None
+        if bare is not None and bare.group("ticker") in self._entity_keys:
+            return bare.group("ticker") if self._may_be_its(key, bare.group("ticker")) else None
+        return None
+
+    def _may_be_its(self, key: str | None, ticker: str) -> bool:
+        """Whether `ticker`, written beside a mention of the entity `key`, may be its
+        own: any ticker of a name no list holds (None; the writer says which company),
+        one of the companies an ambiguous or twice-listed name stands for ("Nasdaq
+        $NDAQ", not "now on Nasdaq $VIAC"), never a name's that is no company
+        ("Sensex"), and a company's own ticker or one the lists know for no other
+        company ("Facebook $FB", not "Apple $MSFT")."""
+        if key is None:
+            return True
+        stands_for = self._stands_for.get(key)
+        if stands_for is not None:
+            return ticker in stands_for
+        if key in self._unkeyed:
+            return False
+        return ticker == key or ticker not in self._entity_keys
+
     def entity(self, name: str) -> str | None:
         """The entity a caller's `name` names: its key, or a ticker the gazetteer keys its
         company by but finds in no text (three letters or fewer: "GM", "TCS", "PFE"), or
@@ -345,7 +401,8 @@ class Gazetteer:
     def find_entities(self, text: str, named: Iterable[Span] = ()) -> list[tuple[str, Span]]:
         """As `find_all`, with each entity's key (its ticker, or the name itself when the
         list gives it none) in place of the mention. `named`: mentions found otherwise (a
-        caller's), whose exchange tags are theirs, as a found name's are."""
+        caller's), whose exchange tags and cashtags beside are theirs, as a found name's
+        are."""
         # (the entity, for "once"; the span). A cashtag is its ticker's entity, and the
         # listed ticker inside a cashtag ("AAPL" of "$AAPL") no second one.
         found: list[tuple[str, Span]] = (
@@ -353,7 +410,8 @@ class Gazetteer:
             if "$" in text
             else []
         )
-        tagged = {i for _, (start, end) in found for i in range(start, end)}
+        cashtags = {span for _, span in found}
+        tagged = {i for start, end in cashtags for i in range(start, end)}
         tags = (
             self._exchange_tags(text, tagged)
             if self.exchange_tags and ("(" in text or "<" in text)
@@ -389,8 +447,11 @@ class Gazetteer:
             i = after
         # A tag right after a name found is that company's ("Vodafone (VOD.L)"), whatever
         # its key; one after a name no list holds stands for it ("Knoll (NYSE:KNL)").
+        named = set(named)
         ends = {end for _, (_, end) in found} | {end for _, end in named}
         found += [(key, span) for key, span, before in tags if before not in ends]
+        if self.exchange_tags and cashtags and len(found) + len(named) > 1:
+            found = self._cashtags_joined(text, found, cashtags, named)
         seen: set[str] = set()
         unique = []
         for entity, (start, end) in sorted(found, key=lambda f: f[1]):
@@ -398,6 +459,29 @@ class Gazetteer:
                 seen.add(entity)
                 unique.append((entity, (start, end)))
         return unique
+
+    def _cashtags_joined(
+        self, text: str, found: list[tuple[str, Span]], cashtags: set[Span], named: set[Span]
+    ) -> list[tuple[str, Span]]:
+        """`found` with each cashtag written beside a name that may be its own ticker
+        (`_may_be_its`) and the name as one mention: of the two, the caller's (`named`)
+        stays, else the first in the text, whose company `ticker_beside` reads from the
+        other. So "Pfizer $PFE cuts outlook" names one company, as "Apple $AAPL rises"
+        does by their shared key."""
+        keys = {span: key for key, span in found}
+        spans = sorted(keys.keys() | named)
+        dropped = set()
+        for a, b in itertools.pairwise(spans):
+            if (a in cashtags) == (b in cashtags) or (a in named and b in named):
+                continue
+            name, cashtag = (b, a) if a in cashtags else (a, b)
+            ticker = text[cashtag[0] + 1 : cashtag[1]].upper()
+            key = keys[name] if name in keys else self.key(text[name[0] : name[1]])
+            if _beside(text, name, cashtag, cashtag_first=cashtag == a) and self._may_be_its(
+                key, ticker
+            ):
+                dropped.add(a if b in named else b)
+        return [(key, span) for key, span in found if span not in dropped]
 
     @staticmethod
     def _exchange_tags(text: str, tagged: set[int]) -> list[tuple[str, Span, int]]:
@@ -413,6 +497,16 @@ class Gazetteer:
                 out.append((_tag_key(m), (start, end), before))
             tagged.update(range(*m.span()))
         return out
+
+
+def _beside(text: str, name: Span, cashtag: Span, cashtag_first: bool) -> bool:
+    """Whether a cashtag is written beside a name as its ticker (_NAME_THEN_CASHTAG,
+    _CASHTAG_THEN_NAME)."""
+    if cashtag_first:
+        before, after, gap = cashtag, name, _CASHTAG_THEN_NAME
+    else:
+        before, after, gap = name, cashtag, _NAME_THEN_CASHTAG
+    return before[1] <= after[0] and gap.fullmatch(text, before[1], after[0]) is not None
 
 
 def _insert(trie: dict[str, dict], words: tuple[str, ...], name: str) -> None:

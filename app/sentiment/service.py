@@ -18,10 +18,10 @@ from app.sentiment.entities import (
     TARGET_MARK,
     Gazetteer,
     Span,
+    cashtag_of,
     find,
     in_exchange_tag,
     mark,
-    tagged_as,
     without_exchange_tags,
 )
 from app.sentiment.language import ENGLISH, LanguageCheck
@@ -183,6 +183,8 @@ def _mentions(
         for j, name in enumerate(item.entities):
             wanted = readable(name.strip())
             span = find(wanted, search)
+            if span is not None:
+                span = cashtag_of(search, span)
             if span is None or in_exchange_tag(search, span):
                 # A portfolio lists tickers: "AAPL" is Apple's mention where the text
                 # names Apple (not in an outlet's credit), and the ticker in Apple's
@@ -243,12 +245,12 @@ def _company(
 ) -> str | None:
     """The company a mention (its entity's `key`) answers for: the name a caller `asked`
     for it by if the text writes another ("AAPL" for "Apple", "PFE" for "Pfizer"), else
-    the key's in this text (`company_in`), else the one the mention's exchange tag names
-    ("Knoll (NYSE:KNL)", "Nasdaq (NASDAQ:NDAQ)", "Pfizer <PFE.N>")."""
+    the key's in this text (`company_in`), else the one the ticker beside the mention
+    names ("Knoll (NYSE:KNL)", "Nasdaq (NASDAQ:NDAQ)", "Pfizer <PFE.N>", "Pfizer $PFE")."""
     company = None
     if asked is not None and asked != text[span[0] : span[1]]:
         company = gazetteer.company(gazetteer.entity(asked))
-    return company or gazetteer.company_in(key, text) or tagged_as(text, span[1])
+    return company or gazetteer.company_in(key, text) or gazetteer.ticker_beside(text, span, key)
 
 
 def check_limits(

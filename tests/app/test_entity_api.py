@@ -105,13 +105,23 @@ def test_a_company_listed_in_india_and_in_new_york_is_the_one_its_headline_names
     us = "Pfizer cuts its sales outlook"
     indian = "Pfizer Q2 net profit up 33% at Rs 69.59 crore"
     tagged = "Pfizer <PFE.N> rose 2.7% after raising its forecast"
+    cashtag = "Pfizer $PFE cuts its sales outlook"
+    texts = (us, indian, tagged, cashtag)
     with server.client() as http:
-        found = _post(http, [{"text": t, "entities": "auto"} for t in (us, indian, tagged)])
+        found = _post(http, [{"text": t, "entities": "auto"} for t in texts])
         by_ticker = _post(http, [{"text": us, "entities": ["PFE"]}])
         not_named = _post(http, [{"text": us, "entities": ["MRK"]}])
-    said = [r["entities"][0]["company"] for r in found.json()["results"]]
-    # Pfizer Ltd (Mumbai) or Pfizer Inc. (New York): only rupees or a tag say which.
-    assert said == [None, "NSE:PFIZER", "PFE"]
+        beside = _post(http, [{"text": cashtag, "entities": [n]} for n in ("Pfizer", "PFE")])
+    said = [[e["company"] for e in r["entities"]] for r in found.json()["results"]]
+    # Pfizer Ltd (Mumbai) or Pfizer Inc. (New York): only rupees or a ticker say which,
+    # and a cashtag beside the name is its ticker, not a second company.
+    assert said == [[None], ["NSE:PFIZER"], ["PFE"], ["PFE"]]
+    # Asked for by its name or by the ticker the text writes as a cashtag, the same.
+    answers = [r["entities"][0] for r in beside.json()["results"]]
+    assert [(e["company"], e["start"], e["end"]) for e in answers] == [
+        ("PFE", 0, 6),
+        ("PFE", 7, 11),
+    ]
     # A portfolio of US tickers is answered where the headline names the company.
     (pfizer,) = by_ticker.json()["results"][0]["entities"]
     assert (pfizer["name"], pfizer["company"], pfizer["start"], pfizer["end"]) == (

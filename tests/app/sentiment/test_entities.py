@@ -12,6 +12,7 @@ from app.sentiment.entities import (
     OTHER_MARK,
     TARGET_MARK,
     Gazetteer,
+    cashtag_of,
     find,
     in_exchange_tag,
     mark,
@@ -289,6 +290,49 @@ def test_a_name_listed_in_india_and_elsewhere_is_the_company_its_headline_says()
     alone = Gazetteer(keys, keys)
     assert alone.find_entities("Pfizer cuts outlook") == [("NSE:PFIZER", (0, 6))]
     assert alone.mention_of("PFE", "Pfizer cuts outlook") is None
+
+
+def test_a_cashtag_beside_a_name_is_that_mentions_ticker() -> None:
+    keys = {"Pfizer": "NSE:PFIZER", "Pfizer Inc.": "PFE", "Apple": "AAPL", "MSFT": "MSFT"}
+    keys |= {"Nasdaq": "NDAQ", "Facebook": "META", "Infosys": "NSE:INFY"}
+    names = (*keys, "Sensex")
+    served = Gazetteer(names, keys, True, ambiguous=["Nasdaq"], elsewhere={"Pfizer": "PFE"})
+
+    def said(text: str) -> list[tuple[str, str | None]]:
+        found = served.find_entities(text)
+        return [
+            (text[a:b], served.company_in(key, text) or served.ticker_beside(text, (a, b), key))
+            for key, (a, b) in found
+        ]
+
+    # After the name, in parentheses or not, or before it: one mention, one company.
+    for text in ("Pfizer $PFE cuts outlook", "Pfizer's ($PFE) outlook cut"):
+        assert said(text) == [("Pfizer", "PFE")], text
+    assert said("$PFE Pfizer cuts outlook") == [("$PFE", "PFE")]
+    assert said("Pfizer (PFE) cuts outlook") == [("Pfizer", "PFE")]
+    assert said("Facebook $FB slips; Nasdaq $NDAQ gains") == [
+        ("Facebook", "META"),
+        ("Nasdaq", "NDAQ"),
+    ]
+    # Apart, on lines of their own, or another company's ticker: two mentions. An index
+    # beside a listing's ticker is the exchange, and a name of no company has no ticker.
+    assert said("Pfizer cuts outlook; shares fall ($PFE)") == [("Pfizer", None), ("$PFE", "PFE")]
+    assert said("Pfizer - Wolfe\n$XYZ - Daiwa") == [("Pfizer", None), ("$XYZ", "XYZ")]
+    assert said("Apple $MSFT") == [("Apple", "AAPL"), ("$MSFT", "MSFT")]
+    assert said("Viacom is now on Nasdaq $VIAC") == [("Nasdaq", None), ("$VIAC", "VIAC")]
+    assert said("Sensex $SPY") == [("Sensex", None), ("$SPY", "SPY")]
+    assert said("Pfizer (CEO) cuts outlook") == [("Pfizer", None)]
+    # A caller's mention keeps its cashtag, whichever of the two the caller names.
+    text = "Pfizer $PFE cuts outlook; Infosys rises"
+    assert served.others(text, [(0, 6)]) == [(26, 33)]
+    assert served.others(text, [(7, 11)]) == [(26, 33)]
+    # A ticker a caller names where the text writes its cashtag is the cashtag.
+    assert cashtag_of(text, (8, 11)) == (7, 11)
+    assert cashtag_of(text, (26, 33)) == (26, 33)
+    assert cashtag_of("US$PFE", (3, 6)) == (3, 6)
+    # Training marks TFNS's pairs without it, as their teachers' answers were made.
+    unread = Gazetteer(names, keys, ambiguous=["Nasdaq"], elsewhere={"Pfizer": "PFE"})
+    assert unread.find_entities("Pfizer $PFE cuts") == [("Pfizer", (0, 6)), ("PFE", (7, 11))]
 
 
 def test_the_models_read_no_exchange_tag() -> None:
