@@ -215,8 +215,12 @@ class Gazetteer:
         lower_case: Iterable[str] = (),
         ambiguous: Iterable[str] = (),
         elsewhere: Mapping[str, str] | None = None,
+        by_ticker: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
         self.names = tuple(names)
+        # A company's names that are also words ("Target"), looked for only when a
+        # caller asks for the company by a ticker ("TGT"): the caller says it is there.
+        self.by_ticker = {key: tuple(words) for key, words in (by_ticker or {}).items()}
         # The names written in capitals that are searched in text all in capitals too:
         # the export's, those headlines never write otherwise ("TCS", "SBI", "AMD"; not
         # "OIL", which they write "oil", nor "INDIA", written "India").
@@ -230,7 +234,9 @@ class Gazetteer:
             n: tuple(k for k in (self._keys.pop(n, None), self.elsewhere.get(n)) if k)
             for n in sorted(self.ambiguous | self.elsewhere.keys())
         }
-        self._entity_keys = frozenset(self._keys.values()).union(*self._stands_for.values())
+        self._entity_keys = frozenset(self._keys.values()).union(
+            *self._stands_for.values(), self.by_ticker
+        )
         # Names no company key is given for: each its own entity, and no company.
         self._unkeyed = frozenset(name for name in self.names if name not in self._keys)
         # Whether a ticker in an exchange's tag is found too (EXCHANGE_TAG), and a cashtag
@@ -289,6 +295,7 @@ class Gazetteer:
             data.get("lower_case", ()),
             data.get("ambiguous", ()),
             data.get("elsewhere"),
+            data.get("by_ticker"),
         )
 
     def find_all(self, text: str) -> list[tuple[str, Span]]:
@@ -372,12 +379,14 @@ class Gazetteer:
     def mention_of(self, name: str, text: str) -> Span | None:
         """The first mention in `text` of the entity `name` stands for, written as another
         of its names: "AAPL" or "$AAPL" finds "Apple" in "Apple beats estimates", "INFY"
-        finds "Infosys", "PFE" and "PFIZER" "Pfizer". None when the gazetteer does not
-        know `name` or `text` names its entity nowhere."""
+        finds "Infosys", "PFE" and "PFIZER" "Pfizer"; a ticker or another of its names
+        finds its company's names that `"auto"` leaves out as words, in their own case
+        ("TGT" finds "Target" in "Target cuts guidance", not "target"). None when the gazetteer does not know
+        `name` or `text` names its entity nowhere."""
         key = self.entity(name)
         if key is None:
             return None
-        return next(
+        found = next(
             (
                 span
                 for found, span in self.find_entities(text)
@@ -385,6 +394,10 @@ class Gazetteer:
             ),
             None,
         )
+        if found is None and key in self.by_ticker:
+            words = [span for w in self.by_ticker[key] if (span := _whole_word(w, text))]
+            found = min(words, default=None)
+        return found
 
     def key(self, mention: str) -> str | None:
         """The entity a mention, as the text writes it, names; None if not a known name."""

@@ -133,6 +133,27 @@ def test_a_company_listed_in_india_and_in_new_york_is_the_one_its_headline_names
     assert not_named.status_code == 422 and "'MRK'" in not_named.json()["detail"][0]["msg"]
 
 
+def test_a_ticker_finds_its_companys_name_that_is_a_word(server: Server) -> None:
+    text = "Target cuts guidance as eBay shares jump"
+    with server.client() as http:
+        by_ticker = _post(http, [{"text": text, "entities": ["TGT"]}])
+        not_named = _post(http, [{"text": text, "entities": ["GLW"]}])
+        found = _post(http, [{"text": text, "entities": "auto"}])
+    # "Target" is a word "auto" leaves alone; a portfolio's TGT says it is the company.
+    (target,) = by_ticker.json()["results"][0]["entities"]
+    assert (target["name"], target["company"], target["start"], target["end"]) == (
+        "TGT",
+        "TGT",
+        0,
+        6,
+    )
+    # Corning's ticker finds no "Corning" here.
+    assert not_named.status_code == 422 and "'GLW'" in not_named.json()["detail"][0]["msg"]
+    # A name in camel case is no word: "auto" finds it.
+    entities = found.json()["results"][0]["entities"]
+    assert [(e["name"], e["company"]) for e in entities] == [("eBay", "EBAY")]
+
+
 def test_auto_finds_gazetteer_names_and_cashtags(server: Server) -> None:
     text = "Tata Motors rallies, Maruti Suzuki falls; $AAPL flat"
     # The committed list has these only as "Wipro Ltd., WIPRO", "Cipla Ltd." and "SEBI":

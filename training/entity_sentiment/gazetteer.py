@@ -125,6 +125,9 @@ _SP500_FORM = re.compile(
 _LEGAL_FORM = re.compile(
     r"(?:[\s,.-]+(?:\(India\)|Ltd|Limited|Inc|Corp|Corpn|Co|Plc|PLC|Pvt|Old)\.?)+$"
 )
+# A name in camel case ("eBay", "iGATE", "eClerx") is no word, though it starts with a
+# small letter, as the sectors that the word filter leaves out do ("gold", "banks").
+_CAMEL_CASE = re.compile(r"[a-z]+[A-Z]")
 # A legal form that names a company listed outside India ("Pfizer Inc.", "Siemens AG").
 _FORM_ABROAD = re.compile(r",?\s+(?:Inc\.?|Corp\.?|Corporation|Company|AG|KGaA|SE|SA|NV|plc|PLC)$")
 
@@ -193,6 +196,9 @@ def shipped(
         words = headline_words()
     listed = {n: k for n, k in for_pairs(path, english).items() if not _a_word(n, words)}
     keys = {**world_entities(world), **listed}
+    for name, companies_of in _listed_forms(path).items():
+        if len(companies_of) == 1 and _CAMEL_CASE.match(name):
+            keys.setdefault(name, next(iter(companies_of)))
     # SEntFiN's list files a parent's legal name under its Indian unit ("Pfizer Inc."
     # under Pfizer Ltd): that name is the parent's.
     abroad = _abroad(world)
@@ -201,6 +207,41 @@ def shipped(
             bare = _FORM_ABROAD.sub("", name)
             keys[name] = abroad.get(_words(name), abroad.get(_words(bare), key))
     return dict(sorted(keys.items()))
+
+
+def by_ticker_only(keys: Mapping[str, str], path: Path = COMMITTED) -> dict[str, list[str]]:
+    """The names of a company that `"auto"` leaves out as ordinary words, by the key a
+    caller's ticker names it by: "TGT" -> "Target", "GLW" -> "Corning", "NSE:VOLTAS" ->
+    "Voltas". A caller who asks for the company by its ticker says the word is the
+    company, so `Gazetteer.mention_of` looks for these too, in their own case; asked by
+    the word itself ("Target", "Dow"), a caller may mean the word ("Dow" is as often the
+    index), and it keeps no company. Of the S&P 500's forms and the names SEntFiN's
+    list writes for its companies (`_listed_forms`), those not in `keys` (the shipped
+    names) that start with a capital and are not all capitals, each of one company."""
+    out: dict[str, list[str]] = {}
+    for name, companies_of in _listed_forms(path).items():
+        if len(companies_of) == 1 and name not in keys and name[0].isupper() and not name.isupper():
+            out.setdefault(next(iter(companies_of)), []).append(name)
+    return dict(sorted(out.items()))
+
+
+def _listed_forms(path: Path = COMMITTED, sp500: Path = SP500) -> dict[str, set[str]]:
+    """Each name the S&P 500 writes for its companies (`sp500_forms`, `SHORT_NAMES`) and
+    SEntFiN's list for its companies (those with a name in a legal form: its sectors and
+    markets have none), as listed and without the legal form, -> the companies it names.
+    SEntFiN's Title-case forms of its symbols ("Star" of "STAR") are no names written."""
+    out: dict[str, set[str]] = {}
+    names = aliases(path)
+    firms = {key for name, key in names.items() if _LEGAL_FORM.search(name)} - CATEGORIES
+    for alias, key in names.items():
+        if key in firms:
+            for name in {alias, _LEGAL_FORM.sub("", alias).strip()}:
+                out.setdefault(name, set()).add(key)
+    with sp500.open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            for name in sp500_forms(row["Security"]) | set(SHORT_NAMES.get(row["Symbol"], ())):
+                out.setdefault(name, set()).add(row["Symbol"])
+    return out
 
 
 def elsewhere(keys: Mapping[str, str], world: Path = WORLD) -> dict[str, str]:
@@ -474,12 +515,13 @@ def companies(keys: Mapping[str, str]) -> dict[str, str]:
     return {name: key for name, key in keys.items() if key not in CATEGORIES}
 
 
-def served(keys: Mapping[str, str]) -> Gazetteer:
+def served(keys: Mapping[str, str], by_ticker: Mapping[str, list[str]] | None = None) -> Gazetteer:
     """The gazetteer `"auto"` uses with an export's names (`keys`, as `shipped` builds
     them): tickers in exchange tags (app.sentiment.entities.EXCHANGE_TAG) found too, in
     text all in capitals the names in capitals that are `acronyms`, in text all in
     lower case the names `lower_case` keeps, the AMBIGUOUS names no company's, and the
-    names listed in India and `elsewhere` the company the headline's words say."""
+    names listed in India and `elsewhere` the company the headline's words say; and, for
+    a caller who asks by ticker, the company's names `by_ticker_only`."""
     return Gazetteer(
         sorted(keys),
         companies(keys),
@@ -488,20 +530,22 @@ def served(keys: Mapping[str, str]) -> Gazetteer:
         lower_case=lower_case(keys),
         ambiguous=[name for name in AMBIGUOUS if name in keys],
         elsewhere=elsewhere(keys),
+        by_ticker=by_ticker,
     )
 
 
-def export_file(keys: Mapping[str, str]) -> str:
+def export_file(keys: Mapping[str, str], by_ticker: Mapping[str, list[str]] | None = None) -> str:
     """gazetteer.json as an export ships it, what `Gazetteer.load` reads back as
-    `served(keys)`."""
-    found = served(keys)
+    `served(keys, by_ticker)`."""
+    found = served(keys, by_ticker)
     return json.dumps(
         {"source": SOURCE, "names": list(found.names),
          "entities": dict(sorted(companies(keys).items())),
          "exchange_tags": found.exchange_tags, "acronyms": sorted(found.acronyms),
          "lower_case": sorted(found.lower_case),
          "ambiguous": sorted(found.ambiguous),
-         "elsewhere": dict(sorted(found.elsewhere.items()))},
+         "elsewhere": dict(sorted(found.elsewhere.items())),
+         "by_ticker": dict(sorted(found.by_ticker.items()))},
         indent=0,
     )  # fmt: skip
 

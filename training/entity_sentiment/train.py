@@ -446,7 +446,9 @@ def main(argv: list[str] | None = None) -> int:
         version=args.version,
         extra_files={
             "WORD_VECTORS.md": NOTICE,
-            gazetteer.FILE: gazetteer.export_file(keys),
+            gazetteer.FILE: gazetteer.export_file(
+                keys, gazetteer.by_ticker_only(keys, args.entities)
+            ),
         },
         reports=reports.sentiment_reports,
     )

@@ -223,3 +223,27 @@ def test_an_export_ships_the_ambiguous_names_it_holds(tmp_path: Path) -> None:
     assert [loaded.company(key) for key, _ in loaded.find_entities(text)] == [None, "NSE:INFY"]
     assert loaded.mention_of("NDAQ", text) == (0, 6)
     assert json.loads(gazetteer.export_file({"Infosys": "NSE:INFY"}))["ambiguous"] == []
+
+
+def test_a_ticker_finds_its_companys_names_that_are_words(tmp_path: Path) -> None:
+    keys = gazetteer.shipped(english=ENGLISH, words=set())
+    by_ticker = gazetteer.by_ticker_only(keys)
+    # The word filter keeps them out of "auto"; a caller's ticker finds them.
+    assert "Target" not in keys and by_ticker["TGT"] == ["Target"]
+    assert by_ticker["XYZ"] == ["Block"] and by_ticker["BKNG"] == ["Booking"]
+    # Names "auto" finds, Title-case forms of SEntFiN's symbols, sectors: none.
+    assert "AAPL" not in by_ticker and "Apple" in keys
+    named = {name for names in by_ticker.values() for name in names}
+    assert not {"Star", "Take", "Cement", "Pharma", "Apple"} & named
+    # A name in camel case is no word: "auto" finds it.
+    assert keys["eBay"] == "EBAY" and keys["eClerx"] == "NSE:ECLERC"
+    path = tmp_path / gazetteer.FILE
+    path.write_text(gazetteer.export_file(keys, by_ticker))
+    loaded = Gazetteer.load(path)
+    text = "Target cuts guidance; eBay jumps"
+    assert loaded.find_all(text) == [("eBay", (22, 26))]
+    assert loaded.mention_of("TGT", text) == (0, 6)
+    assert loaded.mention_of("Target Corporation", text) == (0, 6)
+    # In its own case only: "target" is the word.
+    assert loaded.mention_of("TGT", "Infosys beats its target") is None
+    assert Gazetteer.load(path).by_ticker == gazetteer.served(keys, by_ticker).by_ticker
