@@ -381,8 +381,8 @@ class Gazetteer:
         of its names: "AAPL" or "$AAPL" finds "Apple" in "Apple beats estimates", "INFY"
         finds "Infosys", "PFE" and "PFIZER" "Pfizer"; a ticker or another of its names
         finds its company's names that `"auto"` leaves out as words, in their own case
-        ("TGT" finds "Target" in "Target cuts guidance", not "target"). None when the gazetteer does not know
-        `name` or `text` names its entity nowhere."""
+        ("TGT" finds "Target" in "Target cuts guidance", not "target"). None when the
+        gazetteer does not know `name` or `text` names its entity nowhere."""
         key = self.entity(name)
         if key is None:
             return None
