@@ -59,6 +59,12 @@ _CASHTAG_THEN_NAME = re.compile(r"[^\S\n]+")
 # news writes it): read only where the gazetteer knows the ticker, since "(CEO)" or
 # "(IPO)" stand there as well.
 _BARE_TICKER = re.compile(r"\s*\((?P<ticker>[A-Z]{1,5}(?:\.[A-Z])?)\)")
+# A legal form at the end of a caller's name, which a portfolio writes where headlines
+# do not ("Microsoft Corp", "Infosys Limited", "Siemens AG").
+_LEGAL_FORM = re.compile(
+    r"(?:,?\s+(?:Inc|Incorporated|Corp|Corporation|Co|Company|plc|PLC|Ltd|Limited|LLC|AG|"
+    r"SA|SE|NV|N\.V|S\.A|KGaA)\.?)+$"
+)
 # Names are compared word by word; words are runs of letters and digits.
 _WORD = re.compile(r"\w+")
 MAX_WORDS = 24
@@ -221,6 +227,7 @@ class Gazetteer:
         # A company's names that are also words ("Target"), looked for only when a
         # caller asks for the company by a ticker ("TGT"): the caller says it is there.
         self.by_ticker = {key: tuple(words) for key, words in (by_ticker or {}).items()}
+        self._word_names = {name: key for key, names in self.by_ticker.items() for name in names}
         # The names written in capitals that are searched in text all in capitals too:
         # the export's, those headlines never write otherwise ("TCS", "SBI", "AMD"; not
         # "OIL", which they write "oil", nor "INDIA", written "India").
@@ -370,8 +377,14 @@ class Gazetteer:
     def entity(self, name: str) -> str | None:
         """The entity a caller's `name` names: its key, or a ticker the gazetteer keys its
         company by but finds in no text (three letters or fewer: "GM", "TCS", "PFE"), or
-        an NSE symbol: the caller says it is one. None if unknown."""
+        an NSE symbol: the caller says it is one; a name in a legal form the lists do not
+        write is its name without it ("Microsoft Corp", "Infosys Limited"), or the
+        company whose name that is a word it is ("Target Corp"). None if unknown."""
         key = self.key(name)
+        if key is None and _LEGAL_FORM.search(name):
+            bare = _LEGAL_FORM.sub("", name)
+            # "Target Corp": the legal form says the word is the company.
+            key = self.key(bare) or self._word_names.get(bare)
         if key is None:
             key = next((k for k in (name, f"NSE:{name}") if k in self._entity_keys), None)
         return key

@@ -137,6 +137,10 @@ def test_a_ticker_finds_its_companys_name_that_is_a_word(server: Server) -> None
     text = "Target cuts guidance as eBay shares jump"
     with server.client() as http:
         by_ticker = _post(http, [{"text": text, "entities": ["TGT"]}])
+        # A portfolio writes legal names that headlines do not.
+        legal = [{"text": text, "entities": ["Target Corp", "eBay Inc"]}]
+        legal += [{"text": "Apple and Microsoft lead", "entities": ["Microsoft Corp"]}]
+        by_legal_name = _post(http, legal)
         not_named = _post(http, [{"text": text, "entities": ["GLW"]}])
         found = _post(http, [{"text": text, "entities": "auto"}])
     # "Target" is a word "auto" leaves alone; a portfolio's TGT says it is the company.
@@ -147,6 +151,8 @@ def test_a_ticker_finds_its_companys_name_that_is_a_word(server: Server) -> None
         0,
         6,
     )
+    companies = [[e["company"] for e in r["entities"]] for r in by_legal_name.json()["results"]]
+    assert companies == [["TGT", "EBAY"], ["MSFT"]]
     # Corning's ticker finds no "Corning" here.
     assert not_named.status_code == 422 and "'GLW'" in not_named.json()["detail"][0]["msg"]
     # A name in camel case is no word: "auto" finds it.

@@ -335,6 +335,25 @@ def test_a_cashtag_beside_a_name_is_that_mentions_ticker() -> None:
     assert unread.find_entities("Pfizer $PFE cuts") == [("Pfizer", (0, 6)), ("PFE", (7, 11))]
 
 
+def test_a_callers_name_in_a_legal_form_is_its_companys() -> None:
+    keys = {"Microsoft": "MSFT", "Infosys": "NSE:INFY", "Tata Motors": "NSE:TATAMOTORS"}
+    keys |= {"Tata Motors Ltd.": "NSE:TATAMOTORS"}
+    known = Gazetteer(keys, keys, by_ticker={"TGT": ["Target"]})
+    text = "Microsoft and Tata Motors rise; Infosys and Target slip"
+    for asked, key, span in [
+        ("Microsoft Corp", "MSFT", (0, 9)),
+        ("Microsoft Corporation", "MSFT", (0, 9)),
+        ("Infosys Limited", "NSE:INFY", (32, 39)),
+        ("Tata Motors Ltd", "NSE:TATAMOTORS", (14, 25)),  # as listed, but for the stop
+        # A legal form says the word is the company; the word alone says nothing.
+        ("Target Corp", "TGT", (44, 50)),
+        ("TGT", "TGT", (44, 50)),
+    ]:
+        assert (known.entity(asked), known.mention_of(asked, text)) == (key, span), asked
+    for unknown in ("Target", "Acme Corp", "Corp"):
+        assert known.entity(unknown) is None, unknown
+
+
 def test_the_models_read_no_exchange_tag() -> None:
     assert without_exchange_tags("Apple (NASDAQ:AAPL) beats; Knoll's (NYSE: $KNL) falls") == (
         "Apple beats; Knoll's falls"
