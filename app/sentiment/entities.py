@@ -61,7 +61,7 @@ _CASHTAG_THEN_NAME = re.compile(r"[^\S\n]+")
 _BARE_TICKER = re.compile(r"\s*\((?P<ticker>[A-Z]{1,5}(?:\.[A-Z])?)\)")
 # A legal form at the end of a caller's name, which a portfolio writes where headlines
 # do not ("Microsoft Corp", "Infosys Limited", "Siemens AG").
-_LEGAL_FORM = re.compile(
+_CALLERS_LEGAL_FORM = re.compile(
     r"(?:,?\s+(?:Inc|Incorporated|Corp|Corporation|Co|Company|plc|PLC|Ltd|Limited|LLC|AG|"
     r"SA|SE|NV|N\.V|S\.A|KGaA)\.?)+$"
 )
@@ -381,8 +381,8 @@ class Gazetteer:
         write is its name without it ("Microsoft Corp", "Infosys Limited"), or the
         company whose name that is a word it is ("Target Corp"). None if unknown."""
         key = self.key(name)
-        if key is None and _LEGAL_FORM.search(name):
-            bare = _LEGAL_FORM.sub("", name)
+        if key is None and _CALLERS_LEGAL_FORM.search(name):
+            bare = _CALLERS_LEGAL_FORM.sub("", name)
             # "Target Corp": the legal form says the word is the company.
             key = self.key(bare) or self._word_names.get(bare)
         if key is None:
