@@ -16,7 +16,6 @@ on exactly what it is asked.
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -49,16 +48,21 @@ _INDIAN_TAGS = frozenset({"NSE", "BSE", "NS", "BO"})
 _BEFORE_TAG = re.compile(r"(?:['\u2019]s)?\s*$")
 # A tag with the spaces before it, as `without_exchange_tags` takes it out.
 _SPACED_TAG = re.compile(r"\s*" + EXCHANGE_TAG.pattern)
-# A cashtag written beside a name is that mention's ticker, not a second company: after
-# it, with at most "'s", spaces and a parenthesis between ("Pfizer $PFE", "Pfizer's
-# ($PFE)"), or right before it ("$PFE Pfizer"), on the same line (a post's lists put
-# "$NVDA - Daiwa" and "$CAAP - Oppenheimer" on lines of their own).
-_NAME_THEN_CASHTAG = re.compile(r"(?:['\u2019]s)?[^\S\n]*\(?[^\S\n]*")
-_CASHTAG_THEN_NAME = re.compile(r"[^\S\n]+")
-# A ticker in parentheses after a name, with no exchange ("Pfizer (PFE)", as US market
-# news writes it): read only where the gazetteer knows the ticker, since "(CEO)" or
-# "(IPO)" stand there as well.
-_BARE_TICKER = re.compile(r"\s*\((?P<ticker>[A-Z]{1,5}(?:\.[A-Z])?)\)")
+# A ticker written beside a name, on the same line (a post's lists put "$NVDA - Daiwa"
+# and "$CAAP - Oppenheimer" on lines of their own): after it, a cashtag ("Pfizer $PFE",
+# "Pfizer's ($PFE)") or a ticker in parentheses ("Pfizer (PFE)", as US market news
+# writes it); before it, a cashtag ("$PFE Pfizer"). `tag` is what the entity model does
+# not read.
+_TICKER_AFTER = re.compile(
+    r"(?:['\u2019]s)?(?P<tag>[^\S\n]*(?:\((?P<inner>\$?[A-Za-z]{1,6}(?:\.[A-Za-z]{1,2})?)\)"
+    r"|(?P<cashtag>\$[A-Za-z]{1,6}(?:\.[A-Za-z]{1,2})?)(?![\w.]\w)))"
+)
+_CASHTAG_BEFORE = re.compile(
+    r"(?<![\w$])(?P<tag>(?P<cashtag>\$[A-Za-z]{1,6}(?:\.[A-Za-z]{1,2})?)[^\S\n]+)\Z"
+)
+# A ticker in parentheses with no "$" is read only where the gazetteer knows it, since
+# "(CEO)" or "(IPO)" stand there as well.
+_BARE_TICKER = re.compile(r"[A-Z]{1,5}(?:\.[A-Z])?")
 # A legal form at the end of a caller's name, which a portfolio writes where headlines
 # do not ("Microsoft Corp", "Infosys Limited", "Siemens AG").
 _CALLERS_LEGAL_FORM = re.compile(
@@ -162,20 +166,26 @@ def in_exchange_tag(text: str, span: Span) -> bool:
     return any(t.start() <= span[0] and span[1] <= t.end() for t in EXCHANGE_TAG.finditer(text))
 
 
-def mark(text: str, target: Span, others: list[Span] | tuple[Span, ...] = ()) -> str:
-    """`text` with the target mention replaced by TARGET_MARK and the others by OTHER_MARK.
+def mark(
+    text: str,
+    target: Span,
+    others: list[Span] | tuple[Span, ...] = (),
+    left_out: list[Span] | tuple[Span, ...] = (),
+) -> str:
+    """`text` with the target mention replaced by TARGET_MARK and the others by OTHER_MARK,
+    and the spans `left_out` (tickers beside them, `Gazetteer.tickers_beside`) taken out.
 
     The target is always marked; another mention that overlaps it or an earlier kept one
     ("Tata" inside "Tata Motors") is left as text.
     """
-    kept = [(target, TARGET_MARK)]
+    kept = [(target, TARGET_MARK)] + [(span, "") for span in left_out]
     for span in sorted(set(others), key=lambda s: (s[0], -s[1])):
         if all(span[1] <= s[0] or s[1] <= span[0] for s, _ in kept):
             kept.append((span, OTHER_MARK))
     out = text
     # Right to left, so the offsets still to apply stay valid.
     for (start, end), marker in sorted(kept, reverse=True):
-        out = f"{out[:start]} {marker} {out[end:]}"
+        out = f"{out[:start]} {marker} {out[end:]}" if marker else out[:start] + out[end:]
     return focus(out)
 
 
@@ -341,21 +351,56 @@ class Gazetteer:
 
     def ticker_beside(self, text: str, span: Span, key: str | None) -> str | None:
         """The company the ticker written beside a mention (of the entity `key`) names:
-        its exchange tag ("Knoll (NYSE:KNL)"), a cashtag right after or before it
-        ("Pfizer $PFE", "Pfizer ($PFE)", "$PFE Pfizer"), or a ticker the gazetteer knows
-        in parentheses after it ("Pfizer (PFE)"); a cashtag or ticker only if it may be
-        the entity's own (`_may_be_its`); None if none."""
+        its exchange tag ("Knoll (NYSE:KNL)"), else `_ticker_beside`'s; None if none."""
         tagged = tagged_as(text, span[1])
         if tagged is not None:
             return tagged
-        for m in CASHTAG.finditer(text) if "$" in text else ():
-            ticker = m.group()[1:].upper()
-            beside = _beside(text, span, m.span(), cashtag_first=m.start() < span[0])
-            if beside and self._may_be_its(key, ticker):
-                return ticker
-        bare = _BARE_TICKER.match(text, span[1]) if "(" in text else None
-        if bare is not None and bare.group("ticker") in self._entity_keys:
-            return bare.group("ticker") if self._may_be_its(key, bare.group("ticker")) else None
+        beside = self._ticker_beside(text, span, key)
+        return None if beside is None else beside[0]
+
+    def tickers_beside(self, text: str, spans: Iterable[Span]) -> list[Span]:
+        """What the entity model leaves out of `text` for the mentions `spans`: each
+        ticker written beside a name among them (`_ticker_beside`), as `without_exchange_tags`
+        leaves out exchange tags; a cashtag that is itself one of the mentions stays."""
+        spans = list(spans)
+        out = []
+        for start, end in spans:
+            if text[start] == "$":
+                continue
+            beside = self._ticker_beside(text, (start, end), self.key(text[start:end]))
+            if beside is not None and beside[2] not in spans:
+                out.append(beside[1])
+        return out
+
+    def _ticker_beside(
+        self, text: str, span: Span, key: str | None
+    ) -> tuple[str, Span, Span | None] | None:
+        """The ticker written beside a mention of the entity `key` (`_TICKER_AFTER`,
+        `_CASHTAG_BEFORE`), if it may be the entity's own (`_may_be_its`): (the ticker,
+        the span the entity model leaves out, the cashtag's span or None for a ticker
+        without "$"); None if none."""
+        after = _TICKER_AFTER.match(text, span[1]) if "$" in text or "(" in text else None
+        if after is not None:
+            inner, cashtag = after.group("inner"), after.group("cashtag")
+            found: tuple[str, Span | None] | None = None
+            if cashtag is not None:
+                found = cashtag[1:].upper(), after.span("cashtag")
+            elif inner.startswith("$"):
+                found = inner[1:].upper(), after.span("inner")
+            elif _BARE_TICKER.fullmatch(inner):
+                # Another of the entity's names ("Infosys (INFY)"), or a ticker the
+                # gazetteer keys a company by ("Pfizer (PFE)").
+                if key is not None and self.key(inner) == key:
+                    found = key, None
+                elif inner in self._entity_keys:
+                    found = inner, None
+            if found is not None and self._may_be_its(key, found[0]):
+                return found[0], after.span("tag"), found[1]
+        before = _CASHTAG_BEFORE.search(text, 0, span[0]) if "$" in text else None
+        if before is not None:
+            ticker = before.group("cashtag")[1:].upper()
+            if self._may_be_its(key, ticker):
+                return ticker, before.span("tag"), before.span("cashtag")
         return None
 
     def _may_be_its(self, key: str | None, ticker: str) -> bool:
@@ -489,24 +534,24 @@ class Gazetteer:
     def _cashtags_joined(
         self, text: str, found: list[tuple[str, Span]], cashtags: set[Span], named: set[Span]
     ) -> list[tuple[str, Span]]:
-        """`found` with each cashtag written beside a name that may be its own ticker
-        (`_may_be_its`) and the name as one mention: of the two, the caller's (`named`)
-        stays, else the first in the text, whose company `ticker_beside` reads from the
-        other. So "Pfizer $PFE cuts outlook" names one company, as "Apple $AAPL rises"
-        does by their shared key."""
+        """`found` with each name and the cashtag written beside it as its ticker
+        (`_ticker_beside`) as one mention: of the two, the caller's (`named`) stays, else
+        the first in the text, whose company `ticker_beside` reads from the other. So
+        "Pfizer $PFE cuts outlook" names one company, as "Apple $AAPL rises" does by
+        their shared key."""
         keys = {span: key for key, span in found}
-        spans = sorted(keys.keys() | named)
+        mentions = keys.keys() | named
         dropped = set()
-        for a, b in itertools.pairwise(spans):
-            if (a in cashtags) == (b in cashtags) or (a in named and b in named):
-                continue
-            name, cashtag = (b, a) if a in cashtags else (a, b)
-            ticker = text[cashtag[0] + 1 : cashtag[1]].upper()
+        for name in sorted(mentions - cashtags):
             key = keys[name] if name in keys else self.key(text[name[0] : name[1]])
-            if _beside(text, name, cashtag, cashtag_first=cashtag == a) and self._may_be_its(
-                key, ticker
-            ):
-                dropped.add(a if b in named else b)
+            beside = self._ticker_beside(text, name, key)
+            cashtag = None if beside is None else beside[2]
+            if cashtag not in mentions or (name in named and cashtag in named):
+                continue
+            if name in named or (cashtag not in named and name < cashtag):
+                dropped.add(cashtag)
+            else:
+                dropped.add(name)
         return [(key, span) for key, span in found if span not in dropped]
 
     @staticmethod
@@ -523,16 +568,6 @@ class Gazetteer:
                 out.append((_tag_key(m), (start, end), before))
             tagged.update(range(*m.span()))
         return out
-
-
-def _beside(text: str, name: Span, cashtag: Span, cashtag_first: bool) -> bool:
-    """Whether a cashtag is written beside a name as its ticker (_NAME_THEN_CASHTAG,
-    _CASHTAG_THEN_NAME)."""
-    if cashtag_first:
-        before, after, gap = cashtag, name, _CASHTAG_THEN_NAME
-    else:
-        before, after, gap = name, cashtag, _NAME_THEN_CASHTAG
-    return before[1] <= after[0] and gap.fullmatch(text, before[1], after[0]) is not None
 
 
 def _insert(trie: dict[str, dict], words: tuple[str, ...], name: str) -> None:

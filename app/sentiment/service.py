@@ -228,11 +228,14 @@ def _mentions(
             for span, key in zip(spans, keys, strict=True)
         }
         spans += [span for span in others if span[0] < news_end]
+    # A ticker beside a name says which company, never how it fares: the entity model
+    # reads none, as it reads no exchange tag (docs/models/entity_sentiment.md).
+    left_out = gazetteer.tickers_beside(search, spans) if "$" in search or "(" in search else []
     mentions = tuple(
         Mention(
             name,
             *read.sent(span),
-            without_marks_of_source(mark(search, span, spans)),
+            without_marks_of_source(mark(search, span, spans, left_out)),
             companies[span],
         )
         for name, span in found

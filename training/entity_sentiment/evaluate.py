@@ -469,14 +469,16 @@ def main(argv: list[str] | None = None) -> int:
                 f'    "auto": answers {r["n"]} of {r["mentions"]} annotated mentions, '
                 f"accuracy {r['accuracy']:.3f}, macro-F1 {r['macro_f1']:.3f}"
             )
-    print("\nlabels changed by an exchange tag after a company ((NYSE:AAPL), (NSE: INFY)):")
-    for name, texts in (
-        ("SEntFiN test titles", [q.title for q in test]),
-        ("TFNS validation", [h.text for h in tfns.load(tfns.TEST)]),
-    ):
-        changes = exchange_tags.label_changes(headline, entity, texts, known)
-        rates = ", ".join(f"{k} {v:.1%}" for k, v in changes.items() if k != "headlines")
-        print(f"  {name}, {changes['headlines']} tagged: {rates}")
+    print("\nlabels changed by a ticker after a company: an exchange tag ((NYSE:AAPL),")
+    print("(NSE: INFY)), and for S&P 500 companies (AAPL), $AAPL and ($AAPL):")
+    for form in exchange_tags.FORMS:
+        for name, texts in (
+            ("SEntFiN test titles", [q.title for q in test]),
+            ("TFNS validation", [h.text for h in tfns.load(tfns.TEST)]),
+        ):
+            changes = exchange_tags.label_changes(headline, entity, texts, known, form)
+            rates = ", ".join(f"{k} {v:.1%}" for k, v in changes.items() if k != "headlines")
+            print(f"  {form}, {name}, {changes['headlines']} tagged: {rates}")
     for name, part in (("SEntFiN test titles", test), ("FinEntity", held_out)):
         r = auto_answers(entity, part, known)
         print(

@@ -335,6 +335,25 @@ def test_a_cashtag_beside_a_name_is_that_mentions_ticker() -> None:
     assert unread.find_entities("Pfizer $PFE cuts") == [("Pfizer", (0, 6)), ("PFE", (7, 11))]
 
 
+def test_the_entity_model_reads_no_ticker_beside_a_name() -> None:
+    keys = {"Apple": "AAPL", "Infosys": "NSE:INFY", "INFY": "NSE:INFY", "TCS": "NSE:TCS"}
+    keys |= {"Pfizer": "NSE:PFIZER", "Pfizer Inc.": "PFE"}
+    served = Gazetteer(keys, keys, True, elsewhere={"Pfizer": "PFE"})
+    text = "Apple (AAPL) and Infosys (INFY) rise; Pfizer's ($PFE) outlook cut"
+    spans = [span for _, span in served.find_entities(text)]
+    left_out = served.tickers_beside(text, spans)
+    assert [text[a:b] for a, b in left_out] == [" (AAPL)", " (INFY)", " ($PFE)"]
+    assert mark(text, spans[1], spans, left_out) == (
+        " xotherx  and  xtargetx  rise;  xotherx 's outlook cut"
+    )
+    # Neither another company's name nor a word in capitals is a name's ticker.
+    text = "Apple (TCS) and Infosys (CEO) rise"
+    assert served.tickers_beside(text, [span for _, span in served.find_entities(text)]) == []
+    # A cashtag a caller asks about is a mention itself.
+    assert served.tickers_beside("Pfizer $PFE cuts outlook", [(0, 6), (7, 11)]) == []
+    assert served.tickers_beside("Pfizer $PFE cuts outlook", [(0, 6)]) == [(6, 11)]
+
+
 def test_a_callers_name_in_a_legal_form_is_its_companys() -> None:
     keys = {"Microsoft": "MSFT", "Infosys": "NSE:INFY", "Tata Motors": "NSE:TATAMOTORS"}
     keys |= {"Tata Motors Ltd.": "NSE:TATAMOTORS"}
