@@ -57,9 +57,7 @@ _TICKER_AFTER = re.compile(
     r"(?:['\u2019]s)?(?P<tag>[^\S\n]*(?:\((?P<inner>\$?[A-Za-z]{1,6}(?:\.[A-Za-z]{1,2})?)\)"
     r"|(?P<cashtag>\$[A-Za-z]{1,6}(?:\.[A-Za-z]{1,2})?)(?![\w.]\w)))"
 )
-_CASHTAG_BEFORE = re.compile(
-    r"(?<![\w$])(?P<tag>(?P<cashtag>\$[A-Za-z]{1,6}(?:\.[A-Za-z]{1,2})?)[^\S\n]+)\Z"
-)
+_CASHTAG_BEFORE = re.compile(r"(?P<cashtag>\$[A-Za-z]{1,6}(?:\.[A-Za-z]{1,2})?)[^\S\n]+")
 # A ticker in parentheses with no "$" is read only where the gazetteer knows it, since
 # "(CEO)" or "(IPO)" stand there as well.
 _BARE_TICKER = re.compile(r"[A-Z]{1,5}(?:\.[A-Z])?")
@@ -396,11 +394,13 @@ class Gazetteer:
                     found = inner, None
             if found is not None and self._may_be_its(key, found[0]):
                 return found[0], after.span("tag"), found[1]
-        before = _CASHTAG_BEFORE.search(text, 0, span[0]) if "$" in text else None
-        if before is not None:
+        # The last "$" before the name starts the only cashtag that can end right there.
+        at = text.rfind("$", 0, span[0])
+        before = _CASHTAG_BEFORE.fullmatch(text, at, span[0]) if at >= 0 else None
+        if before is not None and not (_word_char(text[at - 1 : at]) or text[at - 1 : at] == "$"):
             ticker = before.group("cashtag")[1:].upper()
             if self._may_be_its(key, ticker):
-                return ticker, before.span("tag"), before.span("cashtag")
+                return ticker, before.span(), before.span("cashtag")
         return None
 
     def _may_be_its(self, key: str | None, ticker: str) -> bool:

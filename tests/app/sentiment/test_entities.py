@@ -352,6 +352,8 @@ def test_the_entity_model_reads_no_ticker_beside_a_name() -> None:
     # A cashtag a caller asks about is a mention itself.
     assert served.tickers_beside("Pfizer $PFE cuts outlook", [(0, 6), (7, 11)]) == []
     assert served.tickers_beside("Pfizer $PFE cuts outlook", [(0, 6)]) == [(6, 11)]
+    assert served.tickers_beside("$PFE Pfizer cuts outlook", [(5, 11)]) == [(0, 5)]
+    assert served.tickers_beside("US$PFE Pfizer cuts outlook", [(7, 13)]) == []
 
 
 def test_a_callers_name_in_a_legal_form_is_its_companys() -> None:
