@@ -68,7 +68,7 @@ _CALLERS_LEGAL_FORM = re.compile(
     r"SA|SE|NV|N\.V|S\.A|KGaA)\.?)+$"
 )
 # Names are compared word by word; words are runs of letters and digits.
-_WORD = re.compile(r"\w+")
+WORD = re.compile(r"\w+")
 MAX_WORDS = 24
 # Words that say a headline is Indian market news: rupee amounts, the Indian exchanges,
 # indices and regulator, "India", and "Ltd", the legal form of the companies listed there
@@ -265,7 +265,7 @@ class Gazetteer:
         # A name's words -> the name (the first of names with the same words).
         self._index: dict[tuple[str, ...], str] = {}
         for name in self.names:
-            words = tuple(_WORD.findall(name))
+            words = tuple(WORD.findall(name))
             if words:
                 self._index.setdefault(words, name)
         # The names' words as a trie (a word -> the node after it; _END -> the name that
@@ -293,7 +293,7 @@ class Gazetteer:
         self._lower_index: dict[tuple[str, ...], str] = {}
         self._lower_trie: dict[str, dict] = {}
         for name in sorted(self.lower_case):
-            lower = tuple(word.lower() for word in _WORD.findall(name))
+            lower = tuple(word.lower() for word in WORD.findall(name))
             if lower and lower not in self._lower_index:
                 self._lower_index[lower] = name
                 _insert(self._lower_trie, lower, name)
@@ -461,7 +461,7 @@ class Gazetteer:
         """The entity a mention, as the text writes it, names; None if not a known name."""
         if CASHTAG.fullmatch(mention):
             return mention[1:].upper()
-        words = tuple(_WORD.findall(mention))
+        words = tuple(WORD.findall(mention))
         name = self._index.get(words)
         if name is None and self.capitals and mention.isupper():
             name = self._caps_index.get(words)
@@ -488,7 +488,7 @@ class Gazetteer:
             if self.exchange_tags and ("(" in text or "<" in text)
             else []
         )
-        matches = list(_WORD.finditer(text))
+        matches = list(WORD.finditer(text))
         words = [m.group() for m in matches]
         trie = self._trie
         if self.capitals and text.isupper():

@@ -65,7 +65,7 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from pathlib import Path
 
-from app.sentiment.entities import Gazetteer, tag_after
+from app.sentiment.entities import WORD, Gazetteer, tag_after
 from training.entity_sentiment.pairs import ANALYSTS, Pair, marked, tfns_pairs
 from training.sentiment import sentfin, tfns
 from training.sentiment.word_vectors import Pretrained, inflections
@@ -113,7 +113,6 @@ AMBIGUOUS = ("Nasdaq",)
 _LOWER_WORD = re.compile(r"\b[a-z]+\b")
 # A word in lower case or in Title case; a name's words (as the gazetteer splits them).
 _OTHERWISE = re.compile(r"\b[A-Z]?[a-z]+\b")
-_WORD = re.compile(r"\w+")
 # Four-letter tickers that headlines write in capitals for something else: the
 # FAANG-style group of stocks, the sector.
 NOT_TICKERS = frozenset({"FANG", "TECH"})
@@ -268,7 +267,7 @@ def _abroad(world: Path = WORLD) -> dict[tuple[str, ...], str]:
 
 
 def _words(name: str) -> tuple[str, ...]:
-    return tuple(_WORD.findall(name))
+    return tuple(WORD.findall(name))
 
 
 def headline_words(min_count: int = 3) -> set[str]:
@@ -291,7 +290,7 @@ def acronyms(names: Iterable[str], min_count: int = 3) -> set[str]:
     written = {w for w, n in counts.items() if n >= min_count}
     out = set()
     for name in names:
-        words = _WORD.findall(name)
+        words = WORD.findall(name)
         # A letter alone says nothing ("L&T", "P&G"; "t" is in "don't"), but a name of
         # one letter is as often an initial.
         seen = any({w.lower(), w.capitalize()} & written for w in words if len(w) > 1)
@@ -308,7 +307,7 @@ def lower_case(names: Iterable[str]) -> set[str]:
     "nvidia" whole, as names are typed."""
     ordinary = headline_words(min_count=1)
     return {
-        name for name in names if not all(word.lower() in ordinary for word in _WORD.findall(name))
+        name for name in names if not all(word.lower() in ordinary for word in WORD.findall(name))
     }
 
 

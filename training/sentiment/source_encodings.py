@@ -12,14 +12,12 @@ and nothing is chosen on these figures.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from app.sentiment.entities import WORD
 from app.sentiment.service import model_text
-
-_WORD = re.compile(r"\w+")
 
 
 def _full_width(text: str) -> str:
@@ -34,7 +32,7 @@ def _first_word_bold(text: str) -> str:
     # A search result's highlight, most often on the company a headline leads with. The
     # rewrite of any prefix of a text that ends where a word does is a prefix of the
     # text's, as the per-entity evaluation's moving of mentions needs.
-    word = _WORD.match(text)
+    word = WORD.match(text)
     return f"<b>{word.group()}</b>{text[word.end() :]}" if word else text
 
 
