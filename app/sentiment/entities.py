@@ -236,6 +236,9 @@ class Gazetteer:
         # caller asks for the company by a ticker ("TGT"): the caller says it is there.
         self.by_ticker = {key: tuple(words) for key, words in (by_ticker or {}).items()}
         self._word_names = {name: key for key, names in self.by_ticker.items() for name in names}
+        self._word_names_at = re.compile(
+            rf"(?<!\w)(?:{'|'.join(map(re.escape, sorted(self._word_names, key=len)[::-1]))})(?!\w)"
+        )
         # The names written in capitals that are searched in text all in capitals too:
         # the export's, those headlines never write otherwise ("TCS", "SBI", "AMD"; not
         # "OIL", which they write "oil", nor "INDIA", written "India").
@@ -516,6 +519,8 @@ class Gazetteer:
             if start not in tagged:
                 found.append((self._keys.get(name, name), (start, end)))
             i = after
+        if self._word_names and self.exchange_tags and ("(" in text or "$" in text):
+            found += self._words_with_their_tickers(text)
         # A tag right after a name found is that company's ("Vodafone (VOD.L)"), whatever
         # its key; one after a name no list holds stands for it ("Knoll (NYSE:KNL)").
         named = set(named)
@@ -530,6 +535,24 @@ class Gazetteer:
                 seen.add(entity)
                 unique.append((entity, (start, end)))
         return unique
+
+    def _words_with_their_tickers(self, text: str) -> list[tuple[str, Span]]:
+        """The company names that are words (`by_ticker`) written with their own ticker
+        right after them, which says the word is the company: "Target (TGT)", "Target
+        $TGT", "Target (NYSE:TGT)"."""
+        out = []
+        for word in self._word_names_at.finditer(text):
+            key, span = self._word_names[word.group()], word.span()
+            tag = tag_after(text, span[1])
+            if tag is not None:
+                ticker = _tag_key(tag)
+            else:
+                after = _TICKER_AFTER.match(text, span[1])
+                written = "" if after is None else after.group("cashtag") or after.group("inner")
+                ticker = written.lstrip("$").upper()
+            if key in (ticker, f"NSE:{ticker}"):
+                out.append((key, span))
+        return out
 
     def _cashtags_joined(
         self, text: str, found: list[tuple[str, Span]], cashtags: set[Span], named: set[Span]

@@ -138,7 +138,9 @@ def test_a_company_listed_in_india_and_in_new_york_is_the_one_its_headline_names
 
 def test_a_ticker_finds_its_companys_name_that_is_a_word(server: Server) -> None:
     text = "Target cuts guidance as eBay shares jump"
+    zacks = "Target (TGT) cuts guidance"
     with server.client() as http:
+        with_ticker = _post(http, [{"text": zacks, "entities": "auto"}])
         by_ticker = _post(http, [{"text": text, "entities": ["TGT"]}])
         # A portfolio writes legal names that headlines do not.
         legal = [{"text": text, "entities": ["Target Corp", "eBay Inc"]}]
@@ -158,6 +160,14 @@ def test_a_ticker_finds_its_companys_name_that_is_a_word(server: Server) -> None
     assert companies == [["TGT", "EBAY"], ["MSFT"]]
     # Corning's ticker finds no "Corning" here.
     assert not_named.status_code == 422 and "'GLW'" in not_named.json()["detail"][0]["msg"]
+    # Its own ticker beside it says the word is the company.
+    (target,) = with_ticker.json()["results"][0]["entities"]
+    assert (target["name"], target["company"], target["start"], target["end"]) == (
+        "Target",
+        "TGT",
+        0,
+        6,
+    )
     # A name in camel case is no word: "auto" finds it.
     entities = found.json()["results"][0]["entities"]
     assert [(e["name"], e["company"]) for e in entities] == [("eBay", "EBAY")]

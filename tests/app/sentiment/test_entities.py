@@ -356,6 +356,21 @@ def test_the_entity_model_reads_no_ticker_beside_a_name() -> None:
     assert served.tickers_beside("US$PFE Pfizer cuts outlook", [(7, 13)]) == []
 
 
+def test_a_name_that_is_a_word_is_found_with_its_own_ticker() -> None:
+    keys = {"Apple": "AAPL", "Target Corporation": "TGT"}
+    by_ticker = {"TGT": ["Target"], "NSE:VOLTAS": ["Voltas"]}
+    served = Gazetteer(keys, keys, True, by_ticker=by_ticker)
+    for text in ("Target (TGT) cuts", "Target $TGT cuts", "Target (NYSE:TGT) cuts"):
+        assert served.find_entities(text) == [("TGT", (0, 6))], text
+    assert served.find_entities("Voltas (NSE: VOLTAS) rises") == [("NSE:VOLTAS", (0, 6))]
+    # Any of its mentions; without its own ticker it is a word.
+    text = "Target price raised for Apple; Target (TGT) cuts"
+    assert served.find_all(text) == [("Apple", (24, 29)), ("Target", (31, 37))]
+    assert served.find_all("Target (AAPL) cuts") == []
+    # Training marks its pairs without it, as the teachers' answers were made.
+    assert Gazetteer(keys, keys, by_ticker=by_ticker).find_all("Target (TGT) cuts") == []
+
+
 def test_a_callers_name_in_a_legal_form_is_its_companys() -> None:
     keys = {"Microsoft": "MSFT", "Infosys": "NSE:INFY", "Tata Motors": "NSE:TATAMOTORS"}
     keys |= {"Tata Motors Ltd.": "NSE:TATAMOTORS"}
