@@ -46,8 +46,8 @@ _US_TAGS = frozenset(
 _INDIAN_TAGS = frozenset({"NSE", "BSE", "NS", "BO"})
 # What may stand between a name and its tag: "Knoll's (NYSE:KNL)".
 _BEFORE_TAG = re.compile(r"(?:['\u2019]s)?\s*$")
-# A tag with the spaces before it, as `without_exchange_tags` takes it out.
-_SPACED_TAG = re.compile(r"\s*" + EXCHANGE_TAG.pattern)
+# Tags in a row with the spaces before each, as `without_exchange_tags` takes them out.
+_SPACED_TAG = re.compile(r"(?:\s*" + EXCHANGE_TAG.pattern + ")+")
 # A ticker written beside a name, on the same line (a post's lists put "$NVDA - Daiwa"
 # and "$CAAP - Oppenheimer" on lines of their own): after it, a cashtag ("Pfizer $PFE",
 # "Pfizer's ($PFE)") or a ticker in parentheses ("Pfizer (PFE)", as US market news
@@ -55,7 +55,7 @@ _SPACED_TAG = re.compile(r"\s*" + EXCHANGE_TAG.pattern)
 # not read.
 _TICKER_AFTER = re.compile(
     r"(?:['\u2019]s)?(?P<tag>[^\S\n]*(?:\((?P<inner>\$?[A-Za-z]{1,6}(?:\.[A-Za-z]{1,2})?)\)"
-    r"|(?P<cashtag>\$[A-Za-z]{1,6}(?:\.[A-Za-z]{1,2})?)(?![\w.]\w)))"
+    r"|(?<![\w$])(?P<cashtag>\$[A-Za-z]{1,6}(?:\.[A-Za-z]{1,2})?)(?![\w.]\w)))"
 )
 _CASHTAG_BEFORE = re.compile(r"(?P<cashtag>\$[A-Za-z]{1,6}(?:\.[A-Za-z]{1,2})?)[^\S\n]+")
 # A ticker in parentheses with no "$" is read only where the gazetteer knows it, since
@@ -129,8 +129,14 @@ def without_exchange_tags(text: str) -> str:
     words one after a company changed 8 % of the headline model's labels and 9 % of
     the entity model's on SEntFiN's test titles (docs/models/entity_sentiment.md,
     "Exchange tags"). A tag whose ticker is itself the marked mention
-    ("(NYSE: xtargetx )") is no tag any more and stays."""
-    return _SPACED_TAG.sub("", text) if "(" in text or "<" in text else text
+    ("(NYSE: xtargetx )") is no tag any more and stays. A tag written between two words
+    with no space after it ("Apple (NYSE:AAPL)beats") leaves a space, not one word."""
+    return _SPACED_TAG.sub(_cut, text) if "(" in text or "<" in text else text
+
+
+def _cut(tag: re.Match[str]) -> str:
+    text, start, end = tag.string, tag.start(), tag.end()
+    return " " if _word_char(text[start - 1 : start]) and _word_char(text[end : end + 1]) else ""
 
 
 def tag_after(text: str, end: int) -> re.Match[str] | None:
@@ -176,10 +182,13 @@ def mark(
     The target is always marked; another mention that overlaps it or an earlier kept one
     ("Tata" inside "Tata Motors") is left as text.
     """
-    kept = [(target, TARGET_MARK)] + [(span, "") for span in left_out]
-    for span in sorted(set(others), key=lambda s: (s[0], -s[1])):
-        if all(span[1] <= s[0] or s[1] <= span[0] for s, _ in kept):
-            kept.append((span, OTHER_MARK))
+    kept = [(target, TARGET_MARK)]
+    for span, marker in [
+        *((span, "") for span in left_out),
+        *((span, OTHER_MARK) for span in sorted(set(others), key=lambda s: (s[0], -s[1]))),
+    ]:
+        if not any(_overlap(span, s) for s, _ in kept):
+            kept.append((span, marker))
     out = text
     # Right to left, so the offsets still to apply stay valid.
     for (start, end), marker in sorted(kept, reverse=True):
@@ -362,14 +371,14 @@ class Gazetteer:
     def tickers_beside(self, text: str, spans: Iterable[Span]) -> list[Span]:
         """What the entity model leaves out of `text` for the mentions `spans`: each
         ticker written beside a name among them (`_ticker_beside`), as `without_exchange_tags`
-        leaves out exchange tags; a cashtag that is itself one of the mentions stays."""
+        leaves out exchange tags; one that is, or runs into, one of the mentions stays."""
         spans = list(spans)
         out = []
         for start, end in spans:
             if text[start] == "$":
                 continue
             beside = self._ticker_beside(text, (start, end), self.key(text[start:end]))
-            if beside is not None and beside[2] not in spans:
+            if beside is not None and not any(_overlap(beside[1], span) for span in spans):
                 out.append(beside[1])
         return out
 
@@ -591,6 +600,10 @@ class Gazetteer:
                 out.append((_tag_key(m), (start, end), before))
             tagged.update(range(*m.span()))
         return out
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
 
 
 def _insert(trie: dict[str, dict], words: tuple[str, ...], name: str) -> None:
