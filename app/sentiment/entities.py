@@ -67,6 +67,10 @@ _CALLERS_LEGAL_FORM = re.compile(
     r"(?:,?\s+(?:Inc|Incorporated|Corp|Corporation|Co|Company|plc|PLC|Ltd|Limited|LLC|AG|"
     r"SA|SE|NV|N\.V|S\.A|KGaA)\.?)+$"
 )
+# A share class written after "-" or "/", as some sources write "BRK.B".
+_CLASS_SUFFIX = re.compile(r"^([A-Z]{1,5})[-/]([A-Z])$")
+# What joins the parts of a name written as one ("AT&T", "Coca-Cola").
+_JOINERS = frozenset("&-/")
 # Names are compared word by word; words are runs of letters and digits.
 WORD = re.compile(r"\w+")
 MAX_WORDS = 24
@@ -239,8 +243,11 @@ class Gazetteer:
         ambiguous: Iterable[str] = (),
         elsewhere: Mapping[str, str] | None = None,
         by_ticker: Mapping[str, Iterable[str]] | None = None,
+        share_classes: Mapping[str, str] | None = None,
     ) -> None:
         self.names = tuple(names)
+        # A company's other share classes' tickers -> its key ("GOOG" -> "GOOGL").
+        self.share_classes = dict(share_classes or {})
         # A company's names that are also words ("Target"), looked for only when a
         # caller asks for the company by a ticker ("TGT"): the caller says it is there.
         self.by_ticker = {key: tuple(words) for key, words in (by_ticker or {}).items()}
@@ -323,6 +330,7 @@ class Gazetteer:
             data.get("ambiguous", ()),
             data.get("elsewhere"),
             data.get("by_ticker"),
+            data.get("share_classes"),
         )
 
     def find_all(self, text: str) -> list[tuple[str, Span]]:
@@ -364,9 +372,9 @@ class Gazetteer:
         its exchange tag ("Knoll (NYSE:KNL)"), else `_ticker_beside`'s; None if none."""
         tagged = tagged_as(text, span[1])
         if tagged is not None:
-            return tagged
+            return self._one_class(tagged)
         beside = self._ticker_beside(text, span, key)
-        return None if beside is None else beside[0]
+        return None if beside is None else self._one_class(beside[0])
 
     def tickers_beside(self, text: str, spans: Iterable[Span]) -> list[Span]:
         """What the entity model leaves out of `text` for the mentions `spans`: each
@@ -415,6 +423,10 @@ class Gazetteer:
                 return ticker, before.span(), before.span("cashtag")
         return None
 
+    def _one_class(self, ticker: str) -> str:
+        """The ticker a company's names are keyed by, for any of its share classes'."""
+        return self.share_classes.get(ticker, ticker)
+
     def _may_be_its(self, key: str | None, ticker: str) -> bool:
         """Whether `ticker`, written beside a mention of the entity `key`, may be its
         own: any ticker of a name no list holds (None; the writer says which company),
@@ -436,7 +448,10 @@ class Gazetteer:
         company by but finds in no text (three letters or fewer: "GM", "TCS", "PFE"), or
         an NSE symbol: the caller says it is one; a name in a legal form the lists do not
         write is its name without it ("Microsoft Corp", "Infosys Limited"), or the
-        company whose name that is a word it is ("Target Corp"). None if unknown."""
+        company whose name that is a word it is ("Target Corp"); another share class's
+        ticker is its company's ("GOOG", "BRK-B"). None if unknown."""
+        # "BRK-B" and "BRK/B" are how some sources write "BRK.B".
+        name = self._one_class(_CLASS_SUFFIX.sub(r"\1.\2", name))
         key = self.key(name)
         if key is None and _CALLERS_LEGAL_FORM.search(name):
             bare = _CALLERS_LEGAL_FORM.sub("", name)
@@ -445,6 +460,26 @@ class Gazetteer:
         if key is None:
             key = next((k for k in (name, f"NSE:{name}") if k in self._entity_keys), None)
         return key
+
+    def name_around(self, text: str, span: Span, name: str) -> Span:
+        """Where a caller's `name`, found at `span` as part of a name written as one
+        ("T" of "AT&T" or of "T-Mobile": joined by "&", "-" or "/"), names its company:
+        the mention found that holds it, if of the company `name` names (AT&T's ticker
+        "T" in "AT&T"), else that company's first mention found elsewhere ("T" in
+        "T-Mobile beats; AT&T slips"), else `span`."""
+        start, end = span
+        if not (text[start - 1 : start] in _JOINERS or text[end : end + 1] in _JOINERS):
+            return span
+        key = self.entity(name)
+        if key is None:
+            return span
+        own = [
+            (a, b)
+            for found, (a, b) in self.find_entities(text)
+            if found == key or key in self._stands_for.get(found, ())
+        ]
+        holding = [(a, b) for a, b in own if a <= start and end <= b]
+        return (holding or own or [span])[0]
 
     def mention_of(self, name: str, text: str) -> Span | None:
         """The first mention in `text` of the entity `name` stands for, written as another
@@ -472,7 +507,7 @@ class Gazetteer:
     def key(self, mention: str) -> str | None:
         """The entity a mention, as the text writes it, names; None if not a known name."""
         if CASHTAG.fullmatch(mention):
-            return mention[1:].upper()
+            return self._one_class(mention[1:].upper())
         words = tuple(WORD.findall(mention))
         name = self._index.get(words)
         if name is None and self.capitals and mention.isupper():
@@ -489,7 +524,7 @@ class Gazetteer:
         # (the entity, for "once"; the span). A cashtag is its ticker's entity, and the
         # listed ticker inside a cashtag ("AAPL" of "$AAPL") no second one.
         found: list[tuple[str, Span]] = (
-            [(m.group()[1:].upper(), m.span()) for m in CASHTAG.finditer(text)]
+            [(self._one_class(m.group()[1:].upper()), m.span()) for m in CASHTAG.finditer(text)]
             if "$" in text
             else []
         )
@@ -534,7 +569,7 @@ class Gazetteer:
         # its key; one after a name no list holds stands for it ("Knoll (NYSE:KNL)").
         named = set(named)
         ends = {end for _, (_, end) in found} | {end for _, end in named}
-        found += [(key, span) for key, span, before in tags if before not in ends]
+        found += [(self._one_class(key), span) for key, span, before in tags if before not in ends]
         if self.exchange_tags and cashtags and len(found) + len(named) > 1:
             found = self._cashtags_joined(text, found, cashtags, named)
         seen: set[str] = set()
@@ -559,6 +594,7 @@ class Gazetteer:
                 after = _TICKER_AFTER.match(text, span[1])
                 written = "" if after is None else after.group("cashtag") or after.group("inner")
                 ticker = written.lstrip("$").upper()
+            ticker = self._one_class(ticker)
             if key in (ticker, f"NSE:{ticker}"):
                 out.append((key, span))
         return out

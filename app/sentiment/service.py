@@ -184,7 +184,7 @@ def _mentions(
             wanted = readable(name.strip())
             span = find(wanted, search)
             if span is not None:
-                span = cashtag_of(search, span)
+                span = gazetteer.name_around(search, cashtag_of(search, span), wanted)
             if span is None or in_exchange_tag(search, span):
                 # A portfolio lists tickers: "AAPL" is Apple's mention where the text
                 # names Apple (not in an outlet's credit), and the ticker in Apple's

@@ -198,6 +198,9 @@ def shipped(
     for name, companies_of in _listed_forms(path).items():
         if len(companies_of) == 1 and _CAMEL_CASE.match(name):
             keys.setdefault(name, next(iter(companies_of)))
+    # A ticker of another share class written in capitals ("GOOG") is the company's.
+    classes = share_classes()
+    keys = {name: classes.get(key, key) for name, key in keys.items()}
     # SEntFiN's list files a parent's legal name under its Indian unit ("Pfizer Inc."
     # under Pfizer Ltd): that name is the parent's.
     abroad = _abroad(world)
@@ -241,6 +244,21 @@ def _listed_forms(path: Path = COMMITTED, sp500: Path = SP500) -> dict[str, set[
             for name in sp500_forms(row["Security"]) | set(SHORT_NAMES.get(row["Symbol"], ())):
                 out.setdefault(name, set()).add(row["Symbol"])
     return out
+
+
+def share_classes(sp500: Path = SP500) -> dict[str, str]:
+    """The tickers of a company's other share classes (rows of the S&P 500 with one CIK)
+    -> the first row's, which its names are keyed by (`sp500_entities` gives a name to
+    the first row that writes it): "GOOG" -> "GOOGL", "FOX" -> "FOXA", "NWS" -> "NWSA".
+    A portfolio holds either class, and "$GOOG $GOOGL - Google ..." names one company."""
+    first: dict[str, str] = {}
+    out = {}
+    with sp500.open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            ticker = first.setdefault(row["CIK"], row["Symbol"])
+            if ticker != row["Symbol"]:
+                out[row["Symbol"]] = ticker
+    return dict(sorted(out.items()))
 
 
 def elsewhere(keys: Mapping[str, str], world: Path = WORLD) -> dict[str, str]:
@@ -519,8 +537,9 @@ def served(keys: Mapping[str, str], by_ticker: Mapping[str, list[str]] | None = 
     them): tickers in exchange tags (app.sentiment.entities.EXCHANGE_TAG) found too, in
     text all in capitals the names in capitals that are `acronyms`, in text all in
     lower case the names `lower_case` keeps, the AMBIGUOUS names no company's, and the
-    names listed in India and `elsewhere` the company the headline's words say; and, for
-    a caller who asks by ticker, the company's names `by_ticker_only`."""
+    names listed in India and `elsewhere` the company the headline's words say; for a
+    caller who asks by ticker, the company's names `by_ticker_only`; and a company's
+    other `share_classes` its own."""
     return Gazetteer(
         sorted(keys),
         companies(keys),
@@ -530,6 +549,7 @@ def served(keys: Mapping[str, str], by_ticker: Mapping[str, list[str]] | None = 
         ambiguous=[name for name in AMBIGUOUS if name in keys],
         elsewhere=elsewhere(keys),
         by_ticker=by_ticker,
+        share_classes=share_classes(),
     )
 
 
@@ -544,7 +564,8 @@ def export_file(keys: Mapping[str, str], by_ticker: Mapping[str, list[str]] | No
          "lower_case": sorted(found.lower_case),
          "ambiguous": sorted(found.ambiguous),
          "elsewhere": dict(sorted(found.elsewhere.items())),
-         "by_ticker": dict(sorted(found.by_ticker.items()))},
+         "by_ticker": dict(sorted(found.by_ticker.items())),
+         "share_classes": dict(sorted(found.share_classes.items()))},
         indent=0,
     )  # fmt: skip
 

@@ -524,6 +524,23 @@ def test_a_request_counts_its_model_calls_by_kind() -> None:
     assert model_calls([MarkedText("x")]) == (0, 1)
 
 
+def test_a_callers_ticker_inside_a_name_written_as_one_is_its_companys() -> None:
+    keys = {"AT&T": "T", "T-Mobile": "TMUS", "Berkshire Hathaway": "BRK.B"}
+    known = Gazetteer(keys, keys, True)
+    items = [
+        _item("AT&T to cut 5,000 jobs", ["T"]),
+        _item("T-Mobile beats; AT&T slips", ["T"]),
+        _item("T-Mobile beats", ["T"]),  # no AT&T: the letter as written, no company
+        _item("Berkshire Hathaway buys more", ["BRK-B"]),
+    ]
+    answers = [
+        (m.start, m.end, m.company)
+        for x in check_limits(items, Settings(), known)
+        for m in x.mentions
+    ]  # type: ignore[union-attr]
+    assert answers == [(0, 4, "T"), (16, 20, "T"), (0, 1, None), (0, 18, "BRK.B")]
+
+
 def test_a_tag_between_two_words_leaves_them_two() -> None:
     assert without_exchange_tags("Apple (NYSE:AAPL)beats") == "Apple beats"
     assert without_exchange_tags("Apple(NYSE:AAPL)beats, Knoll") == "Apple beats, Knoll"

@@ -78,6 +78,9 @@ PARENTS = {
     "Siemens AG": ("NSE:SIEMENS", "W:SIEMENS"),
     "Whirlpool Corporation": ("NSE:WHIRLPOOL", "W:WHIRLPOOL"),
 }
+# And a ticker of a company's other share class that the word filter keeps as a name (the
+# stand-in ENGLISH has no "goog"): the company's first class's.
+MOVED = {**PARENTS, "GOOG": ("GOOG", "GOOGL")}
 
 
 def test_the_projects_list_adds_companies_beyond_the_two_lists() -> None:
@@ -94,7 +97,7 @@ def test_the_projects_list_adds_companies_beyond_the_two_lists() -> None:
         for name in pairs_keys
         if keys[name] != pairs_keys[name]
     }
-    assert moved == PARENTS
+    assert moved == MOVED
     found = Gazetteer(keys, keys).find_all(
         "AMD beats estimates while Intel cuts guidance; Toyota and Siemens Energy rise, $AMD up"
     )
@@ -130,7 +133,7 @@ def test_the_export_leaves_out_names_headlines_write_as_words() -> None:
     # A short name headlines were seen to use stays, and so does every other name.
     assert keys["Apple"] == "AAPL"
     kept = {n: k for n, k in gazetteer.for_pairs(english=ENGLISH).items() if n != "Investment"}
-    assert {n: k for n, k in kept.items() if n not in PARENTS}.items() <= keys.items()
+    assert {n: k for n, k in kept.items() if n not in MOVED}.items() <= keys.items()
     # The words come from the training titles of both sources.
     assert {"investment", "pharma", "shares"} <= gazetteer.headline_words()
     assert "infosys" not in gazetteer.headline_words()
@@ -247,3 +250,17 @@ def test_a_ticker_finds_its_companys_names_that_are_words(tmp_path: Path) -> Non
     # In its own case only: "target" is the word.
     assert loaded.mention_of("TGT", "Infosys beats its target") is None
     assert Gazetteer.load(path).by_ticker == gazetteer.served(keys, by_ticker).by_ticker
+
+
+def test_a_companys_other_share_classes_are_its_own() -> None:
+    keys = gazetteer.shipped(english=ENGLISH, words=set())
+    # Rows of the S&P 500 with one CIK: the names are keyed by the first row's ticker.
+    assert gazetteer.share_classes() == {"FOX": "FOXA", "GOOG": "GOOGL", "NWS": "NWSA"}
+    assert keys["Alphabet"] == keys["GOOG"] == "GOOGL" and "GOOG" not in keys.values()
+    found = gazetteer.served(keys)
+    text = "$GOOG $GOOGL - Google rivals want EU probe"
+    assert [key for key, _ in found.find_entities(text)] == ["GOOGL"]
+    assert found.entity("GOOG") == found.entity("GOOGL") == "GOOGL"
+    assert found.mention_of("GOOG", "Alphabet slips") == (0, 8)
+    # Short names the project's list gives S&P 500 companies.
+    assert (keys["J&J"], keys["T-Mobile"], keys["Occidental"]) == ("JNJ", "TMUS", "OXY")
