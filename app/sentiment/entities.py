@@ -491,11 +491,15 @@ class Gazetteer:
         key = self.entity(name)
         if key is None:
             return None
+        # Either name may stand for the other's company: "PFE" finds "Pfizer", and "P&G"
+        # (P&G's Indian unit or the parent) finds "Procter & Gamble".
         found = next(
             (
                 span
                 for found, span in self.find_entities(text)
-                if found == key or key in self._stands_for.get(found, ())
+                if found == key
+                or key in self._stands_for.get(found, ())
+                or found in self._stands_for.get(key, ())
             ),
             None,
         )

@@ -289,6 +289,8 @@ def test_a_name_listed_in_india_and_elsewhere_is_the_company_its_headline_says()
     for asked in ("PFE", "NSE:PFIZER", "PFIZER"):
         assert both.mention_of(asked, "Pfizer cuts outlook") == (0, 6), asked
     assert both.entity("PFE") == "PFE" and both.entity("MRK") is None
+    # The name of either finds the other's names: "Pfizer" finds "Pfizer Inc.".
+    assert both.mention_of("Pfizer", "Shares of Pfizer Inc. rose") == (10, 21)
     # Without the second listing, the name is the Indian unit's, as SEntFiN's list has it.
     alone = Gazetteer(keys, keys)
     assert alone.find_entities("Pfizer cuts outlook") == [("NSE:PFIZER", (0, 6))]
