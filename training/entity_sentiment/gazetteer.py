@@ -346,16 +346,21 @@ def _a_word(name: str, words: set[str]) -> bool:
 
 def world_entities(path: Path = WORLD, sp500: Path = SP500) -> dict[str, str]:
     """The project's list of companies beyond SEntFiN's and the S&P 500's: each name ->
-    its key, "W:" and a name for the company, or the ticker of the S&P 500 company the
-    name is another name of ("AMD")."""
+    its key, "W:" and a name for the company, the ticker of the S&P 500 company the name
+    is another name of ("AMD"), or for a company listed in India "NSE:" and its symbol,
+    SEntFiN's key for it where the list has it ("Vodafone Idea", Idea Cellular renamed)."""
     with sp500.open(newline="", encoding="utf-8") as fh:
         tickers = {row["Symbol"] for row in csv.DictReader(fh)}
     out: dict[str, str] = {}
     with path.open(newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             key = row["key"]
-            if not key.startswith("W:") and key not in tickers:
-                raise ValueError(f"{path.name}: {key} is neither W:<name> nor an S&P 500 ticker")
+            indian = key.startswith("NSE:") and row["country"] == "IN"
+            if not key.startswith("W:") and key not in tickers and not indian:
+                raise ValueError(
+                    f"{path.name}: {key} is neither W:<name>, an S&P 500 ticker nor the NSE: "
+                    "symbol of a company in India"
+                )
             for name in row["names"].split("|"):
                 if len(name) < 2 or not (name[0].isupper() or name[0].isdigit()):
                     raise ValueError(f"{path.name}: {name!r} does not start a name")

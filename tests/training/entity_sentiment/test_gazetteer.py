@@ -108,6 +108,7 @@ def test_the_projects_list_adds_companies_beyond_the_two_lists() -> None:
     ("row", "problem"),
     [
         ("ZZZZ,US,Zed Corp", "ZZZZ is neither"),
+        ("NSE:ZED,US,Zed Corp", "NSE:ZED is neither"),
         ("W:ZED,US,zed", "'zed' does not start a name"),
         ("W:ZED,US,Nvidia Two|AMD", "'AMD' names two companies"),
     ],
