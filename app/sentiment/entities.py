@@ -46,8 +46,8 @@ _US_TAGS = frozenset(
 _INDIAN_TAGS = frozenset({"NSE", "BSE", "NS", "BO"})
 # What may stand between a name and its tag: "Knoll's (NYSE:KNL)".
 _BEFORE_TAG = re.compile(r"(?:['\u2019]s)?\s*$")
-# Tags in a row with the spaces before each, as `without_exchange_tags` takes them out.
-_SPACED_TAG = re.compile(r"(?:\s*" + EXCHANGE_TAG.pattern + ")+")
+# A tag with the spaces before it, as `without_exchange_tags` takes it out.
+_SPACED_TAG = re.compile(r"\s*" + EXCHANGE_TAG.pattern)
 # A ticker written beside a name, on the same line (a post's lists put "$NVDA - Daiwa"
 # and "$CAAP - Oppenheimer" on lines of their own): after it, a cashtag ("Pfizer $PFE",
 # "Pfizer's ($PFE)") or a ticker in parentheses ("Pfizer (PFE)", as US market news
@@ -133,14 +133,13 @@ def without_exchange_tags(text: str) -> str:
     words one after a company changed 8 % of the headline model's labels and 9 % of
     the entity model's on SEntFiN's test titles (docs/models/entity_sentiment.md,
     "Exchange tags"). A tag whose ticker is itself the marked mention
-    ("(NYSE: xtargetx )") is no tag any more and stays. A tag written between two words
-    with no space after it ("Apple (NYSE:AAPL)beats") leaves a space, not one word."""
+    ("(NYSE: xtargetx )") is no tag any more and stays. A tag with a word right after it
+    ("Apple (NYSE:AAPL)beats") leaves a space, so that the words stay two."""
     return _SPACED_TAG.sub(_cut, text) if "(" in text or "<" in text else text
 
 
 def _cut(tag: re.Match[str]) -> str:
-    text, start, end = tag.string, tag.start(), tag.end()
-    return " " if _word_char(text[start - 1 : start]) and _word_char(text[end : end + 1]) else ""
+    return " " if _word_char(tag.string[tag.end() : tag.end() + 1]) else ""
 
 
 def tag_after(text: str, end: int) -> re.Match[str] | None:
@@ -186,13 +185,11 @@ def mark(
     The target is always marked; another mention that overlaps it or an earlier kept one
     ("Tata" inside "Tata Motors") is left as text.
     """
-    kept = [(target, TARGET_MARK)]
-    for span, marker in [
-        *((span, "") for span in left_out),
-        *((span, OTHER_MARK) for span in sorted(set(others), key=lambda s: (s[0], -s[1]))),
-    ]:
-        if not any(_overlap(span, s) for s, _ in kept):
-            kept.append((span, marker))
+    # The spans left out never overlap a mention (`tickers_beside` sees to it).
+    kept = [(target, TARGET_MARK), *((span, "") for span in left_out)]
+    for span in sorted(set(others), key=lambda s: (s[0], -s[1])):
+        if all(span[1] <= s[0] or s[1] <= span[0] for s, _ in kept):
+            kept.append((span, OTHER_MARK))
     out = text
     # Right to left, so the offsets still to apply stay valid.
     for (start, end), marker in sorted(kept, reverse=True):
@@ -451,7 +448,9 @@ class Gazetteer:
         company whose name that is a word it is ("Target Corp"); another share class's
         ticker is its company's ("GOOG", "BRK-B"). None if unknown."""
         # "BRK-B" and "BRK/B" are how some sources write "BRK.B".
-        name = self._one_class(_CLASS_SUFFIX.sub(r"\1.\2", name))
+        if "-" in name or "/" in name:
+            name = _CLASS_SUFFIX.sub(r"\1.\2", name)
+        name = self._one_class(name)
         key = self.key(name)
         if key is None and _CALLERS_LEGAL_FORM.search(name):
             bare = _CALLERS_LEGAL_FORM.sub("", name)
