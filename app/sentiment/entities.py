@@ -347,7 +347,11 @@ class Gazetteer:
         if keys is None:
             keys = [self.key(text[start:end]) for start, end in listed]
         known = set(keys)
-        return [span for key, span in self.find_entities(text, listed) if key not in known]
+        return [
+            span
+            for key, span in self.find_entities(text, listed)
+            if key not in known and span not in listed
+        ]
 
     def company(self, key: str | None) -> str | None:
         """The company an entity's key (`key`, `find_entities`) says, or None when the key
@@ -376,16 +380,18 @@ class Gazetteer:
     def tickers_beside(self, text: str, spans: Iterable[Span]) -> list[Span]:
         """What the entity model leaves out of `text` for the mentions `spans`: each
         ticker written beside a name among them (`_ticker_beside`), as `without_exchange_tags`
-        leaves out exchange tags; one that is, or runs into, one of the mentions stays."""
-        spans = list(spans)
+        leaves out exchange tags; one that is, or runs into, one of the mentions stays. No
+        two overlap, nor one a mention, as `mark` needs."""
+        spans = list(dict.fromkeys(spans))
         out = []
         for start, end in spans:
             if text[start] == "$":
                 continue
             beside = self._ticker_beside(text, (start, end), self.key(text[start:end]))
-            if beside is not None and not any(_overlap(beside[1], span) for span in spans):
+            # A ticker between two names is left out once.
+            if beside is not None and not any(_overlap(beside[1], s) for s in spans + out):
                 out.append(beside[1])
-        return out
+        return sorted(out)
 
     def _ticker_beside(
         self, text: str, span: Span, key: str | None
