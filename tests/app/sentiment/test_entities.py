@@ -560,25 +560,38 @@ PIECES = (
 ASKED = ("Target", "TGT", "PFE", "$PFE", "Pfizer", "Pfizer Corp", "Target Corp", "AAPL", "INFY")
 
 
+# Texts on which the draws below once found a garbled marker, each kept as a case.
+FOUND: tuple[tuple[str, str | list[str]], ...] = (
+    ("$PFE(NYSE:TGT)via @Reuters$PFE$$", "auto"),  # a tag glued to the word after it
+    ("Target$AAPL $PFE 's)", ["AAPL", "Target Corp"]),  # a ticker left out across a mention
+    ("Target $TGT(PFE) $AAPL (NYSE:TGT)", ["PFE", "Target"]),  # a mention listed as other too
+    ("eBay$NDAQ $NDAQ Target-", ["Target Corp"]),  # one cashtag between two names
+)
+
+
 def test_every_marked_text_holds_its_target_once_as_a_word() -> None:
     # Tickers, tags, credits and names run together as no headline writes them: whatever
     # is found, listed, left out or taken out, the model is asked about one whole marker.
     models = Path(__file__).resolve().parents[3] / "models" / "entity_sentiment"
     served = Gazetteer.load(version_dir(models) / "assets.extra" / "gazetteer.json")
     draw = random.Random(7)
-    answered = 0
-    for _ in range(2000):
+    drawn = []
+    for _ in range(3000):
         text = "".join(
             draw.choice(PIECES) + draw.choice(("", " ")) for _ in range(draw.randint(1, 8))
         )
         asked = "auto" if draw.random() < 0.5 else draw.sample(ASKED, draw.randint(1, 3))
+        drawn.append((text.strip() or "x", asked))
+    answered = 0
+    for text, asked in (*FOUND, *drawn):
         try:
-            (item,) = check_limits([_item(text.strip() or "x", asked)], Settings(), served)
+            (item,) = check_limits([_item(text, asked)], Settings(), served)
         except HeadlineError:
+            assert (text, asked) not in FOUND
             continue
         assert isinstance(item, EntityItem)
         for m in item.mentions:
             answered += 1
             assert re.findall(rf"\w*{TARGET_MARK}\w*", m.marked) == [TARGET_MARK], (text, m)
-            assert 0 <= m.start < m.end <= len(text.strip() or "x"), (text, m)
-    assert answered > 700
+            assert 0 <= m.start < m.end <= len(text), (text, m)
+    assert answered > 1200
