@@ -116,9 +116,11 @@ def test_a_company_listed_in_india_and_in_new_york_is_the_one_its_headline_names
     # Pfizer Ltd (Mumbai) or Pfizer Inc. (New York): only rupees or a ticker say which,
     # and a cashtag beside the name is its ticker, not a second company.
     assert said == [[None], ["NSE:PFIZER"], ["PFE"], ["PFE"]]
-    # The ticker says which company, not how it fares: the answer is the one without it.
+    # The ticker says which company, not how it fares: the answer is the one without it
+    # (to float noise: a row's place in the batch moves the last digits without oneDNN).
     scores = [r["entities"][0]["scores"] for r in found.json()["results"]]
-    assert cashtag == us.replace("Pfizer", "Pfizer $PFE") and scores[3] == scores[0]
+    assert cashtag == us.replace("Pfizer", "Pfizer $PFE")
+    assert scores[3] == pytest.approx(scores[0], abs=1e-6)
     # Asked for by its name or by the ticker the text writes as a cashtag, the same.
     answers = [r["entities"][0] for r in beside.json()["results"]]
     assert [(e["company"], e["start"], e["end"]) for e in answers] == [
