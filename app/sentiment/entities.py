@@ -246,7 +246,8 @@ class Gazetteer:
         # A company's other share classes' tickers -> its key ("GOOG" -> "GOOGL").
         self.share_classes = dict(share_classes or {})
         # A company's names that are also words ("Target"), looked for only when a
-        # caller asks for the company by a ticker ("TGT"): the caller says it is there.
+        # caller asks for the company by a ticker ("TGT") or the text writes its ticker
+        # right after one ("Target (TGT)"): either says the word is the company.
         self.by_ticker = {key: tuple(words) for key, words in (by_ticker or {}).items()}
         self._word_names = {name: key for key, names in self.by_ticker.items() for name in names}
         self._word_names_at = re.compile(
