@@ -537,14 +537,14 @@ def companies(keys: Mapping[str, str]) -> dict[str, str]:
     return {name: key for name, key in keys.items() if key not in CATEGORIES}
 
 
-def served(keys: Mapping[str, str], by_ticker: Mapping[str, list[str]] | None = None) -> Gazetteer:
+def served(keys: Mapping[str, str], path: Path = COMMITTED) -> Gazetteer:
     """The gazetteer `"auto"` uses with an export's names (`keys`, as `shipped` builds
     them): tickers in exchange tags (app.sentiment.entities.EXCHANGE_TAG) found too, in
     text all in capitals the names in capitals that are `acronyms`, in text all in
     lower case the names `lower_case` keeps, the AMBIGUOUS names no company's, and the
     names listed in India and `elsewhere` the company the headline's words say; for a
-    caller who asks by ticker, the company's names `by_ticker_only`; and a company's
-    other `share_classes` its own."""
+    caller who asks by ticker, the company's names `by_ticker_only` (of SEntFiN's list at
+    `path`, as `shipped` read it); and a company's other `share_classes` its own."""
     return Gazetteer(
         sorted(keys),
         companies(keys),
@@ -553,15 +553,15 @@ def served(keys: Mapping[str, str], by_ticker: Mapping[str, list[str]] | None = 
         lower_case=lower_case(keys),
         ambiguous=[name for name in AMBIGUOUS if name in keys],
         elsewhere=elsewhere(keys),
-        by_ticker=by_ticker,
+        by_ticker=by_ticker_only(keys, path),
         share_classes=share_classes(),
     )
 
 
-def export_file(keys: Mapping[str, str], by_ticker: Mapping[str, list[str]] | None = None) -> str:
+def export_file(keys: Mapping[str, str], path: Path = COMMITTED) -> str:
     """gazetteer.json as an export ships it, what `Gazetteer.load` reads back as
-    `served(keys, by_ticker)`."""
-    found = served(keys, by_ticker)
+    `served(keys, path)`."""
+    found = served(keys, path)
     return json.dumps(
         {"source": SOURCE, "names": list(found.names),
          "entities": dict(sorted(companies(keys).items())),

@@ -45,9 +45,8 @@ def regazetteer(source: Path, base: Path, keys: dict[str, str], command: str) ->
     extra = staging / "assets.extra"
     old = json.loads((extra / METADATA_FILE).read_text())
     test = [q for q in pairs(sentfin.load(sentfin.COMMITTED)) if q.is_test]
-    by_ticker = gazetteer.by_ticker_only(keys)
-    shipped = gazetteer.export_file(keys, by_ticker)
-    known = gazetteer.served(keys, by_ticker)
+    shipped = gazetteer.export_file(keys)
+    known = gazetteer.served(keys)
     metadata: dict[str, Any] = {
         **old,
         "version": version,
@@ -82,8 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         "word_dimensions"
     ]
     keys = gazetteer.shipped(english=gazetteer.english_words(Pretrained(dimensions)))
-    shipped = gazetteer.export_file(keys, gazetteer.by_ticker_only(keys))
-    if (source / "assets.extra" / gazetteer.FILE).read_text() == shipped:
+    if (source / "assets.extra" / gazetteer.FILE).read_text() == gazetteer.export_file(keys):
         p.error(f"{source} already ships these names: a copy would be the same model")
     out = regazetteer(
         source, args.out, keys, command_line("training.entity_sentiment.regazetteer", argv)

@@ -361,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"behaviour: {behaviour.said(cases)}", flush=True)
     vectors = fitted.sequence.get_layer("word_vectors")
     names = list(keys)
-    shipped = gazetteer.served(keys)
+    shipped = gazetteer.served(keys, args.entities)
     reach = gazetteer.reaches(shipped, test, held_out)
     print(f"gazetteer: {len(names)} names; {gazetteer.said(reach['test'])}", flush=True)
     print(f"gazetteer on FinEntity: {gazetteer.said(reach['finentity'], 'FinEntity')}", flush=True)
@@ -446,9 +446,7 @@ def main(argv: list[str] | None = None) -> int:
         version=args.version,
         extra_files={
             "WORD_VECTORS.md": NOTICE,
-            gazetteer.FILE: gazetteer.export_file(
-                keys, gazetteer.by_ticker_only(keys, args.entities)
-            ),
+            gazetteer.FILE: gazetteer.export_file(keys, args.entities),
         },
         reports=reports.sentiment_reports,
     )

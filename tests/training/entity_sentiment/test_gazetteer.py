@@ -242,7 +242,7 @@ def test_a_ticker_finds_its_companys_names_that_are_words(tmp_path: Path) -> Non
     # A name in camel case is no word: "auto" finds it.
     assert keys["eBay"] == "EBAY" and keys["eClerx"] == "NSE:ECLERC"
     path = tmp_path / gazetteer.FILE
-    path.write_text(gazetteer.export_file(keys, by_ticker))
+    path.write_text(gazetteer.export_file(keys))
     loaded = Gazetteer.load(path)
     text = "Target cuts guidance; eBay jumps"
     assert loaded.find_all(text) == [("eBay", (22, 26))]
@@ -250,7 +250,7 @@ def test_a_ticker_finds_its_companys_names_that_are_words(tmp_path: Path) -> Non
     assert loaded.mention_of("Target Corporation", text) == (0, 6)
     # In its own case only: "target" is the word.
     assert loaded.mention_of("TGT", "Infosys beats its target") is None
-    assert Gazetteer.load(path).by_ticker == gazetteer.served(keys, by_ticker).by_ticker
+    assert Gazetteer.load(path).by_ticker == gazetteer.served(keys).by_ticker
 
 
 def test_a_companys_other_share_classes_are_its_own() -> None:
