@@ -23,8 +23,10 @@ from pathlib import Path
 
 TARGET_MARK = "xtargetx"
 OTHER_MARK = "xotherx"
-# $AAPL, $BRK.B: a dollar sign, 1 to 6 letters, an optional class suffix.
-CASHTAG = re.compile(r"(?<![\w$])\$[A-Za-z]{1,6}(?:\.[A-Za-z]{1,2})?(?![\w.]\w)")
+# $AAPL, $BRK.B: a dollar sign, 1 to 6 letters, an optional class suffix, and no letter,
+# digit or ".x" right after it: "$XB1:COM", "$NGLSprA" and "$AAPL.com" are no tickers.
+_CASHTAG = r"\$[A-Za-z]{1,6}(?:\.[A-Za-z]{1,2})?(?!\w|\.\w)"
+CASHTAG = re.compile(rf"(?<![\w$]){_CASHTAG}")
 # A listed company's ticker in an exchange's tag, as US market news writes it beside the
 # name ("Knoll (NYSE:KNL)", "Crocs (NASDAQ: $CROX)"), or a Reuters instrument code
 # ("(VOD.L)", and in Reuters' own text "Tesla Inc <TSLA.O>"): the name before it may be
@@ -55,9 +57,9 @@ _SPACED_TAG = re.compile(r"\s*" + EXCHANGE_TAG.pattern)
 # not read.
 _TICKER_AFTER = re.compile(
     r"(?:['\u2019]s)?(?P<tag>[^\S\n]*(?:\((?P<inner>\$?[A-Za-z]{1,6}(?:\.[A-Za-z]{1,2})?)\)"
-    r"|(?<![\w$])(?P<cashtag>\$[A-Za-z]{1,6}(?:\.[A-Za-z]{1,2})?)(?![\w.]\w)))"
+    rf"|(?<![\w$])(?P<cashtag>{_CASHTAG})))"
 )
-_CASHTAG_BEFORE = re.compile(r"(?P<cashtag>\$[A-Za-z]{1,6}(?:\.[A-Za-z]{1,2})?)[^\S\n]+")
+_CASHTAG_BEFORE = re.compile(rf"(?P<cashtag>{_CASHTAG})[^\S\n]+")
 # A ticker in parentheses with no "$" is read only where the gazetteer knows it, since
 # "(CEO)" or "(IPO)" stand there as well.
 _BARE_TICKER = re.compile(r"[A-Z]{1,5}(?:\.[A-Z])?")

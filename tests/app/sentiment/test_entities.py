@@ -206,6 +206,14 @@ def test_gazetteer_finds_each_name_once_and_cashtags() -> None:
         assert text[start:end] == name
     assert GAZETTEER.find_all("Tata Motorsport rallies") == [("Tata", (0, 4))]
     assert GAZETTEER.find_all("nothing known here") == []
+    # A "$" word longer than a ticker, or one running on into digits or a domain, is none.
+    for text in ("$PFECorp falls", "$XB1:COM $UGA", "$NGLSprA up", "$AAPL.com down"):
+        assert [n for n, _ in GAZETTEER.find_all(text)] == (["$UGA"] if "UGA" in text else [])
+    assert GAZETTEER.find_all("$AAPL. Then $BRK.B, $TSLA's") == [
+        ("$AAPL", (0, 5)),
+        ("$BRK.B", (12, 18)),
+        ("$TSLA", (20, 25)),
+    ]
 
 
 def test_a_cashtag_and_its_listed_ticker_are_one_entity() -> None:
