@@ -188,13 +188,18 @@ def shipped(
 ) -> dict[str, str]:
     """The names an export ships, what `"auto"` finds: `for_pairs`'s but the ordinary
     words among them (`words`, default `headline_words()`), and the project's list of
-    companies beyond them (`world`); a name an earlier list gives keeps its entity."""
+    companies beyond them (`world`); a name an earlier list gives keeps its entity,
+    unless the project's list gives it a company listed in India."""
     if english is None:
         english = english_words(Pretrained())
     if words is None:
         words = headline_words()
     listed = {n: k for n, k in for_pairs(path, english).items() if not _a_word(n, words)}
-    keys = {**world_entities(world), **listed}
+    ours = world_entities(world)
+    # The project's rows for companies listed in India mend SEntFiN's list where it gives
+    # a name to another company: "LIC" alone is Life Insurance Corporation in 16 of the
+    # 17 training titles that write it, and the list files it under LIC Housing Finance.
+    keys = {**ours, **listed, **{n: k for n, k in ours.items() if k.startswith("NSE:")}}
     for name, companies_of in _listed_forms(path).items():
         if len(companies_of) == 1 and _CAMEL_CASE.match(name):
             keys.setdefault(name, next(iter(companies_of)))

@@ -79,8 +79,9 @@ PARENTS = {
     "Whirlpool Corporation": ("NSE:WHIRLPOOL", "W:WHIRLPOOL"),
 }
 # And a ticker of a company's other share class that the word filter keeps as a name (the
-# stand-in ENGLISH has no "goog"): the company's first class's.
-MOVED = {**PARENTS, "GOOG": ("GOOG", "GOOGL")}
+# stand-in ENGLISH has no "goog"): the company's first class's; and a name the project's
+# list gives a company listed in India ("LIC", the insurer, not LIC Housing Finance).
+MOVED = {**PARENTS, "GOOG": ("GOOG", "GOOGL"), "LIC": ("NSE:LICHSGFIN", "NSE:LICI")}
 
 
 def test_the_projects_list_adds_companies_beyond_the_two_lists() -> None:
@@ -91,7 +92,7 @@ def test_the_projects_list_adds_companies_beyond_the_two_lists() -> None:
     assert keys["Toyota"] == "W:TOYOTA" and keys["AMD"] == keys["Advanced Micro Devices"] == "AMD"
     assert "Toyota" not in pairs_keys and "AMD" not in pairs_keys
     # An earlier list's entity stays, but for the parents' legal names that SEntFiN's
-    # list files under their Indian units.
+    # list files under their Indian units, and the names the project's Indian rows mend.
     moved = {
         name: (pairs_keys[name], keys[name])
         for name in pairs_keys
@@ -265,3 +266,23 @@ def test_a_companys_other_share_classes_are_its_own() -> None:
     assert found.mention_of("GOOG", "Alphabet slips") == (0, 8)
     # Short names the project's list gives S&P 500 companies.
     assert (keys["J&J"], keys["T-Mobile"], keys["Occidental"]) == ("JNJ", "TMUS", "OXY")
+
+
+def test_the_projects_indian_rows_mend_names_sentfins_list_gives_another_company() -> None:
+    keys = gazetteer.shipped(english=ENGLISH, words=set())
+    # SEntFiN's list files "LIC" under LIC Housing Finance; alone it is the insurer.
+    assert keys["LIC"] == keys["Life Insurance Corporation"] == "NSE:LICI"
+    assert keys["LIC Housing Finance"] == "NSE:LICHSGFIN"
+    # Rows for companies elsewhere leave SEntFiN's names as they are.
+    assert keys["Infosys"] == "NSE:INFY" and keys["Exxon Mobil"] == keys["Exxon"] == "XOM"
+    found = gazetteer.served(keys)
+    text = "LIC raises stake in Tata Technologies; JLR sales rise"
+    assert [key for key, _ in found.find_entities(text)] == ["NSE:LICI", "NSE:TATATECH", "W:JLR"]
+    assert found.mention_of("LICHSGFIN", text) is None
+    # A broker's name is the broker's, not the bank or lender it starts with.
+    call = "Sell Tata Steel, target Rs 100: ICICI Securities; HDFC Securities agrees"
+    assert [key for key, _ in found.find_entities(call)] == [
+        "NSE:TATASTEEL",
+        "W:ICICISEC",
+        "W:HDFCSEC",
+    ]
