@@ -26,6 +26,7 @@ import tensorflow as tf
 from keras import layers
 
 from app.sentiment.entities import TARGET_MARK
+from training.adversarial import AdversarialFit
 from training.cells import recurrent_layer
 from training.sentiment.model import (
     SentimentConfig,
@@ -120,15 +121,20 @@ def sequence_branch(
     model's `sequence_branch` does.
     """
     inputs = keras.Input(shape=(), dtype="string", name="marked_headline")
-    vectors, mask, coverage = word_vectors(cfg, texts, pretrained)(inputs)
+    vectors_of = word_vectors(cfg, texts, pretrained)
+    vectors, mask, coverage = vectors_of(inputs)
     steps = TargetSteps(cfg.sequence_length, drop_links=cfg.drop_links, name="target_steps")
-    target = steps(inputs)
-    x = layers.Dropout(cfg.input_dropout)(vectors)
-    if position:
-        buckets = TargetDistance(REACH, name="target_distance")(target)
-        distance = layers.Embedding(2 * REACH + 2, position, name="distance_vectors")(buckets)
-        x = layers.Concatenate(name="with_position")([x, distance])
-    states = layers.Bidirectional(
+    input_dropout = layers.Dropout(cfg.input_dropout)
+    distance_of = (
+        (
+            TargetDistance(REACH, name="target_distance"),
+            layers.Embedding(2 * REACH + 2, position, name="distance_vectors"),
+            layers.Concatenate(name="with_position"),
+        )
+        if position
+        else None
+    )
+    bilstm = layers.Bidirectional(
         recurrent_layer(
             cfg.cell,
             cfg.lstm_units,
@@ -137,11 +143,39 @@ def sequence_branch(
             return_sequences=read == "target",
         ),
         name="bilstm",
-    )(x, mask=mask)
-    x = AtTarget(name="at_target")(states, target, mask) if read == "target" else states
-    x = layers.Dropout(cfg.dropout)(x)
-    probs = layers.Dense(len(LABELS), activation="softmax", name="sequence_probs")(x)
-    fit = compile_classifier(
-        keras.Model(inputs, probs, name="entity_sequence_branch"), cfg.lstm_learning_rate
     )
+    at_target = AtTarget(name="at_target") if read == "target" else None
+    dropout = layers.Dropout(cfg.dropout)
+    output = layers.Dense(len(LABELS), activation="softmax", name="sequence_probs")
+
+    def head(
+        x: tf.Tensor, extras: tuple[tf.Tensor, ...], training: bool | None = None
+    ) -> tf.Tensor:
+        valid, target = extras
+        x = input_dropout(x, training=training)
+        if distance_of is not None:
+            buckets, embedding, concatenate = distance_of
+            x = concatenate([x, embedding(buckets(target))])
+        states = bilstm(x, mask=valid, training=training)
+        x = at_target(states, target, valid) if at_target is not None else states
+        return output(dropout(x, training=training))
+
+    probs = head(vectors, (mask, steps(inputs)))
+    if cfg.adversarial:
+
+        def embed(strings: tf.Tensor) -> tuple[tf.Tensor, tuple[tf.Tensor, ...]]:
+            read_vectors, valid, _ = vectors_of(strings)
+            return read_vectors, (valid, steps(strings))
+
+        model: keras.Model = AdversarialFit(
+            inputs,
+            probs,
+            embed=embed,
+            head=head,
+            epsilon=cfg.adversarial,
+            name="entity_sequence_branch",
+        )
+    else:
+        model = keras.Model(inputs, probs, name="entity_sequence_branch")
+    fit = compile_classifier(model, cfg.lstm_learning_rate)
     return fit, keras.Model(inputs, [probs, coverage], name="entity_sequence_with_coverage")

@@ -29,6 +29,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
+from training.adversarial import AdversarialFit
 from training.cells import recurrent_layer
 from training.sentiment.char_ngrams import WIDTHS, CharNgramCounts
 from training.sentiment.sentfin import LABELS
@@ -66,6 +67,9 @@ class SentimentConfig:
     patience: int = 3
     # Links dropped before the words are read (the headline model v7 read them).
     drop_links: bool = False
+    # The L2 distance the sequence branch's adversarial copies move a headline's word
+    # vectors (training/adversarial.py); 0: fitted on the headlines alone.
+    adversarial: float = 0.0
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -203,10 +207,11 @@ def sequence_branch(
     and, with `cfg.pretrained_vocabulary`, the pretrained tokenizer's words.
     """
     inputs = keras.Input(shape=(), dtype="string", name="headline")
-    vectors, mask, coverage = word_vectors(cfg, texts, pretrained)(inputs)
-    x = layers.Dropout(cfg.input_dropout)(vectors)
+    vectors_of = word_vectors(cfg, texts, pretrained)
+    vectors, mask, coverage = vectors_of(inputs)
+    input_dropout = layers.Dropout(cfg.input_dropout)
     pooled = cfg.pooling != "last"
-    x = layers.Bidirectional(
+    bilstm = layers.Bidirectional(
         recurrent_layer(
             cfg.cell,
             cfg.lstm_units,
@@ -215,15 +220,40 @@ def sequence_branch(
             return_sequences=pooled,
         ),
         name="bilstm",
-    )(x, mask=mask)
-    if pooled:
-        x = StatePooling(cfg.pooling, name="state_pooling")(x, mask)
-    x = layers.Dropout(cfg.dropout)(x)
-    probs = layers.Dense(len(LABELS), activation="softmax", name="sequence_probs")(x)
-    fit = compile_classifier(
-        keras.Model(inputs, probs, name="sequence_branch"), cfg.lstm_learning_rate
     )
+    pooling = StatePooling(cfg.pooling, name="state_pooling") if pooled else None
+    dropout = layers.Dropout(cfg.dropout)
+    output = layers.Dense(len(LABELS), activation="softmax", name="sequence_probs")
+
+    def head(
+        x: tf.Tensor, extras: tuple[tf.Tensor, ...], training: bool | None = None
+    ) -> tf.Tensor:
+        (valid,) = extras
+        x = bilstm(input_dropout(x, training=training), mask=valid, training=training)
+        if pooling is not None:
+            x = pooling(x, valid)
+        return output(dropout(x, training=training))
+
+    probs = head(vectors, (mask,))
+    if cfg.adversarial:
+        model: keras.Model = AdversarialFit(
+            inputs,
+            probs,
+            embed=lambda strings: _without_coverage(vectors_of(strings)),
+            head=head,
+            epsilon=cfg.adversarial,
+            name="sequence_branch",
+        )
+    else:
+        model = keras.Model(inputs, probs, name="sequence_branch")
+    fit = compile_classifier(model, cfg.lstm_learning_rate)
     return fit, keras.Model(inputs, [probs, coverage], name="sequence_with_coverage")
+
+
+def _without_coverage(read: tuple[tf.Tensor, tf.Tensor, tf.Tensor]) -> tuple[tf.Tensor, tuple]:
+    """WordVectors' (vectors, mask, coverage) as AdversarialFit's embed gives them."""
+    vectors, mask, _ = read
+    return vectors, (mask,)
 
 
 class NgramTfidfSoftmax(layers.Layer):

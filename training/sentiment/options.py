@@ -113,6 +113,15 @@ def add_network_arguments(
     )
     parser.add_argument("--lstm-units", type=int, default=defaults.lstm_units)
     parser.add_argument(
+        "--adversarial",
+        type=float,
+        default=defaults.adversarial,
+        metavar="EPSILON",
+        help="fit the sequence branch on each batch and on its copy with the word vectors "
+        "moved EPSILON (L2, over a headline) against it as well: adversarial training "
+        "(default: 0, none)",
+    )
+    parser.add_argument(
         "--sequence-length",
         type=int,
         default=defaults.sequence_length,
@@ -210,8 +219,11 @@ def network_config(args: argparse.Namespace) -> SentimentConfig:
         average_epochs=args.average_epochs,
         drop_links=args.links == "drop",
         pooling=args.pooling,
+        adversarial=args.adversarial,
     )
     check_cell_options(cfg.cell, cfg.layer_norm, cfg.recurrent_dropout)
+    if cfg.adversarial < 0:
+        raise ValueError(f"--adversarial must be 0 or more, got {cfg.adversarial}")
     if cfg.average_epochs < 0:
         raise ValueError(f"--average-epochs must be 0 or more, got {cfg.average_epochs}")
     keras.utils.set_random_seed(args.seed)
