@@ -66,7 +66,7 @@ from functools import cache
 from pathlib import Path
 
 from app.sentiment.entities import WORD, Gazetteer, tag_after
-from training.entity_sentiment.pairs import ANALYSTS, Pair, marked, tfns_pairs
+from training.entity_sentiment.pairs import ANALYSTS, TEACHERS_CASHTAG, Pair, marked, tfns_pairs
 from training.sentiment import sentfin, tfns
 from training.sentiment.word_vectors import Pretrained, inflections
 
@@ -512,7 +512,7 @@ def tfns_pairs_for(
     `tfns_pairs`)."""
     found = None
     if targets == "gazetteer":
-        found = Gazetteer(list(keys), keys, capitals=False)
+        found = Gazetteer(list(keys), keys, capitals=False, cashtags=TEACHERS_CASHTAG)
     return tfns_pairs(tfns.load(path), found, analysts)
 
 
@@ -588,5 +588,5 @@ def marked_posts(posts: Iterable[str], keys: Mapping[str, str]) -> list[str]:
     and is left out."""
     # tfns_pairs wants a label; none is read back.
     rows = [tfns.Headline(text, "neutral") for text in posts]
-    found = tfns_pairs(rows, Gazetteer(list(keys), keys, capitals=False))
+    found = tfns_pairs(rows, Gazetteer(list(keys), keys, capitals=False, cashtags=TEACHERS_CASHTAG))
     return [marked(q) for q in found if q.span is not None and not q.analyst]
