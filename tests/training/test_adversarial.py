@@ -3,12 +3,19 @@ a model fitted with them is an ordinary functional model of the same layers."""
 
 from __future__ import annotations
 
+import argparse
+from dataclasses import replace
+
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
 from training.adversarial import AdversarialFit
+from training.entity_sentiment.model import sequence_branch as entity_branch
+from training.sentiment.model import SequenceBranch, sequence_branch
+from training.sentiment.options import add_network_arguments, network_config
+from training.sentiment.word_vectors import Pretrained
 
 
 def _tiny(epsilon: float) -> tuple[AdversarialFit, keras.layers.Layer]:
@@ -60,3 +67,27 @@ def test_a_model_fitted_with_copies_learns_and_keeps_its_layers() -> None:
     assert plain.get_layer(dense.name) is dense
     with pytest.raises(ValueError, match="epsilon"):
         _tiny(epsilon=0.0)
+
+
+@pytest.mark.parametrize("branch", [sequence_branch, entity_branch])
+def test_both_networks_fit_with_copies_and_serve_their_plain_graph(
+    branch: SequenceBranch, pretrained: Pretrained
+) -> None:
+    texts = tf.constant(["xtargetx shares surge", "xtargetx posts loss", "xotherx meets"])
+    parser = argparse.ArgumentParser()
+    add_network_arguments(parser)
+    args = parser.parse_args(["--adversarial", "0.5", "--lstm-units", "3", "--seed", "0"])
+    cfg = replace(network_config(args), pretrained_vocabulary=False)
+    assert cfg.adversarial == 0.5
+    fit, serve = branch(cfg, texts, pretrained)
+    assert isinstance(fit, AdversarialFit) and fit.epsilon == 0.5
+    before = [w.copy() for w in fit.get_layer("bilstm").get_weights()]
+    history = fit.fit(texts, np.array([2, 0, 1]), epochs=1, verbose=0)
+    assert history.history["loss"][0] > 0
+    after = fit.get_layer("bilstm").get_weights()
+    assert any(not np.array_equal(a, b) for a, b in zip(after, before, strict=True))
+    # The served graph is the same layers without the copies.
+    probs, _ = serve.predict(texts, verbose=0)
+    np.testing.assert_allclose(probs, fit.predict(texts, verbose=0), rtol=1e-6)
+    with pytest.raises(ValueError, match="adversarial"):
+        network_config(parser.parse_args(["--adversarial", "-1"]))

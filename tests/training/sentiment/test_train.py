@@ -150,7 +150,7 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     # The served cell: a scratch cell's gradient graph took a third of this run in
     # tracing, and the forecast's short run exports one already.
     decay = ["--learning-rate-decay", "cosine", "--average-epochs", "2"]
-    network = [*decay, "--pooling", "last-max", "--calibration", "bias", "--adversarial", "0.5"]
+    network = [*decay, "--pooling", "last-max", "--calibration", "bias"]
     args = ["--data", str(TINY_SENTFIN), "--out", str(out), *TINY, *rules, *teacher, *network]
     assert train_sentiment.main(args) == 0
     version = out / "1"
@@ -160,8 +160,6 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     assert meta["name"] == "sentiment" and meta["version"] == 1
     assert meta["command"] == shlex.join(["python", "-m", "training.sentiment.train", *args])
     assert meta["labels"] == ["negative", "neutral", "positive"]
-    # The sequence branch was fitted with adversarial copies (training/adversarial.py).
-    assert meta["config"]["adversarial"] == 0.5
     for key in (
         "label_rule",
         "split_rule",
