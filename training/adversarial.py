@@ -79,3 +79,13 @@ class AdversarialFit(keras.Model):
         variables = self.trainable_variables
         self.optimizer.apply(tape.gradient(total, variables), variables)
         return self.compute_metrics(x, y, probs, sample_weight)
+
+
+def model_to_fit(
+    inputs: object, outputs: object, name: str, epsilon: float, embed: Embed, head: Head
+) -> keras.Model:
+    """The functional model of `inputs` and `outputs` that a trainer fits: with
+    adversarial copies at `epsilon`, or a plain one at 0."""
+    if not epsilon:
+        return keras.Model(inputs, outputs, name=name)
+    return AdversarialFit(inputs, outputs, embed=embed, head=head, epsilon=epsilon, name=name)

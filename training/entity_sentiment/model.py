@@ -26,7 +26,7 @@ import tensorflow as tf
 from keras import layers
 
 from app.sentiment.entities import TARGET_MARK
-from training.adversarial import AdversarialFit
+from training.adversarial import model_to_fit
 from training.cells import recurrent_layer
 from training.sentiment.model import (
     SentimentConfig,
@@ -160,22 +160,11 @@ def sequence_branch(
         x = at_target(states, target, valid) if at_target is not None else states
         return output(dropout(x, training=training))
 
+    def embed(strings: tf.Tensor) -> tuple[tf.Tensor, tuple[tf.Tensor, ...]]:
+        read_vectors, valid, _ = vectors_of(strings)
+        return read_vectors, (valid, steps(strings))
+
     probs = head(vectors, (mask, steps(inputs)))
-    if cfg.adversarial:
-
-        def embed(strings: tf.Tensor) -> tuple[tf.Tensor, tuple[tf.Tensor, ...]]:
-            read_vectors, valid, _ = vectors_of(strings)
-            return read_vectors, (valid, steps(strings))
-
-        model: keras.Model = AdversarialFit(
-            inputs,
-            probs,
-            embed=embed,
-            head=head,
-            epsilon=cfg.adversarial,
-            name="entity_sequence_branch",
-        )
-    else:
-        model = keras.Model(inputs, probs, name="entity_sequence_branch")
+    model = model_to_fit(inputs, probs, "entity_sequence_branch", cfg.adversarial, embed, head)
     fit = compile_classifier(model, cfg.lstm_learning_rate)
     return fit, keras.Model(inputs, [probs, coverage], name="entity_sequence_with_coverage")

@@ -29,7 +29,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from training.adversarial import AdversarialFit
+from training.adversarial import model_to_fit
 from training.cells import recurrent_layer
 from training.sentiment.char_ngrams import WIDTHS, CharNgramCounts
 from training.sentiment.sentfin import LABELS
@@ -235,17 +235,14 @@ def sequence_branch(
         return output(dropout(x, training=training))
 
     probs = head(vectors, (mask,))
-    if cfg.adversarial:
-        model: keras.Model = AdversarialFit(
-            inputs,
-            probs,
-            embed=lambda strings: _without_coverage(vectors_of(strings)),
-            head=head,
-            epsilon=cfg.adversarial,
-            name="sequence_branch",
-        )
-    else:
-        model = keras.Model(inputs, probs, name="sequence_branch")
+    model = model_to_fit(
+        inputs,
+        probs,
+        "sequence_branch",
+        cfg.adversarial,
+        embed=lambda strings: _without_coverage(vectors_of(strings)),
+        head=head,
+    )
     fit = compile_classifier(model, cfg.lstm_learning_rate)
     return fit, keras.Model(inputs, [probs, coverage], name="sequence_with_coverage")
 
