@@ -24,8 +24,8 @@ Head = Callable[[tf.Tensor, tuple[tf.Tensor, ...], bool], tf.Tensor]
 
 class AdversarialFit(keras.Model):
     """A functional model (strings -> probabilities) that fits as the method says: the
-    loss on the batch plus `weight` times the loss on its adversarial copy. `embed` and
-    `head` are the model's own layers, the graph cut at the word vectors."""
+    loss on the batch plus the loss on its adversarial copy. `embed` and `head` are the
+    model's own layers, the graph cut at the word vectors."""
 
     def __init__(
         self,
@@ -35,14 +35,13 @@ class AdversarialFit(keras.Model):
         embed: Embed,
         head: Head,
         epsilon: float,
-        weight: float = 1.0,
         **kwargs: object,
     ) -> None:
         super().__init__(inputs=inputs, outputs=outputs, **kwargs)
         if epsilon <= 0:
             raise ValueError(f"epsilon must be positive, got {epsilon}")
         self.embed, self.head = embed, head
-        self.epsilon, self.weight = epsilon, weight
+        self.epsilon = epsilon
 
     def _loss(self, y: tf.Tensor, probs: tf.Tensor, sample_weight: tf.Tensor | None) -> tf.Tensor:
         """The compiled loss (a name or a function of targets and probabilities), for the
@@ -72,7 +71,7 @@ class AdversarialFit(keras.Model):
             probs = self.head(vectors, extras, True)
             clean = self.compute_loss(x=x, y=y, y_pred=probs, sample_weight=sample_weight)
             adversarial = self._loss(y, self.head(moved, extras, True), sample_weight)
-            total = clean + self.weight * adversarial
+            total = clean + adversarial
         # The logged loss is the batch's own, comparable with a fit without copies; Keras's
         # own train_step keeps it in this tracker too.
         self._loss_tracker.update_state(clean, sample_weight=tf.shape(vectors)[0])

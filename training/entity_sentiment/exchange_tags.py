@@ -39,9 +39,12 @@ def tag_for(key: str, form: str = "exchange tag") -> str | None:
         return f" (NSE: {key[4:]})" if form == "exchange tag" else None
     if ":" in key or not key.isupper():
         return None
-    return {"exchange tag": f" (NYSE:{key})", "(AAPL)": f" ({key})", "$AAPL": f" ${key}"}.get(
-        form, f" (${key})"
-    )
+    return {
+        "exchange tag": f" (NYSE:{key})",
+        "(AAPL)": f" ({key})",
+        "$AAPL": f" ${key}",
+        "($AAPL)": f" (${key})",
+    }[form]
 
 
 def tagged(

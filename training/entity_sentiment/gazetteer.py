@@ -510,10 +510,15 @@ def tfns_pairs_for(
     mark them (`keys`, name -> entity, as `for_pairs` builds them once a run), as the
     per-entity trainer's and its teacher's `--tfns` read them (`analysts`: as
     `tfns_pairs`)."""
-    found = None
-    if targets == "gazetteer":
-        found = Gazetteer(list(keys), keys, capitals=False, cashtags=TEACHERS_CASHTAG)
+    found = marking(keys) if targets == "gazetteer" else None
     return tfns_pairs(tfns.load(path), found, analysts)
+
+
+def marking(keys: Mapping[str, str]) -> Gazetteer:
+    """The gazetteer that marks TFNS's posts for training (`keys`, as `for_pairs` builds
+    them), as the committed teachers' answers were made: no exchange tags, no search in
+    one case, and the cashtags of TEACHERS_CASHTAG."""
+    return Gazetteer(list(keys), keys, capitals=False, cashtags=TEACHERS_CASHTAG)
 
 
 # SEntFiN's list groups sectors, markets and regulators under symbols of its own, each a
@@ -588,5 +593,5 @@ def marked_posts(posts: Iterable[str], keys: Mapping[str, str]) -> list[str]:
     and is left out."""
     # tfns_pairs wants a label; none is read back.
     rows = [tfns.Headline(text, "neutral") for text in posts]
-    found = tfns_pairs(rows, Gazetteer(list(keys), keys, capitals=False, cashtags=TEACHERS_CASHTAG))
+    found = tfns_pairs(rows, marking(keys))
     return [marked(q) for q in found if q.span is not None and not q.analyst]

@@ -234,23 +234,14 @@ def sequence_branch(
             x = pooling(x, valid)
         return output(dropout(x, training=training))
 
+    def embed(strings: tf.Tensor) -> tuple[tf.Tensor, tuple[tf.Tensor, ...]]:
+        read_vectors, valid, _ = vectors_of(strings)
+        return read_vectors, (valid,)
+
     probs = head(vectors, (mask,))
-    model = model_to_fit(
-        inputs,
-        probs,
-        "sequence_branch",
-        cfg.adversarial,
-        embed=lambda strings: _without_coverage(vectors_of(strings)),
-        head=head,
-    )
+    model = model_to_fit(inputs, probs, "sequence_branch", cfg.adversarial, embed, head)
     fit = compile_classifier(model, cfg.lstm_learning_rate)
     return fit, keras.Model(inputs, [probs, coverage], name="sequence_with_coverage")
-
-
-def _without_coverage(read: tuple[tf.Tensor, tf.Tensor, tf.Tensor]) -> tuple[tf.Tensor, tuple]:
-    """WordVectors' (vectors, mask, coverage) as AdversarialFit's embed gives them."""
-    vectors, mask, _ = read
-    return vectors, (mask,)
 
 
 class NgramTfidfSoftmax(layers.Layer):
