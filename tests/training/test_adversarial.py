@@ -69,6 +69,8 @@ def test_a_model_fitted_with_copies_learns_and_keeps_its_layers() -> None:
         _tiny(epsilon=0.0)
 
 
+# The step itself is traced in the test above; here the networks' layers are at stake.
+@pytest.mark.eager
 @pytest.mark.parametrize("branch", [sequence_branch, entity_branch])
 def test_both_networks_fit_with_copies_and_serve_their_plain_graph(
     branch: SequenceBranch, pretrained: Pretrained

@@ -350,6 +350,7 @@ def stored_weights(version: Path) -> int:
     return sum(int(np.prod(shape)) for _, shape in tf.train.list_variables(checkpoint))
 
 
+@pytest.mark.eager
 def test_export_round_trip_matches_keras(
     tmp_path: Path, pretrained: Pretrained, capsys: pytest.CaptureFixture[str]
 ) -> None:
