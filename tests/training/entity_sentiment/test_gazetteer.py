@@ -286,3 +286,14 @@ def test_the_projects_indian_rows_mend_names_sentfins_list_gives_another_company
         "W:ICICISEC",
         "W:HDFCSEC",
     ]
+    # A group company's own name is that company's, not the group's first one.
+    group = "Adani Green Energy, Adani Wilmar slide; HDFC Life, Adani rise"
+    assert [key for key, _ in found.find_entities(group)] == [
+        "NSE:ADANIGREEN",
+        "NSE:AWL",
+        "NSE:HDFCLIFE",
+        "NSE:ADANIENT",
+    ]
+    # A name since a rename finds the company SEntFiN's list keys by the old one.
+    renamed = "Tata Consumer Products and LTIMindtree gain"
+    assert [key for key, _ in found.find_entities(renamed)] == ["NSE:TATAGLOBAL", "NSE:LTI"]
