@@ -297,3 +297,11 @@ def test_the_projects_indian_rows_mend_names_sentfins_list_gives_another_company
     # A name since a rename finds the company SEntFiN's list keys by the old one.
     renamed = "Tata Consumer Products and LTIMindtree gain"
     assert [key for key, _ in found.find_entities(renamed)] == ["NSE:TATAGLOBAL", "NSE:LTI"]
+    # Companies SEntFiN's training titles annotate that its list lacks.
+    quoted = "SpiceJet, Sesa Sterlite fall; FTIL gains: CLSA"
+    assert [key for key, _ in found.find_entities(quoted)] == [
+        "W:SPICEJET",
+        "NSE:VEDL",
+        "NSE:63MOONS",
+        "W:CLSA",
+    ]
