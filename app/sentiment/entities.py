@@ -601,22 +601,13 @@ class Gazetteer:
 
     def _words_with_their_tickers(self, text: str) -> list[tuple[str, Span]]:
         """The company names that are words (`by_ticker`) written with their own ticker
-        right after them, which says the word is the company: "Target (TGT)", "Target
-        $TGT", "Target (NYSE:TGT)"."""
-        out = []
-        for word in self._word_names_at.finditer(text):
-            key, span = self._word_names[word.group()], word.span()
-            tag = tag_after(text, span[1])
-            if tag is not None:
-                ticker = _tag_key(tag)
-            else:
-                after = _TICKER_AFTER.match(text, span[1])
-                written = "" if after is None else after.group("cashtag") or after.group("inner")
-                ticker = written.lstrip("$").upper()
-            ticker = self._one_class(ticker)
-            if key in (ticker, f"NSE:{ticker}"):
-                out.append((key, span))
-        return out
+        beside them (`ticker_beside`), which says the word is the company: "Target
+        (TGT)", "Target $TGT", "Target (NYSE:TGT)", "$TGT Target"."""
+        return [
+            (key, word.span())
+            for word in self._word_names_at.finditer(text)
+            if self.ticker_beside(text, word.span(), key := self._word_names[word.group()]) == key
+        ]
 
     def _cashtags_joined(
         self, text: str, found: list[tuple[str, Span]], cashtags: set[Span], named: set[Span]
