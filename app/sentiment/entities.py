@@ -485,11 +485,7 @@ class Gazetteer:
         key = self.entity(name)
         if key is None:
             return span
-        own = [
-            (a, b)
-            for found, (a, b) in self.find_entities(text)
-            if found == key or key in self._stands_for.get(found, ())
-        ]
+        own = [(a, b) for found, (a, b) in self.find_entities(text) if self._same(found, key)]
         holding = [(a, b) for a, b in own if a <= start and end <= b]
         return (holding or own or [span])[0]
 
@@ -503,22 +499,21 @@ class Gazetteer:
         key = self.entity(name)
         if key is None:
             return None
-        # Either name may stand for the other's company: "PFE" finds "Pfizer", and "P&G"
-        # (P&G's Indian unit or the parent) finds "Procter & Gamble".
-        found = next(
-            (
-                span
-                for found, span in self.find_entities(text)
-                if found == key
-                or key in self._stands_for.get(found, ())
-                or found in self._stands_for.get(key, ())
-            ),
-            None,
-        )
+        found = next((span for k, span in self.find_entities(text) if self._same(k, key)), None)
         if found is None and key in self.by_ticker:
             words = [span for w in self.by_ticker[key] if (span := _whole_word(w, text))]
             found = min(words, default=None)
         return found
+
+    def _same(self, found: str, key: str) -> bool:
+        """Whether the entity `found` in a text may be the one a caller's `key` names.
+        Either may stand for the other's company: "PFE" finds "Pfizer", and "P&G" (P&G's
+        Indian unit or the parent) finds "Procter & Gamble"."""
+        return (
+            found == key
+            or key in self._stands_for.get(found, ())
+            or found in self._stands_for.get(key, ())
+        )
 
     def key(self, mention: str) -> str | None:
         """The entity a mention, as the text writes it, names; None if not a known name."""
