@@ -35,6 +35,42 @@ ROOT = Path(__file__).resolve().parents[2]
 BASE = ROOT / "models" / "entity_sentiment"
 
 
+def _metadata(version: Path) -> dict[str, Any]:
+    return json.loads((version / "assets.extra" / METADATA_FILE).read_text())
+
+
+def same_weights(a: Path, b: Path) -> bool:
+    """Whether two SavedModels hold the same graph and variables, byte for byte."""
+
+    def files(d: Path) -> dict[str, bytes]:
+        parts = [d / "saved_model.pb", *sorted((d / "variables").iterdir())]
+        return {str(p.relative_to(d)): p.read_bytes() for p in parts}
+
+    return files(a) == files(b)
+
+
+def weights_of(source: Path) -> int:
+    """The version whose training run made `source`'s weights: its own for a trained
+    export; for a copy this module made, the one its metadata records, or, in a copy
+    made before that record, the trained version beside it with the same SavedModel. So
+    a copy's lineage survives its sources leaving `models/`."""
+    meta = _metadata(source)
+    made = meta.get("regazetteered_from")
+    if made is None:
+        return int(meta["version"])
+    if "weights_of" in made:
+        return int(made["weights_of"])
+    for other in sorted(source.parent.iterdir()):
+        if (
+            other.name.isdigit()
+            and other != source
+            and "regazetteered_from" not in _metadata(other)
+            and same_weights(other, source)
+        ):
+            return int(other.name)
+    raise ValueError(f"{source}: no trained version beside it holds its weights")
+
+
 def regazetteer(source: Path, base: Path, keys: dict[str, str], command: str) -> Path:
     """Write `source` as the next version under `base` with the names `keys`; the version
     directory appears in one rename, as an export's does."""
@@ -43,7 +79,7 @@ def regazetteer(source: Path, base: Path, keys: dict[str, str], command: str) ->
     shutil.rmtree(staging, ignore_errors=True)
     shutil.copytree(source, staging)
     extra = staging / "assets.extra"
-    old = json.loads((extra / METADATA_FILE).read_text())
+    old = _metadata(source)
     test = [q for q in pairs(sentfin.load(sentfin.COMMITTED)) if q.is_test]
     shipped = gazetteer.export_file(keys)
     known = gazetteer.served(keys)
@@ -53,6 +89,7 @@ def regazetteer(source: Path, base: Path, keys: dict[str, str], command: str) ->
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "regazetteered_from": {
             "version": old["version"],
+            "weights_of": weights_of(source),
             "created_at": old["created_at"],
             "command": command,
             "gazetteer_sha256": hashlib.sha256(shipped.encode()).hexdigest(),
@@ -77,9 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=BASE, help="where the new version goes")
     args = p.parse_args(argv)
     source = args.source or version_dir(BASE)
-    dimensions = json.loads((source / "assets.extra" / METADATA_FILE).read_text())["config"][
-        "word_dimensions"
-    ]
+    dimensions = _metadata(source)["config"]["word_dimensions"]
     keys = gazetteer.shipped(english=gazetteer.english_words(Pretrained(dimensions)))
     if (source / "assets.extra" / gazetteer.FILE).read_text() == gazetteer.export_file(keys):
         p.error(f"{source} already ships these names: a copy would be the same model")

@@ -5,9 +5,11 @@ same answers as the source."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from app.sentiment.entities import Gazetteer
 from tests.conftest import ROOT
@@ -49,3 +51,35 @@ def test_the_copy_is_the_source_with_new_names(tmp_path: Path) -> None:
     np.testing.assert_array_equal(
         load_predict(out, batch_size=8)(texts), load_predict(SOURCE, batch_size=8)(texts)
     )
+
+
+def test_a_copy_of_a_copy_names_the_trained_version_its_weights_come_from(
+    tmp_path: Path,
+) -> None:
+    base = tmp_path / "entity_sentiment"
+    shutil.copytree(SOURCE, base / "12")  # the trained version, as models/ keeps it
+    keys = {"Infosys": "NSE:INFY"}
+    first = regazetteer.regazetteer(base / "12", base, keys, "python -m test")
+    second = regazetteer.regazetteer(first, base, {"TCS": "NSE:TCS"}, "python -m test")
+
+    def made(version: Path) -> dict[str, object]:
+        return json.loads((version / "assets.extra" / "metadata.json").read_text())[
+            "regazetteered_from"
+        ]
+
+    assert (made(first)["version"], made(first)["weights_of"]) == (12, 12)
+    assert (made(second)["version"], made(second)["weights_of"]) == (13, 12)
+    assert regazetteer.weights_of(second) == 12 and regazetteer.same_weights(second, base / "12")
+    # A copy made before the record: the trained version beside it with its SavedModel.
+    meta = json.loads((first / "assets.extra" / "metadata.json").read_text())
+    del meta["regazetteered_from"]["weights_of"]
+    (first / "assets.extra" / "metadata.json").write_text(json.dumps(meta))
+    assert regazetteer.weights_of(first) == 12
+    # Once it has left, the lineage cannot be told, and the copy says so.
+    shutil.rmtree(base / "12")
+    with pytest.raises(ValueError, match="no trained version"):
+        regazetteer.weights_of(first)
+    # Another variable file is another model.
+    shutil.copytree(SOURCE, tmp_path / "other")
+    (next((tmp_path / "other" / "variables").glob("*.data-*"))).write_bytes(b"0")
+    assert not regazetteer.same_weights(tmp_path / "other", SOURCE)
