@@ -286,22 +286,18 @@ def test_the_projects_indian_rows_mend_names_sentfins_list_gives_another_company
         "W:ICICISEC",
         "W:HDFCSEC",
     ]
-    # A group company's own name is that company's, not the group's first one.
-    group = "Adani Green Energy, Adani Wilmar slide; HDFC Life, Adani rise"
-    assert [key for key, _ in found.find_entities(group)] == [
-        "NSE:ADANIGREEN",
-        "NSE:AWL",
-        "NSE:HDFCLIFE",
-        "NSE:ADANIENT",
-    ]
-    # A name since a rename finds the company SEntFiN's list keys by the old one.
-    renamed = "Tata Consumer Products and LTIMindtree gain"
-    assert [key for key, _ in found.find_entities(renamed)] == ["NSE:TATAGLOBAL", "NSE:LTI"]
-    # Companies SEntFiN's training titles annotate that its list lacks.
-    quoted = "SpiceJet, Sesa Sterlite fall; FTIL gains: CLSA"
-    assert [key for key, _ in found.find_entities(quoted)] == [
-        "W:SPICEJET",
-        "NSE:VEDL",
-        "NSE:63MOONS",
-        "W:CLSA",
-    ]
+    # A group company's own name is that company's, not the group's first one; a name
+    # since a rename finds the company SEntFiN's list keys by the old one; and the
+    # companies SEntFiN's training titles annotate that its list lacks are found.
+    for text, want in (
+        (
+            "Adani Green Energy, Adani Wilmar slide; HDFC Life, Adani rise",
+            ["NSE:ADANIGREEN", "NSE:AWL", "NSE:HDFCLIFE", "NSE:ADANIENT"],
+        ),
+        ("Tata Consumer Products and LTIMindtree gain", ["NSE:TATAGLOBAL", "NSE:LTI"]),
+        (
+            "SpiceJet, Sesa Sterlite fall; FTIL gains: CLSA",
+            ["W:SPICEJET", "NSE:VEDL", "NSE:63MOONS", "W:CLSA"],
+        ),
+    ):
+        assert [key for key, _ in found.find_entities(text)] == want, text
