@@ -35,11 +35,11 @@ def pytest_configure(config: pytest.Config) -> None:
 def _eager_steps(request: pytest.FixtureRequest) -> Iterator[None]:
     """Under `@pytest.mark.eager`, Keras's train and predict steps run eagerly.
 
-    Most of a tiny fit's time is TensorFlow tracing its step functions (the soup test's
-    seven fits: 52 s traced, 24 s eager). A test of what a fit records, averages or
-    hands on, not of the graph, may skip that; the graph stays covered by the unmarked
-    trainers' tests (each trainer's tiny run, the adversarial step on its own), and an
-    export traces its serving function either way."""
+    Most of a tiny fit's time is TensorFlow tracing its step functions (the soup test,
+    when it made seven fits, took 52 s traced and 24 s eager). A test of what a fit
+    records, averages or hands on, not of the graph, may skip that; the graph stays
+    covered by the unmarked trainers' tests (each trainer's tiny run, the adversarial
+    step on its own), and an export traces its serving function either way."""
     if request.node.get_closest_marker("eager") is None:
         yield
         return
