@@ -299,5 +299,7 @@ def test_the_projects_indian_rows_mend_names_sentfins_list_gives_another_company
             "SpiceJet, Sesa Sterlite fall; FTIL gains: CLSA",
             ["W:SPICEJET", "NSE:VEDL", "NSE:63MOONS", "W:CLSA"],
         ),
+        # The broker is not the textile company its first word names.
+        ("Raymond James upgrades Voltas; Raymond slips", ["RJF", "NSE:VOLTAS", "NSE:RAYMOND"]),
     ):
         assert [key for key, _ in found.find_entities(text)] == want, text
