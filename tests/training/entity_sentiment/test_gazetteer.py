@@ -301,5 +301,7 @@ def test_the_projects_indian_rows_mend_names_sentfins_list_gives_another_company
         ),
         # The broker is not the textile company its first word names.
         ("Raymond James upgrades Voltas; Raymond slips", ["RJF", "NSE:VOLTAS", "NSE:RAYMOND"]),
+        # Companies TFNS's training posts open with, and eBay as a title casing writes it.
+        ("Macy's, Kohl's slump; EBay rises", ["W:MACYS", "W:KOHLS", "EBAY"]),
     ):
         assert [key for key, _ in found.find_entities(text)] == want, text
