@@ -80,7 +80,7 @@ def test_a_version_made_for_new_names_holds_its_sources_weights() -> None:
     if made is None:
         pytest.skip("the served version comes from a training run: its weights are its own")
     # The version whose training made the weights stays in models/ while a copy is served.
-    source = SERVED.parent / str(made.get("weights_of", made["version"]))
+    source = SERVED.parent / str(regazetteer.weights_of(SERVED))
     assert "regazetteered_from" not in json.loads(
         (source / "assets.extra" / "metadata.json").read_text()
     )
