@@ -3,8 +3,9 @@
 Two branches read the same raw string inside one graph:
 
 - the sequence branch, the textbook BiLSTM over pretrained word vectors: tokens ->
-  frozen vectors (word_vectors.py) -> Bidirectional(LSTM) -> its last states (or, with
-  `pooling`, the max over its steps) -> softmax;
+  frozen vectors (word_vectors.py) -> Bidirectional(LSTM) (two stacked, with
+  `recurrent_layers`) -> its last states (or, with `pooling`, the max over its steps)
+  -> softmax;
 - the n-gram branch: TF-IDF weighted word 1-2 grams and character 2-5 grams,
   L2-normalised, -> softmax: a logistic regression written as one layer that keeps
   the features sparse, its weights solved exactly.
@@ -51,6 +52,9 @@ class SentimentConfig:
     # What the classifier reads of the BiLSTM (POOLINGS): its last states, the max over
     # its steps, or both side by side.
     pooling: str = "last"
+    # BiLSTMs stacked: 2 puts one that hands its steps on under the one the classifier
+    # reads ("bilstm_lower"), with input dropout between them.
+    recurrent_layers: int = 1
     input_dropout: float = 0.2
     dropout: float = 0.3
     lstm_learning_rate: float = 1e-3
@@ -211,6 +215,23 @@ def sequence_branch(
     vectors, mask, coverage = vectors_of(inputs)
     input_dropout = layers.Dropout(cfg.input_dropout)
     pooled = cfg.pooling != "last"
+    if cfg.recurrent_layers not in (1, 2):
+        raise ValueError(f"recurrent_layers must be 1 or 2, got {cfg.recurrent_layers}")
+    lower = (
+        layers.Bidirectional(
+            recurrent_layer(
+                cfg.cell,
+                cfg.lstm_units,
+                cfg.layer_norm,
+                cfg.recurrent_dropout,
+                return_sequences=True,
+            ),
+            name="bilstm_lower",
+        )
+        if cfg.recurrent_layers == 2
+        else None
+    )
+    between = layers.Dropout(cfg.input_dropout)
     bilstm = layers.Bidirectional(
         recurrent_layer(
             cfg.cell,
@@ -229,7 +250,10 @@ def sequence_branch(
         x: tf.Tensor, extras: tuple[tf.Tensor, ...], training: bool | None = None
     ) -> tf.Tensor:
         (valid,) = extras
-        x = bilstm(input_dropout(x, training=training), mask=valid, training=training)
+        x = input_dropout(x, training=training)
+        if lower is not None:
+            x = between(lower(x, mask=valid, training=training), training=training)
+        x = bilstm(x, mask=valid, training=training)
         if pooling is not None:
             x = pooling(x, valid)
         return output(dropout(x, training=training))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shlex
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -446,12 +447,14 @@ def test_classification_report_numbers() -> None:
     assert report["macro_f1"] == pytest.approx(sum(f1s) / 3, abs=1e-4)
 
 
-@pytest.mark.parametrize("pooling", POOLINGS)
+@pytest.mark.parametrize(("pooling", "layers"), [*((p, 1) for p in POOLINGS), ("last", 2)])
 def test_padding_to_the_longest_headline_changes_no_answer(
-    pretrained: Pretrained, pooling: str
+    pretrained: Pretrained, pooling: str, layers: int
 ) -> None:
     texts = tf.constant(["shares rise on profit", "rupee falls sharply against the dollar"] * 10)
-    cfg = SentimentConfig(sequence_length=6, pretrained_vocabulary=False, pooling=pooling)
+    cfg = SentimentConfig(
+        sequence_length=6, pretrained_vocabulary=False, pooling=pooling, recurrent_layers=layers
+    )
     model, _ = sequence_branch(cfg, texts, pretrained)
     alone = model(tf.constant(["shares rise"])).numpy()
     # Padded to 6 steps beside a long neighbour instead of 2 steps alone.
@@ -462,6 +465,27 @@ def test_padding_to_the_longest_headline_changes_no_answer(
     capped = model(tf.constant([long + " shares rise on profit"])).numpy()
     np.testing.assert_allclose(capped, model(tf.constant([long])).numpy(), atol=1e-6)
     assert model(tf.constant(["!!!", "???"])).shape == (2, 3)
+
+
+def test_a_second_bilstm_reads_the_first_ones_steps(
+    pretrained: Pretrained, capsys: pytest.CaptureFixture[str]
+) -> None:
+    texts = tf.constant(["shares rise on profit", "rupee falls"])
+    cfg = SentimentConfig(pretrained_vocabulary=False, lstm_units=8, recurrent_layers=2)
+    model, _ = sequence_branch(cfg, texts, pretrained)
+    lower, upper = model.get_layer("bilstm_lower"), model.get_layer("bilstm")
+    # The upper BiLSTM reads the lower one's two directions, 2 x 8 numbers a step.
+    assert lower.forward_layer.return_sequences and not upper.forward_layer.return_sequences
+    assert upper.get_weights()[0].shape == (16, 32)
+    # One layer is the served network: the same layer names, no lower BiLSTM.
+    one, _ = sequence_branch(replace(cfg, recurrent_layers=1), texts, pretrained)
+    assert "bilstm_lower" not in [layer.name for layer in one.layers]
+    with pytest.raises(ValueError, match="recurrent_layers must be 1 or 2, got 3"):
+        sequence_branch(replace(cfg, recurrent_layers=3), texts, pretrained)
+    served = str(ROOT / "models" / "sentiment" / "7")
+    with pytest.raises(SystemExit):
+        train_sentiment.parse_args(["--recurrent-layers", "2", "--init-from", served])
+    assert "no export has a lower BiLSTM to start from" in capsys.readouterr().err
 
 
 def test_pooling_reads_the_last_states_and_the_peak_of_the_unpadded_steps(
