@@ -66,6 +66,8 @@ from functools import cache
 from pathlib import Path
 
 from app.sentiment.entities import WORD, Gazetteer, tag_after
+from training.entity_sentiment.markets import KEY as MARKET_KEY
+from training.entity_sentiment.markets import entities as market_entities
 from training.entity_sentiment.pairs import ANALYSTS, TEACHERS_CASHTAG, Pair, marked, tfns_pairs
 from training.sentiment import sentfin, tfns
 from training.sentiment.word_vectors import Pretrained, inflections
@@ -185,11 +187,13 @@ def shipped(
     english: set[str] | None = None,
     world: Path = WORLD,
     words: set[str] | None = None,
+    markets: Path | None = None,
 ) -> dict[str, str]:
     """The names an export ships, what `"auto"` finds: `for_pairs`'s but the ordinary
-    words among them (`words`, default `headline_words()`), and the project's list of
-    companies beyond them (`world`); a name an earlier list gives keeps its entity,
-    unless the project's list gives it a company listed in India."""
+    words among them (`words`, default `headline_words()`), the project's list of
+    companies beyond them (`world`), and the commodities and currencies of `markets`
+    (markets.py; None, as served: none); a name an earlier list gives keeps its entity, unless the
+    project's list gives it a company listed in India."""
     if english is None:
         english = english_words(Pretrained())
     if words is None:
@@ -213,6 +217,9 @@ def shipped(
         if key.startswith("NSE:") and _FORM_ABROAD.search(name):
             bare = _FORM_ABROAD.sub("", name)
             keys[name] = abroad.get(_words(name), abroad.get(_words(bare), key))
+    if markets is not None:
+        for name, key in market_entities(markets).items():
+            keys.setdefault(name, key)
     return dict(sorted(keys.items()))
 
 
@@ -542,9 +549,14 @@ CATEGORIES = frozenset(
 
 
 def companies(keys: Mapping[str, str]) -> dict[str, str]:
-    """`keys` without the names of SEntFiN's categories (CATEGORIES): what an export
-    ships as `entities`, each name left out being its own entity."""
-    return {name: key for name, key in keys.items() if key not in CATEGORIES}
+    """`keys` without the names of SEntFiN's categories (CATEGORIES) and the commodities
+    and currencies (markets.py): what an export ships as `entities`, each name left out
+    being its own entity."""
+    return {
+        name: key
+        for name, key in keys.items()
+        if key not in CATEGORIES and not key.startswith(MARKET_KEY)
+    }
 
 
 def served(keys: Mapping[str, str], path: Path = COMMITTED) -> Gazetteer:

@@ -25,7 +25,7 @@ from typing import Any
 
 from app.model_store import version_dir
 from training import reports
-from training.entity_sentiment import finentity, gazetteer
+from training.entity_sentiment import finentity, gazetteer, markets
 from training.entity_sentiment.pairs import pairs
 from training.export import METADATA_FILE, command_line, next_version, write_json_atomic
 from training.sentiment import sentfin
@@ -112,10 +112,19 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m training.entity_sentiment.regazetteer")
     p.add_argument("--source", type=Path, help="the version to copy (default: the newest)")
     p.add_argument("--out", type=Path, default=BASE, help="where the new version goes")
+    p.add_argument(
+        "--markets",
+        action="store_true",
+        help="ship the commodities and currencies of data/markets/ too (markets.py; tried, "
+        "not served)",
+    )
     args = p.parse_args(argv)
     source = args.source or version_dir(BASE)
     dimensions = _metadata(source)["config"]["word_dimensions"]
-    keys = gazetteer.shipped(english=gazetteer.english_words(Pretrained(dimensions)))
+    keys = gazetteer.shipped(
+        english=gazetteer.english_words(Pretrained(dimensions)),
+        markets=markets.FILE if args.markets else None,
+    )
     if (source / "assets.extra" / gazetteer.FILE).read_text() == gazetteer.export_file(keys):
         p.error(f"{source} already ships these names: a copy would be the same model")
     out = regazetteer(

@@ -1,0 +1,122 @@
+"""The commodities and currencies `"auto"` finds beside companies, chosen on SEntFiN's
+training titles.
+
+SEntFiN's annotators mark a commodity or a currency a headline is about as they mark a
+company ("Gold rises as dollar weakens"), and the entity model learns from those pairs.
+Its list writes few of them, in lower case ("gold", "rupee"), which the gazetteer
+leaves out: in lower case most of them are also the topic of a phrase ("gold loan",
+"rupee bonds"). The candidates below are written for this project from general
+knowledge: the metals, energy and farm goods traded on commodity exchanges (India's
+among them) and the currencies markets quote, each in lower case and with a capital
+first letter. A form is shipped when, found as `"auto"` finds it (beside the shipped
+names and the other candidates, longest name first), it occurs `MIN_FINDS` times or
+more in SEntFiN's training titles and the annotators marked at least `MIN_SHARE` of
+those finds: mostly the forms that open a headline ("Gold", "Rupee"), seldom the lower
+case ones ("gold" is marked in 80 % of its finds).
+
+    python -m training.entity_sentiment.markets    # writes data/markets/names.csv
+
+Each shipped form is its own entity with no company, as SEntFiN's sectors are.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
+
+from training.entity_sentiment import pairs
+from training.sentiment import sentfin
+
+ROOT = Path(__file__).resolve().parents[2]
+FILE = ROOT / "data" / "markets" / "names.csv"
+KEY = "MKT:"  # the key prefix of a shipped form: no company's
+MIN_FINDS = 5
+MIN_SHARE = 0.85
+CANDIDATES = {
+    "commodity": (
+        "gold", "silver", "platinum", "palladium", "copper", "aluminium", "aluminum",
+        "zinc", "nickel", "lead", "tin", "iron ore", "steel", "oil", "crude", "crude oil",
+        "Brent", "WTI", "natural gas", "coal", "sugar", "wheat", "corn", "soybean",
+        "soybeans", "soyabean", "cotton", "coffee", "cocoa", "rubber", "palm oil",
+        "crude palm oil", "jeera", "turmeric", "chana", "guar seed", "guarseed", "cardamom",
+        "coriander", "mentha oil", "castor seed", "castorseed", "pepper", "chilli", "barley",
+        "mustard seed", "refined soya oil", "potato", "gur",
+    ),
+    "currency": (
+        "rupee", "dollar", "US dollar", "euro", "yen", "yuan", "renminbi", "sterling",
+        "pound", "rouble", "ruble", "won", "franc", "Swiss franc", "rupiah", "ringgit",
+        "peso", "lira", "rand", "real", "Aussie", "Australian dollar", "Canadian dollar",
+        "loonie", "baht", "bitcoin",
+    ),
+}  # fmt: skip
+FIELDS = ("name", "kind", "training_finds", "annotated")
+
+
+def forms(name: str) -> list[str]:
+    """A candidate as headlines write it: as listed, and with a capital first letter."""
+    return sorted({name, name[0].upper() + name[1:]})
+
+
+def candidates() -> dict[str, str]:
+    """Each candidate form -> its key (`KEY` and the form in lower case)."""
+    names = [n for group in CANDIDATES.values() for n in group]
+    return {f: f"{KEY}{f.lower()}" for n in names for f in forms(n)}
+
+
+def chosen(keys: Mapping[str, str], path: Path = sentfin.COMMITTED) -> list[dict[str, str]]:
+    """The candidate forms the rule ships, with their counts: each found by the gazetteer
+    an export would serve with `keys` (the shipped names without these) and every
+    candidate, in SEntFiN's training titles (`path`), and how many of those finds
+    overlap a mention the annotators marked."""
+    from training.entity_sentiment.gazetteer import served
+
+    known = candidates()
+    found = served({**known, **keys})
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for pair in pairs.pairs([h for h in sentfin.load(path) if not h.is_test]):
+        if pair.span is not None:
+            spans.setdefault(pair.title, []).append(pair.span)
+    titles = {h.title for h in sentfin.load(path) if not h.is_test}
+    finds, marked = Counter[str](), Counter[str]()
+    for title in titles:
+        for name, (start, end) in found.find_all(title):
+            if name in known and name not in keys:
+                finds[name] += 1
+                marked[name] += any(s < end and start < e for s, e in spans.get(title, ()))
+    kind = {f: k for k, names in CANDIDATES.items() for n in names for f in forms(n)}
+    return [
+        {"name": name, "kind": kind[name], "training_finds": str(n),
+         "annotated": str(marked[name])}
+        for name, n in sorted(finds.items())
+        if n >= MIN_FINDS and marked[name] >= MIN_SHARE * n
+    ]  # fmt: skip
+
+
+def as_csv(rows: list[dict[str, str]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, FIELDS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def entities(path: Path = FILE) -> dict[str, str]:
+    """The shipped forms (`path`, as `main` wrote it) -> their keys."""
+    with path.open(newline="", encoding="utf-8") as fh:
+        return {row["name"]: f"{KEY}{row['name'].lower()}" for row in csv.DictReader(fh)}
+
+
+def main() -> int:
+    from training.entity_sentiment.gazetteer import shipped
+
+    FILE.parent.mkdir(parents=True, exist_ok=True)
+    FILE.write_text(as_csv(chosen(shipped(markets=None))))
+    print(f"wrote {FILE.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
