@@ -31,6 +31,7 @@ from training.cells import recurrent_layer
 from training.sentiment.model import (
     SentimentConfig,
     compile_classifier,
+    lower_bilstm,
     masked_max,
     word_vectors,
 )
@@ -134,6 +135,7 @@ def sequence_branch(
         if position
         else None
     )
+    lower = lower_bilstm(cfg)
     bilstm = layers.Bidirectional(
         recurrent_layer(
             cfg.cell,
@@ -156,6 +158,8 @@ def sequence_branch(
         if distance_of is not None:
             buckets, embedding, concatenate = distance_of
             x = concatenate([x, embedding(buckets(target))])
+        if lower is not None:
+            x = lower(x, valid, training)
         states = bilstm(x, mask=valid, training=training)
         x = at_target(states, target, valid) if at_target is not None else states
         return output(dropout(x, training=training))

@@ -201,6 +201,26 @@ class StatePooling(layers.Layer):
         return {**super().get_config(), "pooling": self.pooling}
 
 
+def lower_bilstm(cfg: SentimentConfig) -> Callable[..., tf.Tensor] | None:
+    """With `cfg.recurrent_layers` 2, the BiLSTM under the one the classifier reads
+    ("bilstm_lower"): (vectors, valid, training) -> its states at every step, after
+    input dropout; with 1, None."""
+    if cfg.recurrent_layers not in (1, 2):
+        raise ValueError(f"recurrent_layers must be 1 or 2, got {cfg.recurrent_layers}")
+    if cfg.recurrent_layers == 1:
+        return None
+    cell = recurrent_layer(
+        cfg.cell, cfg.lstm_units, cfg.layer_norm, cfg.recurrent_dropout, return_sequences=True
+    )
+    lower = layers.Bidirectional(cell, name="bilstm_lower")
+    dropout = layers.Dropout(cfg.input_dropout)
+
+    def states(x: tf.Tensor, valid: tf.Tensor, training: bool | None) -> tf.Tensor:
+        return dropout(lower(x, mask=valid, training=training), training=training)
+
+    return states
+
+
 def sequence_branch(
     cfg: SentimentConfig, texts: tf.Tensor, pretrained: Pretrained
 ) -> tuple[keras.Model, keras.Model]:
@@ -215,23 +235,7 @@ def sequence_branch(
     vectors, mask, coverage = vectors_of(inputs)
     input_dropout = layers.Dropout(cfg.input_dropout)
     pooled = cfg.pooling != "last"
-    if cfg.recurrent_layers not in (1, 2):
-        raise ValueError(f"recurrent_layers must be 1 or 2, got {cfg.recurrent_layers}")
-    lower = (
-        layers.Bidirectional(
-            recurrent_layer(
-                cfg.cell,
-                cfg.lstm_units,
-                cfg.layer_norm,
-                cfg.recurrent_dropout,
-                return_sequences=True,
-            ),
-            name="bilstm_lower",
-        )
-        if cfg.recurrent_layers == 2
-        else None
-    )
-    between = layers.Dropout(cfg.input_dropout)
+    lower = lower_bilstm(cfg)
     bilstm = layers.Bidirectional(
         recurrent_layer(
             cfg.cell,
@@ -252,7 +256,7 @@ def sequence_branch(
         (valid,) = extras
         x = input_dropout(x, training=training)
         if lower is not None:
-            x = between(lower(x, mask=valid, training=training), training=training)
+            x = lower(x, valid, training)
         x = bilstm(x, mask=valid, training=training)
         if pooling is not None:
             x = pooling(x, valid)

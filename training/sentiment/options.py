@@ -113,6 +113,14 @@ def add_network_arguments(
     )
     parser.add_argument("--lstm-units", type=int, default=defaults.lstm_units)
     parser.add_argument(
+        "--recurrent-layers",
+        type=int,
+        choices=(1, 2),
+        default=defaults.recurrent_layers,
+        help="BiLSTMs stacked in the sequence branch (default: 1, as served); 2 starts "
+        "from scratch, as no export has the lower one",
+    )
+    parser.add_argument(
         "--adversarial",
         type=float,
         default=defaults.adversarial,
@@ -174,6 +182,8 @@ def check_network_arguments(parser: argparse.ArgumentParser, args: argparse.Name
         parser.error("--refit-soup-with souped refits: it cannot go with --no-refit")
     if not args.no_refit and len(args.refit_soup_with) != len(args.soup_with):
         parser.error("--soup-with with a refit needs each member's refit in --refit-soup-with")
+    if args.recurrent_layers == 2 and ([f for _, f in starts if f] or args.soup_with):
+        parser.error("--recurrent-layers 2: no export has a lower BiLSTM to start from")
     if args.probe_init_from is not None and args.init_from is None and not args.no_refit:
         # The refit replays the probe's epoch count, which means nothing from another start.
         parser.error("--probe-init-from needs --init-from for the refit, or --no-refit")
@@ -219,6 +229,7 @@ def network_config(args: argparse.Namespace) -> SentimentConfig:
         average_epochs=args.average_epochs,
         drop_links=args.links == "drop",
         pooling=args.pooling,
+        recurrent_layers=args.recurrent_layers,
         adversarial=args.adversarial,
     )
     check_cell_options(cfg.cell, cfg.layer_norm, cfg.recurrent_dropout)

@@ -27,7 +27,6 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -139,14 +138,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--version", type=int, help="integer version (default: next free)")
     parser.add_argument("--max-rows", type=int, help="use only the first N rows (smoke tests)")
-    parser.add_argument(
-        "--recurrent-layers",
-        type=int,
-        choices=(1, 2),
-        default=1,
-        help="BiLSTMs stacked in the sequence branch (default: 1, as served); 2 starts "
-        "from scratch, as no export has the lower one",
-    )
     add_network_arguments(parser)
     args = parser.parse_args(argv)
     check_version_free(parser, args)
@@ -160,9 +151,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--source-tags keeps the teacher's answers: it needs a teacher")
     if args.counterfactual_branches == "both" and not args.counterfactuals:
         parser.error("--counterfactual-branches both needs --counterfactuals")
-    starts = args.init_from or args.probe_init_from or args.soup_with
-    if args.recurrent_layers == 2 and starts:
-        parser.error("--recurrent-layers 2: no export has a lower BiLSTM to start from")
     if args.pooling == "last-max" and (args.init_from or args.probe_init_from):
         parser.error("--pooling last-max doubles the output layer's inputs: no warm start")
     if args.weight_rule == "one-se" and args.synthetic == "none":
@@ -172,7 +160,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    cfg = replace(network_config(args), recurrent_layers=args.recurrent_layers)
+    cfg = network_config(args)
     started = time.perf_counter()
 
     # Data

@@ -16,6 +16,7 @@ import tensorflow as tf
 from tests.conftest import FIXTURES, ROOT, TINY_SENTFIN, png_size, serve_alone
 from tests.training.conftest import TINY_NETWORK, assert_one_se_choice
 from training.entity_sentiment import train as train_entities
+from training.entity_sentiment.model import sequence_branch as entity_branch
 from training.export import export_model, next_version
 from training.metrics import bias_temperature_scale, classification_report, temperature_scale
 from training.sentiment import (
@@ -482,10 +483,21 @@ def test_a_second_bilstm_reads_the_first_ones_steps(
     assert "bilstm_lower" not in [layer.name for layer in one.layers]
     with pytest.raises(ValueError, match="recurrent_layers must be 1 or 2, got 3"):
         sequence_branch(replace(cfg, recurrent_layers=3), texts, pretrained)
-    served = str(ROOT / "models" / "sentiment" / "7")
-    with pytest.raises(SystemExit):
-        train_sentiment.parse_args(["--recurrent-layers", "2", "--init-from", served])
-    assert "no export has a lower BiLSTM to start from" in capsys.readouterr().err
+    # The entity network stacks the same way, under the BiLSTM that reads the target.
+    marked = tf.constant(["xtargetx shares rise on profit", "xotherx beats xtargetx"])
+    entity, _ = entity_branch(cfg, marked, pretrained)
+    assert entity.get_layer("bilstm").get_weights()[0].shape == (16, 32)
+    padded = entity(tf.constant(["xtargetx rises", "xtargetx falls as xotherx gains sharply"]))
+    np.testing.assert_allclose(
+        padded.numpy()[:1], entity(tf.constant(["xtargetx rises"])).numpy(), atol=1e-6
+    )
+    # No export holds a lower BiLSTM, so neither trainer starts from one.
+    starts = [(train_sentiment, "sentiment/7"), (train_entities, "entity_sentiment/10")]
+    for trainer, model in starts:
+        served = str(ROOT / "models" / model)
+        with pytest.raises(SystemExit):
+            trainer.parse_args(["--recurrent-layers", "2", "--init-from", served])
+        assert "no export has a lower BiLSTM to start from" in capsys.readouterr().err
 
 
 def test_pooling_reads_the_last_states_and_the_peak_of_the_unpadded_steps(
