@@ -192,8 +192,8 @@ def shipped(
     """The names an export ships, what `"auto"` finds: `for_pairs`'s but the ordinary
     words among them (`words`, default `headline_words()`), the project's list of
     companies beyond them (`world`), and the commodities and currencies of `markets`
-    (markets.py; None, as served: none); a name an earlier list gives keeps its entity, unless the
-    project's list gives it a company listed in India."""
+    (markets.py; None, as served: none); a name an earlier list gives keeps its entity,
+    unless the project's list gives it a company listed in India."""
     if english is None:
         english = english_words(Pretrained())
     if words is None:

@@ -14,7 +14,7 @@ more in SEntFiN's training titles and the annotators marked at least `MIN_SHARE`
 those finds: mostly the forms that open a headline ("Gold", "Rupee"), seldom the lower
 case ones ("gold" is marked in 80 % of its finds).
 
-    python -m training.entity_sentiment.markets    # writes data/markets/names.csv
+    python -m training.entity_sentiment.choose_markets   # writes data/markets/names.csv
 
 Each shipped form is its own entity with no company, as SEntFiN's sectors are.
 """
@@ -23,12 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
-from collections.abc import Mapping
 from pathlib import Path
-
-from training.entity_sentiment import pairs
-from training.sentiment import sentfin
 
 ROOT = Path(__file__).resolve().parents[2]
 FILE = ROOT / "data" / "markets" / "names.csv"
@@ -66,35 +61,6 @@ def candidates() -> dict[str, str]:
     return {f: f"{KEY}{f.lower()}" for n in names for f in forms(n)}
 
 
-def chosen(keys: Mapping[str, str], path: Path = sentfin.COMMITTED) -> list[dict[str, str]]:
-    """The candidate forms the rule ships, with their counts: each found by the gazetteer
-    an export would serve with `keys` (the shipped names without these) and every
-    candidate, in SEntFiN's training titles (`path`), and how many of those finds
-    overlap a mention the annotators marked."""
-    from training.entity_sentiment.gazetteer import served
-
-    known = candidates()
-    found = served({**known, **keys})
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for pair in pairs.pairs([h for h in sentfin.load(path) if not h.is_test]):
-        if pair.span is not None:
-            spans.setdefault(pair.title, []).append(pair.span)
-    titles = {h.title for h in sentfin.load(path) if not h.is_test}
-    finds, marked = Counter[str](), Counter[str]()
-    for title in titles:
-        for name, (start, end) in found.find_all(title):
-            if name in known and name not in keys:
-                finds[name] += 1
-                marked[name] += any(s < end and start < e for s, e in spans.get(title, ()))
-    kind = {f: k for k, names in CANDIDATES.items() for n in names for f in forms(n)}
-    return [
-        {"name": name, "kind": kind[name], "training_finds": str(n),
-         "annotated": str(marked[name])}
-        for name, n in sorted(finds.items())
-        if n >= MIN_FINDS and marked[name] >= MIN_SHARE * n
-    ]  # fmt: skip
-
-
 def as_csv(rows: list[dict[str, str]]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, FIELDS, lineterminator="\n")
@@ -107,16 +73,3 @@ def entities(path: Path = FILE) -> dict[str, str]:
     """The shipped forms (`path`, as `main` wrote it) -> their keys."""
     with path.open(newline="", encoding="utf-8") as fh:
         return {row["name"]: f"{KEY}{row['name'].lower()}" for row in csv.DictReader(fh)}
-
-
-def main() -> int:
-    from training.entity_sentiment.gazetteer import shipped
-
-    FILE.parent.mkdir(parents=True, exist_ok=True)
-    FILE.write_text(as_csv(chosen(shipped(markets=None))))
-    print(f"wrote {FILE.relative_to(ROOT)}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -6,13 +6,13 @@ from __future__ import annotations
 import csv
 
 from tests.training.entity_sentiment.test_gazetteer import ENGLISH
-from training.entity_sentiment import gazetteer, markets
+from training.entity_sentiment import choose_markets, gazetteer, markets
 
 
 def test_the_committed_forms_are_those_the_rule_chooses_on_the_training_titles() -> None:
     with markets.FILE.open(newline="", encoding="utf-8") as fh:
         committed = list(csv.DictReader(fh))
-    assert markets.chosen(gazetteer.shipped(markets=None)) == committed
+    assert choose_markets.chosen(gazetteer.shipped(markets=None)) == committed
     for row in committed:
         finds, marked = int(row["training_finds"]), int(row["annotated"])
         assert finds >= markets.MIN_FINDS and marked >= markets.MIN_SHARE * finds
