@@ -1,5 +1,5 @@
-"""The commodities and currencies `"auto"` finds beside companies, chosen on SEntFiN's
-training titles.
+"""The commodities and currencies `"auto"` can find beside companies, chosen on SEntFiN's
+training titles (tried and not served: `make regazetteer ARGS="--markets"` ships them).
 
 SEntFiN's annotators mark a commodity or a currency a headline is about as they mark a
 company ("Gold rises as dollar weakens"), and the entity model learns from those pairs.
@@ -8,7 +8,7 @@ leaves out: in lower case most of them are also the topic of a phrase ("gold loa
 "rupee bonds"). The candidates below are written for this project from general
 knowledge: the metals, energy and farm goods traded on commodity exchanges (India's
 among them) and the currencies markets quote, each in lower case and with a capital
-first letter. A form is shipped when, found as `"auto"` finds it (beside the shipped
+first letter. A form is kept when, found as `"auto"` finds it (beside the shipped
 names and the other candidates, longest name first), it occurs `MIN_FINDS` times or
 more in SEntFiN's training titles and the annotators marked at least `MIN_SHARE` of
 those finds: mostly the forms that open a headline ("Gold", "Rupee"), seldom the lower
@@ -16,7 +16,8 @@ case ones ("gold" is marked in 80 % of its finds).
 
     python -m training.entity_sentiment.choose_markets   # writes data/markets/names.csv
 
-Each shipped form is its own entity with no company, as SEntFiN's sectors are.
+Each kept form, when shipped, is its own entity with no company, as SEntFiN's sectors
+are.
 """
 
 from __future__ import annotations
