@@ -71,6 +71,6 @@ def as_csv(rows: list[dict[str, str]]) -> str:
 
 
 def entities(path: Path = FILE) -> dict[str, str]:
-    """The shipped forms (`path`, as `main` wrote it) -> their keys."""
+    """The kept forms (`path`, as choose_markets.py wrote it) -> their keys."""
     with path.open(newline="", encoding="utf-8") as fh:
         return {row["name"]: f"{KEY}{row['name'].lower()}" for row in csv.DictReader(fh)}
