@@ -364,9 +364,13 @@ def world_entities(path: Path = WORLD, sp500: Path = SP500) -> dict[str, str]:
     with sp500.open(newline="", encoding="utf-8") as fh:
         tickers = {row["Symbol"] for row in csv.DictReader(fh)}
     out: dict[str, str] = {}
+    rows: set[str] = set()
     with path.open(newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             key = row["key"]
+            if key in rows:
+                raise ValueError(f"{path.name}: {key} has two rows")
+            rows.add(key)
             indian = key.startswith("NSE:") and row["country"] == "IN"
             if not key.startswith("W:") and key not in tickers and not indian:
                 raise ValueError(
@@ -376,8 +380,10 @@ def world_entities(path: Path = WORLD, sp500: Path = SP500) -> dict[str, str]:
             for name in row["names"].split("|"):
                 if len(name) < 2 or not (name[0].isupper() or name[0].isdigit()):
                     raise ValueError(f"{path.name}: {name!r} does not start a name")
-                if out.setdefault(name, key) != key:
-                    raise ValueError(f"{path.name}: {name!r} names two companies")
+                if name in out:
+                    twice = "names two companies" if out[name] != key else "is written twice"
+                    raise ValueError(f"{path.name}: {name!r} {twice}")
+                out[name] = key
     return dict(sorted(out.items()))
 
 

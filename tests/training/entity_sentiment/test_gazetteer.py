@@ -112,6 +112,9 @@ def test_the_projects_list_adds_companies_beyond_the_two_lists() -> None:
         ("NSE:ZED,US,Zed Corp", "NSE:ZED is neither"),
         ("W:ZED,US,zed", "'zed' does not start a name"),
         ("W:ZED,US,Nvidia Two|AMD", "'AMD' names two companies"),
+        # A company in two rows, or a name written twice, is a row added again.
+        ("AMD,US,Advanced Micro Devices", "AMD has two rows"),
+        ("W:ZED,US,Zed|Zed", "'Zed' is written twice"),
     ],
 )
 def test_the_projects_list_refuses_rows_it_cannot_use(
