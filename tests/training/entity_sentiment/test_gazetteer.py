@@ -306,5 +306,16 @@ def test_the_projects_indian_rows_mend_names_sentfins_list_gives_another_company
         ("Raymond James upgrades Voltas; Raymond slips", ["RJF", "NSE:VOLTAS", "NSE:RAYMOND"]),
         # Companies TFNS's training posts open with, and eBay as a title casing writes it.
         ("Macy's, Kohl's slump; EBay rises", ["W:MACYS", "W:KOHLS", "EBAY"]),
+        # A group's other company is its own, not the group's best-known one ("Siemens"
+        # alone is Siemens Ltd in India or Siemens AG: the headline's words say which).
+        (
+            "Samsung Biologics, Siemens Healthineers rise; Samsung, Siemens fall",
+            ["W:SAMSUNGBIO", "W:HEALTHINEERS", "W:SAMSUNGELEC", "Siemens"],
+        ),
+        # Companies users named that the lists lacked, one by an S&P 500 ticker.
+        (
+            "Robinhood, TikTok and Air India gain; Daikin slips",
+            ["HOOD", "W:TIKTOK", "W:AIRINDIA", "W:DAIKIN"],
+        ),
     ):
         assert [key for key, _ in found.find_entities(text)] == want, text
