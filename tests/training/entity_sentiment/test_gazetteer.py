@@ -312,6 +312,12 @@ def test_the_projects_indian_rows_mend_names_sentfins_list_gives_another_company
             "Samsung Biologics, Siemens Healthineers rise; Samsung, Siemens fall",
             ["W:SAMSUNGBIO", "W:HEALTHINEERS", "W:SAMSUNGELEC", "Siemens"],
         ),
+        # Indian names since a merger or rename, not the older company their first
+        # word names; and an Indian company's own name beside its lender's.
+        (
+            "IDFC First Bank, PVR Inox rise; HDFC AMC slips, HDFC flat",
+            ["NSE:IDFCBANK", "NSE:PVR", "NSE:HDFCAMC", "NSE:HDFC"],
+        ),
         # Companies users named that the lists lacked, one by an S&P 500 ticker.
         (
             "Robinhood, TikTok and Air India gain; Daikin slips",
