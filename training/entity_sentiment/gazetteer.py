@@ -364,13 +364,13 @@ def world_entities(path: Path = WORLD, sp500: Path = SP500) -> dict[str, str]:
     with sp500.open(newline="", encoding="utf-8") as fh:
         tickers = {row["Symbol"] for row in csv.DictReader(fh)}
     out: dict[str, str] = {}
-    rows: set[str] = set()
+    keyed: set[str] = set()
     with path.open(newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             key = row["key"]
-            if key in rows:
+            if key in keyed:
                 raise ValueError(f"{path.name}: {key} has two rows")
-            rows.add(key)
+            keyed.add(key)
             indian = key.startswith("NSE:") and row["country"] == "IN"
             if not key.startswith("W:") and key not in tickers and not indian:
                 raise ValueError(

@@ -56,10 +56,15 @@ def forms(name: str) -> list[str]:
     return sorted({name, name[0].upper() + name[1:]})
 
 
+def key(form: str) -> str:
+    """A form's entity key: `KEY` and the form in lower case."""
+    return f"{KEY}{form.lower()}"
+
+
 def candidates() -> dict[str, str]:
-    """Each candidate form -> its key (`KEY` and the form in lower case)."""
+    """Each candidate form -> its key."""
     names = [n for group in CANDIDATES.values() for n in group]
-    return {f: f"{KEY}{f.lower()}" for n in names for f in forms(n)}
+    return {f: key(f) for n in names for f in forms(n)}
 
 
 def as_csv(rows: list[dict[str, str]]) -> str:
@@ -73,4 +78,4 @@ def as_csv(rows: list[dict[str, str]]) -> str:
 def entities(path: Path = FILE) -> dict[str, str]:
     """The kept forms (`path`, as choose_markets.py wrote it) -> their keys."""
     with path.open(newline="", encoding="utf-8") as fh:
-        return {row["name"]: f"{KEY}{row['name'].lower()}" for row in csv.DictReader(fh)}
+        return {row["name"]: key(row["name"]) for row in csv.DictReader(fh)}
