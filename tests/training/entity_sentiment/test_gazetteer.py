@@ -323,5 +323,16 @@ def test_the_projects_indian_rows_mend_names_sentfins_list_gives_another_company
             "Robinhood, TikTok and Air India gain; Daikin slips",
             ["HOOD", "W:TIKTOK", "W:AIRINDIA", "W:DAIKIN"],
         ),
+        # The short names US headlines write for S&P 500 companies, whose listed names
+        # run longer ("Micron Technology", "Charles Schwab"), and US companies outside
+        # the index; "Apollo Global" is the fund manager, not an Apollo of India.
+        (
+            "Micron, Schwab and Amex gain; Philip Morris, Walgreens, U.S. Steel slip",
+            ["MU", "SCHW", "AXP", "PM", "W:WALGREENS", "W:USSTEEL"],
+        ),
+        ("Apollo Global buys stake; John Deere cuts outlook", ["APO", "DE"]),
     ):
         assert [key for key, _ in found.find_entities(text)] == want, text
+    # "PNC" is PNC Infratech in SEntFiN's list and PNC Financial on Wall Street: both,
+    # and the headline says which.
+    assert keys["PNC"] == "NSE:PNC" and gazetteer.elsewhere(keys)["PNC"] == "PNC"
