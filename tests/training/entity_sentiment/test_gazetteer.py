@@ -331,6 +331,16 @@ def test_the_projects_indian_rows_mend_names_sentfins_list_gives_another_company
             ["MU", "SCHW", "AXP", "PM", "W:WALGREENS", "W:USSTEEL"],
         ),
         ("Apollo Global buys stake; John Deere cuts outlook", ["APO", "DE"]),
+        # Companies of other markets' indices whose names hold an Indian company's or a
+        # sector's: the longer name is the company's, the shorter stays what it was.
+        (
+            "Severn Trent, Airtel Africa and JD Sports rise; Trent, Bharti Airtel slip",
+            ["W:SEVERNTRENT", "W:AIRTELAFRICA", "W:JDSPORTS", "NSE:TRENT", "NSE:BHARTIARTL"],
+        ),
+        (
+            "SK Telecom, Hannover Re and Hyundai Mobis gain; Cement shares fall",
+            ["W:SKTELECOM", "W:HANNOVERRE", "W:HYUNDAIMOBIS", "NSE:CEMENT"],
+        ),
     ):
         assert [key for key, _ in found.find_entities(text)] == want, text
     # "PNC" is PNC Infratech in SEntFiN's list and PNC Financial on Wall Street: both,
