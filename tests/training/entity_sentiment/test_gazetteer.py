@@ -341,6 +341,10 @@ def test_the_projects_indian_rows_mend_names_sentfins_list_gives_another_company
             "SK Telecom, Hannover Re and Hyundai Mobis gain; Cement shares fall",
             ["W:SKTELECOM", "W:HANNOVERRE", "W:HYUNDAIMOBIS", "NSE:CEMENT"],
         ),
+        (
+            "Garanti BBVA and Impala Platinum rise; BBVA, Platinum fall",
+            ["W:GARANTI", "W:IMPLATS", "W:BBVA", "NSE:PLATINUM"],
+        ),
     ):
         assert [key for key, _ in found.find_entities(text)] == want, text
     # "PNC" is PNC Infratech in SEntFiN's list and PNC Financial on Wall Street: both,
