@@ -79,9 +79,20 @@ PARENTS = {
     "Whirlpool Corporation": ("NSE:WHIRLPOOL", "W:WHIRLPOOL"),
 }
 # And a ticker of a company's other share class that the word filter keeps as a name (the
-# stand-in ENGLISH has no "goog"): the company's first class's; and a name the project's
-# list gives a company listed in India ("LIC", the insurer, not LIC Housing Finance).
-MOVED = {**PARENTS, "GOOG": ("GOOG", "GOOGL"), "LIC": ("NSE:LICHSGFIN", "NSE:LICI")}
+# stand-in ENGLISH has no "goog"): the company's first class's; and the names the
+# project's list gives a company listed in India that SEntFiN's list files under
+# another ("LIC", the insurer, not LIC Housing Finance; Phoenix Mills, not Phoenix
+# International; United Breweries, not its holding company; JSW Infrastructure, not
+# JSW Energy).
+MOVED = {
+    **PARENTS,
+    "GOOG": ("GOOG", "GOOGL"),
+    "LIC": ("NSE:LICHSGFIN", "NSE:LICI"),
+    "Phoenix Mills": ("NSE:PHOENXINTL", "NSE:PHOENIXLTD"),
+    "The Phoenix Mills": ("NSE:PHOENXINTL", "NSE:PHOENIXLTD"),
+    "United Breweries": ("NSE:UBHOLDINGS", "NSE:UBL"),
+    "JSW Infrastructure": ("NSE:JSWENERGY", "NSE:JSWINFRA"),
+}
 
 
 def test_the_projects_list_adds_companies_beyond_the_two_lists() -> None:
@@ -345,6 +356,13 @@ def test_the_projects_indian_rows_mend_names_sentfins_list_gives_another_company
             "Garanti BBVA and Impala Platinum rise; BBVA, Platinum fall",
             ["W:GARANTI", "W:IMPLATS", "W:BBVA", "NSE:PLATINUM"],
         ),
+        # Indian names since a rename, and names SEntFiN's list files under another
+        # company (Phoenix International, United Breweries Holdings, JSW Energy).
+        (
+            "UNO Minda, Indus Towers, Phoenix Mills rise; JSW Infrastructure, Minda Corp fall",
+            ["NSE:MINDAIND", "NSE:INFRATEL", "NSE:PHOENIXLTD", "NSE:JSWINFRA", "NSE:MINDACORP"],
+        ),
+        ("United Breweries and Kalyan Jewellers gain", ["NSE:UBL", "NSE:KALYANKJIL"]),
     ):
         assert [key for key, _ in found.find_entities(text)] == want, text
     # "PNC" is PNC Infratech in SEntFiN's list and PNC Financial on Wall Street: both,
