@@ -363,6 +363,11 @@ def test_the_projects_indian_rows_mend_names_sentfins_list_gives_another_company
             ["NSE:MINDAIND", "NSE:INFRATEL", "NSE:PHOENIXLTD", "NSE:JSWINFRA", "NSE:MINDACORP"],
         ),
         ("United Breweries and Kalyan Jewellers gain", ["NSE:UBL", "NSE:KALYANKJIL"]),
+        # US mid-caps, one whose name ends in a rating agency's.
+        (
+            "Abercrombie & Fitch, Roku and ADP rise; Fitch cuts TPG's outlook",
+            ["W:ABERCROMBIE", "W:ROKU", "ADP", "W:FITCH", "W:TPG"],
+        ),
     ):
         assert [key for key, _ in found.find_entities(text)] == want, text
     # "PNC" is PNC Infratech in SEntFiN's list and PNC Financial on Wall Street: both,
