@@ -368,6 +368,11 @@ def test_the_projects_indian_rows_mend_names_sentfins_list_gives_another_company
             "Abercrombie & Fitch, Roku and ADP rise; Fitch cuts TPG's outlook",
             ["W:ABERCROMBIE", "W:ROKU", "ADP", "W:FITCH", "W:TPG"],
         ),
+        # A group's listed unit is its own, and a company named "... Technology" no sector.
+        (
+            "Tencent Music, Kakao Pay and Lotus Technology rise; Tencent, Kakao fall",
+            ["W:TENCENTMUSIC", "W:KAKAOPAY", "W:LOTUSTECH", "W:TENCENT", "W:KAKAO"],
+        ),
     ):
         assert [key for key, _ in found.find_entities(text)] == want, text
     # "PNC" is PNC Infratech in SEntFiN's list and PNC Financial on Wall Street: both,
