@@ -39,9 +39,10 @@ adds the names headlines use that the list does not write ("Google", "Exxon") or
 the filter drops as words ("Apple", "Amazon"), each tied to a listed ticker.
 
 The export also ships a third list, written for this project (data/world_companies/):
-large companies listed outside India and the S&P 500 (Toyota, Siemens, HSBC, Tencent),
-a few US ones outside the index, and names headlines give S&P 500 companies that the
-rules above leave out ("AMD", "NVIDIA"), each name as headlines write it
+companies listed outside India and the S&P 500 (Toyota, Siemens, HSBC, Tencent), US
+ones outside the index, unlisted ones in the news, Indian ones SEntFiN's list lacks or
+names otherwise, and names headlines give S&P 500 companies that the rules above leave
+out ("AMD", "NVIDIA", "Micron" of "Micron Technology"), each name as headlines write it
 (`world_entities`). Written by hand, its names are not put through the word filter
 (which would drop "Sony" and "Bayer", both tokenizer words); names that are words
 ("Shell", "Orange", "Canon") were left out or written in a longer form ("Shell plc").
