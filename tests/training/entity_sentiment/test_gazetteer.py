@@ -373,6 +373,12 @@ def test_the_projects_indian_rows_mend_names_sentfins_list_gives_another_company
             "Tencent Music, Kakao Pay and Lotus Technology rise; Tencent, Kakao fall",
             ["W:TENCENTMUSIC", "W:KAKAOPAY", "W:LOTUSTECH", "W:TENCENT", "W:KAKAO"],
         ),
+        # European mid-caps; "Clariant" is now the Swiss parent's name too, so it is
+        # found as its own entity, the headline's words saying which.
+        (
+            "Clariant and Lanxess rise; Hugo Boss, ASOS fall",
+            ["Clariant", "W:LANXESS", "W:HUGOBOSS", "W:ASOS"],
+        ),
     ):
         assert [key for key, _ in found.find_entities(text)] == want, text
     # "PNC" is PNC Infratech in SEntFiN's list and PNC Financial on Wall Street: both,
