@@ -393,6 +393,11 @@ PROBED = [
         "Clariant and Lanxess rise; Hugo Boss, ASOS fall",
         ["Clariant", "W:LANXESS", "W:HUGOBOSS", "W:ASOS"],
     ),
+    # A group's other companies are their own, not the flagship its first word names.
+    (
+        "Samsung Heavy Industries and Toyota Tsusho rise; Samsung, Toyota, Isuzu fall",
+        ["W:SAMSUNGHEAVY", "W:TOYOTATSUSHO", "W:SAMSUNGELEC", "W:TOYOTA", "Isuzu"],
+    ),
 ]
 
 
