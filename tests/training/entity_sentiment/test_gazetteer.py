@@ -398,6 +398,11 @@ PROBED = [
         "Samsung Heavy Industries and Toyota Tsusho rise; Samsung, Toyota, Isuzu fall",
         ["W:SAMSUNGHEAVY", "W:TOYOTATSUSHO", "W:SAMSUNGELEC", "W:TOYOTA", "Isuzu"],
     ),
+    # Indian companies since a demerger, and one whose initials are another's ticker.
+    (
+        "LT Foods, Inox Green and Jubilant Ingrevia rise; L&T, Inox Leisure fall",
+        ["W:LTFOODS", "W:INOXGREEN", "W:JUBILANTINGREVIA", "NSE:LT", "NSE:INOXLEISURE"],
+    ),
 ]
 
 
