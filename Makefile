@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q -c requirements.lock
 
-.PHONY: help teacher image-check bench-entities bench-language train-entities regazetteer bench-compare bench-poison bench-versions browser checklist evaluate-entities evaluate-languages evaluate-sentiment compare-cells reference-split run test test-shuffled lint bench profile profile-model soak train-sentiment train-forecast install install-dev lock clean
+.PHONY: help teacher image-check bench-entities bench-language train-entities regazetteer probe-names bench-compare bench-poison bench-versions browser checklist evaluate-entities evaluate-languages evaluate-sentiment compare-cells reference-split run test test-shuffled lint bench profile profile-model soak train-sentiment train-forecast install install-dev lock clean
 
 $(VENV)/.run-deps: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -91,6 +91,10 @@ train-entities: $(VENV)/.dev-deps
 ## regazetteer: the newest entity model again as the next version, byte for byte, with the names gazetteer.py builds now (~5 s)
 regazetteer: $(VENV)/.dev-deps
 	$(PY) -m training.entity_sentiment.regazetteer $(ARGS)
+
+## probe-names: ask the newest entity model's gazetteer about companies by name as "auto" reads them; what it misses or finds as another (ARGS="names.txt [--keys]")
+probe-names: $(VENV)/.dev-deps
+	$(PY) -m training.entity_sentiment.probe $(ARGS)
 
 ## bench-language: two servers, the language check on and off, rounds alternating: items/s and their ratio, and the check alone (~4 min)
 bench-language: $(VENV)/.dev-deps
