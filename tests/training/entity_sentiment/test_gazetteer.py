@@ -403,6 +403,11 @@ PROBED = [
         "LT Foods, Inox Green and Jubilant Ingrevia rise; L&T, Inox Leisure fall",
         ["W:LTFOODS", "W:INOXGREEN", "W:JUBILANTINGREVIA", "NSE:LT", "NSE:INOXLEISURE"],
     ),
+    # A Canadian and an Australian company whose names begin with another's.
+    (
+        "Fortis Inc and APA Group rise; Fortis Healthcare, APA fall",
+        ["W:FORTISINC", "W:APAGROUP", "NSE:FORTIS", "APA"],
+    ),
 ]
 
 
