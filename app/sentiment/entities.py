@@ -213,6 +213,16 @@ def focus(marked: str) -> str:
     return " ".join(words[start : start + MAX_WORDS])
 
 
+# The gazetteer an entity model was exported with travels in its export, beside the
+# metadata, so that a version pins the names `"auto"` finds as well as its weights.
+GAZETTEER_FILE = "gazetteer.json"
+
+
+def gazetteer_path(export: Path) -> Path:
+    """The gazetteer file of an entity model's export (a version's folder)."""
+    return export / "assets.extra" / GAZETTEER_FILE
+
+
 class Gazetteer:
     """Known names, matched whole-word and case-sensitive, longest name first, plus cashtags.
 

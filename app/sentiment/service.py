@@ -20,6 +20,7 @@ from app.sentiment.entities import (
     Span,
     cashtag_of,
     find,
+    gazetteer_path,
     in_exchange_tag,
     mark,
     without_exchange_tags,
@@ -37,7 +38,6 @@ NEUTRAL = "neutral"
 # The signature output with each headline's share of tokens the model knows (v5 on).
 COVERAGE = "coverage"
 AUTO = "auto"
-GAZETTEER_FILE = "gazetteer.json"
 
 
 @dataclass(frozen=True)
@@ -467,7 +467,7 @@ class SentimentService:
     def set_entity_model(self, model: LoadedModel) -> None:
         """Take the gazetteer exported with the entity model (cashtags only without one),
         and, when the headline model is loaded, the joint call of both, warmed up."""
-        path = model.path / "assets.extra" / GAZETTEER_FILE
+        path = gazetteer_path(model.path)
         self.gazetteer = Gazetteer.load(path) if path.is_file() else Gazetteer(())
         log.info(
             "gazetteer of %s v%s: %d names", model.name, model.version, len(self.gazetteer.names)

@@ -16,7 +16,7 @@ import json
 import pytest
 
 from app.model_store import version_dir
-from app.sentiment.entities import Gazetteer
+from app.sentiment.entities import Gazetteer, gazetteer_path
 from app.sentiment.service import best_labels
 from tests.conftest import ROOT
 from training.entity_sentiment import finentity, gazetteer, regazetteer
@@ -46,7 +46,7 @@ def test_the_recorded_figures_are_what_the_model_does() -> None:
 
 def test_the_shipped_gazetteer_finds_what_its_metadata_records() -> None:
     meta = json.loads((SERVED / "assets.extra" / "metadata.json").read_text())
-    shipped = json.loads((SERVED / "assets.extra" / gazetteer.FILE).read_text())
+    shipped = json.loads(gazetteer_path(SERVED).read_text())
     names = shipped["names"]
     assert sorted(names) == names and len(names) == meta["gazetteer"]["names"]
     # Every name is a company's but those of SEntFiN's categories, each its own entity.
@@ -54,7 +54,7 @@ def test_the_shipped_gazetteer_finds_what_its_metadata_records() -> None:
     assert set(keys) <= set(names) and not set(keys.values()) & gazetteer.CATEGORIES
     assert len(names) - len(keys) == 285
     test = [p for p in pairs(sentfin.load(sentfin.COMMITTED)) if p.is_test]
-    known = Gazetteer.load(SERVED / "assets.extra" / gazetteer.FILE)
+    known = Gazetteer.load(gazetteer_path(SERVED))
     assert gazetteer.reach(known, test) == meta["gazetteer"]["test"]
     held_out = finentity.load()
     assert gazetteer.reach(known, held_out) == meta["gazetteer"]["finentity"]
@@ -89,7 +89,7 @@ def test_a_version_made_for_new_names_holds_its_sources_weights() -> None:
 
 def test_the_served_names_are_what_the_lists_build_now() -> None:
     # An edit of a list reaches the service only as a new version (make regazetteer).
-    shipped = json.loads((SERVED / "assets.extra" / gazetteer.FILE).read_text())
+    shipped = json.loads(gazetteer_path(SERVED).read_text())
     keys = gazetteer.shipped()
     assert shipped["names"] == sorted(keys)
     assert shipped["entities"] == gazetteer.companies(keys)

@@ -49,7 +49,7 @@ from typing import Any
 import numpy as np
 
 from app.model_store import version_dir
-from app.sentiment.entities import Gazetteer, Span
+from app.sentiment.entities import Gazetteer, Span, gazetteer_path
 from app.sentiment.plain_text import Reading, reading
 from app.sentiment.schemas import EntityHeadline
 from app.sentiment.service import EntityItem, best_labels, check_limits, model_text
@@ -426,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
             "majority class": majority(held_out),
         }
     )
-    known = Gazetteer.load(entity_dir / "assets.extra" / gazetteer.FILE)
+    known = Gazetteer.load(gazetteer_path(entity_dir))
     us = tfns_pairs(tfns.load(tfns.TEST), known)
     print(f"\n{where} on TFNS's validation file (held out), each headline's subject marked:")
     answers = served_labels(entity, [marked(q) for q in us])
@@ -454,7 +454,7 @@ def main(argv: list[str] | None = None) -> int:
     found = gazetteer.reach(known, test)
     print(f"gazetteer of {where}: {len(known.names)} names; {gazetteer.said(found)}")
     print(f"  on FinEntity: {gazetteer.said(gazetteer.reach(known, held_out), 'FinEntity')}")
-    exact = Gazetteer.load(entity_dir / "assets.extra" / gazetteer.FILE, capitals=False)
+    exact = Gazetteer.load(gazetteer_path(entity_dir), capitals=False)
     for name, part in (("test", test), ("FinEntity", held_out)):
         for case, rewritten in (
             ("capitals", gazetteer.in_capitals(part)),

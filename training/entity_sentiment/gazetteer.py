@@ -66,7 +66,7 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from pathlib import Path
 
-from app.sentiment.entities import WORD, Gazetteer, tag_after
+from app.sentiment.entities import GAZETTEER_FILE, WORD, Gazetteer, tag_after
 from training.entity_sentiment.markets import KEY as MARKET_KEY
 from training.entity_sentiment.markets import entities as market_entities
 from training.entity_sentiment.pairs import ANALYSTS, TEACHERS_CASHTAG, Pair, marked, tfns_pairs
@@ -77,7 +77,7 @@ ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "data" / "sentfin" / "entity_list_comprehensive.csv"
 SP500 = ROOT / "data" / "sp500" / "constituents.csv"
 WORLD = ROOT / "data" / "world_companies" / "companies.csv"
-FILE = "gazetteer.json"
+FILE = GAZETTEER_FILE
 SOURCE = (
     "SEntFiN's entity_list_comprehensive.csv (MIT), the S&P 500 constituents (ODC-PDDL) "
     "and this project's list of companies beyond them (MIT), filtered as gazetteer.py says"

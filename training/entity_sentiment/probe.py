@@ -21,8 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.model_store import version_dir
-from app.sentiment.entities import Gazetteer
-from training.entity_sentiment import gazetteer
+from app.sentiment.entities import Gazetteer, gazetteer_path
 
 ROOT = Path(__file__).resolve().parents[2]
 SENTENCE = "{} shares rise after results"
@@ -67,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--keys", action="store_true", help="also list each name found with its key")
     args = p.parse_args(argv)
     entity_dir = args.entity_model or version_dir(ROOT / "models" / "entity_sentiment")
-    known = Gazetteer.load(entity_dir / "assets.extra" / gazetteer.FILE)
+    known = Gazetteer.load(gazetteer_path(entity_dir))
     names = [line.strip() for line in args.names.read_text().splitlines() if line.strip()]
     print(report(probe(known, names), keys=args.keys))
     return 0

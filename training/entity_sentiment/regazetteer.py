@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from app.model_store import version_dir
+from app.sentiment.entities import gazetteer_path
 from training import reports
 from training.entity_sentiment import finentity, gazetteer, markets
 from training.entity_sentiment.pairs import pairs
@@ -125,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         english=gazetteer.english_words(Pretrained(dimensions)),
         markets=markets.FILE if args.markets else None,
     )
-    if (source / "assets.extra" / gazetteer.FILE).read_text() == gazetteer.export_file(keys):
+    if gazetteer_path(source).read_text() == gazetteer.export_file(keys):
         p.error(f"{source} already ships these names: a copy would be the same model")
     out = regazetteer(
         source, args.out, keys, command_line("training.entity_sentiment.regazetteer", argv)

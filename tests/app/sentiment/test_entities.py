@@ -17,6 +17,7 @@ from app.sentiment.entities import (
     Gazetteer,
     cashtag_of,
     find,
+    gazetteer_path,
     in_exchange_tag,
     mark,
     tagged_as,
@@ -581,7 +582,7 @@ def test_every_marked_text_holds_its_target_once_as_a_word() -> None:
     # Tickers, tags, credits and names run together as no headline writes them: whatever
     # is found, listed, left out or taken out, the model is asked about one whole marker.
     models = Path(__file__).resolve().parents[3] / "models" / "entity_sentiment"
-    served = Gazetteer.load(version_dir(models) / "assets.extra" / "gazetteer.json")
+    served = Gazetteer.load(gazetteer_path(version_dir(models)))
     draw = random.Random(7)
     drawn = []
     for _ in range(3000):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.sentiment.entities import Gazetteer
+from app.sentiment.entities import Gazetteer, gazetteer_path
 from training.entity_sentiment import gazetteer, probe
 
 
@@ -29,7 +29,7 @@ def test_the_cli_reads_a_names_file_against_an_export(
 ) -> None:
     export = tmp_path / "7"
     (export / "assets.extra").mkdir(parents=True)
-    (export / "assets.extra" / gazetteer.FILE).write_text(
+    gazetteer_path(export).write_text(
         gazetteer.export_file({"Micron": "MU", "Infosys": "NSE:INFY"})
     )
     names = tmp_path / "names.txt"

@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.sentiment.entities import Gazetteer
+from app.sentiment.entities import Gazetteer, gazetteer_path
 from tests.conftest import ROOT
-from training.entity_sentiment import gazetteer, regazetteer
+from training.entity_sentiment import regazetteer
 from training.sentiment.checklist import load_predict
 
 SOURCE = ROOT / "models" / "entity_sentiment" / "12"
@@ -35,7 +35,7 @@ def test_the_copy_is_the_source_with_new_names(tmp_path: Path) -> None:
 
     assert out == base / "5" and not list(base.glob(".staging-*"))
     assert _files(out) == _files(SOURCE)
-    shipped = json.loads((out / "assets.extra" / gazetteer.FILE).read_text())
+    shipped = json.loads(gazetteer_path(out).read_text())
     assert shipped["entities"] == keys and shipped["names"] == sorted(keys)
     meta = json.loads((out / "assets.extra" / "metadata.json").read_text())
     source = json.loads((SOURCE / "assets.extra" / "metadata.json").read_text())
@@ -44,7 +44,7 @@ def test_the_copy_is_the_source_with_new_names(tmp_path: Path) -> None:
     # Three names, two of them one company: they find few of the annotated mentions.
     assert meta["gazetteer"]["names"] == 3
     assert 0 < meta["gazetteer"]["test"]["found"] < 0.1
-    assert Gazetteer.load(out / "assets.extra" / gazetteer.FILE).find_all(
+    assert Gazetteer.load(gazetteer_path(out)).find_all(
         "Toyota Motor and Infosys rise; Knoll (NYSE:KNL) falls"
     ) == [("Toyota Motor", (0, 12)), ("Infosys", (17, 24)), ("KNL", (43, 46))]
     texts = ["xtargetx profit slumps as xotherx gains", "xtargetx shares rise 4%"]
