@@ -31,8 +31,9 @@ validation; the entity teacher's record holds the behavioural cases
 softmax the mean of the target marker's word pieces beside the mean of all pieces.
 
 The headline teacher is also scored on the behavioural suite (`training/sentiment/
-checklist.py`), for the record: it shows what the labelled headlines can teach a
-pretrained encoder, the most the student can learn from its answers. `--synthetic` adds
+checklist.py`) and the economy's indicators (`training/sentiment/economy.py`), for the
+record: they show what the labelled headlines can teach a pretrained encoder, the most
+the student can learn from its answers. `--synthetic` adds
 the rule-labelled headlines (`training/sentiment/synthetic.py`) to its fine-tuning, never
 to validation, and its answers on them to the file. `--compose` also answers the fit
 headlines negated and hedged, and `--joins N` N pairs of them joined (`--same-subject`:
@@ -72,6 +73,7 @@ from training.sentiment import (
     augment,
     checklist,
     compose,
+    economy,
     sentfin,
     soft_labels,
     synthetic,
@@ -346,6 +348,8 @@ def main(argv: list[str] | None = None) -> int:
         suite = checklist.evaluate(lambda texts: torch.softmax(torch.tensor(logits(texts)), 1))
         # The shape the student's metadata records, so the two read side by side.
         record["checklist"] = {k: v for k, v in suite.items() if k != "failures"}
+        record["economy"] = economy.evaluate(logits)
+        print(f"economy: {record['economy']}", flush=True)
     else:
         cases = behaviour.evaluate(logits)
         record["behaviour"] = {k: v for k, v in cases.items() if k != "failures"}
