@@ -5,7 +5,8 @@
 The test sets: SEntFiN's sha256 split and TFNS's validation file, both never trained
 on, and FinEntity's sentences whose annotated companies share one label (US and
 European news from another source; no model here is trained, stopped or selected on
-it). Each row gives accuracy, macro-F1 and expected calibration error (ECE, 15 bins) on
+it), and the test part of the hand-labelled posts about the economy (economy_posts.py).
+Each row gives accuracy, macro-F1 and expected calibration error (ECE, 15 bins) on
 each; the baselines are the n-gram logistic regression of `baseline.py` fitted on
 SEntFiN's training part alone and on it plus TFNS train, so a model trained on either
 has its same-data peer in the table. Then each on the two fixed test sets' contrast sets
@@ -35,6 +36,7 @@ from training.sentiment import (
     checklist,
     counterfactual,
     economy,
+    economy_posts,
     sentfin,
     source_encodings,
     source_tags,
@@ -57,10 +59,12 @@ def test_sets() -> dict[str, tuple[list[str], list[str]]]:
     _, sentfin_test = sentfin.split(sentfin.load(sentfin.COMMITTED))
     tfns_test = tfns.load(tfns.TEST)
     held_out = finentity.sentences()
+    _, posts = economy_posts.split(economy_posts.load())
     return {
         "sentfin_test": ([h.title for h in sentfin_test], [h.label for h in sentfin_test]),
         "tfns_validation": ([h.text for h in tfns_test], [h.label for h in tfns_test]),
         "finentity_sentences": ([t for t, _ in held_out], [label for _, label in held_out]),
+        "economy_posts": ([t for t, _ in posts], [label for _, label in posts]),
     }
 
 

@@ -2,7 +2,7 @@
 
     python -m training.sentiment.train [--data PATH | --download] [--tfns PATH | --no-tfns]
         [--synthetic none|sequence|both] [--counterfactuals [objects|economy|wide]]
-        [--out models/sentiment]
+        [--economy-posts] [--out models/sentiment]
 
 Reads top to bottom: data, baseline, model, fit, evaluate, export. The training data is
 SEntFiN's training part and, unless --no-tfns, TFNS train; validation is carved out of
@@ -15,9 +15,11 @@ turned into its opposite, the teacher's answer swapped (counterfactual.py); with
 --counterfactuals objects, also with the thing that moves turned from good to bad or
 back ("profit rises" -> "costs rise", "costs fall"); with --counterfactuals economy, the
 economy's indicators among the things put in ("unemployment rises"); with wide, nine
-drawn from 47 things of both kinds. The fixed
-test sets (docs/reference.md) are scored at the end, the model beside the baseline
-fitted on the same real headlines.
+drawn from 47 things of both kinds. With --economy-posts, both branches also learn
+the learnable part of the hand-labelled posts about the economy (economy_posts.py),
+each economy_posts.REPEAT times, never validation. The fixed test sets
+(docs/reference.md) and the economy posts' test part are scored at the end, the model
+beside the baseline fitted on the same real headlines.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from training.sentiment import (
     baseline,
     checklist,
     economy,
+    economy_posts,
     sentfin,
     soft_labels,
     synthetic,
@@ -103,6 +106,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "to the sequence branch's fit, or to both branches' (default: none, as the served "
         "model was trained)",
     )
+    parser.add_argument(
+        "--economy-posts",
+        action="store_true",
+        help="both branches also learn the hand-labelled posts about the economy "
+        "(data/economy_posts/, its learnable part, each post "
+        f"{economy_posts.REPEAT} times; never validation)",
+    )
     add_teacher_arguments(parser, soft_labels.COMMITTED)
     parser.add_argument(
         "--counterfactuals",
@@ -155,6 +165,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--pooling last-max doubles the output layer's inputs: no warm start")
     if args.weight_rule == "one-se" and args.synthetic == "none":
         parser.error("--weight-rule one-se needs --synthetic sequence or both")
+    if args.economy_posts and (args.synthetic != "none" or args.ngram_targets == "teacher"):
+        parser.error("--economy-posts goes with neither --synthetic nor --ngram-targets teacher")
     return args
 
 
@@ -201,6 +213,13 @@ def main(argv: list[str] | None = None) -> int:
     made_rows, held_rows = (
         [sentfin.Headline(h.text, {"": h.label}) for h in part] for part in (made, held)
     )
+    # The posts about the economy join both branches' fit as the rule-labelled headlines
+    # would (their labels one-hot: the teacher never read them); their test part is scored.
+    posts, posts_test = economy_posts.split(economy_posts.load())
+    if args.economy_posts:
+        posts = posts[: args.max_rows // 4] if args.max_rows is not None else posts
+        made_rows = [sentfin.Headline(t, {"": label}) for t, label in posts]
+        made_rows *= economy_posts.REPEAT
     tfns_test = [] if args.no_tfns else tfns.load(tfns.TEST)
 
     x_fit, y_fit = arrays(fit_rows)
@@ -209,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"data: {path} (sha256 {data_sha256[:12]}…), {len(rows)} headlines; "
         f"{len(extra)} from {'no TFNS' if args.no_tfns else args.tfns.name}, "
-        f"{len(made)} synthetic: "
+        f"{len(made)} synthetic, {len(posts) if args.economy_posts else 0} economy posts: "
         f"{len(fit_rows)} fit, {len(val_rows)} validation, {len(test_rows)} SEntFiN test",
         flush=True,
     )
@@ -254,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
         args.verbose,
         refit_branch,
         synthetic=arrays(made_rows) if made_rows else None,
-        synthetic_ngram=args.synthetic == "both",
+        synthetic_ngram=args.synthetic == "both" or args.economy_posts,
         composition=arrays(held_rows) if held_rows else None,
         teacher=teacher,
         distill_temperature=args.distill_temperature,
@@ -305,6 +324,9 @@ def main(argv: list[str] | None = None) -> int:
         texts = [h.text for h in tfns_test]
         y = np.array([label_id[h.label] for h in tfns_test])
         test_sets["tfns_validation"] = (texts, y, predict(texts))
+    texts = [t for t, _ in posts_test]
+    y = np.array([label_id[label] for _, label in posts_test])
+    test_sets["economy_posts"] = (texts, y, predict(texts))
     scored: dict[str, dict[str, object]] = {}
     for name, (texts, y, answer) in test_sets.items():
         # softmax(T * (log p - b)) undoes softmax(log p / T + b).
@@ -405,6 +427,15 @@ def main(argv: list[str] | None = None) -> int:
                     else "the sequence branch's fit and refit"
                 )
                 + "; never validation or test",
+            },
+            "economy_posts": None
+            if not args.economy_posts
+            else {
+                "file": economy_posts.FILE.name,
+                "sha256": sentfin.file_sha256(economy_posts.FILE),
+                "rows": len(posts),
+                "repeat": economy_posts.REPEAT,
+                "used_for": "both branches' fit and refit; never validation or test",
             },
             "teacher": teacher_record(args.teacher, teacher),
             "config": {

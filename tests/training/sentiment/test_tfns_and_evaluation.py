@@ -34,6 +34,7 @@ def test_the_test_sets_are_the_fixed_ones() -> None:
         "sentfin_test": 2162,
         "tfns_validation": 2388,
         "finentity_sentences": 1056,
+        "economy_posts": 383,
     }
 
 

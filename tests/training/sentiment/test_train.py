@@ -24,8 +24,10 @@ from training.sentiment import (
     checklist,
     counterfactual,
     economy,
+    economy_posts,
     mixture,
     options,
+    sentfin,
     soft_labels,
     synthetic,
 )
@@ -176,7 +178,9 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     # TFNS train joins the training data; both fixed test sets are scored, the model beside
     # the baseline fitted on the same data, with calibration; and the behavioural suite.
     assert meta["data"]["tfns"]["rows"] == 12
-    assert set(meta["test_sets"]) == {"sentfin_test", "tfns_validation"}
+    assert set(meta["test_sets"]) == {"sentfin_test", "tfns_validation", "economy_posts"}
+    assert meta["test_sets"]["economy_posts"]["baseline"]["n"] == 383
+    assert meta["economy_posts"] is None
     assert meta["test_sets"]["tfns_validation"]["baseline"]["n"] == 2388
     for scores in meta["test_sets"].values():
         assert set(scores) == {
@@ -286,6 +290,32 @@ def test_tiny_training_exports_a_servable_model(tmp_path: Path) -> None:
     assert seq["history"]["learning_rate"] == [0.001]  # epoch 1 of 1 starts at the full rate
     headlines = "{'headlines': tf.constant(['Acme Corp shares surge', 'Rupee slumps'])}"
     assert serve_alone(version, headlines, "probabilities") == "(2, 3) True"
+
+
+def test_economy_posts_join_both_branches_and_are_recorded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "sentiment"
+    # --max-rows 40 keeps the first 10 learnable posts; each is learnt REPEAT times.
+    args = ["--data", str(TINY_SENTFIN), "--out", str(out), *TINY, "--no-teacher"]
+    args += ["--economy-posts", "--max-rows", "40", "--no-refit"]
+    assert train_sentiment.main(args) == 0
+    assert "10 economy posts" in capsys.readouterr().out
+    meta = json.loads((out / "1" / "assets.extra" / "metadata.json").read_text())
+    assert meta["economy_posts"] == {
+        "file": "posts.csv",
+        "sha256": sentfin.file_sha256(economy_posts.FILE),
+        "rows": 10,
+        "repeat": economy_posts.REPEAT,
+        "used_for": "both branches' fit and refit; never validation or test",
+    }
+    assert meta["synthetic"] is None
+    # The posts' test part is scored beside a baseline that learnt the same posts.
+    scores = meta["test_sets"]["economy_posts"]
+    assert scores["model"]["n"] == 383 and "baseline_with_synthetic" in scores
+    with pytest.raises(SystemExit):
+        train_sentiment.main([*args, "--synthetic", "sequence"])
+    assert "--economy-posts goes with neither" in capsys.readouterr().err
 
 
 def test_cosine_decay_gives_each_epoch_its_rate_and_constant_adds_nothing() -> None:
