@@ -108,7 +108,7 @@ bench-entities: $(VENV)/.dev-deps
 train-sentiment: $(VENV)/.dev-deps
 	$(PY) -m training.sentiment.train $(ARGS)
 
-## evaluate-sentiment: the served model on both fixed test sets and FinEntity's sentences beside TF-IDF baselines, then its contrast sets, source tags, economy indicators and CheckList rates (~45 s)
+## evaluate-sentiment: the served model on both fixed test sets, FinEntity's sentences and the economy posts' test part beside TF-IDF baselines, then its contrast sets, source tags, economy indicators and CheckList rates (~45 s)
 evaluate-sentiment: $(VENV)/.dev-deps
 	$(PY) -m training.sentiment.evaluate $(ARGS)
 
