@@ -246,7 +246,8 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
 
-    # The same baseline with the synthetic headlines too, for the record.
+    # The same baseline with the synthetic headlines or the economy posts too: the model's
+    # same-data peer when it learns them.
     base_made = None
     if made_rows:
         rows_made = train_rows + made_rows
@@ -352,7 +353,8 @@ def main(argv: list[str] | None = None) -> int:
             y, base.predict_proba(read), sentfin.LABELS
         )
         if base_made is not None:
-            scored[name]["baseline_with_synthetic"] = calibrated_report(
+            added = "economy_posts" if args.economy_posts else "synthetic"
+            scored[name][f"baseline_with_{added}"] = calibrated_report(
                 y, base_made.predict_proba(texts), sentfin.LABELS
             )
         print(

@@ -312,7 +312,8 @@ def test_economy_posts_join_both_branches_and_are_recorded(
     assert meta["synthetic"] is None
     # The posts' test part is scored beside a baseline that learnt the same posts.
     scores = meta["test_sets"]["economy_posts"]
-    assert scores["model"]["n"] == 383 and "baseline_with_synthetic" in scores
+    assert scores["model"]["n"] == 383 and "baseline_with_economy_posts" in scores
+    assert "baseline_with_synthetic" not in scores
     with pytest.raises(SystemExit):
         train_sentiment.main([*args, "--synthetic", "sequence"])
     assert "--economy-posts goes with neither" in capsys.readouterr().err
