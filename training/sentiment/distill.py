@@ -13,8 +13,9 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from training.sentiment import counterfactual, sentfin, soft_labels
+from training.sentiment import counterfactual, economy_posts, sentfin, soft_labels
 from training.sentiment.source_tags import TAGS, tagged
+from training.sentiment.unlabelled import usable
 
 # Texts and, for each, a label index or a row of target probabilities.
 Data = tuple[tf.Tensor, np.ndarray]
@@ -49,6 +50,12 @@ def read_teacher(
     for part, wanted in (("unlabelled", args.unlabelled), ("composed", args.composed)):
         if not wanted:
             teacher = teacher.without(part)
+    if args.unlabelled:
+        # The economy posts' test part is among the posts the teacher answered: never
+        # learnt, not even as the teacher's answer, nor a near copy of it.
+        _, test = economy_posts.split(economy_posts.load())
+        posts = teacher.texts["unlabelled"]
+        teacher = teacher.only("unlabelled", set(usable(posts, [], [t for t, _ in test])))
     return teacher
 
 

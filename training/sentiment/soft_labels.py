@@ -19,7 +19,7 @@ import csv
 import gzip
 import io
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -64,6 +64,12 @@ class SoftLabels:
     def without(self, part: str) -> SoftLabels:
         """These answers with `part` emptied."""
         return SoftLabels({**self.texts, part: []}, {**self.logits, part: self.logits[part][:0]})
+
+    def only(self, part: str, keep: Collection[str]) -> SoftLabels:
+        """These answers with `part` cut to its texts in `keep`, in their order."""
+        rows = [i for i, text in enumerate(self.texts[part]) if text in keep]
+        texts = {**self.texts, part: [self.texts[part][i] for i in rows]}
+        return SoftLabels(texts, {**self.logits, part: self.logits[part][rows]})
 
     def relabelled(self, labels: Mapping[str, int]) -> SoftLabels:
         """These answers with each text of `labels` answered by its label (index into
