@@ -31,19 +31,19 @@ validation; the entity teacher's record holds the behavioural cases
 softmax the mean of the target marker's word pieces beside the mean of all pieces.
 
 The headline teacher is also scored on the behavioural suite (`training/sentiment/
-checklist.py`) and the economy's indicators (`training/sentiment/economy.py`), for the
-record: they show what the labelled headlines can teach a pretrained encoder, the most
-the student can learn from its answers. `--synthetic` adds
-the rule-labelled headlines (`training/sentiment/synthetic.py`) to its fine-tuning, never
-to validation, and its answers on them to the file. `--compose` also answers the fit
-headlines negated and hedged, and `--joins N` N pairs of them joined (`--same-subject`:
-pairs about one name; `training/sentiment/compose.py`); the student learns them with
-`--composed`. `--score-only` stops after the scores and writes `teacher.json` alone.
-`--ensemble-with FILE` (another seed) answers FILE's texts instead of making its own
-and writes the mean of the two teachers' logits; FILE may itself be such a mean, of N
-teachers, and the new file is then the mean of N + 1. Either task: the headline mean
-goes to `data/teacher_ensemble/`, the entity one to `data/entity_teacher_ensemble/`.
-"""
+checklist.py`), the economy's indicators (`training/sentiment/economy.py`) and the
+economy posts' test part (`economy_posts.py`), for the record: they show what the
+labelled headlines can teach a pretrained encoder, the most the student can learn from
+its answers. `--synthetic` adds the rule-labelled headlines (`training/sentiment/
+synthetic.py`) to its fine-tuning, never to validation, and its answers on them to the
+file. `--compose` also answers the fit headlines negated and hedged, and `--joins N` N
+pairs of them joined (`--same-subject`: pairs about one name; `training/sentiment/
+compose.py`); the student learns them with `--composed`. `--score-only` stops after the
+scores and writes `teacher.json` alone. `--ensemble-with FILE` (another seed) answers
+FILE's texts instead of making its own and writes the mean of the two teachers' logits;
+FILE may itself be such a mean, of N teachers, and the new file is then the mean of
+N + 1. Either task: the headline mean goes to `data/teacher_ensemble/`, the entity one
+to `data/entity_teacher_ensemble/`."""
 
 from __future__ import annotations
 
@@ -68,12 +68,13 @@ from training.entity_sentiment.pairs import (
     synthetic_pairs,
     training_texts,
 )
-from training.metrics import rounded_accuracy
+from training.metrics import classification_report, rounded_accuracy
 from training.sentiment import (
     augment,
     checklist,
     compose,
     economy,
+    economy_posts,
     sentfin,
     soft_labels,
     synthetic,
@@ -349,7 +350,14 @@ def main(argv: list[str] | None = None) -> int:
         # The shape the student's metadata records, so the two read side by side.
         record["checklist"] = {k: v for k, v in suite.items() if k != "failures"}
         record["economy"] = economy.evaluate(logits)
-        print(f"economy: {record['economy']}", flush=True)
+        _, posts = economy_posts.split(economy_posts.load())
+        said = classification_report(
+            [sentfin.LABELS.index(label) for _, label in posts],
+            logits([t for t, _ in posts]).argmax(1),
+            sentfin.LABELS,
+        )
+        record["economy_posts"] = {k: said[k] for k in ("accuracy", "macro_f1")}
+        print(f"economy: {record['economy']}; posts: {record['economy_posts']}", flush=True)
     else:
         cases = behaviour.evaluate(logits)
         record["behaviour"] = {k: v for k, v in cases.items() if k != "failures"}
