@@ -53,7 +53,7 @@ def read_teacher(
     if args.unlabelled:
         # The economy posts' test part is among the posts the teacher answered: never
         # learnt, not even as the teacher's answer, nor a near copy of it.
-        _, test = economy_posts.split(economy_posts.load())
+        test = economy_posts.test_part()
         posts = teacher.texts["unlabelled"]
         teacher = teacher.only("unlabelled", set(usable(posts, [], [t for t, _ in test])))
     return teacher

@@ -68,9 +68,14 @@ def is_test(text: str) -> bool:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[0] in TEST_DIGITS
 
 
+def test_part(posts: Sequence[Post] | None = None) -> list[Post]:
+    """The test posts of `posts` (default: the file's), by their hash."""
+    return [p for p in (load() if posts is None else posts) if is_test(p[0])]
+
+
 def split(posts: Sequence[Post]) -> tuple[list[Post], list[Post]]:
     """(learnable, test): the test posts by their hash, the others less near copies of them."""
-    test = [p for p in posts if is_test(p[0])]
+    test = test_part(posts)
     rest = [p for p in posts if not is_test(p[0])]
     tests = [t for t, _ in test]
     keep = set(unlabelled.usable([t for t, _ in rest], [], tests))

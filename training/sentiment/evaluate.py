@@ -59,7 +59,7 @@ def test_sets() -> dict[str, tuple[list[str], list[str]]]:
     _, sentfin_test = sentfin.split(sentfin.load(sentfin.COMMITTED))
     tfns_test = tfns.load(tfns.TEST)
     held_out = finentity.sentences()
-    _, posts = economy_posts.split(economy_posts.load())
+    posts = economy_posts.test_part()
     return {
         "sentfin_test": ([h.title for h in sentfin_test], [h.label for h in sentfin_test]),
         "tfns_validation": ([h.text for h in tfns_test], [h.label for h in tfns_test]),

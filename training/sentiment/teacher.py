@@ -350,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
         # The shape the student's metadata records, so the two read side by side.
         record["checklist"] = {k: v for k, v in suite.items() if k != "failures"}
         record["economy"] = economy.evaluate(logits)
-        _, posts = economy_posts.split(economy_posts.load())
+        posts = economy_posts.test_part()
         said = classification_report(
             [sentfin.LABELS.index(label) for _, label in posts],
             logits([t for t, _ in posts]).argmax(1),
