@@ -282,6 +282,19 @@ def test_a_companys_other_share_classes_are_its_own() -> None:
     assert (keys["J&J"], keys["T-Mobile"], keys["Occidental"]) == ("JNJ", "TMUS", "OXY")
 
 
+def test_a_listed_indian_company_is_keyed_and_asked_for_by_its_nse_symbol() -> None:
+    keys = gazetteer.shipped(english=ENGLISH, words=set())
+    # A company SEntFiN's list lacks is on its symbol; one it lists by an earlier name,
+    # on its key for that name, so both names are one entity.
+    assert keys["Anupam Rasayan"] == "NSE:ANURAS"
+    assert keys["Patanjali Foods"] == keys["Ruchi Soya"] == "NSE:RUCHISOYA"
+    found = gazetteer.served(keys)
+    text = "Anupam Rasayan and Patanjali Foods rise; Subex slips"
+    assert found.mention_of("ANURAS", text) == found.mention_of("NSE:ANURAS", text) == (0, 14)
+    assert found.mention_of("RUCHISOYA", text) == (19, 34)
+    assert found.mention_of("SUBEXLTD", text) == (41, 46)
+
+
 def test_the_projects_indian_rows_mend_names_sentfins_list_gives_another_company() -> None:
     keys = gazetteer.shipped(english=ENGLISH, words=set())
     # SEntFiN's list files "LIC" under LIC Housing Finance; alone it is the insurer.
@@ -398,10 +411,19 @@ PROBED = [
         "Samsung Heavy Industries and Toyota Tsusho rise; Samsung, Toyota, Isuzu fall",
         ["W:SAMSUNGHEAVY", "W:TOYOTATSUSHO", "W:SAMSUNGELEC", "W:TOYOTA", "Isuzu"],
     ),
-    # Indian companies since a demerger, and one whose initials are another's ticker.
+    # Indian companies since a demerger, and one whose initials are another's ticker,
+    # each on its NSE symbol.
     (
         "LT Foods, Inox Green and Jubilant Ingrevia rise; L&T, Inox Leisure fall",
-        ["W:LTFOODS", "W:INOXGREEN", "W:JUBILANTINGREVIA", "NSE:LT", "NSE:INOXLEISURE"],
+        ["NSE:LTFOODS", "NSE:INOXGREEN", "NSE:JUBLINGREA", "NSE:LT", "NSE:INOXLEISURE"],
+    ),
+    # Indian companies by their names since a rename, on SEntFiN's keys for them
+    # (Ruchi Soya, Kalpataru Power Transmission, TI Financial Holdings), and "Bharti
+    # Airtel Africa" no Bharti Airtel.
+    (
+        "Patanjali Foods, Kalpataru Projects, Cholamandalam Financial gain; "
+        "Bharti Airtel Africa, Subex slip",
+        ["NSE:RUCHISOYA", "NSE:KALPATPOWR", "NSE:TIFIN", "W:AIRTELAFRICA", "NSE:SUBEXLTD"],
     ),
     # A Canadian and an Australian company whose names begin with another's.
     (
