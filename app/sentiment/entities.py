@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 TARGET_MARK = "xtargetx"
@@ -113,14 +113,31 @@ def find(entity: str, text: str) -> Span | None:
     return found.span() if found else None
 
 
+def find_every(entity: str, text: str) -> list[Span]:
+    """Every whole-word mention of `entity` in `text`, in order, in the case `find`
+    takes its first from: the exact case's if any, else any case's."""
+    if not entity.strip():
+        return []
+    spans = list(_whole_words(entity, text))
+    if spans:
+        return spans
+    if text.isascii() and entity.isascii():
+        return list(_whole_words(entity.lower(), text.lower()))
+    pattern = rf"(?<!\w){re.escape(entity)}(?!\w)"
+    return [m.span() for m in re.finditer(pattern, text, re.IGNORECASE)]
+
+
 def _whole_word(needle: str, haystack: str) -> Span | None:
+    return next(_whole_words(needle, haystack), None)
+
+
+def _whole_words(needle: str, haystack: str) -> Iterator[Span]:
     start = haystack.find(needle)
     while start >= 0:
         end = start + len(needle)
         if not (_word_char(haystack[start - 1 : start]) or _word_char(haystack[end : end + 1])):
-            return start, end
+            yield start, end
         start = haystack.find(needle, start + 1)
-    return None
 
 
 def _word_char(char: str) -> bool:
@@ -498,6 +515,23 @@ class Gazetteer:
         own = [(a, b) for found, (a, b) in self.find_entities(text) if self._same(found, key)]
         holding = [(a, b) for a, b in own if a <= start and end <= b]
         return (holding or own or [span])[0]
+
+    def standalone(self, text: str, spans: Sequence[Span], name: str) -> Span:
+        """Of a caller's `name`'s mentions `spans` (`find_every`), the first that is no
+        part of a longer name of another entity found in `text`: "HDFC" in "HDFC Bank
+        slumps while HDFC surges" is the second; the first if every one is such a part."""
+        if len(spans) == 1:
+            return spans[0]
+        key = self.entity(name)
+        longer = [
+            (a, b)
+            for found, (a, b) in self.find_entities(text)
+            if key is None or not self._same(found, key)
+        ]
+        for start, end in spans:
+            if not any(a <= start and end <= b and b - a > end - start for a, b in longer):
+                return start, end
+        return spans[0]
 
     def mention_of(self, name: str, text: str) -> Span | None:
         """The first mention in `text` of the entity `name` stands for, written as another

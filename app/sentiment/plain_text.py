@@ -129,6 +129,15 @@ def reading(text: str) -> Reading:
     return Reading("".join(pieces), tuple(starts), tuple(ends))
 
 
+def links_blanked(text: str) -> str:
+    """`text` with each web address's characters read as spaces: no name is found in a
+    link ("https://example.com/Apple-rises Apple falls" names Apple once, after it), and
+    a span found still indexes `text`."""
+    if "://" not in text:
+        return text
+    return _LINK.sub(lambda m: " " * len(m.group()), text)
+
+
 def without_links(text: str) -> str:
     """`text` without its web addresses ("... beats estimates https://t.co/x1" -> "...
     beats estimates")."""

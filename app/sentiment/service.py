@@ -19,7 +19,7 @@ from app.sentiment.entities import (
     Gazetteer,
     Span,
     cashtag_of,
-    find,
+    find_every,
     gazetteer_path,
     in_exchange_tag,
     mark,
@@ -27,7 +27,7 @@ from app.sentiment.entities import (
 )
 from app.sentiment.language import ENGLISH, LanguageCheck
 from app.sentiment.outlet_marks import credit_start, without_outlet_marks
-from app.sentiment.plain_text import readable, reading, without_links
+from app.sentiment.plain_text import links_blanked, readable, reading, without_links
 from app.sentiment.schemas import EntityHeadline
 from app.settings import Settings
 
@@ -157,9 +157,10 @@ def _mentions(
     # Found in the text as a reader reads it, whose spans map back to the text as sent:
     # Infosys in full-width letters is Infosys, "AT&amp;T" is AT&T.
     read = reading(text)
-    search = read.text
+    # No name is looked for in a link, which the models do not read either.
+    search = links_blanked(read.text)
     # An outlet in the credit ("... - Nasdaq", "... - S&P Global") is not in the news.
-    news_end = before_credit(search)
+    news_end = before_credit(read.text)
     if item.entities == AUTO:
         found = []
         companies: dict[Span, str | None] = {}
@@ -182,7 +183,8 @@ def _mentions(
         wanted_at: dict[Span, str] = {}  # each mention's name as read, for its company
         for j, name in enumerate(item.entities):
             wanted = readable(name.strip())
-            span = find(wanted, search)
+            every = find_every(wanted, search)
+            span = gazetteer.standalone(search, every, wanted) if every else None
             if span is not None:
                 span = gazetteer.name_around(search, cashtag_of(search, span), wanted)
             if span is None or in_exchange_tag(search, span):
@@ -235,7 +237,7 @@ def _mentions(
         Mention(
             name,
             *read.sent(span),
-            without_marks_of_source(mark(search, span, spans, left_out)),
+            without_marks_of_source(mark(read.text, span, spans, left_out)),
             companies[span],
         )
         for name, span in found

@@ -75,6 +75,34 @@ def test_a_portfolio_may_list_tickers_for_the_companies_the_text_names(server: S
     assert "names the same mention as entities[0]" in twice.json()["detail"][0]["msg"]
 
 
+def test_a_name_is_answered_where_it_stands_alone_and_never_inside_a_link(
+    server: Server,
+) -> None:
+    bank_and_parent = "HDFC Bank slumps 9% while HDFC surges 7%"
+    linked = "https://example.com/Apple-rises Apple falls"
+    only_linked = "Markets slip https://example.com/Apple-rises"
+    with server.client() as http:
+        given = _post(http, [{"text": bank_and_parent, "entities": ["HDFC"]}])
+        found = _post(http, [{"text": bank_and_parent, "entities": "auto"}])
+        links = _post(
+            http, [{"text": linked, "entities": ["Apple"]}, {"text": linked, "entities": "auto"}]
+        )
+        missing = _post(http, [{"text": only_linked, "entities": ["Apple"]}])
+    # "HDFC" is also the start of "HDFC Bank", another company: the caller's HDFC is the
+    # one that stands alone, answered as "auto" answers it.
+    (parent,) = given.json()["results"][0]["entities"]
+    assert (parent["start"], parent["end"], parent["company"]) == (26, 30, "NSE:HDFC")
+    auto = {e["company"]: e for e in found.json()["results"][0]["entities"]}
+    assert (auto["NSE:HDFC"]["start"], auto["NSE:HDFC"]["label"]) == (26, parent["label"])
+    assert auto["NSE:HDFCBANK"]["start"] == 0
+    # A link is read by neither model, so a name in it is no mention.
+    for result in links.json()["results"]:
+        (apple,) = result["entities"]
+        assert linked[apple["start"] : apple["end"]] == "Apple" and apple["start"] == 32
+    assert missing.status_code == 422
+    assert missing.json()["detail"][0]["type"] == "entity_not_found"
+
+
 def test_the_nasdaq_is_no_company_unless_asked_for_as_one(server: Server) -> None:
     index = "Nasdaq falls 2% as Apple rises"
     company = "Nasdaq names new risk chief"
