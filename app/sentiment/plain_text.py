@@ -4,8 +4,9 @@ Text copied from web pages, PDFs and wire feeds carries characters that look lik
 plain ones but are others to the models, whose tokens were learnt from plain headlines:
 no-break and other Unicode spaces (a web page's `&nbsp;`), the full-width forms of Latin
 letters, digits and punctuation (U+FF01 to U+FF5E), invisible characters (zero-width
-spaces, soft hyphens, byte order marks) and HTML character references ("Moody&#39;s",
-"S&amp;P 500"). Read as they come, they cost the models accuracy: with every space a
+spaces, soft hyphens, byte order marks), HTML character references ("Moody&#39;s",
+"S&amp;P 500") and letters written as a letter and a combining accent ("e" and U+0301
+for "é", as macOS and some PDFs write them). Read as they come, they cost the models accuracy: with every space a
 no-break space, SEntFiN's test titles score 0.737 instead of 0.833 with the headline
 model v9, in full-width characters 0.320 (`make evaluate-sentiment`; docs/models/
 sentiment.md, "Characters as other sources encode them").
@@ -25,6 +26,8 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
+from collections.abc import Iterator
 from typing import NamedTuple
 
 # Unicode's space separators other than the ASCII space, and the line and paragraph
@@ -65,14 +68,42 @@ def _tag_text(tag: re.Match[str]) -> str:
 
 def readable(text: str) -> str:
     """What the models read of `text`: character references decoded, look-alikes folded,
-    invisible characters dropped, HTML tags taken out."""
+    invisible characters dropped, letters and their accents composed, HTML tags taken
+    out."""
     if "<" in text:
         text = _TAGS.sub(_tag_text, text)
     if "&" in text:
         # html.unescape turns references to surrogates or to nothing into U+FFFD, so no
         # lone surrogate reaches the model this way.
         text = _REFERENCE.sub(lambda m: html.unescape(m.group()), text)
-    return text if text.isascii() else text.translate(_READ)
+    if text.isascii():
+        return text
+    text = text.translate(_READ)
+    return text if unicodedata.is_normalized("NFC", text) else "".join(_composed(text))
+
+
+# Conjoining Hangul vowels and final consonants, which compose with the syllable before
+# them though they are no combining marks.
+_JAMO_AFTER = re.compile("[\u1160-\u11ff\ud7b0-\ud7ff]")
+
+
+def _clusters(text: str) -> Iterator[tuple[int, int]]:
+    """The [start, end) of each letter of `text` with the marks that follow it."""
+    start = 0
+    for i in range(1, len(text)):
+        char = text[i]
+        if not unicodedata.combining(char) and not _JAMO_AFTER.match(char):
+            yield start, i
+            start = i
+    if text:
+        yield start, len(text)
+
+
+def _composed(text: str) -> Iterator[str]:
+    """Each cluster of `text` in Unicode's composed form (NFC): "e" and a combining acute
+    accent, as macOS and some PDFs write "é", are the one letter "é" the vectors know."""
+    for start, end in _clusters(text):
+        yield unicodedata.normalize("NFC", text[start:end])
 
 
 class Reading(NamedTuple):
@@ -99,7 +130,9 @@ def reading(text: str) -> Reading:
     in what a reader reads (Infosys with a soft hyphen inside is Infosys, "Johnson &amp;
     Johnson" is Johnson & Johnson), and its span still indexes the text as sent."""
     markup = list(_MARKUP.finditer(text)) if "&" in text or "<" in text else []
-    if not markup and (text.isascii() or text.translate(_READ) == text):
+    if not markup and (
+        text.isascii() or (text.translate(_READ) == text and unicodedata.is_normalized("NFC", text))
+    ):
         return Reading(text)
     pieces: list[str] = []
     starts: list[int] = []
@@ -109,12 +142,21 @@ def reading(text: str) -> Reading:
         """text[a:b], which holds no reference: its invisible characters read as nothing,
         every other folded one for one, so that each is its own origin."""
         for run in _VISIBLE.finditer(text, a, b):
-            pieces.append(run.group().translate(_READ))
-            starts.extend(range(run.start(), run.end()))
-            ends.extend(range(run.start() + 1, run.end() + 1))
+            folded = run.group().translate(_READ)
+            if unicodedata.is_normalized("NFC", folded):
+                pieces.append(folded)
+                starts.extend(range(run.start(), run.end()))
+                ends.extend(range(run.start() + 1, run.end() + 1))
+                continue
+            # A letter composed with its accents is read from all of them.
+            for i, j in _clusters(folded):
+                piece = unicodedata.normalize("NFC", folded[i:j])
+                pieces.append(piece)
+                starts.extend([run.start() + i] * len(piece))
+                ends.extend([run.start() + j] * len(piece))
 
     def read(plain: str, start: int, end: int) -> None:
-        plain = plain.translate(_READ)
+        plain = unicodedata.normalize("NFC", plain.translate(_READ))
         pieces.append(plain)
         starts.extend([start] * len(plain))
         ends.extend([end] * len(plain))

@@ -17,12 +17,16 @@ ESCAPED = "Moody&#39;s upgrades Johnson &amp; Johnson&#x2019;s debt"
 # As a page or a search result's highlight leaves it.
 TAGGED = "<p><b>Info</b>sys profit <EM>jumps</EM> 20% as<br/>"
 TAGGED += 'TCS <a href="/x?a=1&amp;b">slips</a></p>'
+ACCENTED = "Soci\u00e9t\u00e9 G\u00e9n\u00e9rale and Herm\u00e8s rise, Pok\u00e9mon slips"
+# The same letters as macOS and some PDFs write them: each a letter and a combining mark.
+DECOMPOSED = ACCENTED.replace("\u00e9", "e\u0301").replace("\u00e8", "e\u0300")
 
 
 def test_reading_is_readable_with_each_characters_origin() -> None:
     pool = [PLAIN, NO_BREAK, FULL_WIDTH, ZERO_WIDTH, ESCAPED, "\ufeff" + PLAIN, "a &lt;b&gt; c"]
     pool += ["AT&T &amp;&amp; M&A&#173;s", "Info&shy;sys &#x1F680;", "&#xD800; x", "Café"]
     pool += [TAGGED, "<b>" + FULL_WIDTH[:7] + "</b>&nbsp;gains <SLB.N>", "EPS <$1 <b", "<br>"]
+    pool += [DECOMPOSED, "x\u200be\u0301 &amp; A\u030a", "\u1100\u1161 e\u0301\u0301"]
     for text in pool:
         read = reading(text)
         assert read.text == readable(text)
@@ -51,6 +55,10 @@ def test_readable_is_the_plain_text() -> None:
         assert readable(text) == PLAIN
     assert readable(ESCAPED) == "Moody's upgrades Johnson & Johnson\u2019s debt"
     assert readable("&nbsp;Infosys&nbsp;gains") == " Infosys gains"
+    assert readable(DECOMPOSED) == ACCENTED
+    # A letter and its accent are one character read, from both characters sent.
+    read = reading(DECOMPOSED)
+    assert read.sent((4, 5)) == (4, 6) and DECOMPOSED[4:6] == "e\u0301"
 
 
 def test_html_tags_are_taken_out_and_other_angle_brackets_stay() -> None:
@@ -108,6 +116,27 @@ def test_a_headline_from_another_source_gets_the_plain_answer(server: Server) ->
         assert other["scores"] == pytest.approx(plain["scores"], abs=1e-5)
         assert other["coverage"] == plain["coverage"]
         assert other["language"] == "en"
+
+
+def test_letters_written_with_combining_accents_are_read_as_the_composed_ones(
+    server: Server,
+) -> None:
+    names = ["Soci\u00e9t\u00e9 G\u00e9n\u00e9rale", "Herm\u00e8s"]
+    items: list[object] = [
+        {"text": ACCENTED, "entities": "auto"},
+        {"text": DECOMPOSED, "entities": "auto"},
+        {"text": DECOMPOSED, "entities": names},
+    ]
+    composed, auto, listed = _answers(server, items)
+    assert [e["company"] for e in composed["entities"]] == ["W:SOCGEN", "W:HERMES"]
+    for result in (auto, listed):
+        assert [e["company"] for e in result["entities"]] == ["W:SOCGEN", "W:HERMES"]
+        spans = [DECOMPOSED[e["start"] : e["end"]] for e in result["entities"]]
+        assert spans == ["Socie\u0301te\u0301 Ge\u0301ne\u0301rale", "Herme\u0300s"]
+        _same_scores(result, composed)
+        # The headline's own answer is the composed text's too.
+        assert result["scores"] == pytest.approx(composed["scores"], abs=1e-5)
+        assert result["coverage"] == composed["coverage"]
 
 
 def test_entities_are_found_in_look_alike_characters_spans_as_sent(server: Server) -> None:
