@@ -26,7 +26,9 @@ class Settings(BaseSettings):
     log_level: str = "info"
     log_format: Literal["json", "text"] = Field("json", description="log lines as JSON or text")
     api_token: SecretStr | None = Field(
-        None, description="if set, every endpoint but /healthz and /readyz needs it as a bearer"
+        None,
+        description="if set, every endpoint but /healthz, /readyz and the page needs it as a "
+        "bearer",
     )
     models_dir: Path = Field(PROJECT_ROOT / "models", description="TF Serving-layout model root")
     sentiment_model: str = "sentiment"

@@ -22,7 +22,7 @@ OPEN_PREFIX = "/static/"
 class BearerToken:
     def __init__(self, app: ASGIApp, token: str) -> None:
         self.app = app
-        self._expected = f"Bearer {token}".encode()
+        self._expected = token.encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
@@ -30,11 +30,17 @@ class BearerToken:
             await self.app(scope, receive, send)
             return
         presented = next((v for k, v in scope["headers"] if k == b"authorization"), None)
-        if presented is not None and hmac.compare_digest(presented, self._expected):
+        # The scheme's name is any case (RFC 9110, 11.1): "bearer" is "Bearer".
+        scheme, _, token = (presented or b"").strip().partition(b" ")
+        bearer = scheme.lower() == b"bearer"
+        if bearer and hmac.compare_digest(token.strip(), self._expected):
             await self.app(scope, receive, send)
             return
         if presented is None:
             detail, challenge = "this endpoint needs Authorization: Bearer <token>", b"Bearer"
+        elif not bearer:
+            detail = "the Authorization header must be Bearer <token>"
+            challenge = b'Bearer error="invalid_request"'
         else:
             detail, challenge = "the bearer token is wrong", b'Bearer error="invalid_token"'
         await send_json(send, 401, {"detail": detail}, [(b"www-authenticate", challenge)])

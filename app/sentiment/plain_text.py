@@ -6,10 +6,11 @@ no-break and other Unicode spaces (a web page's `&nbsp;`), the full-width forms 
 letters, digits and punctuation (U+FF01 to U+FF5E), invisible characters (zero-width
 spaces, soft hyphens, byte order marks), HTML character references ("Moody&#39;s",
 "S&amp;P 500") and letters written as a letter and a combining accent ("e" and U+0301
-for "é", as macOS and some PDFs write them). Read as they come, they cost the models accuracy: with every space a
-no-break space, SEntFiN's test titles score 0.737 instead of 0.833 with the headline
-model v9, in full-width characters 0.320 (`make evaluate-sentiment`; docs/models/
-sentiment.md, "Characters as other sources encode them").
+for "é", as macOS and some PDFs write them). Read as they come, they cost the models
+accuracy: with every space a no-break space, SEntFiN's test titles score 0.737 instead
+of 0.833 with the headline model v9, in full-width characters 0.320 (`make
+evaluate-sentiment`; docs/models/sentiment.md, "Characters as other sources encode
+them").
 
 `readable` is what the models read; `reading` is the same with where each character came
 from, so a name found in what a reader reads has a span of the text as sent (a caller's

@@ -82,6 +82,9 @@ def test_no_token_or_a_wrong_one_gets_401(
     assert missing.headers["WWW-Authenticate"] == "Bearer"
     assert wrong.headers["WWW-Authenticate"] == 'Bearer error="invalid_token"'
     assert "Authorization: Bearer" in missing.json()["detail"]
+    # The token without its scheme is no bearer token, and the answer says what is.
+    assert near.headers["WWW-Authenticate"] == 'Bearer error="invalid_request"'
+    assert near.json()["detail"] == "the Authorization header must be Bearer <token>"
 
 
 @pytest.mark.parametrize(
@@ -97,11 +100,13 @@ def test_no_token_or_a_wrong_one_gets_401(
 def test_the_right_token_is_let_through(
     guarded: Server, method: str, path: str, body: object
 ) -> None:
-    with guarded.client() as http:
-        response = http.request(
-            method, path, json=body, headers={"Authorization": f"Bearer {TOKEN}"}
-        )
-    assert response.status_code == 200
+    # The scheme's name is any case.
+    for scheme in ("Bearer", "bearer", "BEARER"):
+        with guarded.client() as http:
+            response = http.request(
+                method, path, json=body, headers={"Authorization": f"{scheme} {TOKEN}"}
+            )
+        assert response.status_code == 200, scheme
 
 
 def test_an_open_deployment_says_so_at_startup(server: Server) -> None:
