@@ -128,7 +128,10 @@ class EntityResult(BaseModel):
         "Pfizer Inc.)",
         examples=["AAPL", "NSE:INFY", None],
     )
-    start: int = Field(description="where the mention answered about starts in the text")
+    start: int = Field(
+        description="where the mention answered about starts in the text, in Unicode code "
+        "points (an emoji counts one; JavaScript's string indices count it two)"
+    )
     end: int = Field(description="where it ends (exclusive), so text[start:end] is the mention")
     label: Label
     scores: Scores

@@ -115,6 +115,16 @@ def _text_errors(text: str, loc: list[str | int], settings: Settings) -> list[di
                 "string_too_short",
             )
         ]
+    if not readable(text).strip():
+        # "\u200b" or "<br>" alone is blank to a reader and to the models.
+        return [
+            _error(
+                loc,
+                "headline is blank: it holds only characters a reader does not see "
+                "(zero-width spaces, byte order marks, HTML tags)",
+                "string_too_short",
+            )
+        ]
     if len(text) > settings.max_headline_chars:
         return [
             _error(

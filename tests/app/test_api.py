@@ -160,6 +160,13 @@ def test_blank_and_overlong_headlines_are_named(server: Server) -> None:
     assert [e["loc"] for e in errors] == [["body", "headlines", 1], ["body", "headlines", 2]]
     assert "blank" in errors[0]["msg"] and "1000" in errors[0]["msg"]
     assert "1001 characters" in errors[1]["msg"] and "limit is 1000" in errors[1]["msg"]
+    # Characters no reader sees are no text either.
+    with server.client() as http:
+        unseen = _detail(
+            http.post("/sentiment", json={"headlines": ["fine", "\u200b\ufeff", "<br>"]})
+        )
+    assert [e["loc"] for e in unseen] == [["body", "headlines", 1], ["body", "headlines", 2]]
+    assert all("blank" in e["msg"] and "zero-width" in e["msg"] for e in unseen)
 
 
 @pytest.mark.parametrize(
