@@ -205,7 +205,7 @@ def _mentions(
                 span = named if named is not None and named[0] < news_end else span
             if span is None:
                 msg = (
-                    f"entity {name!r} does not occur in the headline as a whole word, "
+                    f"entity {_shown(name)} does not occur in the headline as a whole word, "
                     "nor does another name of its company"
                     if name.strip()
                     else "entity name is blank"
@@ -216,7 +216,7 @@ def _mentions(
                 # entries would no longer be one per entity.
                 start, end = read.sent(span)
                 msg = (
-                    f"entity {name!r} names the same mention as entities[{first_at[span]}] "
+                    f"entity {_shown(name)} names the same mention as entities[{first_at[span]}] "
                     f"(characters {start} to {end}): name each entity once"
                 )
                 errors.append(_error([*loc, "entities", j], msg, "entity_repeated"))
@@ -253,6 +253,12 @@ def _mentions(
         for name, span in found
     )
     return mentions, []
+
+
+def _shown(name: str, most: int = 80) -> str:
+    """A caller's name as an error quotes it: whole up to `most` characters, else its
+    start, so that a refusal stays small whatever the name's length."""
+    return repr(name) if len(name) <= most else f"{name[:most]!r}... ({len(name)} characters)"
 
 
 def _company(

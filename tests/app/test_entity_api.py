@@ -264,6 +264,12 @@ def test_auto_finds_gazetteer_names_and_cashtags(server: Server) -> None:
     [
         ({"text": OPPOSITE, "entities": ["Wipro"]}, [0, "entities", 0], "'Wipro' does not occur"),
         ({"text": OPPOSITE, "entities": ["TCS", ""]}, [0, "entities", 1], "blank"),
+        # A long name is quoted by its start and its length, not echoed whole.
+        (
+            {"text": OPPOSITE, "entities": ["W" * 100_000]},
+            [0, "entities", 0],
+            f"entity {'W' * 80!r}... (100000 characters) does not occur",
+        ),
         # One mention named twice, in any case: each entity is answered once.
         (
             {"text": OPPOSITE, "entities": ["TCS", "Infosys", "tcs"]},
