@@ -26,6 +26,8 @@ from training.sentiment import unlabelled
 from training.sentiment.sentfin import LABELS
 
 FILE = Path(__file__).resolve().parents[2] / "data" / "economy_posts" / "posts.csv"
+# A second reader's labels of the test posts, by each text's sha256 (SOURCES.md).
+SECOND_READING = FILE.with_name("second_reading.csv")
 MACRO_TOPIC = "14"  # "Macro" in the topic dataset's classes.txt
 # The posts read: the Macro topic's posts that name one of these (any case).
 NAMES = re.compile(
@@ -91,3 +93,28 @@ def select(
     named = [text for text, topic in topics if topic == MACRO_TOPIC and NAMES.search(text)]
     fresh = unlabelled.usable(named, labelled, tests)
     return sorted(fresh, key=lambda t: hashlib.sha256(t.encode("utf-8")).hexdigest())
+
+
+def second_reading(path: Path = SECOND_READING) -> dict[str, str]:
+    """The second reader's label of each test post, by the sha256 of its text; "" where
+    that reader, as the rule allows, gave none."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = {r["sha256"]: r["label"] for r in csv.DictReader(fh)}
+    bad = {label for label in rows.values() if label and label not in LABELS}
+    if bad:
+        raise ValueError(f"{path}: labels {sorted(bad)} are none of {LABELS}")
+    return rows
+
+
+def agreement(posts: Sequence[Post], second: dict[str, str]) -> tuple[int, int, float]:
+    """(posts both readers labelled, of those labelled alike, Cohen's kappa on them)."""
+    pairs = [
+        (label, second[hashlib.sha256(text.encode("utf-8")).hexdigest()]) for text, label in posts
+    ]
+    both = [(a, b) for a, b in pairs if b]
+    same = sum(a == b for a, b in both)
+    n = len(both)
+    chance = sum(
+        sum(a == label for a, _ in both) * sum(b == label for _, b in both) for label in LABELS
+    ) / (n * n)
+    return n, same, (same / n - chance) / (1 - chance)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 from collections import Counter
 from pathlib import Path
 
@@ -26,6 +27,27 @@ def test_the_file_holds_the_counts_sources_states() -> None:
         "neutral": 71,
     }
     assert len(economy_posts.load()) == 747
+
+
+def test_a_second_reading_covers_the_test_posts_and_agrees_as_sources_states() -> None:
+    test = economy_posts.test_part()
+    second = economy_posts.second_reading()
+    # Every test post, and nothing else, has a second reading.
+    assert set(second) == {hashlib.sha256(t.encode("utf-8")).hexdigest() for t, _ in test}
+    assert sum(label == "" for label in second.values()) == 2
+    both, same, kappa = economy_posts.agreement(test, second)
+    assert (both, same) == (381, 376)
+    assert kappa == pytest.approx(0.969, abs=5e-4)
+
+
+def test_agreement_counts_only_the_posts_both_readers_labelled() -> None:
+    posts = [("a", "negative"), ("b", "positive"), ("c", "neutral"), ("d", "negative")]
+    key = {t: hashlib.sha256(t.encode("utf-8")).hexdigest() for t, _ in posts}
+    second = {key["a"]: "negative", key["b"]: "negative", key["c"]: "neutral", key["d"]: ""}
+    both, same, kappa = economy_posts.agreement(posts, second)
+    assert (both, same) == (3, 2)
+    # Observed 2/3; by chance (1*2 + 1*0 + 1*1) / 9 = 1/3; kappa (2/3 - 1/3) / (2/3).
+    assert kappa == pytest.approx(0.5)
 
 
 def test_the_split_is_fixed_and_learns_no_test_post_or_near_copy() -> None:
