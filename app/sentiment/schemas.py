@@ -37,7 +37,9 @@ class EntityHeadline(BaseModel):
         "the names the model's gazetteer finds (Indian listed companies, the S&P 500's and "
         "large companies listed elsewhere; whole words, case-sensitive but in a text all "
         "in capitals or all in lower case), cashtags such as "
-        "$AAPL, and the ticker in an exchange tag such as (NYSE:KNL)"
+        "$AAPL, and the ticker in an exchange tag such as (NYSE:KNL). At most "
+        'MAX_ENTITIES_PER_HEADLINE names (16 unless the server sets another); "auto" '
+        "answers the first that many found"
     )
 
 
@@ -83,7 +85,11 @@ class SentimentRequest(BaseModel):
     # Count and length limits are settings, checked by the endpoint.
     headlines: list[HeadlineItem] = Field(
         description="financial news headlines, each scored on its own, answered in this "
-        "order; a headline given as an object is also answered per entity"
+        "order; a headline given as an object is also answered per entity. 1 to "
+        "MAX_HEADLINES items (256 unless the server sets another), each 1 to "
+        "MAX_HEADLINE_CHARS characters after trimming (1000), and the headlines and their "
+        "entities together at most BATCH_QUEUE_MAX (4096); any other is a 422 naming the "
+        "limit"
     )
 
 
