@@ -201,7 +201,7 @@ def _mentions(
                 # A portfolio lists tickers: "AAPL" is Apple's mention where the text
                 # names Apple (not in an outlet's credit), and the ticker in Apple's
                 # exchange tag stands for that mention.
-                named = gazetteer.mention_of(wanted, search)
+                named = gazetteer.mention_of(wanted, search) if _name_like(wanted) else None
                 span = named if named is not None and named[0] < news_end else span
             if span is None:
                 msg = (
@@ -253,6 +253,18 @@ def _mentions(
         for name, span in found
     )
     return mentions, []
+
+
+def _name_like(name: str) -> bool:
+    """Whether a caller's name not written in the text may stand for another name of a
+    company it names: it begins with a letter, a digit or a cashtag's "$" and ends with
+    a letter, a digit or a full stop ("Apple Inc."), so "Apple!!!" or "(Apple" names
+    nothing, though its words are Apple's."""
+    return (
+        bool(name)
+        and (name[0].isalnum() or name[0] == "$")
+        and (name[-1].isalnum() or name[-1] == ".")
+    )
 
 
 def _shown(name: str, most: int = 80) -> str:

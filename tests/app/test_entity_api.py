@@ -264,6 +264,9 @@ def test_auto_finds_gazetteer_names_and_cashtags(server: Server) -> None:
     [
         ({"text": OPPOSITE, "entities": ["Wipro"]}, [0, "entities", 0], "'Wipro' does not occur"),
         ({"text": OPPOSITE, "entities": ["TCS", ""]}, [0, "entities", 1], "blank"),
+        # A name the text does not write, though its words are a company's, is no name.
+        ({"text": OPPOSITE, "entities": ["(Infosys"]}, [0, "entities", 0], "does not occur"),
+        ({"text": OPPOSITE, "entities": ["TCS!!!"]}, [0, "entities", 0], "does not occur"),
         # A long name is quoted by its start and its length, not echoed whole.
         (
             {"text": OPPOSITE, "entities": ["W" * 100_000]},
