@@ -281,7 +281,9 @@ def _company(
     the key's in this text (`company_in`), else the one the ticker beside the mention
     names ("Knoll (NYSE:KNL)", "Nasdaq (NASDAQ:NDAQ)", "Pfizer <PFE.N>", "Pfizer $PFE")."""
     company = None
-    if asked is not None and asked != text[span[0] : span[1]]:
+    # Asked by a name the lists do not write ("Target Corp"), written so in the text too,
+    # the mention is the company the name says.
+    if asked is not None and (key is None or asked != text[span[0] : span[1]]):
         company = gazetteer.company(gazetteer.entity(asked))
     return company or gazetteer.company_in(key, text) or gazetteer.ticker_beside(text, span, key)
 

@@ -175,6 +175,8 @@ def test_a_ticker_finds_its_companys_name_that_is_a_word(server: Server) -> None
         # A portfolio writes legal names that headlines do not.
         legal = [{"text": text, "entities": ["Target Corp", "eBay Inc"]}]
         legal += [{"text": "Apple and Microsoft lead", "entities": ["Microsoft Corp"]}]
+        # ... and the headline may write the legal name too.
+        legal += [{"text": "Target Corp cuts guidance", "entities": ["Target Corp"]}]
         by_legal_name = _post(http, legal)
         not_named = _post(http, [{"text": text, "entities": ["GLW"]}])
         found = _post(http, [{"text": text, "entities": "auto"}])
@@ -187,7 +189,7 @@ def test_a_ticker_finds_its_companys_name_that_is_a_word(server: Server) -> None
         6,
     )
     companies = [[e["company"] for e in r["entities"]] for r in by_legal_name.json()["results"]]
-    assert companies == [["TGT", "EBAY"], ["MSFT"]]
+    assert companies == [["TGT", "EBAY"], ["MSFT"], ["TGT"]]
     # Corning's ticker finds no "Corning" here.
     assert not_named.status_code == 422 and "'GLW'" in not_named.json()["detail"][0]["msg"]
     # Its own ticker beside it says the word is the company.
