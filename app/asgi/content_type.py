@@ -28,8 +28,10 @@ class RequireJson:
         if scope["type"] == "http" and (scope["method"], scope["path"]) in JSON_BODIES:
             content_type = next((v for k, v in scope["headers"] if k == b"content-type"), b"")
             if not is_json(content_type):
-                shown = content_type.decode("latin-1") or "none"
-                detail = f"the body must be JSON (Content-Type: application/json), not {shown}"
+                shown = content_type.decode("latin-1")
+                detail = "the body must be JSON (Content-Type: application/json), " + (
+                    f"not {shown}" if shown else "and the request says no Content-Type"
+                )
                 await send_json(send, 415, {"detail": detail})
                 return
         await self.app(scope, receive, send)

@@ -397,6 +397,7 @@ def test_a_body_that_is_not_json_gets_415(server: Server, content_type: str | No
         response = http.post("/sentiment", content=b'{"headlines": ["a"]}', headers=headers)
         assert response.status_code == 415
         assert "must be JSON" in response.json()["detail"]
+        assert (content_type or "says no Content-Type") in response.json()["detail"]
         # JSON with a charset or a +json media type is fine.
         for ok in ("application/json; charset=utf-8", "application/vnd.api+json"):
             answer = http.post(
