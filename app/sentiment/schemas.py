@@ -11,6 +11,14 @@ from app.schemas import ModelRef
 Label = Literal["negative", "neutral", "positive"]
 
 
+def _entities_kind(value: object) -> str | None:
+    """A list is names, a string "auto" or a misspelling of it; anything else (null, an
+    object, a number) neither, and its error says what the field takes."""
+    if isinstance(value, list):
+        return "names"
+    return "auto" if isinstance(value, str) else None
+
+
 class EntityHeadline(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -28,7 +36,11 @@ class EntityHeadline(BaseModel):
     text: StrictStr = Field(description="the headline")
     entities: Annotated[
         Annotated[list[StrictStr], Tag("names")] | Annotated[Literal["auto"], Tag("auto")],
-        Discriminator(lambda v: "names" if isinstance(v, list) else "auto"),
+        Discriminator(
+            _entities_kind,
+            custom_error_type="entities_type",
+            custom_error_message='entities must be a list of names or "auto"',
+        ),
     ] = Field(
         description="the companies (or other entities) to answer about, each of which must "
         "occur in the text as a whole word (exact case first, then any case; the text as "

@@ -283,6 +283,8 @@ def test_auto_finds_gazetteer_names_and_cashtags(server: Server) -> None:
         ),
         ({"text": OPPOSITE}, [0, "entities"], "Field required"),
         ({"text": OPPOSITE, "entities": "all"}, [0, "entities"], "'auto'"),
+        ({"text": OPPOSITE, "entities": None}, [0, "entities"], 'a list of names or "auto"'),
+        ({"text": OPPOSITE, "entities": {}}, [0, "entities"], 'a list of names or "auto"'),
         ({"text": OPPOSITE, "entities": ["TCS", 5]}, [0, "entities", 1], "valid string"),
         ({"text": " ", "entities": ["x"]}, [0, "text"], "blank"),
         ({"text": OPPOSITE, "entities": ["TCS"], "lang": "en"}, [0, "lang"], "Extra inputs"),
