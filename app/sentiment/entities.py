@@ -69,6 +69,13 @@ _CALLERS_LEGAL_FORM = re.compile(
     r"(?:,?\s+(?:Inc|Incorporated|Corp|Corporation|Co|Company|plc|PLC|Ltd|Limited|LLC|AG|"
     r"SA|SE|NV|N\.V|S\.A|KGaA)\.?)+$"
 )
+
+
+def in_legal_form(name: str) -> bool:
+    """Whether a caller's name ends in a legal form ("Target Corp", "Infosys Limited")."""
+    return _CALLERS_LEGAL_FORM.search(name) is not None
+
+
 # A share class written after "-" or "/", as some sources write "BRK.B".
 _CLASS_SUFFIX = re.compile(r"^([A-Z]{1,5})[-/]([A-Z])$")
 # What joins the parts of a name written as one ("AT&T", "Coca-Cola").
