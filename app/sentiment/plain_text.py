@@ -143,21 +143,12 @@ def reading(text: str) -> Reading:
         """text[a:b], which holds no reference: its invisible characters read as nothing,
         every other folded one for one, so that each is its own origin."""
         for run in _VISIBLE.finditer(text, a, b):
-            folded = run.group().translate(_READ)
-            if unicodedata.is_normalized("NFC", folded):
-                pieces.append(folded)
-                starts.extend(range(run.start(), run.end()))
-                ends.extend(range(run.start() + 1, run.end() + 1))
-                continue
-            # A letter composed with its accents is read from all of them.
-            for i, j in _clusters(folded):
-                piece = unicodedata.normalize("NFC", folded[i:j])
-                pieces.append(piece)
-                starts.extend([run.start() + i] * len(piece))
-                ends.extend([run.start() + j] * len(piece))
+            pieces.append(run.group().translate(_READ))
+            starts.extend(range(run.start(), run.end()))
+            ends.extend(range(run.start() + 1, run.end() + 1))
 
     def read(plain: str, start: int, end: int) -> None:
-        plain = unicodedata.normalize("NFC", plain.translate(_READ))
+        plain = plain.translate(_READ)
         pieces.append(plain)
         starts.extend([start] * len(plain))
         ends.extend([end] * len(plain))
@@ -169,7 +160,19 @@ def reading(text: str) -> Reading:
         read(html.unescape(found.group()) if is_reference else _tag_text(found), *found.span())
         done = found.end()
     stretch(done, len(text))
-    return Reading("".join(pieces), tuple(starts), tuple(ends))
+    read_text = "".join(pieces)
+    if unicodedata.is_normalized("NFC", read_text):
+        return Reading(read_text, tuple(starts), tuple(ends))
+    # As `readable` composes: a letter composed with its accents is read from all of them.
+    composed: list[str] = []
+    composed_starts: list[int] = []
+    composed_ends: list[int] = []
+    for i, j in _clusters(read_text):
+        piece = unicodedata.normalize("NFC", read_text[i:j])
+        composed.append(piece)
+        composed_starts.extend([starts[i]] * len(piece))
+        composed_ends.extend([ends[j - 1]] * len(piece))
+    return Reading("".join(composed), tuple(composed_starts), tuple(composed_ends))
 
 
 def links_blanked(text: str) -> str:

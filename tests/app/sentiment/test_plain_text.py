@@ -27,6 +27,8 @@ def test_reading_is_readable_with_each_characters_origin() -> None:
     pool += ["AT&T &amp;&amp; M&A&#173;s", "Info&shy;sys &#x1F680;", "&#xD800; x", "Café"]
     pool += [TAGGED, "<b>" + FULL_WIDTH[:7] + "</b>&nbsp;gains <SLB.N>", "EPS <$1 <b", "<br>"]
     pool += [DECOMPOSED, "x\u200be\u0301 &amp; A\u030a", "\u1100\u1161 e\u0301\u0301"]
+    # An accent parted from its letter by an invisible character, or sent as a reference.
+    pool += ["Cafe\u200b\u0301 gains", "Cafe&#x301; gains"]
     for text in pool:
         read = reading(text)
         assert read.text == readable(text)
