@@ -147,6 +147,19 @@ def _whole_words(needle: str, haystack: str) -> Iterator[Span]:
         start = haystack.find(needle, start + 1)
 
 
+# A name may run on past a mention into a word that starts with a capital or a digit, or
+# across "&", "-" or "/" ("Reliance Power", "Adani Ports", "L&T Finance"); and start
+# before it at such a word ("Kotak Mahindra").
+_RUNS_ON = re.compile(r"[^\S\n]*(?:[&/-][^\S\n]*)?[A-Z0-9]")
+_RUNS_FROM = re.compile(r"[A-Z0-9][\w.]*(?:[^\S\n]*[&/-])?[^\S\n]*$")
+
+
+def _may_be_inside(text: str, span: Span) -> bool:
+    """Whether a mention at `span` may be part of a longer name around it."""
+    start, end = span
+    return bool(_RUNS_ON.match(text, end)) or bool(_RUNS_FROM.search(text, 0, start))
+
+
 def _word_char(char: str) -> bool:
     r"""Whether `char` (one character, or "" at either end of the text) is what \w
     matches in a str pattern: str.isalnum() or "_"."""
@@ -523,22 +536,26 @@ class Gazetteer:
         holding = [(a, b) for a, b in own if a <= start and end <= b]
         return (holding or own or [span])[0]
 
-    def standalone(self, text: str, spans: Sequence[Span], name: str) -> Span:
-        """Of a caller's `name`'s mentions `spans` (`find_every`), the first that is no
-        part of a longer name of another entity found in `text`: "HDFC" in "HDFC Bank
-        slumps while HDFC surges" is the second; the first if every one is such a part."""
-        if len(spans) == 1:
+    def standalone(self, text: str, spans: Sequence[Span], name: str) -> Span | None:
+        """Where a caller's `name`, written at `spans` (`find_every`), names its entity:
+        the first of them that is no part of a longer name of another entity found in
+        `text` ("HDFC" in "HDFC Bank slumps while HDFC surges" is the second), as the
+        mention of its own entity that holds it ("DOW" is "Dow Inc" in "Dow Jones rises;
+        Dow Inc falls"). None when the gazetteer knows `name` and each of them is part
+        of another entity's name ("Reliance" in "Reliance Power falls" is no mention of
+        Reliance Industries); the first when it does not know `name`."""
+        if not any(_may_be_inside(text, span) for span in spans):
             return spans[0]
         key = self.entity(name)
-        longer = [
-            (a, b)
-            for found, (a, b) in self.find_entities(text)
-            if key is None or not self._same(found, key)
-        ]
+        found = self.find_entities(text)
         for start, end in spans:
-            if not any(a <= start and end <= b and b - a > end - start for a, b in longer):
+            holders = [(k, (a, b)) for k, (a, b) in found if a <= start and end <= b]
+            own = [span for k, span in holders if key is not None and self._same(k, key)]
+            if own:
+                return own[0]
+            if not any(b - a > end - start for _, (a, b) in holders):
                 return start, end
-        return spans[0]
+        return None if key is not None else spans[0]
 
     def mention_of(self, name: str, text: str) -> Span | None:
         """The first mention in `text` of the entity `name` stands for, written as another

@@ -195,6 +195,7 @@ def _mentions(
         for j, name in enumerate(item.entities):
             wanted = readable(name.strip())
             every = find_every(wanted, search)
+            # None too where the name is written only inside another company's name.
             span = gazetteer.standalone(search, every, wanted) if every else None
             if span is not None:
                 span = gazetteer.name_around(search, cashtag_of(search, span), wanted)

@@ -88,6 +88,11 @@ def test_a_name_is_answered_where_it_stands_alone_and_never_inside_a_link(
             http, [{"text": linked, "entities": ["Apple"]}, {"text": linked, "entities": "auto"}]
         )
         missing = _post(http, [{"text": only_linked, "entities": ["Apple"]}])
+        # A company's name written only inside another company's name is no mention of
+        # it, and one written inside its own longer name is that mention.
+        group = "Samsung SDI shares fall; Samsung Electronics rises"
+        inside = _post(http, [{"text": group, "entities": ["Samsung"]}])
+        power = _post(http, [{"text": "Reliance Power falls 5%", "entities": ["RELIANCE"]}])
     # "HDFC" is also the start of "HDFC Bank", another company: the caller's HDFC is the
     # one that stands alone, answered as "auto" answers it.
     (parent,) = given.json()["results"][0]["entities"]
@@ -101,6 +106,11 @@ def test_a_name_is_answered_where_it_stands_alone_and_never_inside_a_link(
         assert linked[apple["start"] : apple["end"]] == "Apple" and apple["start"] == 32
     assert missing.status_code == 422
     assert missing.json()["detail"][0]["type"] == "entity_not_found"
+    (samsung,) = inside.json()["results"][0]["entities"]
+    assert group[samsung["start"] : samsung["end"]] == "Samsung Electronics"
+    assert samsung["company"] == "W:SAMSUNGELEC"
+    assert power.status_code == 422
+    assert power.json()["detail"][0]["type"] == "entity_not_found"
 
 
 def test_the_nasdaq_is_no_company_unless_asked_for_as_one(server: Server) -> None:

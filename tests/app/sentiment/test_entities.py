@@ -482,11 +482,15 @@ def test_a_company_not_listed_is_marked_when_the_gazetteer_finds_it() -> None:
     assert isinstance(alone, EntityItem) and isinstance(both, EntityItem)
     (tcs,) = alone.mentions
     assert tcs.marked == both.mentions[1].marked == f" {OTHER_MARK}  gains,  {TARGET_MARK}  slips"
-    # A find that overlaps the listed mention leaves it the target, the rest as text;
-    # a name the gazetteer does not know stays words.
-    (tata,) = check_limits([_item("Tata Motors and Wipro rally", ["Tata"])], Settings(), GAZETTEER)
-    assert isinstance(tata, EntityItem)
-    assert tata.mentions[0].marked == f" {TARGET_MARK}  Motors and Wipro rally"
+    # A find that overlaps a listed name the gazetteer does not know leaves that name
+    # the target, the rest as text; a name it does not know stays words.
+    text = "Tata Motors and Wipro rally"
+    (motors,) = check_limits([_item(text, ["Motors"])], Settings(), GAZETTEER)
+    assert isinstance(motors, EntityItem)
+    assert motors.mentions[0].marked == f"Tata  {TARGET_MARK}  and Wipro rally"
+    # A name it knows, written only inside another entity's name, names nothing here.
+    with pytest.raises(HeadlineError):
+        check_limits([_item(text, ["Tata"])], Settings(), GAZETTEER)
     # A company's other name is not another entity beside the one listed.
     keyed = Gazetteer(("Apple", "AAPL", "Samsung"), {"Apple": "AAPL", "AAPL": "AAPL"})
     text = "Apple (AAPL) rises, Samsung and $AAPL slip"
@@ -541,7 +545,6 @@ def test_a_callers_ticker_inside_a_name_written_as_one_is_its_companys() -> None
     items = [
         _item("AT&T to cut 5,000 jobs", ["T"]),
         _item("T-Mobile beats; AT&T slips", ["T"]),
-        _item("T-Mobile beats", ["T"]),  # no AT&T: the letter as written, no company
         _item("Berkshire Hathaway buys more", ["BRK-B"]),
     ]
     answers = [
@@ -549,7 +552,10 @@ def test_a_callers_ticker_inside_a_name_written_as_one_is_its_companys() -> None
         for x in check_limits(items, Settings(), known)
         for m in x.mentions
     ]  # type: ignore[union-attr]
-    assert answers == [(0, 4, "T"), (16, 20, "T"), (0, 1, None), (0, 18, "BRK.B")]
+    assert answers == [(0, 4, "T"), (16, 20, "T"), (0, 18, "BRK.B")]
+    # No AT&T: the letter of "T-Mobile" is no mention of it.
+    with pytest.raises(HeadlineError):
+        check_limits([_item("T-Mobile beats", ["T"])], Settings(), known)
 
 
 def test_a_tag_between_two_words_leaves_them_two() -> None:
