@@ -76,6 +76,11 @@ def in_legal_form(name: str) -> bool:
     return _CALLERS_LEGAL_FORM.search(name) is not None
 
 
+# An Indian symbol with its exchange, as portfolios and data vendors write it.
+_INDIAN_SYMBOL = re.compile(
+    r"(?:NSE|BSE)[^\S\n]*:[^\S\n]*(?P<prefixed>[A-Z0-9][A-Z0-9&-]*)"
+    r"|(?P<suffixed>[A-Z0-9][A-Z0-9&-]*)\.(?:NS|BO)"
+)
 # A share class written after "-" or "/", as some sources write "BRK.B".
 _CLASS_SUFFIX = re.compile(r"^([A-Z]{1,5})[-/]([A-Z])$")
 # What joins the parts of a name written as one ("AT&T", "Coca-Cola").
@@ -506,7 +511,13 @@ class Gazetteer:
         an NSE symbol: the caller says it is one; a name in a legal form the lists do not
         write is its name without it ("Microsoft Corp", "Infosys Limited"), or the
         company whose name that is a word it is ("Target Corp"); another share class's
-        ticker is its company's ("GOOG", "BRK-B"). None if unknown."""
+        ticker is its company's ("GOOG", "BRK-B"); an Indian symbol may carry its
+        exchange ("NSE:TCS", "BSE: TCS", "TCS.NS", "$TCS"). None if unknown."""
+        indian = _INDIAN_SYMBOL.fullmatch(name)
+        if indian is not None:
+            symbol = indian.group("prefixed") or indian.group("suffixed")
+            listed = f"NSE:{symbol}"
+            return listed if listed in self._entity_keys else self.entity(symbol)
         # "BRK-B" and "BRK/B" are how some sources write "BRK.B".
         if "-" in name or "/" in name:
             name = _CLASS_SUFFIX.sub(r"\1.\2", name)
@@ -518,6 +529,9 @@ class Gazetteer:
             key = self.key(bare) or self._word_names.get(bare)
         if key is None:
             key = next((k for k in (name, f"NSE:{name}") if k in self._entity_keys), None)
+        elif key not in self._entity_keys and f"NSE:{key}" in self._entity_keys:
+            # A cashtag of an Indian symbol ("$INFY"): its ticker is no key of its own.
+            key = f"NSE:{key}"
         return key
 
     def name_around(self, text: str, span: Span, name: str) -> Span:

@@ -610,3 +610,15 @@ def test_every_marked_text_holds_its_target_once_as_a_word() -> None:
             assert re.findall(rf"\w*{TARGET_MARK}\w*", m.marked) == [TARGET_MARK], (text, m)
             assert 0 <= m.start < m.end <= len(text), (text, m)
     assert answered > 1200
+
+
+def test_an_indian_symbol_is_known_with_its_exchange_or_as_a_cashtag() -> None:
+    names = {"Infosys": "NSE:INFY", "INFY": "NSE:INFY", "Bajaj Auto": "NSE:BAJAJAUTO"}
+    known = Gazetteer(tuple(names), names)
+    for name in ("INFY", "NSE:INFY", "NSE: INFY", "BSE:INFY", "INFY.NS", "INFY.BO", "$INFY"):
+        assert known.entity(name) == "NSE:INFY", name
+    # A symbol the lists write otherwise is found by its words, exchange or not.
+    assert known.entity("NSE:BAJAJ-AUTO") == known.entity("BAJAJ-AUTO") == "NSE:BAJAJAUTO"
+    assert known.entity("NSE:WIPRO") is None and known.entity("INFY.L") is None
+    text = "Infosys beats estimates"
+    assert known.mention_of("INFY.NS", text) == known.mention_of("$INFY", text) == (0, 7)
