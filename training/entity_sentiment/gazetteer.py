@@ -551,6 +551,9 @@ CATEGORIES = frozenset(
         "PSUBANKS", "PSUCOS", "PWRSPACE", "RAILSECTOR", "REGORG", "RETAILSECTOR",
         "RSTATESECTOR", "SNMCAPSPACE", "STKSPACE", "STOCKEXCHNG", "TECHSPACE",
         "TEXTILESECTOR", "TLCOMSPACE", "TYRECOS",
+        # Indices and kinds of stock and bond its list keys like companies.
+        "BANKNIFTY", "INFLATIONBND", "LARGECAPS", "MIDCAP", "MIDCAPBANK", "MIDCAPCONST",
+        "MIDCAPIT", "MIDCAPPHARMA", "SMALLCAPIT",
     )
 )  # fmt: skip
 

@@ -425,6 +425,13 @@ PROBED = [
         "Bharti Airtel Africa, Subex slip",
         ["NSE:RUCHISOYA", "NSE:KALPATPOWR", "NSE:TIFIN", "W:AIRTELAFRICA", "NSE:SUBEXLTD"],
     ),
+    # A company by its form a headline writes, a brand found as the group's first word
+    # before it had its company, an index SEntFiN's list keys like a company, and an
+    # Indian symbol since a rename, on SEntFiN's key.
+    (
+        "Dell and HP Enterprise gain; Birla Opus rises; Nifty Bank and TATACONSUM fall",
+        ["DELL", "HPE", "NSE:GRASIM", "Nifty Bank", "NSE:TATAGLOBAL"],
+    ),
     # A Canadian and an Australian company whose names begin with another's.
     (
         "Fortis Inc and APA Group rise; Fortis Healthcare, APA fall",
