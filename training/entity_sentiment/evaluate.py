@@ -18,7 +18,9 @@ model's would give at a few weights (an upper bound: scored on the test pairs).
 
 Then the same rows, beside the entity model itself and the majority class, on FinEntity
 (data/finentity/): passages of US and European financial news from another source,
-held out from every choice the project makes (training.entity_sentiment.finentity).
+held out from every choice the project makes (training.entity_sentiment.finentity);
+and on headlines from anywhere written for the project (training.entity_sentiment.
+written), each text as the service reads it.
 
 Then the entity model on TFNS's validation file, the headline model's second test set,
 which no entity model trains on: each headline's label given to its subject, the first
@@ -60,6 +62,7 @@ from training.entity_sentiment import (
     finentity,
     gazetteer,
     source_encodings,
+    written,
 )
 from training.entity_sentiment.behaviour import Predict
 from training.entity_sentiment.pairs import Pair, marked, pairs, tfns_pairs
@@ -424,6 +427,21 @@ def main(argv: list[str] | None = None) -> int:
                 held_out, tfidf([model_text(marked(q)) for q in held_out])
             ),
             "majority class": majority(held_out),
+        }
+    )
+    anywhere = written.load()
+    print(
+        f"\nHeadlines from anywhere, written for the project, held out ({len(anywhere)} "
+        f"mentions, {sum(q.disagree for q in anywhere)} in headlines whose entities disagree):"
+    )
+    print_table(
+        {
+            where: model_report(entity, anywhere, model_text),
+            floor_name: report(anywhere, headline_labels(headline, anywhere, read=model_text)[0]),
+            "TF-IDF + LR, target mention marked (SEntFiN pairs)": report(
+                anywhere, tfidf([model_text(marked(q)) for q in anywhere])
+            ),
+            "majority class": majority(anywhere),
         }
     )
     known = Gazetteer.load(gazetteer_path(entity_dir))

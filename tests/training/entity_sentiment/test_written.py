@@ -1,0 +1,34 @@
+"""The headlines from anywhere written for the project: the file as SOURCES.md states it."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from training.entity_sentiment import written
+
+
+def test_the_file_holds_the_pairs_sources_states() -> None:
+    with written.PATH.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 338 and len({r["text"] for r in rows}) == 249
+    digest = hashlib.sha256(written.PATH.read_bytes()).hexdigest()
+    assert digest in (written.PATH.parent / "SOURCES.md").read_text()
+    pairs = written.load()
+    assert Counter(q.label for q in pairs) == {"positive": 136, "negative": 133, "neutral": 20}
+    assert sum(q.disagree for q in pairs) == 94
+    # Each pair's mention is where it says, and its headline's other mentions beside it.
+    for q in pairs:
+        assert q.span is not None and q.title[q.span[0] : q.span[1]] == q.entity
+        assert q.span not in q.others and q.is_test
+
+
+def test_a_mention_not_where_the_file_says_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "pairs.csv"
+    bad.write_text("text,mention,start,end,label,company\nApple rises,Apple,1,6,positive,AAPL\n")
+    with pytest.raises(ValueError, match="is not at"):
+        written.load(bad)

@@ -1,0 +1,45 @@
+"""Headlines from anywhere, written for this project with the sentiment a reader gives
+each company they name (`data/written_headlines/`): a held-out set for the per-entity
+model that no training, stopping or choice has seen.
+
+SEntFiN's test pairs are Indian market headlines and FinEntity's are passages of US and
+European news; these are headlines as wires and business sites write them about
+companies of every market (the US, India, Europe, Japan, Korea, China, Canada,
+Australia), several naming two companies with opposite news, some naming a bank or
+broker for its call on another company. A mention a careful reader could label two ways
+keeps no label and is left out of the scores.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from training.entity_sentiment.pairs import Pair
+from training.sentiment.sentfin import LABELS
+
+PATH = Path(__file__).resolve().parents[2] / "data" / "written_headlines" / "pairs.csv"
+
+
+def load(path: Path = PATH) -> list[Pair]:
+    """Each labelled mention as a test pair, the headline's other mentions beside it."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    bad = {r["label"] for r in rows if r["label"] and r["label"] not in LABELS}
+    if bad:
+        raise ValueError(f"{path}: labels {sorted(bad)} are none of {LABELS}")
+    by_text: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        span = (int(row["start"]), int(row["end"]))
+        if row["text"][span[0] : span[1]] != row["mention"]:
+            raise ValueError(f"{path}: {row['mention']!r} is not at {span} of {row['text']!r}")
+        by_text.setdefault(row["text"], []).append(row)
+    out = []
+    for text, mentions in by_text.items():
+        spans = [(int(m["start"]), int(m["end"])) for m in mentions]
+        disagree = len({m["label"] for m in mentions if m["label"]}) > 1
+        for j, m in enumerate(mentions):
+            if m["label"]:
+                others = tuple(s for k, s in enumerate(spans) if k != j)
+                out.append(Pair(text, m["mention"], m["label"], spans[j], others, disagree, True))
+    return out
