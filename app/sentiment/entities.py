@@ -71,11 +71,6 @@ _CALLERS_LEGAL_FORM = re.compile(
 )
 
 
-def in_legal_form(name: str) -> bool:
-    """Whether a caller's name ends in a legal form ("Target Corp", "Infosys Limited")."""
-    return _CALLERS_LEGAL_FORM.search(name) is not None
-
-
 # An Indian symbol with its exchange, as portfolios and data vendors write it.
 _INDIAN_SYMBOL = re.compile(
     r"(?:NSE|BSE)[^\S\n]*:[^\S\n]*(?P<prefixed>[A-Z0-9][A-Z0-9&-]*)"

@@ -22,7 +22,6 @@ from app.sentiment.entities import (
     find_every,
     gazetteer_path,
     in_exchange_tag,
-    in_legal_form,
     mark,
     without_exchange_tags,
 )
@@ -283,10 +282,9 @@ def _company(
     the key's in this text (`company_in`), else the one the ticker beside the mention
     names ("Knoll (NYSE:KNL)", "Nasdaq (NASDAQ:NDAQ)", "Pfizer <PFE.N>", "Pfizer $PFE")."""
     company = None
-    # Asked by a legal name the lists do not write ("Target Corp"), written so in the text
-    # too, the mention is the company the name says.
-    written = asked is not None and asked == text[span[0] : span[1]]
-    if asked is not None and (not written or (key is None and in_legal_form(asked))):
+    # Asked by a name the lists do not write as a name, written so in the text too ("Target
+    # Corp", a ticker such as "BP"), the mention is the company the name says.
+    if asked is not None and (key is None or asked != text[span[0] : span[1]]):
         company = gazetteer.company(gazetteer.entity(asked))
     return company or gazetteer.company_in(key, text) or gazetteer.ticker_beside(text, span, key)
 
