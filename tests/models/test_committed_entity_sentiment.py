@@ -96,4 +96,4 @@ def test_the_served_names_are_what_the_lists_build_now() -> None:
     assert shipped["acronyms"] == sorted(gazetteer.acronyms(keys))
     assert shipped["lower_case"] == sorted(gazetteer.lower_case(keys))
     assert shipped["by_ticker"] == gazetteer.by_ticker_only(keys)
-    assert shipped["share_classes"] == gazetteer.share_classes()
+    assert shipped["share_classes"] == {**gazetteer.share_classes(), **gazetteer.us_tickers()}

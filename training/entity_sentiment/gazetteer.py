@@ -77,6 +77,8 @@ ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "data" / "sentfin" / "entity_list_comprehensive.csv"
 SP500 = ROOT / "data" / "sp500" / "constituents.csv"
 WORLD = ROOT / "data" / "world_companies" / "companies.csv"
+# The US tickers of the list's companies keyed by a name of their own (SOURCES.md there).
+US_TICKERS = WORLD.with_name("us_tickers.csv")
 FILE = GAZETTEER_FILE
 SOURCE = (
     "SEntFiN's entity_list_comprehensive.csv (MIT), the S&P 500 constituents (ODC-PDDL) "
@@ -257,6 +259,37 @@ def _listed_forms(path: Path = COMMITTED, sp500: Path = SP500) -> dict[str, set[
             for name in sp500_forms(row["Security"]) | set(SHORT_NAMES.get(row["Symbol"], ())):
                 out.setdefault(name, set()).add(row["Symbol"])
     return out
+
+
+def us_tickers(path: Path = US_TICKERS, world: Path = WORLD, sp500: Path = SP500) -> dict[str, str]:
+    """The US ticker of each company of the project's list that is listed in the US under
+    a key of the list's own ("W:TOYOTA"), its own shares or depositary shares -> that key.
+    A ticker the S&P 500 or the list already uses as a key or a name is refused, so that
+    no ticker names two companies."""
+    with world.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    keys = {row["key"] for row in rows}
+    names = {name for row in rows for name in row["names"].split("|")}
+    with sp500.open(newline="", encoding="utf-8") as fh:
+        taken = {row["Symbol"] for row in csv.DictReader(fh)} | {k for k in keys if ":" not in k}
+    out: dict[str, str] = {}
+    with path.open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            ticker, key = row["ticker"], row["key"]
+            if key not in keys or not key.startswith("W:"):
+                raise ValueError(f"{path.name}: {key} is no W: key of {world.name}")
+            if (
+                ticker in taken
+                or ticker in out
+                or (ticker in names and ticker not in _names_of(rows, key))
+            ):
+                raise ValueError(f"{path.name}: {ticker} is already another company's")
+            out[ticker] = key
+    return dict(sorted(out.items()))
+
+
+def _names_of(rows: Iterable[Mapping[str, str]], key: str) -> set[str]:
+    return {name for row in rows if row["key"] == key for name in row["names"].split("|")}
 
 
 def share_classes(sp500: Path = SP500) -> dict[str, str]:
@@ -576,7 +609,9 @@ def served(keys: Mapping[str, str], path: Path = COMMITTED) -> Gazetteer:
     lower case the names `lower_case` keeps, the AMBIGUOUS names no company's, and the
     names listed in India and `elsewhere` the company the headline's words say; for a
     caller who asks by ticker, the company's names `by_ticker_only` (of SEntFiN's list at
-    `path`, as `shipped` read it); and a company's other `share_classes` its own."""
+    `path`, as `shipped` read it); and a company's other tickers its own: its other
+    `share_classes` and, for a company of the project's list, its US ticker
+    (`us_tickers`: "TM" is Toyota's, as the caller's name or a cashtag)."""
     return Gazetteer(
         sorted(keys),
         companies(keys),
@@ -586,7 +621,7 @@ def served(keys: Mapping[str, str], path: Path = COMMITTED) -> Gazetteer:
         ambiguous=[name for name in AMBIGUOUS if name in keys],
         elsewhere=elsewhere(keys),
         by_ticker=by_ticker_only(keys, path),
-        share_classes=share_classes(),
+        share_classes={**share_classes(), **us_tickers()},
     )
 
 

@@ -432,6 +432,12 @@ PROBED = [
         "Dell and HP Enterprise gain; Birla Opus rises; Nifty Bank and TATACONSUM fall",
         ["DELL", "HPE", "NSE:GRASIM", "Nifty Bank", "NSE:TATAGLOBAL"],
     ),
+    # A company of the project's list by its US ticker, as a cashtag or in a tag beside
+    # its name, is that company, once.
+    (
+        "Alibaba beats, $BABA jumps; Shopify (SHOP) and $TM rise",
+        ["W:ALIBABA", "W:SHOPIFY", "W:TOYOTA"],
+    ),
     # A Canadian and an Australian company whose names begin with another's.
     (
         "Fortis Inc and APA Group rise; Fortis Healthcare, APA fall",
@@ -456,3 +462,18 @@ def test_a_name_of_a_us_and_an_indian_company_is_both(
     keys, found = shipped_and_served
     assert keys["PNC"] == "NSE:PNC" and gazetteer.elsewhere(keys)["PNC"] == "PNC"
     assert [key for key, _ in found.find_entities("PNC shares rise")] == ["PNC"]
+
+
+def test_a_us_ticker_names_one_company_of_the_list(tmp_path: Path) -> None:
+    tickers = gazetteer.us_tickers()
+    assert (tickers["TM"], tickers["TSM"], tickers["SONY"]) == ("W:TOYOTA", "W:TSMC", "W:SONY")
+    found = gazetteer.served(gazetteer.shipped(english=ENGLISH, words=set()))
+    text = "Toyota posts record profit; Sony shares slip"
+    assert found.mention_of("TM", text) == (0, 6) and found.mention_of("SONY", text) == (28, 32)
+    # An S&P 500 ticker, or another company's name, is refused as a ticker of the list's.
+    header = "key,ticker,kind,security_name,exchange\n"
+    for row, clash in (("W:TOYOTA,AAPL", "AAPL"), ("W:TOYOTA,HSBC", "HSBC")):
+        path = tmp_path / "us_tickers.csv"
+        path.write_text(header + row + ",ads,x,NYSE\n")
+        with pytest.raises(ValueError, match=f"{clash} is already another company's"):
+            gazetteer.us_tickers(path)
