@@ -76,6 +76,14 @@ _INDIAN_SYMBOL = re.compile(
     r"(?:NSE|BSE)[^\S\n]*:[^\S\n]*(?P<prefixed>[A-Z0-9][A-Z0-9&-]*)"
     r"|(?P<suffixed>[A-Z0-9][A-Z0-9&-]*)\.(?:NS|BO)"
 )
+
+
+def may_name_otherwise(name: str) -> bool:
+    """Whether a caller's name, written so in a headline, may still be no name the lists
+    write but stand for one: a ticker ("BP") or a name in a legal form ("Target Corp")."""
+    return name.isupper() or _CALLERS_LEGAL_FORM.search(name) is not None
+
+
 # A share class written after "-" or "/", as some sources write "BRK.B".
 _CLASS_SUFFIX = re.compile(r"^([A-Z]{1,5})[-/]([A-Z])$")
 # What joins the parts of a name written as one ("AT&T", "Coca-Cola").
@@ -135,7 +143,13 @@ def find_every(entity: str, text: str) -> list[Span]:
 
 
 def _whole_word(needle: str, haystack: str) -> Span | None:
-    return next(_whole_words(needle, haystack), None)
+    start = haystack.find(needle)
+    while start >= 0:
+        end = start + len(needle)
+        if not (_word_char(haystack[start - 1 : start]) or _word_char(haystack[end : end + 1])):
+            return start, end
+        start = haystack.find(needle, start + 1)
+    return None
 
 
 def _whole_words(needle: str, haystack: str) -> Iterator[Span]:
@@ -147,17 +161,30 @@ def _whole_words(needle: str, haystack: str) -> Iterator[Span]:
         start = haystack.find(needle, start + 1)
 
 
-# A name may run on past a mention into a word that starts with a capital or a digit, or
-# across "&", "-" or "/" ("Reliance Power", "Adani Ports", "L&T Finance"); and start
-# before it at such a word ("Kotak Mahindra").
-_RUNS_ON = re.compile(r"[^\S\n]*(?:[&/-][^\S\n]*)?[A-Z0-9]")
-_RUNS_FROM = re.compile(r"[A-Z0-9][\w.]*(?:[^\S\n]*[&/-])?[^\S\n]*$")
-
-
-def _may_be_inside(text: str, span: Span) -> bool:
-    """Whether a mention at `span` may be part of a longer name around it."""
+def may_be_inside(text: str, span: Span) -> bool:
+    """Whether a mention at `span` may be part of a longer name around it: a name may run
+    on past it into a word that starts with a capital or a digit, or across "&", "-" or
+    "/" ("Reliance Power", "Adani Ports", "L&T Finance"), and start before it at such a
+    word ("Kotak Mahindra"). String slices, not a pattern: it runs for every name asked."""
     start, end = span
-    return bool(_RUNS_ON.match(text, end)) or bool(_RUNS_FROM.search(text, 0, start))
+    if text[end : end + 1] in _NEXT_TO:
+        after = text[end : end + 4].lstrip(_JOINING)[:1]
+        if after.isupper() or after.isdigit():
+            return True
+    if start and text[start - 1] in _NEXT_TO:
+        head = text[max(0, start - 40) : start].rstrip(_JOINING).rsplit(None, 1)
+        before = head[-1][:1] if head else ""
+        return before.isupper() or before.isdigit()
+    return False
+
+
+_JOINING = " \t&/-"
+_NEXT_TO = frozenset(_JOINING)
+
+
+def _tag_free(text: str) -> bool:
+    """Whether `text` holds no character a tag or cashtag starts with."""
+    return "$" not in text and "(" not in text and "<" not in text
 
 
 def _word_char(char: str) -> bool:
@@ -391,21 +418,24 @@ class Gazetteer:
         return [(text[start:end], (start, end)) for _, (start, end) in self.find_entities(text)]
 
     def others(
-        self, text: str, listed: Iterable[Span], keys: Iterable[str | None] | None = None
+        self,
+        text: str,
+        listed: Iterable[Span],
+        keys: Iterable[str | None] | None = None,
+        found: list[tuple[str, Span]] | None = None,
     ) -> list[Span]:
         """The first mention of each entity found in `text` that is none of the `listed`
         mentions' entities (`keys`, when the caller has them: each mention's `key`):
         "Apple" is not another entity beside a listed "AAPL", nor "KNL" beside a listed
-        "Knoll" in "Knoll (NYSE:KNL)"."""
+        "Knoll" in "Knoll (NYSE:KNL)". `found`: `find_entities(text)` if already made,
+        which is the same where `text` holds no tag or cashtag a listed mention could own."""
         listed = list(listed)
         if keys is None:
             keys = [self.key(text[start:end]) for start, end in listed]
         known = set(keys)
-        return [
-            span
-            for key, span in self.find_entities(text, listed)
-            if key not in known and span not in listed
-        ]
+        if found is None or not _tag_free(text):
+            found = self.find_entities(text, listed)
+        return [span for key, span in found if key not in known and span not in listed]
 
     def company(self, key: str | None) -> str | None:
         """The company an entity's key (`key`, `find_entities`) says, or None when the key
@@ -545,25 +575,36 @@ class Gazetteer:
         holding = [(a, b) for a, b in own if a <= start and end <= b]
         return (holding or own or [span])[0]
 
-    def standalone(self, text: str, spans: Sequence[Span], name: str) -> Span | None:
+    def standalone(
+        self,
+        text: str,
+        spans: Sequence[Span],
+        name: str,
+        found: list[tuple[str, Span]] | None = None,
+    ) -> Span | None:
         """Where a caller's `name`, written at `spans` (`find_every`), names its entity:
         the first of them that is no part of a longer name of another entity found in
         `text` ("HDFC" in "HDFC Bank slumps while HDFC surges" is the second), as the
         mention of its own entity that holds it ("DOW" is "Dow Inc" in "Dow Jones rises;
         Dow Inc falls"). None when the gazetteer knows `name` and each of them is part
         of another entity's name ("Reliance" in "Reliance Power falls" is no mention of
-        Reliance Industries); the first when it does not know `name`."""
-        if not any(_may_be_inside(text, span) for span in spans):
+        Reliance Industries); the first when it does not know `name`. `found`:
+        `find_entities(text)` if already made."""
+        if not any(may_be_inside(text, span) for span in spans):
             return spans[0]
-        key = self.entity(name)
-        found = self.find_entities(text)
-        for start, end in spans:
-            holders = [(k, (a, b)) for k, (a, b) in found if a <= start and end <= b]
-            own = [span for k, span in holders if key is not None and self._same(k, key)]
+        if found is None:
+            found = self.find_entities(text)
+        key: str | None = None
+        for i, (start, end) in enumerate(spans):
+            longer = [(k, (a, b)) for k, (a, b) in found if a <= start and end <= b]
+            longer = [(k, (a, b)) for k, (a, b) in longer if b - a > end - start]
+            if not longer:
+                return start, end
+            if i == 0:  # what the name names, asked only where a longer name holds it
+                key = self.entity(name)
+            own = [span for k, span in longer if key is not None and self._same(k, key)]
             if own:
                 return own[0]
-            if not any(b - a > end - start for _, (a, b) in holders):
-                return start, end
         return None if key is not None else spans[0]
 
     def mention_of(self, name: str, text: str) -> Span | None:

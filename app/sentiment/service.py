@@ -19,10 +19,13 @@ from app.sentiment.entities import (
     Gazetteer,
     Span,
     cashtag_of,
+    find,
     find_every,
     gazetteer_path,
     in_exchange_tag,
     mark,
+    may_be_inside,
+    may_name_otherwise,
     without_exchange_tags,
 )
 from app.sentiment.language import ENGLISH, LanguageCheck
@@ -191,11 +194,16 @@ def _mentions(
             return (), [_error([*loc, "entities"], msg, "too_long")]
         first_at: dict[Span, int] = {}
         wanted_at: dict[Span, str] = {}  # each mention's name as read, for its company
+        all_found: list[tuple[str, Span]] | None = None  # find_entities(search), once made
         for j, name in enumerate(item.entities):
             wanted = readable(name.strip())
-            every = find_every(wanted, search)
-            # None too where the name is written only inside another company's name.
-            span = gazetteer.standalone(search, every, wanted) if every else None
+            span = find(wanted, search)
+            if span is not None and may_be_inside(search, span):
+                # None where the name is written only inside other companies' names.
+                if all_found is None:
+                    all_found = gazetteer.find_entities(search)
+                every = find_every(wanted, search)
+                span = gazetteer.standalone(search, every, wanted, all_found)
             if span is not None:
                 span = gazetteer.name_around(search, cashtag_of(search, span), wanted)
             if span is None or in_exchange_tag(search, span):
@@ -235,7 +243,7 @@ def _mentions(
         # about alone, a company whose headline's entities disagree is read 7 points more
         # accurately so (docs/models/entity_sentiment.md, "The companies a caller leaves
         # out"). `mark` keeps the target, and one of any other mentions that overlap.
-        others = gazetteer.others(search, spans, keys)
+        others = gazetteer.others(search, spans, keys, all_found)
         companies = {
             span: _company(gazetteer, search, span, key, wanted_at[span])
             for span, key in zip(spans, keys, strict=True)
@@ -284,7 +292,8 @@ def _company(
     company = None
     # Asked by a name the lists do not write as a name, written so in the text too ("Target
     # Corp", a ticker such as "BP"), the mention is the company the name says.
-    if asked is not None and (key is None or asked != text[span[0] : span[1]]):
+    written = asked is not None and asked == text[span[0] : span[1]]
+    if asked is not None and (not written or (key is None and may_name_otherwise(asked))):
         company = gazetteer.company(gazetteer.entity(asked))
     return company or gazetteer.company_in(key, text) or gazetteer.ticker_beside(text, span, key)
 
