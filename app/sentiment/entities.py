@@ -143,13 +143,7 @@ def find_every(entity: str, text: str) -> list[Span]:
 
 
 def _whole_word(needle: str, haystack: str) -> Span | None:
-    start = haystack.find(needle)
-    while start >= 0:
-        end = start + len(needle)
-        if not (_word_char(haystack[start - 1 : start]) or _word_char(haystack[end : end + 1])):
-            return start, end
-        start = haystack.find(needle, start + 1)
-    return None
+    return next(_whole_words(needle, haystack), None)
 
 
 def _whole_words(needle: str, haystack: str) -> Iterator[Span]:
