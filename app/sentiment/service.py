@@ -174,6 +174,7 @@ def _mentions(
     search = links_blanked(read.text)
     # An outlet in the credit ("... - Nasdaq", "... - S&P Global") is not in the news.
     news_end = before_credit(read.text)
+    all_found: list[tuple[str, Span]] | None = None  # find_entities(search), once made
     if item.entities == AUTO:
         found = []
         companies: dict[Span, str | None] = {}
@@ -194,7 +195,6 @@ def _mentions(
             return (), [_error([*loc, "entities"], msg, "too_long")]
         first_at: dict[Span, int] = {}
         wanted_at: dict[Span, str] = {}  # each mention's name as read, for its company
-        all_found: list[tuple[str, Span]] | None = None  # find_entities(search), once made
         for j, name in enumerate(item.entities):
             wanted = readable(name.strip())
             span = find(wanted, search)
