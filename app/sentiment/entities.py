@@ -115,31 +115,33 @@ def find(entity: str, text: str) -> Span | None:
     (?<!\w)entity(?!\w) would match: compiling a pattern per name cost more than the
     rest of an entity request's checks, and `re`'s cache holds too few names to help.
     """
-    if not entity.strip():
-        return None
-    span = _whole_word(entity, text)
-    if span is not None:
-        return span
-    if text.isascii() and entity.isascii():
-        return _whole_word(entity.lower(), text.lower())
-    # Beyond ASCII, `re`'s case-insensitive matching has rules of its own ("\u017f"
-    # matches "s"): the pattern itself, for the rare name the exact case misses.
-    found = re.search(rf"(?<!\w){re.escape(entity)}(?!\w)", text, re.IGNORECASE)
-    return found.span() if found else None
+    return next(_mentions(entity, text), None)
 
 
 def find_every(entity: str, text: str) -> list[Span]:
     """Every whole-word mention of `entity` in `text`, in order, in the case `find`
     takes its first from: the exact case's if any, else any case's."""
+    return list(_mentions(entity, text))
+
+
+def _mentions(entity: str, text: str) -> Iterator[Span]:
+    """The whole-word mentions of `entity` in `text` in its exact case, or if there are
+    none in any case; lazily, so that `find` stops at the first."""
     if not entity.strip():
-        return []
-    spans = list(_whole_words(entity, text))
-    if spans:
-        return spans
+        return
+    exact = False
+    for span in _whole_words(entity, text):
+        exact = True
+        yield span
+    if exact:
+        return
     if text.isascii() and entity.isascii():
-        return list(_whole_words(entity.lower(), text.lower()))
+        yield from _whole_words(entity.lower(), text.lower())
+        return
+    # Beyond ASCII, `re`'s case-insensitive matching has rules of its own ("\u017f"
+    # matches "s"): the pattern itself, for the rare name the exact case misses.
     pattern = rf"(?<!\w){re.escape(entity)}(?!\w)"
-    return [m.span() for m in re.finditer(pattern, text, re.IGNORECASE)]
+    yield from (m.span() for m in re.finditer(pattern, text, re.IGNORECASE))
 
 
 def _whole_word(needle: str, haystack: str) -> Span | None:
