@@ -80,7 +80,9 @@ def readable(text: str) -> str:
     if text.isascii():
         return text
     text = text.translate(_READ)
-    return text if unicodedata.is_normalized("NFC", text) else "".join(_composed(text))
+    if unicodedata.is_normalized("NFC", text):
+        return text
+    return "".join(piece for _, _, piece in _composed(text))
 
 
 # Conjoining Hangul vowels and final consonants, which compose with the syllable before
@@ -100,11 +102,12 @@ def _clusters(text: str) -> Iterator[tuple[int, int]]:
         yield start, len(text)
 
 
-def _composed(text: str) -> Iterator[str]:
-    """Each cluster of `text` in Unicode's composed form (NFC): "e" and a combining acute
-    accent, as macOS and some PDFs write "é", are the one letter "é" the vectors know."""
+def _composed(text: str) -> Iterator[tuple[int, int, str]]:
+    """Each cluster of `text` (its [start, end)) in Unicode's composed form (NFC): "e"
+    and a combining acute accent, as macOS and some PDFs write "é", are the one letter
+    "é" the vectors know."""
     for start, end in _clusters(text):
-        yield unicodedata.normalize("NFC", text[start:end])
+        yield start, end, unicodedata.normalize("NFC", text[start:end])
 
 
 class Reading(NamedTuple):
@@ -167,8 +170,7 @@ def reading(text: str) -> Reading:
     composed: list[str] = []
     composed_starts: list[int] = []
     composed_ends: list[int] = []
-    for i, j in _clusters(read_text):
-        piece = unicodedata.normalize("NFC", read_text[i:j])
+    for i, j, piece in _composed(read_text):
         composed.append(piece)
         composed_starts.extend([starts[i]] * len(piece))
         composed_ends.extend([ends[j - 1]] * len(piece))
