@@ -267,29 +267,25 @@ def us_tickers(path: Path = US_TICKERS, world: Path = WORLD, sp500: Path = SP500
     A ticker the S&P 500 or the list already uses as a key or a name is refused, so that
     no ticker names two companies."""
     with world.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    keys = {row["key"] for row in rows}
-    names = {name for row in rows for name in row["names"].split("|")}
+        names_of = {row["key"]: set(row["names"].split("|")) for row in csv.DictReader(fh)}
+    names = set().union(*names_of.values())
     with sp500.open(newline="", encoding="utf-8") as fh:
-        taken = {row["Symbol"] for row in csv.DictReader(fh)} | {k for k in keys if ":" not in k}
+        taken = {row["Symbol"] for row in csv.DictReader(fh)}
+    taken |= {key for key in names_of if ":" not in key}
     out: dict[str, str] = {}
     with path.open(newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             ticker, key = row["ticker"], row["key"]
-            if key not in keys or not key.startswith("W:"):
+            if key not in names_of or not key.startswith("W:"):
                 raise ValueError(f"{path.name}: {key} is no W: key of {world.name}")
             if (
                 ticker in taken
                 or ticker in out
-                or (ticker in names and ticker not in _names_of(rows, key))
+                or (ticker in names and ticker not in names_of[key])
             ):
                 raise ValueError(f"{path.name}: {ticker} is already another company's")
             out[ticker] = key
     return dict(sorted(out.items()))
-
-
-def _names_of(rows: Iterable[Mapping[str, str]], key: str) -> set[str]:
-    return {name for row in rows if row["key"] == key for name in row["names"].split("|")}
 
 
 def share_classes(sp500: Path = SP500) -> dict[str, str]:
