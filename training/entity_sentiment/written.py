@@ -16,7 +16,7 @@ import csv
 from pathlib import Path
 
 from training.entity_sentiment.pairs import Pair
-from training.sentiment.sentfin import LABELS
+from training.sentiment.sentfin import refuse_unknown_labels
 
 PATH = Path(__file__).resolve().parents[2] / "data" / "written_headlines" / "pairs.csv"
 
@@ -25,9 +25,7 @@ def load(path: Path = PATH) -> list[Pair]:
     """Each labelled mention as a test pair, the headline's other mentions beside it."""
     with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    bad = {r["label"] for r in rows if r["label"] and r["label"] not in LABELS}
-    if bad:
-        raise ValueError(f"{path}: labels {sorted(bad)} are none of {LABELS}")
+    refuse_unknown_labels(path, (r["label"] for r in rows))
     by_text: dict[str, list[dict[str, str]]] = {}
     for row in rows:
         span = (int(row["start"]), int(row["end"]))

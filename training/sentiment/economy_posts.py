@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from training.sentiment import unlabelled
-from training.sentiment.sentfin import LABELS
+from training.sentiment.sentfin import LABELS, refuse_unknown_labels
 
 FILE = Path(__file__).resolve().parents[2] / "data" / "economy_posts" / "posts.csv"
 # A second reader's labels of the test posts, by each text's sha256 (SOURCES.md).
@@ -60,9 +60,7 @@ def load(path: Path = FILE) -> list[Post]:
     """Every labelled post in the file's order; the unlabelled ones are left out."""
     with path.open(encoding="utf-8", newline="") as fh:
         rows = [(r["text"], r["label"]) for r in csv.DictReader(fh)]
-    bad = {label for _, label in rows if label and label not in LABELS}
-    if bad:
-        raise ValueError(f"{path}: labels {sorted(bad)} are none of {LABELS}")
+    refuse_unknown_labels(path, (label for _, label in rows))
     return [(text, label) for text, label in rows if label]
 
 
@@ -100,9 +98,7 @@ def second_reading(path: Path = SECOND_READING) -> dict[str, str]:
     that reader, as the rule allows, gave none."""
     with path.open(encoding="utf-8", newline="") as fh:
         rows = {r["sha256"]: r["label"] for r in csv.DictReader(fh)}
-    bad = {label for label in rows.values() if label and label not in LABELS}
-    if bad:
-        raise ValueError(f"{path}: labels {sorted(bad)} are none of {LABELS}")
+    refuse_unknown_labels(path, rows.values())
     return rows
 
 

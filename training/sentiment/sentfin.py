@@ -77,6 +77,14 @@ def parse_decisions(text: str) -> dict[str, str]:
     return pairs
 
 
+def refuse_unknown_labels(path: Path, labels: Iterable[str]) -> None:
+    """Raise ValueError naming the labels of a hand-labelled file (`path`) that are none
+    of LABELS; an empty label (left unlabelled) is allowed."""
+    bad = {label for label in labels if label and label not in LABELS}
+    if bad:
+        raise ValueError(f"{path}: labels {sorted(bad)} are none of {LABELS}")
+
+
 def net_polarity(labels: Iterable[str]) -> str:
     labels = list(labels)
     pos = labels.count("positive")
