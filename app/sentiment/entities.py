@@ -108,40 +108,93 @@ Span = tuple[int, int]
 _END = ""
 
 
-def find(entity: str, text: str) -> Span | None:
+def find(entity: str, text: str, *, asked: bool = False) -> Span | None:
     r"""The first whole-word mention of `entity` in `text`: exact case first, then any case.
 
     Plain substring search with a word-boundary check on either side, as the pattern
     (?<!\w)entity(?!\w) would match: compiling a pattern per name cost more than the
     rest of an entity request's checks, and `re`'s cache holds too few names to help.
+    `asked`: `entity` is a caller's name, not an annotator's of this text, and may be
+    written there as something else (`_mentions`).
     """
-    return next(_mentions(entity, text), None)
+    return next(_mentions(entity, text, asked), None)
 
 
-def find_every(entity: str, text: str) -> list[Span]:
+def find_every(entity: str, text: str, *, asked: bool = False) -> list[Span]:
     """Every whole-word mention of `entity` in `text`, in order, in the case `find`
     takes its first from: the exact case's if any, else any case's."""
-    return list(_mentions(entity, text))
+    return list(_mentions(entity, text, asked))
 
 
-def _mentions(entity: str, text: str) -> Iterator[Span]:
+def _mentions(entity: str, text: str, asked: bool) -> Iterator[Span]:
     """The whole-word mentions of `entity` in `text` in its exact case, or if there are
-    none in any case; lazily, so that `find` stops at the first."""
+    none in any case; lazily, so that `find` stops at the first. Of a caller's name
+    (`asked`), neither is a mention that stands inside a phrase naming something else
+    (`in_other_phrase`: "Dow" of "Dow Jones"), nor, of a name in capitals (a ticker:
+    "RUN"), a word the text writes in lower case while it writes other words with
+    capitals ("run" in "Stocks run higher")."""
     if not entity.strip():
         return
     exact = False
     for span in _whole_words(entity, text):
-        exact = True
-        yield span
+        if not (asked and in_other_phrase(text, span)):
+            exact = True
+            yield span
     if exact:
         return
     if text.isascii() and entity.isascii():
-        yield from _whole_words(entity.lower(), text.lower())
+        spans: Iterable[Span] = _whole_words(entity.lower(), text.lower())
+    else:
+        # Beyond ASCII, `re`'s case-insensitive matching has rules of its own ("\u017f"
+        # matches "s"): the pattern itself, for the rare name the exact case misses.
+        pattern = rf"(?<!\w){re.escape(entity)}(?!\w)"
+        spans = (m.span() for m in re.finditer(pattern, text, re.IGNORECASE))
+    if not asked:
+        yield from spans
         return
-    # Beyond ASCII, `re`'s case-insensitive matching has rules of its own ("\u017f"
-    # matches "s"): the pattern itself, for the rare name the exact case misses.
-    pattern = rf"(?<!\w){re.escape(entity)}(?!\w)"
-    yield from (m.span() for m in re.finditer(pattern, text, re.IGNORECASE))
+    word_case = entity.isupper() and not text.islower()
+    for start, end in spans:
+        as_word = word_case and text[start:end].islower()
+        if not (as_word or in_other_phrase(text, (start, end))):
+            yield start, end
+
+
+# Phrases in which a company's name that is a word (`Gazetteer.by_ticker`) names
+# something else: Dow Inc's "Dow" in the index's names, Target's "Target" in a broker's
+# price target. In TFNS's US headlines "Dow" is the index's in most of its 119 matches
+# ("Dow Jones", "Dow futures", "Dow Industrials").
+_OTHER_PHRASES = re.compile(
+    r"(?<!\w)(?:Dow (?:Jones|Industrials|Transports|futures)|Target [Pp]rices?)(?!\w)"
+)
+
+
+def passed_over(entity: str, text: str) -> str | None:
+    """Why `_mentions` finds `entity` nowhere though `text` writes it as a whole word, for
+    a refusal to say: the phrase naming something else that holds it, or the word in
+    lower case a name in capitals is not; None if `text` does not write it."""
+    if not entity.strip():
+        return None
+    lowered = text.isascii() and entity.isascii()
+    spans = list(_whole_words(entity.lower(), text.lower()) if lowered else ())
+    for m in _OTHER_PHRASES.finditer(text):
+        if any(m.start() <= a and b <= m.end() for a, b in spans):
+            return f"it stands only in {m.group()!r}, which names something else"
+    if spans:
+        return f"{text[spans[0][0] : spans[0][1]]!r} is a word there, not the name in capitals"
+    return None
+
+
+def in_other_phrase(text: str, span: Span) -> bool:
+    """Whether `span` stands inside, and is shorter than, a phrase of `_OTHER_PHRASES`:
+    "Dow" in "Dow Jones falls" is no mention of Dow Inc, though "Dow Jones" asked for
+    itself is."""
+    if "Dow" not in text and "Target" not in text:
+        return False
+    start, end = span
+    return any(
+        m.start() <= start and end <= m.end() and end - start < m.end() - m.start()
+        for m in _OTHER_PHRASES.finditer(text)
+    )
 
 
 def _whole_word(needle: str, haystack: str) -> Span | None:
@@ -615,7 +668,11 @@ class Gazetteer:
             return None
         found = next((span for k, span in self.find_entities(text) if self._same(k, key)), None)
         if found is None and key in self.by_ticker:
-            words = [span for w in self.by_ticker[key] if (span := _whole_word(w, text))]
+            words = [
+                span
+                for w in self.by_ticker[key]
+                if (span := _whole_word(w, text)) and not in_other_phrase(text, span)
+            ]
             found = min(words, default=None)
         return found
 

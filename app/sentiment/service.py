@@ -26,6 +26,7 @@ from app.sentiment.entities import (
     mark,
     may_be_inside,
     may_name_otherwise,
+    passed_over,
     without_exchange_tags,
 )
 from app.sentiment.language import ENGLISH, LanguageCheck
@@ -197,12 +198,12 @@ def _mentions(
         wanted_at: dict[Span, str] = {}  # each mention's name as read, for its company
         for j, name in enumerate(item.entities):
             wanted = readable(name.strip())
-            span = find(wanted, search)
+            span = find(wanted, search, asked=True)
             if span is not None and may_be_inside(search, span):
                 # None where the name is written only inside other companies' names.
                 if all_found is None:
                     all_found = gazetteer.find_entities(search)
-                every = find_every(wanted, search)
+                every = find_every(wanted, search, asked=True)
                 span = gazetteer.standalone(search, every, wanted, all_found)
             if span is not None:
                 span = gazetteer.name_around(search, cashtag_of(search, span), wanted)
@@ -219,6 +220,8 @@ def _mentions(
                     if name.strip()
                     else "entity name is blank"
                 )
+                why = passed_over(wanted, search)
+                msg += f" ({why})" if why is not None else ""
                 errors.append(_error([*loc, "entities", j], msg, "entity_not_found"))
             elif span in first_at:
                 # Two names for one mention would be two identical answers, and the

@@ -215,6 +215,28 @@ def test_a_ticker_finds_its_companys_name_that_is_a_word(server: Server) -> None
     assert [(e["name"], e["company"]) for e in entities] == [("eBay", "EBAY")]
 
 
+def test_a_word_or_a_phrase_naming_something_else_is_no_mention(server: Server) -> None:
+    both = "Dow Jones falls 300 points as Dow Inc slides"
+    with server.client() as http:
+        run = _post(http, [{"text": "Stocks run higher as Sunrun jumps", "entities": ["RUN"]}])
+        word_only = _post(http, [{"text": "Stocks run higher after Fed", "entities": ["RUN"]}])
+        index_only = _post(http, [{"text": "Dow Jones falls 300 points", "entities": ["DOW"]}])
+        index_and_dow = _post(http, [{"text": both, "entities": ["DOW", "Dow Jones"]}])
+        price = _post(http, [{"text": "Target price raised for Infosys", "entities": ["TGT"]}])
+    # Sunrun's ticker is its name's, not the verb's.
+    (sunrun,) = run.json()["results"][0]["entities"]
+    assert (sunrun["start"], sunrun["end"]) == (21, 27)
+    detail = word_only.json()["detail"][0]["msg"]
+    assert word_only.status_code == 422 and "'run' is a word there" in detail
+    detail = index_only.json()["detail"][0]["msg"]
+    assert index_only.status_code == 422 and "'Dow Jones', which names something else" in detail
+    # Dow Inc's ticker finds Dow Inc; the index asked for by its name is the index.
+    dow, index = index_and_dow.json()["results"][0]["entities"]
+    assert (dow["start"], dow["end"], dow["company"]) == (30, 37, "DOW")
+    assert (index["start"], index["end"], index["company"]) == (0, 9, None)
+    assert price.status_code == 422 and "'TGT'" in price.json()["detail"][0]["msg"]
+
+
 def test_auto_finds_gazetteer_names_and_cashtags(server: Server) -> None:
     text = "Tata Motors rallies, Maruti Suzuki falls; $AAPL flat"
     # The committed list has these only as "Wipro Ltd., WIPRO", "Cipla Ltd." and "SEBI":

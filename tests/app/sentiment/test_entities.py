@@ -20,6 +20,7 @@ from app.sentiment.entities import (
     gazetteer_path,
     in_exchange_tag,
     mark,
+    passed_over,
     tagged_as,
     without_exchange_tags,
 )
@@ -36,6 +37,25 @@ def test_find_is_whole_word_exact_case_first() -> None:
     assert find("infosys", "Infosys gains") == (0, 7)
     assert find("Tata", "tata and Tata Motors") == (9, 13)
     assert find("  ", "anything") is None
+
+
+def test_find_passes_over_words_and_phrases_that_name_something_else() -> None:
+    assert find("RUN", "Stocks run higher", asked=True) is None
+    why = "'run' is a word there, not the name in capitals"
+    assert passed_over("RUN", "Stocks run higher") == why
+    # Written so, the text itself says it: all in lower case, or in capitals.
+    assert find("RUN", "stocks run higher", asked=True) == (7, 10)
+    assert find("RUN", "Stocks Run Higher", asked=True) == (7, 10)
+    assert find("Dow", "Dow Jones falls as Dow slides", asked=True) == (19, 22)
+    assert find("DOW", "Dow futures slip", asked=True) is None
+    why = "'Dow futures', which names something else"
+    assert why in str(passed_over("DOW", "Dow futures slip"))
+    assert find("Dow Jones", "Dow Jones falls", asked=True) == (0, 9)
+    assert find("Target", "Target Price cut for Target", asked=True) == (21, 27)
+    assert passed_over("TCS", "Infosys gains") is None
+    # An annotator's name is the entity wherever the text writes it.
+    assert find("RUN", "Stocks run higher") == (7, 10)
+    assert find("Dow", "Dow Jones falls") == (0, 3)
 
 
 @pytest.mark.parametrize(
