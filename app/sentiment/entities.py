@@ -161,10 +161,12 @@ def _mentions(entity: str, text: str, asked: bool) -> Iterator[Span]:
 
 # Phrases in which a company's name that is a word (`Gazetteer.by_ticker`) names
 # something else: Dow Inc's "Dow" in the index's names, Target's "Target" in a broker's
-# price target. In TFNS's US headlines "Dow" is the index's in most of its 119 matches
-# ("Dow Jones", "Dow futures", "Dow Industrials").
+# price target or in another company's name, Williams's in a Fed official's. In TFNS's
+# US headlines "Dow" is the index's in most of its 119 matches ("Dow Jones", "Dow
+# futures", "Dow Industrials"), and "Williams" the New York Fed's president's in 3 of 10.
 _OTHER_PHRASES = re.compile(
-    r"(?<!\w)(?:Dow (?:Jones|Industrials|Transports|futures)|Target [Pp]rices?)(?!\w)"
+    r"(?<!\w)(?:Dow (?:Jones|Industrials|Transports|futures)|Target (?:[Pp]rices?|Hospitality)"
+    r"|Fed['\u2019]s Williams)(?!\w)"
 )
 
 
@@ -188,7 +190,7 @@ def in_other_phrase(text: str, span: Span) -> bool:
     """Whether `span` stands inside, and is shorter than, a phrase of `_OTHER_PHRASES`:
     "Dow" in "Dow Jones falls" is no mention of Dow Inc, though "Dow Jones" asked for
     itself is."""
-    if "Dow" not in text and "Target" not in text:
+    if "Dow" not in text and "Target" not in text and "Williams" not in text:
         return False
     start, end = span
     return any(

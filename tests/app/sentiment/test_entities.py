@@ -52,6 +52,8 @@ def test_find_passes_over_words_and_phrases_that_name_something_else() -> None:
     assert why in str(passed_over("DOW", "Dow futures slip"))
     assert find("Dow Jones", "Dow Jones falls", asked=True) == (0, 9)
     assert find("Target", "Target Price cut for Target", asked=True) == (21, 27)
+    assert find("Williams", "Fed's Williams says rates are right", asked=True) is None
+    assert find("Target", "Target Hospitality misses", asked=True) is None
     assert passed_over("TCS", "Infosys gains") is None
     # An annotator's name is the entity wherever the text writes it.
     assert find("RUN", "Stocks run higher") == (7, 10)
