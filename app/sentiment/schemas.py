@@ -133,6 +133,13 @@ class SentimentResult(BaseModel):
         description="for a headline given as an object: the sentiment towards each entity, "
         'in the order asked ("auto": in the order they occur)',
     )
+    entities_left_out: int | None = Field(
+        None,
+        description='with "auto", only where it found more entities than '
+        "MAX_ENTITIES_PER_HEADLINE: how many it found past that limit and did not answer "
+        "about (the first ones found are answered)",
+        ge=1,
+    )
 
 
 class EntityResult(BaseModel):

@@ -63,6 +63,8 @@ class EntityItem:
 
     text: str
     mentions: tuple[Mention, ...]
+    # With "auto": the entities found past the per-headline limit, answered about not.
+    past_limit: int = 0
 
 
 # A checked request item: a plain headline stays a str, so the common case costs nothing.
@@ -165,8 +167,9 @@ def before_credit(text: str) -> int:
 
 def _mentions(
     item: EntityHeadline, loc: list[str | int], gazetteer: Gazetteer, settings: Settings
-) -> tuple[tuple[Mention, ...], list[dict[str, object]]]:
-    """Each entity's mention in the text as sent (spans index it), or the errors."""
+) -> tuple[tuple[Mention, ...], int, list[dict[str, object]]]:
+    """Each entity's mention in the text as sent (spans index it), how many `"auto"`
+    found past the limit, or the errors."""
     text = item.text
     # Found in the text as a reader reads it, whose spans map back to the text as sent:
     # Infosys in full-width letters is Infosys, "AT&amp;T" is AT&T.
@@ -176,12 +179,14 @@ def _mentions(
     # An outlet in the credit ("... - Nasdaq", "... - S&P Global") is not in the news.
     news_end = before_credit(read.text)
     all_found: list[tuple[str, Span]] | None = None  # find_entities(search), once made
+    past_limit = 0
     if item.entities == AUTO:
         found = []
         companies: dict[Span, str | None] = {}
         in_news = [
             (key, span) for key, span in gazetteer.find_entities(search) if span[0] < news_end
         ]
+        past_limit = max(0, len(in_news) - settings.max_entities_per_headline)
         for key, span in in_news[: settings.max_entities_per_headline]:
             start, end = read.sent(span)
             found.append((text[start:end], span))  # the name as the text writes it
@@ -193,7 +198,7 @@ def _mentions(
                 f"entities must hold at most {settings.max_entities_per_headline} names, "
                 f"got {len(item.entities)}"
             )
-            return (), [_error([*loc, "entities"], msg, "too_long")]
+            return (), 0, [_error([*loc, "entities"], msg, "too_long")]
         first_at: dict[Span, int] = {}
         wanted_at: dict[Span, str] = {}  # each mention's name as read, for its company
         for j, name in enumerate(item.entities):
@@ -237,7 +242,7 @@ def _mentions(
                 wanted_at[span] = wanted
                 found.append((name, span))
         if errors:
-            return (), errors
+            return (), 0, errors
     spans = [span for _, span in found]
     if item.entities != AUTO:
         keys = [gazetteer.key(search[start:end]) for start, end in spans]
@@ -264,7 +269,7 @@ def _mentions(
         )
         for name, span in found
     )
-    return mentions, []
+    return mentions, past_limit, []
 
 
 def _name_like(name: str) -> bool:
@@ -335,8 +340,8 @@ def check_limits(
             trimmed = headline.text.strip()
             problems = _text_errors(trimmed, [*loc, "text"], settings)
             if not problems:
-                mentions, problems = _mentions(headline, loc, gazetteer, settings)
-                items.append(EntityItem(model_text(trimmed), mentions))
+                mentions, past_limit, problems = _mentions(headline, loc, gazetteer, settings)
+                items.append(EntityItem(model_text(trimmed), mentions, past_limit))
         errors += problems
     if errors:
         raise HeadlineError(errors)
@@ -443,14 +448,18 @@ def encode_results(
     return f'{head}"results": [{", ".join(results)}]}}'.encode()
 
 
-def with_entities(result: str, mentions: Sequence[Mention], answers: Sequence[str]) -> str:
-    """A headline's object from `score` with its entities' objects added."""
+def with_entities(
+    result: str, mentions: Sequence[Mention], answers: Sequence[str], past_limit: int = 0
+) -> str:
+    """A headline's object from `score` with its entities' objects added, and the count
+    of those `"auto"` found and left out, where there are any."""
     entities = ", ".join(
         f'{{"name": {json.dumps(m.name)}, "company": {_json_string(m.company)}, '
         f'"start": {m.start}, "end": {m.end}, {answer[1:]}'
         for m, answer in zip(mentions, answers, strict=True)
     )
-    return f'{result[:-1]}, "entities": [{entities}]}}'
+    more = f', "entities_left_out": {past_limit}' if past_limit else ""
+    return f'{result[:-1]}, "entities": [{entities}]{more}}}'
 
 
 # A company's key as JSON: a few thousand keys, each written in every answer about it.
@@ -547,7 +556,7 @@ class SentimentService:
         answers = await self.batcher.submit(texts + queries)
         rest = iter(answers[len(texts) :])
         results = [
-            with_entities(r, x.mentions, [next(rest) for _ in x.mentions])
+            with_entities(r, x.mentions, [next(rest) for _ in x.mentions], x.past_limit)
             if isinstance(x, EntityItem)
             else r
             for x, r in zip(items, answers[: len(texts)], strict=True)

@@ -237,6 +237,22 @@ def test_a_word_or_a_phrase_naming_something_else_is_no_mention(server: Server) 
     assert price.status_code == 422 and "'TGT'" in price.json()["detail"][0]["msg"]
 
 
+def test_auto_says_how_many_entities_it_left_out(server: Server) -> None:
+    names = (
+        "Infosys, TCS, Wipro, HCL Technologies, Tech Mahindra, Reliance Industries, HDFC Bank, "
+        "ICICI Bank, Axis Bank, Tata Motors, Maruti Suzuki, Bajaj Auto, Hero MotoCorp, "
+        "Sun Pharma, Cipla, Lupin, Titan, Asian Paints"
+    )
+    with server.client() as http:
+        response = _post(http, [{"text": f"Stocks in news: {names}", "entities": "auto"}])
+        few = _post(http, [{"text": "Infosys gains, TCS slips", "entities": "auto"}])
+    many = response.json()["results"][0]
+    # Eighteen found, the first sixteen answered, and the answer says two are missing.
+    assert [e["name"] for e in many["entities"]] == names.split(", ")[:16]
+    assert many["entities_left_out"] == 2
+    assert "entities_left_out" not in few.json()["results"][0]
+
+
 def test_auto_finds_gazetteer_names_and_cashtags(server: Server) -> None:
     text = "Tata Motors rallies, Maruti Suzuki falls; $AAPL flat"
     # The committed list has these only as "Wipro Ltd., WIPRO", "Cipla Ltd." and "SEBI":

@@ -152,12 +152,22 @@ def test_page_shows_the_fan_chart_and_scores_headlines(server: Server) -> None:
             asked = {"text": opposite, "entities": ["Infosys", "TCS"]}
             with server.client() as client:
                 (api,) = client.post("/sentiment", json={"headlines": [asked]}).json()["results"]
+            many = (
+                "Infosys, TCS, Wipro, HCL Technologies, Tech Mahindra, Reliance Industries, "
+                "HDFC Bank, ICICI Bank, Axis Bank, Tata Motors, Maruti Suzuki, Bajaj Auto, "
+                "Hero MotoCorp, Sun Pharma, Cipla, Lupin, Titan, Asian Paints gain"
+            )
             page.fill(
-                "#headlines", f"{opposite} | Infosys, TCS\nMarkets rally on rate hopes | auto"
+                "#headlines",
+                f"{opposite} | Infosys, TCS\nMarkets rally on rate hopes | auto\n{many} | auto",
             )
             page.click("#score")
-            page.wait_for_selector(".result:nth-child(2) .entities")
+            page.wait_for_selector(".result:nth-child(3) .entities")
             first, second = page.locator(".result").nth(0), page.locator(".result").nth(1)
+            # Past the limit per headline, the page says how many more "auto" found.
+            third = page.locator(".result").nth(2)
+            assert third.locator(".entity").count() == 16
+            assert "2 more found" in third.locator(".entities").inner_text()
             assert first.locator(".headline").inner_text() == opposite
             rows = first.locator(".entity")
             assert rows.count() == 2

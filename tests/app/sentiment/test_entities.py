@@ -546,6 +546,16 @@ def test_entity_limits_come_from_settings() -> None:
         check_limits([_item("A B", ["A", "B"]), _item("A B", ["A"])], settings, GAZETTEER)
 
 
+def test_auto_counts_the_entities_it_leaves_out_past_the_limit() -> None:
+    settings = Settings(max_entities_per_headline=2)
+    three = _item("Infosys, TCS and Tata Motors gain", "auto")
+    (item,) = check_limits([three], settings, GAZETTEER)
+    assert isinstance(item, EntityItem)
+    assert [m.name for m in item.mentions] == ["Infosys", "TCS"] and item.past_limit == 1
+    (item,) = check_limits([_item("Infosys and TCS gain", "auto")], settings, GAZETTEER)
+    assert isinstance(item, EntityItem) and item.past_limit == 0
+
+
 def test_a_server_without_an_entity_model_says_so() -> None:
     settings = Settings(entity_sentiment_model="")
     with pytest.raises(HeadlineError, match="per headline only"):

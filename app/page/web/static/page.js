@@ -286,7 +286,7 @@ function parseLine(line) {
   return { text, entities };
 }
 
-function entityList(entities) {
+function entityList(entities, leftOut) {
   const list = el("ul", { class: "entities" });
   if (!entities.length) list.append(el("li", { class: "entity-none" }, "No company found in this headline."));
   for (const e of entities) {
@@ -298,6 +298,8 @@ function entityList(entities) {
     );
     list.append(row);
   }
+  // "auto" answers a headline's first entities up to the server's limit, and says so.
+  if (leftOut) list.append(el("li", { class: "entity-none" }, `${leftOut} more found, not answered (the limit per headline).`));
   return list;
 }
 
@@ -334,7 +336,7 @@ function showResults(headlines, body) {
           : `The model knows ${Math.round(r.coverage * 100)} % of this headline's words.`;
         item.append(el("p", { class: "coverage" }, note));
       }
-      if (Array.isArray(r.entities)) item.append(entityList(r.entities));
+      if (Array.isArray(r.entities)) item.append(entityList(r.entities, r.entities_left_out));
       return item;
     }),
   );
