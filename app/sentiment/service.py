@@ -204,7 +204,14 @@ def _mentions(
         for j, name in enumerate(item.entities):
             wanted = readable(name.strip())
             span = find(wanted, search, asked=True)
-            if span is not None and may_be_inside(search, span):
+            named = None
+            if span is not None and wanted.isupper() and search[span[0] : span[1]] != wanted:
+                # A ticker the text writes only in another case ("Run" for RUN in a title
+                # in capitals) is its company's where the text names the company.
+                named = gazetteer.mention_of(wanted, search)
+            if named is not None and named[0] < news_end:
+                span = named
+            elif span is not None and may_be_inside(search, span):
                 # None where the name is written only inside other companies' names.
                 if all_found is None:
                     all_found = gazetteer.find_entities(search)

@@ -219,13 +219,15 @@ def test_a_word_or_a_phrase_naming_something_else_is_no_mention(server: Server) 
     both = "Dow Jones falls 300 points as Dow Inc slides"
     with server.client() as http:
         run = _post(http, [{"text": "Stocks run higher as Sunrun jumps", "entities": ["RUN"]}])
+        title = _post(http, [{"text": "Stocks Run Higher As Sunrun Jumps", "entities": ["RUN"]}])
         word_only = _post(http, [{"text": "Stocks run higher after Fed", "entities": ["RUN"]}])
         index_only = _post(http, [{"text": "Dow Jones falls 300 points", "entities": ["DOW"]}])
         index_and_dow = _post(http, [{"text": both, "entities": ["DOW", "Dow Jones"]}])
         price = _post(http, [{"text": "Target price raised for Infosys", "entities": ["TGT"]}])
     # Sunrun's ticker is its name's, not the verb's.
-    (sunrun,) = run.json()["results"][0]["entities"]
-    assert (sunrun["start"], sunrun["end"]) == (21, 27)
+    for answer in (run, title):
+        (sunrun,) = answer.json()["results"][0]["entities"]
+        assert (sunrun["start"], sunrun["end"], sunrun["company"]) == (21, 27, "W:SUNRUN")
     detail = word_only.json()["detail"][0]["msg"]
     assert word_only.status_code == 422 and "'run' is a word there" in detail
     detail = index_only.json()["detail"][0]["msg"]
