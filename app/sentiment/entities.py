@@ -171,17 +171,22 @@ _OTHER_PHRASES = re.compile(
 
 
 def passed_over(entity: str, text: str) -> str | None:
-    """Why `_mentions` finds `entity` nowhere though `text` writes it as a whole word, for
-    a refusal to say: the phrase naming something else that holds it, or the word in
-    lower case a name in capitals is not; None if `text` does not write it."""
-    if not entity.strip():
+    """Why a caller's `entity` is found nowhere (`find(..., asked=True)`) though `text`
+    writes it as a whole word, for a refusal to say, where each place it is written is
+    passed over for that reason: a phrase naming something else holds it, or it is a
+    word in lower case and the name is in capitals. None otherwise (not written, or
+    written inside another company's name, which the refusal says already)."""
+    if not entity.strip() or not (text.isascii() and entity.isascii()):
         return None
-    lowered = text.isascii() and entity.isascii()
-    spans = list(_whole_words(entity.lower(), text.lower()) if lowered else ())
-    for m in _OTHER_PHRASES.finditer(text):
-        if any(m.start() <= a and b <= m.end() for a, b in spans):
-            return f"it stands only in {m.group()!r}, which names something else"
-    if spans:
+    spans = list(_whole_words(entity.lower(), text.lower()))
+    if not spans:
+        return None
+    if all(in_other_phrase(text, span) for span in spans):
+        (a, b), phrases = spans[0], _OTHER_PHRASES.finditer(text)
+        phrase = next(m for m in phrases if m.start() <= a and b <= m.end())
+        return f"it stands only in {phrase.group()!r}, which names something else"
+    words = entity.isupper() and not text.islower()
+    if words and all(text[a:b].islower() for a, b in spans):
         return f"{text[spans[0][0] : spans[0][1]]!r} is a word there, not the name in capitals"
     return None
 

@@ -55,6 +55,11 @@ def test_find_passes_over_words_and_phrases_that_name_something_else() -> None:
     assert find("Williams", "Fed's Williams says rates are right", asked=True) is None
     assert find("Target", "Target Hospitality misses", asked=True) is None
     assert passed_over("TCS", "Infosys gains") is None
+    # Written elsewhere as the name, or inside another company's name: not these reasons.
+    assert passed_over("RELIANCE", "Reliance Power falls") is None
+    assert passed_over("DOW", "Dow Jones and Dow fall") is None
+    why = "it stands only in 'Dow Jones', which names something else"
+    assert passed_over("DOW", "Target price cut as Dow Jones falls") == why
     # An annotator's name is the entity wherever the text writes it.
     assert find("RUN", "Stocks run higher") == (7, 10)
     assert find("Dow", "Dow Jones falls") == (0, 3)
