@@ -226,14 +226,19 @@ def _mentions(
                 named = gazetteer.mention_of(wanted, search) if _name_like(wanted) else None
                 span = named if named is not None and named[0] < news_end else span
             if span is None:
-                msg = (
-                    f"entity {_shown(name)} does not occur in the headline as a whole word, "
-                    "nor does another name of its company"
-                    if name.strip()
-                    else "entity name is blank"
-                )
-                why = passed_over(wanted, search)
-                msg += f" ({why})" if why is not None else ""
+                why = _passed_over(gazetteer, wanted, search, all_found)
+                if not name.strip():
+                    msg = "entity name is blank"
+                elif why is not None:
+                    msg = (
+                        f"entity {_shown(name)} is written in the headline only where it is "
+                        f"no mention of its company: {why}"
+                    )
+                else:
+                    msg = (
+                        f"entity {_shown(name)} does not occur in the headline as a whole "
+                        "word, nor does another name of its company"
+                    )
                 errors.append(_error([*loc, "entities", j], msg, "entity_not_found"))
             elif span in first_at:
                 # Two names for one mention would be two identical answers, and the
@@ -277,6 +282,25 @@ def _mentions(
         for name, span in found
     )
     return mentions, past_limit, []
+
+
+def _passed_over(
+    gazetteer: Gazetteer, wanted: str, search: str, found: list[tuple[str, Span]] | None
+) -> str | None:
+    """Why a caller's name the text writes names no mention there, for its refusal:
+    `passed_over`'s reasons, or the other companies' names it stands in only ("Adani" of
+    "Adani Ports, Adani Green rally"); None if the text does not write it. `found`:
+    `find_entities(search)`, made where the name may stand in a longer one."""
+    why = passed_over(wanted, search)
+    every = find_every(wanted, search, asked=True) if why is None and found else []
+    holders = [
+        search[a:b]
+        for _, (a, b) in found or ()
+        if any(a <= start and end <= b and end - start < b - a for start, end in every)
+    ]
+    if holders:
+        return f"it stands only inside other companies' names: {', '.join(map(repr, holders))}"
+    return why
 
 
 def _name_like(name: str) -> bool:

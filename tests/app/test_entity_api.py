@@ -224,6 +224,7 @@ def test_a_word_or_a_phrase_naming_something_else_is_no_mention(server: Server) 
         index_only = _post(http, [{"text": "Dow Jones falls 300 points", "entities": ["DOW"]}])
         index_and_dow = _post(http, [{"text": both, "entities": ["DOW", "Dow Jones"]}])
         price = _post(http, [{"text": "Target price raised for Infosys", "entities": ["TGT"]}])
+        inside = _post(http, [{"text": "Adani Ports, Adani Green rally", "entities": ["Adani"]}])
     # Sunrun's ticker is its name's, not the verb's.
     for answer in (run, title):
         (sunrun,) = answer.json()["results"][0]["entities"]
@@ -237,6 +238,9 @@ def test_a_word_or_a_phrase_naming_something_else_is_no_mention(server: Server) 
     assert (dow["start"], dow["end"], dow["company"]) == (30, 37, "DOW")
     assert (index["start"], index["end"], index["company"]) == (0, 9, None)
     assert price.status_code == 422 and "'TGT'" in price.json()["detail"][0]["msg"]
+    # Written only inside other companies' names, the refusal names them.
+    detail = inside.json()["detail"][0]["msg"]
+    assert "only inside other companies' names: 'Adani Ports', 'Adani Green'" in detail
 
 
 def test_auto_says_how_many_entities_it_left_out(server: Server) -> None:
