@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.asgi.body import replay
+from app.asgi.conditional import NO_CACHE, none_match
 from app.asgi.json_response import send_json
 from app.sentiment.batching import QueueFullError
 from app.sentiment.schemas import SentimentRequest
@@ -49,11 +50,17 @@ class HotPaths:
             await handler(scope, receive, send)
 
     async def _forecast(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body = self.services.forecast.current_json() if not scope["query_string"] else None
-        if body is None:
+        encoded = self.services.forecast.current_json() if not scope["query_string"] else None
+        if encoded is None:
             await self.app(scope, receive, send)
             return
-        await send_json(send, 200, body)
+        headers = [(b"etag", encoded.etag.encode()), (b"cache-control", NO_CACHE.encode())]
+        asked = next((v for k, v in scope["headers"] if k == b"if-none-match"), None)
+        if none_match(None if asked is None else asked.decode("latin-1"), encoded.etag):
+            await send({"type": "http.response.start", "status": 304, "headers": headers})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await send_json(send, 200, encoded.body, headers)
 
     async def _sentiment(self, scope: Scope, receive: Receive, send: Send) -> None:
         sentiment = self.services.sentiment

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 
+from app.asgi.conditional import NO_CACHE, none_match
 from app.deps import ForecastDep, RefresherDep, RegistryDep
 from app.forecast.schemas import ForecastResponse, HistoryResponse, RefreshResponse
 from app.model_store import ModelRegistry
@@ -30,13 +31,16 @@ def not_computed_yet(registry: ModelRegistry) -> HTTPException:
     summary="US real GDP growth (% year over year) for the four quarters after the last observed",
     responses=error_responses(401, 503),
 )
-async def forecast(service: ForecastDep, registry: RegistryDep) -> Response:
+async def forecast(service: ForecastDep, registry: RegistryDep, request: Request) -> Response:
     # Pre-encoded bytes: the answer changes only with a refresh (or its age's next tenth
     # of an hour), and validating and encoding it per GET was most of the endpoint's cost.
-    body = service.current_json()
-    if body is None:
+    encoded = service.current_json()
+    if encoded is None:
         raise not_computed_yet(registry)
-    return Response(body, media_type="application/json")
+    headers = {"ETag": encoded.etag, "Cache-Control": NO_CACHE}
+    if none_match(request.headers.get("if-none-match"), encoded.etag):
+        return Response(status_code=304, headers=headers)
+    return Response(encoded.body, media_type="application/json", headers=headers)
 
 
 @router.get(

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from app.asgi.conditional import entity_tag
 from app.forecast import fred_client, fred_csv, gdp_features, monthly_window, plausibility
 from app.forecast.vintage_store import (
     Quarantined,
@@ -56,6 +57,14 @@ class Forecast:
     # Every observed quarter of the inputs the forecast was made from, oldest first: a
     # history read with the forecast always belongs to it.
     history: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class EncodedForecast:
+    """The answer to `GET /forecast` as sent, and its entity tag for conditional GETs."""
+
+    body: bytes
+    etag: str
 
 
 @dataclass(frozen=True)
@@ -163,7 +172,7 @@ class ForecastService:
         self._lock = threading.Lock()
         self._model: LoadedModel | None = None
         self._served = _Served()
-        self._encoded: tuple[tuple[object, ...], bytes] | None = None
+        self._encoded: tuple[tuple[object, ...], EncodedForecast] | None = None
         self.consecutive_failures = 0
         self.refresh_successes = 0
         self.refresh_failures = 0
@@ -225,8 +234,9 @@ class ForecastService:
             "quarters": list(forecast.history[-quarters:]),
         }
 
-    def current_json(self) -> bytes | None:
-        """`current()` serialised, re-encoded only when one of its fields has changed."""
+    def current_json(self) -> EncodedForecast | None:
+        """`current()` serialised with its entity tag, re-encoded only when one of its
+        fields has changed."""
         served = self._served
         forecast = served.forecast
         if forecast is None:
@@ -247,7 +257,8 @@ class ForecastService:
         body = self._body(served)
         if body is None:
             return None
-        encoded = json.dumps(body).encode()
+        raw = json.dumps(body).encode()
+        encoded = EncodedForecast(raw, entity_tag(raw))
         self._encoded = (key, encoded)
         return encoded
 

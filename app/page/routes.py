@@ -7,13 +7,14 @@ file. Swagger UI's own files come from the `swagger-ui-bundle` package (Apache-2
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html
 from swagger_ui_bundle import swagger_ui_path
+
+from app.asgi.conditional import NO_CACHE, entity_tag, none_match
 
 WEB = Path(__file__).resolve().parent / "web"
 # The page runs only its own script and style, and talks only to this service.
@@ -40,7 +41,7 @@ class Asset:
 
 def _asset(path: Path) -> Asset:
     body = path.read_bytes()
-    return Asset(body, TYPES[path.suffix], f'"{hashlib.sha256(body).hexdigest()[:16]}"')
+    return Asset(body, TYPES[path.suffix], entity_tag(body))
 
 
 PAGE = _asset(WEB / "index.html")
@@ -60,8 +61,8 @@ DOCS = get_swagger_ui_html(
 
 def _serve(asset: Asset, request: Request, headers: dict[str, str]) -> Response:
     # no-cache: the browser keeps a copy but asks each time; an unchanged file is a 304.
-    headers = {"ETag": asset.etag, "Cache-Control": "no-cache", **headers}
-    if request.headers.get("if-none-match") == asset.etag:
+    headers = {"ETag": asset.etag, "Cache-Control": NO_CACHE, **headers}
+    if none_match(request.headers.get("if-none-match"), asset.etag):
         return Response(status_code=304, headers=headers)
     return Response(asset.body, media_type=asset.media_type, headers=headers)
 

@@ -1,5 +1,6 @@
 """HTTP details clients and probes rely on: HEAD wherever GET is answered, no content
-sniffing, and no shared caching of what needs the token."""
+sniffing, no shared caching of what needs the token, and a 304 for a forecast the client
+holds."""
 
 from __future__ import annotations
 
@@ -39,3 +40,24 @@ def test_training_reports_are_not_kept_by_shared_caches(server: Server) -> None:
         report = http.get(url)
     assert report.status_code == 200 and report.headers["content-type"] == "image/png"
     assert report.headers["cache-control"].startswith("private")
+
+
+@pytest.mark.parametrize("path", ["/forecast", "/forecast?via=route"])
+def test_a_forecast_the_client_holds_is_a_304(server: Server, path: str) -> None:
+    """The hot path answers `/forecast`; with a query string FastAPI's route does."""
+    with server.client() as http:
+        # The answer's age moves every six minutes: a pair that straddles one is asked again.
+        for _ in range(3):
+            first = http.get(path)
+            etag = first.headers["etag"]
+            again = http.get(path, headers={"If-None-Match": etag})
+            if again.status_code == 304:
+                break
+        weak = http.get(path, headers={"If-None-Match": f'"older", W/{etag}'})
+        other = http.get(path, headers={"If-None-Match": '"older"'})
+    assert first.status_code == 200 and first.headers["cache-control"] == "no-cache"
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["etag"] == etag and again.headers["cache-control"] == "no-cache"
+    assert again.headers["x-content-type-options"] == "nosniff"
+    assert weak.status_code == 304
+    assert other.status_code == 200 and other.json() == first.json()
