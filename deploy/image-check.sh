@@ -243,6 +243,15 @@ for i in $(seq 1 50); do
 done
 wait "$RESTARTER"
 echo "through nginx while $FIRST restarted: $OK answered 200, $ERRORS errors${CODES:+ (codes:$CODES)}"
+# Compressed through nginx, and a forecast the client holds is a 304 there too (nginx
+# weakens the ETag of what it compresses).
+GZIP=$(curl -fsS -o /dev/null -D - -H 'Accept-Encoding: gzip' "http://127.0.0.1:$PORT_LB/openapi.json" \
+    | tr -d '\r' | awk -F': ' 'tolower($1) == "content-encoding" {print $2}')
+TAG=$(curl -fsS -o /dev/null -D - -H 'Accept-Encoding: gzip' "http://127.0.0.1:$PORT_LB/forecast" \
+    | tr -d '\r' | awk -F': ' 'tolower($1) == "etag" {print $2}')
+NOT_MODIFIED=$(curl -s -o /dev/null -w '%{http_code}' -H 'Accept-Encoding: gzip' \
+    -H "If-None-Match: $TAG" "http://127.0.0.1:$PORT_LB/forecast")
+echo "through nginx: /openapi.json content-encoding ${GZIP:-none}; /forecast ETag $TAG, sent back: $NOT_MODIFIED"
 
 mkdir -p "$(dirname "$RESULT")"
 cat > "$RESULT" <<JSON
@@ -260,10 +269,14 @@ cat > "$RESULT" <<JSON
   "exit_code_on_sigterm": $EXIT,
   "balancer_requests": 50,
   "balancer_errors": $ERRORS,
+  "balancer_content_encoding": "${GZIP:-none}",
+  "balancer_forecast_etag_sent_back": $NOT_MODIFIED,
   "total_seconds": $(( $(date +%s) - STARTED ))
 }
 JSON
 say "result: $RESULT"
 cat "$RESULT"
 [ "$ERRORS" = 0 ] || fail "$ERRORS requests failed through the balancer"
+[ "$GZIP" = gzip ] || fail "nginx did not compress /openapi.json"
+[ "$NOT_MODIFIED" = 304 ] || fail "a forecast the client holds was $NOT_MODIFIED through nginx, not 304"
 [ "$STANDINS" = no ] || echo "NOTE: built on STAND-IN base images (see the top of this script)"

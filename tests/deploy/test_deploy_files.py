@@ -157,6 +157,17 @@ def test_nginx_retries_scoring_posts_and_nothing_else_that_changes_state() -> No
     assert "proxy_set_header Host $http_host;" in common  # the port, for the Origin check
 
 
+def test_nginx_compresses_the_json_and_the_page_for_any_proxied_answer() -> None:
+    """`make image-check` sees it for real: gzip through nginx, and a 304 for a held
+    forecast whose ETag nginx made weak."""
+    text = (ROOT / "deploy" / "nginx" / "nginx.conf").read_text()
+    directives = dict(re.findall(r"^\s+(gzip\w*) ([^;]*);", text, re.M))
+    assert directives["gzip"] == "on" and directives["gzip_proxied"] == "any"
+    assert {"application/json", "application/javascript", "text/css"} <= set(
+        directives["gzip_types"].split()
+    )
+
+
 @pytest.mark.parametrize(
     ("resolv", "env", "line"),
     [
