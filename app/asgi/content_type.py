@@ -1,7 +1,8 @@
-"""415 for a request body that is not JSON, before anything reads it.
+"""415 for a request body that is not JSON, or is compressed, before anything reads it.
 
 Outside the hot paths and FastAPI alike, so both answer it the same way. FastAPI on
-its own would try to parse any body and answer 422, which hides the real mistake.
+its own would try to parse any body and answer 422, which hides the real mistake: a
+gzipped body was answered as JSON that is not UTF-8.
 """
 
 from __future__ import annotations
@@ -33,5 +34,14 @@ class RequireJson:
                     f"not {shown}" if shown else "and the request says no Content-Type"
                 )
                 await send_json(send, 415, {"detail": detail})
+                return
+            coding = next((v for k, v in scope["headers"] if k == b"content-encoding"), b"")
+            if coding.strip().lower() not in (b"", b"identity"):
+                # RFC 9110, 15.5.16: a 415 for a content coding, saying which one is taken.
+                detail = (
+                    "the body must be sent uncompressed, "
+                    f"not with Content-Encoding: {coding.decode('latin-1')}"
+                )
+                await send_json(send, 415, {"detail": detail}, [(b"accept-encoding", b"identity")])
                 return
         await self.app(scope, receive, send)

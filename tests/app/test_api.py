@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 import os
@@ -404,3 +405,17 @@ def test_a_body_that_is_not_json_gets_415(server: Server, content_type: str | No
                 "/sentiment", content=b'{"headlines": ["a"]}', headers={"Content-Type": ok}
             )
             assert answer.status_code == 200, ok
+
+
+def test_a_compressed_body_gets_415_naming_its_coding(server: Server) -> None:
+    body = gzip.compress(b'{"headlines": ["Infosys gains"]}')
+    gzipped = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+    identity = {**gzipped, "Content-Encoding": "identity"}
+    with server.client() as http:
+        packed = http.post("/sentiment", content=body, headers=gzipped)
+        plain = http.post("/sentiment", content=gzip.decompress(body), headers=identity)
+    assert packed.status_code == 415 and packed.headers["accept-encoding"] == "identity"
+    assert packed.json()["detail"] == (
+        "the body must be sent uncompressed, not with Content-Encoding: gzip"
+    )
+    assert plain.status_code == 200
