@@ -227,6 +227,7 @@ def _mentions(
                 span = named if named is not None and named[0] < news_end else span
             if span is None:
                 why = _passed_over(gazetteer, wanted, search, all_found)
+                word = None if why is not None else _word_passed_over(gazetteer, wanted, search)
                 if not name.strip():
                     msg = "entity name is blank"
                 elif why is not None:
@@ -234,6 +235,8 @@ def _mentions(
                         f"entity {_shown(name)} is written in the headline only where it is "
                         f"no mention of its company: {why}"
                     )
+                elif word is not None:
+                    msg = f"entity {_shown(name)} does not occur in the headline, and {word}"
                 else:
                     msg = (
                         f"entity {_shown(name)} does not occur in the headline as a whole "
@@ -301,6 +304,18 @@ def _passed_over(
     if holders:
         return f"it stands only inside other companies' names: {', '.join(map(repr, holders))}"
     return why
+
+
+def _word_passed_over(gazetteer: Gazetteer, wanted: str, search: str) -> str | None:
+    """For a caller's ticker whose company's name is a word ("TGT": "Target"), written
+    only in a phrase that names something else ("Target price"): that, for its refusal."""
+    key = gazetteer.entity(wanted)
+    for word in gazetteer.by_ticker.get(key, ()) if key is not None else ():
+        # The words are names in Title case, so the one reason that can hold is a phrase.
+        why = passed_over(word, search)
+        if why is not None:
+            return f"its company's name {word!r} {why.removeprefix('it ')}"
+    return None
 
 
 def _name_like(name: str) -> bool:
