@@ -29,7 +29,10 @@ def not_computed_yet(registry: ModelRegistry) -> HTTPException:
     "/forecast",
     response_model=ForecastResponse,
     summary="US real GDP growth (% year over year) for the four quarters after the last observed",
-    responses=error_responses(401, 503),
+    responses={
+        304: {"description": "Not Modified: If-None-Match holds the current answer's ETag"},
+        **error_responses(401, 503),
+    },
 )
 async def forecast(service: ForecastDep, registry: RegistryDep, request: Request) -> Response:
     # Pre-encoded bytes: the answer changes only with a refresh (or its age's next tenth
