@@ -64,8 +64,13 @@ def load(path: Path = FILE) -> list[Post]:
     return [(text, label) for text, label in rows if label]
 
 
+def digest(text: str) -> str:
+    """The sha256 of a post's text, hex: the split's key and the second reading's."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def is_test(text: str) -> bool:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[0] in TEST_DIGITS
+    return digest(text)[0] in TEST_DIGITS
 
 
 def test_part(posts: Sequence[Post] | None = None) -> list[Post]:
@@ -90,7 +95,7 @@ def select(
     labelled and test headlines, by sha256 of the text."""
     named = [text for text, topic in topics if topic == MACRO_TOPIC and NAMES.search(text)]
     fresh = unlabelled.usable(named, labelled, tests)
-    return sorted(fresh, key=lambda t: hashlib.sha256(t.encode("utf-8")).hexdigest())
+    return sorted(fresh, key=digest)
 
 
 def second_reading(path: Path = SECOND_READING) -> dict[str, str]:
@@ -104,9 +109,7 @@ def second_reading(path: Path = SECOND_READING) -> dict[str, str]:
 
 def agreement(posts: Sequence[Post], second: dict[str, str]) -> tuple[int, int, float]:
     """(posts both readers labelled, of those labelled alike, Cohen's kappa on them)."""
-    pairs = [
-        (label, second[hashlib.sha256(text.encode("utf-8")).hexdigest()]) for text, label in posts
-    ]
+    pairs = [(label, second[digest(text)]) for text, label in posts]
     both = [(a, b) for a, b in pairs if b]
     same = sum(a == b for a, b in both)
     n = len(both)
