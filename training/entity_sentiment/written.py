@@ -26,18 +26,17 @@ def load(path: Path = PATH) -> list[Pair]:
     with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     refuse_unknown_labels(path, (r["label"] for r in rows))
-    by_text: dict[str, list[dict[str, str]]] = {}
+    by_text: dict[str, list[tuple[dict[str, str], tuple[int, int]]]] = {}
     for row in rows:
         span = (int(row["start"]), int(row["end"]))
         if row["text"][span[0] : span[1]] != row["mention"]:
             raise ValueError(f"{path}: {row['mention']!r} is not at {span} of {row['text']!r}")
-        by_text.setdefault(row["text"], []).append(row)
+        by_text.setdefault(row["text"], []).append((row, span))
     out = []
     for text, mentions in by_text.items():
-        spans = [(int(m["start"]), int(m["end"])) for m in mentions]
-        disagree = len({m["label"] for m in mentions if m["label"]}) > 1
-        for j, m in enumerate(mentions):
+        disagree = len({m["label"] for m, _ in mentions if m["label"]}) > 1
+        for j, (m, span) in enumerate(mentions):
             if m["label"]:
-                others = tuple(s for k, s in enumerate(spans) if k != j)
-                out.append(Pair(text, m["mention"], m["label"], spans[j], others, disagree, True))
+                others = tuple(s for k, (_, s) in enumerate(mentions) if k != j)
+                out.append(Pair(text, m["mention"], m["label"], span, others, disagree, True))
     return out
