@@ -1,8 +1,8 @@
 """Conditional GETs (RFC 9110, section 13.1.2): an answer the client already holds is a 304.
 
-A client that polls `GET /forecast` (the page does, dashboards do) sends back the ETag of
-the answer it holds; while the answer is unchanged it gets a `304 Not Modified` with no
-body instead of the same 1.5 kB again.
+A client that asks for `GET /forecast` again (a dashboard polling it, a browser
+reloading the page) sends back the ETag of the answer it holds; while the answer is
+unchanged it gets a `304 Not Modified` with no body instead of the same 1.5 kB again.
 """
 
 from __future__ import annotations
