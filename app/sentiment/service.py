@@ -204,11 +204,14 @@ def _mentions(
         for j, name in enumerate(item.entities):
             wanted = readable(name.strip())
             span = find(wanted, search, asked=True)
-            named = None
+            named, as_word = None, None
             if span is not None and wanted.isupper() and search[span[0] : span[1]] != wanted:
                 # A ticker the text writes only in another case ("Run" for RUN in a title
                 # in capitals) is its company's where the text names the company.
                 named = gazetteer.mention_of(wanted, search)
+                if named is None:
+                    as_word = _ticker_as_word(gazetteer, wanted, search, span)
+                    span = None if as_word is not None else span
             if named is not None and named[0] < news_end:
                 span = named
             elif span is not None and may_be_inside(search, span):
@@ -226,7 +229,7 @@ def _mentions(
                 named = gazetteer.mention_of(wanted, search) if _name_like(wanted) else None
                 span = named if named is not None and named[0] < news_end else span
             if span is None:
-                why = _passed_over(gazetteer, wanted, search, all_found)
+                why = as_word or _passed_over(gazetteer, wanted, search, all_found)
                 word = None if why is not None else _word_passed_over(gazetteer, wanted, search)
                 if not name.strip():
                     msg = "entity name is blank"
@@ -304,6 +307,20 @@ def _passed_over(
     if holders:
         return f"it stands only inside other companies' names: {', '.join(map(repr, holders))}"
     return why
+
+
+def _ticker_as_word(gazetteer: Gazetteer, wanted: str, search: str, span: Span) -> str | None:
+    """For a caller's ticker that is no name the lists write ("ALL", "ARE", "NOW"),
+    which a text with capitals writes only in another case and whose company it names
+    nowhere ("All eyes on Fed"): that, for its refusal. None otherwise: a name written in
+    capitals ("TCS", "TESLA") may be read in any case ("Tcs", "Tesla"), as may anything
+    in a text all in lower case, where case says nothing."""
+    if search.islower() or gazetteer.key(wanted) is not None or gazetteer.entity(wanted) is None:
+        return None
+    return (
+        f"{search[span[0] : span[1]]!r} is a word there, not the ticker in capitals, and the "
+        "headline names its company nowhere else"
+    )
 
 
 def _word_passed_over(gazetteer: Gazetteer, wanted: str, search: str) -> str | None:

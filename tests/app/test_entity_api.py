@@ -221,6 +221,8 @@ def test_a_word_or_a_phrase_naming_something_else_is_no_mention(server: Server) 
         run = _post(http, [{"text": "Stocks run higher as Sunrun jumps", "entities": ["RUN"]}])
         title = _post(http, [{"text": "Stocks Run Higher As Sunrun Jumps", "entities": ["RUN"]}])
         word_only = _post(http, [{"text": "Stocks run higher after Fed", "entities": ["RUN"]}])
+        title_word = _post(http, [{"text": "All Eyes On Fed As Stocks Slip", "entities": ["ALL"]}])
+        title_name = _post(http, [{"text": "Tcs Shares Rise", "entities": ["TCS"]}])
         index_only = _post(http, [{"text": "Dow Jones falls 300 points", "entities": ["DOW"]}])
         index_and_dow = _post(http, [{"text": both, "entities": ["DOW", "Dow Jones"]}])
         price = _post(http, [{"text": "Target price raised for Infosys", "entities": ["TGT"]}])
@@ -231,6 +233,12 @@ def test_a_word_or_a_phrase_naming_something_else_is_no_mention(server: Server) 
         assert (sunrun["start"], sunrun["end"], sunrun["company"]) == (21, 27, "W:SUNRUN")
     detail = word_only.json()["detail"][0]["msg"]
     assert word_only.status_code == 422 and "'run' is a word there" in detail
+    # In Title case too a ticker that no list writes as a name is the word, where the
+    # headline names its company nowhere; a name in capitals is read in any case.
+    detail = title_word.json()["detail"][0]["msg"]
+    assert title_word.status_code == 422 and "'All' is a word there, not the ticker" in detail
+    (tcs,) = title_name.json()["results"][0]["entities"]
+    assert (tcs["start"], tcs["end"], tcs["company"]) == (0, 3, "NSE:TCS")
     detail = index_only.json()["detail"][0]["msg"]
     assert index_only.status_code == 422 and "'Dow Jones', which names something else" in detail
     # Dow Inc's ticker finds Dow Inc; the index asked for by its name is the index.
