@@ -253,6 +253,19 @@ def test_a_word_or_a_phrase_naming_something_else_is_no_mention(server: Server) 
     assert "only inside other companies' names: 'Adani Ports', 'Adani Green'" in detail
 
 
+def test_brands_in_lower_or_camel_case_are_their_companies(server: Server) -> None:
+    text = "onsemi cuts outlook as easyJet rises"
+    with server.client() as http:
+        found = _post(http, [{"text": text, "entities": "auto"}])
+        by_ticker = _post(http, [{"text": "onsemi jumps on AI demand", "entities": ["ON"]}])
+    entities = found.json()["results"][0]["entities"]
+    answered = [(e["name"], e["company"]) for e in entities]
+    assert answered == [("onsemi", "ON"), ("easyJet", "W:EASYJET")]
+    # ON's ticker is the brand there, not the preposition "on".
+    (on,) = by_ticker.json()["results"][0]["entities"]
+    assert (on["start"], on["end"], on["company"]) == (0, 6, "ON")
+
+
 def test_auto_says_how_many_entities_it_left_out(server: Server) -> None:
     names = (
         "Infosys, TCS, Wipro, HCL Technologies, Tech Mahindra, Reliance Industries, HDFC Bank, "

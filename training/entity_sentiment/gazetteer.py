@@ -407,14 +407,25 @@ def world_entities(path: Path = WORLD, sp500: Path = SP500) -> dict[str, str]:
                     f"{path.name}: {key} is neither W:<name>, an S&P 500 ticker nor the NSE: "
                     "symbol of a company in India"
                 )
-            for name in row["names"].split("|"):
-                if len(name) < 2 or not (name[0].isupper() or name[0].isdigit()):
+            names = row["names"].split("|")
+            for name in names:
+                if len(name) < 2 or not _starts_a_name(name, names):
                     raise ValueError(f"{path.name}: {name!r} does not start a name")
                 if name in out:
                     twice = "names two companies" if out[name] != key else "is written twice"
                     raise ValueError(f"{path.name}: {name!r} {twice}")
                 out[name] = key
     return dict(sorted(out.items()))
+
+
+def _starts_a_name(name: str, row: list[str]) -> bool:
+    """Whether a name of the project's list is written as a name: it starts with a capital
+    or a digit, is in camel case ("easyJet", "iRobot", "xAI"), or is a brand written all in
+    lower case whose row gives its Title-case form too ("onsemi" beside "Onsemi"), which
+    says the lower case is the company's own and no slip."""
+    if name[0].isupper() or name[0].isdigit() or _CAMEL_CASE.match(name):
+        return True
+    return name.islower() and name.capitalize() in row
 
 
 def sp500_forms(security: str) -> set[str]:

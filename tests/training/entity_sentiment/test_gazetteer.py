@@ -114,6 +114,9 @@ def test_the_projects_list_adds_companies_beyond_the_two_lists() -> None:
         "AMD beats estimates while Intel cuts guidance; Toyota and Siemens Energy rise, $AMD up"
     )
     assert [name for name, _ in found] == ["AMD", "Intel", "Toyota", "Siemens Energy"]
+    # Brands written in camel case or in lower case, as their companies write them.
+    found = Gazetteer(keys, keys).find_all("onsemi cuts outlook; easyJet and iRobot rise")
+    assert [keys[name] for name, _ in found] == ["ON", "W:EASYJET", "W:IROBOT"]
 
 
 @pytest.mark.parametrize(
@@ -122,6 +125,8 @@ def test_the_projects_list_adds_companies_beyond_the_two_lists() -> None:
         ("ZZZZ,US,Zed Corp", "ZZZZ is neither"),
         ("NSE:ZED,US,Zed Corp", "NSE:ZED is neither"),
         ("W:ZED,US,zed", "'zed' does not start a name"),
+        # A brand in lower case comes with its Title-case form, which says it is meant.
+        ("W:ZED,US,Zed Corp|zed", "'zed' does not start a name"),
         ("W:ZED,US,Nvidia Two|AMD", "'AMD' names two companies"),
         # A company in two rows, or a name written twice, is a row added again.
         ("AMD,US,Advanced Micro Devices", "AMD has two rows"),
