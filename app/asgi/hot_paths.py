@@ -21,6 +21,7 @@ from app.asgi.body import replay
 from app.asgi.conditional import NO_CACHE, none_match
 from app.asgi.json_response import send_json
 from app.sentiment.batching import QueueFullError
+from app.sentiment.repeated_keys import may_repeat, repeated
 from app.sentiment.schemas import SentimentRequest
 from app.sentiment.service import (
     BUSY_RETRY_AFTER,
@@ -73,6 +74,8 @@ class HotPaths:
         if model is not None:
             try:
                 request = SentimentRequest.model_validate_json(raw)
+                if may_repeat(raw, request) and repeated(raw):
+                    raise HeadlineError(repeated(raw))
                 body = await sentiment.classify(model, sentiment.check_limits(request.headlines))
             except (ValidationError, HeadlineError, EntityModelMissingError):
                 pass  # FastAPI's route gives the answer that names the problem

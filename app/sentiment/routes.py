@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 
 from app.deps import SentimentDep
 from app.schemas import error_responses
 from app.sentiment.batching import QueueFullError
+from app.sentiment.repeated_keys import may_repeat, repeated
 from app.sentiment.schemas import SentimentRequest, SentimentResponse
 from app.sentiment.service import (
     BUSY_RETRY_AFTER,
@@ -25,7 +26,10 @@ router = APIRouter(tags=["sentiment"])
     "overall and per company named",
     responses=error_responses(400, 401, 413, 415, 422, 503),
 )
-async def sentiment(body: SentimentRequest, service: SentimentDep) -> Response:
+async def sentiment(body: SentimentRequest, request: Request, service: SentimentDep) -> Response:
+    raw = await request.body()
+    if may_repeat(raw, body) and (errors := repeated(raw)):
+        raise HTTPException(status_code=422, detail=errors)
     try:
         headlines = service.check_limits(body.headlines)
     except HeadlineError as exc:

@@ -201,6 +201,30 @@ def test_malformed_json(server: Server) -> None:
     assert err["type"] == "json_invalid" and err["loc"][0] == "body"
 
 
+def test_a_key_given_twice_is_named_not_dropped(server: Server) -> None:
+    bodies = [
+        b'{"headlines": ["Stocks rise"], "headlines": ["Stocks fall"]}',
+        b'{"headlines": ["ok", {"text": "Apple rises", "entities": "auto", "text": "Intel"}]}',
+        # An escaped key is the same key.
+        b'{"headlines": [{"te\\u0078t": "Apple rises", "text": "Intel", "entities": "auto"}]}',
+    ]
+    json_type = {"Content-Type": "application/json"}
+    with server.client() as http:
+        answers = [http.post("/sentiment", content=b, headers=json_type) for b in bodies]
+        # A headline that reads "text" is a value, not a key.
+        values = {"headlines": ["text", {"text": "text", "entities": []}]}
+        fine = http.post("/sentiment", json=values)
+    assert [a.status_code for a in answers] == [422, 422, 422]
+    locs = [[e["loc"] for e in a.json()["detail"]] for a in answers]
+    assert locs == [
+        [["body", "headlines"]],
+        [["body", "headlines", 1, "text"]],
+        [["body", "headlines", 0, "text"]],
+    ]
+    assert "'text' is given more than once" in answers[1].json()["detail"][0]["msg"]
+    assert fine.status_code == 200 and len(fine.json()["results"]) == 2
+
+
 def test_openapi_documents_the_endpoint_with_an_example(server: Server) -> None:
     with server.client() as http:
         spec = http.get("/openapi.json").json()
@@ -372,6 +396,7 @@ def test_hot_paths_answer_as_the_fastapi_routes_do(server: Server, server_factor
         {"text": ["wrong field"]},
     ]
     as_text = {"content": b'{"headlines": ["a"]}', "headers": {"content-type": "text/plain"}}
+    json_type = {"content-type": "application/json"}
     with server.client() as hot, plain.client() as routed:
         for body in bodies:
             a, b = hot.post("/sentiment", json=body), routed.post("/sentiment", json=body)
@@ -385,6 +410,10 @@ def test_hot_paths_answer_as_the_fastapi_routes_do(server: Server, server_factor
                 assert a.json() == b.json()
         a, b = hot.post("/sentiment", **as_text), routed.post("/sentiment", **as_text)
         assert (a.status_code, a.json()) == (b.status_code, b.json())
+        twice = {"content": b'{"headlines": ["a"], "headlines": ["b"]}', "headers": json_type}
+        a, b = hot.post("/sentiment", **twice), routed.post("/sentiment", **twice)
+        assert (a.status_code, a.json()) == (b.status_code, b.json())
+        assert a.status_code == 422
         forecasts = [hot.get("/forecast").json(), routed.get("/forecast").json()]
     for f in forecasts:  # the two servers' own clocks and failed refreshes
         del f["inputs"]["age_hours"], f["inputs"]["last_refresh"]
