@@ -9,6 +9,7 @@ import os
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
@@ -23,6 +24,7 @@ from app.asgi.hot_paths import HotPaths
 from app.asgi.origin import SameOrigin
 from app.asgi.request_context import RequestContext, route_templates
 from app.forecast import routes as forecast_routes
+from app.openapi import with_settings
 from app.ops import routes as ops_routes
 from app.ops.metrics import ServiceState
 from app.page import routes as page_routes
@@ -157,6 +159,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     for router in ROUTERS:
         app.include_router(router)
+    fastapi_document = app.openapi
+
+    def document() -> dict[str, Any]:
+        made = app.openapi_schema is not None
+        return fastapi_document() if made else with_settings(fastapi_document(), services.settings)
+
+    app.openapi = document  # type: ignore[method-assign]
     return app
 
 

@@ -26,13 +26,18 @@ class ValidationErrorBody(BaseModel):
 
 
 class ErrorBody(BaseModel):
-    """Every other error (400, 401, 413, 415, 503): one sentence naming the problem."""
+    """Every other error (400, 401, 404, 409, 413, 415, 503): one sentence naming the
+    problem."""
 
     detail: str
 
 
-def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI entries for the error answers an endpoint can give, with their bodies."""
+def error_responses(
+    *codes: int, about: dict[int, str] | None = None
+) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the error answers an endpoint can give, with their bodies;
+    `about` says what a code means on this endpoint where the shared sentence does not
+    fit it."""
     described = {
         400: "the body is not UTF-8 text",
         401: "API_TOKEN is set and the request has no bearer token or a wrong one",
@@ -42,6 +47,7 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         415: "the body is not JSON, or is compressed",
         422: "the body breaks a rule it names",
         503: "a model is still loading, or the queue is full (see Retry-After)",
+        **(about or {}),
     }
     return {
         code: {

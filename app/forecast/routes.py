@@ -13,6 +13,11 @@ from app.forecast.schemas import ForecastResponse, HistoryResponse, RefreshRespo
 from app.model_store import ModelRegistry
 from app.schemas import error_responses
 
+NOT_COMPUTED = {
+    503: "the forecast is not computed yet: its model or its data is still loading (see "
+    "Retry-After)"
+}
+
 router = APIRouter(tags=["forecast"])
 
 
@@ -30,8 +35,14 @@ def not_computed_yet(registry: ModelRegistry) -> HTTPException:
     response_model=ForecastResponse,
     summary="US real GDP growth (% year over year) for the four quarters after the last observed",
     responses={
+        200: {
+            "headers": {
+                "ETag": {"description": "the answer's entity tag", "schema": {"type": "string"}},
+                "Cache-Control": {"description": "no-cache", "schema": {"type": "string"}},
+            }
+        },
         304: {"description": "Not Modified: If-None-Match holds the current answer's ETag"},
-        **error_responses(401, 503),
+        **error_responses(401, 503, about=NOT_COMPUTED),
     },
 )
 async def forecast(service: ForecastDep, registry: RegistryDep, request: Request) -> Response:
@@ -50,7 +61,9 @@ async def forecast(service: ForecastDep, registry: RegistryDep, request: Request
     "/forecast/history",
     response_model=HistoryResponse,
     summary="The observed quarters the current forecast was made from (what the page plots)",
-    responses=error_responses(401, 422, 503),
+    responses=error_responses(
+        401, 422, 503, about={422: "`quarters` breaks the rule it names", **NOT_COMPUTED}
+    ),
 )
 async def history(
     service: ForecastDep,

@@ -32,7 +32,12 @@ async def readyz(registry: RegistryDep) -> Status | JSONResponse:
     return Status(status="ready")
 
 
-@router.get("/models", response_model=ModelsResponse, summary="Loaded models and their metadata")
+@router.get(
+    "/models",
+    response_model=ModelsResponse,
+    summary="Loaded models and their metadata",
+    responses=error_responses(401),
+)
 def models(registry: RegistryDep) -> ModelsResponse:
     return ModelsResponse(models=[ModelInfo(**m.describe()) for m in registry.all()])
 
@@ -41,7 +46,10 @@ def models(registry: RegistryDep) -> ModelsResponse:
     "/models/{name}/{version}/reports/{file}",
     summary="A figure the model's training run drew (PNG), as linked from /models",
     response_class=FileResponse,
-    responses={200: {"content": {"image/png": {}}}, **error_responses(401, 404, 422)},
+    responses={
+        200: {"content": {"image/png": {}}},
+        **error_responses(401, 404, 422, about={422: "the path breaks the rule it names"}),
+    },
 )
 async def report(name: str, version: int, file: str, registry: RegistryDep) -> FileResponse:
     model = registry.get(name)

@@ -234,6 +234,13 @@ def test_openapi_documents_the_endpoint_with_an_example(server: Server) -> None:
     request_schema = spec["components"]["schemas"]["SentimentRequest"]
     assert request_schema["examples"][0]["headlines"]
     assert {"/healthz", "/readyz", "/models"} <= set(spec["paths"])
+    # The count limits this server applies, so that a client built from it sends no body
+    # the server refuses for its size; an open server has no token scheme.
+    headlines = request_schema["properties"]["headlines"]
+    assert (headlines["minItems"], headlines["maxItems"]) == (1, 256)
+    entities = spec["components"]["schemas"]["EntityHeadline"]["properties"]["entities"]
+    assert {"items": {"type": "string"}, "type": "array", "maxItems": 16} in entities["oneOf"]
+    assert "securitySchemes" not in spec["components"]
 
 
 def test_limits_come_from_settings(server_factory) -> None:  # type: ignore[no-untyped-def]
@@ -245,6 +252,8 @@ def test_limits_come_from_settings(server_factory) -> None:  # type: ignore[no-u
         (err,) = _detail(http.post("/sentiment", json={"headlines": ["eleven char"]}))
         assert "limit is 10" in err["msg"]
         assert http.post("/sentiment", json={"headlines": ["ten chars!"]}).status_code == 200
+        document = http.get("/openapi.json").json()["components"]["schemas"]
+        assert document["SentimentRequest"]["properties"]["headlines"]["maxItems"] == 2
         # The body limit counts bytes, whitespace included, before any JSON is read.
         json_type = {"Content-Type": "application/json"}
         for spaces, status in ((1900, 200), (2100, 413)):

@@ -109,5 +109,17 @@ def test_the_right_token_is_let_through(
         assert response.status_code == 200, scheme
 
 
+def test_the_document_says_which_operations_need_the_token(guarded: Server) -> None:
+    with guarded.client() as http:
+        spec = http.get("/openapi.json", headers={"Authorization": f"Bearer {TOKEN}"}).json()
+    assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    needs = {
+        path: [op.get("security") == [{"bearer": []}] for op in ops.values()]
+        for path, ops in spec["paths"].items()
+    }
+    assert needs["/sentiment"] == needs["/models"] == [True] and needs["/healthz"] == [False]
+    assert "401" in spec["paths"]["/models"]["get"]["responses"]
+
+
 def test_an_open_deployment_says_so_at_startup(server: Server) -> None:
     assert "API_TOKEN is not set" in server.log.read_text()
