@@ -12,8 +12,10 @@ import logging
 import math
 
 from fastapi import Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +62,42 @@ def _untagged(error: dict[str, object]) -> dict[str, object]:
 
 async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [_untagged(e) for e in exc.errors()]
+    errors = [_said(_untagged(e)) for e in exc.errors()]
     return JSONResponse(status_code=422, content={"detail": encodable(errors)})
+
+
+def _said(error: dict[str, object]) -> dict[str, object]:
+    """FastAPI's errors for a body that is not JSON or is empty, in words that name the
+    problem: its own say "JSON decode error" beside a sentence cut before its place
+    ("Invalid control character at"), and "Field required" for a body never sent."""
+    loc, ctx = error.get("loc"), error.get("ctx")
+    if error.get("type") == "json_invalid" and isinstance(ctx, dict) and isinstance(loc, list):
+        reason = str(ctx.get("error", "")).removesuffix(" at")
+        place = f" at offset {loc[1]}" if len(loc) > 1 else ""
+        return {**error, "msg": f"the body is not valid JSON: {reason}{place}"}
+    if error.get("type") == "missing" and loc == ["body"]:
+        return {**error, "msg": "the body is empty: send a JSON object"}
+    return error
+
+
+# FastAPI's 400 for a body that parses as neither JSON nor an error of JSON (Python's
+# json module raises ValueError or RecursionError), with no word of which.
+_UNPARSED = "There was an error parsing the body"
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """FastAPI's own answer, but for its 400 on a body it could not parse at all, which
+    says why: a number too long to read, or nesting too deep."""
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == _UNPARSED and exc.__cause__ is not None:
+        cause = exc.__cause__
+        why = (
+            "it is nested too deeply"
+            if isinstance(cause, RecursionError)
+            else str(cause).split(";")[0]
+        )
+        exc = StarletteHTTPException(400, f"the body cannot be read as JSON: {why}", exc.headers)
+    return await http_exception_handler(request, exc)
 
 
 async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:

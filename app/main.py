@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
 from app import deps, errors, model_store
@@ -153,6 +154,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.dependency_overrides[deps.services] = current_services
     app.add_exception_handler(RequestValidationError, errors.validation_error)
+    app.add_exception_handler(StarletteHTTPException, errors.http_error)
     app.add_exception_handler(Exception, errors.unexpected_error)
     services.metrics.registry.register(
         ServiceState(services.sentiment.batcher, services.forecast, services.registry)

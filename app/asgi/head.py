@@ -14,8 +14,11 @@ class HeadAsGet:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "HEAD":
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if scope["method"] != "HEAD":
+            await self.app(scope, receive, _allowing_head(send))
             return
 
         async def headers_only(message: Message) -> None:
@@ -24,3 +27,24 @@ class HeadAsGet:
             await send(message)
 
         await self.app({**scope, "method": "GET"}, receive, headers_only)
+
+
+def _allowing_head(send: Send) -> Send:
+    """`send`, with HEAD added to the Allow header of a 405 that allows GET: the routes
+    list the methods they declare, and HEAD is answered here wherever GET is."""
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start" and message["status"] == 405:
+            headers = [
+                (k, v + b", HEAD") if k == b"allow" and _lacks_head(v) else (k, v)
+                for k, v in message.get("headers", [])
+            ]
+            message = {**message, "headers": headers}
+        await send(message)
+
+    return sending
+
+
+def _lacks_head(value: bytes) -> bool:
+    methods = {m.strip().upper() for m in value.split(b",")}
+    return b"GET" in methods and b"HEAD" not in methods

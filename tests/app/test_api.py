@@ -199,6 +199,21 @@ def test_malformed_json(server: Server) -> None:
             )
         )
     assert err["type"] == "json_invalid" and err["loc"][0] == "body"
+    assert err["msg"] == "the body is not valid JSON: Unterminated string starting at offset 15"
+
+
+def test_a_body_that_is_empty_or_unreadable_is_told_so(server: Server) -> None:
+    json_type = {"Content-Type": "application/json"}
+    bodies = [b"", b'{"headlines": [' + b"9" * 4301 + b"]}", b"[" * 1000 + b"]" * 1000]
+    with server.client() as http:
+        empty, long_number, deep = (
+            http.post("/sentiment", content=b, headers=json_type) for b in bodies
+        )
+    assert empty.status_code == 422
+    assert empty.json()["detail"][0]["msg"] == "the body is empty: send a JSON object"
+    assert long_number.status_code == deep.status_code == 400
+    assert "cannot be read as JSON: Exceeds the limit (4300 digits)" in long_number.json()["detail"]
+    assert deep.json()["detail"] == "the body cannot be read as JSON: it is nested too deeply"
 
 
 def test_a_key_given_twice_is_named_not_dropped(server: Server) -> None:

@@ -20,6 +20,14 @@ def test_head_is_get_without_the_body(server: Server, path: str) -> None:
     assert head.headers["content-length"] == str(len(get.content))
 
 
+def test_a_wrong_method_is_told_every_method_the_path_takes(server: Server) -> None:
+    with server.client() as http:
+        on_get = http.put("/forecast")
+        on_post = http.put("/sentiment")
+    assert on_get.status_code == on_post.status_code == 405
+    assert on_get.headers["allow"] == "GET, HEAD" and on_post.headers["allow"] == "POST"
+
+
 def test_every_answer_says_nosniff(server: Server) -> None:
     with server.client() as http:
         answers = [
