@@ -44,7 +44,7 @@ def error_responses(
         404: "no such model version or file",
         409: "this process does not refresh from FRED; the detail names the one that does",
         413: "the body is larger than MAX_BODY_BYTES",
-        415: "the body is not JSON, or is compressed",
+        415: "the body is not JSON, declares a charset other than UTF-8, or is compressed",
         422: "the body breaks a rule it names",
         503: "a model is still loading, or the queue is full (see Retry-After)",
         **(about or {}),

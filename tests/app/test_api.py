@@ -453,11 +453,19 @@ def test_a_body_that_is_not_json_gets_415(server: Server, content_type: str | No
         assert "must be JSON" in response.json()["detail"]
         assert (content_type or "says no Content-Type") in response.json()["detail"]
         # JSON with a charset or a +json media type is fine.
-        for ok in ("application/json; charset=utf-8", "application/vnd.api+json"):
+        oks = ("application/json; charset=utf-8", 'application/json;charset="UTF8"')
+        for ok in (*oks, "application/vnd.api+json"):
             answer = http.post(
                 "/sentiment", content=b'{"headlines": ["a"]}', headers={"Content-Type": ok}
             )
             assert answer.status_code == 200, ok
+        answer = http.post(
+            "/sentiment",
+            content='{"headlines": ["Café"]}'.encode("latin-1"),
+            headers={"Content-Type": "application/json; charset=latin-1"},
+        )
+        assert answer.status_code == 415
+        assert answer.json()["detail"] == "the body must be UTF-8 JSON, not charset=latin-1"
 
 
 def test_a_compressed_body_gets_415_naming_its_coding(server: Server) -> None:
