@@ -72,15 +72,16 @@ class RefreshScheduler:
         if self.leading:
             return None
         settings = self.service.settings
+        # The lock is named by its setting, not by the server's own path.
         if not settings.scheduler_enabled:
             return (
                 "this process does not refresh from FRED (SCHEDULER_ENABLED=false); the "
-                f"refresher holding {settings.data_dir}/scheduler.lock does "
+                "refresher holding DATA_DIR/scheduler.lock does "
                 f"({lock_holder(settings.data_dir)}): send the refresh there"
             )
         return (
-            "another process refreshes from FRED: the holder of "
-            f"{settings.data_dir}/scheduler.lock ({lock_holder(settings.data_dir)}); "
+            "another process refreshes from FRED: the holder of DATA_DIR/scheduler.lock "
+            f"({lock_holder(settings.data_dir)}); "
             "send the refresh there"
         )
 

@@ -41,7 +41,7 @@ class CurrentQuarter(BaseModel):
 
     quarter: str = Field(examples=["2026Q3"])
     months_known: dict[str, int] = Field(
-        examples=[{"CPIAUCSL": 1, "UNRATE": 1}],
+        examples=[{"CPIAUCSL": 1, "UNRATE": 1, "INDPRO": 0}],
         description="per monthly series, how many of the quarter's months are published "
         "(0-3): the forecast for this quarter uses them",
     )

@@ -117,7 +117,10 @@ class SentimentResult(BaseModel):
     coverage: float | None = Field(
         description="share of the headline's tokens the model knows, 0 to 1. The model "
         "reads English only: at 0 it has nothing to go on, and answers 1/3 each and "
-        "neutral. null from models that do not report it (before version 5)",
+        "neutral. Whether a headline was read is `language`'s to say, not this share's: "
+        'punctuation or digits alone ("!!!") are tokens the model knows (coverage 1), yet '
+        'hold no word to read (language "zxx", answered 1/3 each). null from models that '
+        "do not report it (before version 5)",
         ge=0.0,
         le=1.0,
     )
