@@ -56,7 +56,9 @@ class Settings(BaseSettings):
         description="model calls that may run at once, each on its own batch; "
         "default: one per usable core",
     )
-    max_body_bytes: int = Field(1 << 20, ge=1024, description="larger request bodies get 413")
+    # 256 headlines of 1,000 characters, each written as a JSON escape ("\ud83d\ude80" is
+    # 12 bytes), run to 3 MB: the count and length limits must be reachable within it.
+    max_body_bytes: int = Field(4 << 20, ge=1024, description="larger request bodies get 413")
     header_timeout_seconds: float = Field(
         10.0, gt=0, description="a request's headers must arrive within this, else 408"
     )

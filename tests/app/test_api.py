@@ -258,6 +258,17 @@ def test_openapi_documents_the_endpoint_with_an_example(server: Server) -> None:
     assert "securitySchemes" not in spec["components"]
 
 
+def test_the_largest_request_the_limits_allow_fits_the_body_limit(server: Server) -> None:
+    # As Python's json.dumps writes it: each rocket a surrogate pair of escapes, 12 bytes.
+    body = json.dumps({"headlines": ["🚀" * 1000] * 256}).encode()
+    assert len(body) > 3_000_000
+    with server.client() as http:
+        response = http.post(
+            "/sentiment", content=body, headers={"Content-Type": "application/json"}
+        )
+    assert response.status_code == 200 and len(response.json()["results"]) == 256
+
+
 def test_limits_come_from_settings(server_factory) -> None:  # type: ignore[no-untyped-def]
     limits = {"MAX_HEADLINES": "2", "MAX_HEADLINE_CHARS": "10", "MAX_BODY_BYTES": "2048"}
     srv = server_factory({**limits, "FORECAST_MODEL": ""})
