@@ -82,7 +82,7 @@ class LanguageCheck:
         """`coverage`: the model's share of the text's tokens it knows. Text it knows
         whole is read as English unasked: no headline written for the project in another
         language is known whole, and most English ones are."""
-        if _LETTER.search(text) is None:
+        if not has_letter(text):
             return NO_TEXT
         if coverage >= 1.0:
             return ENGLISH
@@ -108,6 +108,11 @@ def _identifier(languages: tuple[str, ...]) -> LanguageIdentifier:
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     identifier.set_languages(list(languages))
     return identifier
+
+
+def has_letter(text: str) -> bool:
+    """Whether `text` holds a letter of any script: without one it is no language."""
+    return _LETTER.search(text) is not None
 
 
 def words(text: str) -> list[str]:

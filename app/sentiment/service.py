@@ -29,7 +29,7 @@ from app.sentiment.entities import (
     passed_over,
     without_exchange_tags,
 )
-from app.sentiment.language import ENGLISH, LanguageCheck
+from app.sentiment.language import ENGLISH, NO_TEXT, LanguageCheck, has_letter
 from app.sentiment.outlet_marks import credit_start, without_outlet_marks
 from app.sentiment.plain_text import links_blanked, readable, reading, without_links
 from app.sentiment.schemas import EntityHeadline
@@ -435,16 +435,30 @@ def score(
 def languages(
     check: LanguageCheck | None, texts: Sequence[str], coverage: np.ndarray | None
 ) -> list[str] | None:
-    """Each text's language, None when the check is off. A marked headline is told by
-    its words, not by the marks that stand for its companies."""
+    """Each headline's language, None when the check is off."""
     if check is None:
         return None
-    words = [
-        t.replace(TARGET_MARK, " ").replace(OTHER_MARK, " ") if TARGET_MARK in t else t
-        for t in texts
-    ]
     # Models before version 5 report no coverage: every text is asked about.
-    return check.languages(words, None if coverage is None else np.asarray(coverage).tolist())
+    return check.languages(texts, None if coverage is None else np.asarray(coverage).tolist())
+
+
+def as_its_headline(result: str, answer: str) -> str:
+    """An entity's `answer` (from `answers`, told English, or "zxx" where its marked
+    headline is nothing but names) read as its headline's `result` is: unread, 1/3 each
+    and neutral, with the headline's language, where the headline is in another. One
+    verdict for a headline and its entities: asked apart, a marked headline whose
+    company names were its only Latin words ("Infosys 株価が急落") was told Japanese
+    while the headline was told English."""
+    code = result[result.rindex('"language": ') + len('"language": ') : -1]
+    if code in ('"en"', "null"):
+        return answer
+    parsed = json.loads(answer)
+    scores = parsed["scores"]
+    third = 1 / len(scores)
+    parsed["scores"] = dict.fromkeys(scores, third)
+    parsed["label"] = NEUTRAL if NEUTRAL in scores else next(iter(scores))
+    parsed["language"] = json.loads(code)
+    return json.dumps(parsed)
 
 
 def as_unread(rows: np.ndarray, told: Sequence[str]) -> None:
@@ -619,7 +633,9 @@ class SentimentService:
         answers = await self.batcher.submit(texts + queries)
         rest = iter(answers[len(texts) :])
         results = [
-            with_entities(r, x.mentions, [next(rest) for _ in x.mentions], x.past_limit)
+            with_entities(
+                r, x.mentions, [as_its_headline(r, next(rest)) for _ in x.mentions], x.past_limit
+            )
             if isinstance(x, EntityItem)
             else r
             for x, r in zip(items, answers[: len(texts)], strict=True)
@@ -648,7 +664,17 @@ class SentimentService:
         else:
             outputs = [m.predict_outputs(x) for (_, m), x in zip(kinds, inputs, strict=True)]
         for (rows, m), found, x in zip(kinds, outputs, inputs, strict=True):
-            told = languages(self.language_check, x, found.get(COVERAGE))
+            if m is entity_model and self.language_check is not None:
+                # An entity's language is its headline's (`as_its_headline`); a marked
+                # headline of nothing but names ("$SPY $AAPL") has no word about any.
+                told: list[str] | None = [
+                    ENGLISH
+                    if has_letter(t.replace(TARGET_MARK, "").replace(OTHER_MARK, ""))
+                    else NO_TEXT
+                    for t in x
+                ]
+            else:
+                told = languages(self.language_check, x, found.get(COVERAGE))
             for i, answer in zip(rows, answers(m, found, told), strict=True):
                 out[i] = answer
         return out

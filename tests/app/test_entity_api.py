@@ -266,6 +266,19 @@ def test_brands_in_lower_or_camel_case_are_their_companies(server: Server) -> No
     assert (on["start"], on["end"], on["company"]) == (0, 6, "ON")
 
 
+def test_an_entity_is_read_in_its_headlines_language(server: Server) -> None:
+    texts = ["Infosys 株価が急落", "La Bourse de Paris termine en baisse, LVMH recule"]
+    with server.client() as http:
+        answer = _post(http, [{"text": t, "entities": "auto"} for t in texts])
+    mixed, french = answer.json()["results"]
+    # One verdict for a headline and its entities, whichever it is.
+    assert [e["language"] for e in mixed["entities"]] == [mixed["language"]]
+    assert french["language"] == "fr"
+    (lvmh,) = french["entities"]
+    assert lvmh["language"] == "fr" and lvmh["label"] == "neutral"
+    assert lvmh["scores"] == pytest.approx(dict.fromkeys(lvmh["scores"], 1 / 3))
+
+
 def test_auto_says_how_many_entities_it_left_out(server: Server) -> None:
     names = (
         "Infosys, TCS, Wipro, HCL Technologies, Tech Mahindra, Reliance Industries, HDFC Bank, "
