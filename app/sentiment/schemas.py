@@ -55,15 +55,24 @@ class EntityHeadline(BaseModel):
     )
 
 
-def _item_kind(value: object) -> str:
-    return "object" if isinstance(value, dict | EntityHeadline) else "headline"
+def _item_kind(value: object) -> str | None:
+    """A string is a headline, an object a headline with entities; anything else
+    neither, and its error says what an item may be."""
+    if isinstance(value, str):
+        return "headline"
+    return "object" if isinstance(value, dict | EntityHeadline) else None
 
 
 # One form or the other, chosen by the JSON type, so an error names the form's own
 # problem ("entities: Field required") rather than both forms' at once.
 HeadlineItem = Annotated[
     Annotated[StrictStr, Tag("headline")] | Annotated[EntityHeadline, Tag("object")],
-    Discriminator(_item_kind),
+    Discriminator(
+        _item_kind,
+        custom_error_type="headline_type",
+        custom_error_message='a headline must be a string, or an object such as {"text": '
+        '"...", "entities": ["..."] or "auto"}',
+    ),
 ]
 
 

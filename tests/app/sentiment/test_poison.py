@@ -17,8 +17,8 @@ GOOD = ["Sensex ends flat", "Rupee slumps to record low", "Infosys beats estimat
 POISON: list[tuple[bytes, list[object], str]] = [
     (b'{"headlines": ["\\ud800"]}', ["body", "headlines", 0], "U+D800"),
     (b'{"headlines": ["fine", "abc \\udfff def"]}', ["body", "headlines", 1], "U+DFFF"),
-    (b'{"headlines": [NaN]}', ["body", "headlines", 0], "valid string"),
-    (b'{"headlines": [1e999999]}', ["body", "headlines", 0], "valid string"),
+    (b'{"headlines": [NaN]}', ["body", "headlines", 0], "must be a string"),
+    (b'{"headlines": [1e999999]}', ["body", "headlines", 0], "must be a string"),
     (b'{"headlines": ["a"], "x": Infinity}', ["body", "x"], "Extra inputs"),
 ]
 
