@@ -212,6 +212,10 @@ def _mentions(
                 if named is None:
                     as_word = _ticker_as_word(gazetteer, wanted, search, span)
                     span = None if as_word is not None else span
+            elif span is not None and wanted.islower() and not search.islower():
+                # A name asked in lower case ("apple") is its company's name where the text
+                # writes that in its own case ("Apple and apple pie"), not the word.
+                named = gazetteer.mention_of(wanted, search)
             if named is not None and named[0] < news_end:
                 span = named
             elif span is not None and may_be_inside(search, span):

@@ -223,6 +223,7 @@ def test_a_word_or_a_phrase_naming_something_else_is_no_mention(server: Server) 
         word_only = _post(http, [{"text": "Stocks run higher after Fed", "entities": ["RUN"]}])
         title_word = _post(http, [{"text": "All Eyes On Fed As Stocks Slip", "entities": ["ALL"]}])
         title_name = _post(http, [{"text": "Tcs Shares Rise", "entities": ["TCS"]}])
+        lower = _post(http, [{"text": "Apple and apple pie", "entities": ["apple"]}])
         index_only = _post(http, [{"text": "Dow Jones falls 300 points", "entities": ["DOW"]}])
         index_and_dow = _post(http, [{"text": both, "entities": ["DOW", "Dow Jones"]}])
         price = _post(http, [{"text": "Target price raised for Infosys", "entities": ["TGT"]}])
@@ -239,6 +240,9 @@ def test_a_word_or_a_phrase_naming_something_else_is_no_mention(server: Server) 
     assert title_word.status_code == 422 and "'All' is a word there, not the ticker" in detail
     (tcs,) = title_name.json()["results"][0]["entities"]
     assert (tcs["start"], tcs["end"], tcs["company"]) == (0, 3, "NSE:TCS")
+    # A name asked in lower case is the company's where the text writes its name.
+    (apple,) = lower.json()["results"][0]["entities"]
+    assert (apple["start"], apple["end"], apple["company"]) == (0, 5, "AAPL")
     detail = index_only.json()["detail"][0]["msg"]
     assert index_only.status_code == 422 and "'Dow Jones', which names something else" in detail
     # Dow Inc's ticker finds Dow Inc; the index asked for by its name is the index.
