@@ -63,7 +63,31 @@ def _untagged(error: dict[str, object]) -> dict[str, object]:
 async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [_said(_untagged(e)) for e in exc.errors()]
+    errors = [{**e, "input": shortened(e["input"])} if "input" in e else e for e in errors]
     return JSONResponse(status_code=422, content={"detail": encodable(errors)})
+
+
+# An error echoes what it refuses, which may be the whole body (a missing field's input
+# is the object it is missing from): a megabyte refused should not be a megabyte back.
+ECHOED_CHARS = 200
+ECHOED_ITEMS = 16
+
+
+def shortened(value: object) -> object:
+    """`value` with each string cut to ECHOED_CHARS characters and each list and object
+    to ECHOED_ITEMS entries, each cut saying how long the whole was."""
+    if isinstance(value, str) and len(value) > ECHOED_CHARS:
+        return f"{value[:ECHOED_CHARS]}... ({len(value)} characters)"
+    if isinstance(value, list | tuple):
+        kept = [shortened(v) for v in value[:ECHOED_ITEMS]]
+        return [*kept, f"... ({len(value)} items)"] if len(value) > ECHOED_ITEMS else kept
+    if isinstance(value, dict):
+        items = list(value.items())
+        kept_items = {k: shortened(v) for k, v in items[:ECHOED_ITEMS]}
+        if len(items) > ECHOED_ITEMS:
+            kept_items["..."] = f"{len(items)} keys"
+        return kept_items
+    return value
 
 
 def _said(error: dict[str, object]) -> dict[str, object]:

@@ -189,6 +189,16 @@ def test_wrong_types_and_missing_field(server: Server, body: object, loc: list) 
     assert loc in [e["loc"] for e in errors]
 
 
+def test_an_error_echoes_a_large_input_cut_short(server: Server) -> None:
+    with server.client() as http:
+        (err,) = _detail(http.post("/sentiment", json={"headlines": "x" * 500_000}))
+        missing = _detail(http.post("/sentiment", json={"headline": ["y" * 300] * 100}))
+    assert err["input"] == "x" * 200 + "... (500000 characters)"
+    (echo,) = [e["input"] for e in missing if e["loc"] == ["body", "headlines"]]
+    assert echo["headline"][0] == "y" * 200 + "... (300 characters)"
+    assert echo["headline"][16:] == ["... (100 items)"]
+
+
 def test_malformed_json(server: Server) -> None:
     with server.client() as http:
         (err,) = _detail(
