@@ -32,6 +32,17 @@ class ErrorBody(BaseModel):
     detail: str
 
 
+def _header(description: str) -> dict[str, Any]:
+    return {"description": description, "schema": {"type": "string"}}
+
+
+# The header each of these answers carries.
+HEADERS = {
+    401: ("WWW-Authenticate", _header('Bearer, with error="invalid_token" or "invalid_request"')),
+    503: ("Retry-After", _header("seconds to wait before asking again")),
+}
+
+
 def error_responses(
     *codes: int, about: dict[int, str] | None = None
 ) -> dict[int | str, dict[str, Any]]:
@@ -53,6 +64,7 @@ def error_responses(
         code: {
             "model": ValidationErrorBody if code == 422 else ErrorBody,
             "description": described[code],
+            **({"headers": {HEADERS[code][0]: HEADERS[code][1]}} if code in HEADERS else {}),
         }
         for code in codes
     }
