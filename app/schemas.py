@@ -50,7 +50,8 @@ def error_responses(
     `about` says what a code means on this endpoint where the shared sentence does not
     fit it."""
     described = {
-        400: "the body is not UTF-8 text",
+        400: "the body is not UTF-8 text, or cannot be read as JSON at all (a number too long "
+        "to read, nesting too deep)",
         401: "API_TOKEN is set and the request has no bearer token or a wrong one",
         404: "no such model version or file",
         409: "this process does not refresh from FRED; the detail names the one that does",

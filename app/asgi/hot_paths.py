@@ -74,8 +74,8 @@ class HotPaths:
         if model is not None:
             try:
                 request = SentimentRequest.model_validate_json(raw)
-                if may_repeat(raw, request) and repeated(raw):
-                    raise HeadlineError(repeated(raw))
+                if may_repeat(raw, request) and (twice := repeated(raw)):
+                    raise HeadlineError(twice)
                 body = await sentiment.classify(model, sentiment.check_limits(request.headlines))
             except (ValidationError, HeadlineError, EntityModelMissingError):
                 pass  # FastAPI's route gives the answer that names the problem
