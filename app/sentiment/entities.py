@@ -408,8 +408,16 @@ class Gazetteer:
         self._entity_keys = frozenset(self._keys.values()).union(
             *self._stands_for.values(), self.by_ticker
         )
-        # Names no company key is given for: each its own entity, and no company.
-        self._unkeyed = frozenset(name for name in self.names if name not in self._keys)
+        # Names no company key is given for: each its own entity, keyed by itself, and no
+        # company. Where a company's key is the same string (SEntFiN's sector "IT" and
+        # Gartner's ticker IT, "OMC" and Omnicom's), the name's key is set apart, so that
+        # the two are two entities and the company keeps its key; a name that stands for
+        # companies (`_stands_for`: "PNC") is keyed by itself on purpose.
+        unkeyed = [name for name in self.names if name not in self._keys]
+        for name in unkeyed:
+            if name in self._entity_keys and name not in self._stands_for:
+                self._keys[name] = f"{name} (no company)"
+        self._unkeyed = frozenset(self._keys.get(name, name) for name in unkeyed)
         # Whether a ticker in an exchange's tag is found too (EXCHANGE_TAG), and a cashtag
         # beside a name is read as its ticker: exports ship it on, training marks TFNS's
         # pairs without it, as their teachers' answers were.
@@ -607,6 +615,10 @@ class Gazetteer:
             name = _CLASS_SUFFIX.sub(r"\1.\2", name)
         name = self._one_class(name)
         key = self.key(name)
+        if key in self._unkeyed and name in self._entity_keys:
+            # A name that is no company's and a company's ticker ("IT", SEntFiN's sector
+            # and Gartner's): asked for, it is the company.
+            key = name
         if key is None and _CALLERS_LEGAL_FORM.search(name):
             bare = _CALLERS_LEGAL_FORM.sub("", name)
             # "Target Corp": the legal form says the word is the company.

@@ -283,6 +283,26 @@ def test_an_entity_is_read_in_its_headlines_language(server: Server) -> None:
     assert lvmh["scores"] == pytest.approx(dict.fromkeys(lvmh["scores"], 1 / 3))
 
 
+def test_a_company_whose_ticker_is_a_name_of_no_company_keeps_it(server: Server) -> None:
+    # Gartner's ticker IT is also SEntFiN's name for the IT sector, Omnicom's OMC its name
+    # for oil marketing companies: the companies keep their keys, the sectors have none.
+    items: list[object] = [
+        {"text": "Gartner falls as IT stocks slide", "entities": "auto"},
+        {"text": "Gartner Shares Sink On Outlook", "entities": ["IT"]},
+        {"text": "Infosys, Wipro Lead IT Stocks Higher", "entities": ["IT"]},
+        {"text": "OMCs fall as crude rises; Omnicom beats", "entities": "auto"},
+    ]
+    with server.client() as http:
+        results = _post(http, items).json()["results"]
+    found = [[(e["name"], e["company"]) for e in r["entities"]] for r in results]
+    assert found == [
+        [("Gartner", "IT"), ("IT stocks", None)],
+        [("IT", "IT")],
+        [("IT", None)],
+        [("OMCs", None), ("Omnicom", "OMC")],
+    ]
+
+
 def test_auto_says_how_many_entities_it_left_out(server: Server) -> None:
     names = (
         "Infosys, TCS, Wipro, HCL Technologies, Tech Mahindra, Reliance Industries, HDFC Bank, "
