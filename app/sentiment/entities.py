@@ -155,7 +155,8 @@ def _mentions(entity: str, text: str, asked: bool) -> Iterator[Span]:
     word_case = entity.isupper() and not text.islower()
     for start, end in spans:
         as_word = word_case and text[start:end].islower()
-        if not (as_word or in_other_phrase(text, (start, end))):
+        index = the_index(text, (start, end))
+        if not (as_word or index or in_other_phrase(text, (start, end))):
             yield start, end
 
 
@@ -163,30 +164,53 @@ def _mentions(entity: str, text: str, asked: bool) -> Iterator[Span]:
 # something else: Dow Inc's "Dow" in the index's names, Target's "Target" in a broker's
 # price target or in another company's name, Williams's in a Fed official's. In TFNS's
 # US headlines "Dow" is the index's in most of its 119 matches ("Dow Jones", "Dow
-# futures", "Dow Industrials"), and "Williams" the New York Fed's president's in 3 of 10.
+# futures", "Dow Industrials"), "price target" is written 137 times, and "Williams" is
+# the New York Fed's president's in 3 of 10.
 _OTHER_PHRASES_OF = {
-    "Dow": r"Dow (?:Jones|Industrials|Transports|futures)",
-    "Target": r"Target (?:[Pp]rices?|Hospitality)",
+    "Dow": r"Dow (?:Jones|[Ii]ndustrials|[Tt]ransports|futures)",
+    "Target": r"Target (?:[Pp]rices?|Hospitality)|[Pp]rice Targets?",
     "Williams": r"Fed['\u2019]s Williams",
 }
 _OTHER_PHRASES = re.compile(rf"(?<!\w)(?:{'|'.join(_OTHER_PHRASES_OF.values())})(?!\w)")
+# Where "Dow" alone is the index, as market news writes it: "the Dow", "Dow, S&P 500"
+# (13 of TFNS's training posts), "Nasdaq, Dow", "Dow up 86.38 points". The index asked
+# for by its name ("Dow") is found there; a ticker is not (DOW: Dow Inc), nor is Dow
+# Inc's word name looked for there (`Gazetteer.mention_of`).
+_DOW_THE_INDEX = re.compile(
+    r"(?<!\w)(?:[Tt]he (?P<the>Dow)|(?P<before>Dow),? (?:and )?(?:the )?(?:S&P|Nasdaq)"
+    r"|(?:S&P(?: 500)?|Nasdaq),? (?:and )?(?P<after>Dow)"
+    r"|(?P<moves>Dow) (?:\w+ ){0,3}\d[\d,.]*(?:-point| [Pp]oints| pts))(?!\w)"
+)
+
+
+def the_index(text: str, span: Span) -> str | None:
+    """The words that make "Dow" at `span` the index ("Dow, S&P"), or None."""
+    if "Dow" not in text:
+        return None
+    for m in _DOW_THE_INDEX.finditer(text):
+        if span in (m.span(g) for g in ("the", "before", "after", "moves")):
+            return m.group()
+    return None
 
 
 def passed_over(entity: str, text: str) -> str | None:
     """Why a caller's `entity` is found nowhere (`find(..., asked=True)`) though `text`
     writes it as a whole word, for a refusal to say, where each place it is written is
-    passed over for that reason: a phrase naming something else holds it, or it is a
-    word in lower case and the name is in capitals. None otherwise (not written, or
+    passed over for that reason: a phrase naming something else holds it, it stands
+    for the Dow index (`the_index`), or it is a word in lower case and the name is in
+    capitals. None otherwise (not written, or
     written inside another company's name, which the refusal says already)."""
     if not entity.strip() or not (text.isascii() and entity.isascii()):
         return None
     spans = list(_whole_words(entity.lower(), text.lower()))
     if not spans:
         return None
-    if all(in_other_phrase(text, span) for span in spans):
+    if all(in_other_phrase(text, span) or the_index(text, span) for span in spans):
         (a, b), phrases = spans[0], _OTHER_PHRASES.finditer(text)
-        phrase = next(m for m in phrases if m.start() <= a and b <= m.end())
-        return f"it stands only in {phrase.group()!r}, which names something else"
+        phrase = next((m for m in phrases if m.start() <= a and b <= m.end()), None)
+        if phrase is not None:
+            return f"it stands only in {phrase.group()!r}, which names something else"
+        return f"it stands for the index there, in {the_index(text, (a, b))!r}"
     words = entity.isupper() and not text.islower()
     if words and all(text[a:b].islower() for a, b in spans):
         return f"{text[spans[0][0] : spans[0][1]]!r} is a word there, not the name in capitals"
@@ -693,7 +717,8 @@ class Gazetteer:
             words = [
                 span
                 for w in self.by_ticker[key]
-                if (span := _whole_word(w, text)) and not in_other_phrase(text, span)
+                if (span := _whole_word(w, text))
+                and not (in_other_phrase(text, span) or the_index(text, span))
             ]
             found = min(words, default=None)
         return found

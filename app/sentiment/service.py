@@ -205,9 +205,11 @@ def _mentions(
             wanted = readable(name.strip())
             span = find(wanted, search, asked=True)
             named, as_word = None, None
-            if span is not None and wanted.isupper() and search[span[0] : span[1]] != wanted:
-                # A ticker the text writes only in another case ("Run" for RUN in a title
-                # in capitals) is its company's where the text names the company.
+            # A ticker the text writes only in another case ("Run" for RUN in a title in
+            # capitals), or a one-letter ticker standing alone ("A" of "A Guide To..."),
+            # is its company's where the text names the company.
+            other_case = span is not None and search[span[0] : span[1]] != wanted
+            if span is not None and wanted.isupper() and (other_case or len(wanted) == 1):
                 named = gazetteer.mention_of(wanted, search)
                 if named is None:
                     as_word = _ticker_as_word(gazetteer, wanted, search, span)
@@ -314,12 +316,21 @@ def _passed_over(
 
 
 def _ticker_as_word(gazetteer: Gazetteer, wanted: str, search: str, span: Span) -> str | None:
-    """For a caller's ticker that is no name the lists write ("ALL", "ARE", "NOW"),
-    which a text with capitals writes only in another case and whose company it names
-    nowhere ("All eyes on Fed"): that, for its refusal. None otherwise: a name written in
-    capitals ("TCS", "TESLA") may be read in any case ("Tcs", "Tesla"), as may anything
-    in a text all in lower case, where case says nothing."""
-    if search.islower() or gazetteer.key(wanted) is not None or gazetteer.entity(wanted) is None:
+    """For a caller's ticker that is no name the lists write ("ALL", "ARE", "NOW"), whose
+    company the text names nowhere, where the text writes it only as a word in another
+    case ("All eyes on Fed": a text with capitals), or, a single letter ("A", "C"),
+    standing alone in any text ("A Guide To Dividends", "Series C funding"): that, for
+    its refusal. None otherwise: a name written in capitals ("TCS", "TESLA") may be read
+    in any case ("Tcs", "Tesla"), as may a longer ticker in a text all in lower case,
+    where case says nothing; a one-letter ticker is found as a cashtag ("$C")."""
+    if gazetteer.key(wanted) is not None or gazetteer.entity(wanted) is None:
+        return None
+    if len(wanted) == 1:
+        return (
+            f"{search[span[0] : span[1]]!r} stands alone there as a word or a letter, not as "
+            "the ticker, and the headline names its company nowhere else"
+        )
+    if search.islower():
         return None
     return (
         f"{search[span[0] : span[1]]!r} is a word there, not the ticker in capitals, and the "

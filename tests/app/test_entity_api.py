@@ -222,6 +222,10 @@ def test_a_word_or_a_phrase_naming_something_else_is_no_mention(server: Server) 
         title = _post(http, [{"text": "Stocks Run Higher As Sunrun Jumps", "entities": ["RUN"]}])
         word_only = _post(http, [{"text": "Stocks run higher after Fed", "entities": ["RUN"]}])
         title_word = _post(http, [{"text": "All Eyes On Fed As Stocks Slip", "entities": ["ALL"]}])
+        letter = _post(http, [{"text": "A Guide To Dividend Stocks", "entities": ["A"]}])
+        agilent = _post(http, [{"text": "Agilent (A) beats estimates", "entities": ["A"]}])
+        index_moves = _post(http, [{"text": "Dow, S&P 500 Slip", "entities": ["DOW", "Dow"]}])
+        target = _post(http, [{"text": "Nvidia Price Target Raised", "entities": ["TGT"]}])
         title_name = _post(http, [{"text": "Tcs Shares Rise", "entities": ["TCS"]}])
         lower = _post(http, [{"text": "Apple and apple pie", "entities": ["apple"]}])
         index_only = _post(http, [{"text": "Dow Jones falls 300 points", "entities": ["DOW"]}])
@@ -238,6 +242,15 @@ def test_a_word_or_a_phrase_naming_something_else_is_no_mention(server: Server) 
     # headline names its company nowhere; a name in capitals is read in any case.
     detail = title_word.json()["detail"][0]["msg"]
     assert title_word.status_code == 422 and "'All' is a word there, not the ticker" in detail
+    # A one-letter ticker standing alone is a word or a letter, its company's name not.
+    assert letter.status_code == 422 and "'A' stands alone there" in letter.text
+    (a,) = agilent.json()["results"][0]["entities"]
+    assert (a["start"], a["end"], a["company"]) == (0, 7, "A")
+    # "Dow" alone is the index in market news: the index asked by its name, not DOW.
+    detail = index_moves.json()["detail"]
+    assert [e["loc"][-1] for e in detail] == [0]
+    assert "it stands for the index there, in 'Dow, S&P'" in detail[0]["msg"]
+    assert "'Target' stands only in 'Price Target'" in target.json()["detail"][0]["msg"]
     (tcs,) = title_name.json()["results"][0]["entities"]
     assert (tcs["start"], tcs["end"], tcs["company"]) == (0, 3, "NSE:TCS")
     # A name asked in lower case is the company's where the text writes its name.

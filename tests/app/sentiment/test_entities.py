@@ -51,6 +51,12 @@ def test_find_passes_over_words_and_phrases_that_name_something_else() -> None:
     why = "'Dow futures', which names something else"
     assert why in str(passed_over("DOW", "Dow futures slip"))
     assert find("Dow Jones", "Dow Jones falls", asked=True) == (0, 9)
+    # "Dow" alone as market news writes the index: the index's name, no ticker's.
+    for text in ("Dow, S&P 500 slip", "Nasdaq and Dow slip", "The Dow Falls 500 Points"):
+        start = text.index("Dow")
+        assert find("DOW", text, asked=True) is None, text
+        assert find("Dow", text, asked=True) == (start, start + 3), text
+    assert find("DOW", "Dow beats estimates", asked=True) == (0, 3)
     assert find("Target", "Target Price cut for Target", asked=True) == (21, 27)
     assert find("Williams", "Fed's Williams says rates are right", asked=True) is None
     assert find("Target", "Target Hospitality misses", asked=True) is None
