@@ -64,10 +64,12 @@ _CASHTAG_BEFORE = re.compile(rf"(?P<cashtag>{_CASHTAG})[^\S\n]+")
 # "(CEO)" or "(IPO)" stand there as well.
 _BARE_TICKER = re.compile(r"[A-Z]{1,5}(?:\.[A-Z])?")
 # A legal form at the end of a caller's name, which a portfolio writes where headlines
-# do not ("Microsoft Corp", "Infosys Limited", "Siemens AG").
+# do not ("Microsoft Corp", "Infosys Limited", "Siemens AG"), in any case: holdings files
+# write names in capitals ("MICROSOFT CORP") as often.
 _CALLERS_LEGAL_FORM = re.compile(
-    r"(?:,?\s+(?:Inc|Incorporated|Corp|Corporation|Co|Company|plc|PLC|Ltd|Limited|LLC|AG|"
-    r"SA|SE|NV|N\.V|S\.A|KGaA)\.?)+$"
+    r"(?:,?\s+(?:Inc|Incorporated|Corp|Corporation|Co|Company|plc|Ltd|Limited|LLC|AG|"
+    r"SA|SE|NV|N\.V|S\.A|KGaA)\.?)+$",
+    re.IGNORECASE,
 )
 
 
@@ -645,8 +647,8 @@ class Gazetteer:
             key = name
         if key is None and _CALLERS_LEGAL_FORM.search(name):
             bare = _CALLERS_LEGAL_FORM.sub("", name)
-            # "Target Corp": the legal form says the word is the company.
-            key = self.key(bare) or self._word_names.get(bare)
+            # "Target Corp" (or "TARGET CORP"): the legal form says the word is the company.
+            key = self.key(bare) or self._word_names.get(bare, self._word_names.get(bare.title()))
         if key is None:
             key = next((k for k in (name, f"NSE:{name}") if k in self._entity_keys), None)
         elif key not in self._entity_keys and f"NSE:{key}" in self._entity_keys:

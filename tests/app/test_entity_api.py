@@ -316,6 +316,19 @@ def test_a_company_whose_ticker_is_a_name_of_no_company_keeps_it(server: Server)
     ]
 
 
+def test_a_legal_form_is_read_in_any_case(server: Server) -> None:
+    # Holdings files write names in capitals: "MICROSOFT CORP" is Microsoft's.
+    items: list[object] = [
+        {"text": "Microsoft beats estimates", "entities": ["MICROSOFT CORP"]},
+        {"text": "Infosys beats estimates", "entities": ["infosys limited"]},
+        {"text": "Target cuts outlook", "entities": ["TARGET CORP"]},
+    ]
+    with server.client() as http:
+        results = _post(http, items).json()["results"]
+    found = [[(e["start"], e["end"], e["company"]) for e in r["entities"]] for r in results]
+    assert found == [[(0, 9, "MSFT")], [(0, 7, "NSE:INFY")], [(0, 6, "TGT")]]
+
+
 def test_auto_says_how_many_entities_it_left_out(server: Server) -> None:
     names = (
         "Infosys, TCS, Wipro, HCL Technologies, Tech Mahindra, Reliance Industries, HDFC Bank, "
