@@ -714,13 +714,17 @@ class Gazetteer:
         key = self.entity(name)
         if key is None:
             return None
-        found = next((span for k, span in self.find_entities(text) if self._same(k, key)), None)
+        mentions = self.find_entities(text)
+        found = next((span for k, span in mentions if self._same(k, key)), None)
         if found is None and key in self.by_ticker:
+            # The word is no mention inside another company's name ("Southern" of
+            # "Southern Copper" for SO, Southern Company's ticker).
             words = [
                 span
                 for w in self.by_ticker[key]
                 if (span := _whole_word(w, text))
                 and not (in_other_phrase(text, span) or the_index(text, span))
+                and not any(a <= span[0] and span[1] <= b for _, (a, b) in mentions)
             ]
             found = min(words, default=None)
         return found

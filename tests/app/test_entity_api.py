@@ -226,6 +226,7 @@ def test_a_word_or_a_phrase_naming_something_else_is_no_mention(server: Server) 
         agilent = _post(http, [{"text": "Agilent (A) beats estimates", "entities": ["A"]}])
         index_moves = _post(http, [{"text": "Dow, S&P 500 Slip", "entities": ["DOW", "Dow"]}])
         target = _post(http, [{"text": "Nvidia Price Target Raised", "entities": ["TGT"]}])
+        copper = _post(http, [{"text": "Southern Copper Shares Rise", "entities": ["SO"]}])
         title_name = _post(http, [{"text": "Tcs Shares Rise", "entities": ["TCS"]}])
         lower = _post(http, [{"text": "Apple and apple pie", "entities": ["apple"]}])
         index_only = _post(http, [{"text": "Dow Jones falls 300 points", "entities": ["DOW"]}])
@@ -251,6 +252,9 @@ def test_a_word_or_a_phrase_naming_something_else_is_no_mention(server: Server) 
     assert [e["loc"][-1] for e in detail] == [0]
     assert "it stands for the index there, in 'Dow, S&P'" in detail[0]["msg"]
     assert "'Target' stands only in 'Price Target'" in target.json()["detail"][0]["msg"]
+    # Southern Company's word name inside another company's name is that company's.
+    detail = copper.json()["detail"][0]["msg"]
+    assert detail.endswith("its company's name 'Southern' stands only inside 'Southern Copper'")
     (tcs,) = title_name.json()["results"][0]["entities"]
     assert (tcs["start"], tcs["end"], tcs["company"]) == (0, 3, "NSE:TCS")
     # A name asked in lower case is the company's where the text writes its name.
