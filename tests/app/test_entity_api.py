@@ -333,6 +333,20 @@ def test_a_legal_form_is_read_in_any_case(server: Server) -> None:
     assert found == [[(0, 9, "MSFT")], [(0, 7, "NSE:INFY")], [(0, 6, "TGT")]]
 
 
+def test_a_companys_name_that_is_a_word_is_found_for_its_ticker(server: Server) -> None:
+    # "auto" leaves "Shell" and "Arm" out as words; a portfolio's SHEL or ARM says which.
+    items: list[object] = [
+        {"text": "Shell profit beats forecasts", "entities": ["SHEL"]},
+        {"text": "Shell profit beats forecasts", "entities": ["Shell plc"]},
+        {"text": "Arm Shares Jump On AI Demand", "entities": ["ARM"]},
+        {"text": "Shell profit beats forecasts", "entities": "auto"},
+    ]
+    with server.client() as http:
+        results = _post(http, items).json()["results"]
+    found = [[(e["start"], e["end"], e["company"]) for e in r["entities"]] for r in results]
+    assert found == [[(0, 5, "W:SHELL")], [(0, 5, "W:SHELL")], [(0, 3, "W:ARM")], []]
+
+
 def test_auto_says_how_many_entities_it_left_out(server: Server) -> None:
     names = (
         "Infosys, TCS, Wipro, HCL Technologies, Tech Mahindra, Reliance Industries, HDFC Bank, "

@@ -79,6 +79,7 @@ SP500 = ROOT / "data" / "sp500" / "constituents.csv"
 WORLD = ROOT / "data" / "world_companies" / "companies.csv"
 # The US tickers of the list's companies keyed by a name of their own (SOURCES.md there).
 US_TICKERS = WORLD.with_name("us_tickers.csv")
+WORD_NAMES = WORLD.with_name("word_names.csv")
 FILE = GAZETTEER_FILE
 SOURCE = (
     "SEntFiN's entity_list_comprehensive.csv (MIT), the S&P 500 constituents (ODC-PDDL) "
@@ -234,12 +235,36 @@ def by_ticker_only(keys: Mapping[str, str], path: Path = COMMITTED) -> dict[str,
     the word itself ("Target", "Dow"), a caller may mean the word ("Dow" is as often the
     index), and it keeps no company. Of the S&P 500's forms and the names SEntFiN's
     list writes for its companies (`_listed_forms`), those not in `keys` (the shipped
-    names) that start with a capital and are not all capitals, each of one company."""
+    names) that start with a capital and are not all capitals, each of one company; and
+    the project's list's names that are words (`word_names`: "Shell" for SHEL or "Shell
+    plc", "Arm" for ARM)."""
     out: dict[str, list[str]] = {}
     for name, companies_of in _listed_forms(path).items():
         if len(companies_of) == 1 and name not in keys and name[0].isupper() and not name.isupper():
             out.setdefault(next(iter(companies_of)), []).append(name)
+    for key, names in word_names(keys).items():
+        out.setdefault(key, []).extend(names)
     return dict(sorted(out.items()))
+
+
+def word_names(keys: Mapping[str, str], path: Path = WORD_NAMES) -> dict[str, list[str]]:
+    """The names headlines write for companies of the project's list that are also words
+    ("Shell", "Arm", "Orange"), which the list leaves out of what `"auto"` finds: key ->
+    names, of the companies `keys` (a name -> its company) finds. A row's names must
+    start with a capital; a name `keys` holds is found by `"auto"` already and is left
+    out here."""
+    companies = set(keys.values())
+    out: dict[str, list[str]] = {}
+    with path.open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            key, names = row["key"], row["names"].split("|")
+            if key not in companies:
+                continue
+            if not all(name[:1].isupper() for name in names):
+                raise ValueError(f"{path.name}: {names} are not all names")
+            if words := [name for name in names if name not in keys]:
+                out[key] = words
+    return out
 
 
 def _listed_forms(path: Path = COMMITTED, sp500: Path = SP500) -> dict[str, set[str]]:

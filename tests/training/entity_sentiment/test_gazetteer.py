@@ -3,6 +3,7 @@ and the committed list as its SOURCES.md describes it."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 from pathlib import Path
@@ -62,8 +63,9 @@ def test_the_committed_list_is_the_one_its_sources_describe() -> None:
     digest = hashlib.sha256(gazetteer.SP500.read_bytes()).hexdigest()
     assert digest in (gazetteer.SP500.parent / "SOURCES.md").read_text()
     assert gazetteer.SP500.read_text().count("\n") == 504  # a header and 503 companies
-    world = gazetteer.WORLD.read_bytes()
-    assert hashlib.sha256(world).hexdigest() in (gazetteer.WORLD.parent / "SOURCES.md").read_text()
+    sources = (gazetteer.WORLD.parent / "SOURCES.md").read_text()
+    for listed in (gazetteer.WORLD, gazetteer.WORD_NAMES):
+        assert hashlib.sha256(listed.read_bytes()).hexdigest() in sources, listed.name
 
 
 # SEntFiN's list names these parents under their Indian units: an export gives them the
@@ -142,6 +144,16 @@ def test_the_projects_list_refuses_rows_it_cannot_use(
     world.write_text(f"key,country,names\nAMD,US,AMD\n{row}\n")
     with pytest.raises(ValueError, match=problem):
         gazetteer.world_entities(world, listed)
+
+
+def test_each_word_name_is_of_a_company_the_export_finds() -> None:
+    keys = gazetteer.shipped(english=ENGLISH, words=gazetteer.headline_words())
+    with gazetteer.WORD_NAMES.open(newline="", encoding="utf-8") as fh:
+        rows = {row["key"]: row["names"].split("|") for row in csv.DictReader(fh)}
+    assert rows.keys() <= set(keys.values())
+    found = gazetteer.word_names(keys)
+    assert found["W:SHELL"] == ["Shell"] and found["W:ARM"] == ["Arm"]
+    assert gazetteer.by_ticker_only(keys)["W:SHELL"] == ["Shell"]
 
 
 def test_the_export_leaves_out_names_headlines_write_as_words() -> None:
