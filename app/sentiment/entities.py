@@ -174,6 +174,9 @@ _OTHER_PHRASES_OF = {
     "Williams": r"Fed['\u2019]s Williams",
 }
 _OTHER_PHRASES = re.compile(rf"(?<!\w)(?:{'|'.join(_OTHER_PHRASES_OF.values())})(?!\w)")
+# In text all in lower case ("price target raised"), whose case says nothing, the same
+# phrases in any case.
+_OTHER_PHRASES_LOWER = re.compile(_OTHER_PHRASES.pattern, re.IGNORECASE)
 # Where "Dow" alone is the index, as market news writes it: "the Dow", "Dow, S&P 500"
 # (13 of TFNS's training posts), "Nasdaq, Dow", "Dow up 86.38 points". The index asked
 # for by its name ("Dow") is found there; a ticker is not (DOW: Dow Inc), nor is Dow
@@ -183,13 +186,15 @@ _DOW_THE_INDEX = re.compile(
     r"|(?:S&P(?: 500)?|Nasdaq),? (?:and )?(?P<after>Dow)"
     r"|(?P<moves>Dow) (?:\w+ ){0,3}\d[\d,.]*(?:-point| [Pp]oints| pts))(?!\w)"
 )
+_DOW_THE_INDEX_LOWER = re.compile(_DOW_THE_INDEX.pattern, re.IGNORECASE)
 
 
 def the_index(text: str, span: Span) -> str | None:
     """The words that make "Dow" at `span` the index ("Dow, S&P"), or None."""
-    if "Dow" not in text:
+    lower = text.islower()
+    if ("dow" if lower else "Dow") not in text:
         return None
-    for m in _DOW_THE_INDEX.finditer(text):
+    for m in (_DOW_THE_INDEX_LOWER if lower else _DOW_THE_INDEX).finditer(text):
         if span in (m.span(g) for g in ("the", "before", "after", "moves")):
             return m.group()
     return None
@@ -208,7 +213,7 @@ def passed_over(entity: str, text: str) -> str | None:
     if not spans:
         return None
     if all(in_other_phrase(text, span) or the_index(text, span) for span in spans):
-        (a, b), phrases = spans[0], _OTHER_PHRASES.finditer(text)
+        (a, b), phrases = spans[0], _other_phrases(text).finditer(text)
         phrase = next((m for m in phrases if m.start() <= a and b <= m.end()), None)
         if phrase is not None:
             return f"it stands only in {phrase.group()!r}, which names something else"
@@ -224,13 +229,18 @@ def in_other_phrase(text: str, span: Span) -> bool:
     "Dow" in "Dow Jones falls" is no mention of Dow Inc, though "Dow Jones" asked for
     itself is."""
     # A substring test per word is a tenth of the pattern's search, on every name asked.
-    if not any(word in text for word in _OTHER_PHRASES_OF):
+    lower = text.islower()
+    if not any((word.lower() if lower else word) in text for word in _OTHER_PHRASES_OF):
         return False
     start, end = span
     return any(
         m.start() <= start and end <= m.end() and end - start < m.end() - m.start()
-        for m in _OTHER_PHRASES.finditer(text)
+        for m in _other_phrases(text).finditer(text)
     )
+
+
+def _other_phrases(text: str) -> re.Pattern[str]:
+    return _OTHER_PHRASES_LOWER if text.islower() else _OTHER_PHRASES
 
 
 def _whole_word(needle: str, haystack: str) -> Span | None:
@@ -719,10 +729,12 @@ class Gazetteer:
         if found is None and key in self.by_ticker:
             # The word is no mention inside another company's name ("Southern" of
             # "Southern Copper" for SO, Southern Company's ticker).
+            # In text all in lower case the word is written so too ("target cuts outlook").
+            lower = text.islower()
             words = [
                 span
                 for w in self.by_ticker[key]
-                if (span := _whole_word(w, text))
+                if (span := _whole_word(w.lower() if lower else w, text))
                 and not (in_other_phrase(text, span) or the_index(text, span))
                 and not any(a <= span[0] and span[1] <= b for _, (a, b) in mentions)
             ]

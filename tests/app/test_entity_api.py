@@ -340,11 +340,19 @@ def test_a_companys_name_that_is_a_word_is_found_for_its_ticker(server: Server) 
         {"text": "Shell profit beats forecasts", "entities": ["Shell plc"]},
         {"text": "Arm Shares Jump On AI Demand", "entities": ["ARM"]},
         {"text": "Shell profit beats forecasts", "entities": "auto"},
+        # All in lower case the word is written so too.
+        {"text": "target cuts outlook as shoppers pull back", "entities": ["TGT"]},
     ]
     with server.client() as http:
         results = _post(http, items).json()["results"]
     found = [[(e["start"], e["end"], e["company"]) for e in r["entities"]] for r in results]
-    assert found == [[(0, 5, "W:SHELL")], [(0, 5, "W:SHELL")], [(0, 3, "W:ARM")], []]
+    assert found == [
+        [(0, 5, "W:SHELL")],
+        [(0, 5, "W:SHELL")],
+        [(0, 3, "W:ARM")],
+        [],
+        [(0, 6, "TGT")],
+    ]
 
 
 def test_auto_says_how_many_entities_it_left_out(server: Server) -> None:

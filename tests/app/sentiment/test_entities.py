@@ -57,6 +57,11 @@ def test_find_passes_over_words_and_phrases_that_name_something_else() -> None:
         assert find("DOW", text, asked=True) is None, text
         assert find("Dow", text, asked=True) == (start, start + 3), text
     assert find("DOW", "Dow beats estimates", asked=True) == (0, 3)
+    # In text all in lower case, whose case says nothing, the same phrases in any case.
+    assert find("DOW", "dow jones falls", asked=True) is None
+    assert find("DOW", "the dow is up 100 points", asked=True) is None
+    assert find("DOW", "dow beats estimates", asked=True) == (0, 3)
+    assert find("Target", "analysts raise price target", asked=True) is None
     assert find("Target", "Target Price cut for Target", asked=True) == (21, 27)
     assert find("Williams", "Fed's Williams says rates are right", asked=True) is None
     assert find("Target", "Target Hospitality misses", asked=True) is None
