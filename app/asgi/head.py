@@ -14,7 +14,8 @@ class HeadAsGet:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["method"] == "GET":
+            # A GET is refused only where GET is not allowed: no Allow to mend.
             await self.app(scope, receive, send)
             return
         if scope["method"] != "HEAD":
