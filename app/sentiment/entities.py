@@ -728,8 +728,8 @@ class Gazetteer:
         found = next((span for k, span in mentions if self._same(k, key)), None)
         if found is None and key in self.by_ticker:
             # The word is no mention inside another company's name ("Southern" of
-            # "Southern Copper" for SO, Southern Company's ticker).
-            # In text all in lower case the word is written so too ("target cuts outlook").
+            # "Southern Copper" for SO, Southern Company's ticker); in text all in lower
+            # case it is written so too ("target cuts outlook").
             lower = text.islower()
             words = [
                 span

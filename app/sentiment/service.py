@@ -344,17 +344,16 @@ def _word_passed_over(gazetteer: Gazetteer, wanted: str, search: str) -> str | N
     company's name ("Southern" of "Southern Copper" for SO): that, for its refusal."""
     key = gazetteer.entity(wanted)
     for word in gazetteer.by_ticker.get(key, ()) if key is not None else ():
-        # The words are names in Title case, so the reasons that can hold are a phrase,
-        # the index, or another company's name around it.
+        # The words are names ("Target", "BP"), so the reasons that can hold are a
+        # phrase, the index, or another company's name around it.
         why = passed_over(word, search)
         if why is not None:
             return f"its company's name {word!r} {why.removeprefix('it ')}"
         span = find(word, search)
-        holders = [
-            search[a:b]
-            for _, (a, b) in (gazetteer.find_entities(search) if span is not None else ())
-            if span is not None and a <= span[0] and span[1] <= b
-        ]
+        if span is None:
+            continue
+        around = gazetteer.find_entities(search)
+        holders = [search[a:b] for _, (a, b) in around if a <= span[0] and span[1] <= b]
         if holders:
             return f"its company's name {word!r} stands only inside {holders[0]!r}"
     return None
