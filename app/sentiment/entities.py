@@ -157,7 +157,8 @@ def _mentions(entity: str, text: str, asked: bool) -> Iterator[Span]:
     word_case = entity.isupper() and not text.islower()
     for start, end in spans:
         as_word = word_case and text[start:end].islower()
-        index = the_index(text, (start, end))
+        # A ticker ("DOW"), not the index's own name, is passed over where "Dow" is the index.
+        index = entity.isupper() and the_index(text, (start, end)) is not None
         if not (as_word or index or in_other_phrase(text, (start, end))):
             yield start, end
 
@@ -602,6 +603,10 @@ class Gazetteer:
                     found = key, None
                 elif inner in self._entity_keys:
                     found = inner, None
+                elif key is not None and self._one_class(inner) == key:
+                    # The entity's own US ticker kept as a share class ("Shell (SHEL)");
+                    # another's is read no further ("Widget (TM)" is a trademark).
+                    found = key, None
             if found is not None and self._may_be_its(key, found[0]):
                 return found[0], after.span("tag"), found[1]
         # The last "$" before the name starts the only cashtag that can end right there.

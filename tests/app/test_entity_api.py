@@ -340,6 +340,8 @@ def test_a_companys_name_that_is_a_word_is_found_for_its_ticker(server: Server) 
         {"text": "Shell profit beats forecasts", "entities": ["Shell plc"]},
         {"text": "Arm Shares Jump On AI Demand", "entities": ["ARM"]},
         {"text": "Shell profit beats forecasts", "entities": "auto"},
+        # Its own ticker beside it says the word is the company, as "Target (TGT)" does.
+        {"text": "Shell (SHEL) profit beats forecasts", "entities": "auto"},
         # All in lower case the word is written so too.
         {"text": "target cuts outlook as shoppers pull back", "entities": ["TGT"]},
     ]
@@ -351,6 +353,7 @@ def test_a_companys_name_that_is_a_word_is_found_for_its_ticker(server: Server) 
         [(0, 5, "W:SHELL")],
         [(0, 3, "W:ARM")],
         [],
+        [(0, 5, "W:SHELL")],
         [(0, 6, "TGT")],
     ]
 

@@ -60,6 +60,7 @@ def test_find_passes_over_words_and_phrases_that_name_something_else() -> None:
     # In text all in lower case, whose case says nothing, the same phrases in any case.
     assert find("DOW", "dow jones falls", asked=True) is None
     assert find("DOW", "the dow is up 100 points", asked=True) is None
+    assert find("Dow", "the dow is up 100 points", asked=True) == (4, 7)
     assert find("DOW", "dow beats estimates", asked=True) == (0, 3)
     assert find("Target", "analysts raise price target", asked=True) is None
     assert find("Target", "Target Price cut for Target", asked=True) == (21, 27)
