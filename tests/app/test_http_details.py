@@ -28,6 +28,14 @@ def test_a_wrong_method_is_told_every_method_the_path_takes(server: Server) -> N
     assert on_get.headers["allow"] == "GET, HEAD" and on_post.headers["allow"] == "POST"
 
 
+def test_options_says_what_a_path_takes(server: Server) -> None:
+    with server.client() as http:
+        answers = [http.options(p) for p in ("/forecast", "/sentiment", "/no/such/page")]
+    assert [a.status_code for a in answers] == [204, 204, 404]
+    assert answers[0].headers["allow"] == "GET, HEAD, OPTIONS" and answers[0].content == b""
+    assert answers[1].headers["allow"] == "POST, OPTIONS"
+
+
 def test_every_answer_says_nosniff(server: Server) -> None:
     with server.client() as http:
         answers = [
