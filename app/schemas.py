@@ -32,14 +32,18 @@ class ErrorBody(BaseModel):
     detail: str
 
 
-def _header(description: str) -> dict[str, Any]:
+def header_doc(description: str) -> dict[str, Any]:
+    """An OpenAPI response header of a string value."""
     return {"description": description, "schema": {"type": "string"}}
 
 
 # The header each of these answers carries.
 HEADERS = {
-    401: ("WWW-Authenticate", _header('Bearer, with error="invalid_token" or "invalid_request"')),
-    503: ("Retry-After", _header("seconds to wait before asking again")),
+    401: (
+        "WWW-Authenticate",
+        header_doc('Bearer, with error="invalid_token" or "invalid_request"'),
+    ),
+    503: ("Retry-After", header_doc("seconds to wait before asking again")),
 }
 
 

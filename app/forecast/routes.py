@@ -11,7 +11,7 @@ from app.asgi.conditional import NO_CACHE, none_match
 from app.deps import ForecastDep, RefresherDep, RegistryDep
 from app.forecast.schemas import ForecastResponse, HistoryResponse, RefreshResponse
 from app.model_store import ModelRegistry
-from app.schemas import error_responses
+from app.schemas import error_responses, header_doc
 
 NOT_COMPUTED = {
     503: "the forecast is not computed yet: its model or its data is still loading (see "
@@ -37,8 +37,8 @@ def not_computed_yet(registry: ModelRegistry) -> HTTPException:
     responses={
         200: {
             "headers": {
-                "ETag": {"description": "the answer's entity tag", "schema": {"type": "string"}},
-                "Cache-Control": {"description": "no-cache", "schema": {"type": "string"}},
+                "ETag": header_doc("the answer's entity tag"),
+                "Cache-Control": header_doc("no-cache"),
             }
         },
         304: {"description": "Not Modified: If-None-Match holds the current answer's ETag"},
