@@ -340,18 +340,21 @@ def mark(
     target: Span,
     others: list[Span] | tuple[Span, ...] = (),
     left_out: list[Span] | tuple[Span, ...] = (),
+    also: list[Span] | tuple[Span, ...] = (),
 ) -> str:
     """`text` with the target mention replaced by TARGET_MARK and the others by OTHER_MARK,
     and the spans `left_out` (tickers beside them, `Gazetteer.tickers_beside`) taken out.
+    `also`: the target's entity's other mentions, marked as the target is.
 
     The target is always marked; another mention that overlaps it or an earlier kept one
     ("Tata" inside "Tata Motors") is left as text.
     """
     # The spans left out never overlap a mention (`tickers_beside` sees to it).
     kept = [(target, TARGET_MARK), *((span, "") for span in left_out)]
-    for span in sorted(set(others), key=lambda s: (s[0], -s[1])):
-        if all(span[1] <= s[0] or s[1] <= span[0] for s, _ in kept):
-            kept.append((span, OTHER_MARK))
+    for spans, marker in ((also, TARGET_MARK), (others, OTHER_MARK)):
+        for span in sorted(set(spans), key=lambda s: (s[0], -s[1])):
+            if all(span[1] <= s[0] or s[1] <= span[0] for s, _ in kept):
+                kept.append((span, marker))
     out = text
     # Right to left, so the offsets still to apply stay valid.
     for (start, end), marker in sorted(kept, reverse=True):
@@ -768,11 +771,13 @@ class Gazetteer:
             name = self._lower_index.get(words)
         return None if name is None else self._keys.get(name, name)
 
-    def find_entities(self, text: str, named: Iterable[Span] = ()) -> list[tuple[str, Span]]:
+    def find_entities(
+        self, text: str, named: Iterable[Span] = (), every: bool = False
+    ) -> list[tuple[str, Span]]:
         """As `find_all`, with each entity's key (its ticker, or the name itself when the
         list gives it none) in place of the mention. `named`: mentions found otherwise (a
         caller's), whose exchange tags and cashtags beside are theirs, as a found name's
-        are."""
+        are. `every`: each entity's every mention, not its first alone."""
         # (the entity, for "once"; the span). A cashtag is its ticker's entity, and the
         # listed ticker inside a cashtag ("AAPL" of "$AAPL") no second one.
         found: list[tuple[str, Span]] = (
@@ -827,13 +832,8 @@ class Gazetteer:
         found += [(self._one_class(key), span) for key, span, before in tags if before not in ends]
         if self.exchange_tags and cashtags and len(found) + len(named) > 1:
             found = self._cashtags_joined(text, found, cashtags, named)
-        seen: set[str] = set()
-        unique = []
-        for entity, (start, end) in sorted(found, key=lambda f: f[1]):
-            if entity not in seen:
-                seen.add(entity)
-                unique.append((entity, (start, end)))
-        return unique
+        found.sort(key=lambda f: f[1])
+        return found if every else first_of_each(found)
 
     def _words_with_their_tickers(self, text: str) -> list[tuple[str, Span]]:
         """The company names that are words (`by_ticker`) written with their own ticker
@@ -882,6 +882,17 @@ class Gazetteer:
                 out.append((_tag_key(m), (start, end), before))
             tagged.update(range(*m.span()))
         return out
+
+
+def first_of_each(found: list[tuple[str, Span]]) -> list[tuple[str, Span]]:
+    """Of mentions in text order (`find_entities(..., every=True)`), each entity's first."""
+    seen: set[str] = set()
+    unique = []
+    for entity, span in found:
+        if entity not in seen:
+            seen.add(entity)
+            unique.append((entity, span))
+    return unique
 
 
 def _overlap(a: Span, b: Span) -> bool:

@@ -167,7 +167,8 @@ class EntityResult(BaseModel):
     )
     start: int = Field(
         description="where the mention answered about starts in the text, in Unicode code "
-        "points (an emoji counts one; JavaScript's string indices count it two)"
+        "points (an emoji counts one; JavaScript's string indices count it two); of a "
+        "company named twice, the first mention, though the answer reads both"
     )
     end: int = Field(description="where it ends (exclusive), so text[start:end] is the mention")
     label: Label

@@ -21,6 +21,7 @@ from app.sentiment.entities import (
     cashtag_of,
     find,
     find_every,
+    first_of_each,
     gazetteer_path,
     in_exchange_tag,
     mark,
@@ -178,19 +179,24 @@ def _mentions(
     search = links_blanked(read.text)
     # An outlet in the credit ("... - Nasdaq", "... - S&P Global") is not in the news.
     news_end = before_credit(read.text)
-    all_found: list[tuple[str, Span]] | None = None  # find_entities(search), once made
+    # Every mention of every entity the gazetteer finds, and each entity's first
+    # (find_entities(search)), once made.
+    every: list[tuple[str, Span]] | None = None
+    all_found: list[tuple[str, Span]] | None = None
     past_limit = 0
     if item.entities == AUTO:
         found = []
         companies: dict[Span, str | None] = {}
-        in_news = [
-            (key, span) for key, span in gazetteer.find_entities(search) if span[0] < news_end
-        ]
+        every = gazetteer.find_entities(search, every=True)
+        all_found = first_of_each(every)
+        in_news = [(key, span) for key, span in all_found if span[0] < news_end]
         past_limit = max(0, len(in_news) - settings.max_entities_per_headline)
+        keys = []
         for key, span in in_news[: settings.max_entities_per_headline]:
             start, end = read.sent(span)
             found.append((text[start:end], span))  # the name as the text writes it
             companies[span] = _company(gazetteer, search, span, key)
+            keys.append(key)
     else:
         found, errors = [], []
         if len(item.entities) > settings.max_entities_per_headline:
@@ -222,10 +228,12 @@ def _mentions(
                 span = named
             elif span is not None and may_be_inside(search, span):
                 # None where the name is written only inside other companies' names.
-                if all_found is None:
-                    all_found = gazetteer.find_entities(search)
-                every = find_every(wanted, search, asked=True)
-                span = gazetteer.standalone(search, every, wanted, all_found)
+                if every is None:
+                    every = gazetteer.find_entities(search, every=True)
+                    all_found = first_of_each(every)
+                span = gazetteer.standalone(
+                    search, find_every(wanted, search, asked=True), wanted, all_found
+                )
             if span is not None:
                 span = gazetteer.name_around(search, cashtag_of(search, span), wanted)
             if span is None or in_exchange_tag(search, span):
@@ -268,6 +276,9 @@ def _mentions(
         if errors:
             return (), 0, errors
     spans = [span for _, span in found]
+    if every is None:
+        every = gazetteer.find_entities(search, every=True)
+        all_found = first_of_each(every)
     if item.entities != AUTO:
         keys = [gazetteer.key(search[start:end]) for start, end in spans]
         # The model learnt with every entity of a headline marked, so a company the caller
@@ -281,19 +292,66 @@ def _mentions(
             for span, key in zip(spans, keys, strict=True)
         }
         spans += [span for span in others if span[0] < news_end]
+    # A company named twice ("BNP Paribas reports; BNP Paribas beats") or by two names
+    # ("Alphabet's Google") is the target at each mention, and another entity at each of
+    # its own: left as words, the name of the news would read as no entity's.
+    key_of: dict[Span, str | None] = dict(zip(spans, keys, strict=False))
+    found_keys = {span: key for key, span in every}
+    for span in spans[len(keys) :]:
+        # An exchange tag found only beside a caller's name is an entity of its own.
+        key_of[span] = found_keys.get(span, f"tag at {span}")
     # A ticker beside a name says which company, never how it fares: the entity model
     # reads none, as it reads no exchange tag (docs/models/entity_sentiment.md).
-    left_out = gazetteer.tickers_beside(search, spans) if "$" in search or "(" in search else []
+    left_out = (
+        gazetteer.tickers_beside(search, list(key_of)) if "$" in search or "(" in search else []
+    )
+    for key, span in every:
+        if span[0] < news_end and span not in key_of and _named_again(search, span, key_of):
+            key_of[span] = key
     mentions = tuple(
         Mention(
             name,
             *read.sent(span),
-            without_marks_of_source(mark(read.text, span, spans, left_out)),
+            without_marks_of_source(_marked(read.text, search, span, key_of, left_out)),
             companies[span],
         )
         for name, span in found
     )
     return mentions, past_limit, []
+
+
+# What stands between a name and the ticker or symbol written beside it to say which
+# company it is ("Apple (AAPL)", "Apple $AAPL").
+_BESIDE = frozenset({"", "(", "[", "<"})
+
+
+def _named_again(search: str, span: Span, key_of: dict[Span, str | None]) -> bool:
+    """Whether a mention the gazetteer finds beyond each entity's first is a mention
+    of its own: not one in an exchange tag (`without_exchange_tags` leaves those out),
+    nor one written right beside another ("Apple (AAPL)", "Reliance (RELIANCE.NS)"),
+    either way round: one of the two says which company the other is."""
+    return not in_exchange_tag(search, span) and not any(
+        search[end : span[0]].strip() in _BESIDE
+        if end <= span[0]
+        else span[1] <= start and search[span[1] : start].strip() in _BESIDE
+        for start, end in key_of
+    )
+
+
+def _marked(
+    text: str, search: str, target: Span, key_of: dict[Span, str | None], left_out: list[Span]
+) -> str:
+    """`mark`'s text for the target: its entity's other mentions (of its key, or for a
+    name no list holds, the name again) marked as it is, every other entity's as others."""
+    key = key_of[target]
+    if key is None:
+        name = search[target[0] : target[1]]
+        again = find_every(name, search) if search.count(name) > 1 else []
+        also = [span for span in again if span != target]
+    else:
+        also = [span for span, k in key_of.items() if k == key and span != target]
+    others = [span for span in key_of if span != target and span not in also]
+    return mark(text, target, others, left_out, also)
 
 
 def _passed_over(

@@ -513,3 +513,25 @@ def test_an_exchange_tag_changes_no_answer(server: Server) -> None:
     for a, b in zip(tagged_entities["entities"], bare_entities["entities"], strict=True):
         assert a["label"] == b["label"]
         assert a["scores"] == pytest.approx(b["scores"], abs=1e-5)
+
+
+def test_a_company_named_twice_is_read_at_both_mentions(server: Server) -> None:
+    # The news is at the second mention: read there as words, it was no company's, and
+    # the broker and the parent took its sign (SocGen positive 0.83, Alphabet neutral).
+    upgrade = "Societe Generale upgrades Nestle; Nestle shares rise 3%"
+    fined = "Alphabet's Google fined 2.4 billion euros by EU regulators"
+    with server.client() as http:
+        answer = _post(
+            http,
+            [
+                {"text": upgrade, "entities": ["Nestle", "Societe Generale"]},
+                {"text": fined, "entities": "auto"},
+            ],
+        )
+    assert answer.status_code == 200, answer.text
+    upgraded, parent = answer.json()["results"]
+    labels = {e["name"]: e["label"] for e in upgraded["entities"]}
+    assert labels == {"Nestle": "positive", "Societe Generale": "neutral"}
+    # Two names of one company are one entity, answered at the first.
+    (alphabet,) = parent["entities"]
+    assert (alphabet["name"], alphabet["start"], alphabet["label"]) == ("Alphabet", 0, "negative")

@@ -530,12 +530,13 @@ def test_a_company_not_listed_is_marked_when_the_gazetteer_finds_it() -> None:
     # A name it knows, written only inside another entity's name, names nothing here.
     with pytest.raises(HeadlineError):
         check_limits([_item(text, ["Tata"])], Settings(), GAZETTEER)
-    # A company's other name is not another entity beside the one listed.
+    # A company's other name is not another entity beside the one listed: the name
+    # beside the listed ticker stays words, and its cashtag further on is the target again.
     keyed = Gazetteer(("Apple", "AAPL", "Samsung"), {"Apple": "AAPL", "AAPL": "AAPL"})
     text = "Apple (AAPL) rises, Samsung and $AAPL slip"
     (aapl,) = check_limits([_item(text, ["AAPL"])], Settings(), keyed)
     assert isinstance(aapl, EntityItem)
-    expected = f"Apple ( {TARGET_MARK} ) rises,  {OTHER_MARK}  and $AAPL slip"
+    expected = f"Apple ( {TARGET_MARK} ) rises,  {OTHER_MARK}  and  {TARGET_MARK}  slip"
     assert aapl.mentions[0].marked == expected
     assert keyed.key("$aapl") == keyed.key("Apple") == "AAPL" and keyed.key("apple") is None
 
@@ -633,9 +634,9 @@ FOUND: tuple[tuple[str, str | list[str]], ...] = (
 )
 
 
-def test_every_marked_text_holds_its_target_once_as_a_word() -> None:
+def test_every_marked_text_holds_its_target_as_whole_words() -> None:
     # Tickers, tags, credits and names run together as no headline writes them: whatever
-    # is found, listed, left out or taken out, the model is asked about one whole marker.
+    # is found, listed, left out or taken out, the model is asked about whole markers.
     models = Path(__file__).resolve().parents[3] / "models" / "entity_sentiment"
     served = Gazetteer.load(gazetteer_path(version_dir(models)))
     draw = random.Random(7)
@@ -656,7 +657,9 @@ def test_every_marked_text_holds_its_target_once_as_a_word() -> None:
         assert isinstance(item, EntityItem)
         for m in item.mentions:
             answered += 1
-            assert re.findall(rf"\w*{TARGET_MARK}\w*", m.marked) == [TARGET_MARK], (text, m)
+            # At each of the target's mentions (a company named twice is marked twice).
+            marks = re.findall(rf"\w*{TARGET_MARK}\w*", m.marked)
+            assert marks and set(marks) == {TARGET_MARK}, (text, m)
             assert 0 <= m.start < m.end <= len(text), (text, m)
     assert answered > 1200
 
@@ -671,3 +674,34 @@ def test_an_indian_symbol_is_known_with_its_exchange_or_as_a_cashtag() -> None:
     assert known.entity("NSE:WIPRO") is None and known.entity("INFY.L") is None
     text = "Infosys beats estimates"
     assert known.mention_of("INFY.NS", text) == known.mention_of("$INFY", text) == (0, 7)
+
+
+def test_a_company_named_twice_is_the_target_at_each_mention() -> None:
+    t, o = TARGET_MARK, OTHER_MARK
+    text = "Infosys and TCS in focus; Infosys slumps, TCS flat"
+    (item,) = check_limits([_item(text, ["Infosys", "TCS"])], Settings(), GAZETTEER)
+    assert isinstance(item, EntityItem)
+    infosys, tcs = (m.marked for m in item.mentions)
+    assert infosys == f" {t}  and  {o}  in focus;  {t}  slumps,  {o}  flat"
+    assert tcs == f" {o}  and  {t}  in focus;  {o}  slumps,  {t}  flat"
+    # Asked about alone, the company not listed is another entity at each mention too.
+    (alone,) = check_limits([_item(text, ["TCS"])], Settings(), GAZETTEER)
+    assert isinstance(alone, EntityItem) and alone.mentions[0].marked == tcs
+    # A name no list holds is the target wherever the text writes it again.
+    (acme,) = check_limits([_item("Acme rises; Acme to buy TCS", ["Acme"])], Settings(), GAZETTEER)
+    assert isinstance(acme, EntityItem)
+    assert acme.mentions[0].marked == f" {t}  rises;  {t}  to buy  {o} "
+
+
+def test_two_names_of_one_company_are_both_the_target_and_its_ticker_beside_neither() -> None:
+    t, o = TARGET_MARK, OTHER_MARK
+    keys = {"Alphabet": "GOOGL", "Google": "GOOGL", "Apple": "AAPL", "AAPL": "AAPL"}
+    keyed = Gazetteer(tuple(keys), keys)
+    text = "Alphabet's Google fined; Apple (AAPL) and Apple's suppliers slip"
+    (item,) = check_limits([_item(text, "auto")], Settings(), keyed)
+    assert isinstance(item, EntityItem)
+    alphabet, apple = item.mentions
+    assert (alphabet.name, apple.name) == ("Alphabet", "Apple")
+    # "(AAPL)" says which company "Apple" is: it is no mention of its own, and not read.
+    assert alphabet.marked == f" {t} 's  {t}  fined;  {o}  and  {o} 's suppliers slip"
+    assert apple.marked == f" {o} 's  {o}  fined;  {t}  and  {t} 's suppliers slip"
