@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,7 +27,7 @@ from app.sentiment.entities import (
     in_exchange_tag,
     mark,
     may_be_inside,
-    may_name_otherwise,
+    overlap,
     passed_over,
     without_exchange_tags,
 )
@@ -323,18 +324,29 @@ def _mentions(
 # What stands between a name and the ticker or symbol written beside it to say which
 # company it is ("Apple (AAPL)", "Apple $AAPL").
 _BESIDE = frozenset({"", "(", "[", "<"})
+_WORD_BEFORE = re.compile(r"(\w[\w'\u2019]*) $")
 
 
 def _named_again(search: str, span: Span, key_of: dict[Span, str | None]) -> bool:
     """Whether a mention the gazetteer finds beyond each entity's first is a mention
     of its own: not one in an exchange tag (`without_exchange_tags` leaves those out),
     nor one written right beside another ("Apple (AAPL)", "Reliance (RELIANCE.NS)"),
-    either way round: one of the two says which company the other is."""
-    return not in_exchange_tag(search, span) and not any(
+    either way round: one of the two says which company the other is; nor one after a
+    capitalised word that is no mention."""
+    if in_exchange_tag(search, span) or any(
         search[end : span[0]].strip() in _BESIDE
         if end <= span[0]
         else span[1] <= start and search[span[1] : start].strip() in _BESIDE
         for start, end in key_of
+    ):
+        return False
+    # A capitalised word right before it that is no mention makes it part of another
+    # name, most often a person's ("Anand Mahindra", "Gautam Adani").
+    before = _WORD_BEFORE.search(search, 0, span[0])
+    return (
+        before is None
+        or not before.group(1)[0].isupper()
+        or any(overlap(before.span(1), mention) for mention in key_of)
     )
 
 
@@ -347,7 +359,8 @@ def _marked(
     if key is None:
         name = search[target[0] : target[1]]
         again = find_every(name, search) if search.count(name) > 1 else []
-        also = [span for span in again if span != target]
+        # Not where another entity's name holds it ("Tata" of "Tata Steel").
+        also = [s for s in again if s != target and not any(overlap(s, m) for m in key_of)]
     else:
         also = [span for span, k in key_of.items() if k == key and span != target]
     others = [span for span in key_of if span != target and span not in also]
@@ -446,7 +459,10 @@ def _company(
     # Asked by a name the lists do not write as a name, written so in the text too ("Target
     # Corp", a ticker such as "BP"), the mention is the company the name says.
     written = asked is not None and asked == text[span[0] : span[1]]
-    if asked is not None and (not written or (key is None and may_name_otherwise(asked))):
+    if asked is not None and (not written or key is None):
+        # A name written so and no name the lists hold may still be a company's: a
+        # ticker ("BP"), a name in a legal form ("Target Corp"), a name that is a word
+        # ("Shell"); else `entity` knows it not.
         company = gazetteer.company(gazetteer.entity(asked))
     return company or gazetteer.company_in(key, text) or gazetteer.ticker_beside(text, span, key)
 

@@ -313,13 +313,20 @@ def us_tickers(path: Path = US_TICKERS, world: Path = WORLD, sp500: Path = SP500
     return dict(sorted(out.items()))
 
 
+# Listed share classes the S&P 500 does not hold beside the one it does: Berkshire
+# Hathaway's A shares, Brown-Forman's A shares, Lennar's B shares. "$BRK.A" and "(BRK.A)"
+# name the company "$BRK.B" does.
+OTHER_CLASSES = {"BRK.A": "BRK.B", "BF.A": "BF.B", "LEN.B": "LEN"}
+
+
 def share_classes(sp500: Path = SP500) -> dict[str, str]:
-    """The tickers of a company's other share classes (rows of the S&P 500 with one CIK)
-    -> the first row's, which its names are keyed by (`sp500_entities` gives a name to
-    the first row that writes it): "GOOG" -> "GOOGL", "FOX" -> "FOXA", "NWS" -> "NWSA".
-    A portfolio holds either class, and "$GOOG $GOOGL - Google ..." names one company."""
+    """The tickers of a company's other share classes (rows of the S&P 500 with one CIK,
+    and OTHER_CLASSES) -> the first row's, which its names are keyed by (`sp500_entities`
+    gives a name to the first row that writes it): "GOOG" -> "GOOGL", "FOX" -> "FOXA",
+    "NWS" -> "NWSA", "BRK.A" -> "BRK.B". A portfolio holds either class, and "$GOOG
+    $GOOGL - Google ..." names one company."""
     first: dict[str, str] = {}
-    out = {}
+    out = dict(OTHER_CLASSES)
     with sp500.open(newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             ticker = first.setdefault(row["CIK"], row["Symbol"])

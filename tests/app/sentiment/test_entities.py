@@ -434,13 +434,20 @@ def test_a_callers_name_in_a_legal_form_is_its_companys() -> None:
         ("Microsoft Corporation", "MSFT", (0, 9)),
         ("Infosys Limited", "NSE:INFY", (32, 39)),
         ("Tata Motors Ltd", "NSE:TATAMOTORS", (14, 25)),  # as listed, but for the stop
-        # A legal form says the word is the company; the word alone says nothing.
+        # A legal form says the word is the company, as a caller's word does: asked for,
+        # "Target" is the company; "target" in lower case too, but never the word
+        # written so.
         ("Target Corp", "TGT", (44, 50)),
         ("TGT", "TGT", (44, 50)),
+        ("Target", "TGT", (44, 50)),
+        ("target", "TGT", (44, 50)),
     ]:
         assert (known.entity(asked), known.mention_of(asked, text)) == (key, span), asked
-    for unknown in ("Target", "Acme Corp", "Corp"):
+    assert known.mention_of("Target", text.replace("Target", "target")) is None
+    for unknown in ("Acme Corp", "Corp"):
         assert known.entity(unknown) is None, unknown
+    # The Dow of market news is the index; asked for by the word, it is no company.
+    assert Gazetteer((), by_ticker={"DOW": ["Dow"]}).entity("Dow") is None
 
 
 def test_the_models_read_no_exchange_tag() -> None:
@@ -705,3 +712,76 @@ def test_two_names_of_one_company_are_both_the_target_and_its_ticker_beside_neit
     # "(AAPL)" says which company "Apple" is: it is no mention of its own, and not read.
     assert alphabet.marked == f" {t} 's  {t}  fined;  {o}  and  {o} 's suppliers slip"
     assert apple.marked == f" {o} 's  {o}  fined;  {t}  and  {t} 's suppliers slip"
+
+
+def _portfolio_gazetteer() -> Gazetteer:
+    keys = {
+        "Apple": "AAPL", "AAPL": "AAPL", "Johnson & Johnson": "JNJ", "Mercedes-Benz": "W:MERCEDES",
+        "Berkshire Hathaway": "BRK.B", "BRK.B": "BRK.B", "Mahindra & Mahindra": "NSE:M&M",
+        "Mahindra": "NSE:M&M", "AstraZeneca": "NSE:ASTRAZEN", "W:ASTRAZENECA": "W:ASTRAZENECA",
+    }  # fmt: skip
+    return Gazetteer(
+        tuple(keys),
+        keys,
+        exchange_tags=True,
+        elsewhere={"AstraZeneca": "W:ASTRAZENECA"},
+        by_ticker={"W:SHELL": ["Shell"]},
+        share_classes={"BRK.A": "BRK.B", "SHEL": "W:SHELL", "AZN": "W:ASTRAZENECA"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "name", "company"),
+    [
+        # A US ticker with its Reuters venue, as some portfolios write tickers.
+        ("Apple shares slide", "AAPL.O", "Apple", "AAPL"),
+        ("Berkshire Hathaway hits record high", "BRK.A", "Berkshire Hathaway", "BRK.B"),
+        ("Johnson & Johnson slides", "Johnson and Johnson", "Johnson & Johnson", "JNJ"),
+        # A name the lists do not know, part of one name found, is that name's company.
+        ("Mercedes-Benz cuts margin guidance", "Mercedes", "Mercedes-Benz", "W:MERCEDES"),
+        # A company's name that is a word, asked for, is the company.
+        ("Shell beats profit forecasts", "Shell", "Shell", "W:SHELL"),
+        ("SHELL BEATS PROFIT FORECASTS", "shell", "SHELL", "W:SHELL"),
+    ],
+)
+def test_a_portfolios_names_find_their_companys(
+    text: str, asked: str, name: str, company: str
+) -> None:
+    (item,) = check_limits([_item(text, [asked])], Settings(), _portfolio_gazetteer())
+    assert isinstance(item, EntityItem)
+    (mention,) = item.mentions
+    assert (text[mention.start : mention.end], mention.company) == (name, company)
+
+
+def test_a_tag_of_another_market_with_the_companys_us_ticker_is_that_companys() -> None:
+    found = _portfolio_gazetteer()
+    for text, name, company in [
+        ("Shell (LSE: SHEL) beats profit forecasts", "Shell", "W:SHELL"),
+        ("Shell (SHEL.L) beats profit forecasts", "Shell", "W:SHELL"),
+        # Of an ambiguous name's two companies, the one whose ticker the tag writes.
+        ("AstraZeneca (AZN.L) shares fall", "AstraZeneca", "W:ASTRAZENECA"),
+    ]:
+        (item,) = check_limits([_item(text, "auto")], Settings(), found)
+        assert isinstance(item, EntityItem)
+        (mention,) = item.mentions
+        assert (text[mention.start : mention.end], mention.company) == (name, company), text
+        assert mention.marked.split()[:2] == [TARGET_MARK, "beats" if "Shell" in text else "shares"]
+    # Another market's own code keeps its market's key.
+    (item,) = check_limits([_item("AstraZeneca (SIE.DE) falls", "auto")], Settings(), found)
+    assert isinstance(item, EntityItem) and item.mentions[0].company == "DE:SIE"
+
+
+def test_markets_that_write_codes_in_digits_have_their_tags_taken_out() -> None:
+    text = "Sony (6758.T) and Samsung (KRX: 005930) rise; Petrobras <PETR4.SA> and (HKG:0700) fall"
+    assert without_exchange_tags(text) == "Sony and Samsung rise; Petrobras and fall"
+
+
+def test_a_name_after_a_capitalised_word_is_no_second_mention() -> None:
+    text = "Keshub Mahindra retires as Mahindra & Mahindra Chairman; Mahindra & Mahindra gains"
+    (item,) = check_limits(
+        [_item(text, ["Mahindra & Mahindra"])], Settings(), _portfolio_gazetteer()
+    )
+    assert isinstance(item, EntityItem)
+    assert item.mentions[0].marked == (
+        f"Keshub Mahindra retires as  {TARGET_MARK}  Chairman;  {TARGET_MARK}  gains"
+    )

@@ -287,13 +287,19 @@ def test_a_ticker_finds_its_companys_names_that_are_words(tmp_path: Path) -> Non
 
 def test_a_companys_other_share_classes_are_its_own() -> None:
     keys = gazetteer.shipped(english=ENGLISH, words=set())
-    # Rows of the S&P 500 with one CIK: the names are keyed by the first row's ticker.
-    assert gazetteer.share_classes() == {"FOX": "FOXA", "GOOG": "GOOGL", "NWS": "NWSA"}
+    # Rows of the S&P 500 with one CIK: the names are keyed by the first row's ticker;
+    # and the classes it does not list beside one it does.
+    assert gazetteer.share_classes() == {
+        "FOX": "FOXA", "GOOG": "GOOGL", "NWS": "NWSA", "BRK.A": "BRK.B", "BF.A": "BF.B",
+        "LEN.B": "LEN",
+    }  # fmt: skip
+    assert set(gazetteer.OTHER_CLASSES.values()) <= set(keys.values())
     assert keys["Alphabet"] == keys["GOOG"] == "GOOGL" and "GOOG" not in keys.values()
     found = gazetteer.served(keys)
     text = "$GOOG $GOOGL - Google rivals want EU probe"
     assert [key for key, _ in found.find_entities(text)] == ["GOOGL"]
     assert found.entity("GOOG") == found.entity("GOOGL") == "GOOGL"
+    assert [key for key, _ in found.find_entities("$BRK.A and $BRK.B hit records")] == ["BRK.B"]
     assert found.mention_of("GOOG", "Alphabet slips") == (0, 8)
     # Short names the project's list gives S&P 500 companies.
     assert (keys["J&J"], keys["T-Mobile"], keys["Occidental"]) == ("JNJ", "TMUS", "OXY")
