@@ -456,13 +456,11 @@ def _company(
     the key's in this text (`company_in`), else the one the ticker beside the mention
     names ("Knoll (NYSE:KNL)", "Nasdaq (NASDAQ:NDAQ)", "Pfizer <PFE.N>", "Pfizer $PFE")."""
     company = None
-    # Asked by a name the lists do not write as a name, written so in the text too ("Target
-    # Corp", a ticker such as "BP"), the mention is the company the name says.
+    # Asked by a name the text writes otherwise, or by one the lists hold as no name of a
+    # company though it is one (a ticker such as "BP", "Target Corp", the word "Shell"),
+    # the mention is the company the name says, if `entity` knows it.
     written = asked is not None and asked == text[span[0] : span[1]]
     if asked is not None and (not written or key is None):
-        # A name written so and no name the lists hold may still be a company's: a
-        # ticker ("BP"), a name in a legal form ("Target Corp"), a name that is a word
-        # ("Shell"); else `entity` knows it not.
         company = gazetteer.company(gazetteer.entity(asked))
     return company or gazetteer.company_in(key, text) or gazetteer.ticker_beside(text, span, key)
 
