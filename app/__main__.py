@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 import logging.config
+import sys
 
 import uvicorn
 
 from app import unserved
 from app.asgi.connections import bounded_protocol
 from app.ops.logs import capture_native_stderr, log_config
-from app.settings import get_settings
+from app.settings import SettingRefused, startup_settings
+
+# A refused setting, unlike a model that cannot load (exit 1): nothing to retry until
+# the environment changes.
+EXIT_SETTING_REFUSED = 2
 
 
 def main() -> None:
     # Before anything can import TensorFlow (app/unserved.py says why).
     unserved.keep_out()
-    settings = get_settings()
+    try:
+        settings = startup_settings()
+    except SettingRefused as refused:
+        # Before logging is set up (its settings may be the ones refused): plain lines.
+        for line in refused.lines:
+            print(f"cannot serve: {line} (exit {EXIT_SETTING_REFUSED})", file=sys.stderr)
+        sys.exit(EXIT_SETTING_REFUSED)
     if settings.log_format == "json":
         capture_native_stderr()
     config = log_config(settings.log_level, settings.log_format)

@@ -1,4 +1,9 @@
-"""Service configuration, read once from environment variables (and an optional .env file)."""
+"""Service configuration, read once from environment variables (and an optional .env file).
+
+A value the service cannot run with is refused at start, before anything is served, in
+one line per setting naming the variable, the value and what it may be
+(`startup_settings`).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,10 @@ import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -23,7 +30,10 @@ class Settings(BaseSettings):
 
     host: str = Field("127.0.0.1", description="interface the server binds")
     port: int = Field(8000, ge=0, le=65535)
-    log_level: str = "info"
+    # uvicorn's levels, "trace" (below "debug") included.
+    log_level: Literal["critical", "error", "warning", "info", "debug", "trace"] = Field(
+        "info", description="uvicorn and service log level"
+    )
     log_format: Literal["json", "text"] = Field("json", description="log lines as JSON or text")
     api_token: SecretStr | None = Field(
         None,
@@ -87,7 +97,10 @@ class Settings(BaseSettings):
 
     forecast_model: str = "gdp_forecast"
     forecast_version: int | None = None
-    fred_url: str = "https://fred.stlouisfed.org/graph/fredgraph.csv"
+    fred_url: str = Field(
+        "https://fred.stlouisfed.org/graph/fredgraph.csv",
+        description="an http(s) URL with a host, asked for ?id=SERIES",
+    )
     fred_timeout_seconds: float = Field(10.0, gt=0)
     fred_retries: int = Field(2, ge=0, description="retries per request, with backoff")
     fred_backoff_seconds: float = Field(0.5, ge=0)
@@ -97,14 +110,35 @@ class Settings(BaseSettings):
     fred_max_bytes: int = Field(
         4 << 20, ge=1024, description="largest answer for one series, after decompression"
     )
-    data_dir: Path = Field(PROJECT_ROOT / "var", description="vintage store and scheduler lock")
+    data_dir: Path = Field(
+        PROJECT_ROOT / "var", description="vintage store, refresh status and scheduler lock"
+    )
     scheduler_enabled: bool = True
     refresh_interval_minutes: float = Field(360.0, gt=0)
     refresh_retry_seconds: float = Field(60.0, gt=0, description="first retry after a failure")
     stale_after_hours: float = Field(72.0, gt=0)
     store_reload_seconds: float = Field(
-        300.0, ge=0, description="non-refreshing processes re-read DATA_DIR; 0 = never"
+        300.0, ge=0, description="non-refreshing processes re-read DATA_DIR; 0 = only at start"
     )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_in_any_case(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("fred_url")
+    @classmethod
+    def _http_url_with_a_host(cls, value: str) -> str:
+        # Refused here rather than at the first refresh, minutes after a deploy.
+        try:
+            parts = urlsplit(value)
+            # .port raises ValueError for a port that is not a number in 0-65535.
+            has_host = bool(parts.hostname) and parts.port != 0
+        except ValueError as exc:
+            raise ValueError(f"must be an http:// or https:// URL with a host: {exc}") from None
+        if parts.scheme not in ("http", "https") or not has_host:
+            raise ValueError("must be an http:// or https:// URL with a host")
+        return value
 
     @field_validator("api_token", mode="before")
     @classmethod
@@ -116,3 +150,48 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+class SettingRefused(ValueError):
+    """Settings the service cannot start with: one line for each, naming the
+    environment variable, its value and what it may be."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("; ".join(lines))
+        self.lines = lines
+
+
+def startup_settings() -> Settings:
+    """The settings, checked for what a start needs, or SettingRefused."""
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        raise SettingRefused([_refusal(error) for error in exc.errors()]) from None
+    data_dir_problem = _data_dir_problem(settings)
+    if data_dir_problem is not None:
+        raise SettingRefused([f"DATA_DIR={str(settings.data_dir)!r}: {data_dir_problem}"])
+    return settings
+
+
+def _refusal(error: ErrorDetails) -> str:
+    field = str(error["loc"][0]) if error["loc"] else "?"
+    value = "(hidden)" if field == "api_token" else repr(error.get("input"))
+    # pydantic's own sentence says what is allowed ("Input should be 'json' or 'text'").
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{field.upper()}={value}: {message[:1].lower()}{message[1:]}"
+
+
+def _data_dir_problem(settings: Settings) -> str | None:
+    """Why DATA_DIR cannot be used, or None; a process that refreshes creates it here."""
+    path = settings.data_dir
+    try:
+        if path.exists() and not path.is_dir():
+            return "is a file, not a folder"
+        # Only a process that refreshes writes there; the others may find it missing or
+        # read-only (API replicas mount it so) and serve the embedded snapshot meanwhile.
+        if settings.scheduler_enabled:
+            path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or exc
+        return f"cannot be created ({reason}): it must be a folder, or one this process can make"
+    return None

@@ -6,7 +6,8 @@
 # 2. Run it with a read-only root and a tmpfs /tmp: readiness, one sentiment and one
 #    forecast request, the image's health check, no CUDA probing, a clean SIGTERM stop.
 # 3. Compose with two api replicas behind nginx: 50 scoring requests through the
-#    balancer while one replica restarts, 0 errors expected.
+#    balancer while one replica restarts, 0 errors expected; POST /admin/refresh through
+#    it answered by the refresher (200, or 502 where FRED is out of reach), not a 409.
 #
 # Base images: python:3.11.13-slim-bookworm and nginx:1.27.5-alpine are pulled. Where no
 # registry answers, STAND-INS are built from Debian bookworm's packages with debootstrap
@@ -252,6 +253,10 @@ TAG=$(curl -fsS -o /dev/null -D - -H 'Accept-Encoding: gzip' "http://127.0.0.1:$
 NOT_MODIFIED=$(curl -s -o /dev/null -w '%{http_code}' -H 'Accept-Encoding: gzip' \
     -H "If-None-Match: $TAG" "http://127.0.0.1:$PORT_LB/forecast")
 echo "through nginx: /openapi.json content-encoding ${GZIP:-none}; /forecast ETag $TAG, sent back: $NOT_MODIFIED"
+# A refresh reaches the refresher (the api replicas would answer 409): 200, or 502 where
+# FRED cannot be reached from here.
+REFRESH=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$PORT_LB/admin/refresh")
+echo "through nginx: POST /admin/refresh $REFRESH"
 
 mkdir -p "$(dirname "$RESULT")"
 cat > "$RESULT" <<JSON
@@ -271,6 +276,7 @@ cat > "$RESULT" <<JSON
   "balancer_errors": $ERRORS,
   "balancer_content_encoding": "${GZIP:-none}",
   "balancer_forecast_etag_sent_back": $NOT_MODIFIED,
+  "balancer_refresh": $REFRESH,
   "total_seconds": $(( $(date +%s) - STARTED ))
 }
 JSON
@@ -279,4 +285,5 @@ cat "$RESULT"
 [ "$ERRORS" = 0 ] || fail "$ERRORS requests failed through the balancer"
 [ "$GZIP" = gzip ] || fail "nginx did not compress /openapi.json"
 [ "$NOT_MODIFIED" = 304 ] || fail "a forecast the client holds was $NOT_MODIFIED through nginx, not 304"
+[ "$REFRESH" = 200 ] || [ "$REFRESH" = 502 ] || fail "POST /admin/refresh through nginx was $REFRESH, not 200 or 502"
 [ "$STANDINS" = no ] || echo "NOTE: built on STAND-IN base images (see the top of this script)"

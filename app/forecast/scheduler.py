@@ -5,10 +5,12 @@ several workers or replicas sharing a DATA_DIR still ask FRED once. The others (
 processes with SCHEDULER_ENABLED=false, e.g. API replicas fed by a separate refresher)
 re-read the shared store every STORE_RELOAD_SECONDS and serve a newer vintage when one
 appears; a process that may refresh also retries the lock then, so it takes over when
-the holder dies. The refresh itself runs in a worker thread; a failure schedules a
-retry with exponential backoff (capped at the regular interval). A process that does
-not refresh never asks FRED: POST /admin/refresh sent to it answers 409 naming the
-lock's holder.
+the holder dies; each reload also reads the refresher's last outcome and quarantined
+vintages, so every replica reports what the refresher knows. The refresh itself runs in
+a worker thread; a failure schedules a retry with exponential backoff (capped at the
+regular interval), which a success before it cancels. A process that does not refresh
+never asks FRED: POST /admin/refresh sent to it answers 409 naming who last took the
+lock.
 """
 
 from __future__ import annotations
@@ -51,7 +53,8 @@ def acquire_lock(data_dir: Path) -> IO[str] | None:
 
 
 def lock_holder(data_dir: Path) -> str:
-    """Who holds the scheduler lock, as its holder wrote it ("unknown" if unreadable)."""
+    """Who last took the scheduler lock, as it wrote it ("unknown" if unreadable): the
+    file outlives its writer, which may be gone."""
     try:
         return (data_dir / "scheduler.lock").read_text().strip() or "unknown"
     except OSError:
@@ -73,16 +76,16 @@ class RefreshScheduler:
             return None
         settings = self.service.settings
         # The lock is named by its setting, not by the server's own path.
+        holder = lock_holder(settings.data_dir)
         if not settings.scheduler_enabled:
             return (
                 "this process does not refresh from FRED (SCHEDULER_ENABLED=false); the "
-                "refresher holding DATA_DIR/scheduler.lock does "
-                f"({lock_holder(settings.data_dir)}): send the refresh there"
+                "refresher does, the process holding DATA_DIR/scheduler.lock (last taken "
+                f"by {holder}): send the refresh there"
             )
         return (
-            "another process refreshes from FRED: the holder of DATA_DIR/scheduler.lock "
-            f"({lock_holder(settings.data_dir)}); "
-            "send the refresh there"
+            "another process refreshes from FRED: the one holding DATA_DIR/scheduler.lock "
+            f"(last taken by {holder}); send the refresh there"
         )
 
     async def run_refresh(self) -> RefreshOutcome:
@@ -97,8 +100,10 @@ class RefreshScheduler:
 
     async def _refresh(self) -> RefreshOutcome:
         outcome = await asyncio.to_thread(self.service.refresh)
-        # Only the refresher retries: a process that does not refresh never asks FRED.
-        if not outcome.ok and self.leading and self.scheduler.running:
+        if outcome.ok:
+            self._cancel_retry()
+        elif self.leading and self.scheduler.running:
+            # Only the refresher retries: a process that does not refresh never asks FRED.
             settings = self.service.settings
             failures = self.service.consecutive_failures
             delay = min(
@@ -115,6 +120,13 @@ class RefreshScheduler:
             log.info("next FRED refresh attempt in %.0f s", delay)
         return outcome
 
+    def _cancel_retry(self) -> None:
+        """A success (from the timer or POST /admin/refresh) makes a pending retry of
+        the failure before it a needless fetch."""
+        if self.scheduler.get_job(RETRY_JOB_ID) is not None:
+            self.scheduler.remove_job(RETRY_JOB_ID)
+            log.info("FRED refresh succeeded: the pending retry is cancelled")
+
     def start(self) -> bool:
         """Start the schedule; True if this process refreshes from FRED."""
         settings = self.service.settings
@@ -123,6 +135,9 @@ class RefreshScheduler:
             log.info("FRED refresh disabled by SCHEDULER_ENABLED: serving the shared store")
         else:
             leading = self._try_lead(announce=True)
+        if not leading:
+            # At once, so a replica reports the refresher's outcome from its start.
+            self.service.reload_from_store()
         if not leading and settings.store_reload_seconds > 0:
             self.scheduler.add_job(
                 self._follow,

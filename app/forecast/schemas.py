@@ -25,9 +25,9 @@ class QuarterForecast(Quarter):
 
 class RefreshStatus(BaseModel):
     ok: bool
-    at: str
-    reason: str | None
-    vintage: str | None
+    at: str = Field(description="when the refresh started (ISO 8601, UTC)")
+    reason: str | None = Field(description="why it failed; null when it succeeded")
+    vintage: str | None = Field(description="the vintage it stored; null when it failed")
 
 
 class QuarantinedVintage(BaseModel):
@@ -48,18 +48,30 @@ class CurrentQuarter(BaseModel):
 
 
 class ForecastInputs(BaseModel):
-    source: Literal["fred", "snapshot"]
+    source: Literal["fred", "snapshot"] = Field(
+        description="`fred`: fetched by a refresh; `snapshot`: the embedded snapshot, "
+        "served until a refresh succeeds"
+    )
     vintage: str
-    fetched_at: str
+    fetched_at: str = Field(
+        description="when these figures were last fetched successfully (the snapshot: "
+        "the day it was taken), ISO 8601"
+    )
     last_observation: dict[str, str]
     last_period: dict[str, str] = Field(
         examples=[{"GDPC1": "2026Q2", "CPIAUCSL": "2026-07", "UNRATE": "2026-07"}],
         description="per series, the newest quarter (GDPC1) or month the forecast uses",
     )
     interpolated_months: dict[str, list[str]]
-    age_hours: float
+    age_hours: float = Field(
+        description="hours since `fetched_at`, the last successful fetch, to 0.1 h: not "
+        "the age of the newest observation, which is in `last_observation`"
+    )
     stale: bool = Field(description="the data is older than STALE_AFTER_HOURS")
-    last_refresh: RefreshStatus | None
+    last_refresh: RefreshStatus | None = Field(
+        description="the last refresh's outcome (in a replica that does not refresh, the "
+        "refresher's); null before the first"
+    )
     quarantined: QuarantinedVintage | None = Field(
         description="the newest fetched vintage held back as implausible, while it is "
         "newer than the data served; it is never served"
@@ -84,7 +96,10 @@ class ForecastResponse(BaseModel):
     model: ModelRef
     last_observed_quarter: str = Field(description="the newest quarter with published GDP")
     current_quarter: CurrentQuarter
-    interval_coverage: float | None
+    interval_coverage: float | None = Field(
+        description="the share of outcomes the model's intervals are built to hold "
+        "(0.8: 80 % intervals)"
+    )
     forecasts: list[QuarterForecast]
     inputs: ForecastInputs
     bridge: BridgeStatus | None = Field(

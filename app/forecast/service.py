@@ -4,13 +4,16 @@ GET /forecast reads `current()`, a finished answer swapped in whole by one attri
 assignment together with the refresh outcome it came from, so a reader sees the old or
 the new answer and never a mix; it never calls FRED or the model. `refresh()` fetches,
 validates, stores and recomputes; on any failure the last good data and forecast stay
-and the failure is recorded.
+and the failure is recorded, in memory and in DATA_DIR. A process that does not refresh
+calls `reload_from_store()` instead, which serves what the refresher stored and reports
+what it recorded, without writing anything.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -20,7 +23,15 @@ import numpy as np
 import pandas as pd
 
 from app.asgi.conditional import entity_tag
-from app.forecast import fred_client, fred_csv, gdp_features, monthly_window, plausibility
+from app.forecast import (
+    fred_client,
+    fred_csv,
+    gdp_features,
+    monthly_window,
+    plausibility,
+    refresh_status,
+)
+from app.forecast.refresh_status import RefreshOutcome, RefreshStatus
 from app.forecast.vintage_store import (
     Quarantined,
     Vintage,
@@ -32,22 +43,6 @@ from app.model_store import LoadedModel
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class RefreshOutcome:
-    ok: bool
-    at: datetime
-    reason: str | None = None
-    vintage: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "at": self.at.isoformat(),
-            "reason": self.reason,
-            "vintage": self.vintage,
-        }
 
 
 @dataclass(frozen=True)
@@ -71,7 +66,8 @@ class EncodedForecast:
 class _Served:
     """What a reader sees, replaced in one assignment: a forecast and the last refresh's
     outcome must never be read from two different moments (a new vintage beside the
-    failure before it)."""
+    failure before it). In a process that does not refresh, the outcome is the
+    refresher's, read from DATA_DIR."""
 
     forecast: Forecast | None = None
     last_refresh: RefreshOutcome | None = None
@@ -177,7 +173,12 @@ class ForecastService:
         self.refresh_successes = 0
         self.refresh_failures = 0
         self.quarantined_total = 0
-        self.last_success_at: datetime | None = None
+        # The malformed status file last logged, by (mtime, size): logged once, not at
+        # every reload while it stays.
+        self._bad_status: tuple[int, int] | None = None
+        # A stored vintage held back for one reload because its refresh's outcome was not
+        # written yet (see reload_from_store).
+        self._deferred: tuple[str, datetime] | None = None
         snapshot = load_snapshot(gdp_features.FETCHED)
         # A stored vintage is believed only if its moves are plausible beside the
         # embedded snapshot's history (one written before this check existed may not be).
@@ -188,6 +189,9 @@ class ForecastService:
         held = self.store.newest_quarantined()
         if held is not None and held.at > self._vintage.fetched_at:
             self._served = _Served(quarantined=held)
+        # From the store, not only from this process's own refreshes: an alert on the
+        # time since the last success must survive a restart and hold on every replica.
+        self.last_success_at: datetime | None = self._stored_success(self._read_status())
         log.info("forecast inputs: %s vintage %s", self._vintage.source, self._vintage.vintage)
 
     @property
@@ -263,30 +267,104 @@ class ForecastService:
         return encoded
 
     def reload_from_store(self) -> bool:
-        """Serve the newest valid stored vintage if it is newer than the current one.
+        """Serve the newest valid stored vintage if it is newer than the current one, and
+        report what the refresher recorded: its last outcome and success, and the newest
+        quarantined vintage. True if a newer vintage is now served.
 
         For a process that does not refresh itself: another process (the holder of the
-        scheduler lock, or a separate refresher) writes the shared store.
+        scheduler lock, or a separate refresher) writes the shared store. This only
+        reads it (API replicas mount it read-only).
         """
+        # The status first: the refresher writes it after the files its refresh stored.
+        status = self._read_status()
         current = self._vintage
         newest = self.store.newest_valid(
             gdp_features.FETCHED, accept=lambda v: plausibility.check(v.series, current.series)
         )
-        if newest is None or newest.fetched_at <= self._vintage.fetched_at:
-            return False
-        try:
-            features = gdp_features.build(newest.series)
-        except ValueError as exc:
-            log.warning("stored vintage %s makes no usable inputs: %s", newest.vintage, exc)
-            return False
+        if newest is not None and newest.fetched_at <= current.fetched_at:
+            newest = None
+        if newest is not None and status is not None and status.last_refresh.at < newest.fetched_at:
+            # Stored by a refresh whose outcome was not written yet when the status was
+            # read: served at the next reload, beside its own outcome rather than the one
+            # before it. Held back once only, so a status that cannot be written holds
+            # back no vintage.
+            key = (newest.vintage, newest.fetched_at)
+            if self._deferred != key:
+                self._deferred = key
+                newest = None
+        features = None
+        if newest is not None:
+            try:
+                features = gdp_features.build(newest.series)
+            except ValueError as exc:
+                log.warning("stored vintage %s makes no usable inputs: %s", newest.vintage, exc)
+                newest = None
+        held = self.store.newest_quarantined()
         with self._lock:
-            if self._model is not None:
-                self._served = replace(
-                    self._served, forecast=compute(self._model, newest, features)
-                )
-            self._vintage = newest
-        log.info("now serving stored vintage %s", newest.vintage)
-        return True
+            vintage, forecast = self._vintage, self._served.forecast
+            if newest is not None and features is not None:
+                vintage = newest
+                if self._model is not None:
+                    forecast = compute(self._model, newest, features)
+            self._vintage = vintage
+            self._served = _Served(
+                forecast,
+                status.last_refresh if status is not None else self._served.last_refresh,
+                held if held is not None and held.at > vintage.fetched_at else None,
+            )
+        success = self._stored_success(status)
+        if success is not None and (self.last_success_at is None or success > self.last_success_at):
+            self.last_success_at = success
+        if newest is not None:
+            log.info("now serving stored vintage %s", newest.vintage)
+        return newest is not None
+
+    def _stored_success(self, status: RefreshStatus | None) -> datetime | None:
+        """When a refresh last succeeded, as the store shows it: the refresher's status,
+        or the served vintage's fetch time (each success stores its figures or moves the
+        fetch time of the same figures), whichever is later."""
+        times = [status.last_success_at] if status is not None else []
+        if self._vintage.source == "fred":
+            times.append(self._vintage.fetched_at)
+        return max((t for t in times if t is not None), default=None)
+
+    def _read_status(self) -> RefreshStatus | None:
+        """The refresher's status file, or None (none yet, or one to ignore: logged)."""
+        data_dir = self.settings.data_dir
+        try:
+            status = refresh_status.read(data_dir)
+        except refresh_status.MalformedStatus as exc:
+            try:
+                stat = os.stat(data_dir / refresh_status.FILE)
+                seen: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)
+            except OSError:
+                seen = None
+            if seen is None or seen != self._bad_status:
+                log.warning("ignoring %s: %s", data_dir / refresh_status.FILE, exc)
+            self._bad_status = seen
+            return None
+        self._bad_status = None
+        return status
+
+    def _publish(self, outcome: RefreshOutcome) -> None:
+        """Record the outcome in DATA_DIR, for the processes that serve this store
+        without refreshing."""
+        data_dir = self.settings.data_dir
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+            refresh_status.write(data_dir, RefreshStatus(outcome, self.last_success_at))
+        except OSError as exc:
+            log.warning("cannot write %s: %s", data_dir / refresh_status.FILE, exc)
+
+    def _remove_leftovers(self) -> None:
+        """Temp files of writes that died before their rename. Run at the start of a
+        refresh: refreshes run one at a time in the one process that writes the store,
+        so no write of its own is under way."""
+        try:
+            self.store.remove_leftovers()
+            refresh_status.remove_leftover(self.settings.data_dir)
+        except OSError as exc:
+            log.warning("cannot remove leftover temp files: %s", exc)
 
     def _quarantine(self, series: dict[str, pd.Series], at: datetime, reason: str) -> None:
         """Hold an implausible vintage back: recorded (on disk if the store can be
@@ -305,6 +383,7 @@ class ForecastService:
         """Fetch, validate, store and recompute; keep everything as it was on failure."""
         now = datetime.now(UTC)
         s = self.settings
+        self._remove_leftovers()
         try:
             series = fred_client.fetch(
                 list(gdp_features.FETCHED),
@@ -350,4 +429,5 @@ class ForecastService:
             self.refresh_successes += 1
             self.last_success_at = now
             log.info("FRED refresh stored vintage %s", vintage.vintage)
+        self._publish(outcome)
         return outcome

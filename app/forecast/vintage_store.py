@@ -121,27 +121,42 @@ class VintageStore:
         self, series: dict[str, pd.Series], fetched_at: datetime, reason: str
     ) -> Quarantined:
         """Keep an implausible vintage where nothing serves it from, for inspection; the
-        same figures fetched again are recorded once."""
+        same figures fetched again are recorded once, with the time of their latest
+        fetch (as `save` does), so that every process reading the store reports the
+        same moment the refresher does."""
         folder = self.folder / QUARANTINE
         folder.mkdir(parents=True, exist_ok=True)
         payload = _payload(series)
         digest = _digest(payload)
-        for _, doc in self._checked_docs(folder):
+        for path, doc in self._checked_docs(folder):
             if doc["sha256"] == digest:
+                doc["fetched_at"] = fetched_at.isoformat()
+                write_atomic(path, json.dumps(doc).encode())
                 return Quarantined(doc["vintage"], fetched_at, doc["reason"])
         held = _write_new(folder, payload, digest, fetched_at, reason=reason)
         self._prune(folder)
         return Quarantined(held, fetched_at, reason)
 
     def newest_quarantined(self) -> Quarantined | None:
+        """The quarantined vintage fetched last (figures fetched again keep their file,
+        named for their first fetch, so the newest name is not always the latest)."""
+        held = []
         for _, doc in self._checked_docs(self.folder / QUARANTINE):
             try:
-                return Quarantined(
-                    doc["vintage"], datetime.fromisoformat(doc["fetched_at"]), doc["reason"]
-                )
+                at = datetime.fromisoformat(doc["fetched_at"])
+                if at.tzinfo is None:  # not as the store writes it: not comparable
+                    continue
+                held.append(Quarantined(doc["vintage"], at, doc["reason"]))
             except (ValueError, KeyError, TypeError):
                 continue
-        return None
+        return max(held, key=lambda q: q.at, default=None)
+
+    def remove_leftovers(self) -> None:
+        """Remove the temp files of writes that died before their rename. For the one
+        process that writes the store, between its writes: a reader never writes."""
+        for folder in (self.folder, self.folder / QUARANTINE):
+            for orphan in folder.glob(".vintage-*.json.tmp"):
+                orphan.unlink(missing_ok=True)
 
     def _checked_docs(self, folder: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
         """The vintages in `folder`, newest first, as stored, skipping any whose format or

@@ -35,8 +35,14 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry)
 
 
+# uvicorn's level below DEBUG, which logging knows by name only once it is added (uvicorn
+# adds it when it configures its own logging, after this configuration is applied).
+TRACE = 5
+
+
 def log_config(level: str, fmt: str) -> dict[str, Any]:
     """logging.config for the app and uvicorn alike: JSON lines or plain text."""
+    logging.addLevelName(TRACE, "TRACE")
     formatter = (
         {"()": JsonFormatter}
         if fmt == "json"

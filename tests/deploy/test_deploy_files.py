@@ -157,6 +157,70 @@ def test_nginx_retries_scoring_posts_and_nothing_else_that_changes_state() -> No
     assert "proxy_set_header Host $http_host;" in common  # the port, for the Origin check
 
 
+def seconds(value: str) -> float:
+    """An nginx time ("30s", "2m", "150") in seconds."""
+    number, unit = re.fullmatch(r"(\d+)(ms|s|m|h)?", value).groups()  # type: ignore[union-attr]
+    return int(number) * {"ms": 0.001, "s": 1, "m": 60, "h": 3600, None: 1}[unit]
+
+
+def test_nginx_sends_a_refresh_to_the_refresher_once() -> None:
+    """The api replicas answer POST /admin/refresh with 409: through nginx it reaches the
+    refresher, with the token and headers every location passes, never repeated, and
+    given the whole refresh deadline to answer."""
+    locations = nginx_locations()
+    text = (ROOT / "deploy" / "nginx" / "nginx.conf").read_text()
+    services = compose_config(["docker-compose.yml"])["services"]
+
+    def upstream(body: str) -> str:
+        (var,) = re.findall(r"proxy_pass \$(\w+);", body)
+        (url,) = re.findall(rf"set \${var} ([^;]+);", body)
+        return url
+
+    port = services["refresher"]["environment"]["PORT"]
+    assert upstream(locations["/admin/refresh"]) == f"http://refresher:{port}"
+    assert upstream(locations["/"]) == upstream(locations["/sentiment"]) == f"http://api:{port}"
+    assert services["refresher"]["environment"]["SCHEDULER_ENABLED"] == "true"
+    assert services["api"]["environment"]["SCHEDULER_ENABLED"] == "false"
+    refresh = locations["/admin/refresh"]
+    assert "include /etc/nginx/proxy-common.conf;" in refresh
+    assert re.findall(r"proxy_next_upstream ([^;]*);", refresh) == ["off"]
+    # The server's read timeout for the others; the refresh waits out FRED's deadline.
+    (common_timeout,) = re.findall(r"^    server \{.*?proxy_read_timeout (\w+);", text, re.S | re.M)
+    (refresh_timeout,) = re.findall(r"proxy_read_timeout (\w+);", refresh)
+    assert seconds(common_timeout) < Settings.model_fields["fred_deadline_seconds"].default
+    assert seconds(refresh_timeout) > Settings.model_fields["fred_deadline_seconds"].default
+    # Nothing drops or replaces the client's Authorization header on the way.
+    common = (ROOT / "deploy" / "nginx" / "proxy-common.conf").read_text()
+    directives = [line.split("#")[0] for line in (common + text).splitlines()]
+    assert not [d for d in directives if "Authorization" in d or "proxy_pass_request_" in d]
+    assert "proxy_read_timeout" not in common  # one per location would be a duplicate
+
+
+def test_kubernetes_gives_the_refresher_an_address_of_its_own() -> None:
+    """As with nginx: the Service in front of the API pods reaches no refresher, so the
+    refresher has its own for POST /admin/refresh."""
+    docs = {(d["kind"], d["metadata"]["name"]): d for d in k8s_docs()}
+    pods = {
+        name: d["spec"]["template"]["metadata"]["labels"]
+        for (kind, name), d in docs.items()
+        if kind == "Deployment"
+    }
+    services = {name: d["spec"] for (kind, name), d in docs.items() if kind == "Service"}
+
+    def selected(service: dict[str, Any]) -> list[str]:
+        return [
+            name for name, labels in pods.items() if service["selector"].items() <= labels.items()
+        ]
+
+    assert selected(services["market-signals"]) == ["market-signals-api"]
+    refresher = services["market-signals-refresher"]
+    assert selected(refresher) == ["market-signals-refresher"]
+    (container,) = docs[("Deployment", "market-signals-refresher")]["spec"]["template"]["spec"][
+        "containers"
+    ]
+    assert refresher["ports"][0]["targetPort"] in {p["name"] for p in container["ports"]}
+
+
 def test_nginx_compresses_the_json_and_the_page_for_any_proxied_answer() -> None:
     """`make image-check` sees it for real: gzip through nginx, and a 304 for a held
     forecast whose ETag nginx made weak."""

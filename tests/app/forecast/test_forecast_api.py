@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -261,6 +262,48 @@ def test_the_scheduler_retries_a_failed_refresh_with_doubling_delays(
     assert body["inputs"]["stale"] is False
 
 
+def test_a_success_cancels_the_pending_retry(
+    server_factory: Callable[..., Server], tmp_path: Path
+) -> None:
+    """A refresh that succeeds while a retry of the failure before it is pending (here
+    one sent to /admin/refresh) cancels the retry: FRED is not asked again for nothing."""
+    with FredStandIn() as fred:
+        fred.mode = "http_500"
+        retry_seconds = 3
+        env = {
+            **fred_env(fred, tmp_path / "data"),
+            "FRED_RETRIES": "0",
+            "REFRESH_RETRY_SECONDS": str(retry_seconds),
+            "LOG_LEVEL": "info",
+        }
+        # Not waiting for the models: the refresh needs none, and the retry is pending.
+        srv = server_factory(env, wait_ready=False)
+        deadline = time.monotonic() + 30
+        while [kind for kind, _ in refresh_log(srv.log)] != ["failed", "retry"]:
+            assert time.monotonic() < deadline, srv.log.read_text()[-2000:]
+            time.sleep(0.05)
+        fred.mode = "ok"
+        with srv.client() as http:
+            assert http.post("/admin/refresh").status_code == 200
+        # Past the moment the retry was due (it was scheduled before the refresh above).
+        time.sleep(retry_seconds + 2)
+    assert fred.answered == [("GDPC1", "http_500")] + [(name, "ok") for name in ALL_FOUR]
+    assert [kind for kind, _ in refresh_log(srv.log)] == ["failed", "retry", "stored"]
+    cancelled = [e for e in json_log(srv.log) if "pending retry is cancelled" in e["msg"]]
+    assert len(cancelled) == 1
+
+
+def test_the_forecast_fields_say_what_they_mean(server: Server) -> None:
+    with server.client() as http:
+        schemas = http.get("/openapi.json").json()["components"]["schemas"]
+    inputs = schemas["ForecastInputs"]["properties"]
+    for field in ("age_hours", "fetched_at", "source", "last_refresh"):
+        assert inputs[field].get("description"), field
+    assert "last successful fetch" in inputs["age_hours"]["description"]
+    assert schemas["ForecastResponse"]["properties"]["interval_coverage"].get("description")
+    assert "when the refresh started" in schemas["RefreshStatus"]["properties"]["at"]["description"]
+
+
 def test_new_quarter_moves_the_forecast_forward(
     server_factory: Callable[..., Server], tmp_path: Path
 ) -> None:
@@ -298,13 +341,15 @@ def test_followers_pick_up_the_shared_store_and_take_over(
     server_factory: Callable[..., Server], tmp_path: Path
 ) -> None:
     """Replicas on one DATA_DIR: only the lock holder asks FRED, the others serve what it
-    stores, and one of them takes the refresh over when the first goes away."""
+    stores and report its outcome, and one of them takes the refresh over when the first
+    goes away."""
     with FredStandIn() as fred:
         fred.mode = "new_quarter"
         env = {**fred_env(fred, tmp_path / "data"), "STORE_RELOAD_SECONDS": "0.5"}
         leader = server_factory(env)
         with leader.client() as http:
-            assert wait_for_refresh(http)["last_observed_quarter"] == "2026Q3"
+            led = wait_for_refresh(http)
+            assert led["last_observed_quarter"] == "2026Q3"
         # Both load their models at once.
         follower = server_factory(env, wait_ready=False)
         reader = server_factory({**env, "SCHEDULER_ENABLED": "false"}, wait_ready=False)
@@ -319,11 +364,14 @@ def test_followers_pick_up_the_shared_store_and_take_over(
                     body = http.get("/forecast").json()
             assert body["last_observed_quarter"] == "2026Q3"
             assert body["inputs"]["source"] == "fred"
-            assert body["inputs"]["last_refresh"] is None  # it did not ask FRED itself
+            # It did not ask FRED itself: the outcome is the leader's, read from DATA_DIR.
+            assert body["inputs"]["last_refresh"] == led["inputs"]["last_refresh"]
         assert len(fred.arrivals) == len(ALL_FOUR)
         # A refresh sent to a process that does not refresh is refused, naming the one
         # that does; it asks FRED nothing and schedules no retry of its own.
-        holder = f"pid {leader.proc.pid}"
+        # The lock file says who took it last, which may since have exited: the answer
+        # does not say it is running.
+        holder = f"last taken by host {socket.gethostname()} pid {leader.proc.pid}"
         for srv, why in ((follower, "another process refreshes"), (reader, "SCHEDULER_ENABLED")):
             with srv.client() as http:
                 response = http.post("/admin/refresh")
@@ -334,11 +382,12 @@ def test_followers_pick_up_the_shared_store_and_take_over(
         assert len(fred.arrivals) == len(ALL_FOUR)
         assert not any("next FRED refresh attempt" in e["msg"] for e in json_log(reader.log))
 
+        led_refresh = led["inputs"]["last_refresh"]
         leader.proc.kill()
         leader.proc.wait(timeout=15)
         with follower.client() as http:
             deadline = time.monotonic() + 15
-            while http.get("/forecast").json()["inputs"]["last_refresh"] is None:
+            while http.get("/forecast").json()["inputs"]["last_refresh"] == led_refresh:
                 assert time.monotonic() < deadline, "no process took the refresh over"
                 time.sleep(0.1)
         assert len(fred.arrivals) == 2 * len(ALL_FOUR)
