@@ -88,6 +88,8 @@ _INDIAN_SYMBOL = re.compile(
 # A Reuters instrument code of a US listing, as some portfolios write tickers ("AAPL.O",
 # "KO.N"); one-letter suffixes that are share classes ("BRK.A", "BF.B") are not among them.
 _US_INSTRUMENT_CODE = re.compile(r"([A-Z]{1,5})\.(?:OQ|O|N|K)")
+# How many callers' names `Gazetteer.entity` remembers before it starts afresh.
+_ENTITY_MEMO_SIZE = 65_536
 # A share class written after "-" or "/", as some sources write "BRK.B".
 _CLASS_SUFFIX = re.compile(r"^([A-Z]{1,5})[-/]([A-Z])$")
 # What joins the parts of a name written as one ("AT&T", "Coca-Cola").
@@ -430,6 +432,7 @@ class Gazetteer:
         self.cashtags = cashtags
         # A company's other share classes' tickers -> its key ("GOOG" -> "GOOGL").
         self.share_classes = dict(share_classes or {})
+        self._entity_memo: dict[str, str | None] = {}
         # A company's names that are also words ("Target"), looked for only when a
         # caller asks for the company by a ticker ("TGT") or the text writes its ticker
         # right after one ("Target (TGT)"): either says the word is the company.
@@ -660,6 +663,18 @@ class Gazetteer:
         return ticker == key or ticker not in self._entity_keys
 
     def entity(self, name: str) -> str | None:
+        """`_entity`'s answer, remembered: portfolios ask for the same names request
+        after request, and each answer costs a handful of lookups and patterns."""
+        memo = self._entity_memo
+        if name in memo:
+            return memo[name]
+        key = self._entity(name)
+        if len(memo) >= _ENTITY_MEMO_SIZE:
+            memo.clear()
+        memo[name] = key
+        return key
+
+    def _entity(self, name: str) -> str | None:
         """The entity a caller's `name` names: its key, or a ticker the gazetteer keys its
         company by but finds in no text (three letters or fewer: "GM", "TCS", "PFE"), or
         an NSE symbol: the caller says it is one; a name in a legal form the lists do not
