@@ -95,6 +95,9 @@ class FredStandIn:
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", ctype)
+                    if mode == "busy":
+                        # FRED's own words on when to come back: an hour.
+                        self.send_header("Retry-After", "3600")
                     if mode == "gzip_bomb":
                         body = gzip_bomb()
                         self.send_header("Content-Encoding", "gzip")
@@ -156,6 +159,8 @@ class FredStandIn:
             return 404, b"<html><body>Series not found</body></html>", "text/html"
         if mode == "http_500":
             return 500, b"Internal Server Error", "text/plain"
+        if mode == "busy":
+            return 503, b"Service Unavailable", "text/plain"
         if mode == "html":
             return 200, b"<!DOCTYPE html><html><body>Maintenance</body></html>", "text/html"
         text = self.series_text(name, mode)

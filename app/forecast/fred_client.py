@@ -28,6 +28,7 @@ from pandas_datareader import data as pdr
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import HTTPError, MaxRetryError, NewConnectionError
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
+from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from app.forecast import fred_csv
@@ -68,12 +69,40 @@ class Limits:
     max_bytes: int = 4 << 20  # one answer, after decompression
 
 
+class DeadlineRetry(Retry):
+    """urllib3's retries, whose waits end by the refresh deadline: a 429 or 503 with
+    `Retry-After` is waited out in full otherwise (hours, if FRED says so), under the
+    adapter, where the deadline is not looked at, and the refresh would hold the
+    scheduler's one refresh that long."""
+
+    def __init__(self, *args: Any, deadline: float = float("inf"), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.deadline = deadline  # time.monotonic() by which waiting stops
+
+    def new(self, **kw: Any) -> DeadlineRetry:
+        retry = super().new(**kw)
+        retry.deadline = self.deadline
+        return retry
+
+    def _left(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
+
+    def get_backoff_time(self) -> float:
+        return min(super().get_backoff_time(), self._left())
+
+    def get_retry_after(self, response: BaseHTTPResponse) -> float | None:
+        after = super().get_retry_after(response)
+        return None if after is None else min(after, self._left())
+
+
 class ValidatingAdapter(HTTPAdapter):
     """Sends the reader's requests to `base_url` and keeps each series that validates."""
 
     def __init__(self, base_url: str, limits: Limits) -> None:
+        deadline = time.monotonic() + limits.deadline_seconds
         super().__init__(
-            max_retries=Retry(
+            max_retries=DeadlineRetry(
+                deadline=deadline,
                 total=limits.retries,
                 connect=limits.retries,
                 read=limits.retries,
@@ -87,7 +116,7 @@ class ValidatingAdapter(HTTPAdapter):
         self.base_url = base_url
         self.timeout = limits.timeout
         self.deadline_seconds = limits.deadline_seconds
-        self.deadline = time.monotonic() + limits.deadline_seconds
+        self.deadline = deadline
         self.max_bytes = limits.max_bytes
         self.series: dict[str, pd.Series] = {}
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.forecast import gdp_features
+from app.forecast import fred_client, gdp_features
 from tests.app.forecast.test_forecast_api import fred_env, wait_for_refresh
 from tests.conftest import Server, start_server, stop_server
 from tests.fred_standin import FredStandIn
@@ -100,3 +100,15 @@ def test_concurrent_refreshes_join_the_one_in_flight(
     assert len({a.json()["at"] for a in answers}) == 1
     # The same figures again: no new vintage beside the first.
     assert len(list((data_dir / "vintages").glob("vintage-*.json"))) == 1
+
+
+def test_fred_asking_to_come_back_in_an_hour_is_retried_within_the_deadline() -> None:
+    # A 503 with "Retry-After: 3600": urllib3 alone would wait the hour before each
+    # retry. The retries still happen, each wait cut to what is left of the deadline,
+    # and the refresh fails on FRED's own answer.
+    limits = fred_client.Limits(retries=2, backoff=0.01, deadline_seconds=1.0)
+    with FredStandIn() as fred:
+        fred.mode = "busy"
+        with pytest.raises(fred_client.FetchError, match="GDPC1: HTTP 503"):
+            fred_client.fetch(["GDPC1", "CPIAUCSL"], fred.url, limits)
+        assert fred.asked() == ["GDPC1"] * 3
