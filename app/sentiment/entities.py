@@ -209,6 +209,49 @@ def the_index(text: str, span: Span) -> str | None:
     return None
 
 
+_CAPITALISED_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+
+
+def in_longer_name(text: str, span: Span, *, first_words: bool = False) -> bool:
+    """Whether the words written right beside `span` make it part of a longer name, a
+    person's, a place's or another company's ("Ms Shell", "Novo Banco", "Orange County",
+    "Arm & Hammer"): a word in Title case or "&" right after it, or a word in Title case
+    right before it that is no possessive ("Japan's Nissan") and does not start the text
+    or a sentence ("Chipmaker Nvidia"). Never in a text that capitalises its words as a
+    rule (a headline in Title Case), where capitals say nothing. `first_words`: a word
+    that starts the text or a sentence counts too ("Anand Mahindra says ..."), where
+    taking a descriptor for a name costs little."""
+    if _NAME_GOES_ON.match(text, span[1]):
+        return not title_cased(text)
+    before = _WORD_ENDING.search(text, 0, span[0])
+    if before is None or not before.group(1)[:2].istitle():
+        return False
+    word, at = before.group(1), before.start(1)
+    if word in _HONORIFICS:
+        return True
+    if word.endswith(("'s", "\u2019s")):
+        return False
+    if not first_words and (at == 0 or text[:at].rstrip()[-1:] in ".:;!?|"):
+        return False
+    return not title_cased(text)
+
+
+_HONORIFICS = frozenset({"Mr", "Ms", "Mrs", "Dr", "Sir", "Dame", "Lord", "Lady"})
+
+
+_WORD_ENDING = re.compile(r"(\w[\w'\u2019-]*) $")
+# A word in Title case or "&" next: not a quarter ("Q3"), an acronym ("CEO") or a number.
+_NAME_GOES_ON = re.compile(r" (?:&|[A-Z][a-z])")
+
+
+def title_cased(text: str) -> bool:
+    """Whether `text` capitalises its words as a rule ("Target Cuts Outlook As Sales
+    Slow"): of its words of four letters or more that are not all capitals, at least
+    three, and one in six at most starts in lower case ("iPhone")."""
+    words = [w for w in _CAPITALISED_WORD.findall(text) if len(w) >= 4 and not w.isupper()]
+    return len(words) >= 3 and sum(w[0].islower() for w in words) <= len(words) // 6
+
+
 def passed_over(entity: str, text: str) -> str | None:
     """Why a caller's `entity` is found nowhere (`find(..., asked=True)`) though `text`
     writes it as a whole word, for a refusal to say, where each place it is written is
@@ -774,6 +817,11 @@ class Gazetteer:
                 return own[0]
         return None if key is not None else spans[0]
 
+    def word_name(self, name: str) -> str | None:
+        """The company whose name that is also a word `name` is, as the lists write it
+        ("Target": TGT, "Shell"); None for any other name."""
+        return self._word_names.get(name)
+
     def mention_of(self, name: str, text: str) -> Span | None:
         """The first mention in `text` of the entity `name` stands for, written as another
         of its names: "AAPL" or "$AAPL" finds "Apple" in "Apple beats estimates", "INFY"
@@ -796,6 +844,7 @@ class Gazetteer:
                 for w in self.by_ticker[key]
                 if (span := _whole_word(w.lower() if lower else w, text))
                 and not (in_other_phrase(text, span) or the_index(text, span))
+                and not in_longer_name(text, span)
                 and not any(a <= span[0] and span[1] <= b for _, (a, b) in mentions)
             ]
             found = min(words, default=None)

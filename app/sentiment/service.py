@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,6 +24,7 @@ from app.sentiment.entities import (
     first_of_each,
     gazetteer_path,
     in_exchange_tag,
+    in_longer_name,
     mark,
     may_be_inside,
     overlap,
@@ -147,10 +147,11 @@ def _text_errors(text: str, loc: list[str | int], settings: Settings) -> list[di
 
 def model_text(text: str) -> str:
     """What the models read of a headline or a marked one: the plain text (`readable`)
-    without its links, its outlet's marks and its exchange tags, and without the spaces
-    the reading may leave at its ends ("&nbsp;", "<p>"), which the headline model's
-    character grams would read."""
-    return without_marks_of_source(readable(text)).strip()
+    without its links, its outlet's marks and its exchange tags, each run of spaces,
+    tabs and line breaks one space and none at its ends ("&nbsp;", "<p>"): the headline
+    model's character grams read them, and a headline pasted from a page may carry any.
+    (The entity model's words do not: its marked texts keep the marks' own spaces.)"""
+    return " ".join(without_marks_of_source(readable(text)).split())
 
 
 def without_marks_of_source(plain: str) -> str:
@@ -211,6 +212,9 @@ def _mentions(
         for j, name in enumerate(item.entities):
             wanted = readable(name.strip())
             span = find(wanted, search, asked=True)
+            if span is None and " & " in wanted:
+                # "Johnson & Johnson" written "Johnson and Johnson".
+                span = find(wanted.replace(" & ", " and "), search, asked=True)
             named, as_word = None, None
             # A ticker the text writes only in another case ("Run" for RUN in a title in
             # capitals), or a one-letter ticker standing alone ("A" of "A Guide To..."),
@@ -221,6 +225,17 @@ def _mentions(
                 if named is None:
                     as_word = _ticker_as_word(gazetteer, wanted, search, span)
                     span = None if as_word is not None else span
+            elif (
+                other_case
+                and gazetteer.word_name(wanted) is not None
+                and not (search.islower() or search.isupper())
+            ):
+                # A company's word ("Target") written only as the word ("sales target")
+                # is no mention, unless the text names the company otherwise.
+                named = gazetteer.mention_of(wanted, search)
+                if named is None:
+                    as_word = f"{search[span[0] : span[1]]!r} is a word there, not the name"
+                    span = None
             elif span is not None and wanted.islower() and not search.islower():
                 # A name asked in lower case ("apple") is its company's name where the text
                 # writes that in its own case ("Apple and apple pie"), not the word.
@@ -324,29 +339,24 @@ def _mentions(
 # What stands between a name and the ticker or symbol written beside it to say which
 # company it is ("Apple (AAPL)", "Apple $AAPL").
 _BESIDE = frozenset({"", "(", "[", "<"})
-_WORD_BEFORE = re.compile(r"(\w[\w'\u2019]*) $")
 
 
 def _named_again(search: str, span: Span, key_of: dict[Span, str | None]) -> bool:
     """Whether a mention the gazetteer finds beyond each entity's first is a mention
     of its own: not one in an exchange tag (`without_exchange_tags` leaves those out),
     nor one written right beside another ("Apple (AAPL)", "Reliance (RELIANCE.NS)"),
-    either way round: one of the two says which company the other is; nor one after a
-    capitalised word that is no mention."""
-    if in_exchange_tag(search, span) or any(
-        search[end : span[0]].strip() in _BESIDE
-        if end <= span[0]
-        else span[1] <= start and search[span[1] : start].strip() in _BESIDE
-        for start, end in key_of
-    ):
-        return False
-    # A capitalised word right before it that is no mention makes it part of another
-    # name, most often a person's ("Anand Mahindra", "Gautam Adani").
-    before = _WORD_BEFORE.search(search, 0, span[0])
-    return (
-        before is None
-        or not before.group(1)[0].isupper()
-        or any(overlap(before.span(1), mention) for mention in key_of)
+    either way round: one of the two says which company the other is; nor one that is
+    part of a longer name, most often a person's ("Anand Mahindra", `in_longer_name`)."""
+    return not (
+        in_exchange_tag(search, span)
+        or any(
+            search[end : span[0]].strip() in _BESIDE
+            if end <= span[0]
+            else span[1] <= start and search[span[1] : start].strip() in _BESIDE
+            for start, end in key_of
+        )
+        # Marked as a name of its own at worst, so a doubtful one is left as words.
+        or in_longer_name(search, span, first_words=True)
     )
 
 
@@ -460,7 +470,9 @@ def _company(
     # company though it is one (a ticker such as "BP", "Target Corp", the word "Shell"),
     # the mention is the company the name says, if `entity` knows it.
     written = asked is not None and asked == text[span[0] : span[1]]
-    if asked is not None and (not written or key is None):
+    # Not a company's word inside a longer name, though ("Ms Shell", "Orange County").
+    inside = written and gazetteer.word_name(asked or "") and in_longer_name(text, span)
+    if asked is not None and (not written or key is None) and not inside:
         company = gazetteer.company(gazetteer.entity(asked))
     return company or gazetteer.company_in(key, text) or gazetteer.ticker_beside(text, span, key)
 

@@ -87,6 +87,17 @@ def test_headlines_are_trimmed(server: Server) -> None:
     assert padded["results"] == plain["results"]
 
 
+def test_spaces_tabs_and_line_breaks_between_words_read_as_one_space(server: Server) -> None:
+    # As a headline pasted from a page carries them: the character grams read each.
+    text = "Powell says inflation fight is far from over, markets slide"
+    pasted = ["  ".join(text.split()), "\t".join(text.split()), text.replace(", ", ",\n")]
+    with server.client() as http:
+        answers = http.post("/sentiment", json={"headlines": [text, *pasted]}).json()["results"]
+    for answer in answers[1:]:
+        assert answer["label"] == answers[0]["label"]
+        assert answer["scores"] == pytest.approx(answers[0]["scores"], abs=1e-6)
+
+
 @pytest.mark.parametrize(
     "text",
     [

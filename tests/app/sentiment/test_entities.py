@@ -19,9 +19,11 @@ from app.sentiment.entities import (
     find,
     gazetteer_path,
     in_exchange_tag,
+    in_longer_name,
     mark,
     passed_over,
     tagged_as,
+    title_cased,
     without_exchange_tags,
 )
 from app.sentiment.schemas import EntityHeadline
@@ -725,7 +727,7 @@ def _portfolio_gazetteer() -> Gazetteer:
         keys,
         exchange_tags=True,
         elsewhere={"AstraZeneca": "W:ASTRAZENECA"},
-        by_ticker={"W:SHELL": ["Shell"]},
+        by_ticker={"W:SHELL": ["Shell"], "TGT": ["Target"]},
         share_classes={"BRK.A": "BRK.B", "SHEL": "W:SHELL", "AZN": "W:ASTRAZENECA"},
     )
 
@@ -785,3 +787,44 @@ def test_a_name_after_a_capitalised_word_is_no_second_mention() -> None:
     assert item.mentions[0].marked == (
         f"Keshub Mahindra retires as  {TARGET_MARK}  Chairman;  {TARGET_MARK}  gains"
     )
+
+
+def test_a_name_inside_a_longer_name_is_told_by_the_words_beside_it() -> None:
+    def inside(text: str, name: str, **kw: bool) -> bool:
+        at = text.rfind(name)
+        return in_longer_name(text, (at, at + len(name)), **kw)
+
+    assert inside("Novo Banco sale talks stall", "Novo")
+    assert inside("Orange County bonds rally", "Orange")
+    assert inside("Arm & Hammer maker beats", "Arm")
+    assert inside("Ms Shell, a trader, sees oil rally", "Shell")
+    assert inside("Analyst Jane Target says stocks rise", "Target")
+    # A possessive, a quarter, an acronym, or a descriptor that starts the text are not.
+    assert not inside("Novo's Wegovy sales miss", "Novo")
+    assert not inside("Honda and Nissan end talks; Japan's Nissan falls", "Nissan")
+    assert not inside("Target Q1 profit falls", "Target")
+    assert not inside("Chipmaker Nvidia rallies", "Nvidia")
+    assert inside("Chipmaker Nvidia rallies", "Nvidia", first_words=True)
+    # In Title Case capitals say nothing.
+    assert title_cased("Target Cuts Outlook As Sales Slow")
+    assert not title_cased("Anand Mahindra praises Mahindra & Mahindra SUV")
+    assert not inside("Shell Beats Profit Forecasts As Oil Rises", "Shell")
+
+
+def test_a_companys_word_is_its_name_only_as_the_lists_write_it() -> None:
+    found = _portfolio_gazetteer()
+    # Written only as the word, in a text with capitals, it is no mention...
+    for text in ("Apple misses its sales target", "Oil majors shell out for buybacks"):
+        with pytest.raises(HeadlineError, match="is a word there"):
+            check_limits(
+                [_item(text, ["Shell" if "shell" in text else "Target"])], Settings(), found
+            )
+    # ...and inside a longer name, a mention with no company.
+    (ms,) = check_limits([_item("Ms Shell sees oil rally", ["Shell"])], Settings(), found)
+    assert isinstance(ms, EntityItem) and ms.mentions[0].company is None
+    # A name with "&" written with "and".
+    (jnj,) = check_limits(
+        [_item("Johnson and Johnson slides", ["Johnson & Johnson"])], Settings(), found
+    )
+    assert isinstance(jnj, EntityItem)
+    assert (jnj.mentions[0].start, jnj.mentions[0].end, jnj.mentions[0].company) == (0, 19, "JNJ")
