@@ -41,7 +41,7 @@ EXCHANGE_TAG = re.compile(
     r"XETRA|FRA|EPA|AMS|EBR|BIT|BME|SWX|SIX|STO|HEL|CPH|OSL|VIE|KRX|KOSDAQ|SHA|SHE|SSE|SZSE|"
     r"TWSE|TPE|BVMF|B3|BMV|JSE|NZX|TADAWUL|TASE|IDX|KLSE|BKK)"
     r"\s*:\s*(?P<ticker>\$?[A-Z0-9][A-Z0-9&-]{0,11}(?:\.[A-Z]{1,2})?)"
-    r"|(?P<ric>[A-Z0-9][A-Z0-9]{0,5})\.(?P<venue>OQ|O|N|L|T|HK|PA|DE|AS|MI|TO|AX|NS|BO|SW|MC|"
+    r"|(?P<ric>[A-Z][A-Z0-9]{0,5}|[0-9]{3,6})\.(?P<venue>OQ|O|N|L|T|HK|PA|DE|AS|MI|TO|AX|NS|BO|SW|MC|"
     r"ST|KS|KQ|SA|SR|SS|SZ|TW|TWO|BR|CO|HE|OL|VI|WA|JO|MX|NZ|SI|IR|LS|BK|KL|JK|TA|IS))[)>]"
 )
 # Exchanges and Reuters venues whose tickers are the S&P 500's and SEntFiN's own keys, so
@@ -622,7 +622,7 @@ class Gazetteer:
 
     def _tag_company(self, tagged: str, key: str | None) -> str:
         """The company an exchange tag beside a mention of the entity `key` names: the
-        tag's own key, or, where the tag is another market's ("LSE:SHEL", "L:AZN") and
+        tag's own key, or, where the tag is another market's ("L:SHEL", "L:AZN") and
         its ticker the US ticker the lists give the company the mention names ("Shell
         (LSE: SHEL)", "AstraZeneca (AZN.L)"), that company's key: one company, one key."""
         own = self._one_class(tagged)
@@ -1015,8 +1015,8 @@ def _ticker_group(match: re.Match[str]) -> str:
 
 def _tag_key(match: re.Match[str]) -> str:
     """The entity an exchange tag's ticker names: the ticker for a US exchange (the S&P
-    500's keys), "NSE:" and it for an Indian one (SEntFiN's), else the exchange's code and
-    the ticker."""
+    500's keys), "NSE:" and it for an Indian one (SEntFiN's), else the market's code
+    (`_MARKETS`) and the ticker."""
     at = _ticker_group(match)
     ticker = match.group(at)
     where = match.group("exchange" if at == "ticker" else "venue")
@@ -1024,4 +1024,19 @@ def _tag_key(match: re.Match[str]) -> str:
         return ticker
     if where in _INDIAN_TAGS:
         return f"NSE:{ticker}"
-    return f"{where}:{ticker}"
+    if where == "TSE":  # Tokyo's codes are digits; Toronto's, as Google writes it, letters
+        return f"{'T' if ticker.isdigit() else 'TO'}:{ticker}"
+    return f"{_MARKETS.get(where, where)}:{ticker}"
+
+
+# Each market by one code, Reuters' ("L", "DE", "T"), whichever way a tag names it: one
+# company keeps one key across "(LSE: SHEL)", "(LON:SHEL)" and "(SHEL.L)".
+_MARKETS = {
+    "LSE": "L", "LON": "L", "TSX": "TO", "TSXV": "V", "ASX": "AX", "HKEX": "HK",
+    "HKG": "HK", "SGX": "SI", "TYO": "T", "ETR": "DE", "XETRA": "DE", "FRA": "DE",
+    "EPA": "PA", "AMS": "AS", "EBR": "BR", "BIT": "MI", "BME": "MC", "SWX": "SW",
+    "SIX": "SW", "STO": "ST", "HEL": "HE", "CPH": "CO", "OSL": "OL", "VIE": "VI",
+    "KRX": "KS", "KOSDAQ": "KQ", "SHA": "SS", "SSE": "SS", "SHE": "SZ", "SZSE": "SZ",
+    "TWSE": "TW", "TPE": "TW", "BVMF": "SA", "B3": "SA", "BMV": "MX", "JSE": "JO",
+    "NZX": "NZ", "TADAWUL": "SR", "TASE": "TA", "IDX": "JK", "KLSE": "KL", "BKK": "BK",
+}  # fmt: skip

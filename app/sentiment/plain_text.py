@@ -44,8 +44,9 @@ _INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff"
 _READ = str.maketrans({**dict.fromkeys(_SPACES, " "), **_FULL_WIDTH, **dict.fromkeys(_INVISIBLE)})
 _VISIBLE = re.compile(f"[^{_INVISIBLE}]+")
 # A web address with the spaces before it; the per-entity model's graph drops the same.
-# Its scheme is any case ("HTTPS://" in a wire's headline all in capitals).
-_LINK = re.compile(r"\s*https?://\S+", re.IGNORECASE)
+# Its scheme is any case ("HTTPS://" in a wire's headline all in capitals), or it has
+# none and starts "www." ("www.bloomberg.com/news/...").
+_LINK = re.compile(r"\s*(?:https?://|(?<![\w.])www\.)\S+", re.IGNORECASE)
 # A character reference ends in a semicolon: without one, "AT&T", "S&P" and "M&A" stay
 # as written ("&copy" alone would otherwise become a sign).
 _REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -181,12 +182,16 @@ def links_blanked(text: str) -> str:
     """`text` with each web address's characters read as spaces: no name is found in a
     link ("https://example.com/Apple-rises Apple falls" names Apple once, after it), and
     a span found still indexes `text`."""
-    if "://" not in text:
+    if not _may_link(text):
         return text
     return _LINK.sub(lambda m: " " * len(m.group()), text)
+
+
+def _may_link(text: str) -> bool:
+    return "://" in text or "www." in text or "WWW." in text
 
 
 def without_links(text: str) -> str:
     """`text` without its web addresses ("... beats estimates https://t.co/x1" -> "...
     beats estimates")."""
-    return _LINK.sub("", text) if "://" in text else text
+    return _LINK.sub("", text) if _may_link(text) else text

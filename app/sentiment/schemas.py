@@ -160,7 +160,8 @@ class EntityResult(BaseModel):
         description='the company the mention names, one key for all its names ("Apple", '
         '"AAPL" and "$AAPL" are "AAPL"): an S&P 500 ticker, "NSE:" and an NSE symbol '
         '("NSE:INFY"), "W:" and a name from the project\'s own list ("W:TOYOTA"), or the '
-        "ticker a cashtag or an exchange tag gives; null when neither the lists nor the "
+        "ticker a cashtag or a US exchange's tag gives, or another market's code and "
+        'the ticker its tag gives ("L:VOD", "T:7203"); null when neither the lists nor the '
         'text say which company it is ("Pfizer" alone may be Pfizer Ltd of India or '
         "Pfizer Inc.)",
         examples=["AAPL", "NSE:INFY", None],

@@ -828,3 +828,15 @@ def test_a_companys_word_is_its_name_only_as_the_lists_write_it() -> None:
     )
     assert isinstance(jnj, EntityItem)
     assert (jnj.mentions[0].start, jnj.mentions[0].end, jnj.mentions[0].company) == (0, 19, "JNJ")
+
+
+def test_a_market_keeps_one_code_whichever_way_a_tag_names_it() -> None:
+    for tag, key in [
+        ("(LSE: ACM)", "L:ACM"), ("(LON:ACM)", "L:ACM"), ("(ACM.L)", "L:ACM"),
+        ("(ETR: SIE)", "DE:SIE"), ("(XETRA:SIE)", "DE:SIE"), ("(SIE.DE)", "DE:SIE"),
+        ("(TSE: 7203)", "T:7203"), ("(7203.T)", "T:7203"), ("(TSE:CM)", "TO:CM"),
+        ("(HKG:0700)", "HK:0700"), ("(0700.HK)", "HK:0700"), ("(KRX: 005930)", "KS:005930"),
+    ]:  # fmt: skip
+        assert tagged_as(f"Acme {tag} rises", 4) == key, tag
+    # A code of one or two digits is no instrument: "(1.N)" is a footnote's.
+    assert without_exchange_tags("Revenue rose (1.N) last year") == "Revenue rose (1.N) last year"

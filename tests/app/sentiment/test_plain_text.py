@@ -81,7 +81,9 @@ def test_links_are_taken_out() -> None:
     assert without_links("https://t.co/AbC123") == ""
     # A scheme is any case: a headline all in capitals writes its link so.
     assert without_links("ACME BEATS ESTIMATES HTTPS://T.CO/ABC123") == "ACME BEATS ESTIMATES"
-    for kept in ("Acme beats estimates", "Acme.com beats; a ratio of 3:1"):
+    # An address with no scheme that starts "www.", as pasted from a page.
+    assert without_links("Stocks crash www.example.com/news/stocks-crash") == "Stocks crash"
+    for kept in ("Acme beats estimates", "Acme.com beats; a ratio of 3:1", "Awww.com rises"):
         assert without_links(kept) == kept
 
 
