@@ -61,6 +61,26 @@ ENGLISH_WORDS = frozenset((
     "economy", "energy", "oil", "futures", "funds", "call", "good", "get", "out",
     "not", "but", "be", "may", "share",
 ))
+# Words of the other languages' headlines that English headlines do not write: with two
+# of them and no English word, the identifier's best guess stands even under THRESHOLD,
+# since a short headline ("El Ibex 35 cae", "Der DAX fällt") gives it too little to be
+# sure of. One is not enough: English headlines name "Le Chateau" and "Los Angeles".
+FOREIGN_WORDS = frozenset((
+    # French
+    "le", "les", "des", "du", "et", "sur", "dans", "pour", "avec", "au", "aux", "une", "est",
+    "recule", "baisse", "hausse", "bourse", "termine",
+    # German
+    "der", "das", "und", "auf", "für", "nach", "bei", "eine", "fällt", "steigt", "aktie",
+    "börse", "gewinn",
+    # Spanish
+    "el", "los", "las", "del", "por", "para", "cae", "sube", "bolsa",
+    # Italian
+    "il", "gli", "della", "delle", "cala", "borsa", "utile",
+    # Portuguese
+    "dos", "com", "uma", "sobe", "cai", "anuncia", "lucro", "ações",
+    # Dutch
+    "het", "een", "van", "voor", "stijgt", "daalt", "winst",
+))
 # fmt: on
 _LETTERS = re.compile(r"[^\W\d_]+")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -93,7 +113,8 @@ class LanguageCheck:
         best, p = ranked[0]
         if _mostly_other_script(found):
             return best if best != ENGLISH else ranked[1][0]
-        return best if best != ENGLISH and p >= self.threshold else ENGLISH
+        sure = p >= self.threshold or len(FOREIGN_WORDS.intersection(found)) >= 2
+        return best if best != ENGLISH and sure else ENGLISH
 
     def languages(self, texts: Sequence[str], coverage: Sequence[float] | None = None) -> list[str]:
         if coverage is None:
