@@ -326,3 +326,23 @@ def scrape(server: Server) -> dict[str, float]:
             name, value = line.rsplit(" ", 1)
             samples[name] = float(value)
     return samples
+
+
+def run_app(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """`python -m app` run to its end, with `env` over a quiet start's: no port of its
+    own, text logs, a FRED that cannot be reached, its store under `tmp_path`."""
+    return subprocess.run(
+        [sys.executable, "-m", "app"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "PORT": "0",
+            "LOG_FORMAT": "text",
+            "FRED_URL": "http://127.0.0.1:9/graph/fredgraph.csv",
+            "DATA_DIR": str(tmp_path / "data"),
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

@@ -5,10 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
-import os
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,7 +14,7 @@ import pytest
 from app.forecast.schemas import ForecastResponse
 from app.model_store import version_dir
 from app.sentiment.schemas import SentimentResponse
-from tests.conftest import ROOT, Server, scrape
+from tests.conftest import ROOT, Server, run_app, scrape
 
 HEADLINES = [
     "Infosys shares surge 8% after strong Q3 earnings beat",
@@ -336,23 +333,7 @@ def test_a_model_that_cannot_load_exits_1_with_one_line(tmp_path: Path, damage: 
         meta.write_text(json.dumps({**json.loads(meta.read_text()), "lookback_months": 23}))
     else:
         extra = {"MODEL_LOAD_TIMEOUT_SECONDS": "0.05"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "app"],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "MODELS_DIR": str(models),
-            "PORT": "0",
-            "LOG_FORMAT": "text",
-            "FRED_URL": "http://127.0.0.1:9/x",
-            "FRED_RETRIES": "0",
-            "DATA_DIR": str(tmp_path / "data"),
-            **extra,
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    proc = run_app({"MODELS_DIR": str(models), "FRED_RETRIES": "0", **extra}, tmp_path)
     assert proc.returncode == 1
     (line,) = [ln for ln in proc.stderr.splitlines() if "cannot serve" in ln]
     model, words = DAMAGE[damage]

@@ -3,33 +3,11 @@ the environment variable, its value and what it may be, exit code 2, no tracebac
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
-
-
-def run_app(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app"],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "PORT": "0",
-            "LOG_FORMAT": "text",
-            "FRED_URL": "http://127.0.0.1:9/graph/fredgraph.csv",
-            "DATA_DIR": str(tmp_path / "data"),
-            **env,
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
+from tests.conftest import run_app
 
 # Each refused value, and the words its line must hold after "VARIABLE='value': ".
 REFUSED = {
