@@ -210,6 +210,12 @@ def the_index(text: str, span: Span) -> str | None:
 
 
 _CAPITALISED_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+# The word right before a name, and what right after one goes on with a name: a word in
+# Title case or "&", not a quarter ("Q3"), an acronym ("CEO") or a number.
+_WORD_ENDING = re.compile(r"(\w[\w'\u2019-]*) $")
+_NAME_GOES_ON = re.compile(r" (?:&|[A-Z][a-z])")
+# Words before a name that make it a person's, at the start of a text too.
+_HONORIFICS = frozenset({"Mr", "Ms", "Mrs", "Dr", "Sir", "Dame", "Lord", "Lady"})
 
 
 def in_longer_name(text: str, span: Span, *, first_words: bool = False) -> bool:
@@ -234,14 +240,6 @@ def in_longer_name(text: str, span: Span, *, first_words: bool = False) -> bool:
     if not first_words and (at == 0 or text[:at].rstrip()[-1:] in ".:;!?|"):
         return False
     return not title_cased(text)
-
-
-_HONORIFICS = frozenset({"Mr", "Ms", "Mrs", "Dr", "Sir", "Dame", "Lord", "Lady"})
-
-
-_WORD_ENDING = re.compile(r"(\w[\w'\u2019-]*) $")
-# A word in Title case or "&" next: not a quarter ("Q3"), an acronym ("CEO") or a number.
-_NAME_GOES_ON = re.compile(r" (?:&|[A-Z][a-z])")
 
 
 def title_cased(text: str) -> bool:
