@@ -29,6 +29,7 @@ from app.sentiment.entities import (
     may_be_inside,
     overlap,
     passed_over,
+    tag_after,
     without_exchange_tags,
 )
 from app.sentiment.language import ENGLISH, NO_TEXT, LanguageCheck, has_letter
@@ -257,6 +258,13 @@ def _mentions(
                 # names Apple (not in an outlet's credit), and the ticker in Apple's
                 # exchange tag stands for that mention.
                 named = gazetteer.mention_of(wanted, search) if _name_like(wanted) else None
+                if named is None and span is not None:
+                    # A code the lists do not know, written in the tag after a name
+                    # found ("AZN.L" of "AstraZeneca (AZN.L)"), stands for that name.
+                    if every is None:
+                        every = gazetteer.find_entities(search, every=True)
+                        all_found = first_of_each(every)
+                    named = _tag_owner(search, span, every)
                 span = named if named is not None and named[0] < news_end else span
             if span is None:
                 why = as_word or _passed_over(gazetteer, wanted, search, all_found)
@@ -375,6 +383,15 @@ def _marked(
         also = [span for span, k in key_of.items() if k == key and span != target]
     others = [span for span in key_of if span != target and span not in also]
     return mark(text, target, others, left_out, also)
+
+
+def _tag_owner(search: str, span: Span, found: list[tuple[str, Span]]) -> Span | None:
+    """The mention found whose exchange tag, written right after it, holds `span`."""
+    for _, mention in found:
+        tag = tag_after(search, mention[1])
+        if tag is not None and tag.start() <= span[0] and span[1] <= tag.end():
+            return mention
+    return None
 
 
 def _passed_over(

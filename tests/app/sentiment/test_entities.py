@@ -768,6 +768,12 @@ def test_a_tag_of_another_market_with_the_companys_us_ticker_is_that_companys() 
         (mention,) = item.mentions
         assert (text[mention.start : mention.end], mention.company) == (name, company), text
         assert mention.marked.split()[:2] == [TARGET_MARK, "beats" if "Shell" in text else "shares"]
+    # A caller's code for the listing, written in the tag, stands for the name before it.
+    text = "AstraZeneca (AZN.L) shares fall"
+    (item,) = check_limits([_item(text, ["AZN.L"])], Settings(), found)
+    assert isinstance(item, EntityItem)
+    (mention,) = item.mentions
+    assert (mention.start, mention.end, mention.company) == (0, 11, "W:ASTRAZENECA")
     # Another market's own code keeps its market's key.
     (item,) = check_limits([_item("AstraZeneca (SIE.DE) falls", "auto")], Settings(), found)
     assert isinstance(item, EntityItem) and item.mentions[0].company == "DE:SIE"
