@@ -379,9 +379,16 @@ def cashtag_of(text: str, span: Span) -> Span:
 def in_exchange_tag(text: str, span: Span) -> bool:
     """Whether `span` lies inside an exchange tag of `text` ("MSFT" of "Microsoft Corp
     <MSFT.O>"): the tag says which company, the news is told of its name."""
+    return _tag_holding(text, span) is not None
+
+
+def _tag_holding(text: str, span: Span) -> re.Match[str] | None:
     if "(" not in text and "<" not in text:
-        return False
-    return any(t.start() <= span[0] and span[1] <= t.end() for t in EXCHANGE_TAG.finditer(text))
+        return None
+    return next(
+        (t for t in EXCHANGE_TAG.finditer(text) if t.start() <= span[0] and span[1] <= t.end()),
+        None,
+    )
 
 
 def mark(
@@ -608,6 +615,12 @@ class Gazetteer:
             return self.company(key)
         indian = [k for k in stands_for if k.startswith("NSE:")]
         return indian[0] if len(indian) == 1 and INDIAN_MARKET.search(text) else None
+
+    def tag_at(self, text: str, span: Span) -> str | None:
+        """The company the exchange tag holding `span` names ("KNL" of "Knoll
+        (NYSE:KNL)"), or None outside a tag."""
+        tag = _tag_holding(text, span)
+        return None if tag is None else self._one_class(_tag_key(tag))
 
     def ticker_beside(self, text: str, span: Span, key: str | None) -> str | None:
         """The company the ticker written beside a mention (of the entity `key`) names:

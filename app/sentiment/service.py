@@ -491,7 +491,13 @@ def _company(
     inside = written and gazetteer.word_name(asked or "") and in_longer_name(text, span)
     if asked is not None and (not written or key is None) and not inside:
         company = gazetteer.company(gazetteer.entity(asked))
-    return company or gazetteer.company_in(key, text) or gazetteer.ticker_beside(text, span, key)
+    return (
+        company
+        or gazetteer.company_in(key, text)
+        or gazetteer.ticker_beside(text, span, key)
+        # A caller's ticker answered in its tag ("KNL" of "Knoll (NYSE:KNL)").
+        or (gazetteer.tag_at(text, span) if asked is not None else None)
+    )
 
 
 def check_limits(

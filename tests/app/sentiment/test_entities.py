@@ -774,6 +774,9 @@ def test_a_tag_of_another_market_with_the_companys_us_ticker_is_that_companys() 
     assert isinstance(item, EntityItem)
     (mention,) = item.mentions
     assert (mention.start, mention.end, mention.company) == (0, 11, "W:ASTRAZENECA")
+    # A caller's ticker answered in a tag after a name no list holds is the tag's.
+    (knoll,) = check_limits([_item("Knoll (NYSE:KNL) rises", ["KNL"])], Settings(), found)
+    assert isinstance(knoll, EntityItem) and knoll.mentions[0].company == "KNL"
     # Another market's own code keeps its market's key.
     (item,) = check_limits([_item("AstraZeneca (SIE.DE) falls", "auto")], Settings(), found)
     assert isinstance(item, EntityItem) and item.mentions[0].company == "DE:SIE"
