@@ -360,6 +360,16 @@ def tag_after(text: str, end: int) -> re.Match[str] | None:
     return tag if tag is not None and _BEFORE_TAG.fullmatch(text[end : tag.start()]) else None
 
 
+def tag_owner(text: str, span: Span, mentions: Iterable[Span]) -> Span | None:
+    """The mention (of `mentions`) whose exchange tag, written right after it, holds
+    `span` ("AstraZeneca" for "AZN" of "AstraZeneca (AZN.L)"), or None."""
+    for mention in mentions:
+        tag = tag_after(text, mention[1])
+        if tag is not None and tag.start() <= span[0] and span[1] <= tag.end():
+            return mention
+    return None
+
+
 def tagged_as(text: str, end: int) -> str | None:
     """The company an exchange tag right after a mention ending at `end` names ("KNL" for
     "Knoll" in "Knoll (NYSE:KNL) rises"), keyed as the gazetteer keys it; None if none."""
@@ -409,7 +419,7 @@ def mark(
     kept = [(target, TARGET_MARK), *((span, "") for span in left_out)]
     for spans, marker in ((also, TARGET_MARK), (others, OTHER_MARK)):
         for span in sorted(set(spans), key=lambda s: (s[0], -s[1])):
-            if all(span[1] <= s[0] or s[1] <= span[0] for s, _ in kept):
+            if not any(overlap(span, s) for s, _ in kept):
                 kept.append((span, marker))
     out = text
     # Right to left, so the offsets still to apply stay valid.

@@ -29,7 +29,7 @@ from app.sentiment.entities import (
     may_be_inside,
     overlap,
     passed_over,
-    tag_after,
+    tag_owner,
     without_exchange_tags,
 )
 from app.sentiment.language import ENGLISH, NO_TEXT, LanguageCheck, has_letter
@@ -183,15 +183,13 @@ def _mentions(
     # An outlet in the credit ("... - Nasdaq", "... - S&P Global") is not in the news.
     news_end = before_credit(read.text)
     # Every mention of every entity the gazetteer finds, and each entity's first
-    # (find_entities(search)), once made.
-    every: list[tuple[str, Span]] | None = None
-    all_found: list[tuple[str, Span]] | None = None
+    # (find_entities(search)): the marks need them whatever is asked.
+    every = gazetteer.find_entities(search, every=True)
+    all_found = first_of_each(every)
     past_limit = 0
     if item.entities == AUTO:
         found = []
         companies: dict[Span, str | None] = {}
-        every = gazetteer.find_entities(search, every=True)
-        all_found = first_of_each(every)
         in_news = [(key, span) for key, span in all_found if span[0] < news_end]
         past_limit = max(0, len(in_news) - settings.max_entities_per_headline)
         keys = []
@@ -245,9 +243,6 @@ def _mentions(
                 span = named
             elif span is not None and may_be_inside(search, span):
                 # None where the name is written only inside other companies' names.
-                if every is None:
-                    every = gazetteer.find_entities(search, every=True)
-                    all_found = first_of_each(every)
                 span = gazetteer.standalone(
                     search, find_every(wanted, search, asked=True), wanted, all_found
                 )
@@ -261,14 +256,15 @@ def _mentions(
                 if named is None and span is not None:
                     # A code the lists do not know, written in the tag after a name
                     # found ("AZN.L" of "AstraZeneca (AZN.L)"), stands for that name.
-                    if every is None:
-                        every = gazetteer.find_entities(search, every=True)
-                        all_found = first_of_each(every)
-                    named = _tag_owner(search, span, every)
+                    named = tag_owner(search, span, (m for _, m in every))
                 span = named if named is not None and named[0] < news_end else span
             if span is None:
                 why = as_word or _passed_over(gazetteer, wanted, search, all_found)
-                word = None if why is not None else _word_passed_over(gazetteer, wanted, search)
+                word = (
+                    None
+                    if why is not None
+                    else _word_passed_over(gazetteer, wanted, search, all_found)
+                )
                 if not name.strip():
                     msg = "entity name is blank"
                 elif why is not None:
@@ -300,9 +296,6 @@ def _mentions(
         if errors:
             return (), 0, errors
     spans = [span for _, span in found]
-    if every is None:
-        every = gazetteer.find_entities(search, every=True)
-        all_found = first_of_each(every)
     if item.entities != AUTO:
         keys = [gazetteer.key(search[start:end]) for start, end in spans]
         # The model learnt with every entity of a headline marked, so a company the caller
@@ -385,27 +378,18 @@ def _marked(
     return mark(text, target, others, left_out, also)
 
 
-def _tag_owner(search: str, span: Span, found: list[tuple[str, Span]]) -> Span | None:
-    """The mention found whose exchange tag, written right after it, holds `span`."""
-    for _, mention in found:
-        tag = tag_after(search, mention[1])
-        if tag is not None and tag.start() <= span[0] and span[1] <= tag.end():
-            return mention
-    return None
-
-
 def _passed_over(
-    gazetteer: Gazetteer, wanted: str, search: str, found: list[tuple[str, Span]] | None
+    gazetteer: Gazetteer, wanted: str, search: str, found: list[tuple[str, Span]]
 ) -> str | None:
     """Why a caller's name the text writes names no mention there, for its refusal:
     `passed_over`'s reasons, or the other companies' names it stands in only ("Adani" of
     "Adani Ports, Adani Green rally"); None if the text does not write it. `found`:
-    `find_entities(search)`, made where the name may stand in a longer one."""
+    `find_entities(search)`."""
     why = passed_over(wanted, search)
     every = find_every(wanted, search, asked=True) if why is None and found else []
     holders = [
         search[a:b]
-        for _, (a, b) in found or ()
+        for _, (a, b) in found
         if any(a <= start and end <= b and end - start < b - a for start, end in every)
     ]
     if holders:
@@ -436,10 +420,13 @@ def _ticker_as_word(gazetteer: Gazetteer, wanted: str, search: str, span: Span) 
     )
 
 
-def _word_passed_over(gazetteer: Gazetteer, wanted: str, search: str) -> str | None:
+def _word_passed_over(
+    gazetteer: Gazetteer, wanted: str, search: str, around: list[tuple[str, Span]]
+) -> str | None:
     """For a caller's ticker whose company's name is a word ("TGT": "Target"), written
     only in a phrase that names something else ("Target price") or inside another
-    company's name ("Southern" of "Southern Copper" for SO): that, for its refusal."""
+    company's name ("Southern" of "Southern Copper" for SO): that, for its refusal.
+    `around`: `find_entities(search)`."""
     key = gazetteer.entity(wanted)
     for word in gazetteer.by_ticker.get(key, ()) if key is not None else ():
         # The words are names ("Target", "BP"), so the reasons that can hold are a
@@ -450,7 +437,6 @@ def _word_passed_over(gazetteer: Gazetteer, wanted: str, search: str) -> str | N
         span = find(word, search)
         if span is None:
             continue
-        around = gazetteer.find_entities(search)
         holders = [search[a:b] for _, (a, b) in around if a <= span[0] and span[1] <= b]
         if holders:
             return f"its company's name {word!r} stands only inside {holders[0]!r}"

@@ -66,7 +66,7 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from pathlib import Path
 
-from app.sentiment.entities import GAZETTEER_FILE, WORD, Gazetteer, tag_after
+from app.sentiment.entities import GAZETTEER_FILE, WORD, Gazetteer, tag_owner
 from training.entity_sentiment.markets import KEY as MARKET_KEY
 from training.entity_sentiment.markets import entities as market_entities
 from training.entity_sentiment.pairs import ANALYSTS, TEACHERS_CASHTAG, Pair, marked, tfns_pairs
@@ -549,11 +549,7 @@ def reaches(known: Gazetteer, test: list[Pair], held_out: list[Pair]) -> dict[st
 
 def named_by_tag(span: tuple[int, int], text: str, names: list[tuple[int, int]]) -> tuple[int, int]:
     """The annotated name (of `names`) whose exchange tag holds `span`, else `span`."""
-    for name in names:
-        tag = tag_after(text, name[1])
-        if tag is not None and tag.start() <= span[0] and span[1] <= tag.end():
-            return name
-    return span
+    return tag_owner(text, span, names) or span
 
 
 def in_capitals(test: list[Pair]) -> list[Pair]:
