@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from app.atomic_file import write_atomic
+from app.atomic_file import remove_dead_writes, write_atomic
 
 FILE = "refresh-status.json"
 FORMAT = 1
@@ -61,7 +61,7 @@ def write(data_dir: Path, status: RefreshStatus) -> None:
 
 def remove_leftover(data_dir: Path) -> None:
     """The temp file of a status write that died before its rename."""
-    (data_dir / f".{FILE}.tmp").unlink(missing_ok=True)
+    remove_dead_writes(data_dir, FILE)
 
 
 def read(data_dir: Path) -> RefreshStatus | None:

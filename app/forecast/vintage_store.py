@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from app.atomic_file import write_atomic
+from app.atomic_file import remove_dead_writes, write_atomic
 from app.forecast import fred_csv
 
 log = logging.getLogger(__name__)
@@ -155,8 +155,7 @@ class VintageStore:
         """Remove the temp files of writes that died before their rename. For the one
         process that writes the store, between its writes: a reader never writes."""
         for folder in (self.folder, self.folder / QUARANTINE):
-            for orphan in folder.glob(".vintage-*.json.tmp"):
-                orphan.unlink(missing_ok=True)
+            remove_dead_writes(folder, "vintage-*.json")
 
     def _checked_docs(self, folder: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
         """The vintages in `folder`, newest first, as stored, skipping any whose format or
@@ -170,10 +169,8 @@ class VintageStore:
     def _prune(self, folder: Path) -> None:
         for old in sorted(folder.glob("vintage-*.json"), reverse=True)[self.keep :]:
             old.unlink(missing_ok=True)
-        # Temp files of writes that died before their rename (one writer per store, and
-        # this one has just renamed its own): never read, so only removed.
-        for orphan in folder.glob(".vintage-*.json.tmp"):
-            orphan.unlink(missing_ok=True)
+        # One writer per store, and this one has just renamed its own.
+        remove_dead_writes(folder, "vintage-*.json")
 
     @staticmethod
     def _checked_doc(path: Path) -> dict[str, Any]:
