@@ -23,10 +23,19 @@ from pathlib import Path
 
 TARGET_MARK = "xtargetx"
 OTHER_MARK = "xotherx"
-# $AAPL, $BRK.B: a dollar sign, 1 to 6 letters, an optional class suffix, and no letter,
-# digit or ".x" right after it: "$XB1:COM", "$NGLSprA" and "$AAPL.com" are no tickers.
-_CASHTAG = r"\$[A-Za-z]{1,6}(?:\.[A-Za-z]{1,2})?(?!\w|\.\w)"
+# $AAPL, $BRK.B, $BRK-B: a dollar sign, 1 to 6 letters, an optional class suffix (after
+# "-" in capitals only: "$TSLA-related" is Tesla's), and no letter, digit or ".x" right
+# after it: "$XB1:COM", "$NGLSprA" and "$AAPL.com" are no tickers.
+_CASHTAG = r"\$[A-Za-z]{1,6}(?:\.[A-Za-z]{1,2}|-[A-Z]{1,2})?(?!\w|\.\w)"
 CASHTAG = re.compile(rf"(?<![\w$]){_CASHTAG}")
+
+
+def cashtag_ticker(cashtag: str) -> str:
+    """The ticker a cashtag writes, its share class after "." as the lists key it:
+    "$brk-b" is BRK.B."""
+    return cashtag[1:].upper().replace("-", ".")
+
+
 # A listed company's ticker in an exchange's tag, as US market news writes it beside the
 # name ("Knoll (NYSE:KNL)", "Crocs (NASDAQ: $CROX)"), or a Reuters instrument code
 # ("(VOD.L)", and in Reuters' own text "Tesla Inc <TSLA.O>"): the name before it may be
@@ -681,9 +690,9 @@ class Gazetteer:
             inner, cashtag = after.group("inner"), after.group("cashtag")
             found: tuple[str, Span | None] | None = None
             if cashtag is not None:
-                found = cashtag[1:].upper(), after.span("cashtag")
+                found = cashtag_ticker(cashtag), after.span("cashtag")
             elif inner.startswith("$"):
-                found = inner[1:].upper(), after.span("inner")
+                found = cashtag_ticker(inner), after.span("inner")
             elif _BARE_TICKER.fullmatch(inner):
                 # Another of the entity's names ("Infosys (INFY)"), or a ticker the
                 # gazetteer keys a company by ("Pfizer (PFE)").
@@ -701,7 +710,7 @@ class Gazetteer:
         at = text.rfind("$", 0, span[0])
         before = _CASHTAG_BEFORE.fullmatch(text, at, span[0]) if at >= 0 else None
         if before is not None and not (_word_char(text[at - 1 : at]) or text[at - 1 : at] == "$"):
-            ticker = before.group("cashtag")[1:].upper()
+            ticker = cashtag_ticker(before.group("cashtag"))
             if self._may_be_its(key, ticker):
                 return ticker, before.span(), before.span("cashtag")
         return None
@@ -884,7 +893,7 @@ class Gazetteer:
     def key(self, mention: str) -> str | None:
         """The entity a mention, as the text writes it, names; None if not a known name."""
         if CASHTAG.fullmatch(mention):
-            return self._one_class(mention[1:].upper())
+            return self._one_class(cashtag_ticker(mention))
         words = tuple(WORD.findall(mention))
         name = self._index.get(words)
         if name is None and self.capitals and mention.isupper():
@@ -904,7 +913,7 @@ class Gazetteer:
         # listed ticker inside a cashtag ("AAPL" of "$AAPL") no second one.
         found: list[tuple[str, Span]] = (
             [
-                (self._one_class(m.group()[1:].upper()), m.span())
+                (self._one_class(cashtag_ticker(m.group())), m.span())
                 for m in self.cashtags.finditer(text)
             ]
             if "$" in text

@@ -258,6 +258,27 @@ def test_gazetteer_finds_each_name_once_and_cashtags() -> None:
     ]
 
 
+def test_a_share_class_written_after_a_hyphen_is_one_cashtag() -> None:
+    keys = {"Berkshire Hathaway": "BRK.B", "Berkshire": "BRK.B"}
+    known = Gazetteer(keys, keys, share_classes={"BRK.A": "BRK.B"})
+    # "$BRK-B" is "$BRK.B" as some feeds write it: Berkshire's, answered once, and the
+    # name after it marked as the same company.
+    text = "$BRK-B rises after Berkshire earnings; $BRK-A too"
+    assert known.find_entities(text, every=True) == [
+        ("BRK.B", (0, 6)),
+        ("BRK.B", (19, 28)),
+        ("BRK.B", (39, 45)),
+    ]
+    (item,) = check_limits([_item(text, "auto")], Settings(), known)
+    (mention,) = item.mentions  # type: ignore[union-attr]
+    assert (mention.start, mention.end, mention.company) == (0, 6, "BRK.B")
+    assert mention.marked.count(TARGET_MARK) == 3
+    # The class is capital letters after "-": a word joined on is no class of a ticker.
+    for text, tag in [("$TSLA-related selloff", "$TSLA"), ("$ABC-DEF up", "$ABC")]:
+        assert [n for n, _ in GAZETTEER.find_all(text)] == [tag]
+    assert [n for n, _ in GAZETTEER.find_all("$brk-b up")] == ["$brk"]
+
+
 def test_a_cashtag_and_its_listed_ticker_are_one_entity() -> None:
     listed = Gazetteer(("INFY", "Infosys"))
     text = "$INFY jumps; Infosys ADR up; INFY again"
