@@ -354,6 +354,64 @@ def print_table(rows: dict[str, dict[str, Any]], extra: tuple[str, str] | None =
         print(f"| {name} | {' | '.join(cells)} |", flush=True)
 
 
+def by_pattern(
+    where: str,
+    floor_name: str,
+    entity: Predict,
+    headline: Predict,
+    tfidf: Callable[[list[str]], list[str]],
+    found: Gazetteer,
+) -> None:
+    """The written headlines that try one reading each (`written.PATTERNS`): accuracy
+    per pattern. The entity model reads each headline as a request that lists its
+    companies is read (every mention of each marked); the others each text as the
+    service reads it."""
+    test, kinds = written.load(written.PATTERNS), written.patterns()
+    print(
+        f"\nHeadlines written to try one reading each, held out ({len(test)} mentions, "
+        f"{len({q.title for q in test})} headlines), accuracy:"
+    )
+    rows = {
+        f"{where}, as served": served_labels(entity, served_as_listed(test, found)),
+        floor_name: headline_labels(headline, test, read=model_text)[0],
+        "TF-IDF + LR, target mention marked (SEntFiN pairs)": tfidf(
+            [model_text(marked(q)) for q in test]
+        ),
+    }
+    names = list(dict.fromkeys(kinds))
+    heads = [f"{k} ({kinds.count(k)})" for k in names] + [f"all ({len(test)})"]
+    print("| | " + " | ".join(heads) + " |\n|" + " --- |" * (len(heads) + 1))
+    for name, labels in rows.items():
+        right = [a == q.label for a, q in zip(labels, test, strict=True)]
+        cells = [
+            sum(r for r, k in zip(right, kinds, strict=True) if k == kind) / kinds.count(kind)
+            for kind in names
+        ]
+        print(
+            f"| {name} | "
+            + " | ".join(f"{c:.3f}" for c in [*cells, sum(right) / len(right)])
+            + " |"
+        )
+
+
+def served_as_listed(test: list[Pair], found: Gazetteer) -> list[str]:
+    """The entity model's input for each pair, as the service makes it for a request
+    that lists every mention of the pair's headline (`check_limits`)."""
+    listed: dict[str, list[Span]] = {}
+    for q in test:
+        listed.setdefault(q.title, [])
+        for span in (q.span, *q.others):
+            if span is not None and span not in listed[q.title]:
+                listed[q.title].append(span)
+    inputs: dict[tuple[str, Span], str] = {}
+    for title, spans in listed.items():
+        names = [title[a:b] for a, b in sorted(spans)]
+        (item,) = check_limits([EntityHeadline(text=title, entities=names)], Settings(), found)
+        assert isinstance(item, EntityItem)
+        inputs |= {(title, (m.start, m.end)): m.marked for m in item.mentions}
+    return [inputs[q.title, q.span] for q in test]  # type: ignore[index]
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m training.entity_sentiment.evaluate")
     p.add_argument("--model", type=Path, help="a sentiment SavedModel (default: the newest)")
@@ -445,6 +503,7 @@ def main(argv: list[str] | None = None) -> int:
         }
     )
     known = Gazetteer.load(gazetteer_path(entity_dir))
+    by_pattern(where, floor_name, entity, headline, tfidf, known)
     us = tfns_pairs(tfns.load(tfns.TEST), known)
     print(f"\n{where} on TFNS's validation file (held out), each headline's subject marked:")
     answers = served_labels(entity, [marked(q) for q in us])

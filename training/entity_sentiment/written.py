@@ -19,10 +19,23 @@ from training.entity_sentiment.pairs import Pair
 from training.sentiment.sentfin import refuse_unknown_labels
 
 PATH = Path(__file__).resolve().parents[2] / "data" / "written_headlines" / "pairs.csv"
+# Headlines written to try the readings two companies ask for: contrasts and their
+# clauses in the other order, one company acting on another, a company named for
+# context, comparisons, a company named twice, and one company's news alone.
+PATTERNS = PATH.with_name("patterns.csv")
 
 
 def load(path: Path = PATH) -> list[Pair]:
     """Each labelled mention as a test pair, the headline's other mentions beside it."""
+    return [pair for pair, _ in _labelled(path)]
+
+
+def patterns(path: Path = PATTERNS) -> list[str]:
+    """Each labelled mention's pattern (the file's `pattern` column), in `load`'s order."""
+    return [row["pattern"] for _, row in _labelled(path)]
+
+
+def _labelled(path: Path) -> list[tuple[Pair, dict[str, str]]]:
     with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     refuse_unknown_labels(path, (r["label"] for r in rows))
@@ -38,5 +51,6 @@ def load(path: Path = PATH) -> list[Pair]:
         for j, (m, span) in enumerate(mentions):
             if m["label"]:
                 others = tuple(s for k, (_, s) in enumerate(mentions) if k != j)
-                out.append(Pair(text, m["mention"], m["label"], span, others, disagree, True))
+                pair = Pair(text, m["mention"], m["label"], span, others, disagree, True)
+                out.append((pair, m))
     return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.sentiment.entities import OTHER_MARK, Gazetteer
+from app.sentiment.entities import OTHER_MARK, TARGET_MARK, Gazetteer
 from training.entity_sentiment.evaluate import (
     KINDS,
     MIX_WEIGHTS,
@@ -14,6 +14,7 @@ from training.entity_sentiment.evaluate import (
     asked_alone,
     auto_answers,
     mixed_accuracy,
+    served_as_listed,
 )
 from training.entity_sentiment.pairs import Pair
 
@@ -103,3 +104,16 @@ def test_auto_is_scored_on_the_annotated_mentions_it_finds() -> None:
     assert (r["mentions"], r["n"], r["accuracy"]) == (3, 2, 0.5)
     nothing = auto_answers(reads_marks, [alone], Gazetteer(()))
     assert nothing["n"] == 0 and np.isnan(nothing["accuracy"])
+
+
+def test_a_written_headline_is_read_as_a_request_listing_its_companies() -> None:
+    # Each pair gets the input the service makes when the headline's companies are
+    # listed: its company marked at every mention, the others' as others.
+    title = "Shell beats; BP misses; Shell's buyback raised"
+    shell = Pair(title, "Shell", "positive", (0, 5), ((13, 15),), True, True)
+    bp = Pair(title, "BP", "negative", (13, 15), ((0, 5),), True, True)
+    known = Gazetteer(("Shell", "BP"))
+    assert served_as_listed([bp, shell], known) == [
+        f" {OTHER_MARK}  beats;  {TARGET_MARK}  misses;  {OTHER_MARK} 's buyback raised",
+        f" {TARGET_MARK}  beats;  {OTHER_MARK}  misses;  {TARGET_MARK} 's buyback raised",
+    ]

@@ -27,6 +27,24 @@ def test_the_file_holds_the_pairs_sources_states() -> None:
         assert q.span not in q.others and q.is_test
 
 
+def test_the_patterns_file_holds_what_sources_states() -> None:
+    digest = hashlib.sha256(written.PATTERNS.read_bytes()).hexdigest()
+    assert digest in (written.PATTERNS.parent / "SOURCES.md").read_text()
+    pairs, kinds = written.load(written.PATTERNS), written.patterns()
+    assert Counter(q.label for q in pairs) == {"negative": 171, "positive": 161, "neutral": 45}
+    assert len({q.title for q in pairs}) == 232 and sum(q.disagree for q in pairs) == 278
+    assert Counter(kinds) == {
+        "contrast": 94,
+        "clause_order": 72,
+        "action": 52,
+        "neutral_role": 42,
+        "single": 42,
+        "comparison": 28,
+        "named_twice": 25,
+        "word_or_person": 22,
+    }
+
+
 def test_a_mention_not_where_the_file_says_is_refused(tmp_path: Path) -> None:
     bad = tmp_path / "pairs.csv"
     bad.write_text("text,mention,start,end,label,company\nApple rises,Apple,1,6,positive,AAPL\n")
