@@ -36,6 +36,13 @@ def cashtag_ticker(cashtag: str) -> str:
     return cashtag[1:].upper().replace("-", ".")
 
 
+# The legal forms a company's name may end in, in a release or a portfolio's list.
+_LEGAL_FORMS = (
+    r"Inc|Incorporated|Corp|Corporation|Co|Company|plc|Ltd|Limited|LLC|AG|SA|SE|NV|N\.V|S\.A|"
+    r"KGaA"
+)
+
+
 # A listed company's ticker in an exchange's tag, as US market news writes it beside the
 # name ("Knoll (NYSE:KNL)", "Crocs (NASDAQ: $CROX)"), or a Reuters instrument code
 # ("(VOD.L)", and in Reuters' own text "Tesla Inc <TSLA.O>"): the name before it may be
@@ -44,14 +51,20 @@ def cashtag_ticker(cashtag: str) -> str:
 # M&M)", "(NSE: BAJAJ-AUTO)", "(NSE: 63MOONS)"), and BSE's codes are digits.
 # Markets elsewhere write their codes in digits ("(KRX: 005930)", "(6758.T)", "(0700.HK)",
 # "(PETR4.SA)"), and Google's finance pages "LON:", "SHA:" and "SHE:".
+# Europe's releases name the market in full ("(Nasdaq Stockholm: ERIC B)", "(Euronext
+# Amsterdam: ASML)") and write a Nordic share class after a space; Reuters writes it in
+# lower case or after a hyphen ("NOVOb.CO", "NOVO-B.CO"), and Zurich's codes ".S".
 EXCHANGE_TAG = re.compile(
     r"[(<](?:(?P<exchange>NYSE|NASDAQ|Nasdaq|NYSEAMERICAN|NYSEARCA|NYSE American|NYSE Arca|"
     r"AMEX|OTC|OTCQX|OTCQB|OTCMKTS|NSE|BSE|LSE|LON|TSX|TSXV|ASX|HKEX|HKG|SGX|TYO|TSE|ETR|"
     r"XETRA|FRA|EPA|AMS|EBR|BIT|BME|SWX|SIX|STO|HEL|CPH|OSL|VIE|KRX|KOSDAQ|SHA|SHE|SSE|SZSE|"
-    r"TWSE|TPE|BVMF|B3|BMV|JSE|NZX|TADAWUL|TASE|IDX|KLSE|BKK)"
-    r"\s*:\s*(?P<ticker>\$?[A-Z0-9][A-Z0-9&-]{0,11}(?:\.[A-Z]{1,2})?)"
-    r"|(?P<ric>[A-Z][A-Z0-9]{0,5}|[0-9]{3,6})\.(?P<venue>OQ|O|N|L|T|HK|PA|DE|AS|MI|TO|AX|NS|BO|SW|MC|"
-    r"ST|KS|KQ|SA|SR|SS|SZ|TW|TWO|BR|CO|HE|OL|VI|WA|JO|MX|NZ|SI|IR|LS|BK|KL|JK|TA|IS))[)>]"
+    r"TWSE|TPE|BVMF|B3|BMV|JSE|NZX|TADAWUL|TASE|IDX|KLSE|BKK|"
+    r"Nasdaq (?:Stockholm|Helsinki|Copenhagen|Iceland)|"
+    r"Euronext (?:Amsterdam|Paris|Brussels|Lisbon|Dublin|Milan|Oslo)|Oslo B\u00f8rs)"
+    r"\s*:\s*(?P<ticker>\$?[A-Z0-9][A-Z0-9&-]{0,11}(?:\.[A-Z]{1,2}| [A-D])?)"
+    r"|(?P<ric>[A-Z][A-Z0-9]{0,5}(?:[a-d]|-[A-D])?|[0-9]{3,6})\.(?P<venue>OQ|O|N|L|T|HK|PA|DE|AS|"
+    r"MI|TO|AX|NS|BO|SW|MC|ST|KS|KQ|SA|SR|SS|SZ|TW|TWO|BR|CO|HE|OL|VI|WA|JO|MX|NZ|SI|IR|LS|BK|KL|"
+    r"JK|TA|IS|S(?<=[A-Z0-9]{3}\.S)))[)>]"
 )
 # Exchanges and Reuters venues whose tickers are the S&P 500's and SEntFiN's own keys, so
 # that "Apple Inc (AAPL.O)" or "Infosys (NSE: INFY)" stays one entity.
@@ -60,8 +73,13 @@ _US_TAGS = frozenset(
      "AMEX", "OTC", "OTCQX", "OTCQB", "OTCMKTS", "OQ", "O", "N"}
 )  # fmt: skip
 _INDIAN_TAGS = frozenset({"NSE", "BSE", "NS", "BO"})
-# What may stand between a name and its tag: "Knoll's (NYSE:KNL)".
-_BEFORE_TAG = re.compile(r"(?:['\u2019]s)?\s*$")
+# What may stand between a name and its tag: "Knoll's (NYSE:KNL)", and up to two legal
+# forms or a group a release writes only there ("Toyota Motor Corp (7203.T)", "Nokia Oyj
+# (HEL: NOKIA)", "Barclays PLC (LSE: BARC)", "Hexagon AB (publ) (STO:HEXA B)").
+_TAG_FORM = rf",?\s+(?:(?i:{_LEGAL_FORMS}|Group|Holdings?|Oyj|ASA|AB|A/S|SpA|S\.p\.A)\.?|\(publ\))"
+_POSSESSIVE_SPACES = re.compile(r"(?:['\u2019]s)?\s*$")
+_FORM_AT_END = re.compile(rf"{_TAG_FORM}$")
+_BEFORE_TAG = re.compile(rf"(?:{_TAG_FORM}){{0,2}}(?:['\u2019]s)?\s*$")
 # A tag with the spaces before it, as `without_exchange_tags` takes it out.
 _SPACED_TAG = re.compile(r"\s*" + EXCHANGE_TAG.pattern)
 # A ticker written beside a name, on the same line (a post's lists put "$NVDA - Daiwa"
@@ -80,11 +98,7 @@ _BARE_TICKER = re.compile(r"[A-Z]{1,5}(?:\.[A-Z])?")
 # A legal form at the end of a caller's name, which a portfolio writes where headlines
 # do not ("Microsoft Corp", "Infosys Limited", "Siemens AG"), in any case: holdings files
 # write names in capitals ("MICROSOFT CORP") as often.
-_CALLERS_LEGAL_FORM = re.compile(
-    r"(?:,?\s+(?:Inc|Incorporated|Corp|Corporation|Co|Company|plc|Ltd|Limited|LLC|AG|"
-    r"SA|SE|NV|N\.V|S\.A|KGaA)\.?)+$",
-    re.IGNORECASE,
-)
+_CALLERS_LEGAL_FORM = re.compile(rf"(?:,?\s+(?:{_LEGAL_FORMS})\.?)+$", re.IGNORECASE)
 
 
 # An Indian symbol with its exchange, as portfolios and data vendors write it.
@@ -960,7 +974,7 @@ class Gazetteer:
         # its key; one after a name no list holds stands for it ("Knoll (NYSE:KNL)").
         named = set(named)
         ends = {end for _, (_, end) in found} | {end for _, end in named}
-        found += [(self._one_class(key), span) for key, span, before in tags if before not in ends]
+        found += [(self._one_class(key), span) for key, span, before in tags if not before & ends]
         if self.exchange_tags and cashtags and len(found) + len(named) > 1:
             found = self._cashtags_joined(text, found, cashtags, named)
         found.sort(key=lambda f: f[1])
@@ -1000,19 +1014,32 @@ class Gazetteer:
         return [(key, span) for key, span in found if span not in dropped]
 
     @staticmethod
-    def _exchange_tags(text: str, tagged: set[int]) -> list[tuple[str, Span, int]]:
+    def _exchange_tags(text: str, tagged: set[int]) -> list[tuple[str, Span, frozenset[int]]]:
         """Each exchange tag's ticker (EXCHANGE_TAG) that is not a cashtag, with its key and
-        where the text before the tag ends ("'s" and spaces left out); every character
-        of a tag joins `tagged`, since nothing inside one is a name ("Nasdaq" there is the
-        exchange)."""
+        where a name it follows may end (`_ends_before`); every character of a tag joins
+        `tagged`, since nothing inside one is a name ("Nasdaq" there is the exchange)."""
         out = []
         for m in EXCHANGE_TAG.finditer(text):
             start, end = m.span(_ticker_group(m))
             if start not in tagged:
-                before = len(_BEFORE_TAG.sub("", text[: m.start()]))
-                out.append((_tag_key(m), (start, end), before))
+                out.append((_tag_key(m), (start, end), _ends_before(text, m.start())))
             tagged.update(range(*m.span()))
         return out
+
+
+def _ends_before(text: str, at: int) -> frozenset[int]:
+    """Where a name the tag at `at` follows may end: before the spaces and "'s", and
+    before each of up to two legal forms ("Insurance Australia Group (ASX:IAG)" is
+    "Insurance Australia Group" or "Insurance Australia" in the lists)."""
+    end = len(_POSSESSIVE_SPACES.sub("", text[:at]))
+    ends = {end}
+    for _ in range(2):
+        form = _FORM_AT_END.search(text, 0, end)
+        if form is None:
+            break
+        end = form.start()
+        ends.add(end)
+    return frozenset(ends)
 
 
 def first_of_each(found: list[tuple[str, Span]]) -> list[tuple[str, Span]]:
@@ -1056,7 +1083,12 @@ def _tag_key(match: re.Match[str]) -> str:
         return f"NSE:{ticker}"
     if where == "TSE":  # Tokyo's codes are digits; Toronto's, as Google writes it, letters
         return f"{'T' if ticker.isdigit() else 'TO'}:{ticker}"
+    # One key for a share class however a tag writes it: "ERIC B", "ERICb", "ERIC-B".
+    ticker = _TAG_CLASS.sub(lambda c: "." + (c.group(1) or c.group(2)).upper(), ticker)
     return f"{_MARKETS.get(where, where)}:{ticker}"
+
+
+_TAG_CLASS = re.compile(r"[ -]([A-D])$|(?<=[A-Z0-9])([a-d])$")
 
 
 # Each market by one code, Reuters' ("L", "DE", "T"), whichever way a tag names it: one
@@ -1069,4 +1101,8 @@ _MARKETS = {
     "KRX": "KS", "KOSDAQ": "KQ", "SHA": "SS", "SSE": "SS", "SHE": "SZ", "SZSE": "SZ",
     "TWSE": "TW", "TPE": "TW", "BVMF": "SA", "B3": "SA", "BMV": "MX", "JSE": "JO",
     "NZX": "NZ", "TADAWUL": "SR", "TASE": "TA", "IDX": "JK", "KLSE": "KL", "BKK": "BK",
+    "S": "SW", "Nasdaq Stockholm": "ST", "Nasdaq Helsinki": "HE", "Nasdaq Copenhagen": "CO",
+    "Nasdaq Iceland": "IC", "Euronext Amsterdam": "AS", "Euronext Paris": "PA",
+    "Euronext Brussels": "BR", "Euronext Lisbon": "LS", "Euronext Dublin": "IR",
+    "Euronext Milan": "MI", "Euronext Oslo": "OL", "Oslo B\u00f8rs": "OL",
 }  # fmt: skip

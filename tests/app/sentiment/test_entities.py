@@ -803,6 +803,25 @@ def test_a_tag_of_another_market_with_the_companys_us_ticker_is_that_companys() 
     assert isinstance(item, EntityItem) and item.mentions[0].company == "DE:SIE"
 
 
+def test_a_tag_after_a_legal_form_is_the_names_before_it() -> None:
+    keys = {"Toyota Motor": "W:TOYOTA", "Hexagon AB": "W:HEXAGON", "Lendlease Group": "W:LL"}
+    known = Gazetteer(keys, keys, exchange_tags=True)
+    for text, key, name in [
+        ("Toyota Motor Corp (7203.T) raises forecast", "W:TOYOTA", "Toyota Motor"),
+        ("Toyota Motor Corp.'s (TYO:7203) profit jumps", "W:TOYOTA", "Toyota Motor"),
+        ("Hexagon AB (publ) (STO:HEXA B) misses", "W:HEXAGON", "Hexagon AB"),
+        # A form the list writes as part of the name, or one written after it.
+        ("Lendlease Group (ASX:LLC) falls", "W:LL", "Lendlease Group"),
+        ("Lendlease Group Ltd (ASX:LLC) falls", "W:LL", "Lendlease Group"),
+    ]:
+        assert known.find_entities(text) == [(key, (0, len(name)))], text
+    # Any other word between them leaves the tag a company of its own.
+    assert known.find_entities("Toyota Motor unit (TYO:7203) rises") == [
+        ("W:TOYOTA", (0, 12)),
+        ("T:7203", (23, 27)),
+    ]
+
+
 def test_markets_that_write_codes_in_digits_have_their_tags_taken_out() -> None:
     text = "Sony (6758.T) and Samsung (KRX: 005930) rise; Petrobras <PETR4.SA> and (HKG:0700) fall"
     assert without_exchange_tags(text) == "Sony and Samsung rise; Petrobras and fall"
@@ -866,7 +885,14 @@ def test_a_market_keeps_one_code_whichever_way_a_tag_names_it() -> None:
         ("(ETR: SIE)", "DE:SIE"), ("(XETRA:SIE)", "DE:SIE"), ("(SIE.DE)", "DE:SIE"),
         ("(TSE: 7203)", "T:7203"), ("(7203.T)", "T:7203"), ("(TSE:CM)", "TO:CM"),
         ("(HKG:0700)", "HK:0700"), ("(0700.HK)", "HK:0700"), ("(KRX: 005930)", "KS:005930"),
+        ("(NESN.S)", "SW:NESN"), ("(SIX: NESN)", "SW:NESN"), ("(ASML.AS)", "AS:ASML"),
+        ("(Euronext Amsterdam: ASML)", "AS:ASML"), ("(Oslo B\u00f8rs: EQNR)", "OL:EQNR"),
+        # A Nordic share class, however it is written, is one key.
+        ("(Nasdaq Stockholm: ERIC B)", "ST:ERIC.B"), ("(STO: ERIC B)", "ST:ERIC.B"),
+        ("(ERICb.ST)", "ST:ERIC.B"), ("(ERIC-B.ST)", "ST:ERIC.B"), ("(HEL: NOKIA)", "HE:NOKIA"),
     ]:  # fmt: skip
         assert tagged_as(f"Acme {tag} rises", 4) == key, tag
+    # "(U.S)" is no Zurich code: those run to three letters or more.
+    assert without_exchange_tags("Prices in the (U.S) rise") == "Prices in the (U.S) rise"
     # A code of one or two digits is no instrument: "(1.N)" is a footnote's.
     assert without_exchange_tags("Revenue rose (1.N) last year") == "Revenue rose (1.N) last year"
