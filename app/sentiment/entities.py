@@ -21,6 +21,8 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
+from app.sentiment.given_names import GIVEN_NAMES
+
 TARGET_MARK = "xtargetx"
 OTHER_MARK = "xotherx"
 # $AAPL, $BRK.B, $BRK-B: a dollar sign, 1 to 6 letters, an optional class suffix (after
@@ -239,6 +241,13 @@ _WORD_ENDING = re.compile(r"(\w[\w'\u2019-]*) $")
 _NAME_GOES_ON = re.compile(r" (?:&|[A-Z][a-z])")
 # Words before a name that make it a person's, at the start of a text too.
 _HONORIFICS = frozenset({"Mr", "Ms", "Mrs", "Dr", "Sir", "Dame", "Lord", "Lady"})
+
+
+def after_given_name(text: str, span: Span) -> bool:
+    """Whether a given name stands right before `span`, making it a person's ("Bill
+    Ford says tariffs will cost Ford", "Harrison Ford to star in new Disney film")."""
+    before = _WORD_ENDING.search(text, 0, span[0])
+    return before is not None and before.group(1) in GIVEN_NAMES
 
 
 def in_longer_name(text: str, span: Span, *, first_words: bool = False) -> bool:

@@ -18,6 +18,7 @@ from app.sentiment.entities import (
     TARGET_MARK,
     Gazetteer,
     Span,
+    after_given_name,
     cashtag_of,
     find,
     find_every,
@@ -184,7 +185,12 @@ def _mentions(
     news_end = before_credit(read.text)
     # Every mention of every entity the gazetteer finds, and each entity's first
     # (find_entities(search)): the marks need them whatever is asked.
-    every = gazetteer.find_entities(search, every=True)
+    every = [
+        found
+        for found in gazetteer.find_entities(search, every=True)
+        # "Bill Ford says tariffs will cost Ford": the person is no mention of the company.
+        if not after_given_name(search, found[1])
+    ]
     all_found = first_of_each(every)
     past_limit = 0
     if item.entities == AUTO:
@@ -248,6 +254,8 @@ def _mentions(
                 )
             if span is not None:
                 span = gazetteer.name_around(search, cashtag_of(search, span), wanted)
+                if after_given_name(search, span):
+                    span = _after_the_person(search, span)
             if span is None or in_exchange_tag(search, span):
                 # A portfolio lists tickers: "AAPL" is Apple's mention where the text
                 # names Apple (not in an outlet's credit), and the ticker in Apple's
@@ -335,6 +343,18 @@ def _mentions(
         for name, span in found
     )
     return mentions, past_limit, []
+
+
+def _after_the_person(search: str, span: Span) -> Span:
+    """A caller's name written first in a person's name ("Ford" of "Bill Ford says
+    tariffs will cost Ford"): its next mention that is no person's, if any."""
+    name = search[span[0] : span[1]]
+    later = (
+        s
+        for s in find_every(name, search, asked=True)
+        if s[0] > span[0] and not after_given_name(search, s)
+    )
+    return next(later, span)
 
 
 # What stands between a name and the ticker or symbol written beside it to say which

@@ -405,10 +405,12 @@ def served_as_listed(test: list[Pair], found: Gazetteer) -> list[str]:
                 listed[q.title].append(span)
     inputs: dict[tuple[str, Span], str] = {}
     for title, spans in listed.items():
-        names = [title[a:b] for a, b in sorted(spans)]
+        spans.sort()
+        names = [title[a:b] for a, b in spans]
         (item,) = check_limits([EntityHeadline(text=title, entities=names)], Settings(), found)
         assert isinstance(item, EntityItem)
-        inputs |= {(title, (m.start, m.end)): m.marked for m in item.mentions}
+        # The answers come in the names' order, each where the service reads its company.
+        inputs |= {(title, span): m.marked for span, m in zip(spans, item.mentions, strict=True)}
     return [inputs[q.title, q.span] for q in test]  # type: ignore[index]
 
 

@@ -838,6 +838,30 @@ def test_a_name_after_a_capitalised_word_is_no_second_mention() -> None:
     )
 
 
+def test_a_companys_name_after_a_given_name_is_a_persons() -> None:
+    keys = {"Ford": "F", "Dell": "DELL", "Dell Technologies": "DELL", "Disney": "DIS"}
+    known = Gazetteer(keys, keys)
+    text = "Bill Ford says tariffs will cost Ford $2 billion"
+    for entities in ("auto", ["Ford"]):
+        (item,) = check_limits([_item(text, entities)], Settings(), known)
+        (ford,) = item.mentions  # type: ignore[union-attr]
+        # Answered at the company's mention; the person's name is left as words.
+        assert (ford.start, ford.end, ford.company) == (33, 37, "F")
+        assert ford.marked == f"Bill Ford says tariffs will cost  {TARGET_MARK}  $2 billion"
+    # A person alone is no company; the company named after one is.
+    (item,) = check_limits(
+        [_item("Harrison Ford to star in new Disney film", "auto")], Settings(), known
+    )
+    assert [m.name for m in item.mentions] == ["Disney"]  # type: ignore[union-attr]
+    (item,) = check_limits(
+        [_item("Michael Dell: Dell Technologies sees record demand", "auto")], Settings(), known
+    )
+    assert [m.name for m in item.mentions] == ["Dell Technologies"]  # type: ignore[union-attr]
+    # A caller who names a person's surname alone is still answered there.
+    (item,) = check_limits([_item("Bill Ford steps down", ["Ford"])], Settings(), known)
+    assert (item.mentions[0].start, item.mentions[0].end) == (5, 9)  # type: ignore[union-attr]
+
+
 def test_a_name_inside_a_longer_name_is_told_by_the_words_beside_it() -> None:
     def inside(text: str, name: str, **kw: bool) -> bool:
         at = text.rfind(name)
