@@ -55,7 +55,8 @@ _LEGAL_FORMS = (
 # "(PETR4.SA)"), and Google's finance pages "LON:", "SHA:" and "SHE:".
 # Europe's releases name the market in full ("(Nasdaq Stockholm: ERIC B)", "(Euronext
 # Amsterdam: ASML)") and write a Nordic share class after a space; Reuters writes it in
-# lower case or after a hyphen ("NOVOb.CO", "NOVO-B.CO"), and Zurich's codes ".S".
+# lower case or after a hyphen ("NOVOb.CO", "NOVO-B.CO"), marks registered and preferred
+# shares ("SIEGn.DE", "VOWG_p.DE"), and writes Zurich's codes ".S".
 EXCHANGE_TAG = re.compile(
     r"[(<](?:(?P<exchange>NYSE|NASDAQ|Nasdaq|NYSEAMERICAN|NYSEARCA|NYSE American|NYSE Arca|"
     r"AMEX|OTC|OTCQX|OTCQB|OTCMKTS|NSE|BSE|LSE|LON|TSX|TSXV|ASX|HKEX|HKG|SGX|TYO|TSE|ETR|"
@@ -64,7 +65,7 @@ EXCHANGE_TAG = re.compile(
     r"Nasdaq (?:Stockholm|Helsinki|Copenhagen|Iceland)|"
     r"Euronext (?:Amsterdam|Paris|Brussels|Lisbon|Dublin|Milan|Oslo)|Oslo B\u00f8rs)"
     r"\s*:\s*(?P<ticker>\$?[A-Z0-9][A-Z0-9&-]{0,11}(?:\.[A-Z]{1,2}| [A-D])?)"
-    r"|(?P<ric>[A-Z][A-Z0-9]{0,5}(?:[a-d]|-[A-D])?|[0-9]{3,6})\.(?P<venue>OQ|O|N|L|T|HK|PA|DE|AS|"
+    r"|(?P<ric>[A-Z][A-Z0-9]{0,5}(?:[a-dnp]|_p|-[A-D])?|[0-9]{3,6})\.(?P<venue>OQ|O|N|L|T|HK|PA|DE|AS|"
     r"MI|TO|AX|NS|BO|SW|MC|ST|KS|KQ|SA|SR|SS|SZ|TW|TWO|BR|CO|HE|OL|VI|WA|JO|MX|NZ|SI|IR|LS|BK|KL|"
     r"JK|TA|IS|S(?<=[A-Z0-9]{3}\.S)))[)>]"
 )
@@ -677,11 +678,20 @@ class Gazetteer:
         """The company an exchange tag beside a mention of the entity `key` names: the
         tag's own key, or, where the tag is another market's ("L:SHEL", "L:AZN") and
         its ticker the US ticker the lists give the company the mention names ("Shell
-        (LSE: SHEL)", "AstraZeneca (AZN.L)"), that company's key: one company, one key."""
+        (LSE: SHEL)", "AstraZeneca (AZN.L)"), that company's key: one company, one key;
+        for a name two companies share, the one of the tag's market ("Siemens (ETR:SIE)"
+        is Siemens AG, not Siemens Ltd in Mumbai)."""
         own = self._one_class(tagged)
         market, _, ticker = tagged.rpartition(":")
         if not market or key is None:
             return own
+        # A name listed in India and elsewhere ("Siemens", "Sanofi") is the one of the
+        # tag's market: the Indian company in an Indian tag, the other in any other.
+        fits = [
+            k for k in self._stands_for.get(key, ()) if k.startswith("NSE:") == (market == "NSE")
+        ]
+        if len(fits) == 1:
+            return fits[0]
         company = self._one_class(ticker)
         return company if company != ticker and self._same(key, company) else own
 

@@ -798,8 +798,13 @@ def test_a_tag_of_another_market_with_the_companys_us_ticker_is_that_companys() 
     # A caller's ticker answered in a tag after a name no list holds is the tag's.
     (knoll,) = check_limits([_item("Knoll (NYSE:KNL) rises", ["KNL"])], Settings(), found)
     assert isinstance(knoll, EntityItem) and knoll.mentions[0].company == "KNL"
-    # Another market's own code keeps its market's key.
-    (item,) = check_limits([_item("AstraZeneca (SIE.DE) falls", "auto")], Settings(), found)
+    # A name listed in India and elsewhere is the company of the tag's market, whatever
+    # its code: Germany's is not the Indian unit, India's is.
+    for tag, company in [("(SIE.DE)", "W:ASTRAZENECA"), ("(NSE: ASTRAZEN)", "NSE:ASTRAZEN")]:
+        (item,) = check_limits([_item(f"AstraZeneca {tag} falls", "auto")], Settings(), found)
+        assert isinstance(item, EntityItem) and item.mentions[0].company == company
+    # A name no list holds keeps the tag's own key.
+    (item,) = check_limits([_item("Acme (SIE.DE) falls", "auto")], Settings(), found)
     assert isinstance(item, EntityItem) and item.mentions[0].company == "DE:SIE"
 
 
@@ -914,6 +919,8 @@ def test_a_market_keeps_one_code_whichever_way_a_tag_names_it() -> None:
         # A Nordic share class, however it is written, is one key.
         ("(Nasdaq Stockholm: ERIC B)", "ST:ERIC.B"), ("(STO: ERIC B)", "ST:ERIC.B"),
         ("(ERICb.ST)", "ST:ERIC.B"), ("(ERIC-B.ST)", "ST:ERIC.B"), ("(HEL: NOKIA)", "HE:NOKIA"),
+        # Reuters' registered and preferred shares.
+        ("(SIEGn.DE)", "DE:SIEGn"), ("(VOWG_p.DE)", "DE:VOWG_p"),
     ]:  # fmt: skip
         assert tagged_as(f"Acme {tag} rises", 4) == key, tag
     # "(U.S)" is no Zurich code: those run to three letters or more.
