@@ -247,8 +247,11 @@ _HONORIFICS = frozenset({"Mr", "Ms", "Mrs", "Dr", "Sir", "Dame", "Lord", "Lady"}
 def after_given_name(text: str, span: Span) -> bool:
     """Whether a given name stands right before `span`, making it a person's ("Bill
     Ford says tariffs will cost Ford", "Harrison Ford to star in new Disney film")."""
-    before = _WORD_ENDING.search(text, 0, span[0])
-    return before is not None and before.group(1) in GIVEN_NAMES
+    # The word before, by the space before it: a pattern search would scan the text.
+    at = span[0] - 1
+    if at < 1 or text[at] != " ":
+        return False
+    return text[text.rfind(" ", 0, at) + 1 : at].lstrip("([\"'\u201c\u2018") in GIVEN_NAMES
 
 
 def in_longer_name(text: str, span: Span, *, first_words: bool = False) -> bool:
