@@ -78,8 +78,12 @@ _US_TAGS = frozenset(
 _INDIAN_TAGS = frozenset({"NSE", "BSE", "NS", "BO"})
 # What may stand between a name and its tag: "Knoll's (NYSE:KNL)", and up to two legal
 # forms or a group a release writes only there ("Toyota Motor Corp (7203.T)", "Nokia Oyj
-# (HEL: NOKIA)", "Barclays PLC (LSE: BARC)", "Hexagon AB (publ) (STO:HEXA B)").
-_TAG_FORM = rf",?\s+(?:(?i:{_LEGAL_FORMS}|Group|Holdings?|Oyj|ASA|AB|A/S|SpA|S\.p\.A)\.?|\(publ\))"
+# (HEL: NOKIA)", "Barclays PLC (LSE: BARC)", "Hexagon AB (publ) (STO:HEXA B)",
+# "Manulife Financial (TSX: MFC)").
+_TAG_FORM = (
+    rf",?\s+(?:(?i:{_LEGAL_FORMS}|Group|Holdings?|Financial|Oyj|ASA|AB|A/S|SpA|S\.p\.A)\.?"
+    r"|\(publ\))"
+)
 _POSSESSIVE_SPACES = re.compile(r"(?:['\u2019]s)?\s*$")
 _FORM_AT_END = re.compile(rf"{_TAG_FORM}$")
 _BEFORE_TAG = re.compile(rf"(?:{_TAG_FORM}){{0,2}}(?:['\u2019]s)?\s*$")
@@ -996,7 +1000,12 @@ class Gazetteer:
         # its key; one after a name no list holds stands for it ("Knoll (NYSE:KNL)").
         named = set(named)
         ends = {end for _, (_, end) in found} | {end for _, end in named}
-        found += [(self._one_class(key), span) for key, span, before in tags if not before & ends]
+        # Of two tags after a name no list holds ("Acme (NYSE: ACM) (TSX: ACM)"), the first.
+        after: set[frozenset[int]] = set()
+        for key, span, before in tags:
+            if not before & ends and before not in after:
+                after.add(before)
+                found.append((self._one_class(key), span))
         if self.exchange_tags and cashtags and len(found) + len(named) > 1:
             found = self._cashtags_joined(text, found, cashtags, named)
         found.sort(key=lambda f: f[1])
@@ -1041,10 +1050,15 @@ class Gazetteer:
         where a name it follows may end (`_ends_before`); every character of a tag joins
         `tagged`, since nothing inside one is a name ("Nasdaq" there is the exchange)."""
         out = []
+        # A tag right after another ("(NYSE: SHOP) (TSX: SHOP)") follows what that one does.
+        follows: dict[int, frozenset[int]] = {}
         for m in EXCHANGE_TAG.finditer(text):
             start, end = m.span(_ticker_group(m))
+            ends = _ends_before(text, m.start())
+            ends = follows.get(min(ends), ends) if len(ends) == 1 else ends
+            follows[m.end()] = ends
             if start not in tagged:
-                out.append((_tag_key(m), (start, end), _ends_before(text, m.start())))
+                out.append((_tag_key(m), (start, end), ends))
             tagged.update(range(*m.span()))
         return out
 

@@ -622,6 +622,13 @@ CATEGORIES = frozenset(
         # Indices and kinds of stock and bond its list keys like companies.
         "BANKNIFTY", "INFLATIONBND", "LARGECAPS", "MIDCAP", "MIDCAPBANK", "MIDCAPCONST",
         "MIDCAPIT", "MIDCAPPHARMA", "SMALLCAPIT",
+        # Since v30: the sectors, bonds, metals and markets left under company-like keys
+        # ("PSU stocks", "Cement companies", "10-year bond", "Base metals").
+        "10YRBOND", "AVIATION", "BANK", "BASEMETALS", "BLUECHIPS", "BSMETAL", "CEMENT",
+        "CYCLICALS", "DEFENCE", "EMERGINGMKT", "EQUITYMKT", "EXPORT", "FINMKT", "GVTBNDSPC",
+        "HOTEL", "INDBONDS", "INDIA", "INSURANCE", "INVESTMENT", "JEWELSPC", "LGSTCSPC",
+        "LOGISTIC", "NICKEL", "PERIPHERALBND", "PHARMA", "PLATINUM", "PSU", "STEELSPC",
+        "SUGARSPC", "TEASPC", "TIN", "TOBACCO",
     )
 )  # fmt: skip
 

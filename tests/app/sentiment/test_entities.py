@@ -298,11 +298,16 @@ def test_a_ticker_in_an_exchange_tag_stands_for_a_company_no_list_holds() -> Non
         ("LK", (25, 27)),
         ("NDAQ", (39, 45)),
     ]
-    assert tagged.find_entities("Infosys's (NSE: INFY) Apple (AAPL.O) (BSE:TCS)") == [
+    assert tagged.find_entities("Infosys's (NSE: INFY) Apple (AAPL.O) and (BSE:TCS)") == [
         ("NSE:INFY", (0, 7)),
         ("AAPL", (22, 27)),
-        ("NSE:TCS", (42, 45)),
+        ("NSE:TCS", (46, 49)),
     ]
+    # A second tag right after the first is the same company's other listing.
+    assert tagged.find_entities("Vodafone (LSE: VOD) (NASDAQ: VOD) rises") == [
+        ("W:VODAFONE", (0, 8))
+    ]
+    assert tagged.find_entities("Acme (NYSE: ACM) (TSX: ACM) rises") == [("ACM", (12, 15))]
     # A caller's name takes its tag too: beside a listed "Knoll", "KNL" is no other entity.
     text = "Knoll (NYSE:KNL) rises; Crocs (NASDAQ:CROX) falls"
     assert tagged.others(text, [(0, 5)]) == [(38, 42)]
