@@ -41,7 +41,7 @@ def cashtag_ticker(cashtag: str) -> str:
 # The legal forms a company's name may end in, in a release or a portfolio's list.
 _LEGAL_FORMS = (
     r"Inc|Incorporated|Corp|Corporation|Co|Company|plc|Ltd|Limited|LLC|AG|SA|SE|NV|N\.V|S\.A|"
-    r"KGaA"
+    r"KGaA|Oyj|ASA|AB|A/S|SpA|S\.p\.A"
 )
 
 
@@ -81,7 +81,7 @@ _INDIAN_TAGS = frozenset({"NSE", "BSE", "NS", "BO"})
 # (HEL: NOKIA)", "Barclays PLC (LSE: BARC)", "Hexagon AB (publ) (STO:HEXA B)",
 # "Manulife Financial (TSX: MFC)").
 _TAG_FORM = (
-    rf",?\s+(?:(?i:{_LEGAL_FORMS}|Group|Holdings?|Financial|Oyj|ASA|AB|A/S|SpA|S\.p\.A)\.?"
+    rf",?\s+(?:(?i:{_LEGAL_FORMS}|Group|Holdings?|Financial)\.?"
     r"|\(publ\))"
 )
 _POSSESSIVE_SPACES = re.compile(r"(?:['\u2019]s)?\s*$")

@@ -454,12 +454,14 @@ def test_a_name_that_is_a_word_is_found_with_its_own_ticker() -> None:
 
 def test_a_callers_name_in_a_legal_form_is_its_companys() -> None:
     keys = {"Microsoft": "MSFT", "Infosys": "NSE:INFY", "Tata Motors": "NSE:TATAMOTORS"}
-    keys |= {"Tata Motors Ltd.": "NSE:TATAMOTORS"}
+    keys |= {"Tata Motors Ltd.": "NSE:TATAMOTORS", "Nokia": "W:NOKIA"}
     known = Gazetteer(keys, keys, by_ticker={"TGT": ["Target"]})
     text = "Microsoft and Tata Motors rise; Infosys and Target slip"
     for asked, key, span in [
         ("Microsoft Corp", "MSFT", (0, 9)),
         ("Microsoft Corporation", "MSFT", (0, 9)),
+        # Europe's forms too, as a Nordic holdings file writes them.
+        ("NOKIA OYJ", "W:NOKIA", None),
         ("Infosys Limited", "NSE:INFY", (32, 39)),
         ("Tata Motors Ltd", "NSE:TATAMOTORS", (14, 25)),  # as listed, but for the stop
         # A legal form says the word is the company, as a caller's word does: asked for,
