@@ -1055,7 +1055,8 @@ class Gazetteer:
         for m in EXCHANGE_TAG.finditer(text):
             start, end = m.span(_ticker_group(m))
             ends = _ends_before(text, m.start())
-            ends = follows.get(min(ends), ends) if len(ends) == 1 else ends
+            # Nothing stands between two tags, so the first's end is the largest of ends.
+            ends = follows.get(max(ends), ends)
             follows[m.end()] = ends
             if start not in tagged:
                 out.append((_tag_key(m), (start, end), ends))
@@ -1106,6 +1107,10 @@ def _ticker_group(match: re.Match[str]) -> str:
     return "ticker" if match.group("ticker") else "ric"
 
 
+# A share class at the end of a tag's ticker, as a tag may write it.
+_TAG_CLASS = re.compile(r"[ -]([A-D])$|(?<=[A-Z0-9])([a-d])$")
+
+
 def _tag_key(match: re.Match[str]) -> str:
     """The entity an exchange tag's ticker names: the ticker for a US exchange (the S&P
     500's keys), "NSE:" and it for an Indian one (SEntFiN's), else the market's code
@@ -1122,9 +1127,6 @@ def _tag_key(match: re.Match[str]) -> str:
     # One key for a share class however a tag writes it: "ERIC B", "ERICb", "ERIC-B".
     ticker = _TAG_CLASS.sub(lambda c: "." + (c.group(1) or c.group(2)).upper(), ticker)
     return f"{_MARKETS.get(where, where)}:{ticker}"
-
-
-_TAG_CLASS = re.compile(r"[ -]([A-D])$|(?<=[A-Z0-9])([a-d])$")
 
 
 # Each market by one code, Reuters' ("L", "DE", "T"), whichever way a tag names it: one

@@ -366,7 +366,7 @@ def by_pattern(
     per pattern. The entity model reads each headline as a request that lists its
     companies is read (every mention of each marked); the others each text as the
     service reads it."""
-    test, kinds = written.load(written.PATTERNS), written.patterns()
+    test, kinds = written.patterns()
     print(
         f"\nHeadlines written to try one reading each, held out ({len(test)} mentions, "
         f"{len({q.title for q in test})} headlines), accuracy:"

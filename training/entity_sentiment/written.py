@@ -30,9 +30,10 @@ def load(path: Path = PATH) -> list[Pair]:
     return [pair for pair, _ in _labelled(path)]
 
 
-def patterns(path: Path = PATTERNS) -> list[str]:
-    """Each labelled mention's pattern (the file's `pattern` column), in `load`'s order."""
-    return [row["pattern"] for _, row in _labelled(path)]
+def patterns(path: Path = PATTERNS) -> tuple[list[Pair], list[str]]:
+    """`load`'s pairs, and each one's pattern (the file's `pattern` column)."""
+    labelled = _labelled(path)
+    return [pair for pair, _ in labelled], [row["pattern"] for _, row in labelled]
 
 
 def _labelled(path: Path) -> list[tuple[Pair, dict[str, str]]]:

@@ -30,7 +30,7 @@ def test_the_file_holds_the_pairs_sources_states() -> None:
 def test_the_patterns_file_holds_what_sources_states() -> None:
     digest = hashlib.sha256(written.PATTERNS.read_bytes()).hexdigest()
     assert digest in (written.PATTERNS.parent / "SOURCES.md").read_text()
-    pairs, kinds = written.load(written.PATTERNS), written.patterns()
+    pairs, kinds = written.patterns()
     assert Counter(q.label for q in pairs) == {"negative": 171, "positive": 161, "neutral": 45}
     assert len({q.title for q in pairs}) == 232 and sum(q.disagree for q in pairs) == 278
     assert Counter(kinds) == {
