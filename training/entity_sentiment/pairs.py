@@ -9,6 +9,7 @@ an entity that occurs in neither way has no span (counted, never guessed).
 from __future__ import annotations
 
 import argparse
+import functools
 import random
 import re
 from collections.abc import Callable, Iterable
@@ -218,3 +219,111 @@ def joined_pairs(
             (Pair(text, b.entity, b.label, span_b, (a.span,), a.label != b.label, False), b),
         ]
     return out
+
+
+# Where two clauses of a headline meet, most telling first, and how the headline turned
+# round reads: the same joint between them, or the second clause fronted by its
+# conjunction ("Nikkei rises as yen plumbs lows": "As yen plumbs lows, Nikkei rises").
+TURNS = (
+    ("; ", None),
+    (" while ", None),
+    (" whereas ", None),
+    (" but ", None),
+    (" as ", "As"),
+    (" after ", "After"),
+    (", ", None),
+)
+
+
+def turned_pairs(part: list[Pair]) -> list[tuple[Pair, Pair]]:
+    """`part`'s headlines whose entities stand in two clauses, each clause naming one or
+    more of them, again with the clauses the other way round; each entity keeps its
+    label. Returned as (turned pair, the pair whose label it keeps), as `joined_pairs`
+    returns them. A network reading its last states can take which clause comes first
+    for a cue; the turned copies show the same news in the other order."""
+    by_title: dict[str, list[Pair]] = {}
+    for q in part:
+        by_title.setdefault(q.title, []).append(q)
+    out: list[tuple[Pair, Pair]] = []
+    for title, qs in by_title.items():
+        spans = [q.span for q in qs if q.span is not None and not q.analyst]
+        if len(qs) < 2 or len(spans) < len(qs):
+            continue
+        turned = _turned(title, spans)
+        if turned is None:
+            continue
+        text, moved = turned
+        for q in qs:
+            assert q.span is not None
+            out.append(
+                (
+                    Pair(
+                        text,
+                        q.entity,
+                        q.label,
+                        moved(q.span),
+                        tuple(map(moved, q.others)),
+                        q.disagree,
+                        False,
+                    ),
+                    q,
+                )
+            )
+    return out
+
+
+def _turned(
+    title: str, spans: list[tuple[int, int]]
+) -> tuple[str, Callable[[tuple[int, int]], tuple[int, int]]] | None:
+    """The title with its two clauses the other way round, and where each span lands
+    there; None where it stays as it is. It is turned at the first joint of TURNS it
+    holds exactly once, where each side names one or more entities and holds a word
+    besides their names ("Euro, stocks recover" lists two names), the second side starts
+    a clause (a name, a capital or a figure: not "..., says Citigroup", "...; to be the
+    biggest"), and no attribution follows the joint ("...: Pankaj Pandey"). A comma
+    is no joint where a name ends the clause before it ("Euro slips against dollar, yen
+    in Asian trade" lists the dollar and the yen) or where a colon stands anywhere; "as"
+    and "after" none where a comma stands ("X to strengthen role in Y, takes over as
+    Chairman of Z" is one clause)."""
+    for joint, front in TURNS:
+        at = title.find(joint)
+        if at < 0 or title.find(joint, at + 1) >= 0:
+            continue
+        cut = at + len(joint)
+        left, right = title[:at], title[cut:]
+        before = [s for s in spans if s[1] <= at]
+        after = [(a - cut, b - cut) for a, b in spans if a >= cut]
+        if (
+            len(before) + len(after) < len(spans)
+            or not (before and after)
+            or not (_word_besides(left, before) and _word_besides(right, after))
+            or ":" in right
+            or (
+                front is None and not (right[0].isupper() or right[0].isdigit() or after[0][0] == 0)
+            )
+            or (joint == ", " and (":" in title or any(b == at for _, b in before)))
+            or (front is not None and ", " in title)
+        ):
+            return None
+        if front is None:
+            text, right_at, left_at = right + joint + left, 0, len(right) + len(joint)
+        else:
+            text = f"{front} {right}, {left}"
+            right_at, left_at = len(front) + 1, len(front) + len(right) + 3
+        return text, functools.partial(_moved, cut=cut, right_at=right_at, left_at=left_at)
+    return None
+
+
+def _moved(span: tuple[int, int], cut: int, right_at: int, left_at: int) -> tuple[int, int]:
+    """Where a span of a title cut at `cut` lands with the part after the cut moved to
+    `right_at` and the part before it to `left_at`."""
+    shift = right_at - cut if span[0] >= cut else left_at
+    return (span[0] + shift, span[1] + shift)
+
+
+def _word_besides(side: str, spans: list[tuple[int, int]]) -> bool:
+    """Whether `side` holds a word outside its names' spans."""
+    kept = list(side)
+    for start, end in spans:
+        kept[start:end] = " " * (end - start)
+    return re.search(r"[A-Za-z]{2,}", "".join(kept)) is not None

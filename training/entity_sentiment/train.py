@@ -46,6 +46,7 @@ from training.entity_sentiment.pairs import (
     marked,
     pairs,
     synthetic_pairs,
+    turned_pairs,
 )
 from training.export import check_version_free, command_line, export_model
 from training.metrics import calibrated_report
@@ -139,6 +140,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "company keeping its own headline's label or the teacher's answer on it, added to "
         "the sequence branch's fit (pairs.joined_pairs; tried: the headlines whose entities "
         "disagree read better, held-out text from elsewhere worse; default: 0, as served)",
+    )
+    p.add_argument(
+        "--turned",
+        action="store_true",
+        help="each fit headline whose entities stand in two clauses, again with the clauses "
+        "the other way round, each entity keeping its label or the teacher's answer on the "
+        "headline as written, added to the sequence branch's fit (pairs.turned_pairs; tried: "
+        "the clauses turned round read no better; default: off, as served)",
     )
     p.add_argument(
         "--joined-any-labels",
@@ -289,6 +298,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     if joins:
         print(f"{len(joins) // 2} joined headlines, {len(joins)} pairs", flush=True)
+    turns = turned_pairs(fit) if args.turned else []
+    if turns:
+        print(
+            f"{len({q.title for q, _ in turns})} turned headlines, {len(turns)} pairs", flush=True
+        )
     branch = (
         headline_branch
         if args.read == "last" and not args.position
@@ -303,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
         arrays(train),
         args.verbose,
         branch,
-        synthetic=added(made, joins, teacher, args.distill_temperature),
+        synthetic=added(made, joins + turns, teacher, args.distill_temperature),
         composition=arrays(held) if held else None,
         teacher=teacher,
         distill_temperature=args.distill_temperature,
@@ -412,6 +426,7 @@ def main(argv: list[str] | None = None) -> int:
                 "analyst_calls": args.analyst_calls,
                 "joined_headlines": len(joins) // 2,
                 "joined_labels": "any" if args.joined_any_labels else "differ",
+                "turned_headlines": len({q.title for q, _ in turns}),
                 "weight_rule": args.weight_rule,
             },
             "word_vectors": {

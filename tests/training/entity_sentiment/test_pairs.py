@@ -10,6 +10,7 @@ from training.entity_sentiment.pairs import (
     pairs,
     tfns_pairs,
     training_texts,
+    turned_pairs,
 )
 from training.sentiment import sentfin, tfns
 from training.sentiment.parts import is_validation_title
@@ -151,3 +152,55 @@ def test_joined_headlines_keep_each_companys_own_label_and_mention() -> None:
     short = joined_pairs(alone, 3, seed=0, length=words, limit=9)
     assert short and all("Infosys rallies again" in q.title for q, _ in short)
     assert joined_pairs(alone, 3, seed=0, length=words, limit=8) == []
+
+
+def test_turned_headlines_keep_each_entitys_label_with_the_clauses_the_other_way() -> None:
+    titles = {
+        "Nikkei rises as yen plumbs 6-year lows": {"Nikkei": "positive", "yen": "negative"},
+        "Colgate gains; UBS upgrades to 'buy'": {"Colgate": "positive", "UBS": "neutral"},
+        "Choppy Sensex ends flat, IT stocks under pressure": {
+            "Sensex": "neutral",
+            "IT stocks": "negative",
+        },
+        # Lists, a dependent phrase, an attribution and one clause: left as written.
+        "Euro, stocks recover on hopes of Greek deal": {"Euro": "positive", "stocks": "positive"},
+        "Euro slips against dollar, yen in Asian trade": {
+            "Euro": "negative",
+            "dollar": "neutral",
+            "yen": "neutral",
+        },
+        "Sensex likely to hit 31,000, says Citigroup": {
+            "Sensex": "positive",
+            "Citigroup": "neutral",
+        },
+        "Tata Motors up; prefer Wipro: Pankaj Pandey": {
+            "Tata Motors": "positive",
+            "Wipro": "positive",
+        },
+        "Ajay Piramal joins Shriram Group, takes over as Chairman of Shriram Capital": {
+            "Shriram Group": "positive",
+            "Shriram Capital": "positive",
+        },
+        "Infosys board meets on Friday": {"Infosys": "neutral"},
+    }
+    source = pairs([Headline(t, e) for t, e in titles.items()])
+    turns = turned_pairs(source)
+    assert [q.title for q, _ in turns[::2]] == [
+        "As yen plumbs 6-year lows, Nikkei rises",
+        "UBS upgrades to 'buy'; Colgate gains",
+        "IT stocks under pressure, Choppy Sensex ends flat",
+    ]
+    for turned, was in turns:
+        assert turned.title[turned.span[0] : turned.span[1]] == was.entity  # type: ignore[index]
+        assert (turned.entity, turned.label, turned.disagree) == (
+            was.entity,
+            was.label,
+            was.disagree,
+        )
+        assert sorted(turned.title[a:b] for a, b in turned.others) == sorted(
+            was.title[a:b] for a, b in was.others
+        )
+        assert not turned.is_test and marked(turned) != marked(was)
+    # The two entities change places: the one named first now comes last.
+    nikkei = turns[0][0]
+    assert marked(nikkei) == f"As  {OTHER_MARK}  plumbs 6-year lows,  {TARGET_MARK}  rises"

@@ -89,7 +89,7 @@ def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Pat
     out = tmp_path / "entity_sentiment"
     args = [*TINY, "--out", str(out), "--read", "target", "--synthetic", "20"]
     args += ["--analyst-calls", "10", "--position", "4", "--ngram-targets", "teacher"]
-    args += ["--joined", "3"]
+    args += ["--joined", "3", "--turned"]
     assert train_entities.main([*args, "--teacher", str(tiny_teacher(tmp_path, 10))]) == 0
     version = out / "1"
     extra = version / "assets.extra"
@@ -98,7 +98,12 @@ def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Pat
         "marked_headlines"
     )
     assert meta["command"].startswith("python -m training.entity_sentiment.train ")
-    assert meta["command"].endswith("--joined 3 --teacher " + str(tmp_path / "soft_labels.csv.gz"))
+    assert meta["command"].endswith(
+        "--joined 3 --turned --teacher " + str(tmp_path / "soft_labels.csv.gz")
+    )
+    # The fixture's four fit headlines of two clauses ("Initech falls 12 while Stark Steel
+    # gains"), turned round beside the joined ones.
+    assert meta["config"]["turned_headlines"] == 4
     assert meta["data"]["pairs"] == 111 and meta["data"]["test"] == 30
     # TFNS train joins fit and validation, never the test pairs.
     assert meta["data"]["tfns"]["rows"] == 12 and meta["data"]["tfns"]["with_target"] == 0
