@@ -328,21 +328,29 @@ def scrape(server: Server) -> dict[str, float]:
     return samples
 
 
-def run_app(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def run_app(
+    env: dict[str, str], tmp_path: Path, fresh: bool = True
+) -> subprocess.CompletedProcess[str]:
     """`python -m app` run to its end, with `env` over a quiet start's: no port of its
-    own, text logs, a FRED that cannot be reached, its store under `tmp_path`."""
-    return subprocess.run(
-        [sys.executable, "-m", "app"],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "PORT": "0",
-            "LOG_FORMAT": "text",
-            "FRED_URL": "http://127.0.0.1:9/graph/fredgraph.csv",
-            "DATA_DIR": str(tmp_path / "data"),
-            **env,
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    own, text logs, a FRED that cannot be reached, its store under `tmp_path`. Without
+    `fresh`, forked from the zygote: its output, stdout and stderr in one, is `stderr`."""
+    full_env = {
+        **os.environ,
+        "PORT": "0",
+        "LOG_FORMAT": "text",
+        "FRED_URL": "http://127.0.0.1:9/graph/fredgraph.csv",
+        "DATA_DIR": str(tmp_path / "data"),
+        **env,
+    }
+    if fresh or any(os.environ.get(k) != v for k, v in full_env.items() if k.startswith("TF_")):
+        return subprocess.run(
+            [sys.executable, "-m", "app"],
+            cwd=ROOT,
+            env=full_env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    log = tmp_path / "app.log"
+    code = Zygote.get().start(full_env, log).wait(timeout=120)
+    return subprocess.CompletedProcess(["app"], code, "", log.read_text())

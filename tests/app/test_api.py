@@ -333,7 +333,9 @@ def test_a_model_that_cannot_load_exits_1_with_one_line(tmp_path: Path, damage: 
         meta.write_text(json.dumps({**json.loads(meta.read_text()), "lookback_months": 23}))
     else:
         extra = {"MODEL_LOAD_TIMEOUT_SECONDS": "0.05"}
-    proc = run_app({"MODELS_DIR": str(models), "FRED_RETRIES": "0", **extra}, tmp_path)
+    # One case from a new interpreter, as `python -m app` starts; the rest forked.
+    env = {"MODELS_DIR": str(models), "FRED_RETRIES": "0", **extra}
+    proc = run_app(env, tmp_path, fresh=damage == "corrupt")
     assert proc.returncode == 1
     (line,) = [ln for ln in proc.stderr.splitlines() if "cannot serve" in ln]
     model, words = DAMAGE[damage]
