@@ -207,6 +207,7 @@ _OTHER_PHRASES_OF = {
     "Dow": r"Dow (?:Jones|[Ii]ndustrials|[Tt]ransports|futures)",
     "Target": r"Target (?:[Pp]rices?|Hospitality)|[Pp]rice Targets?",
     "Williams": r"Fed['\u2019]s Williams",
+    "Amazon": r"Amazon (?:[Rr]ainforest|[Rr]iver|[Bb]asin|[Jj]ungle)",
 }
 _OTHER_PHRASES = re.compile(rf"(?<!\w)(?:{'|'.join(_OTHER_PHRASES_OF.values())})(?!\w)")
 # In text all in lower case ("price target raised"), whose case says nothing, the same
@@ -256,6 +257,15 @@ def after_given_name(text: str, span: Span) -> bool:
     if at < 1 or text[at] != " ":
         return False
     return text[text.rfind(" ", 0, at) + 1 : at].lstrip("([\"'\u201c\u2018") in GIVEN_NAMES
+
+
+def listing_venue(text: str, span: Span) -> bool:
+    """Whether `span` names where a company's shares trade, not a party to the news:
+    "Nasdaq-listed Grab", "NSE-listed firms", "Hong Kong-quoted"."""
+    return _LISTED.match(text, span[1]) is not None
+
+
+_LISTED = re.compile(r"[-\u2010\u2013](?:listed|quoted|traded)(?!\w)", re.IGNORECASE)
 
 
 def in_longer_name(text: str, span: Span, *, first_words: bool = False) -> bool:
@@ -902,8 +912,17 @@ class Gazetteer:
         key = self.entity(name)
         if key is None:
             return None
-        mentions = self.find_entities(text)
-        found = next((span for k, span in mentions if self._same(k, key)), None)
+        # Every mention: the first may stand in a phrase that names something else
+        # ("Amazon rainforest ...; Amazon shares rise").
+        mentions = self.find_entities(text, every=True)
+        found = next(
+            (
+                span
+                for k, span in mentions
+                if self._same(k, key) and not in_other_phrase(text, span)
+            ),
+            None,
+        )
         if found is None and key in self.by_ticker:
             # The word is no mention inside another company's name ("Southern" of
             # "Southern Copper" for SO, Southern Company's ticker); in text all in lower
@@ -1008,8 +1027,28 @@ class Gazetteer:
                 found.append((self._one_class(key), span))
         if self.exchange_tags and cashtags and len(found) + len(named) > 1:
             found = self._cashtags_joined(text, found, cashtags, named)
+        if "(" in text and len(found) > 1:
+            found = self._without_names_as_tickers(text, found)
         found.sort(key=lambda f: f[1])
         return found if every else first_of_each(found)
+
+    def _without_names_as_tickers(
+        self, text: str, found: list[tuple[str, Span]]
+    ) -> list[tuple[str, Span]]:
+        """`found` without a name written as a ticker in parentheses right after another
+        name of a company it may stand for: "ABB" of "ABB Ltd (ABB)" is W:ABB's ticker,
+        though "ABB" alone may be ABB India too."""
+        key_ending = {end: key for key, (_, end) in found}
+        out = []
+        for key, (start, end) in found:
+            # "(" right before the name, and before it, past any spaces, a name's end.
+            opened = start - 1
+            before = text[:opened].rstrip(" ") if text[opened:start] == "(" else None
+            owner = None if before is None else key_ending.get(len(before))
+            stands_for = self._stands_for.get(key, ())
+            if owner is None or text[end : end + 1] != ")" or owner not in stands_for:
+                out.append((key, (start, end)))
+        return out
 
     def _words_with_their_tickers(self, text: str) -> list[tuple[str, Span]]:
         """The company names that are words (`by_ticker`) written with their own ticker

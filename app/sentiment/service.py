@@ -26,6 +26,8 @@ from app.sentiment.entities import (
     gazetteer_path,
     in_exchange_tag,
     in_longer_name,
+    in_other_phrase,
+    listing_venue,
     mark,
     may_be_inside,
     overlap,
@@ -188,8 +190,13 @@ def _mentions(
     every = [
         found
         for found in gazetteer.find_entities(search, every=True)
-        # "Bill Ford says tariffs will cost Ford": the person is no mention of the company.
-        if not after_given_name(search, found[1])
+        # "Bill Ford says tariffs will cost Ford": the person is no mention of the company;
+        # nor is "Amazon rainforest" of Amazon, nor "Nasdaq-listed" a party to the news.
+        if not (
+            after_given_name(search, found[1])
+            or in_other_phrase(search, found[1])
+            or listing_venue(search, found[1])
+        )
     ]
     all_found = first_of_each(every)
     past_limit = 0

@@ -371,6 +371,9 @@ def test_a_name_listed_in_india_and_elsewhere_is_the_company_its_headline_says()
     alone = Gazetteer(keys, keys)
     assert alone.find_entities("Pfizer cuts outlook") == [("NSE:PFIZER", (0, 6))]
     assert alone.mention_of("PFE", "Pfizer cuts outlook") is None
+    # Written in parentheses after a name of either, the bare name is that name's ticker.
+    assert both.find_entities("Pfizer Inc. (Pfizer) rises") == [("PFE", (0, 11))]
+    assert both.find_entities("Merck (Pfizer) rises") == [("Pfizer", (7, 13))]
 
 
 def test_a_cashtag_beside_a_name_is_that_mentions_ticker() -> None:
@@ -872,6 +875,33 @@ def test_a_companys_name_after_a_given_name_is_a_persons() -> None:
     # A caller who names a person's surname alone is still answered there.
     (item,) = check_limits([_item("Bill Ford steps down", ["Ford"])], Settings(), known)
     assert (item.mentions[0].start, item.mentions[0].end) == (5, 9)  # type: ignore[union-attr]
+
+
+def test_a_listing_venue_or_a_place_named_for_a_company_is_no_mention() -> None:
+    keys = {"Nasdaq": "Nasdaq", "Amazon": "AMZN", "Grab Holdings": "W:GRAB"}
+    known = Gazetteer(keys, keys)
+
+    def found(text: str) -> list[str]:
+        (item,) = check_limits([_item(text, "auto")], Settings(), known)
+        return [m.name for m in item.mentions]  # type: ignore[union-attr]
+
+    assert found("Nasdaq-listed Grab Holdings posts first profit") == ["Grab Holdings"]
+    assert found("Nasdaq falls 2% as tech slides") == ["Nasdaq"]
+    assert found("Amazon rainforest loss slows; Amazon shares rise") == ["Amazon"]
+    (item,) = check_limits(
+        [_item("Amazon rainforest loss slows; Amazon shares rise", "auto")], Settings(), known
+    )
+    assert item.mentions[0].start == 30  # type: ignore[union-attr]
+    # Asked for, the venue is answered; the river names no company.
+    (item,) = check_limits([_item("Nasdaq-listed Grab Holdings", ["Nasdaq"])], Settings(), known)
+    assert item.mentions[0].start == 0  # type: ignore[union-attr]
+    for asked in ("Amazon", "AMZN"):
+        with pytest.raises(HeadlineError, match=r"Amazon River|does not occur"):
+            check_limits([_item("Amazon River levels hit record low", [asked])], Settings(), known)
+        (item,) = check_limits(
+            [_item("Amazon River levels fall; Amazon shares rise", [asked])], Settings(), known
+        )
+        assert item.mentions[0].start == 26  # type: ignore[union-attr]
 
 
 def test_a_name_inside_a_longer_name_is_told_by_the_words_beside_it() -> None:
