@@ -1042,9 +1042,10 @@ class Gazetteer:
         out = []
         for key, (start, end) in found:
             # "(" right before the name, and before it, past any spaces, a name's end.
-            opened = start - 1
-            before = text[:opened].rstrip(" ") if text[opened:start] == "(" else None
-            owner = None if before is None else key_ending.get(len(before))
+            at = start - 1
+            while at > 0 and text[at - 1] == " ":
+                at -= 1
+            owner = key_ending.get(at) if text[start - 1 : start] == "(" else None
             stands_for = self._stands_for.get(key, ())
             if owner is None or text[end : end + 1] != ")" or owner not in stands_for:
                 out.append((key, (start, end)))
