@@ -299,7 +299,8 @@ def _turned(
             or not (_word_besides(left, before) and _word_besides(right, after))
             or ":" in right
             or (
-                front is None and not (right[0].isupper() or right[0].isdigit() or after[0][0] == 0)
+                front is None
+                and not (right[0].isupper() or right[0].isdigit() or min(after)[0] == 0)
             )
             or (joint == ", " and (":" in title or any(b == at for _, b in before)))
             or (front is not None and ", " in title)
