@@ -24,6 +24,7 @@ its pieces take a median of 12 of the 32 steps read. The headline model v7 read 
 
 from __future__ import annotations
 
+import functools
 import importlib.resources
 import re
 from collections.abc import Iterable
@@ -106,24 +107,36 @@ def inflections(word: str) -> set[str]:
     return forms
 
 
+@functools.cache
+def _token_vectors(dimensions: int | None) -> tuple[np.ndarray, float]:
+    """The token vectors, with only their leading `dimensions` principal directions if
+    given, and the share of the squared norm those keep. Read and projected once a
+    process: the SVD takes seconds, and a process that trains several networks (the
+    test suite's trainings) would repeat it for each. Read-only, as they are shared."""
+    from safetensors.numpy import load_file
+
+    (matrix,) = load_file(str(importlib.resources.files("wordllama") / WEIGHTS)).values()
+    matrix = matrix.astype(np.float32)
+    retained = 1.0
+    if dimensions is not None and dimensions < matrix.shape[1]:
+        _, s, vt = np.linalg.svd(matrix, full_matrices=False)
+        retained = round(float(np.sum(s[:dimensions] ** 2) / np.sum(s**2)), 4)
+        matrix = matrix @ vt[:dimensions].T
+    matrix.setflags(write=False)
+    return matrix, retained
+
+
 class Pretrained:
     """WordLlama's token vectors and tokenizer (training only: needs `wordllama`)."""
 
     def __init__(self, dimensions: int | None = None) -> None:
         """`dimensions`: keep the leading principal directions of the token vectors
         (uncentred, so that zero still means no word); None keeps all 256."""
-        from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
+        self.matrix, self.retained = _token_vectors(dimensions)
         root = importlib.resources.files("wordllama")
-        (matrix,) = load_file(str(root / WEIGHTS)).values()
-        self.matrix = matrix.astype(np.float32)
         self.tokenizer = Tokenizer.from_file(str(root / TOKENIZER))
-        self.retained = 1.0
-        if dimensions is not None and dimensions < self.matrix.shape[1]:
-            _, s, vt = np.linalg.svd(self.matrix, full_matrices=False)
-            self.retained = round(float(np.sum(s[:dimensions] ** 2) / np.sum(s**2)), 4)
-            self.matrix = self.matrix @ vt[:dimensions].T
 
     def words(self) -> set[str]:
         """The tokenizer's whole-word tokens, lower-cased."""
