@@ -1035,21 +1035,17 @@ class Gazetteer:
     def _without_names_as_tickers(
         self, text: str, found: list[tuple[str, Span]]
     ) -> list[tuple[str, Span]]:
-        """`found` without a name written as a ticker in parentheses right after another
-        name of a company it may stand for: "ABB" of "ABB Ltd (ABB)" is W:ABB's ticker,
+        """`found` without a name written as a ticker beside another name of a company it
+        may stand for (`_TICKER_AFTER`): "ABB" of "ABB Ltd (ABB)" is W:ABB's ticker,
         though "ABB" alone may be ABB India too."""
-        key_ending = {end: key for key, (_, end) in found}
-        out = []
-        for key, (start, end) in found:
-            # "(" right before the name, and before it, past any spaces, a name's end.
-            at = start - 1
-            while at > 0 and text[at - 1] == " ":
-                at -= 1
-            owner = key_ending.get(at) if text[start - 1 : start] == "(" else None
-            stands_for = self._stands_for.get(key, ())
-            if owner is None or text[end : end + 1] != ")" or owner not in stands_for:
-                out.append((key, (start, end)))
-        return out
+        key_at = {span: key for key, span in found}
+        dropped = set()
+        for key, (_, end) in found:
+            after = _TICKER_AFTER.match(text, end)
+            inner = None if after is None or after.group("inner") is None else after.span("inner")
+            if inner in key_at and key in self._stands_for.get(key_at[inner], ()):
+                dropped.add(inner)
+        return [(key, span) for key, span in found if span not in dropped]
 
     def _words_with_their_tickers(self, text: str) -> list[tuple[str, Span]]:
         """The company names that are words (`by_ticker`) written with their own ticker
