@@ -189,8 +189,7 @@ def start_server(
         "ENTITY_SENTIMENT_MODEL": "",
         **(env or {}),
     }
-    # What is read while TensorFlow imports must reach a new interpreter.
-    fresh = fresh or any(os.environ.get(k) != v for k, v in full_env.items() if k.startswith("TF_"))
+    fresh = fresh or _changes_tensorflow(full_env)
     proc: subprocess.Popen[bytes] | ForkedProcess
     if fresh:
         with log.open("wb") as fh:
@@ -206,6 +205,12 @@ def start_server(
     server = Server(proc, f"http://127.0.0.1:{port}", log)
     wait_until_answers(server, "/readyz" if wait_ready else "/healthz")
     return server
+
+
+def _changes_tensorflow(env: dict[str, str]) -> bool:
+    """Whether `env` sets a `TF_` variable otherwise than this process: TensorFlow reads
+    them while it imports, so such a server needs a new interpreter, not the zygote."""
+    return any(os.environ.get(k) != v for k, v in env.items() if k.startswith("TF_"))
 
 
 def wait_until_answers(server: Server, path: str = "/readyz") -> None:
@@ -342,7 +347,7 @@ def run_app(
         "DATA_DIR": str(tmp_path / "data"),
         **env,
     }
-    if fresh or any(os.environ.get(k) != v for k, v in full_env.items() if k.startswith("TF_")):
+    if fresh or _changes_tensorflow(full_env):
         return subprocess.run(
             [sys.executable, "-m", "app"],
             cwd=ROOT,
