@@ -589,6 +589,13 @@ class Gazetteer:
             words = tuple(WORD.findall(name))
             if words:
                 self._index.setdefault(words, name)
+            # A company named for its web address is written in the casing of the news
+            # that names it ("JD.Com Inc" in Reuters' copy, "TRIP.COM"); read as words,
+            # the address's "Com" would leave "JD", another company's name, on its own.
+            if name.endswith(".com"):
+                capitals = tuple(word.upper() for word in words)
+                for variant in ((*words[:-1], "Com"), (*words[:-1], "COM"), capitals):
+                    self._index.setdefault(variant, name)
         # The names' words as a trie (a word -> the node after it; _END -> the name that
         # ends there): the longest name at a word is found in one walk, and a word that
         # starts no name, as most of a headline's do, costs one lookup.

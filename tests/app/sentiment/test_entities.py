@@ -522,6 +522,19 @@ def test_a_found_name_is_the_mention_as_written() -> None:
     assert listed.find_all("Cipla Ltd gains") == [("Cipla Ltd", (0, 9))]
 
 
+def test_a_company_named_for_its_web_address_is_found_in_the_news_casing() -> None:
+    listed = Gazetteer(("JD", "JD.com", "Trip.com"), {"JD": "NSE:JUSTDIAL", "JD.com": "JD"})
+    # Reuters writes "JD.Com"; before, "Com" left "JD", another company's name, alone.
+    text = "Alibaba, JD.Com and TRIP.COM shares slide; JD falls"
+    assert listed.find_entities(text) == [
+        ("JD", (9, 15)),
+        ("Trip.com", (20, 28)),
+        ("NSE:JUSTDIAL", (43, 45)),
+    ]
+    assert listed.key("JD.Com") == listed.key("JD.COM") == "JD"
+    assert listed.find_entities("JD.COM SHARES RISE") == [("JD", (0, 6))]
+
+
 def _item(text: str, entities: list[str] | str) -> EntityHeadline:
     return EntityHeadline(text=text, entities=entities)  # type: ignore[arg-type]
 
