@@ -208,6 +208,16 @@ _OTHER_PHRASES_OF = {
     "Target": r"Target (?:[Pp]rices?|Hospitality)|[Pp]rice Targets?",
     "Williams": r"Fed['\u2019]s Williams",
     "Amazon": r"Amazon (?:[Rr]ainforest|[Rr]iver|[Bb]asin|[Jj]ungle)",
+    # Central Bank of India's short name, in another country's central bank: "European
+    # Central Bank", "Central Bank of Egypt", "the Central Bank"; a broker's call or a
+    # preposition before it ("Buy Central Bank") leaves it the lender's.
+    "Central Bank": (
+        r"(?:[Tt]he|(?!(?:Buy|Sell|Hold|Add|Reduce|Accumulate|Of|In|On|At|For|To|From|And|As"
+        r"|By|With|Why|How|What|Is|Are)\b)[A-Z][a-z]+) Central Bank"
+        r"|Central Bank of (?!India)[A-Z]\w*"
+    ),
+    "Antofagasta": r"Antofagasta (?:[Rr]egion|[Pp]rovince|[Cc]ity|[Pp]ort)|[Pp]ort of Antofagasta",
+    "Titan": r"Titans? of (?!India)\w+",
 }
 _OTHER_PHRASES = re.compile(rf"(?<!\w)(?:{'|'.join(_OTHER_PHRASES_OF.values())})(?!\w)")
 # In text all in lower case ("price target raised"), whose case says nothing, the same

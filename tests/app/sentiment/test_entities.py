@@ -917,6 +917,36 @@ def test_a_listing_venue_or_a_place_named_for_a_company_is_no_mention() -> None:
         assert item.mentions[0].start == 26  # type: ignore[union-attr]
 
 
+def test_another_countrys_central_bank_a_region_or_a_titan_is_no_company() -> None:
+    names = ("Central Bank", "Central Bank of India", "Antofagasta", "Titan")
+    keys = {"Central Bank": "NSE:CENTRALBK", "Central Bank of India": "NSE:CENTRALBK"}
+    known = Gazetteer(names, {**keys, "Antofagasta": "W:ANTOFAGASTA", "Titan": "NSE:TITAN"})
+
+    def found(text: str) -> list[str | None]:
+        (item,) = check_limits([_item(text, "auto")], Settings(), known)
+        return [m.company for m in item.mentions]  # type: ignore[union-attr]
+
+    for text in (
+        "European Central Bank keeps key deposit rate at -0.5%",
+        "Central Bank of Egypt holds interest rates steady",
+        "Property Lenders Surge After India Central Bank Eases Cash Rules",
+        "Bonds rally as the Central Bank signals cuts",
+        "Antofagasta region hit by magnitude 6 earthquake",
+        "Titan of Greek shipping dies at 90",
+    ):
+        assert found(text) == [], text
+    # The lender, by its short name or in full, and the miner and the watchmaker.
+    for text in (
+        "Central Bank Q2 profit rises 20%",
+        "Buy Central Bank, target Rs 40",
+        "The Central Bank of India raises deposit rates",
+        "Shares Of Central Bank Of India Rise",
+    ):
+        assert found(text) == ["NSE:CENTRALBK"], text
+    assert found("Antofagasta profit falls on copper prices") == ["W:ANTOFAGASTA"]
+    assert found("Titan Q2 profit rises on wedding demand") == ["NSE:TITAN"]
+
+
 def test_a_name_inside_a_longer_name_is_told_by_the_words_beside_it() -> None:
     def inside(text: str, name: str, **kw: bool) -> bool:
         at = text.rfind(name)
