@@ -119,8 +119,18 @@ def test_the_served_names_are_what_the_lists_build_now() -> None:
         ("Amadeus IT Group shares rise as bookings recover", ["W:AMADEUS"]),
         ("GoTo Gojek Tokopedia cuts losses", ["W:GOTO"]),
         ("ABB Ltd beats estimates as electrification orders grow", ["W:ABB"]),
+        # A fourth probe's markets (v32): a local unit is its own company, not its parent.
+        (
+            "Safaricom, KCB Group and Equity Bank lead Nairobi gainers",
+            ["W:SAFARICOM", "W:KCB", "W:EQUITYGROUP"],
+        ),
+        ("OMV Petrom and Romgaz start Neptun Deep drilling", ["W:OMVPETROM", "W:ROMGAZ"]),
+        ("Nestle Nigeria swings to profit as naira steadies", ["W:NESTLENIGERIA"]),
+        ("Titan Cement and GEK Terna win Attica road deal", ["W:TITANCEMENT", "W:GEKTERNA"]),
+        ("JD.Com <JD.O> shares rise 4% on rebound in sales", ["W:JDCOM"]),
         # What names no party to the news.
         ("Amazon rainforest deforestation falls 30% in a year", []),
+        ("Central Bank of Egypt holds interest rates steady", []),
         ("Nasdaq-listed CyberArk posts record revenue", ["W:CYBERARK"]),
     ],
 )
