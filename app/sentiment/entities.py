@@ -559,6 +559,18 @@ class Gazetteer:
         self._word_names_at = re.compile(
             rf"(?<!\w)(?:{'|'.join(map(re.escape, sorted(self._word_names, key=len)[::-1]))})(?!\w)"
         )
+        # Market news about the word itself says so too: "Shell shares rise", "Target's
+        # stock soars", "Target Q3 revenue". Not an Indian symbol's words ("Transport",
+        # "Container", "Delta"), which headlines write for sectors and other companies.
+        shared = sorted(n for n, k in self._word_names.items() if not k.startswith("NSE:"))
+        self._word_names_in_news = (
+            re.compile(
+                rf"(?<![\w$])(?:{'|'.join(map(re.escape, sorted(shared, key=len)[::-1]))})"
+                r"(?=(?:['\u2019]s)? (?:shares|stock|Q[1-4])(?!\w))"
+            )
+            if shared
+            else None
+        )
         # The names written in capitals that are searched in text all in capitals too:
         # the export's, those headlines never write otherwise ("TCS", "SBI", "AMD"; not
         # "OIL", which they write "oil", nor "INDIA", written "India").
@@ -1032,6 +1044,8 @@ class Gazetteer:
             i = after
         if self._word_names and self.exchange_tags and ("(" in text or "$" in text):
             found += self._words_with_their_tickers(text)
+        if self._word_names_in_news is not None and self.exchange_tags and _market_news(text):
+            found += self._words_in_their_news(self._word_names_in_news, text, found)
         # A tag right after a name found is that company's ("Vodafone (VOD.L)"), whatever
         # its key; one after a name no list holds stands for it ("Knoll (NYSE:KNL)").
         named = set(named)
@@ -1072,6 +1086,18 @@ class Gazetteer:
             (key, word.span())
             for word in self._word_names_at.finditer(text)
             if self.ticker_beside(text, word.span(), key := self._word_names[word.group()]) == key
+        ]
+
+    def _words_in_their_news(
+        self, pattern: re.Pattern[str], text: str, found: list[tuple[str, Span]]
+    ) -> list[tuple[str, Span]]:
+        """The company names that are words written as market news writes a company:
+        right before its shares, its stock or a quarter ("Shell shares rise"); none
+        inside a name found already ("Royal Dutch Shell shares")."""
+        return [
+            (self._word_names[word.group()], word.span())
+            for word in pattern.finditer(text)
+            if not any(overlap(word.span(), span) for _, span in found)
         ]
 
     def _cashtags_joined(
@@ -1130,6 +1156,12 @@ def _ends_before(text: str, at: int) -> frozenset[int]:
         end = form.start()
         ends.add(end)
     return frozenset(ends)
+
+
+def _market_news(text: str) -> bool:
+    """Whether `text` may write a company's shares, stock or quarter: a substring test
+    that spares most texts `_words_in_their_news`'s pattern."""
+    return " shares" in text or " stock" in text or " Q" in text
 
 
 def first_of_each(found: list[tuple[str, Span]]) -> list[tuple[str, Span]]:

@@ -455,6 +455,22 @@ def test_a_name_that_is_a_word_is_found_with_its_own_ticker() -> None:
     assert Gazetteer(keys, keys, by_ticker=by_ticker).find_all("Target (TGT) cuts") == []
 
 
+def test_a_name_that_is_a_word_is_found_in_its_own_market_news() -> None:
+    keys = {"Royal Dutch Shell": "W:SHELL"}
+    by_ticker = {"TGT": ["Target"], "W:SHELL": ["Shell"], "NSE:TCI": ["Transport"]}
+    served = Gazetteer(keys, keys, True, by_ticker=by_ticker)
+    for text in ("Target shares fall", "Target's stock soars", "Target Q3 revenue beats"):
+        assert served.find_entities(text) == [("TGT", (0, 6))], text
+    # Words still: a price target, plural stocks; the longer name holds the word.
+    for text in ("Target price raised", "Target stocks to watch", "Targets shares sold"):
+        assert served.find_entities(text) == [], text
+    assert served.find_entities("Royal Dutch Shell shares fall") == [("W:SHELL", (0, 17))]
+    # An Indian symbol's word is a sector as often: "Transport shares rally".
+    assert served.find_entities("Transport shares rally") == []
+    # Training marks its pairs without it, as the teachers' answers were made.
+    assert Gazetteer(keys, keys, by_ticker=by_ticker).find_all("Shell shares fall") == []
+
+
 def test_a_callers_name_in_a_legal_form_is_its_companys() -> None:
     keys = {"Microsoft": "MSFT", "Infosys": "NSE:INFY", "Tata Motors": "NSE:TATAMOTORS"}
     keys |= {"Tata Motors Ltd.": "NSE:TATAMOTORS", "Nokia": "W:NOKIA"}
