@@ -562,14 +562,14 @@ class Gazetteer:
         # Market news about the word itself says so too: "Shell shares rise", "Target's
         # stock soars", "Target Q3 revenue". Not an Indian symbol's words ("Transport",
         # "Container", "Delta"), which headlines write for sectors and other companies.
-        shared = sorted(n for n, k in self._word_names.items() if not k.startswith("NSE:"))
-        self._word_names_in_news = (
-            re.compile(
-                rf"(?<![\w$])(?:{'|'.join(map(re.escape, sorted(shared, key=len)[::-1]))})"
-                r"(?=(?:['\u2019]s)? (?:shares|stock|Q[1-4])(?!\w))"
-            )
-            if shared
-            else None
+        in_news = sorted(
+            (n for n, k in self._word_names.items() if not k.startswith("NSE:")), key=len
+        )
+        self._word_names_in_news = re.compile(
+            rf"(?<![\w$])(?:{'|'.join(map(re.escape, in_news[::-1]))})"
+            r"(?=(?:['\u2019]s)? (?:shares|stock|Q[1-4])(?!\w))"
+            if in_news
+            else "(?!)"  # no such word: a pattern that matches nothing
         )
         # The names written in capitals that are searched in text all in capitals too:
         # the export's, those headlines never write otherwise ("TCS", "SBI", "AMD"; not
@@ -1044,8 +1044,8 @@ class Gazetteer:
             i = after
         if self._word_names and self.exchange_tags and ("(" in text or "$" in text):
             found += self._words_with_their_tickers(text)
-        if self._word_names_in_news is not None and self.exchange_tags and _market_news(text):
-            found += self._words_in_their_news(self._word_names_in_news, text, found)
+        if self.exchange_tags and _market_news(text):
+            found += self._words_in_their_news(text, found)
         # A tag right after a name found is that company's ("Vodafone (VOD.L)"), whatever
         # its key; one after a name no list holds stands for it ("Knoll (NYSE:KNL)").
         named = set(named)
@@ -1089,14 +1089,14 @@ class Gazetteer:
         ]
 
     def _words_in_their_news(
-        self, pattern: re.Pattern[str], text: str, found: list[tuple[str, Span]]
+        self, text: str, found: list[tuple[str, Span]]
     ) -> list[tuple[str, Span]]:
         """The company names that are words written as market news writes a company:
         right before its shares, its stock or a quarter ("Shell shares rise"); none
         inside a name found already ("Royal Dutch Shell shares")."""
         return [
             (self._word_names[word.group()], word.span())
-            for word in pattern.finditer(text)
+            for word in self._word_names_in_news.finditer(text)
             if not any(overlap(word.span(), span) for _, span in found)
         ]
 
