@@ -218,6 +218,10 @@ _OTHER_PHRASES_OF = {
     ),
     "Antofagasta": r"Antofagasta (?:[Rr]egion|[Pp]rovince|[Cc]ity|[Pp]ort)|[Pp]ort of Antofagasta",
     "Titan": r"Titans? of (?!India)\w+",
+    # The painter, a cricket ground, a telescope.
+    "Vinci": r"(?:Leonardo )?[Dd]a Vinci",
+    "Trent": r"Trent Bridge|River Trent",
+    "Subaru": r"Subaru [Tt]elescope",
 }
 _OTHER_PHRASES = re.compile(rf"(?<!\w)(?:{'|'.join(_OTHER_PHRASES_OF.values())})(?!\w)")
 # In text all in lower case ("price target raised"), whose case says nothing, the same

@@ -934,9 +934,10 @@ def test_a_listing_venue_or_a_place_named_for_a_company_is_no_mention() -> None:
 
 
 def test_another_countrys_central_bank_a_region_or_a_titan_is_no_company() -> None:
-    names = ("Central Bank", "Central Bank of India", "Antofagasta", "Titan")
+    names = ("Central Bank", "Central Bank of India", "Antofagasta", "Titan", "Leonardo")
     keys = {"Central Bank": "NSE:CENTRALBK", "Central Bank of India": "NSE:CENTRALBK"}
-    known = Gazetteer(names, {**keys, "Antofagasta": "W:ANTOFAGASTA", "Titan": "NSE:TITAN"})
+    others = {"Antofagasta": "W:ANTOFAGASTA", "Titan": "NSE:TITAN", "Leonardo": "W:LEONARDO"}
+    known = Gazetteer((*names, "Vinci", "Trent"), {**keys, **others, "Vinci": "W:VINCI"})
 
     def found(text: str) -> list[str | None]:
         (item,) = check_limits([_item(text, "auto")], Settings(), known)
@@ -949,8 +950,11 @@ def test_another_countrys_central_bank_a_region_or_a_titan_is_no_company() -> No
         "Bonds rally as the Central Bank signals cuts",
         "Antofagasta region hit by magnitude 6 earthquake",
         "Titan of Greek shipping dies at 90",
+        "Leonardo da Vinci drawing sells for a record",
+        "England bat first at Trent Bridge",
     ):
         assert found(text) == [], text
+    assert found("Leonardo and Vinci win a defence deal") == ["W:LEONARDO", "W:VINCI"]
     # The lender, by its short name or in full, and the miner and the watchmaker.
     for text in (
         "Central Bank Q2 profit rises 20%",
