@@ -128,6 +128,11 @@ def test_the_served_names_are_what_the_lists_build_now() -> None:
         ("Nestle Nigeria swings to profit as naira steadies", ["W:NESTLENIGERIA"]),
         ("Titan Cement and GEK Terna win Attica road deal", ["W:TITANCEMENT", "W:GEKTERNA"]),
         ("JD.Com <JD.O> shares rise 4% on rebound in sales", ["W:JDCOM"]),
+        # A fifth probe's (v33): the Gulf, the Nordics, mid-caps; units as their own.
+        ("Vodafone Qatar and Ooredoo Oman raise dividends", ["W:VODAFONEQATAR", "W:OOREDOOOMAN"]),
+        ("Orkla, Kesko and Demant beat estimates", ["W:ORKLA", "W:KESKO", "W:DEMANT"]),
+        ("Lynas Rare Earths (ASX: LYC) posts record output", ["W:LYNAS"]),
+        ("Indra Nooyi joins Amazon board", ["AMZN"]),
         # What names no party to the news.
         ("Amazon rainforest deforestation falls 30% in a year", []),
         ("Central Bank of Egypt holds interest rates steady", []),
