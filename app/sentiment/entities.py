@@ -16,6 +16,7 @@ on exactly what it is asked.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -224,6 +225,8 @@ _OTHER_PHRASES_OF = {
     "Subaru": r"Subaru [Tt]elescope",
 }
 _OTHER_PHRASES = re.compile(rf"(?<!\w)(?:{'|'.join(_OTHER_PHRASES_OF.values())})(?!\w)")
+_OTHER_PHRASE_WORDS = re.compile("|".join(map(re.escape, _OTHER_PHRASES_OF)))
+_OTHER_PHRASE_WORDS_LOWER = re.compile("|".join(re.escape(w.lower()) for w in _OTHER_PHRASES_OF))
 # In text all in lower case ("price target raised"), whose case says nothing, the same
 # phrases in any case.
 _OTHER_PHRASES_LOWER = re.compile(_OTHER_PHRASES.pattern, re.IGNORECASE)
@@ -342,15 +345,19 @@ def in_other_phrase(text: str, span: Span) -> bool:
     """Whether `span` stands inside, and is shorter than, a phrase of `_OTHER_PHRASES`:
     "Dow" in "Dow Jones falls" is no mention of Dow Inc, though "Dow Jones" asked for
     itself is."""
-    # A substring test per word is a tenth of the pattern's search, on every name asked.
-    lower = text.islower()
-    if not any((word.lower() if lower else word) in text for word in _OTHER_PHRASES_OF):
-        return False
     start, end = span
-    return any(
-        m.start() <= start and end <= m.end() and end - start < m.end() - m.start()
-        for m in _other_phrases(text).finditer(text)
-    )
+    return any(a <= start and end <= b and end - start < b - a for a, b in _phrases_in(text))
+
+
+@functools.lru_cache(maxsize=1024)
+def _phrases_in(text: str) -> tuple[Span, ...]:
+    """Where `text` writes a phrase of `_OTHER_PHRASES`: once a text, since each mention
+    found in it asks (a 64-entity request's texts hold some 300 mentions)."""
+    # One scan for the phrases' words spares most texts the phrases' own pattern.
+    words = _OTHER_PHRASE_WORDS_LOWER if text.islower() else _OTHER_PHRASE_WORDS
+    if words.search(text) is None:
+        return ()
+    return tuple(m.span() for m in _other_phrases(text).finditer(text))
 
 
 def _other_phrases(text: str) -> re.Pattern[str]:
