@@ -219,10 +219,14 @@ _OTHER_PHRASES_OF = {
     ),
     "Antofagasta": r"Antofagasta (?:[Rr]egion|[Pp]rovince|[Cc]ity|[Pp]ort)|[Pp]ort of Antofagasta",
     "Titan": r"Titans? of (?!India)\w+",
-    # The painter, a cricket ground, a telescope.
+    # The painter, a cricket ground, a telescope, a stadium, a socialite, a film, a team.
+    "Kraken": r"Seattle Kraken",
     "Vinci": r"(?:Leonardo )?[Dd]a Vinci",
     "Trent": r"Trent Bridge|River Trent",
     "Subaru": r"Subaru [Tt]elescope",
+    "Aviva": r"Aviva Stadium",
+    "Hilton": r"Paris Hilton",
+    "Helsing": r"Van Helsing",
 }
 _OTHER_PHRASES = re.compile(rf"(?<!\w)(?:{'|'.join(_OTHER_PHRASES_OF.values())})(?!\w)")
 _OTHER_PHRASE_WORDS = re.compile("|".join(map(re.escape, _OTHER_PHRASES_OF)))

@@ -19,7 +19,7 @@ GIVEN_NAMES = frozenset(
         "Daniel", "David", "Dennis", "Diego", "Donald", "Doug", "Douglas", "Ed", "Edsel",
         "Edward", "Elizabeth", "Elon", "Emily", "Emma", "Enzo", "Eric", "Ferdinand",
         "Francis", "Francois", "Fred", "Gary", "Gautam", "George", "Gerald", "Giorgio",
-        "Gordon", "Greg", "Hans", "Harold", "Harrison", "Harry", "Helen", "Henry",
+        "Gordon", "Greg", "Hans", "Harold", "Harrison", "Harry", "Helen", "Helmut", "Henry",
         "Hiroshi", "Howard", "Ian", "Ingvar", "Jack", "James", "Jamie", "Jane", "Janet",
         "Jean", "Jeff", "Jeffrey", "Jennifer", "Jensen", "Jim", "Joe", "Jonathan", "Joseph",
         "Julia", "Kate", "Keshub", "Ken", "Kevin", "Kiichiro", "Kiran", "Klaus", "Kumar",
