@@ -133,6 +133,15 @@ def test_the_served_names_are_what_the_lists_build_now() -> None:
         ("Orkla, Kesko and Demant beat estimates", ["W:ORKLA", "W:KESKO", "W:DEMANT"]),
         ("Lynas Rare Earths (ASX: LYC) posts record output", ["W:LYNAS"]),
         ("Indra Nooyi joins Amazon board", ["AMZN"]),
+        # A sixth probe's (v34): UK mid-caps; a longer name is its own company.
+        ("Hammerson and Big Yellow lead FTSE 250 gainers", ["W:HAMMERSON", "W:BIGYELLOW"]),
+        ("NCC Group and CVS Group shares fall", ["W:NCCGROUP", "W:CVSGROUP"]),
+        ("Paris Hilton launches a beauty line with Walmart", ["WMT"]),
+        ("Helmut Kohl's widow loses court battle over memoirs", []),
+        ("Ireland beat New Zealand at the Aviva Stadium", []),
+        ("Seattle Kraken name new head coach; Kraken pauses withdrawals", ["W:KRAKEN"]),
+        ("FPT Industrial signs deal with Microvast", ["W:IVECO"]),
+        ("$EPR EPR Properties sells school portfolio", ["W:EPR"]),
         # What names no party to the news.
         ("Amazon rainforest deforestation falls 30% in a year", []),
         ("Central Bank of Egypt holds interest rates steady", []),
