@@ -49,6 +49,10 @@ out ("AMD", "NVIDIA", "Micron" of "Micron Technology"), each name as headlines w
 It is not read when TFNS's training headlines are marked (`for_pairs`): the committed
 teachers answered the texts the first two lists mark, so the pairs stay those texts.
 
+A fourth list, since v35: the US-listed companies of the SEC's list of tickers
+(data/us_listed/) that the three above lack, by the names `us_listed.py` reads from
+their filed names, with rules of its own for names of one word.
+
 What the export ships (`shipped`) also leaves out the one-word Title-case names that
 headlines write as words (`headline_words`), which the tokenizer's word list misses
 when it holds a word only in pieces ("Investment", from the sector "INVESTMENT"), and
@@ -67,6 +71,7 @@ from functools import cache
 from pathlib import Path
 
 from app.sentiment.entities import GAZETTEER_FILE, WORD, Gazetteer, tag_owner
+from training.entity_sentiment import us_listed
 from training.entity_sentiment.markets import KEY as MARKET_KEY
 from training.entity_sentiment.markets import entities as market_entities
 from training.entity_sentiment.pairs import ANALYSTS, TEACHERS_CASHTAG, Pair, marked, tfns_pairs
@@ -82,8 +87,9 @@ US_TICKERS = WORLD.with_name("us_tickers.csv")
 WORD_NAMES = WORLD.with_name("word_names.csv")
 FILE = GAZETTEER_FILE
 SOURCE = (
-    "SEntFiN's entity_list_comprehensive.csv (MIT), the S&P 500 constituents (ODC-PDDL) "
-    "and this project's list of companies beyond them (MIT), filtered as gazetteer.py says"
+    "SEntFiN's entity_list_comprehensive.csv (MIT), the S&P 500 constituents (ODC-PDDL), "
+    "this project's list of companies beyond them (MIT) and the SEC's list of US-listed "
+    "companies (public domain), filtered as gazetteer.py and us_listed.py say"
 )
 # What headlines call a listed company where the list's name differs, or where the word
 # filter would drop the name as an ordinary word; read off TFNS's training headlines.
@@ -192,12 +198,14 @@ def shipped(
     world: Path = WORLD,
     words: set[str] | None = None,
     markets: Path | None = None,
+    us_companies: Path | None = us_listed.LISTED,
 ) -> dict[str, str]:
     """The names an export ships, what `"auto"` finds: `for_pairs`'s but the ordinary
     words among them (`words`, default `headline_words()`), the project's list of
-    companies beyond them (`world`), and the commodities and currencies of `markets`
-    (markets.py; None, as served: none); a name an earlier list gives keeps its entity,
-    unless the project's list gives it a company listed in India."""
+    companies beyond them (`world`), the US-listed companies none of them holds
+    (`us_companies`, us_listed.py; None: none), and the commodities and currencies of
+    `markets` (markets.py; None, as served: none); a name an earlier list gives keeps
+    its entity, unless the project's list gives it a company listed in India."""
     if english is None:
         english = english_words(Pretrained())
     if words is None:
@@ -221,6 +229,12 @@ def shipped(
         if key.startswith("NSE:") and _FORM_ABROAD.search(name):
             bare = _FORM_ABROAD.sub("", name)
             keys[name] = abroad.get(_words(name), abroad.get(_words(bare), key))
+    if us_companies is not None:
+        keys.update(
+            us_listed.listed_entities(
+                english, words, keys, _training_titles(), _sentfin_unannotated(), us_companies
+            )
+        )
     if markets is not None:
         for name, key in market_entities(markets).items():
             keys.setdefault(name, key)
@@ -407,8 +421,31 @@ def lower_case(names: Iterable[str]) -> set[str]:
 def _training_titles() -> frozenset[str]:
     """SEntFiN's training titles and TFNS's training headlines, read once a process: the
     word filter, `acronyms` and `lower_case` each ask, and an export asks for all three."""
-    titles = {h.title for h in sentfin.load(sentfin.COMMITTED) if not h.is_test}
-    return frozenset(titles | {h.text for h in tfns.load(tfns.TRAIN)})
+    return _sentfin_titles() | {h.text for h in tfns.load(tfns.TRAIN)}
+
+
+@cache
+def _sentfin_titles() -> frozenset[str]:
+    """SEntFiN's training titles, read once a process."""
+    return frozenset(h.title for h in _sentfin_training())
+
+
+@cache
+def _sentfin_unannotated() -> frozenset[str]:
+    """SEntFiN's training titles without the entities its annotators labelled in them:
+    what they write that names no company of theirs ("AGM", "HNI")."""
+    out = set()
+    for h in _sentfin_training():
+        title = h.title
+        for name in sorted(h.entities, key=len, reverse=True):
+            title = title.replace(name, " | ")
+        out.add(title)
+    return frozenset(out)
+
+
+@cache
+def _sentfin_training() -> tuple[sentfin.Headline, ...]:
+    return tuple(h for h in sentfin.load(sentfin.COMMITTED) if not h.is_test)
 
 
 def _a_word(name: str, words: set[str]) -> bool:
