@@ -320,6 +320,13 @@ def auto_answers(entity: Predict, part: list[Pair], found: Gazetteer) -> dict[st
     return {"mentions": sum(map(len, annotated.values())), **r}  # type: ignore[dict-item]
 
 
+def auto_spans(text: str, found: Gazetteer) -> list[Span]:
+    """The spans of what `"entities": "auto"` answers for in `text`, as the service
+    finds them."""
+    (item,) = check_limits([EntityHeadline(text=text, entities="auto")], Settings(), found)
+    return [(m.start, m.end) for m in item.mentions] if isinstance(item, EntityItem) else []
+
+
 def in_reading(read: Reading, span: Span) -> Span:
     """The span of `read.text` that was read from `span` of the text as sent."""
     if read.starts is None or read.ends is None:
@@ -564,6 +571,13 @@ def main(argv: list[str] | None = None) -> int:
             f'  "auto" on {name}: answers {r["n"]} of {r["mentions"]} annotated mentions, '
             f"accuracy {r['accuracy']:.3f}, macro-F1 {r['macro_f1']:.3f}"
         )
+    us = written.named()
+    r = written.finding(us, [auto_spans(h.text, known) for h in us])
+    print(
+        f'  "auto" on US headlines written for the project: finds {r["found"]} of the '
+        f"{r['named']} companies named, {r['other_finds']} other finds; "
+        f"{r['finds_where_none_named']} finds in the {sum(not h.names for h in us)} that name none"
+    )
     print("\nas other sources encode the characters: listed alone (answered, accuracy of the")
     print('answered) and "auto" (annotated mentions answered, accuracy)')
     print("| rewrite | SEntFiN test: listed | auto | FinEntity: listed | auto |")

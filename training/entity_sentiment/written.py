@@ -13,6 +13,7 @@ keeps no label and is left out of the scores.
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from pathlib import Path
 
 from training.entity_sentiment.pairs import Pair
@@ -23,6 +24,47 @@ PATH = Path(__file__).resolve().parents[2] / "data" / "written_headlines" / "pai
 # clauses in the other order, one company acting on another, a company named for
 # context, comparisons, a company named twice, and one company's news alone.
 PATTERNS = PATH.with_name("patterns.csv")
+# Headlines about US companies outside the S&P 500, and headlines that name none, with
+# the companies each names: what `"auto"` should find.
+US_COMPANIES = PATH.with_name("us_companies.csv")
+
+
+@dataclass(frozen=True)
+class Named:
+    """A headline and the spans of the companies it names (its first mention of each)."""
+
+    text: str
+    names: tuple[tuple[int, int], ...]
+
+
+def named(path: Path = US_COMPANIES) -> list[Named]:
+    """`us_companies.csv`'s headlines, each with the companies its `named` column gives."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    out = []
+    for row in rows:
+        text, spans = row["text"], []
+        for name in filter(None, row["named"].split("|")):
+            start = text.find(name)
+            if start < 0:
+                raise ValueError(f"{path}: {name!r} is not in {text!r}")
+            spans.append((start, start + len(name)))
+        out.append(Named(text, tuple(spans)))
+    return out
+
+
+def finding(headlines: list[Named], found: list[list[tuple[int, int]]]) -> dict[str, int]:
+    """How the spans `"auto"` found in each headline (`found`, in order) meet the named
+    companies: named companies a found span overlaps, found spans that overlap none, in
+    the headlines that name companies and, apart, in those that name none."""
+    out = {"named": 0, "found": 0, "other_finds": 0, "finds_where_none_named": 0}
+    for headline, spans in zip(headlines, found, strict=True):
+        hit = [any(a < e and s < b for s, e in spans) for a, b in headline.names]
+        other = sum(not any(a < e and s < b for a, b in headline.names) for s, e in spans)
+        out["named"] += len(headline.names)
+        out["found"] += sum(hit)
+        out["other_finds" if headline.names else "finds_where_none_named"] += other
+    return out
 
 
 def load(path: Path = PATH) -> list[Pair]:

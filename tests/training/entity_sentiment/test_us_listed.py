@@ -15,8 +15,8 @@ from training.entity_sentiment import gazetteer, us_listed
 
 # A few of the dictionary's entries, with its flags: "pay/A" is also "repay".
 DIC = "8\naffirm/S\npay/AS\nlumen\nHamilton/M\norange/S\ncounty/S\nfive\nstar/S\n"
-AFF = "SET UTF-8\n\nPFX A Y 1\nPFX A   0     re         .\n\nSFX S Y 1\nSFX S   0     s          .\n"
-# The training titles' lower-case words (none of these here), and the tokenizer's.
+AFF = "SET UTF-8\n\nPFX A Y 1\nPFX A   0   re   .\n\nSFX S Y 1\nSFX S   0   s   .\n"
+# Stand-ins for the training titles' lower-case words and the tokenizer's.
 WORDS = frozenset({"group", "holdings", "bank", "new"})
 ENGLISH = {"fast", "track", "national", "first", "financial"}
 

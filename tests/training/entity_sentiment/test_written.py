@@ -50,3 +50,38 @@ def test_a_mention_not_where_the_file_says_is_refused(tmp_path: Path) -> None:
     bad.write_text("text,mention,start,end,label,company\nApple rises,Apple,1,6,positive,AAPL\n")
     with pytest.raises(ValueError, match="is not at"):
         written.load(bad)
+
+
+def test_the_us_companies_file_holds_what_sources_states() -> None:
+    digest = hashlib.sha256(written.US_COMPANIES.read_bytes()).hexdigest()
+    assert digest in (written.US_COMPANIES.parent / "SOURCES.md").read_text()
+    headlines = written.named()
+    assert len(headlines) == 420 and sum(not h.names for h in headlines) == 120
+    assert sum(len(h.names) for h in headlines) == 325
+
+
+def test_finding_counts_named_companies_and_other_finds(tmp_path: Path) -> None:
+    path = tmp_path / "us_companies.csv"
+    path.write_text(
+        "text,named\n"
+        '"Symbotic and Louisiana-Pacific slide, Fed holds",Symbotic|Louisiana-Pacific\n'
+        "Regional Banks Slide As Yields Climb,\n"
+    )
+    headlines = written.named(path)
+    assert headlines[0].names == ((0, 8), (13, 30)) and headlines[1].names == ()
+    # "Louisiana" found inside the named "Louisiana-Pacific" counts it; "Fed" is another
+    # find; "Regional Banks" one where none is named.
+    found = [[(0, 8), (13, 22), (38, 41)], [(0, 14)]]
+    assert written.finding(headlines, found) == {
+        "named": 2,
+        "found": 2,
+        "other_finds": 1,
+        "finds_where_none_named": 1,
+    }
+
+
+def test_a_named_company_must_be_in_its_headline(tmp_path: Path) -> None:
+    path = tmp_path / "us_companies.csv"
+    path.write_text("text,named\nSymbotic slides,Coterra\n")
+    with pytest.raises(ValueError, match="Coterra"):
+        written.named(path)
