@@ -12,8 +12,10 @@ gazetteer takes:
 - its name without the legal form, the state or country of incorporation ("INC/TX",
   "(Cayman)"), a name in capitals written in Title case word by word ("EXACT SCIENCES"
   -> "Exact Sciences"), short words that are neither a word headlines write in lower
-  case nor a dictionary word left in capitals ("BWX", "KBR"), and short words the
-  dictionary holds as names in both cases ("Lee Enterprises", "LEE Enterprises");
+  case nor a dictionary word left in capitals ("BWX", "KBR"), short words the
+  dictionary holds as names in both cases ("Lee Enterprises", "LEE Enterprises"), and
+  a word the training titles write one way only, with a capital inside, as they write
+  it too ("FormFactor", `_camel_case`);
 - that name without its grouping word ("Triumph", "Old National" of Old National
   Bancorp), unless a bank's name is then only ordinary words ("Orange County", "Five
   Star", "National Bank");
@@ -89,6 +91,7 @@ _GROUPING = re.compile(
 )
 _BANK = re.compile(r"\bBanc(?:orp|orporation|shares)\b|\bBank(?:shares)?\b", re.IGNORECASE)
 _OTHER_SECURITY = re.compile(r"-(?:[A-Z]{2,}|P)$")
+_INNER_CAPITAL = re.compile(r"[a-z][A-Z]|^[a-z]+[A-Z]")
 _VOWEL = re.compile(r"[AEIOUY]", re.IGNORECASE)
 _SMALL = frozenset({"of", "and", "the", "for", "in", "on", "de"})
 
@@ -222,6 +225,27 @@ def _written(texts: frozenset[str]) -> _Written:
 
 
 @cache
+def _camel_case(texts: frozenset[str]) -> dict[str, str]:
+    """Words `texts` write only one way, and that with a capital inside ("MasTec",
+    "FactSet", "eBay"), by their lower case: a name read from a filing in capitals is
+    written so where a text writes it."""
+    written = Counter(w for text in texts for w in WORD.findall(text))
+    ways: dict[str, set[str]] = {}
+    for word in written:
+        ways.setdefault(word.lower(), set()).add(word)
+    return {
+        low: next(iter(forms))
+        for low, forms in ways.items()
+        if len(forms) == 1 and _INNER_CAPITAL.search(next(iter(forms)))
+    }
+
+
+def _cased(name: str, camel: Mapping[str, str]) -> str:
+    """`name` with each word `camel` knows written as the texts write it."""
+    return WORD.sub(lambda m: camel.get(m.group().lower(), m.group()), name)
+
+
+@cache
 def _companies(
     path: Path, common: frozenset[str], dictionary: Path
 ) -> tuple[Counter[str], list[tuple[str, str, str, str, str]]]:
@@ -268,6 +292,7 @@ def listed_entities(
     # How many companies' filed names hold each word, over the whole file: "Nuveen",
     # "Oaktree" and "Bancorp" each name many.
     per_word, companies = _companies(path, frozenset(words), dictionary)
+    camel = _camel_case(titles)
 
     def distinct(word: str, most: int = 1) -> bool:
         """Whether a name of one word ("Coterra", "Patterson-UTI") can name only the
@@ -306,6 +331,9 @@ def listed_entities(
         if banks and all(_a_word(w, ordinary) for w in WORD.findall(short)):
             short = name
         forms = {name, short}
+        if _in_capitals(filed_as):
+            # "MASTEC" is read "Mastec"; headlines write "MasTec" (`_camel_case`).
+            forms |= {_cased(f, camel) for f in forms}
         forms = {f for f in {*forms, in_capitals} if " " in f or whole_word(f)}
         first = short.split()[0]
         if " " in short and distinct(first):

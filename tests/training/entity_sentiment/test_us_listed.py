@@ -66,6 +66,13 @@ def test_a_short_word_that_is_also_a_name_comes_in_both_cases() -> None:
     assert us_listed.bare("LEE ENTERPRISES INC", WORDS) == "LEE Enterprises"
 
 
+def test_a_word_the_texts_write_one_way_with_a_capital_inside_is_written_so() -> None:
+    texts = frozenset({"MasTec raises outlook; eBay and FactSet slip", "Star rises, StAR falls"})
+    camel = us_listed._camel_case(texts)
+    assert camel == {"mastec": "MasTec", "ebay": "eBay", "factset": "FactSet"}
+    assert us_listed._cased("Mastec Energy", camel) == "MasTec Energy"
+
+
 def test_the_dictionary_holds_its_words_with_their_affixes(tmp_path: Path) -> None:
     words = us_listed.dictionary_words(_dictionary(tmp_path))
     assert {"affirm", "affirms", "pay", "repay", "pays", "hamilton", "lumen"} <= words
