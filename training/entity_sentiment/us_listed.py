@@ -32,6 +32,11 @@ training titles' lower case (`words`) or of the given names. The tokenizer's 10,
 words alone would let "Affirm" and "Immersion" through, which a Title-case headline
 writes as words.
 
+A company an earlier list holds by the same name written otherwise ("Pony.ai", "Ke
+Holdings") gains the filing's way of writing it, where the filing writes its own case,
+under the earlier list's key; not for SEntFiN's names, whose keys for companies beyond
+India may be another company's ("MakemyTrip" is MMTC's).
+
 And none of these names is taken where:
 
 - an earlier list holds it, or holds the start of the company's name: "Peloton
@@ -77,7 +82,7 @@ _VEHICLE = re.compile(
 # the end of a filed name.
 _FORM = re.compile(
     r"(?:[\s,]+(?:Inc\.?|Incorporated|Corporation|Corp\.?|Company|Co\.?|Cos\.?|Ltd\.?|"
-    r"Limited|L\.?P\.?|LLC|L\.L\.C\.|plc|N\.?V\.?|S\.?A\.?|S\.?A\.?B\.? de C\.?V\.?|"
+    r"Limited|L\.?P\.?|LLC|L\.L\.C\.|plc|N\.? ?V\.?|S\.?A\.?|S\.?A\.?B\.? de C\.?V\.?|"
     r"de C\.?V\.?|SAB|S\.?p\.?A\.?|SE|AG|ASA|A/S|AB|Oyj|Com|New|Del|The)(?!\w)\.?"
     r"|\s*/[A-Z]{2,4}/?|\s*\\[A-Z]{2,4}\\|\s*\([^)]*\))+$",
     re.IGNORECASE,
@@ -285,7 +290,8 @@ def listed_entities(
     written = _written(titles)
     indian = _written(indian_titles)
     keys = set(taken.values())
-    known = {" ".join(WORD.findall(name)).lower() for name in taken}
+    key_of = {" ".join(WORD.findall(name)).lower(): key for name, key in taken.items()}
+    known = set(key_of)
     # A word of a name the earlier lists hold ("Koninklijke" of Koninklijke KPN) names no
     # one company alone.
     known_words = {w.lower() for name in taken for w in WORD.findall(name)}
@@ -322,6 +328,17 @@ def listed_entities(
         # company ("Peloton Interactive", "Rivian Automotive") or one of its group's
         # ("Reliance Global"): the earlier lists' entity stands.
         held = any(" ".join(words[:n]).lower() in known for n in range(1, len(words) + 1))
+        spaced = " ".join(words)
+        earlier = key_of.get(spaced.lower(), "NSE:")
+        own_case = not _in_capitals(filed_as) and not name.isupper()
+        if own_case and name not in taken and not earlier.startswith("NSE:"):
+            # An earlier list holds the name written otherwise ("Ke Holdings", "Pony.ai",
+            # "Archer Daniels Midland"): the filing's way, where the filing writes it
+            # in its own case, is that company's too. Not SEntFiN's, whose names are
+            # written for Indian news and whose keys for companies beyond India may be
+            # another's ("MakemyTrip" is MMTC's there).
+            whole.setdefault(name, earlier)
+            proposed.setdefault(name, set()).add(earlier)
         if ticker in keys or not words or held:
             continue
         # A bank's name without "Bancorp" is most often a place or a phrase where its

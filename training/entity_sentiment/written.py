@@ -25,8 +25,14 @@ PATH = Path(__file__).resolve().parents[2] / "data" / "written_headlines" / "pai
 # context, comparisons, a company named twice, and one company's news alone.
 PATTERNS = PATH.with_name("patterns.csv")
 # Headlines about US companies outside the S&P 500, and headlines that name none, with
-# the companies each names: what `"auto"` should find.
+# the companies each names: what `"auto"` should find. The second set adds foreign
+# companies listed in the US and recent listings.
 US_COMPANIES = PATH.with_name("us_companies.csv")
+US_LISTED = PATH.with_name("us_listed.csv")
+NAMED_SETS = {
+    "US companies outside the S&P 500": US_COMPANIES,
+    "companies listed in the US, foreign ones among them": US_LISTED,
+}
 
 
 @dataclass(frozen=True)

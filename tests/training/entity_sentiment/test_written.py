@@ -52,12 +52,13 @@ def test_a_mention_not_where_the_file_says_is_refused(tmp_path: Path) -> None:
         written.load(bad)
 
 
-def test_the_us_companies_file_holds_what_sources_states() -> None:
-    digest = hashlib.sha256(written.US_COMPANIES.read_bytes()).hexdigest()
-    assert digest in (written.US_COMPANIES.parent / "SOURCES.md").read_text()
-    headlines = written.named()
+@pytest.mark.parametrize(("path", "named"), [(written.US_COMPANIES, 325), (written.US_LISTED, 316)])
+def test_the_us_files_hold_what_sources_states(path: Path, named: int) -> None:
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert digest in (path.parent / "SOURCES.md").read_text()
+    headlines = written.named(path)
     assert len(headlines) == 420 and sum(not h.names for h in headlines) == 120
-    assert sum(len(h.names) for h in headlines) == 325
+    assert sum(len(h.names) for h in headlines) == named
 
 
 def test_finding_counts_named_companies_and_other_finds(tmp_path: Path) -> None:
