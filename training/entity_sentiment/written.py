@@ -29,9 +29,13 @@ PATTERNS = PATH.with_name("patterns.csv")
 # companies listed in the US and recent listings.
 US_COMPANIES = PATH.with_name("us_companies.csv")
 US_LISTED = PATH.with_name("us_listed.csv")
+# Mid-caps of Europe, Japan, Canada, Australia and East Asia: a yardstick kept blind,
+# which no row of the project's list was written from.
+WORLD_MIDCAPS = PATH.with_name("world_midcaps.csv")
 NAMED_SETS = {
     "US companies outside the S&P 500": US_COMPANIES,
     "companies listed in the US, foreign ones among them": US_LISTED,
+    "mid-caps of Europe, Japan, Canada, Australia and East Asia": WORLD_MIDCAPS,
 }
 
 

@@ -52,13 +52,22 @@ def test_a_mention_not_where_the_file_says_is_refused(tmp_path: Path) -> None:
         written.load(bad)
 
 
-@pytest.mark.parametrize(("path", "named"), [(written.US_COMPANIES, 325), (written.US_LISTED, 316)])
-def test_the_us_files_hold_what_sources_states(path: Path, named: int) -> None:
+@pytest.mark.parametrize(
+    ("path", "headlines", "none", "named"),
+    [
+        (written.US_COMPANIES, 420, 120, 325),
+        (written.US_LISTED, 420, 120, 316),
+        (written.WORLD_MIDCAPS, 360, 60, 372),
+    ],
+)
+def test_the_named_sets_hold_what_sources_states(
+    path: Path, headlines: int, none: int, named: int
+) -> None:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     assert digest in (path.parent / "SOURCES.md").read_text()
-    headlines = written.named(path)
-    assert len(headlines) == 420 and sum(not h.names for h in headlines) == 120
-    assert sum(len(h.names) for h in headlines) == named
+    read = written.named(path)
+    assert len(read) == headlines and sum(not h.names for h in read) == none
+    assert sum(len(h.names) for h in read) == named
 
 
 def test_finding_counts_named_companies_and_other_finds(tmp_path: Path) -> None:
