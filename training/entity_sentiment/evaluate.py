@@ -35,8 +35,10 @@ with no other entity marked, and beside every annotated entity listed (the rows 
 
 Last, how much of the annotation the entity model's gazetteer (`"auto"`) finds on the
 test titles (training.entity_sentiment.gazetteer.reach) and how right the answers to an
-`"auto"` request are on the annotated mentions it finds, and how often two pairs that
-read alike once marked share a label: a measure of the annotation's own consistency.
+`"auto"` request are on the annotated mentions it finds; how many of the companies named
+in the sets written for the project (training.entity_sentiment.written.NAMED_SETS) it
+finds, and what else; and how often two pairs that read alike once marked share a
+label: a measure of the annotation's own consistency.
 """
 
 from __future__ import annotations
@@ -571,13 +573,15 @@ def main(argv: list[str] | None = None) -> int:
             f'  "auto" on {name}: answers {r["n"]} of {r["mentions"]} annotated mentions, '
             f"accuracy {r['accuracy']:.3f}, macro-F1 {r['macro_f1']:.3f}"
         )
-    us = written.named()
-    r = written.finding(us, [auto_spans(h.text, known) for h in us])
-    print(
-        f'  "auto" on US headlines written for the project: finds {r["found"]} of the '
-        f"{r['named']} companies named, {r['other_finds']} other finds; "
-        f"{r['finds_where_none_named']} finds in the {sum(not h.names for h in us)} that name none"
-    )
+    for name, path in written.NAMED_SETS.items():
+        named = written.named(path)
+        r = written.finding(named, [auto_spans(h.text, known) for h in named])
+        print(
+            f'  "auto" on headlines about {name}, written for the project: finds '
+            f"{r['found']} of the {r['named']} companies named, {r['other_finds']} other "
+            f"finds; {r['finds_where_none_named']} finds in the "
+            f"{sum(not h.names for h in named)} that name none"
+        )
     print("\nas other sources encode the characters: listed alone (answered, accuracy of the")
     print('answered) and "auto" (annotated mentions answered, accuracy)')
     print("| rewrite | SEntFiN test: listed | auto | FinEntity: listed | auto |")
