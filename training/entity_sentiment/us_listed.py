@@ -234,9 +234,8 @@ def _camel_case(texts: frozenset[str]) -> dict[str, str]:
     """Words `texts` write only one way, and that with a capital inside ("MasTec",
     "FactSet", "eBay"), by their lower case: a name read from a filing in capitals is
     written so where a text writes it."""
-    written = Counter(w for text in texts for w in WORD.findall(text))
     ways: dict[str, set[str]] = {}
-    for word in written:
+    for word in {w for text in texts for w in WORD.findall(text)}:
         ways.setdefault(word.lower(), set()).add(word)
     return {
         low: next(iter(forms))
@@ -323,12 +322,12 @@ def listed_entities(
     proposed: dict[str, set[str]] = {}
     whole: dict[str, str] = {}  # each company's name without its legal form
     for ticker, filed_as, name, short, in_capitals in companies:
-        words = WORD.findall(name)
+        parts = WORD.findall(name)
         # A company whose name starts with one the earlier lists hold is most often that
         # company ("Peloton Interactive", "Rivian Automotive") or one of its group's
         # ("Reliance Global"): the earlier lists' entity stands.
-        held = any(" ".join(words[:n]).lower() in known for n in range(1, len(words) + 1))
-        spaced = " ".join(words)
+        held = any(" ".join(parts[:n]).lower() in known for n in range(1, len(parts) + 1))
+        spaced = " ".join(parts)
         earlier = key_of.get(spaced.lower(), "NSE:")
         own_case = not _in_capitals(filed_as) and not name.isupper()
         if own_case and name not in taken and not earlier.startswith("NSE:"):
@@ -339,7 +338,7 @@ def listed_entities(
             # another's ("MakemyTrip" is MMTC's there).
             whole.setdefault(name, earlier)
             proposed.setdefault(name, set()).add(earlier)
-        if ticker in keys or not words or held:
+        if ticker in keys or not parts or held:
             continue
         # A bank's name without "Bancorp" is most often a place or a phrase where its
         # words are all ordinary ("Orange County" of Orange County Bancorp, "Five Star"
@@ -349,7 +348,7 @@ def listed_entities(
             short = name
         forms = {name, short}
         if _in_capitals(filed_as):
-            # "MASTEC" is read "Mastec"; headlines write "MasTec" (`_camel_case`).
+            # "FORMFACTOR" is read "Formfactor"; headlines write "FormFactor".
             forms |= {_cased(f, camel) for f in forms}
         forms = {f for f in {*forms, in_capitals} if " " in f or whole_word(f)}
         first = short.split()[0]
