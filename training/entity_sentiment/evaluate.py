@@ -46,6 +46,7 @@ from __future__ import annotations
 import argparse
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
+from functools import cache
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -325,8 +326,14 @@ def auto_answers(entity: Predict, part: list[Pair], found: Gazetteer) -> dict[st
 def auto_spans(text: str, found: Gazetteer) -> list[Span]:
     """The spans of what `"entities": "auto"` answers for in `text`, as the service
     finds them."""
-    (item,) = check_limits([EntityHeadline(text=text, entities="auto")], Settings(), found)
+    (item,) = check_limits([EntityHeadline(text=text, entities="auto")], _settings(), found)
     return [(m.start, m.end) for m in item.mentions] if isinstance(item, EntityItem) else []
+
+
+@cache
+def _settings() -> Settings:
+    """The service's settings, read once: reading them costs more than a text's checks."""
+    return Settings()
 
 
 def in_reading(read: Reading, span: Span) -> Span:

@@ -16,6 +16,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.sentiment.entities import overlap
 from training.entity_sentiment.pairs import Pair
 from training.sentiment.sentfin import refuse_unknown_labels
 
@@ -48,7 +49,8 @@ class Named:
 
 
 def named(path: Path = US_COMPANIES) -> list[Named]:
-    """`us_companies.csv`'s headlines, each with the companies its `named` column gives."""
+    """A set's headlines (of `NAMED_SETS`), each with the companies its `named` column
+    gives."""
     with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     out = []
@@ -69,8 +71,8 @@ def finding(headlines: list[Named], found: list[list[tuple[int, int]]]) -> dict[
     the headlines that name companies and, apart, in those that name none."""
     out = {"named": 0, "found": 0, "other_finds": 0, "finds_where_none_named": 0}
     for headline, spans in zip(headlines, found, strict=True):
-        hit = [any(a < e and s < b for s, e in spans) for a, b in headline.names]
-        other = sum(not any(a < e and s < b for a, b in headline.names) for s, e in spans)
+        hit = [any(overlap(name, span) for span in spans) for name in headline.names]
+        other = sum(not any(overlap(span, name) for name in headline.names) for span in spans)
         out["named"] += len(headline.names)
         out["found"] += sum(hit)
         out["other_finds" if headline.names else "finds_where_none_named"] += other
