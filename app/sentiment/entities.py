@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
+from app.sentiment import tagged_names
 from app.sentiment.given_names import GIVEN_NAMES
 
 TARGET_MARK = "xtargetx"
@@ -1062,7 +1063,7 @@ class Gazetteer:
         if self.exchange_tags and _market_news(text):
             found += self._words_in_their_news(text, found)
         # A tag right after a name found is that company's ("Vodafone (VOD.L)"), whatever
-        # its key; one after a name no list holds stands for it ("Knoll (NYSE:KNL)").
+        # its key; one after a name no list holds names it (`_tagged_name`).
         named = set(named)
         ends = {end for _, (_, end) in found} | {end for _, end in named}
         # Of two tags after a name no list holds ("Acme (NYSE: ACM) (TSX: ACM)"), the first.
@@ -1070,13 +1071,50 @@ class Gazetteer:
         for key, span, before in tags:
             if not before & ends and before not in after:
                 after.add(before)
-                found.append((self._one_class(key), span))
+                found = self._tagged_name(text, self._one_class(key), span, before, found, named)
         if self.exchange_tags and cashtags and len(found) + len(named) > 1:
             found = self._cashtags_joined(text, found, cashtags, named)
         if "(" in text and len(found) > 1:
             found = self._without_names_as_tickers(text, found)
         found.sort(key=lambda f: f[1])
         return found if every else first_of_each(found)
+
+    def _tagged_name(
+        self,
+        text: str,
+        key: str,
+        ticker: Span,
+        before: frozenset[int],
+        found: list[tuple[str, Span]],
+        named: set[Span],
+    ) -> list[tuple[str, Span]]:
+        """`found` with the company of a tag written after no name found (its `key`, its
+        `ticker`'s span, where a name it follows may end: `before`). Its mention is
+        the name the tag follows (`tagged_names.name_before`: "Douglas (DOU.DE)"), or a
+        name found that more capitalised words lead to the tag, with them ("Koninklijke
+        DSM N.V. (AMS:DSM)", "CyberArk Software (NASDAQ:CYBR)"), which is then one
+        entity, the tag's company, unless only legal forms stand between ("Metro Inc.'s
+        (TSE:MRU)"); else the ticker, as where the words cannot be told from the
+        headline's."""
+        if text.isupper():
+            return [*found, (key, ticker)]
+        title_case = title_cased(text)
+        end, name_end = min(before), max(before)
+        most = tagged_names.TITLE_CASE_GAP if title_case else tagged_names.SENTENCE_CASE_GAP
+        for found_key, (start, stop) in found:
+            if not start < end <= name_end or stop > name_end:
+                continue
+            gap = 0 if stop >= end else tagged_names.gap_words(text, stop, end)
+            if gap is None or gap > most or any(overlap(s, (start, name_end)) for s in named):
+                continue
+            own = found_key if gap == 0 else key
+            kept = [(k, s) for k, s in found if not start <= s[0] < name_end]
+            return [*kept, (own, (start, name_end))]
+        span = tagged_names.name_before(text, end, title_case)
+        taken = [*(s for _, s in found), *named]
+        if span is None or any(overlap(s, (span[0], name_end)) for s in taken):
+            return [*found, (key, ticker)]
+        return [*found, (key, (span[0], name_end))]
 
     def _without_names_as_tickers(
         self, text: str, found: list[tuple[str, Span]]

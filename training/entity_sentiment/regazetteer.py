@@ -1,7 +1,8 @@
 """An entity model exported again with the gazetteer today's code builds.
 
 The gazetteer behind `"entities": "auto"` travels with the model (assets.extra/), so a
-new list of names is a new version. When only the names change, training again would
+new list of names is a new version, and so is a new reading of the texts that changes
+what the same names find. When only the names change, training again would
 only reproduce the same weights; this copies a version's SavedModel byte for byte
 (graph, variables, word-vector notice) as the next version, with the names
 `gazetteer.shipped` builds now, how much they find measured again on SEntFiN's test
@@ -72,6 +73,17 @@ def weights_of(source: Path) -> int:
     raise ValueError(f"{source}: no trained version beside it holds its weights")
 
 
+def readings_changed(source: Path, keys: dict[str, str]) -> bool:
+    """Whether the names `keys` find otherwise today than `source`'s metadata records:
+    the service's reading of a text (`app/sentiment/entities.py`) changed, so the same
+    names are a new version whose metadata records what they find now."""
+    test = [q for q in pairs(sentfin.load(sentfin.COMMITTED)) if q.is_test]
+    known = gazetteer.served(keys)
+    now = gazetteer.reaches(known, test, finentity.load())
+    recorded = _metadata(source)["gazetteer"]
+    return any(recorded.get(part) != reach for part, reach in now.items())
+
+
 def regazetteer(source: Path, base: Path, keys: dict[str, str], command: str) -> Path:
     """Write `source` as the next version under `base` with the names `keys`; the version
     directory appears in one rename, as an export's does."""
@@ -126,8 +138,13 @@ def main(argv: list[str] | None = None) -> int:
         english=gazetteer.english_words(Pretrained(dimensions)),
         markets=markets.FILE if args.markets else None,
     )
-    if gazetteer_path(source).read_text() == gazetteer.export_file(keys):
-        p.error(f"{source} already ships these names: a copy would be the same model")
+    if gazetteer_path(source).read_text() == gazetteer.export_file(keys) and not readings_changed(
+        source, keys
+    ):
+        p.error(
+            f"{source} already ships these names, and they find what its metadata records: "
+            "a copy would be the same model"
+        )
     out = regazetteer(
         source, args.out, keys, command_line("training.entity_sentiment.regazetteer", argv)
     )

@@ -217,7 +217,7 @@ def test_an_entity_answers_with_its_company() -> None:
     auto, listed, ticker = check_limits(items, Settings(), known)
     assert isinstance(auto, EntityItem) and isinstance(listed, EntityItem)
     assert isinstance(ticker, EntityItem)
-    assert [(m.name, m.company) for m in auto.mentions] == [("Apple", "AAPL"), ("KNL", "KNL")]
+    assert [(m.name, m.company) for m in auto.mentions] == [("Apple", "AAPL"), ("Knoll", "KNL")]
     # A listed name: its mention's company, else its own, else its exchange tag's.
     assert [m.company for m in listed.mentions] == ["KNL", None, "AAPL"]
     assert [(m.name, m.company) for m in ticker.mentions] == [("INFY", "NSE:INFY")]
@@ -289,13 +289,14 @@ def test_a_ticker_in_an_exchange_tag_stands_for_a_company_no_list_holds() -> Non
     keys = {"Vodafone": "W:VODAFONE", "Infosys": "NSE:INFY", "Nasdaq": "NDAQ", "Apple": "AAPL"}
     tagged = Gazetteer(keys, keys, exchange_tags=True)
     text = "Knoll (NYSE:KNL) gains; Crocs (NASDAQ: $CROX) and Vodafone (VOD.L) slip"
-    assert tagged.find_all(text) == [("KNL", (12, 15)), ("$CROX", (39, 44)), ("Vodafone", (50, 58))]
+    # The name before the tag is its mention (`tagged_names`).
+    assert tagged.find_all(text) == [("Knoll", (0, 5)), ("$CROX", (39, 44)), ("Vodafone", (50, 58))]
     # Without the tags, as TFNS's training pairs are marked: the cashtag and the name.
     assert Gazetteer(keys, keys).find_all(text) == [("$CROX", (39, 44)), ("Vodafone", (50, 58))]
     # A tag after a name found is that company's, whatever its key; "Nasdaq" inside a
     # tag is the exchange, outside one the company; an Indian tag is SEntFiN's key.
     assert tagged.find_entities("Is Luckin Coffee (Nasdaq:LK) worth it? Nasdaq rises") == [
-        ("LK", (25, 27)),
+        ("LK", (3, 16)),
         ("NDAQ", (39, 45)),
     ]
     assert tagged.find_entities("Infosys's (NSE: INFY) Apple (AAPL.O) and (BSE:TCS)") == [
@@ -307,15 +308,15 @@ def test_a_ticker_in_an_exchange_tag_stands_for_a_company_no_list_holds() -> Non
     assert tagged.find_entities("Vodafone (LSE: VOD) (NASDAQ: VOD) rises") == [
         ("W:VODAFONE", (0, 8))
     ]
-    assert tagged.find_entities("Acme (NYSE: ACM) (TSX: ACM) rises") == [("ACM", (12, 15))]
+    assert tagged.find_entities("Acme (NYSE: ACM) (TSX: ACM) rises") == [("ACM", (0, 4))]
     # A caller's name takes its tag too: beside a listed "Knoll", "KNL" is no other entity.
     text = "Knoll (NYSE:KNL) rises; Crocs (NASDAQ:CROX) falls"
-    assert tagged.others(text, [(0, 5)]) == [(38, 42)]
+    assert tagged.others(text, [(0, 5)]) == [(24, 29)]
     # Parentheses that are no exchange's tag find nothing.
     assert tagged.find_all("Profit (CEO says) rose; GDP (Q2) up") == []
     # Reuters' text writes the code in angle brackets: the company no list holds is found.
     assert tagged.find_entities("Schlumberger <SLB.N> and Vodafone <VOD.L> gain") == [
-        ("SLB", (14, 17)),
+        ("SLB", (0, 12)),
         ("W:VODAFONE", (25, 33)),
     ]
     # NSE's symbols run longer and hold "&" and "-".

@@ -201,10 +201,14 @@ def test_a_ticker_in_the_tag_after_an_annotated_name_counts_as_found() -> None:
         Pair(title, "Halliburton", "neutral", (28, 39), ((0, 12),), True, True),
     ]
     known = Gazetteer((), exchange_tags=True)
-    assert known.find_all(title) == [("SLB", (14, 17))]
+    # The name the tag follows is found as its company's mention (`tagged_names`); in
+    # capitals, where no name can be told from the words, the ticker is.
+    assert known.find_all(title) == [("Schlumberger", (0, 12))]
+    assert known.find_all(title.upper()) == [("SLB", (14, 17))]
     assert gazetteer.named_by_tag((14, 17), title, [(0, 12), (28, 39)]) == (0, 12)
-    found = gazetteer.reach(known, pairs)
-    assert (found["found"], found["matches"], found["not_annotated"]) == (0.5, 1, 0.0)
+    for part in (pairs, gazetteer.in_capitals(pairs)):
+        found = gazetteer.reach(known, part)
+        assert (found["found"], found["matches"], found["not_annotated"]) == (0.5, 1, 0.0)
 
 
 def test_acronyms_are_the_names_in_capitals_headlines_never_write_otherwise() -> None:
