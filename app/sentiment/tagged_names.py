@@ -39,7 +39,7 @@ _NOT_NAMES = frozenset(
      "institutions",
      "directors", "shares", "share", "stock", "stocks", "breaking", "exclusive", "update",
      "report", "watch", "says", "said", "new", "this", "that", "these", "those", "there",
-     "here", "now", "today", "just", "still", "also", "not", "no", "yes", "all", "more"}
+     "here", "now", "today", "just", "still", "also", "not", "no", "yes", "all", "more", "most"}
 )  # fmt: skip
 # Lower-case words inside names: "Kin and Carta", "Bank of Ireland".
 _JOINING_WORDS = frozenset({"and", "for", "of"})
@@ -56,11 +56,11 @@ SENTENCE_CASE_GAP = 3
 
 def name_words(text: str, end: int, most: int, title_case: bool = False) -> list[Span]:
     """The words right before `end` that may be a name's, first to last: capitalised
-    words, "&" and particles between them, no more than `most` of them besides
-    particles. A word ending in "," ":" ";" or a quote ends the run before it, as does
-    anything else. In Title Case, a run that "and", "for" or "of" joins to a capitalised
-    word before it may be a longer name's end ("Maya Gold and Silver", "Hingham
-    Institution for Savings"): none."""
+    words, "&" and particles between them, back to a word that is no name's ("Is",
+    "Own", "Bought", "The"), a word ending in "," ":" ";" or a quote, or anything else.
+    None if more than `most` of them besides particles, nor, in Title Case, where "and",
+    "for" or "of" joins the run to a capitalised word before it: that may be a longer
+    name's end ("Maya Gold and Silver", "Hingham Institution for Savings")."""
     tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", text[:end])]
     run: list[Span] = []
     for i in range(len(tokens) - 1, -1, -1):
@@ -71,7 +71,7 @@ def name_words(text: str, end: int, most: int, title_case: bool = False) -> list
         if word in _PARTICLES and run:
             run.append((start, stop))
             continue
-        if not _NAME_WORD.fullmatch(word):
+        if not _NAME_WORD.fullmatch(word) or _not_a_name(word):
             joined = title_case and run and word in _JOINING_WORDS and i > 0
             if joined and text[tokens[i - 1][0]].isupper():
                 return []
@@ -88,20 +88,11 @@ def name_words(text: str, end: int, most: int, title_case: bool = False) -> list
 
 def name_before(text: str, end: int, title_case: bool) -> Span | None:
     """The span of the name a tag follows whose name ends at `end` (before the spaces,
-    "'s" and legal forms), where the words before it read as one: after the last word
-    that is no name's ("Is", "Own", "Bought"), at most TITLE_CASE_WORDS words in a
-    headline in Title Case, SENTENCE_CASE_WORDS otherwise. None if there is none."""
-    most = TITLE_CASE_WORDS if title_case else SENTENCE_CASE_WORDS
-    # Read a few words further back than a name may run, so that a run longer than
-    # `most` is known as one and not cut to its last words.
-    run = name_words(text, end, most + 3, title_case)
-    cut = max((i + 1 for i, (a, b) in enumerate(run) if _not_a_name(text[a:b])), default=0)
-    run = run[cut:]
-    while run and text[run[0][0] : run[0][1]] in _PARTICLES:
-        run.pop(0)
-    if not run or sum(text[a:b] not in _PARTICLES for a, b in run) > most:
-        return None
-    return run[0][0], run[-1][1]
+    "'s" and legal forms), where the words before it read as one (`name_words`): at
+    most TITLE_CASE_WORDS words in a headline in Title Case, SENTENCE_CASE_WORDS
+    otherwise. None if there is none."""
+    run = name_words(text, end, TITLE_CASE_WORDS if title_case else SENTENCE_CASE_WORDS, title_case)
+    return (run[0][0], run[-1][1]) if run else None
 
 
 def gap_words(text: str, start: int, end: int) -> int | None:
