@@ -46,10 +46,11 @@ class EntityHeadline(BaseModel):
         "occur in the text as a whole word (exact case first, then any case; the text as "
         'read: "AT&T" is in "AT&amp;T") or be a ticker or another name of a company the '
         'text names ("AAPL" answers for "Apple"), each mention named once; or "auto": '
-        "the names the model's gazetteer finds (Indian listed companies, the S&P 500's and "
-        "large companies listed elsewhere; whole words, case-sensitive but in a text all "
-        "in capitals or all in lower case), cashtags such as "
-        "$AAPL, and the ticker in an exchange tag such as (NYSE:KNL). At most "
+        "the names the model's gazetteer finds (Indian listed companies, the S&P 500's, "
+        "the US-listed ones and large companies listed elsewhere; whole words, "
+        "case-sensitive but in a text all in capitals or all in lower case), cashtags such "
+        "as $AAPL, and the company of an exchange tag such as (NYSE:KNL), answered at the "
+        "name before the tag where one reads as a name. At most "
         'MAX_ENTITIES_PER_HEADLINE names (16 unless the server sets another); "auto" '
         "answers the first that many found"
     )
