@@ -22,9 +22,12 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
-from app.sentiment import tagged_names
+from app.sentiment import subjects, tagged_names
 from app.sentiment.given_names import GIVEN_NAMES
 
+# The key of a company no list holds, found as a headline's subject (`subjects`), before
+# its name: an entity of its own, with no company.
+UNLISTED = "unlisted:"
 TARGET_MARK = "xtargetx"
 OTHER_MARK = "xotherx"
 # $AAPL, $BRK.B, $BRK-B: a dollar sign, 1 to 6 letters, an optional class suffix (after
@@ -559,8 +562,13 @@ class Gazetteer:
         by_ticker: Mapping[str, Iterable[str]] | None = None,
         share_classes: Mapping[str, str] | None = None,
         cashtags: re.Pattern[str] = CASHTAG,
+        ordinary_words: Iterable[str] = (),
     ) -> None:
         self.names = tuple(names)
+        # Ordinary words in lower case: with them, a company no list holds is found where
+        # a headline opens with it as its subject (`subjects`); without, as in exports
+        # before v37 and in training's marks, it is not.
+        self.ordinary_words = frozenset(ordinary_words)
         # How a cashtag is found: CASHTAG, or for training's marks the pattern the
         # committed teachers' answers were made with (training/entity_sentiment/pairs.py).
         self.cashtags = cashtags
@@ -678,6 +686,7 @@ class Gazetteer:
             data.get("elsewhere"),
             data.get("by_ticker"),
             data.get("share_classes"),
+            ordinary_words=data.get("ordinary_words", "").split(),
         )
 
     def find_all(self, text: str) -> list[tuple[str, Span]]:
@@ -708,8 +717,11 @@ class Gazetteer:
 
     def company(self, key: str | None) -> str | None:
         """The company an entity's key (`key`, `find_entities`) says, or None when the key
-        is a name the lists give no company ("Sensex", a sector) or there is no key."""
-        return None if key is None or key in self._unkeyed else key
+        is a name the lists give no company ("Sensex", a sector), a company no list holds
+        (UNLISTED), or there is no key."""
+        if key is None or key in self._unkeyed or key.startswith(UNLISTED):
+            return None
+        return key
 
     def company_in(self, key: str | None, text: str) -> str | None:
         """The company an entity's key names in `text`: `company`'s; for an ambiguous name,
@@ -1076,6 +1088,11 @@ class Gazetteer:
             found = self._cashtags_joined(text, found, cashtags, named)
         if "(" in text and len(found) > 1:
             found = self._without_names_as_tickers(text, found)
+        if self.ordinary_words:
+            taken = [span for _, span in found] + list(named)
+            opening = subjects.subject(text, self.ordinary_words, taken)
+            if opening is not None:
+                found.append((UNLISTED + text[opening[0] : opening[1]], opening))
         found.sort(key=lambda f: f[1])
         return found if every else first_of_each(found)
 

@@ -72,6 +72,7 @@ from pathlib import Path
 
 from app.sentiment.entities import GAZETTEER_FILE, WORD, Gazetteer, tag_owner
 from training.entity_sentiment import us_listed
+from training.entity_sentiment.markets import FILE as MARKETS
 from training.entity_sentiment.markets import KEY as MARKET_KEY
 from training.entity_sentiment.markets import entities as market_entities
 from training.entity_sentiment.pairs import ANALYSTS, TEACHERS_CASHTAG, Pair, marked, tfns_pairs
@@ -690,7 +691,9 @@ def served(keys: Mapping[str, str], path: Path = COMMITTED) -> Gazetteer:
     caller who asks by ticker, the company's names `by_ticker_only` (of SEntFiN's list at
     `path`, as `shipped` read it); and a company's other tickers its own: its other
     `share_classes` and, for a company of the project's list, its US ticker
-    (`us_tickers`: "TM" is Toyota's, as the caller's name or a cashtag)."""
+    (`us_tickers`: "TM" is Toyota's, as the caller's name or a cashtag); and the
+    `ordinary_words`, with which a company no list holds is found as a headline's
+    subject."""
     return Gazetteer(
         sorted(keys),
         companies(keys),
@@ -701,7 +704,18 @@ def served(keys: Mapping[str, str], path: Path = COMMITTED) -> Gazetteer:
         elsewhere=elsewhere(keys),
         by_ticker=by_ticker_only(keys, path),
         share_classes={**share_classes(), **us_tickers()},
+        ordinary_words=ordinary_words(),
     )
+
+
+@cache
+def ordinary_words() -> frozenset[str]:
+    """The words a company's name opening a headline is not (`app.sentiment.subjects`):
+    those the training titles and headlines write in lower case, the word vectors' whole
+    words with their -s/-ed/-ing forms, and the commodities' and currencies' names of
+    `data/markets/` ("Menthol rises", "Rouble drops"), all in lower case."""
+    market = {w.lower() for name in market_entities(MARKETS) for w in WORD.findall(name)}
+    return frozenset(headline_words(min_count=1) | english_words(Pretrained()) | market)
 
 
 def export_file(keys: Mapping[str, str], path: Path = COMMITTED) -> str:
@@ -716,7 +730,8 @@ def export_file(keys: Mapping[str, str], path: Path = COMMITTED) -> str:
          "ambiguous": sorted(found.ambiguous),
          "elsewhere": dict(sorted(found.elsewhere.items())),
          "by_ticker": dict(sorted(found.by_ticker.items())),
-         "share_classes": dict(sorted(found.share_classes.items()))},
+         "share_classes": dict(sorted(found.share_classes.items())),
+         "ordinary_words": " ".join(sorted(found.ordinary_words))},
         indent=0,
     )  # fmt: skip
 

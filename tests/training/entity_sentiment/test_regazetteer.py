@@ -41,9 +41,10 @@ def test_the_copy_is_the_source_with_new_names(tmp_path: Path) -> None:
     source = json.loads((SOURCE / "assets.extra" / "metadata.json").read_text())
     assert meta["version"] == 5 and meta["regazetteered_from"]["version"] == source["version"]
     assert meta["metrics"] == source["metrics"] and meta["config"] == source["config"]
-    # Three names, two of them one company: they find few of the annotated mentions.
+    # Three names, two of them one company: they and the headlines' subjects no list
+    # holds (`subjects`) find few of the annotated mentions.
     assert meta["gazetteer"]["names"] == 3
-    assert 0 < meta["gazetteer"]["test"]["found"] < 0.1
+    assert 0 < meta["gazetteer"]["test"]["found"] < 0.2
     assert Gazetteer.load(gazetteer_path(out)).find_all(
         "Toyota Motor and Infosys rise; Knoll (NYSE:KNL) falls"
     ) == [("Toyota Motor", (0, 12)), ("Infosys", (17, 24)), ("Knoll", (31, 36))]

@@ -1,0 +1,76 @@
+"""A company no list holds is found where a headline opens with it as its subject."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.sentiment.entities import UNLISTED, Gazetteer
+from app.sentiment.schemas import EntityHeadline
+from app.sentiment.service import EntityItem, check_limits
+from app.sentiment.subjects import subject
+from app.settings import Settings
+
+# A few ordinary words, as an export ships tens of thousands.
+ORDINARY = frozenset(
+    {"small", "cap", "multi", "year", "homebuilder", "the", "investors", "oil", "gold", "rate",
+     "korean", "successfully", "stocks", "markets", "crypto", "rail", "industries"}
+)  # fmt: skip
+KEYS = {"Siemens": "W:SIEMENS"}
+KNOWN = Gazetteer(KEYS, KEYS, exchange_tags=True, ordinary_words=ORDINARY)
+
+
+def _opening(text: str) -> str | None:
+    found = subject(text, ORDINARY, [])
+    return None if found is None else text[found[0] : found[1]]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Krones wins record order intake", "Krones"),
+        ("Kion Cuts 2025 Outlook As Warehouse Orders Stall", "Kion"),
+        ("Bucher Industries Sees Lower Sales", "Bucher Industries"),
+        ("Ypsomed shares hit record", "Ypsomed"),
+        ("Zenotech Laboratories Q3 net loss widens", "Zenotech Laboratories"),
+        ("IIFCL FY11 net rises 61 pc", "IIFCL"),
+        ("Berry Petroleum's stock plunges", "Berry Petroleum"),
+        ("Suss MicroTec Shares Soar On AI Orders", "Suss MicroTec"),
+        # No news word after the opening words, or words no company's name has.
+        ("Krones and Sidel in talks", None),
+        ("Powell's remarks lift stocks", None),
+        ("Small-cap stocks rally as bets grow", None),
+        ("Homebuilder stocks fall", None),
+        ("Oil rises on supply cuts", None),
+        ("DAX Falls As Output Disappoints", None),
+        ("Riksbank lowers policy rate", None),
+        ("Seoul shares rise to 2-month highs", None),
+        ("S.Korean shares slip", None),
+        ("Q3 earnings: Infosys beats", None),
+        ("Abiomed Announces Q3 Revenue", None),
+        ("Nodal Exchange Successfully Completes Migration", None),
+        ("Elon Musk buys more shares", None),
+        ("Fed's Kaplan Sees Risks to Outlook", None),
+        # A name with "'s" inside is left out with them ("BJ's Wholesale").
+        ("BJ's Wholesale cuts sales outlook", None),
+        ("KRONES WINS RECORD ORDER", None),
+        ("krones wins record order", None),
+    ],
+)  # fmt: skip
+def test_a_headline_that_opens_with_a_company_no_list_holds(text: str, name: str | None) -> None:
+    assert _opening(text) == name
+
+
+def test_the_opening_company_is_an_entity_with_no_company_key() -> None:
+    text = "Krones wins order as Siemens slips"
+    assert KNOWN.find_entities(text) == [(UNLISTED + "Krones", (0, 6)), ("W:SIEMENS", (21, 28))]
+    items = [EntityHeadline(text=text, entities="auto")]
+    (item,) = check_limits(items, Settings(), KNOWN)
+    assert isinstance(item, EntityItem)
+    assert [(m.name, m.company) for m in item.mentions] == [
+        ("Krones", None),
+        ("Siemens", "W:SIEMENS"),
+    ]
+    # A name the lists hold is found as before; one overlapping it is no second entity.
+    assert KNOWN.find_entities("Siemens shares slip") == [("W:SIEMENS", (0, 7))]
+    # Without the ordinary words (exports before v37, training's marks): not looked for.
+    assert Gazetteer(KEYS, KEYS).find_entities(text) == [("W:SIEMENS", (21, 28))]
