@@ -49,8 +49,10 @@ class EntityHeadline(BaseModel):
         "the names the model's gazetteer finds (Indian listed companies, the S&P 500's, "
         "the US-listed ones and large companies listed elsewhere; whole words, "
         "case-sensitive but in a text all in capitals or all in lower case), cashtags such "
-        "as $AAPL, and the company of an exchange tag such as (NYSE:KNL), answered at the "
-        "name before the tag where one reads as a name. At most "
+        "as $AAPL, the company of an exchange tag such as (NYSE:KNL), answered at the "
+        "name before the tag where one reads as a name, and a company no list holds where "
+        'the headline opens with it as its subject ("Krones wins record order"), with '
+        "company null. At most "
         'MAX_ENTITIES_PER_HEADLINE names (16 unless the server sets another); "auto" '
         "answers the first that many found"
     )
@@ -164,7 +166,7 @@ class EntityResult(BaseModel):
         "ticker a cashtag or a US exchange's tag gives, or another market's code and "
         'the ticker its tag gives ("L:VOD", "T:7203"); null when neither the lists nor the '
         'text say which company it is ("Pfizer" alone may be Pfizer Ltd of India or '
-        "Pfizer Inc.)",
+        "Pfizer Inc.), and for a company no list holds, found opening the headline",
         examples=["AAPL", "NSE:INFY", None],
     )
     start: int = Field(
