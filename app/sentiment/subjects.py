@@ -139,8 +139,10 @@ def _a_company(name: str, ordinary: frozenset[str]) -> bool:
     if not first[:1].isalpha() or first in GIVEN_NAMES or first in MARKET_BODIES:
         return False
     bare = first.rstrip(".").lower()
-    # "S.Korean", "U.S.": a place's word after an initial.
-    if {bare, bare.replace(".", ""), bare.rsplit(".", 1)[-1]} & ordinary:
+    # "S.Korean", "U.S.": a place's word after an initial (not "Kakaku.com").
+    initial, dot, rest = bare.partition(".")
+    after_initial = rest if dot and len(initial) == 1 else bare
+    if {bare, bare.replace(".", ""), after_initial} & ordinary:
         return False
     # "Small-cap", "Multi-year": a part in lower case that is a word, or a first part
     # that is one; not "Sino-Ocean".

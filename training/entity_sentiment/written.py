@@ -33,10 +33,14 @@ US_LISTED = PATH.with_name("us_listed.csv")
 # Mid-caps of Europe, Japan, Canada, Australia and East Asia: a yardstick kept blind,
 # which no row of the project's list was written from.
 WORLD_MIDCAPS = PATH.with_name("world_midcaps.csv")
+# Mid- and small-caps of eleven regions, and 60 headlines that name none but open with a
+# banker, a country, an index or a commodity: written blind to v37's readings.
+ANYWHERE_MIDCAPS = PATH.with_name("anywhere_midcaps.csv")
 NAMED_SETS = {
     "US companies outside the S&P 500": US_COMPANIES,
     "companies listed in the US, foreign ones among them": US_LISTED,
     "mid-caps of Europe, Japan, Canada, Australia and East Asia": WORLD_MIDCAPS,
+    "mid- and small-caps of eleven regions, and traps": ANYWHERE_MIDCAPS,
 }
 
 

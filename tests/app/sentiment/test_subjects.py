@@ -13,7 +13,7 @@ from app.settings import Settings
 # A few ordinary words, as an export ships tens of thousands.
 ORDINARY = frozenset(
     {"small", "cap", "multi", "year", "homebuilder", "the", "investors", "oil", "gold", "rate",
-     "korean", "successfully", "stocks", "markets", "crypto", "rail", "industries"}
+     "korean", "successfully", "stocks", "markets", "crypto", "rail", "industries", "com"}
 )  # fmt: skip
 KEYS = {"Siemens": "W:SIEMENS"}
 KNOWN = Gazetteer(KEYS, KEYS, exchange_tags=True, ordinary_words=ORDINARY)
@@ -35,6 +35,7 @@ def _opening(text: str) -> str | None:
         ("IIFCL FY11 net rises 61 pc", "IIFCL"),
         ("Berry Petroleum's stock plunges", "Berry Petroleum"),
         ("Suss MicroTec Shares Soar On AI Orders", "Suss MicroTec"),
+        ("Kakaku.com profit rises on booking fees", "Kakaku.com"),
         # No news word after the opening words, or words no company's name has.
         ("Krones and Sidel in talks", None),
         ("Powell's remarks lift stocks", None),

@@ -58,6 +58,7 @@ def test_a_mention_not_where_the_file_says_is_refused(tmp_path: Path) -> None:
         (written.US_COMPANIES, 420, 120, 325),
         (written.US_LISTED, 420, 120, 316),
         (written.WORLD_MIDCAPS, 360, 60, 372),
+        (written.ANYWHERE_MIDCAPS, 300, 60, 270),
     ],
 )
 def test_the_named_sets_hold_what_sources_states(
