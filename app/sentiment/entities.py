@@ -1088,10 +1088,12 @@ class Gazetteer:
             found = self._cashtags_joined(text, found, cashtags, named)
         if "(" in text and len(found) > 1:
             found = self._without_names_as_tickers(text, found)
-        if self.ordinary_words:
-            taken = [span for _, span in found] + list(named)
-            opening = subjects.subject(text, self.ordinary_words, taken)
-            if opening is not None:
+        # A company that opens the text, unless a name found otherwise stands there, as
+        # it does in most market news (then nothing is left to look for).
+        taken = [span for _, span in found] + list(named)
+        if self.ordinary_words and not any(start == 0 for start, _ in taken):
+            opening = subjects.subject(text, self.ordinary_words)
+            if opening is not None and not any(overlap(opening, span) for span in taken):
                 found.append((UNLISTED + text[opening[0] : opening[1]], opening))
         found.sort(key=lambda f: f[1])
         return found if every else first_of_each(found)

@@ -89,14 +89,12 @@ _POSSESSIVE = re.compile(r"['\u2019]s$")
 MOST_WORDS = 4
 
 
-def subject(text: str, ordinary: frozenset[str], taken: list[Span]) -> Span | None:
+def subject(text: str, ordinary: frozenset[str]) -> Span | None:
     """The span of a company's name that opens `text` as its subject (the module's
-    docstring), or None: none there, a text all in capitals or lower case (whose case
-    says nothing), or one overlapping a mention found otherwise (`taken`)."""
+    docstring), or None: none there, or a text all in capitals or lower case (whose case
+    says nothing)."""
     if not ordinary or not _NAME_START.match(text) or text.isupper() or text.islower():
         return None
-    if any(a == 0 for a, _ in taken):
-        return None  # the text opens with a name found otherwise, as most market news does
     tokens = [m.span() for m in islice(_TOKEN.finditer(text), MOST_WORDS + 1)]
     words = [text[a:b] for a, b in tokens]
     # Most texts have no news word among their first words: look for one first, and read
@@ -104,12 +102,12 @@ def subject(text: str, ordinary: frozenset[str], taken: list[Span]) -> Span | No
     for k in range(1, len(words)):
         after = words[k].strip(".,:;!?\"'").lower()
         if after in NEWS_WORDS or _PERIOD.fullmatch(after):
-            return _opening(text, words[:k], tokens[k - 1][1], after, ordinary, taken)
+            return _opening(text, words[:k], tokens[k - 1][1], after, ordinary)
     return None
 
 
 def _opening(
-    text: str, run: list[str], end: int, after: str, ordinary: frozenset[str], taken: list[Span]
+    text: str, run: list[str], end: int, after: str, ordinary: frozenset[str]
 ) -> Span | None:
     """`subject`'s answer where the words `run`, ending at `end`, stand before the news
     word `after`."""
@@ -126,9 +124,7 @@ def _opening(
     if owned and not (after in _OWNED or _PERIOD.fullmatch(after)):
         return None
     span = (0, end - (2 if owned else 0))
-    if not _a_company(text[: span[1]], ordinary):
-        return None
-    return None if any(a < span[1] and span[0] < b for a, b in taken) else span
+    return span if _a_company(text[: span[1]], ordinary) else None
 
 
 def _a_company(name: str, ordinary: frozenset[str]) -> bool:

@@ -58,9 +58,10 @@ def name_words(text: str, end: int, most: int, title_case: bool = False) -> list
     """The words right before `end` that may be a name's, first to last: capitalised
     words, "&" and particles between them, back to a word that is no name's ("Is",
     "Own", "Bought", "The"), a word ending in "," ":" ";" or a quote, or anything else.
-    None if more than `most` of them besides particles, nor, in Title Case, where "and",
-    "for" or "of" joins the run to a capitalised word before it: that may be a longer
-    name's end ("Maya Gold and Silver", "Hingham Institution for Savings")."""
+    None (an empty list) if more than `most` of them besides particles, nor, in Title
+    Case, where "and", "for" or "of" joins the run to a capitalised word before it: that
+    may be a longer name's end ("Maya Gold and Silver", "Hingham Institution for
+    Savings")."""
     tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", text[:end])]
     run: list[Span] = []
     for i in range(len(tokens) - 1, -1, -1):

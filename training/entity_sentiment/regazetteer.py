@@ -73,29 +73,38 @@ def weights_of(source: Path) -> int:
     raise ValueError(f"{source}: no trained version beside it holds its weights")
 
 
-def readings_changed(source: Path, keys: dict[str, str]) -> bool:
-    """Whether the names `keys` find otherwise today than `source`'s metadata records:
-    the service's reading of a text (`app/sentiment/entities.py`) changed, so the same
-    names are a new version whose metadata records what they find now."""
+def measured(keys: dict[str, str]) -> dict[str, dict]:
+    """How much the names `keys` find with today's reading (`gazetteer.reaches`), as a
+    copy's metadata records it."""
     test = [q for q in pairs(sentfin.load(sentfin.COMMITTED)) if q.is_test]
-    known = gazetteer.served(keys)
-    now = gazetteer.reaches(known, test, finentity.load())
+    return gazetteer.reaches(gazetteer.served(keys), test, finentity.load())
+
+
+def readings_changed(source: Path, reached: dict[str, dict]) -> bool:
+    """Whether names find otherwise today (`reached`, `measured`) than `source`'s metadata
+    records: the service's reading of a text (`app/sentiment/entities.py`) changed, so
+    the same names are a new version whose metadata records what they find now."""
     recorded = _metadata(source)["gazetteer"]
-    return any(recorded.get(part) != reach for part, reach in now.items())
+    return any(recorded.get(part) != reach for part, reach in reached.items())
 
 
-def regazetteer(source: Path, base: Path, keys: dict[str, str], command: str) -> Path:
-    """Write `source` as the next version under `base` with the names `keys`; the version
-    directory appears in one rename, as an export's does."""
+def regazetteer(
+    source: Path,
+    base: Path,
+    keys: dict[str, str],
+    command: str,
+    reached: dict[str, dict] | None = None,
+) -> Path:
+    """Write `source` as the next version under `base` with the names `keys` (what they
+    find: `reached`, else `measured` here); the version directory appears in one
+    rename, as an export's does."""
     version = next_version(base)
     staging = base / f".staging-{version}-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     shutil.copytree(source, staging)
     extra = staging / "assets.extra"
     old = _metadata(source)
-    test = [q for q in pairs(sentfin.load(sentfin.COMMITTED)) if q.is_test]
     shipped = gazetteer.export_file(keys)
-    known = gazetteer.served(keys)
     metadata: dict[str, Any] = {
         **old,
         "version": version,
@@ -110,7 +119,7 @@ def regazetteer(source: Path, base: Path, keys: dict[str, str], command: str) ->
         "gazetteer": {
             "file": gazetteer.FILE,
             "names": len(keys),
-            **gazetteer.reaches(known, test, finentity.load()),
+            **(reached if reached is not None else measured(keys)),
         },
     }
     (extra / gazetteer.FILE).write_text(shipped)
@@ -138,16 +147,16 @@ def main(argv: list[str] | None = None) -> int:
         english=gazetteer.english_words(Pretrained(dimensions)),
         markets=markets.FILE if args.markets else None,
     )
+    reached = measured(keys)
     if gazetteer_path(source).read_text() == gazetteer.export_file(keys) and not readings_changed(
-        source, keys
+        source, reached
     ):
         p.error(
             f"{source} already ships these names, and they find what its metadata records: "
             "a copy would be the same model"
         )
-    out = regazetteer(
-        source, args.out, keys, command_line("training.entity_sentiment.regazetteer", argv)
-    )
+    command = command_line("training.entity_sentiment.regazetteer", argv)
+    out = regazetteer(source, args.out, keys, command, reached)
     meta = json.loads((out / "assets.extra" / METADATA_FILE).read_text())["gazetteer"]
     print(f"{out}: {meta['names']} names; {gazetteer.said(meta['test'])}")
     print(f"  on FinEntity: {gazetteer.said(meta['finentity'], 'FinEntity')}")

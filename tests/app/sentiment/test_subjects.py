@@ -20,7 +20,7 @@ KNOWN = Gazetteer(KEYS, KEYS, exchange_tags=True, ordinary_words=ORDINARY)
 
 
 def _opening(text: str) -> str | None:
-    found = subject(text, ORDINARY, [])
+    found = subject(text, ORDINARY)
     return None if found is None else text[found[0] : found[1]]
 
 

@@ -49,10 +49,11 @@ def test_the_copy_is_the_source_with_new_names(tmp_path: Path) -> None:
         "Toyota Motor and Infosys rise; Knoll (NYSE:KNL) falls"
     ) == [("Toyota Motor", (0, 12)), ("Infosys", (17, 24)), ("Knoll", (31, 36))]
     # The copy records what its names find with today's reading: nothing changed since.
-    assert not regazetteer.readings_changed(out, keys)
+    reached = regazetteer.measured(keys)
+    assert not regazetteer.readings_changed(out, reached)
     meta["gazetteer"]["finentity"]["matches"] += 1  # as a copy made before a new reading
     (out / "assets.extra" / "metadata.json").write_text(json.dumps(meta))
-    assert regazetteer.readings_changed(out, keys)
+    assert regazetteer.readings_changed(out, reached)
     texts = ["xtargetx profit slumps as xotherx gains", "xtargetx shares rise 4%"]
     np.testing.assert_array_equal(
         load_predict(out, batch_size=8)(texts), load_predict(SOURCE, batch_size=8)(texts)
