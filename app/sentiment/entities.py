@@ -1095,6 +1095,18 @@ class Gazetteer:
             opening = subjects.subject(text, self.ordinary_words)
             if opening is not None and not any(overlap(opening, span) for span in taken):
                 found.append((UNLISTED + text[opening[0] : opening[1]], opening))
+                taken.append(opening)
+        if self.ordinary_words:
+            # Companies that open a later clause ("... while Quadient trims forecast").
+            for a, b in subjects.clause_subjects(text, self.ordinary_words):
+                if not any(overlap((a, b), span) for span in taken):
+                    found.append((UNLISTED + text[a:b], (a, b)))
+                    taken.append((a, b))
+            # Two companies that open it together ("Palfinger and Rosenbauer fall").
+            found += [
+                (UNLISTED + text[a:b], (a, b))
+                for a, b in subjects.pair(text, self.ordinary_words, taken)
+            ]
         found.sort(key=lambda f: f[1])
         return found if every else first_of_each(found)
 

@@ -11,7 +11,9 @@ vocabulary), no given name and no market body (`MARKET_BODIES`: "DAX falls",
 
 The verbs are the third person singular ("cuts", "wins"), which a plural subject ("Bank
 stocks rally", "Chipmakers jump") does not take; "stocks" is no news word for the same
-reason ("Homebuilder stocks fall" is a sector).
+reason ("Homebuilder stocks fall" is a sector). Two names joined by "and" take the
+plural ("Palfinger and Rosenbauer fall", `pair`), and a company's plans follow "to"
+("Tietoevry to split", `TO_VERBS`).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ NEWS_WORDS = frozenset(
      "buys", "acquires", "agrees", "completes", "signs", "secures", "expands", "delays",
      "scraps", "narrows", "widens", "keeps", "reaffirms", "reiterates", "backs",
      "rejects", "halts", "resumes", "shuts", "bets", "rebounds", "extends", "upgraded",
-     "downgraded"}
+     "downgraded", "returns", "books", "opens", "expects"}
 )  # fmt: skip
 # After a possessive ("Kion's"), only what a company has: "Kion's shares", not
 # "Powell's remarks".
@@ -45,6 +47,23 @@ _OWNED = frozenset(
     {"shares", "stock", "profit", "profits", "net", "revenue", "revenues", "sales",
      "earnings", "eps", "q1", "q2", "q3", "q4", "h1", "h2", "ipo"}
 )  # fmt: skip
+# After "to", what a company opening a headline is to do: deals, listings and cuts, not
+# what persons and governments say they will ("to speak", "to visit", "to meet").
+TO_VERBS = frozenset(
+    {"buy", "sell", "acquire", "merge", "split", "spin", "divest", "list", "delist",
+     "close", "shut", "cut", "axe", "slash", "lay", "exit", "hire", "build", "open",
+     "launch", "invest", "expand", "restructure", "float", "redeem", "repurchase"}
+)  # fmt: skip
+# What two companies joined at the opening did, or their shares: the plural verbs of
+# market news, less those persons do together ("agree", "meet", "sign", "warn").
+PAIR_WORDS = frozenset(
+    {"shares", "stock", "rally", "fall", "rise", "gain", "slide", "slip", "drop", "jump",
+     "surge", "soar", "sink", "tumble", "slump", "climb", "rebound", "lead", "post",
+     "report", "raise", "cut", "lift", "trim", "beat", "miss", "hit", "boost", "win",
+     "swing"}
+)  # fmt: skip
+# Not "&", which joins the words of one name ("JB Chemicals & Pharmaceuticals").
+_AND = frozenset({"and", "And", "AND"})
 # Indices, central banks, exchanges and cartels that open market news as companies do.
 MARKET_BODIES = frozenset(
     {"DAX", "MDAX", "SDAX", "TecDAX", "CAC", "FTSE", "Stoxx", "STOXX", "Euro", "Nikkei",
@@ -68,6 +87,56 @@ MARKET_BODIES = frozenset(
      "Amsterdam", "Brussels", "Vienna", "Wellington", "Sydney", "Toronto", "London",
      "Paris", "Frankfurt", "Singapore", "Wall"}
 )  # fmt: skip
+# A person's role: "RealNetworks CEO Rob Glaser to invest" opens with a person.
+_ROLES = frozenset(
+    {"ceo", "cfo", "coo", "cto", "chairman", "chairwoman", "chair", "founder",
+     "co-founder", "cofounder", "chief", "president", "minister", "pm", "governor",
+     "secretary", "senator", "judge", "analyst", "boss", "promoter", "quarterback"}
+)  # fmt: skip
+# Countries, territories and their peoples' adjectives, whose news is a government's or
+# a market's ("Algeria to cut oil output", "Qatar signs LNG deal", "...; Philippine
+# shares near low"), where no ordinary word says so already. A name that only starts
+# with one ("Qatar Airways") may still be a company's.
+PLACES = frozenset(
+    {"Afghanistan", "Albania", "Algeria", "Andorra", "Angola", "Argentina", "Armenia",
+     "Australia", "Austria", "Azerbaijan", "Bahamas", "Bahrain", "Bangladesh", "Barbados",
+     "Belarus", "Belgium", "Belize", "Benin", "Bhutan", "Bolivia", "Bosnia", "Botswana",
+     "Brazil", "Britain", "Brunei", "Bulgaria", "Burundi", "Cambodia", "Cameroon",
+     "Canada", "Chile", "China", "Colombia", "Comoros", "Congo", "Croatia", "Cuba",
+     "Cyprus", "Czechia", "Denmark", "Djibouti", "Ecuador", "Egypt", "England",
+     "Eritrea", "Estonia", "Eswatini", "Ethiopia", "Europe", "Fiji", "Finland", "France",
+     "Gabon", "Gambia", "Germany", "Ghana", "Greece", "Guatemala", "Guyana", "Haiti",
+     "Honduras", "Hungary", "Iceland", "India", "Indonesia", "Iran", "Iraq", "Ireland",
+     "Israel", "Italy", "Jamaica", "Japan", "Kazakhstan", "Kenya", "Kiribati", "Kosovo",
+     "Kuwait", "Kyrgyzstan", "Laos", "Latvia", "Lebanon", "Lesotho", "Liberia", "Libya",
+     "Liechtenstein", "Lithuania", "Luxembourg", "Madagascar", "Malawi", "Malaysia",
+     "Maldives", "Mali", "Malta", "Mauritania", "Mauritius", "Mexico", "Micronesia",
+     "Moldova", "Monaco", "Mongolia", "Montenegro", "Morocco", "Mozambique", "Myanmar",
+     "Namibia", "Nauru", "Nepal", "Netherlands", "Nicaragua", "Niger", "Nigeria",
+     "Norway", "Oman", "Pakistan", "Palau", "Palestine", "Panama", "Paraguay", "Peru",
+     "Philippines", "Poland", "Portugal", "Qatar", "Romania", "Russia", "Rwanda", "Samoa",
+     "Scotland", "Senegal", "Serbia", "Seychelles", "Slovakia", "Slovenia", "Somalia",
+     "Spain", "Sudan", "Suriname", "Sweden", "Switzerland", "Syria", "Taiwan",
+     "Tajikistan", "Tanzania", "Thailand", "Togo", "Tonga", "Tunisia", "Turkey",
+     "Türkiye", "Turkmenistan", "Tuvalu", "UAE", "Uganda", "Ukraine", "Uruguay",
+     "Uzbekistan", "Vanuatu", "Venezuela", "Vietnam", "Wales", "Yemen", "Zambia",
+     "Zimbabwe", "Saudi Arabia", "Sri Lanka", "Hong Kong", "South Africa", "South Korea",
+     "North Korea", "New Zealand", "Costa Rica", "El Salvador", "Ivory Coast",
+     "Abu Dhabi", "Puerto Rico", "Papua New Guinea",
+     "Philippine", "Filipino", "Thai", "Malaysian", "Indonesian", "Vietnamese",
+     "Singaporean", "Taiwanese", "Korean", "Japanese", "Chinese", "Indian", "Pakistani",
+     "Bangladeshi", "Nigerian", "Kenyan", "Ghanaian", "Egyptian", "Moroccan", "Saudi",
+     "Emirati", "Qatari", "Kuwaiti", "Omani", "Bahraini", "Turkish", "Israeli", "Iranian",
+     "Iraqi", "Russian", "Ukrainian", "Polish", "Czech", "Hungarian", "Romanian",
+     "Greek", "Brazilian", "Mexican", "Argentine", "Chilean", "Colombian", "Peruvian",
+     "Canadian", "Australian", "European", "Asian", "African"}
+)  # fmt: skip
+# A legal form or an accounting standard opens no name ("Ingles Markets, Incorporated
+# Reports ...", "GAAP Operating Profit").
+_NOT_FIRST = frozenset(
+    {"Inc", "Incorporated", "LLC", "Ltd", "Limited", "Corp", "Corporation", "PLC", "Plc",
+     "plc", "AG", "SA", "NV", "GAAP", "IFRS", "EIA", "IEA"}
+)  # fmt: skip
 # Words that carry a Title Case headline on past its subject ("Abiomed Announces Q3
 # Revenue", "JAB Weighs IPO"): a run that reaches one names no company.
 _ONWARD = frozenset(
@@ -82,8 +151,18 @@ _NAME_WORD = re.compile(r"(?:[A-Z0-9\u00c0-\u00de][\w.&+'\u2019-]*|[a-z]+[A-Z][\
 _TOKEN = re.compile(r"\S+")
 # What a name opening a text starts with: a capital or a brand in camel case ("iRobot").
 _NAME_START = re.compile(r"[A-Z\u00c0-\u00de]|[a-z]+[A-Z]")
-# A reporting period: "Q3", "H1", "FY11", "9M", "Fourth" (of "Fourth Quarter").
-_PERIOD = re.compile(r"(?i:q[1-4]|h[12]|fy\d{0,4}|9m|first|second|third|fourth|full-year)")
+# A reporting period: "Q3", "H1", "FY11", "9M", "Fourth" (of "Fourth Quarter"), in
+# lower case.
+_PERIODS = frozenset(
+    {"q1", "q2", "q3", "q4", "h1", "h2", "fy", "9m", "first", "second", "third", "fourth",
+     "full-year"}
+)  # fmt: skip
+# Where a later clause starts, before a capital: "..., X slips", "...; X slips",
+# "... while X slips", "... but X slips".
+_CLAUSE = re.compile(
+    r"(?:[,;]\s+|\s+(?:while|but|whereas|While|But|Whereas)\s+)(?=[A-Z\u00c0-\u00de]|[a-z]+[A-Z])"
+)
+_CLAUSE_WORDS = re.compile(r"[,;] *[A-Z]|(?:while|but|whereas|While|But|Whereas) [A-Z]")
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 # A name's words before the news word: at most this many.
 MOST_WORDS = 4
@@ -95,15 +174,82 @@ def subject(text: str, ordinary: frozenset[str]) -> Span | None:
     says nothing)."""
     if not ordinary or not _NAME_START.match(text) or text.isupper() or text.islower():
         return None
-    tokens = [m.span() for m in islice(_TOKEN.finditer(text), MOST_WORDS + 1)]
-    words = [text[a:b] for a, b in tokens]
+    words = text.split(None, MOST_WORDS + 2)
     # Most texts have no news word among their first words: look for one first, and read
     # the words before it only where there is.
-    for k in range(1, len(words)):
-        after = words[k].strip(".,:;!?\"'").lower()
-        if after in NEWS_WORDS or _PERIOD.fullmatch(after):
-            return _opening(text, words[:k], tokens[k - 1][1], after, ordinary)
+    for k in range(1, min(len(words), MOST_WORDS + 1)):
+        after = _bare(words[k])
+        if (
+            after in NEWS_WORDS
+            or _period(after)
+            or (after == "to" and k + 1 < len(words) and _bare(words[k + 1]) in TO_VERBS)
+        ):
+            tokens = [m.span() for m in islice(_TOKEN.finditer(text), k)]
+            return _opening(text, [text[a:b] for a, b in tokens], tokens[-1][1], after, ordinary)
     return None
+
+
+def clause_subjects(text: str, ordinary: frozenset[str]) -> list[Span]:
+    """The spans of companies no list holds that open a later clause of `text` as its
+    subject, after a comma, a semicolon, "while" or "but" ("Lectra wins orders while
+    Quadient trims its forecast", "Infosys gains 3%, Mindtree slips")."""
+    if not ordinary or not _CLAUSE_WORDS.search(text) or text.isupper() or text.islower():
+        return []
+    out = []
+    for m in _CLAUSE.finditer(text):
+        found = subject(text[m.end() :], ordinary)
+        if found is not None:
+            out.append((m.end() + found[0], m.end() + found[1]))
+    return out
+
+
+def pair(text: str, ordinary: frozenset[str], taken: list[Span]) -> list[Span]:
+    """The spans of companies no list holds among two names joined by "and" that open
+    `text` before what they did (`PAIR_WORDS`: "Palfinger and Rosenbauer fall", "Holmen
+    And Billerud Hit By Weak Prices"). Each of the two must be a name found otherwise
+    (`taken`: the spans found) or read as `subject` reads one, else neither is a company's:
+    "Gold and silver rally", "Oil And Gas Stocks Fall"."""
+    if (
+        not ordinary
+        or not _NAME_START.match(text)
+        or text.isupper()
+        or text.islower()
+        or not (" and " in text or " And " in text or " AND " in text)
+    ):
+        return []
+    tokens = [m.span() for m in islice(_TOKEN.finditer(text), 2 * MOST_WORDS + 2)]
+    words = [text[a:b] for a, b in tokens]
+    j = next((i for i in range(1, min(len(words), MOST_WORDS + 1)) if words[i] in _AND), None)
+    if j is None:
+        return []
+    ends = range(j + 2, min(len(words), j + 2 + MOST_WORDS))
+    k = next((i for i in ends if _bare(words[i]) in PAIR_WORDS), None)
+    if k is None:
+        return []
+    out = []
+    for run, span, beside in (
+        (words[:j], (0, tokens[j - 1][1]), tokens[j - 1][1]),
+        (words[j + 1 : k], (tokens[j + 1][0], tokens[k - 1][1]), tokens[j + 1][0]),
+    ):
+        near = [(a, b) for a, b in taken if a < span[1] and span[0] < b]
+        inside = all(span[0] <= a and b <= span[1] for a, b in near)
+        if near and inside and any(beside in (a, b) for a, b in near):
+            continue  # a name found right beside "and" is one of the two
+        if near or not _name_run(run, ordinary) or _POSSESSIVE.search(run[-1]):
+            return []
+        if not _a_company(text[span[0] : span[1]], ordinary):
+            return []
+        out.append(span)
+    return out
+
+
+def _bare(word: str) -> str:
+    return word.strip(".,:;!?\"'").lower()
+
+
+def _period(word: str) -> bool:
+    """Whether `word`, in lower case, is a reporting period (`_PERIODS`, "fy11")."""
+    return word in _PERIODS or (word[:2] == "fy" and len(word) <= 6 and word[2:].isdecimal())
 
 
 def _opening(
@@ -111,20 +257,29 @@ def _opening(
 ) -> Span | None:
     """`subject`'s answer where the words `run`, ending at `end`, stand before the news
     word `after`."""
-    for i, word in enumerate(run):
-        if not _NAME_WORD.fullmatch(word) or word[-1] in ",:;'\u2019" or word.lower() in _ONWARD:
-            return None
-        if i and word.lower().endswith("ly") and word.lower() in ordinary:
-            return None  # "Nodal Exchange Successfully Completes": an adverb ends no name
-        if _PERIOD.fullmatch(word):
-            return None  # "Q3 earnings: ...": a period is no name's word
-        if i < len(run) - 1 and _POSSESSIVE.search(word):
-            return None  # "Fed's Kaplan Sees", "Britain's FTSE falls": someone's, not a name
+    if not _name_run(run, ordinary):
+        return None
     owned = bool(_POSSESSIVE.search(run[-1]))
-    if owned and not (after in _OWNED or _PERIOD.fullmatch(after)):
+    if owned and not (after in _OWNED or _period(after)):
         return None
     span = (0, end - (2 if owned else 0))
     return span if _a_company(text[: span[1]], ordinary) else None
+
+
+def _name_run(run: list[str], ordinary: frozenset[str]) -> bool:
+    """Whether the words `run` may be a name's, each capitalised (`_NAME_WORD`)."""
+    for i, word in enumerate(run):
+        if not _NAME_WORD.fullmatch(word) or word[-1] in ",:;'\u2019":
+            return False
+        if word.lower() in _ONWARD or word.lower() in _ROLES:
+            return False
+        if i and word.lower().endswith("ly") and word.lower() in ordinary:
+            return False  # "Nodal Exchange Successfully Completes": an adverb ends no name
+        if _period(word.lower()):
+            return False  # "Q3 earnings: ...": a period is no name's word
+        if i < len(run) - 1 and _POSSESSIVE.search(word):
+            return False  # "Fed's Kaplan Sees", "Britain's FTSE falls": someone's, not a name
+    return True
 
 
 def _a_company(name: str, ordinary: frozenset[str]) -> bool:
@@ -133,6 +288,8 @@ def _a_company(name: str, ordinary: frozenset[str]) -> bool:
     body."""
     first = name.split()[0]
     if not first[:1].isalpha() or first in GIVEN_NAMES or first in MARKET_BODIES:
+        return False
+    if name in PLACES or first.rstrip(".,") in _NOT_FIRST:
         return False
     bare = first.rstrip(".").lower()
     # "S.Korean", "U.S.": a place's word after an initial (not "Kakaku.com").

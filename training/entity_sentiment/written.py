@@ -36,11 +36,20 @@ WORLD_MIDCAPS = PATH.with_name("world_midcaps.csv")
 # Mid- and small-caps of eleven regions, and 60 headlines that name none but open with a
 # banker, a country, an index or a commodity: written blind to v37's readings.
 ANYWHERE_MIDCAPS = PATH.with_name("anywhere_midcaps.csv")
+# Mid- and small-caps of sixteen regions in six shapes of headline (opening it, two
+# joined by "and", later in it, two with opposite news, names that are words) and 30
+# traps: written blind to v38's readings.
+MIDCAPS_BY_SHAPE = PATH.with_name("midcaps_by_shape.csv")
+# A second such set by another reader, none of whose companies the first names: written
+# blind to v38 as committed.
+MIDCAPS_BY_SHAPE_2 = PATH.with_name("midcaps_by_shape_2.csv")
 NAMED_SETS = {
     "US companies outside the S&P 500": US_COMPANIES,
     "companies listed in the US, foreign ones among them": US_LISTED,
     "mid-caps of Europe, Japan, Canada, Australia and East Asia": WORLD_MIDCAPS,
     "mid- and small-caps of eleven regions, and traps": ANYWHERE_MIDCAPS,
+    "mid- and small-caps of sixteen regions in six shapes, and traps": MIDCAPS_BY_SHAPE,
+    "more mid- and small-caps of sixteen regions in six shapes, and traps": MIDCAPS_BY_SHAPE_2,
 }
 
 

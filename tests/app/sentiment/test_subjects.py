@@ -7,13 +7,14 @@ import pytest
 from app.sentiment.entities import UNLISTED, Gazetteer
 from app.sentiment.schemas import EntityHeadline
 from app.sentiment.service import EntityItem, check_limits
-from app.sentiment.subjects import subject
+from app.sentiment.subjects import pair, subject
 from app.settings import Settings
 
 # A few ordinary words, as an export ships tens of thousands.
 ORDINARY = frozenset(
     {"small", "cap", "multi", "year", "homebuilder", "the", "investors", "oil", "gold", "rate",
-     "korean", "successfully", "stocks", "markets", "crypto", "rail", "industries", "com"}
+     "korean", "successfully", "stocks", "markets", "crypto", "rail", "industries", "com",
+     "silver", "gas", "chemicals", "pharmaceuticals"}
 )  # fmt: skip
 KEYS = {"Siemens": "W:SIEMENS"}
 KNOWN = Gazetteer(KEYS, KEYS, exchange_tags=True, ordinary_words=ORDINARY)
@@ -55,6 +56,13 @@ def _opening(text: str) -> str | None:
         ("BJ's Wholesale cuts sales outlook", None),
         ("KRONES WINS RECORD ORDER", None),
         ("krones wins record order", None),
+        # What a company is to do after "to"; not what persons and governments are to do.
+        ("Tietoevry to split into two companies", "Tietoevry"),
+        ("Alps Alpine To Cut 1,000 Jobs", "Alps Alpine"),
+        ("Krones to speak at investor day", None),
+        ("Algeria to cut oil output", None),
+        ("RealNetworks CEO Rob Glaser to invest in the company", None),
+        ("Krones returns to profit", "Krones"),
     ],
 )  # fmt: skip
 def test_a_headline_that_opens_with_a_company_no_list_holds(text: str, name: str | None) -> None:
@@ -75,3 +83,41 @@ def test_the_opening_company_is_an_entity_with_no_company_key() -> None:
     assert KNOWN.find_entities("Siemens shares slip") == [("W:SIEMENS", (0, 7))]
     # Without the ordinary words (exports before v37, training's marks): not looked for.
     assert Gazetteer(KEYS, KEYS).find_entities(text) == [("W:SIEMENS", (21, 28))]
+
+
+def _pair(text: str, taken: list[tuple[int, int]] | None = None) -> list[str]:
+    return [text[a:b] for a, b in pair(text, ORDINARY, taken or [])]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Palfinger and Rosenbauer hit by weak truck demand", ["Palfinger", "Rosenbauer"]),
+        ("Holmen And Billerud Hit By Weak Paperboard Prices", ["Holmen", "Billerud"]),
+        ("Nokian Tyres and Marimekko shares fall", ["Nokian Tyres", "Marimekko"]),
+        # Both must be names: a word no company's name starts with leaves neither.
+        ("Gold and silver rally", []),
+        ("Oil And Gas Stocks Fall", []),
+        ("Krones and oil rise", []),
+        # Not what persons do together, nor "&" inside one name.
+        ("Krones and Sidel agree merger terms", []),
+        ("JB Chemicals & Pharmaceuticals shares fall", []),
+        ("Krones and Sidel", []),
+    ],
+)  # fmt: skip
+def test_two_companies_no_list_holds_that_open_a_headline_together(
+    text: str, names: list[str]
+) -> None:
+    assert _pair(text) == names
+
+
+def test_a_name_found_beside_and_vouches_for_the_other() -> None:
+    text = "Siemens and Palfinger fall as orders slow"
+    assert _pair(text, [(0, 7)]) == ["Palfinger"]
+    assert KNOWN.find_entities(text) == [
+        ("W:SIEMENS", (0, 7)),
+        (UNLISTED + "Palfinger", (12, 21)),
+    ]
+    assert _pair("Shares of Siemens and Palfinger fall", [(10, 17)]) == ["Palfinger"]
+    # A found name that does not reach "and" leaves the other unread.
+    assert _pair("Siemens Healthineers and Palfinger fall", [(0, 7)]) == []
