@@ -1102,6 +1102,11 @@ class Gazetteer:
                 if not any(overlap((a, b), span) for span in taken):
                     found.append((UNLISTED + text[a:b], (a, b)))
                     taken.append((a, b))
+            # Companies something happened to ("Brokers upgrade Genuit").
+            for a, b in subjects.objects(text, self.ordinary_words):
+                if not any(overlap((a, b), span) for span in taken):
+                    found.append((UNLISTED + text[a:b], (a, b)))
+                    taken.append((a, b))
             # Two companies that open it together ("Palfinger and Rosenbauer fall").
             found += [
                 (UNLISTED + text[a:b], (a, b))

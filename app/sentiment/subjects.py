@@ -13,7 +13,9 @@ The verbs are the third person singular ("cuts", "wins"), which a plural subject
 stocks rally", "Chipmakers jump") does not take; "stocks" is no news word for the same
 reason ("Homebuilder stocks fall" is a sector). Two names joined by "and" take the
 plural ("Palfinger and Rosenbauer fall", `pair`), and a company's plans follow "to"
-("Tietoevry to split", `TO_VERBS`).
+("Tietoevry to split", `TO_VERBS`). A later clause opens the same way ("... while
+Quadient trims forecast", `clause_subjects`), and some phrases name the company
+something happened to ("stake in Tsumura", "Brokers upgrade Genuit", `objects`).
 """
 
 from __future__ import annotations
@@ -91,7 +93,9 @@ MARKET_BODIES = frozenset(
 _ROLES = frozenset(
     {"ceo", "cfo", "coo", "cto", "chairman", "chairwoman", "chair", "founder",
      "co-founder", "cofounder", "chief", "president", "minister", "pm", "governor",
-     "secretary", "senator", "judge", "analyst", "boss", "promoter", "quarterback"}
+     "secretary", "senator", "judge", "analyst", "boss", "promoter", "quarterback",
+     "chancellor", "premier", "king", "queen", "prince", "mayor", "pope", "treasurer",
+     "deputy", "speaker", "envoy", "ambassador", "commissioner", "lawmaker"}
 )  # fmt: skip
 # Countries, territories and their peoples' adjectives, whose news is a government's or
 # a market's ("Algeria to cut oil output", "Qatar signs LNG deal", "...; Philippine
@@ -122,7 +126,8 @@ PLACES = frozenset(
      "Uzbekistan", "Vanuatu", "Venezuela", "Vietnam", "Wales", "Yemen", "Zambia",
      "Zimbabwe", "Saudi Arabia", "Sri Lanka", "Hong Kong", "South Africa", "South Korea",
      "North Korea", "New Zealand", "Costa Rica", "El Salvador", "Ivory Coast",
-     "Abu Dhabi", "Puerto Rico", "Papua New Guinea",
+     "Abu Dhabi", "Puerto Rico", "Papua New Guinea", "Asia", "Africa", "America",
+     "Americas", "Eurozone", "Euro Zone", "Middle East", "Latin America", "Gulf",
      "Philippine", "Filipino", "Thai", "Malaysian", "Indonesian", "Vietnamese",
      "Singaporean", "Taiwanese", "Korean", "Japanese", "Chinese", "Indian", "Pakistani",
      "Bangladeshi", "Nigerian", "Kenyan", "Ghanaian", "Egyptian", "Moroccan", "Saudi",
@@ -135,7 +140,7 @@ PLACES = frozenset(
 # Reports ...", "GAAP Operating Profit").
 _NOT_FIRST = frozenset(
     {"Inc", "Incorporated", "LLC", "Ltd", "Limited", "Corp", "Corporation", "PLC", "Plc",
-     "plc", "AG", "SA", "NV", "GAAP", "IFRS", "EIA", "IEA"}
+     "plc", "AG", "SA", "NV", "GAAP", "IFRS", "EIA", "IEA", "FMCG", "PSU", "IT"}
 )  # fmt: skip
 # Words that carry a Title Case headline on past its subject ("Abiomed Announces Q3
 # Revenue", "JAB Weighs IPO"): a run that reaches one names no company.
@@ -155,6 +160,8 @@ _NAME_START = re.compile(r"[A-Z\u00c0-\u00de]|[a-z]+[A-Z]")
 # lower case.
 _PERIODS = frozenset(
     {"q1", "q2", "q3", "q4", "h1", "h2", "fy", "9m", "first", "second", "third", "fourth",
+     "first-quarter", "second-quarter", "third-quarter", "fourth-quarter", "first-half",
+     "second-half", "half-year", "nine-month", "quarterly", "monthly",
      "full-year"}
 )  # fmt: skip
 # Where a later clause starts, before a capital: "..., X slips", "...; X slips",
@@ -163,15 +170,40 @@ _CLAUSE = re.compile(
     r"(?:[,;]\s+|\s+(?:while|but|whereas|While|But|Whereas)\s+)(?=[A-Z\u00c0-\u00de]|[a-z]+[A-Z])"
 )
 _CLAUSE_WORDS = re.compile(r"[,;] *[A-Z]|(?:while|but|whereas|While|But|Whereas) [A-Z]")
+# Phrases after which market news names the company something happened to: a stake in
+# it, its shares, a bid for it, a broker's call on it, its output ("Activist fund builds
+# stake in Tsumura", "Brokers upgrade Genuit", "Fire halts production at Agrana").
+_OBJECT = re.compile(
+    r"\b(?i:stakes? in|holdings? in|position in|shares (?:of|in)|stock of|takeover of|"
+    r"buyout of|bids? for|offers? for|approach for|upgrades?|downgrades?|targets? on|"
+    r"upside for|(?:output|production|operations|shipments|occupancy) at)"
+    r"\s+(?=[A-Z\u00c0-\u00de]|[a-z]+[A-Z])"
+)
+# What each of `_OBJECT`'s phrases holds, in lower case (its words one space apart, as
+# nearly every headline writes them): most texts hold none, and testing for these costs
+# a fifth of the pattern's search.
+_OBJECT_KEYS = (
+    "stake", "holding", "position", "shares of", "shares in", "stock of", "takeover",
+    "buyout", "bid",
+    "offer", "approach", "grade", "target", "upside", "output", "production",
+    "operations", "shipments", "occupancy",
+)  # fmt: skip
+# The words a Title Case headline runs on with after a name ("... Global Unichip On
+# Custom Chip Demand").
+_FUNCTION_WORDS = frozenset(
+    {"on", "after", "as", "to", "in", "for", "over", "amid", "with", "from", "at", "of",
+     "and", "by", "ahead", "despite", "following", "into", "than", "via", "near", "the"}
+)  # fmt: skip
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 # A name's words before the news word: at most this many.
 MOST_WORDS = 4
 
 
-def subject(text: str, ordinary: frozenset[str]) -> Span | None:
+def subject(text: str, ordinary: frozenset[str], later: bool = False) -> Span | None:
     """The span of a company's name that opens `text` as its subject (the module's
     docstring), or None: none there, or a text all in capitals or lower case (whose case
-    says nothing)."""
+    says nothing). `later`: `text` is a later clause of a headline, where capitals in
+    sentence case mark a name (`_a_company`)."""
     if not ordinary or not _NAME_START.match(text) or text.isupper() or text.islower():
         return None
     words = text.split(None, MOST_WORDS + 2)
@@ -185,7 +217,9 @@ def subject(text: str, ordinary: frozenset[str]) -> Span | None:
             or (after == "to" and k + 1 < len(words) and _bare(words[k + 1]) in TO_VERBS)
         ):
             tokens = [m.span() for m in islice(_TOKEN.finditer(text), k)]
-            return _opening(text, [text[a:b] for a, b in tokens], tokens[-1][1], after, ordinary)
+            run = [text[a:b] for a, b in tokens]
+            cased = later and words[k][:1].islower()
+            return _opening(text, run, tokens[-1][1], after, ordinary, cased)
     return None
 
 
@@ -197,10 +231,55 @@ def clause_subjects(text: str, ordinary: frozenset[str]) -> list[Span]:
         return []
     out = []
     for m in _CLAUSE.finditer(text):
-        found = subject(text[m.end() :], ordinary)
+        found = subject(text[m.end() :], ordinary, later=True)
         if found is not None:
             out.append((m.end() + found[0], m.end() + found[1]))
     return out
+
+
+def objects(text: str, ordinary: frozenset[str]) -> list[Span]:
+    """The spans of companies no list holds named after a phrase of `_OBJECT`: the
+    capitalised words that follow it (at most `MOST_WORDS`), read as `subject` reads an
+    opening name, in sentence case as a later clause's."""
+    if not ordinary or text.isupper() or text.islower():
+        return []
+    low = text.lower()
+    if not any(key in low for key in _OBJECT_KEYS):
+        return []
+    out = []
+    for m in _OBJECT.finditer(text):
+        run: list[str] = []
+        end = m.end()
+        for token in islice(_TOKEN.finditer(text, m.end()), MOST_WORDS + 1):
+            word = token.group().rstrip(".,:;!?\"'")
+            owned = _POSSESSIVE.search(word)
+            word = word[: owned.start()] if owned else word
+            if not word or not _NAME_WORD.fullmatch(word) or word.lower() in _FUNCTION_WORDS:
+                break
+            run.append(word)
+            end = token.start() + len(word)
+            if word != token.group() or len(run) > MOST_WORDS:
+                break  # punctuation or "'s" ends the name
+        if not run or len(run) > MOST_WORDS or not _name_run(run, ordinary):
+            continue
+        cased = _sentence_case(text)
+        if not cased:
+            # In Title Case the words after a name are capitalised too ("Shares Of
+            # Usiminas Slump On ..."): the name ends at its last word that is no word.
+            while len(run) > 1 and run[-1].lower() in ordinary:
+                end = text.rindex(run.pop(), m.end(), end)
+                end = len(text[:end].rstrip())
+        after = text[end:].split(None, 1)
+        cased = cased and (not after or not after[0][:1].isupper())
+        if _a_company(text[m.end() : end], ordinary, cased):
+            out.append((m.end(), end))
+    return out
+
+
+def _sentence_case(text: str) -> bool:
+    """Whether `text` is in sentence case: it writes a word of four letters or more after
+    its first in lower case, which Title Case never does."""
+    return any(len(w) >= 4 and w.isalpha() and w.islower() for w in text.split()[1:])
 
 
 def pair(text: str, ordinary: frozenset[str], taken: list[Span]) -> list[Span]:
@@ -227,9 +306,15 @@ def pair(text: str, ordinary: frozenset[str], taken: list[Span]) -> list[Span]:
     if k is None:
         return []
     out = []
-    for run, span, beside in (
-        (words[:j], (0, tokens[j - 1][1]), tokens[j - 1][1]),
-        (words[j + 1 : k], (tokens[j + 1][0], tokens[k - 1][1]), tokens[j + 1][0]),
+    # The second name stands mid-sentence: in sentence case its capitals mark a name.
+    for run, span, beside, cased in (
+        (words[:j], (0, tokens[j - 1][1]), tokens[j - 1][1], False),
+        (
+            words[j + 1 : k],
+            (tokens[j + 1][0], tokens[k - 1][1]),
+            tokens[j + 1][0],
+            words[k][:1].islower(),
+        ),
     ):
         near = [(a, b) for a, b in taken if a < span[1] and span[0] < b]
         inside = all(span[0] <= a and b <= span[1] for a, b in near)
@@ -237,7 +322,7 @@ def pair(text: str, ordinary: frozenset[str], taken: list[Span]) -> list[Span]:
             continue  # a name found right beside "and" is one of the two
         if near or not _name_run(run, ordinary) or _POSSESSIVE.search(run[-1]):
             return []
-        if not _a_company(text[span[0] : span[1]], ordinary):
+        if not _a_company(text[span[0] : span[1]], ordinary, cased):
             return []
         out.append(span)
     return out
@@ -253,17 +338,19 @@ def _period(word: str) -> bool:
 
 
 def _opening(
-    text: str, run: list[str], end: int, after: str, ordinary: frozenset[str]
+    text: str, run: list[str], end: int, after: str, ordinary: frozenset[str], cased: bool
 ) -> Span | None:
     """`subject`'s answer where the words `run`, ending at `end`, stand before the news
-    word `after`."""
+    word `after`; `cased` as `_a_company`'s."""
     if not _name_run(run, ordinary):
         return None
+    if after == "to" and any(w.lower() in ordinary for w in run[1:]) and not _sentence_case(text):
+        return None  # "Powell Signals No Rush To Cut": Title Case runs on to "to"
     owned = bool(_POSSESSIVE.search(run[-1]))
     if owned and not (after in _OWNED or _period(after)):
         return None
     span = (0, end - (2 if owned else 0))
-    return span if _a_company(text[: span[1]], ordinary) else None
+    return span if _a_company(text[: span[1]], ordinary, cased) else None
 
 
 def _name_run(run: list[str], ordinary: frozenset[str]) -> bool:
@@ -282,10 +369,27 @@ def _name_run(run: list[str], ordinary: frozenset[str]) -> bool:
     return True
 
 
-def _a_company(name: str, ordinary: frozenset[str]) -> bool:
+def _no_word(word: str, ordinary: frozenset[str]) -> bool:
+    """Whether `word`, a later word of a name, is no ordinary word, place or role."""
+    bare = word.rstrip(".,")
+    return (
+        len(bare) >= 3
+        and bare.isalpha()
+        and bare[0].isupper()
+        and bare.lower() not in ordinary
+        and bare not in PLACES
+        and bare not in MARKET_BODIES
+        and bare.lower() not in _ROLES
+    )
+
+
+def _a_company(name: str, ordinary: frozenset[str], cased: bool = False) -> bool:
     """Whether `name`, opening a headline before a news word, may be a company's: its
     first word starts with a letter and is no ordinary word, no given name and no market
-    body."""
+    body. `cased`: `name` stands mid-sentence in sentence case, where its capitals mark a
+    name, so an ordinary first word will do if a later word is none ("... while Star
+    Micronics cuts outlook"; not "Federal Reserve", nor at a headline's start, which
+    sentence case capitalises too: "Upbeat China PMI lifts", "Why Slack stock surged")."""
     first = name.split()[0]
     if not first[:1].isalpha() or first in GIVEN_NAMES or first in MARKET_BODIES:
         return False
@@ -296,7 +400,7 @@ def _a_company(name: str, ordinary: frozenset[str]) -> bool:
     initial, dot, rest = bare.partition(".")
     after_initial = rest if dot and len(initial) == 1 else bare
     if {bare, bare.replace(".", ""), after_initial} & ordinary:
-        return False
+        return cased and any(_no_word(w, ordinary) for w in name.split()[1:])
     # "Small-cap", "Multi-year": a part in lower case that is a word, or a first part
     # that is one; not "Sino-Ocean".
     head, *rest = first.split("-")

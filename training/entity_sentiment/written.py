@@ -43,6 +43,9 @@ MIDCAPS_BY_SHAPE = PATH.with_name("midcaps_by_shape.csv")
 # A second such set by another reader, none of whose companies the first names: written
 # blind to v38 as committed.
 MIDCAPS_BY_SHAPE_2 = PATH.with_name("midcaps_by_shape_2.csv")
+# A third, more of whose companies stand later in the headline, as what happened to
+# them: written blind to v39's readings.
+MIDCAPS_BY_SHAPE_3 = PATH.with_name("midcaps_by_shape_3.csv")
 NAMED_SETS = {
     "US companies outside the S&P 500": US_COMPANIES,
     "companies listed in the US, foreign ones among them": US_LISTED,
@@ -50,6 +53,7 @@ NAMED_SETS = {
     "mid- and small-caps of eleven regions, and traps": ANYWHERE_MIDCAPS,
     "mid- and small-caps of sixteen regions in six shapes, and traps": MIDCAPS_BY_SHAPE,
     "more mid- and small-caps of sixteen regions in six shapes, and traps": MIDCAPS_BY_SHAPE_2,
+    "a third set of mid- and small-caps of sixteen regions, and traps": MIDCAPS_BY_SHAPE_3,
 }
 
 

@@ -7,14 +7,15 @@ import pytest
 from app.sentiment.entities import UNLISTED, Gazetteer
 from app.sentiment.schemas import EntityHeadline
 from app.sentiment.service import EntityItem, check_limits
-from app.sentiment.subjects import pair, subject
+from app.sentiment.subjects import clause_subjects, objects, pair, subject
 from app.settings import Settings
 
 # A few ordinary words, as an export ships tens of thousands.
 ORDINARY = frozenset(
     {"small", "cap", "multi", "year", "homebuilder", "the", "investors", "oil", "gold", "rate",
      "korean", "successfully", "stocks", "markets", "crypto", "rail", "industries", "com",
-     "silver", "gas", "chemicals", "pharmaceuticals"}
+     "silver", "gas", "chemicals", "pharmaceuticals", "star", "federal", "reserve",
+     "quarterly", "jumped", "today", "upbeat"}
 )  # fmt: skip
 KEYS = {"Siemens": "W:SIEMENS"}
 KNOWN = Gazetteer(KEYS, KEYS, exchange_tags=True, ordinary_words=ORDINARY)
@@ -63,6 +64,12 @@ def _opening(text: str) -> str | None:
         ("Algeria to cut oil output", None),
         ("RealNetworks CEO Rob Glaser to invest in the company", None),
         ("Krones returns to profit", "Krones"),
+        # A period written out.
+        ("Coface first-quarter net income rises 12%", "Coface"),
+        ("Tupy quarterly profit falls on weak truck demand", "Tupy"),
+        # At a headline's start an ordinary first word leaves it no name, whatever follows.
+        ("Star Micronics cuts outlook", None),
+        ("Upbeat China PMI lifts Asian shares", None),
     ],
 )  # fmt: skip
 def test_a_headline_that_opens_with_a_company_no_list_holds(text: str, name: str | None) -> None:
@@ -121,3 +128,45 @@ def test_a_name_found_beside_and_vouches_for_the_other() -> None:
     assert _pair("Shares of Siemens and Palfinger fall", [(10, 17)]) == ["Palfinger"]
     # A found name that does not reach "and" leaves the other unread.
     assert _pair("Siemens Healthineers and Palfinger fall", [(0, 7)]) == []
+
+
+def _clauses(text: str) -> list[str]:
+    return [text[a:b] for a, b in clause_subjects(text, ORDINARY)]
+
+
+def test_the_subjects_of_later_clauses() -> None:
+    assert _clauses("Lectra wins orders while Quadient trims forecast") == ["Quadient"]
+    assert _clauses("Kojamo Raises Rents, Citycon Cuts Dividend") == ["Citycon"]
+    # Mid-sentence in sentence case, capitals mark a name even after an ordinary word.
+    assert _clauses("Wacom lifts dividend; Star Micronics cuts outlook") == ["Star Micronics"]
+    assert _clauses("Yields rise while Federal Reserve cuts") == []
+    assert _clauses("Wacom Lifts Dividend; Star Micronics Cuts Outlook") == []
+
+
+def _objects(text: str) -> list[str]:
+    return [text[a:b] for a, b in objects(text, ORDINARY)]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Activist fund builds stake in Tsumura", ["Tsumura"]),
+        ("Brokers upgrade Genuit on housing recovery hopes", ["Genuit"]),
+        ("Fire halts production at Agrana starch plant", ["Agrana"]),
+        ("Product recall weighs on shares of Zojirushi", ["Zojirushi"]),
+        ("Analysts Downgrade Hypoport To Hold", ["Hypoport"]),
+        ("Stake in Krones's unit sold", ["Krones"]),
+        # In Title Case the name ends at its last word that is no ordinary word.
+        ("Why Shares of NortonLifeLock Jumped Today", ["NortonLifeLock"]),
+        ("Activist Takes Stake In Sulzer Today", ["Sulzer"]),
+        # Not a sector, a place or a person's role.
+        ("FIIs trim stake in FMCG companies", []),
+        ("Pension fund raises stake in Indonesia", []),
+        ("Investors cut stake in Federal Reserve bonds", []),
+        ("Funds raise stake in Star Micronics", ["Star Micronics"]),
+        ("Funds Raise Stake In Star Micronics", []),
+        ("Funds raise stakes in small caps", []),
+    ],
+)  # fmt: skip
+def test_companies_named_as_what_happened_to_them(text: str, names: list[str]) -> None:
+    assert _objects(text) == names
