@@ -97,6 +97,23 @@ _ROLES = frozenset(
      "chancellor", "premier", "king", "queen", "prince", "mayor", "pope", "treasurer",
      "deputy", "speaker", "envoy", "ambassador", "commissioner", "lawmaker"}
 )  # fmt: skip
+# Public figures markets quote by surname, who open headlines as companies do ("Lagarde
+# warns", "Ueda keeps door open", "Milei scraps controls"), and the events that halt a
+# company's output ("Cyclone halts shipments at ..."), where no ordinary word says so
+# already; no company goes by one of these names.
+PERSONS_AND_EVENTS = frozenset(
+    {"Powell", "Lagarde", "Ueda", "Kuroda", "Bailey", "Macklem", "Bullock", "Orr",
+     "Yellen", "Bessent", "Schnabel", "Nagel", "Villeroy", "Waller", "Kashkari",
+     "Goolsbee", "Bostic", "Hammack", "Musalem", "Barkin", "Mester", "Rajan", "Malhotra",
+     "Draghi", "Georgieva", "Sitharaman", "Goyal", "Modi", "Putin", "Zelensky",
+     "Erdogan", "Milei", "Lula", "Sheinbaum", "Macron", "Scholz", "Merz", "Meloni",
+     "Sunak", "Starmer", "Reeves", "Albanese", "Trudeau", "Carney", "Ishiba", "Kishida",
+     "Takaichi", "Biden", "Vance", "Lutnick", "Navarro", "Netanyahu", "Musk", "Buffett",
+     "Dimon", "Ackman", "Icahn", "Cramer", "Dalio", "Soros", "Bezos", "Zuckerberg",
+     "Nadella", "Pichai", "Altman",
+     "Blockade", "Cyclone", "Typhoon", "Earthquake", "Hurricane", "Tsunami", "Wildfire",
+     "Monsoon"}
+)  # fmt: skip
 # Countries, territories and their peoples' adjectives, whose news is a government's or
 # a market's ("Algeria to cut oil output", "Qatar signs LNG deal", "...; Philippine
 # shares near low"), where no ordinary word says so already. A name that only starts
@@ -392,6 +409,8 @@ def _a_company(name: str, ordinary: frozenset[str], cased: bool = False) -> bool
     sentence case capitalises too: "Upbeat China PMI lifts", "Why Slack stock surged")."""
     first = name.split()[0]
     if not first[:1].isalpha() or first in GIVEN_NAMES or first in MARKET_BODIES:
+        return False
+    if first in PERSONS_AND_EVENTS:
         return False
     if name in PLACES or first.rstrip(".,") in _NOT_FIRST:
         return False

@@ -70,6 +70,9 @@ def _opening(text: str) -> str | None:
         # At a headline's start an ordinary first word leaves it no name, whatever follows.
         ("Star Micronics cuts outlook", None),
         ("Upbeat China PMI lifts Asian shares", None),
+        # Public figures quoted by surname, and the events that halt output.
+        ("Lagarde warns on inflation", None),
+        ("Cyclone Halts Shipments At Port Hedland", None),
     ],
 )  # fmt: skip
 def test_a_headline_that_opens_with_a_company_no_list_holds(text: str, name: str | None) -> None:
