@@ -51,8 +51,9 @@ class EntityHeadline(BaseModel):
         "case-sensitive but in a text all in capitals or all in lower case), cashtags such "
         "as $AAPL, the company of an exchange tag such as (NYSE:KNL), answered at the "
         "name before the tag where one reads as a name, and a company no list holds where "
-        'the headline opens with it as its subject ("Krones wins record order"), with '
-        "company null. At most "
+        'the headline or a clause of it opens with it as its subject ("Krones wins record '
+        'order", "Palfinger and Rosenbauer fall") or says what happened to it ("stake in '
+        'Tsumura"), with company null. At most '
         'MAX_ENTITIES_PER_HEADLINE names (16 unless the server sets another); "auto" '
         "answers the first that many found"
     )
