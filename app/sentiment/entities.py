@@ -24,6 +24,7 @@ from pathlib import Path
 
 from app.sentiment import subjects, tagged_names
 from app.sentiment.given_names import GIVEN_NAMES
+from app.sentiment.spans import Span, overlap
 
 # The key of a company no list holds, found as a headline's subject (`subjects`), before
 # its name: an entity of its own, with no company.
@@ -144,7 +145,6 @@ INDIAN_MARKET = re.compile(
 # marker (which stands for a name).
 SENTENCE_END = re.compile(rf"(?<=[.!?])\s+(?=[\"'\u201cA-Z]|{TARGET_MARK}|{OTHER_MARK})")
 
-Span = tuple[int, int]
 # The trie key that holds the name ending at a node: no word is empty.
 _END = ""
 
@@ -1090,30 +1090,32 @@ class Gazetteer:
             found = self._without_names_as_tickers(text, found)
         # A company that opens the text, unless a name found otherwise stands there, as
         # it does in most market news (then nothing is left to look for).
-        taken = [span for _, span in found] + list(named)
-        if self.ordinary_words and not any(start == 0 for start, _ in taken):
-            opening = subjects.subject(text, self.ordinary_words)
-            if opening is not None and not any(overlap(opening, span) for span in taken):
-                found.append((UNLISTED + text[opening[0] : opening[1]], opening))
-                taken.append(opening)
         if self.ordinary_words:
-            # Companies that open a later clause ("... while Quadient trims forecast").
-            for a, b in subjects.clause_subjects(text, self.ordinary_words):
-                if not any(overlap((a, b), span) for span in taken):
-                    found.append((UNLISTED + text[a:b], (a, b)))
-                    taken.append((a, b))
-            # Companies something happened to ("Brokers upgrade Genuit").
-            for a, b in subjects.objects(text, self.ordinary_words):
-                if not any(overlap((a, b), span) for span in taken):
-                    found.append((UNLISTED + text[a:b], (a, b)))
-                    taken.append((a, b))
-            # Two companies that open it together ("Palfinger and Rosenbauer fall").
-            found += [
-                (UNLISTED + text[a:b], (a, b))
-                for a, b in subjects.pair(text, self.ordinary_words, taken)
-            ]
+            found += self._unlisted(text, [span for _, span in found] + list(named))
         found.sort(key=lambda f: f[1])
         return found if every else first_of_each(found)
+
+    def _unlisted(self, text: str, taken: list[Span]) -> list[tuple[str, Span]]:
+        """The companies no list holds that `subjects` reads in `text`, each where no
+        mention found (`taken`) or read before it stands: a company that opens the text,
+        unless a name found stands there, as in most market news; those that open a
+        later clause ("... while Quadient trims forecast") and those something happened
+        to ("Brokers upgrade Genuit"); and two that open it together ("Palfinger and
+        Rosenbauer fall"), where a name found may be one of the two."""
+        words = self.ordinary_words
+        opening = None if any(start == 0 for start, _ in taken) else subjects.subject(text, words)
+        read = [
+            *([] if opening is None else [opening]),
+            *subjects.clause_subjects(text, words),
+            *subjects.objects(text, words),
+        ]
+        spans: list[Span] = []
+        for span in read:
+            if not any(overlap(span, other) for other in taken):
+                spans.append(span)
+                taken.append(span)
+        spans += subjects.pair(text, words, taken)
+        return [(UNLISTED + text[a:b], (a, b)) for a, b in spans]
 
     def _tagged_name(
         self,
@@ -1262,10 +1264,6 @@ def first_of_each(found: list[tuple[str, Span]]) -> list[tuple[str, Span]]:
             seen.add(entity)
             unique.append((entity, span))
     return unique
-
-
-def overlap(a: Span, b: Span) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
 
 
 def _insert(trie: dict[str, dict], words: tuple[str, ...], name: str) -> None:

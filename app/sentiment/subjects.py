@@ -24,6 +24,7 @@ import re
 from itertools import islice
 
 from app.sentiment.given_names import GIVEN_NAMES
+from app.sentiment.spans import Span, overlap
 from app.sentiment.subject_words import (
     AND,
     FUNCTION_WORDS,
@@ -39,8 +40,6 @@ from app.sentiment.subject_words import (
     ROLES,
     TO_VERBS,
 )
-
-Span = tuple[int, int]
 
 # The words a name opening a headline may run to, besides the first: more capitalised
 # words, an acronym or a brand in camel case ("Suss MicroTec", "CTS Eventim").
@@ -124,6 +123,7 @@ def objects(text: str, ordinary: frozenset[str]) -> list[Span]:
     if not any(key in low for key in _OBJECT_KEYS):
         return []
     out = []
+    sentence_case = _sentence_case(text)
     for m in _OBJECT.finditer(text):
         run: list[str] = []
         end = m.end()
@@ -139,15 +139,14 @@ def objects(text: str, ordinary: frozenset[str]) -> list[Span]:
                 break  # punctuation or "'s" ends the name
         if not run or len(run) > MOST_WORDS or not _name_run(run, ordinary):
             continue
-        cased = _sentence_case(text)
-        if not cased:
+        if not sentence_case:
             # In Title Case the words after a name are capitalised too ("Shares Of
             # Usiminas Slump On ..."): the name ends at its last word that is no word.
             while len(run) > 1 and run[-1].lower() in ordinary:
                 end = text.rindex(run.pop(), m.end(), end)
                 end = len(text[:end].rstrip())
         after = text[end:].split(None, 1)
-        cased = cased and (not after or not after[0][:1].isupper())
+        cased = sentence_case and (not after or not after[0][:1].isupper())
         if _a_company(text[m.end() : end], ordinary, cased):
             out.append((m.end(), end))
     return out
@@ -193,7 +192,7 @@ def pair(text: str, ordinary: frozenset[str], taken: list[Span]) -> list[Span]:
             words[k][:1].islower(),
         ),
     ):
-        near = [(a, b) for a, b in taken if a < span[1] and span[0] < b]
+        near = [other for other in taken if overlap(span, other)]
         inside = all(span[0] <= a and b <= span[1] for a, b in near)
         if near and inside and any(beside in (a, b) for a, b in near):
             continue  # a name found right beside "and" is one of the two

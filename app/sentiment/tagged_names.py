@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-Span = tuple[int, int]
+from app.sentiment.spans import Span
 
 # A word a name is made of: it starts with a capital or a digit ("Kion", "3M", "N.V."), or
 # is a brand in camel case ("doValue", "iRobot"); "&" joins two such words.
