@@ -1099,9 +1099,10 @@ class Gazetteer:
         """The companies no list holds that `subjects` reads in `text`, each where no
         mention found (`taken`) or read before it stands: a company that opens the text,
         unless a name found stands there, as in most market news; those that open a
-        later clause ("... while Quadient trims forecast") and those something happened
-        to ("Brokers upgrade Genuit"); and two that open it together ("Palfinger and
-        Rosenbauer fall"), where a name found may be one of the two."""
+        later clause ("... while Quadient trims forecast"), those something happened to
+        or a person leads ("Brokers upgrade Genuit", "chairman of NBHC"); and two that
+        open it together ("Palfinger and Rosenbauer fall", "Bossard & SFS slip"), where
+        a name found may be one of the two."""
         words = self.ordinary_words
         opening = None if any(start == 0 for start, _ in taken) else subjects.subject(text, words)
         read = [

@@ -52,8 +52,9 @@ class EntityHeadline(BaseModel):
         "as $AAPL, the company of an exchange tag such as (NYSE:KNL), answered at the "
         "name before the tag where one reads as a name, and a company no list holds where "
         'the headline or a clause of it opens with it as its subject ("Krones wins record '
-        'order", "Palfinger and Rosenbauer fall") or says what happened to it ("stake in '
-        'Tsumura"), with company null. At most '
+        'order", "Palfinger and Rosenbauer fall") or says what happened to it or who leads '
+        'it ("stake in Tsumura", "fines Logista", "chairman of NBHC"), with company null. '
+        "At most "
         'MAX_ENTITIES_PER_HEADLINE names (16 unless the server sets another); "auto" '
         "answers the first that many found"
     )

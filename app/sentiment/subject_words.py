@@ -5,7 +5,7 @@ two companies take, and the names that open headlines as companies do but are no
 
 Written for the project from the words around the names the lists find in the training
 headlines, and from what the blind sets of `data/written_headlines/` showed
-(`docs/models/entity_sentiment.md`, "v37" to "v39").
+(`docs/models/entity_sentiment.md`, "v37" to "v40").
 """
 
 from __future__ import annotations
@@ -44,14 +44,20 @@ TO_VERBS = frozenset(
 
 # What two companies joined at the opening did, or their shares: the plural verbs of
 # market news, less those persons do together ("agree", "meet", "sign", "warn").
-PAIR_WORDS = frozenset(
-    {"shares", "stock", "rally", "fall", "rise", "gain", "slide", "slip", "drop", "jump",
-     "surge", "soar", "sink", "tumble", "slump", "climb", "rebound", "lead", "post",
-     "report", "raise", "cut", "lift", "trim", "beat", "miss", "hit", "boost", "win",
-     "swing"}
+PAIR_VERBS = frozenset(
+    {"rally", "fall", "rise", "gain", "slide", "slip", "drop", "jump", "surge", "soar",
+     "sink", "tumble", "slump", "climb", "rebound", "lead", "post", "report", "raise",
+     "cut", "lift", "trim", "beat", "miss", "hit", "boost", "win", "swing", "open", "add",
+     "flag", "slash", "lower", "lose", "step", "extend", "expand", "launch", "delay",
+     "scrap", "halt", "resume", "shut", "sell", "buy", "complete", "secure", "narrow",
+     "widen", "top", "hike", "declare", "unveil", "book", "plunge", "retreat", "advance",
+     "upgrade"}
 )  # fmt: skip
+PAIR_WORDS = PAIR_VERBS | {"shares", "stock"}
 
-# Not "&", which joins the words of one name ("JB Chemicals & Pharmaceuticals").
+# "and" joins two names; "&" joins the words of one name ("JB Chemicals & Pharmaceuticals",
+# "Temple & Webster") unless no "and" does and a plural verb follows ("Bossard & SFS
+# fall", `PAIR_VERBS`), which one name does not take.
 AND = frozenset({"and", "And", "AND"})
 
 # Indices, central banks, exchanges and cartels that open market news as companies do.
@@ -145,11 +151,43 @@ PLACES = frozenset(
      "Canadian", "Australian", "European", "Asian", "African"}
 )  # fmt: skip
 
-# A legal form or an accounting standard opens no name ("Ingles Markets, Incorporated
-# Reports ...", "GAAP Operating Profit").
+# States, provinces and regions within countries, and the regions markets name by
+# initials, whose news is as a place's ("Erratic gas supply hits Assam tea", "Cold snap
+# hits Northeast", "Saudi listing to boost MENA region").
+REGIONS = frozenset(
+    {"Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut",
+     "Delaware", "Florida", "Georgia", "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa",
+     "Kansas", "Kentucky", "Louisiana", "Maine", "Maryland", "Massachusetts", "Michigan",
+     "Minnesota", "Mississippi", "Missouri", "Montana", "Nebraska", "Nevada", "Ohio",
+     "Oklahoma", "Oregon", "Pennsylvania", "Tennessee", "Texas", "Utah", "Vermont",
+     "Virginia", "Washington", "Wisconsin", "Wyoming", "Ontario", "Quebec", "Alberta",
+     "Manitoba", "Saskatchewan", "Queensland", "Tasmania", "Victoria", "Assam", "Bihar",
+     "Gujarat", "Haryana", "Jharkhand", "Karnataka", "Kerala", "Maharashtra", "Odisha",
+     "Punjab", "Rajasthan", "Telangana", "Andhra", "Uttarakhand", "Goa", "Guangdong",
+     "Zhejiang", "Jiangsu", "Shandong", "Sichuan", "Hubei", "Henan", "Fujian", "Hainan",
+     "Xinjiang", "Tibet", "Bavaria", "Catalonia", "Lombardy", "Scotland", "Wales",
+     "Northeast", "Northwest", "Southeast", "Southwest", "Midwest", "MENA", "GCC",
+     "APAC", "EMEA", "ASEAN", "Asean", "LatAm", "Sahel", "Balkans", "Baltics"}
+)  # fmt: skip
+
+# Commodities, fuels and currencies that markets name with capitals ("boost LNG
+# imports", "Rate hike lifts Koruna").
+GOODS = frozenset(
+    {"LNG", "LPG", "CNG", "WTI", "Brent", "Koruna", "Forint", "Zloty", "Rupee", "Rupiah",
+     "Ringgit", "Baht", "Peso", "Real", "Rand", "Lira", "Yen", "Yuan", "Renminbi", "Won",
+     "Euro", "Sterling", "Franc", "Krona", "Krone", "Dirham", "Riyal", "Naira", "Shekel",
+     "Bitcoin", "Ether", "Arhar", "Stainless", "USD", "EUR", "GBP", "JPY", "CNY", "CHF",
+     "HUF", "PLN", "CZK", "SEK", "NOK", "DKK", "INR", "KRW", "TWD", "HKD", "SGD", "AUD",
+     "NZD", "CAD", "MXN", "BRL", "ZAR", "TRY", "RUB"}
+)  # fmt: skip
+
+# A legal form, an accounting standard or measure opens no name ("Ingles Markets,
+# Incorporated Reports ...", "GAAP Operating Profit", "SmarTone lifts ARPU").
 NOT_FIRST = frozenset(
     {"Inc", "Incorporated", "LLC", "Ltd", "Limited", "Corp", "Corporation", "PLC", "Plc",
-     "plc", "AG", "SA", "NV", "GAAP", "IFRS", "EIA", "IEA", "FMCG", "PSU", "IT"}
+     "plc", "AG", "SA", "NV", "GAAP", "IFRS", "EIA", "IEA", "FMCG", "PSU", "IT", "VC", "PE",
+     "ARPU", "EBITDA", "EBIT", "EPS", "NII", "NIM", "AUM", "NAV", "ROE", "ROCE", "GMV",
+     "ARR", "FCF", "RevPAR", "CAPEX", "Capex"}
 )  # fmt: skip
 
 # Words that carry a Title Case headline on past its subject ("Abiomed Announces Q3

@@ -12,10 +12,12 @@ vocabulary), no given name and no market body (`MARKET_BODIES`: "DAX falls",
 The verbs are the third person singular ("cuts", "wins"), which a plural subject ("Bank
 stocks rally", "Chipmakers jump") does not take; "stocks" is no news word for the same
 reason ("Homebuilder stocks fall" is a sector). Two names joined by "and" take the
-plural ("Palfinger and Rosenbauer fall", `pair`), and a company's plans follow "to"
-("Tietoevry to split", `TO_VERBS`). A later clause opens the same way ("... while
-Quadient trims forecast", `clause_subjects`), and some phrases name the company
-something happened to ("stake in Tsumura", "Brokers upgrade Genuit", `objects`).
+plural ("Palfinger and Rosenbauer fall", "Bossard & SFS slip", `pair`), and a company's
+plans follow "to" ("Tietoevry to split", `TO_VERBS`). A later clause opens the same way
+("... while Quadient trims forecast", `clause_subjects`), and some phrases name the
+company something happened to ("stake in Tsumura", "Brokers upgrade Genuit", "Peso
+strength weighs on Gruma", `objects`) or a person leads ("chairman of NBHC"). States,
+regions, fuels and currencies (`REGIONS`, `GOODS`) are none of these.
 """
 
 from __future__ import annotations
@@ -28,15 +30,18 @@ from app.sentiment.spans import Span, overlap
 from app.sentiment.subject_words import (
     AND,
     FUNCTION_WORDS,
+    GOODS,
     MARKET_BODIES,
     NEWS_WORDS,
     NOT_FIRST,
     ONWARD,
     OWNED,
+    PAIR_VERBS,
     PAIR_WORDS,
     PERIODS,
     PERSONS_AND_EVENTS,
     PLACES,
+    REGIONS,
     ROLES,
     TO_VERBS,
 )
@@ -54,12 +59,17 @@ _CLAUSE = re.compile(
 )
 _CLAUSE_WORDS = re.compile(r"[,;] *[A-Z]|(?:while|but|whereas|While|But|Whereas) [A-Z]")
 # Phrases after which market news names the company something happened to: a stake in
-# it, its shares, a bid for it, a broker's call on it, its output ("Activist fund builds
-# stake in Tsumura", "Brokers upgrade Genuit", "Fire halts production at Agrana").
+# it, its shares, a bid for it, a broker's call on it, its output, what weighs on, fines
+# or lifts it ("Activist fund builds stake in Tsumura", "Brokers upgrade Genuit", "Fire
+# halts production at Agrana", "Peso strength weighs on Gruma"), and the company a
+# person leads or speaks for ("appointed chairman of NBHC", "economist at Pantheon").
 _OBJECT = re.compile(
     r"\b(?i:stakes? in|holdings? in|position in|shares (?:of|in)|stock of|takeover of|"
     r"buyout of|bids? for|offers? for|approach for|upgrades?|downgrades?|targets? on|"
-    r"upside for|(?:output|production|operations|shipments|occupancy) at)"
+    r"upside for|(?:output|production|operations|shipments|occupancy) at|"
+    r"weighs? on|weighed on|drags? down|fines|fined|lifts?|boosts?|hits|"
+    r"(?:chief executive|ceo|cfo|coo|cto|chairman|chairwoman|founder|boss|executives?|"
+    r"economists?|strategists?|analysts?) (?:of|at))"
     r"\s+(?=[A-Z\u00c0-\u00de]|[a-z]+[A-Z])"
 )
 # What each of `_OBJECT`'s phrases holds, in lower case (its words one space apart, as
@@ -68,7 +78,9 @@ _OBJECT = re.compile(
 _OBJECT_KEYS = (
     "stake", "holding", "position", "shares of", "shares in", "stock of", "takeover",
     "buyout", "bid", "offer", "approach", "grade", "target", "upside", "output",
-    "production", "operations", "shipments", "occupancy",
+    "production", "operations", "shipments", "occupancy", "weigh", "drag", "fine", "lift",
+    "boost", "hits", "executive", "ceo", "cfo", "coo", "cto", "chairman", "chairwoman",
+    "founder", "boss", "economist", "strategist", "analyst",
 )  # fmt: skip
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 # A name's words before the news word: at most this many.
@@ -159,36 +171,46 @@ def _sentence_case(text: str) -> bool:
 
 
 def pair(text: str, ordinary: frozenset[str], taken: list[Span]) -> list[Span]:
-    """The spans of companies no list holds among two names joined by "and" that open
-    `text` before what they did (`PAIR_WORDS`: "Palfinger and Rosenbauer fall", "Holmen
-    And Billerud Hit By Weak Prices"). Each of the two must be a name found otherwise
-    (`taken`: the spans found) or read as `subject` reads one, else neither is a company's:
-    "Gold and silver rally", "Oil And Gas Stocks Fall"."""
+    """The spans of companies no list holds among two names joined by "and" (or by "&"
+    before a plural verb, `AND`) that open `text` before what they did (`PAIR_WORDS`:
+    "Palfinger and Rosenbauer fall", "Holmen And Billerud Hit By Weak Prices", "Bossard &
+    SFS slip"). Each of the two must be a name found otherwise (`taken`: the spans found)
+    or read as `subject` reads one, else neither is a company's: "Gold and silver rally",
+    "Oil And Gas Stocks Fall". In sentence case the second name's capitals mark it a name
+    beside a company, whatever its first word ("Sodick and Towa slide")."""
     if (
         not ordinary
         or not _NAME_START.match(text)
         or text.isupper()
         or text.islower()
-        or not (" and " in text or " And " in text or " AND " in text)
+        or not (" and " in text or " And " in text or " AND " in text or " & " in text)
     ):
         return []
     tokens = [m.span() for m in islice(_TOKEN.finditer(text), 2 * MOST_WORDS + 2)]
     words = [text[a:b] for a, b in tokens]
-    j = next((i for i in range(1, min(len(words), MOST_WORDS + 1)) if words[i] in AND), None)
+    first = range(1, min(len(words), MOST_WORDS + 1))
+    j = next((i for i in first if words[i] in AND), None)
+    after = PAIR_WORDS
+    if j is None:
+        j = next((i for i in first if words[i] == "&"), None)
+        after = PAIR_VERBS  # "Marks & Spencer shares fall" is one company
     if j is None:
         return []
     ends = range(j + 2, min(len(words), j + 2 + MOST_WORDS))
-    k = next((i for i in ends if _bare(words[i]) in PAIR_WORDS), None)
+    k = next((i for i in ends if _bare(words[i]) in after), None)
     if k is None:
         return []
     out = []
-    # The second name stands mid-sentence: in sentence case its capitals mark a name.
-    for run, span, beside, cased in (
-        (words[:j], (0, tokens[j - 1][1]), tokens[j - 1][1], False),
+    # The second name stands mid-sentence after a company's: an ordinary first word will
+    # do where a later word is none ("Veidekke And AF Gruppen Win"), and in sentence case,
+    # where its capitals mark a name, alone.
+    for run, span, beside, cased, vouched in (
+        (words[:j], (0, tokens[j - 1][1]), tokens[j - 1][1], False, False),
         (
             words[j + 1 : k],
             (tokens[j + 1][0], tokens[k - 1][1]),
             tokens[j + 1][0],
+            True,
             words[k][:1].islower(),
         ),
     ):
@@ -196,9 +218,13 @@ def pair(text: str, ordinary: frozenset[str], taken: list[Span]) -> list[Span]:
         inside = all(span[0] <= a and b <= span[1] for a, b in near)
         if near and inside and any(beside in (a, b) for a, b in near):
             continue  # a name found right beside "and" is one of the two
-        if near or not _name_run(run, ordinary) or _POSSESSIVE.search(run[-1]):
+        # "&" may join the words of either name ("Adairs and Temple & Webster slide").
+        named = [w for w in run if w != "&"]
+        if near or run[0] == "&" or run[-1] == "&" or not _name_run(named, ordinary):
             return []
-        if not _a_company(text[span[0] : span[1]], ordinary, cased):
+        if _POSSESSIVE.search(run[-1]):
+            return []
+        if not _a_company(text[span[0] : span[1]], ordinary, cased, vouched):
             return []
         out.append(span)
     return out
@@ -240,6 +266,8 @@ def _name_run(run: list[str], ordinary: frozenset[str]) -> bool:
             return False  # "Nodal Exchange Successfully Completes": an adverb ends no name
         if _period(word.lower()):
             return False  # "Q3 earnings: ...": a period is no name's word
+        if word.lower().endswith("-based"):
+            return False  # "Ho Chi Minh City-based": where a company is, not its name
         if i < len(run) - 1 and _POSSESSIVE.search(word):
             return False  # "Fed's Kaplan Sees", "Britain's FTSE falls": someone's, not a name
     return True
@@ -259,13 +287,17 @@ def _no_word(word: str, ordinary: frozenset[str]) -> bool:
     )
 
 
-def _a_company(name: str, ordinary: frozenset[str], cased: bool = False) -> bool:
+def _a_company(
+    name: str, ordinary: frozenset[str], cased: bool = False, vouched: bool = False
+) -> bool:
     """Whether `name`, opening a headline before a news word, may be a company's: its
     first word starts with a letter and is no ordinary word, no given name and no market
     body. `cased`: `name` stands mid-sentence in sentence case, where its capitals mark a
     name, so an ordinary first word will do if a later word is none ("... while Star
     Micronics cuts outlook"; not "Federal Reserve", nor at a headline's start, which
-    sentence case capitalises too: "Upbeat China PMI lifts", "Why Slack stock surged")."""
+    sentence case capitalises too: "Upbeat China PMI lifts", "Why Slack stock surged").
+    `vouched`: the words around say it is a name (a company's beside it in a pair), so an
+    ordinary first word will do alone."""
     first = name.split()[0]
     if not first[:1].isalpha() or first in GIVEN_NAMES or first in MARKET_BODIES:
         return False
@@ -273,12 +305,14 @@ def _a_company(name: str, ordinary: frozenset[str], cased: bool = False) -> bool
         return False
     if name in PLACES or first.rstrip(".,") in NOT_FIRST:
         return False
+    if name in REGIONS or first in GOODS:
+        return False
     bare = first.rstrip(".").lower()
     # "S.Korean", "U.S.": a place's word after an initial (not "Kakaku.com").
     initial, dot, rest = bare.partition(".")
     after_initial = rest if dot and len(initial) == 1 else bare
     if {bare, bare.replace(".", ""), after_initial} & ordinary:
-        return cased and any(_no_word(w, ordinary) for w in name.split()[1:])
+        return vouched or (cased and any(_no_word(w, ordinary) for w in name.split()[1:]))
     # "Small-cap", "Multi-year": a part in lower case that is a word, or a first part
     # that is one; not "Sino-Ocean".
     head, *rest = first.split("-")

@@ -46,6 +46,9 @@ MIDCAPS_BY_SHAPE_2 = PATH.with_name("midcaps_by_shape_2.csv")
 # A third, more of whose companies stand later in the headline, as what happened to
 # them: written blind to v39's readings.
 MIDCAPS_BY_SHAPE_3 = PATH.with_name("midcaps_by_shape_3.csv")
+# A fourth, by two more readers (Europe and Japan and Korea; the rest of the world), with
+# more pairs and more companies as what happened to them: written blind to v40's readings.
+MIDCAPS_BY_SHAPE_4 = PATH.with_name("midcaps_by_shape_4.csv")
 NAMED_SETS = {
     "US companies outside the S&P 500": US_COMPANIES,
     "companies listed in the US, foreign ones among them": US_LISTED,
@@ -54,6 +57,7 @@ NAMED_SETS = {
     "mid- and small-caps of sixteen regions in six shapes, and traps": MIDCAPS_BY_SHAPE,
     "more mid- and small-caps of sixteen regions in six shapes, and traps": MIDCAPS_BY_SHAPE_2,
     "a third set of mid- and small-caps of sixteen regions, and traps": MIDCAPS_BY_SHAPE_3,
+    "a fourth set of mid- and small-caps of sixteen regions, and traps": MIDCAPS_BY_SHAPE_4,
 }
 
 

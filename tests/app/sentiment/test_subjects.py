@@ -108,6 +108,19 @@ def _pair(text: str, taken: list[tuple[int, int]] | None = None) -> list[str]:
         # Both must be names: a word no company's name starts with leaves neither.
         ("Gold and silver rally", []),
         ("Oil And Gas Stocks Fall", []),
+        ("Gold and Krones rally", []),
+        ("Bufab and Troax lower growth targets", ["Bufab", "Troax"]),
+        # "&" joins two names before a plural verb, which one name does not take, and
+        # the words of one name beside "and".
+        ("Torm & Odfjell Rise On Stronger Tanker Rates", ["Torm", "Odfjell"]),
+        ("Adairs and Temple & Webster slide", ["Adairs", "Temple & Webster"]),
+        ("Krones & Sidel shares fall", []),
+        ("Krones & Sidel Rallies", []),
+        # Beside a company, mid-sentence capitals mark the second name whatever its
+        # first word; in Title Case a later word must be none.
+        ("Krones and Star slide on weak demand", ["Krones", "Star"]),
+        ("Krones And Star Micronics Slide", ["Krones", "Star Micronics"]),
+        ("Krones And Federal Reserve Slide", []),
         ("Krones and oil rise", []),
         # Not what persons do together, nor "&" inside one name.
         ("Krones and Sidel agree merger terms", []),
@@ -169,6 +182,20 @@ def _objects(text: str) -> list[str]:
         ("Funds raise stake in Star Micronics", ["Star Micronics"]),
         ("Funds Raise Stake In Star Micronics", []),
         ("Funds raise stakes in small caps", []),
+        # After a verb that says what weighs on, fines or lifts a company.
+        ("Peso strength weighs on Gruma earnings", ["Gruma"]),
+        ("Spanish regulator fines Logista over distribution terms", ["Logista"]),
+        ("Strong holiday traffic lifts Kangwon Land", ["Kangwon Land"]),
+        # The company a person leads or speaks for.
+        ("Vijay Kelkar appointed chairman of Gruma", ["Gruma"]),
+        ("Tariffs bite, says economist at Pantheon Macroeconomics", ["Pantheon Macroeconomics"]),
+        ("Ben Horowitz, co-founder of VC firm", []),
+        ("Truong My Lan, chairwoman of Ho Chi Minh City-based group", []),
+        # Not a state, a region, a fuel or a currency.
+        ("Erratic gas supply hits Assam tea production", []),
+        ("Cold snap hits Northeast", []),
+        ("Government plans to boost LNG imports", []),
+        ("Unexpected Rate Hike Lifts Koruna", []),
     ],
 )  # fmt: skip
 def test_companies_named_as_what_happened_to_them(text: str, names: list[str]) -> None:

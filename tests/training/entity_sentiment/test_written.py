@@ -62,6 +62,7 @@ def test_a_mention_not_where_the_file_says_is_refused(tmp_path: Path) -> None:
         (written.MIDCAPS_BY_SHAPE, 300, 30, 360),
         (written.MIDCAPS_BY_SHAPE_2, 300, 30, 345),
         (written.MIDCAPS_BY_SHAPE_3, 300, 30, 333),
+        (written.MIDCAPS_BY_SHAPE_4, 300, 30, 355),
     ],
 )
 def test_the_named_sets_hold_what_sources_states(
