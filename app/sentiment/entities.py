@@ -25,6 +25,7 @@ from pathlib import Path
 from app.sentiment import subjects, tagged_names
 from app.sentiment.given_names import GIVEN_NAMES
 from app.sentiment.spans import Span, overlap
+from app.sentiment.subject_words import DEEDS, MARKET_BODIES
 
 # The key of a company no list holds, found as a headline's subject (`subjects`), before
 # its name: an entity of its own, with no company.
@@ -595,6 +596,15 @@ class Gazetteer:
             if in_news
             else "(?!)"  # no such word: a pattern that matches nothing
         )
+        # And opening a headline before what a company does ("Target beats estimates",
+        # "Sharp returns to profit"); not "Dow" (the index: "Dow tops 11,000").
+        opening = [n for n in in_news if n not in MARKET_BODIES]
+        self._word_names_opening = re.compile(
+            rf"(?:{'|'.join(map(re.escape, opening[::-1]))})"
+            rf"(?= (?i:{'|'.join(sorted(DEEDS))})(?!\w))"
+            if opening
+            else "(?!)"
+        )
         # The names written in capitals that are searched in text all in capitals too:
         # the export's, those headlines never write otherwise ("TCS", "SBI", "AMD"; not
         # "OIL", which they write "oil", nor "INDIA", written "India").
@@ -1072,7 +1082,9 @@ class Gazetteer:
             i = after
         if self._word_names and self.exchange_tags and ("(" in text or "$" in text):
             found += self._words_with_their_tickers(text)
-        if self.exchange_tags and _market_news(text):
+        if self.exchange_tags and (
+            _market_news(text) or (bool(words) and words[0] in self._word_names)
+        ):
             found += self._words_in_their_news(text, found)
         # A tag right after a name found is that company's ("Vodafone (VOD.L)"), whatever
         # its key; one after a name no list holds names it (`_tagged_name`).
@@ -1116,7 +1128,9 @@ class Gazetteer:
                 spans.append(span)
                 taken.append(span)
         spans += subjects.pair(text, words, taken)
-        return [(UNLISTED + text[a:b], (a, b)) for a, b in spans]
+        # A company's name that is a word, read as a company there, is that company ("...,
+        # BP misses").
+        return [(self._word_names.get(text[a:b]) or UNLISTED + text[a:b], (a, b)) for a, b in spans]
 
     def _tagged_name(
         self,
@@ -1184,12 +1198,16 @@ class Gazetteer:
         self, text: str, found: list[tuple[str, Span]]
     ) -> list[tuple[str, Span]]:
         """The company names that are words written as market news writes a company:
-        right before its shares, its stock or a quarter ("Shell shares rise"); none
+        right before its shares, its stock or a quarter ("Shell shares rise"), or opening
+        the headline before what a company does ("Target beats estimates", `DEEDS`); none
         inside a name found already ("Royal Dutch Shell shares")."""
+        spans = {word.span(): word.group() for word in self._word_names_in_news.finditer(text)}
+        if (opening := self._word_names_opening.match(text)) is not None:
+            spans.setdefault(opening.span(), opening.group())
         return [
-            (self._word_names[word.group()], word.span())
-            for word in self._word_names_in_news.finditer(text)
-            if not any(overlap(word.span(), span) for _, span in found)
+            (self._word_names[name], span)
+            for span, name in sorted(spans.items())
+            if not any(overlap(span, other) for _, other in found)
         ]
 
     def _cashtags_joined(

@@ -27,6 +27,19 @@ NEWS_WORDS = frozenset(
      "downgraded", "returns", "books", "opens", "expects"}
 )  # fmt: skip
 
+# What a company does or reports, after its name opens a headline, that neither a
+# person nor an adjective is followed by as often ("Target beats estimates", "Sharp
+# returns to profit"; not "Williams warns", "Sharp falls in output"): the news words
+# less the moves of a price and what persons say or do.
+DEEDS = frozenset(
+    {"shares", "stock", "profit", "profits", "net", "revenue", "revenues", "sales",
+     "earnings", "eps", "q1", "q2", "q3", "q4", "h1", "h2", "ipo", "posts", "reports",
+     "beats", "misses", "cuts", "raises", "lifts", "trims", "wins", "hikes", "slashes",
+     "tops", "lowers", "boosts", "declares", "launches", "unveils", "swings", "sells",
+     "buys", "acquires", "completes", "secures", "expands", "delays", "scraps", "narrows",
+     "widens", "halts", "resumes", "shuts", "extends", "books", "opens", "returns"}
+)  # fmt: skip
+
 # After a possessive ("Kion's"), only what a company has: "Kion's shares", not
 # "Powell's remarks".
 OWNED = frozenset(

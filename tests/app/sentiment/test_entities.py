@@ -472,6 +472,25 @@ def test_a_name_that_is_a_word_is_found_in_its_own_market_news() -> None:
     assert Gazetteer(keys, keys, by_ticker=by_ticker).find_all("Shell shares fall") == []
 
 
+def test_a_name_that_is_a_word_opening_a_headline_before_what_a_company_does() -> None:
+    keys = {"Royal Dutch Shell": "W:SHELL"}
+    by_ticker = {"TGT": ["Target"], "W:SHELL": ["Shell"], "W:SHARP": ["Sharp"], "DOW": ["Dow"]}
+    served = Gazetteer(keys, keys, True, by_ticker=by_ticker)
+    for text in ("Target beats estimates", "Target Beats Estimates", "Target EPS beats"):
+        assert served.find_entities(text) == [("TGT", (0, 6))], text
+    assert served.find_entities("Sharp returns to profit") == [("W:SHARP", (0, 5))]
+    # Not a price's move after an adjective, what a person says, nor the index.
+    for text in ("Sharp falls in output", "Target warns", "Dow tops 40,000", "A Target beats"):
+        assert served.find_entities(text) == [], text
+    # Read as a company elsewhere in the headline, it is its company, not one no list
+    # holds.
+    reading = Gazetteer(keys, keys, True, by_ticker=by_ticker, ordinary_words={"profit", "misses"})
+    assert reading.find_entities("Shell beats profit estimates, Target misses") == [
+        ("W:SHELL", (0, 5)),
+        ("TGT", (30, 36)),
+    ]
+
+
 def test_a_callers_name_in_a_legal_form_is_its_companys() -> None:
     keys = {"Microsoft": "MSFT", "Infosys": "NSE:INFY", "Tata Motors": "NSE:TATAMOTORS"}
     keys |= {"Tata Motors Ltd.": "NSE:TATAMOTORS", "Nokia": "W:NOKIA"}

@@ -280,10 +280,15 @@ def test_a_ticker_finds_its_companys_names_that_are_words(tmp_path: Path) -> Non
     path = tmp_path / gazetteer.FILE
     path.write_text(gazetteer.export_file(keys))
     loaded = Gazetteer.load(path)
-    text = "Target cuts guidance; eBay jumps"
-    assert loaded.find_all(text) == [("eBay", (22, 26))]
+    text = "Target guidance cut; eBay jumps"
+    assert loaded.find_all(text) == [("eBay", (21, 25))]
     assert loaded.mention_of("TGT", text) == (0, 6)
     assert loaded.mention_of("Target Corporation", text) == (0, 6)
+    # Opening a headline before what a company does, it is the company.
+    assert loaded.find_all("Target cuts guidance; eBay jumps") == [
+        ("Target", (0, 6)),
+        ("eBay", (22, 26)),
+    ]
     # In its own case only: "target" is the word.
     assert loaded.mention_of("TGT", "Infosys beats its target") is None
     assert Gazetteer.load(path).by_ticker == gazetteer.served(keys).by_ticker
