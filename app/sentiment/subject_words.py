@@ -31,14 +31,12 @@ NEWS_WORDS = frozenset(
 # person nor an adjective is followed by as often ("Target beats estimates", "Sharp
 # returns to profit"; not "Williams warns", "Sharp falls in output"): the news words
 # less the moves of a price and what persons say or do.
-DEEDS = frozenset(
-    {"shares", "stock", "profit", "profits", "net", "revenue", "revenues", "sales",
-     "earnings", "eps", "q1", "q2", "q3", "q4", "h1", "h2", "ipo", "posts", "reports",
-     "beats", "misses", "cuts", "raises", "lifts", "trims", "wins", "hikes", "slashes",
-     "tops", "lowers", "boosts", "declares", "launches", "unveils", "swings", "sells",
-     "buys", "acquires", "completes", "secures", "expands", "delays", "scraps", "narrows",
-     "widens", "halts", "resumes", "shuts", "extends", "books", "opens", "returns"}
-)  # fmt: skip
+DEEDS = NEWS_WORDS - {
+    "rallies", "jumps", "surges", "slips", "falls", "drops", "plunges", "gains", "sinks",
+    "soars", "tumbles", "slumps", "rises", "climbs", "rebounds", "upgraded", "downgraded",
+    "warns", "sees", "expects", "agrees", "signs", "keeps", "reaffirms", "reiterates",
+    "backs", "rejects", "bets",
+}  # fmt: skip
 
 # After a possessive ("Kion's"), only what a company has: "Kion's shares", not
 # "Powell's remarks".
