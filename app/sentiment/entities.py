@@ -1117,9 +1117,10 @@ class Gazetteer:
         a name found may be one of the two."""
         words = self.ordinary_words
         opening = None if any(start == 0 for start, _ in taken) else subjects.subject(text, words)
+        clauses = subjects.clause_starts(text, words)
         read = [
             *([] if opening is None else [opening]),
-            *subjects.clause_subjects(text, words),
+            *subjects.clause_subjects(text, words, clauses),
             *subjects.objects(text, words),
         ]
         spans: list[Span] = []
@@ -1127,7 +1128,11 @@ class Gazetteer:
             if not any(overlap(span, other) for other in taken):
                 spans.append(span)
                 taken.append(span)
-        spans += subjects.pair(text, words, taken)
+        for start in [0, *clauses]:
+            # Two names where a clause opens ("Vienna bourse: Amag and Porr slip").
+            found = subjects.pair(text, words, taken, start)
+            spans += found
+            taken += found
         # A company's name that is a word, read as a company there, is that company ("...,
         # BP misses").
         return [(self._word_names.get(text[a:b]) or UNLISTED + text[a:b], (a, b)) for a, b in spans]

@@ -24,7 +24,8 @@ NEWS_WORDS = frozenset(
      "buys", "acquires", "agrees", "completes", "signs", "secures", "expands", "delays",
      "scraps", "narrows", "widens", "keeps", "reaffirms", "reiterates", "backs",
      "rejects", "halts", "resumes", "shuts", "bets", "rebounds", "extends", "upgraded",
-     "downgraded", "returns", "books", "opens", "expects"}
+     "downgraded", "returns", "books", "opens", "expects", "flags", "withdraws",
+     "restores", "repays", "suspends", "reinstates"}
 )  # fmt: skip
 
 # What a company does or reports, after its name opens a headline, that neither a
@@ -78,8 +79,9 @@ MARKET_BODIES = frozenset(
      "ASX", "TSX", "OMX", "OMXS30", "IBEX", "Ibex", "MIB", "AEX", "SMI", "ATX", "BEL",
      "PSI", "KLCI", "Bovespa", "Ibovespa", "Merval", "IPC", "JSE", "NZX", "STI", "SET",
      "PSEi", "Jakarta", "Taiex", "TAIEX", "CSI", "Shanghai", "Shenzhen", "Nasdaq", "NYSE",
-     "S&P", "Dow", "Russell", "VIX", "Riksbank", "Norges", "Bundesbank", "ECB", "BoE",
-     "BOE", "BoJ", "BOJ", "Fed", "FOMC", "RBI", "RBA", "RBNZ", "SNB", "PBOC", "PBoC",
+     "S&P", "Dow", "Russell", "VIX", "NASDAQ", "MPC", "Riksbank", "Norges", "Bundesbank",
+     "ECB", "BoE", "BOE", "BoJ", "BOJ", "Fed", "FOMC", "RBI", "RBA", "RBNZ", "SNB", "PBOC",
+     "PBoC",
      "BoC", "BOC", "BoK", "BOK", "SEBI", "Sebi", "SEC", "FCA", "OPEC", "OPEC+", "IMF",
      "NSE", "BSE", "LSE", "HKEX", "SGX", "Ifo", "ZEW", "ISM", "PMI", "GDP", "CPI",
      # Regulators, governments' bodies and lenders of governments.
@@ -192,13 +194,15 @@ GOODS = frozenset(
      "NZD", "CAD", "MXN", "BRL", "ZAR", "TRY", "RUB"}
 )  # fmt: skip
 
-# A legal form, an accounting standard or measure opens no name ("Ingles Markets,
-# Incorporated Reports ...", "GAAP Operating Profit", "SmarTone lifts ARPU").
+# A legal form, an accounting standard or measure, or a question word opens no name
+# ("Ingles Markets, Incorporated Reports ...", "GAAP Operating Profit", "SmarTone lifts
+# ARPU", "Budget: Why ITC's stock gained").
 NOT_FIRST = frozenset(
     {"Inc", "Incorporated", "LLC", "Ltd", "Limited", "Corp", "Corporation", "PLC", "Plc",
      "plc", "AG", "SA", "NV", "GAAP", "IFRS", "EIA", "IEA", "FMCG", "PSU", "IT", "VC", "PE",
      "ARPU", "EBITDA", "EBIT", "EPS", "NII", "NIM", "AUM", "NAV", "ROE", "ROCE", "GMV",
-     "ARR", "FCF", "RevPAR", "CAPEX", "Capex"}
+     "ARR", "FCF", "RevPAR", "CAPEX", "Capex", "Why", "How", "What", "When", "Where",
+     "Who", "Which"}
 )  # fmt: skip
 
 # Words that carry a Title Case headline on past its subject ("Abiomed Announces Q3

@@ -55,9 +55,9 @@ _NAME_START = re.compile(r"[A-Z\u00c0-\u00de]|[a-z]+[A-Z]")
 # Where a later clause starts, before a capital: "..., X slips", "...; X slips",
 # "... while X slips", "... but X slips".
 _CLAUSE = re.compile(
-    r"(?:[,;]\s+|\s+(?:while|but|whereas|While|But|Whereas)\s+)(?=[A-Z\u00c0-\u00de]|[a-z]+[A-Z])"
+    r"(?:[,;:]\s+|\s+(?:while|but|whereas|While|But|Whereas)\s+)(?=[A-Z\u00c0-\u00de]|[a-z]+[A-Z])"
 )
-_CLAUSE_WORDS = re.compile(r"[,;] *[A-Z]|(?:while|but|whereas|While|But|Whereas) [A-Z]")
+_CLAUSE_WORDS = re.compile(r"[,;:] *[A-Z]|(?:while|but|whereas|While|But|Whereas) [A-Z]")
 # Phrases after which market news names the company something happened to: a stake in
 # it, its shares, a bid for it, a broker's call on it, its output, what weighs on, fines
 # or lifts it ("Activist fund builds stake in Tsumura", "Brokers upgrade Genuit", "Fire
@@ -111,17 +111,25 @@ def subject(text: str, ordinary: frozenset[str], later: bool = False) -> Span | 
     return None
 
 
-def clause_subjects(text: str, ordinary: frozenset[str]) -> list[Span]:
-    """The spans of companies no list holds that open a later clause of `text` as its
-    subject, after a comma, a semicolon, "while" or "but" ("Lectra wins orders while
-    Quadient trims its forecast", "Infosys gains 3%, Mindtree slips")."""
+def clause_starts(text: str, ordinary: frozenset[str]) -> list[int]:
+    """Where the later clauses of `text` start that may open with a name: after a comma,
+    a semicolon, a colon, "while" or "but", before a capital ("..., Mindtree slips",
+    "Vienna bourse: Amag slips")."""
     if not ordinary or not _CLAUSE_WORDS.search(text) or text.isupper() or text.islower():
         return []
+    return [m.end() for m in _CLAUSE.finditer(text)]
+
+
+def clause_subjects(text: str, ordinary: frozenset[str], starts: list[int]) -> list[Span]:
+    """The spans of companies no list holds that open a later clause of `text` (at
+    `starts`, `clause_starts`) as its subject ("Lectra wins orders while Quadient trims
+    its forecast", "Infosys gains 3%, Mindtree slips", "Swiss small caps: Medartis
+    rises")."""
     out = []
-    for m in _CLAUSE.finditer(text):
-        found = subject(text[m.end() :], ordinary, later=True)
+    for start in starts:
+        found = subject(text[start:], ordinary, later=True)
         if found is not None:
-            out.append((m.end() + found[0], m.end() + found[1]))
+            out.append((start + found[0], start + found[1]))
     return out
 
 
@@ -170,54 +178,61 @@ def _sentence_case(text: str) -> bool:
     return any(len(w) >= 4 and w.isalpha() and w.islower() for w in text.split()[1:])
 
 
-def pair(text: str, ordinary: frozenset[str], taken: list[Span]) -> list[Span]:
-    """The spans of companies no list holds among two names joined by "and" (or by "&"
-    before a plural verb, `AND`) that open `text` before what they did (`PAIR_WORDS`:
-    "Palfinger and Rosenbauer fall", "Holmen And Billerud Hit By Weak Prices", "Bossard &
-    SFS slip"). Each of the two must be a name found otherwise (`taken`: the spans found)
-    or read as `subject` reads one, else neither is a company's: "Gold and silver rally",
-    "Oil And Gas Stocks Fall". In sentence case the second name's capitals mark it a name
-    beside a company, whatever its first word ("Sodick and Towa slide")."""
+def pair(text: str, ordinary: frozenset[str], taken: list[Span], start: int = 0) -> list[Span]:
+    """The spans of companies no list holds among two names joined by "and", by "&"
+    before a plural verb, or by a comma, as wires join them (`AND`), that open `text`
+    (or its clause at `start`) before what they did (`PAIR_WORDS`: "Palfinger and
+    Rosenbauer fall", "Holmen And Billerud Hit By Weak Prices", "Bossard & SFS slip",
+    "Meidensha, Daihen raise forecasts"). Each of the two must be a name found otherwise
+    (`taken`: the spans found) or read as `subject` reads one, else neither is a
+    company's: "Gold and silver rally", "Oil And Gas Stocks Fall". In sentence case the
+    second name's capitals mark it a name beside a company, whatever its first word
+    ("Sodick and Towa slide"), and so do a later clause's first name's."""
+    clause = text[start:]
     if (
         not ordinary
-        or not _NAME_START.match(text)
+        or not _NAME_START.match(clause)
         or text.isupper()
         or text.islower()
-        or not (" and " in text or " And " in text or " AND " in text or " & " in text)
+        or not _early_join(clause)
     ):
         return []
-    tokens = [m.span() for m in islice(_TOKEN.finditer(text), 2 * MOST_WORDS + 2)]
+    tokens = [(a + start, b + start) for a, b in _first_tokens(clause)]
     words = [text[a:b] for a, b in tokens]
     first = range(1, min(len(words), MOST_WORDS + 1))
-    j = next((i for i in first if words[i] in AND), None)
+    # j: the second name's first word; the first name's words are those before `join`.
+    j = next((i + 1 for i in first if words[i] in AND), None)
     after = PAIR_WORDS
     if j is None:
-        j = next((i for i in first if words[i] == "&"), None)
+        j = next((i + 1 for i in first if words[i] == "&"), None)
         after = PAIR_VERBS  # "Marks & Spencer shares fall" is one company
+    comma = False
+    if j is None:
+        j = next((i for i in first if words[i - 1].endswith(",")), None)
+        comma = True
     if j is None:
         return []
-    ends = range(j + 2, min(len(words), j + 2 + MOST_WORDS))
+    join = j if comma else j - 1
+    ends = range(j + 1, min(len(words), j + 1 + MOST_WORDS))
     k = next((i for i in ends if _bare(words[i]) in after), None)
     if k is None:
         return []
+    first_end = tokens[join - 1][1] - (1 if comma else 0)
+    opening = words[:join]
+    opening[-1] = opening[-1][:-1] if comma else opening[-1]
     out = []
     # The second name stands mid-sentence after a company's: an ordinary first word will
     # do where a later word is none ("Veidekke And AF Gruppen Win"), and in sentence case,
     # where its capitals mark a name, alone.
+    in_sentence = words[k][:1].islower()
     for run, span, beside, cased, vouched in (
-        (words[:j], (0, tokens[j - 1][1]), tokens[j - 1][1], False, False),
-        (
-            words[j + 1 : k],
-            (tokens[j + 1][0], tokens[k - 1][1]),
-            tokens[j + 1][0],
-            True,
-            words[k][:1].islower(),
-        ),
+        (opening, (tokens[0][0], first_end), first_end, start > 0, False),
+        (words[j:k], (tokens[j][0], tokens[k - 1][1]), tokens[j][0], True, in_sentence),
     ):
         near = [other for other in taken if overlap(span, other)]
         inside = all(span[0] <= a and b <= span[1] for a, b in near)
         if near and inside and any(beside in (a, b) for a, b in near):
-            continue  # a name found right beside "and" is one of the two
+            continue  # a name found right beside the join is one of the two
         # "&" may join the words of either name ("Adairs and Temple & Webster slide").
         named = [w for w in run if w != "&"]
         if near or run[0] == "&" or run[-1] == "&" or not _name_run(named, ordinary):
@@ -228,6 +243,21 @@ def pair(text: str, ordinary: frozenset[str], taken: list[Span]) -> list[Span]:
             return []
         out.append(span)
     return out
+
+
+# What joins two names, as `pair` reads them; most texts hold none within a name's length
+# of their start, and testing for that spares them the tokens.
+_JOIN = re.compile(r" (?:and|And|AND|&) |, ")
+
+
+def _early_join(clause: str) -> bool:
+    """Whether a join (`_JOIN`) first stands in `clause` after at most `MOST_WORDS` words."""
+    found = _JOIN.search(clause)
+    return found is not None and len(clause[: found.start()].split()) <= MOST_WORDS
+
+
+def _first_tokens(text: str) -> list[Span]:
+    return [m.span() for m in islice(_TOKEN.finditer(text), 2 * MOST_WORDS + 2)]
 
 
 def _bare(word: str) -> str:

@@ -49,6 +49,11 @@ MIDCAPS_BY_SHAPE_3 = PATH.with_name("midcaps_by_shape_3.csv")
 # A fourth, by two more readers (Europe and Japan and Korea; the rest of the world), with
 # more pairs and more companies as what happened to them: written blind to v40's readings.
 MIDCAPS_BY_SHAPE_4 = PATH.with_name("midcaps_by_shape_4.csv")
+# Headlines as the business press writes them, in no planned shape, by two more readers:
+# written blind to v40 as first committed.
+MIDCAPS_AS_WRITTEN = PATH.with_name("midcaps_as_written.csv")
+# A second such set, written blind to v40 as served.
+MIDCAPS_AS_WRITTEN_2 = PATH.with_name("midcaps_as_written_2.csv")
 NAMED_SETS = {
     "US companies outside the S&P 500": US_COMPANIES,
     "companies listed in the US, foreign ones among them": US_LISTED,
@@ -58,6 +63,8 @@ NAMED_SETS = {
     "more mid- and small-caps of sixteen regions in six shapes, and traps": MIDCAPS_BY_SHAPE_2,
     "a third set of mid- and small-caps of sixteen regions, and traps": MIDCAPS_BY_SHAPE_3,
     "a fourth set of mid- and small-caps of sixteen regions, and traps": MIDCAPS_BY_SHAPE_4,
+    "mid- and small-caps of eighteen regions as the business press writes them": MIDCAPS_AS_WRITTEN,
+    "more mid- and small-caps as the business press writes them": MIDCAPS_AS_WRITTEN_2,
 }
 
 

@@ -7,7 +7,7 @@ import pytest
 from app.sentiment.entities import UNLISTED, Gazetteer
 from app.sentiment.schemas import EntityHeadline
 from app.sentiment.service import EntityItem, check_limits
-from app.sentiment.subjects import clause_subjects, objects, pair, subject
+from app.sentiment.subjects import clause_starts, clause_subjects, objects, pair, subject
 from app.settings import Settings
 
 # A few ordinary words, as an export ships tens of thousands.
@@ -116,6 +116,10 @@ def _pair(text: str, taken: list[tuple[int, int]] | None = None) -> list[str]:
         ("Adairs and Temple & Webster slide", ["Adairs", "Temple & Webster"]),
         ("Krones & Sidel shares fall", []),
         ("Krones & Sidel Rallies", []),
+        # A comma joins two, as wires write it; not a clause after a company's news.
+        ("Meidensha, Daihen raise forecasts", ["Meidensha", "Daihen"]),
+        ("Krones gains 3%, Daihen slips", []),
+        ("Gold, silver rally", []),
         # Beside a company, mid-sentence capitals mark the second name whatever its
         # first word; in Title Case a later word must be none.
         ("Krones and Star slide on weak demand", ["Krones", "Star"]),
@@ -147,7 +151,8 @@ def test_a_name_found_beside_and_vouches_for_the_other() -> None:
 
 
 def _clauses(text: str) -> list[str]:
-    return [text[a:b] for a, b in clause_subjects(text, ORDINARY)]
+    starts = clause_starts(text, ORDINARY)
+    return [text[a:b] for a, b in clause_subjects(text, ORDINARY, starts)]
 
 
 def test_the_subjects_of_later_clauses() -> None:
@@ -157,6 +162,12 @@ def test_the_subjects_of_later_clauses() -> None:
     assert _clauses("Wacom lifts dividend; Star Micronics cuts outlook") == ["Star Micronics"]
     assert _clauses("Yields rise while Federal Reserve cuts") == []
     assert _clauses("Wacom Lifts Dividend; Star Micronics Cuts Outlook") == []
+    # A market report's heading before a colon.
+    assert _clauses("Swiss small caps: Medartis rises on sales beat") == ["Medartis"]
+    assert _clauses("Budget: Why ITCs stock gained") == []
+    # Two names where a later clause opens.
+    text = "Milan bourse: Interpump and Reply lead gains"
+    assert [text[a:b] for a, b in pair(text, ORDINARY, [], 14)] == ["Interpump", "Reply"]
 
 
 def _objects(text: str) -> list[str]:
