@@ -190,7 +190,7 @@ def test_a_ticker_finds_its_companys_name_that_is_a_word(server: Server) -> None
         by_legal_name = _post(http, legal)
         not_named = _post(http, [{"text": text, "entities": ["GLW"]}])
         found = _post(http, [{"text": text, "entities": "auto"}])
-    # "Target" is a word "auto" leaves alone; a portfolio's TGT says it is the company.
+    # A portfolio's TGT says "Target" is the company.
     (target,) = by_ticker.json()["results"][0]["entities"]
     assert (target["name"], target["company"], target["start"], target["end"]) == (
         "TGT",
@@ -210,9 +210,10 @@ def test_a_ticker_finds_its_companys_name_that_is_a_word(server: Server) -> None
         0,
         6,
     )
-    # A name in camel case is no word: "auto" finds it.
+    # A name in camel case is no word: "auto" finds it; and "Target" opening a headline
+    # before what a company does ("cuts guidance") is the company.
     entities = found.json()["results"][0]["entities"]
-    assert [(e["name"], e["company"]) for e in entities] == [("eBay", "EBAY")]
+    assert [(e["name"], e["company"]) for e in entities] == [("Target", "TGT"), ("eBay", "EBAY")]
 
 
 def test_a_word_or_a_phrase_naming_something_else_is_no_mention(server: Server) -> None:
@@ -334,11 +335,13 @@ def test_a_legal_form_is_read_in_any_case(server: Server) -> None:
 
 
 def test_a_companys_name_that_is_a_word_is_found_for_its_ticker(server: Server) -> None:
-    # "auto" leaves "Shell" and "Arm" out as words; a portfolio's SHEL or ARM says which.
+    # "auto" leaves "Shell" and "Arm" out as words where nothing says they are the
+    # companies; a portfolio's SHEL or ARM says which, and so does what a company does.
     items: list[object] = [
         {"text": "Shell profit beats forecasts", "entities": ["SHEL"]},
         {"text": "Shell profit beats forecasts", "entities": ["Shell plc"]},
         {"text": "Arm Shares Jump On AI Demand", "entities": ["ARM"]},
+        {"text": "Shell companies draw scrutiny", "entities": "auto"},
         {"text": "Shell profit beats forecasts", "entities": "auto"},
         # Its own ticker beside it says the word is the company, as "Target (TGT)" does.
         {"text": "Shell (SHEL) profit beats forecasts", "entities": "auto"},
@@ -353,6 +356,7 @@ def test_a_companys_name_that_is_a_word_is_found_for_its_ticker(server: Server) 
         [(0, 5, "W:SHELL")],
         [(0, 3, "W:ARM")],
         [],
+        [(0, 5, "W:SHELL")],
         [(0, 5, "W:SHELL")],
         [(0, 6, "TGT")],
     ]
