@@ -25,7 +25,8 @@ NEWS_WORDS = frozenset(
      "scraps", "narrows", "widens", "keeps", "reaffirms", "reiterates", "backs",
      "rejects", "halts", "resumes", "shuts", "bets", "rebounds", "extends", "upgraded",
      "downgraded", "returns", "books", "opens", "expects", "flags", "withdraws",
-     "restores", "repays", "suspends", "reinstates"}
+     "restores", "repays", "suspends", "reinstates", "upgrades", "downgrades",
+     "initiates", "dips", "lags", "eases", "edges"}
 )  # fmt: skip
 
 # What a company does or reports, after its name opens a headline, that neither a
@@ -63,7 +64,7 @@ PAIR_VERBS = frozenset(
      "flag", "slash", "lower", "lose", "step", "extend", "expand", "launch", "delay",
      "scrap", "halt", "resume", "shut", "sell", "buy", "complete", "secure", "narrow",
      "widen", "top", "hike", "declare", "unveil", "book", "plunge", "retreat", "advance",
-     "upgrade"}
+     "upgrade", "dip", "lag", "ease", "edge", "diverge", "trail"}
 )  # fmt: skip
 PAIR_WORDS = PAIR_VERBS | {"shares", "stock"}
 
@@ -201,8 +202,8 @@ NOT_FIRST = frozenset(
     {"Inc", "Incorporated", "LLC", "Ltd", "Limited", "Corp", "Corporation", "PLC", "Plc",
      "plc", "AG", "SA", "NV", "GAAP", "IFRS", "EIA", "IEA", "FMCG", "PSU", "IT", "VC", "PE",
      "ARPU", "EBITDA", "EBIT", "EPS", "NII", "NIM", "AUM", "NAV", "ROE", "ROCE", "GMV",
-     "ARR", "FCF", "RevPAR", "CAPEX", "Capex", "Why", "How", "What", "When", "Where",
-     "Who", "Which"}
+     "ARR", "FCF", "RevPAR", "CAPEX", "Capex", "IPO", "Why", "How", "What", "When",
+     "Where", "Who", "Which"}
 )  # fmt: skip
 
 # Words that carry a Title Case headline on past its subject ("Abiomed Announces Q3

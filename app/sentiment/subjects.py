@@ -72,6 +72,14 @@ _OBJECT = re.compile(
     r"economists?|strategists?|analysts?) (?:of|at))"
     r"\s+(?=[A-Z\u00c0-\u00de]|[a-z]+[A-Z])"
 )
+# A broker's call on a company, whose name the call's terms follow ("Carnegie raises
+# Hufvudstaden to buy", "Equita cuts Piovan target", "Bell Potter initiates Lycopodium
+# with buy rating"): the name is read only before one of `_CALL_TERMS`.
+_CALL = re.compile(
+    r"\b(?:raises|cuts|lifts|trims|starts|initiates|resumes|reiterates)\s+"
+    r"(?=[A-Z\u00c0-\u00de]|[a-z]+[A-Z])"
+)
+_CALL_TERMS = frozenset({"to", "at", "with", "target", "targets", "price"})
 # What each of `_OBJECT`'s phrases holds, in lower case (its words one space apart, as
 # nearly every headline writes them): most texts hold none, and testing for these costs
 # a fifth of the pattern's search.
@@ -140,11 +148,16 @@ def objects(text: str, ordinary: frozenset[str]) -> list[Span]:
     if not ordinary or text.isupper() or text.islower():
         return []
     low = text.lower()
-    if not any(key in low for key in _OBJECT_KEYS):
+    phrases = any(key in low for key in _OBJECT_KEYS)
+    calls = _CALL.search(text) is not None
+    if not (phrases or calls):
         return []
     out = []
     sentence_case = _sentence_case(text)
-    for m in _OBJECT.finditer(text):
+    found = [(m, False) for m in _OBJECT.finditer(text)] if phrases else []
+    # A call's terms tell its company from other words only where case marks names.
+    found += [(m, True) for m in _CALL.finditer(text)] if calls and sentence_case else []
+    for m, call in found:
         run: list[str] = []
         end = m.end()
         for token in islice(_TOKEN.finditer(text, m.end()), MOST_WORDS + 1):
@@ -166,8 +179,10 @@ def objects(text: str, ordinary: frozenset[str]) -> list[Span]:
                 end = text.rindex(run.pop(), m.end(), end)
                 end = len(text[:end].rstrip())
         after = text[end:].split(None, 1)
+        if call and (not after or after[0].lower() not in _CALL_TERMS):
+            continue
         cased = sentence_case and (not after or not after[0][:1].isupper())
-        if _a_company(text[m.end() : end], ordinary, cased):
+        if _a_company(text[m.end() : end], ordinary, cased) and (m.end(), end) not in out:
             out.append((m.end(), end))
     return out
 
@@ -298,6 +313,8 @@ def _name_run(run: list[str], ordinary: frozenset[str]) -> bool:
             return False  # "Q3 earnings: ...": a period is no name's word
         if word.lower().endswith("-based"):
             return False  # "Ho Chi Minh City-based": where a company is, not its name
+        if i == len(run) - 1 and word in ("Index", "Indices"):
+            return False  # "Straits Times Index edges up": a market's, not a company's
         if i < len(run) - 1 and _POSSESSIVE.search(word):
             return False  # "Fed's Kaplan Sees", "Britain's FTSE falls": someone's, not a name
     return True

@@ -61,6 +61,8 @@ def _opening(text: str) -> str | None:
         ("Tietoevry to split into two companies", "Tietoevry"),
         ("Alps Alpine To Cut 1,000 Jobs", "Alps Alpine"),
         ("Krones to speak at investor day", None),
+        ("Needham upgrades Krones to buy", "Needham"),
+        ("Straits Times Index edges up", None),
         ("Algeria to cut oil output", None),
         ("RealNetworks CEO Rob Glaser to invest in the company", None),
         ("Krones returns to profit", "Krones"),
@@ -110,6 +112,7 @@ def _pair(text: str, taken: list[tuple[int, int]] | None = None) -> list[str]:
         ("Oil And Gas Stocks Fall", []),
         ("Gold and Krones rally", []),
         ("Bufab and Troax lower growth targets", ["Bufab", "Troax"]),
+        ("Vastned and Nedap diverge after tax proposal", ["Vastned", "Nedap"]),
         # "&" joins two names before a plural verb, which one name does not take, and
         # the words of one name beside "and".
         ("Torm & Odfjell Rise On Stronger Tanker Rates", ["Torm", "Odfjell"]),
@@ -197,6 +200,12 @@ def _objects(text: str) -> list[str]:
         ("Peso strength weighs on Gruma earnings", ["Gruma"]),
         ("Spanish regulator fines Logista over distribution terms", ["Logista"]),
         ("Strong holiday traffic lifts Kangwon Land", ["Kangwon Land"]),
+        # A broker's call: the company before the call's terms only.
+        ("Carnegie raises Hufvudstaden to buy", ["Hufvudstaden"]),
+        ("Equita cuts Piovan target after order slowdown", ["Piovan"]),
+        ("Bell Potter initiates Lycopodium with buy rating", ["Lycopodium"]),
+        ("Krones cuts Europe jobs", []),
+        ("Krones cuts IPO price band", []),
         # The company a person leads or speaks for.
         ("Vijay Kelkar appointed chairman of Gruma", ["Gruma"]),
         ("Tariffs bite, says economist at Pantheon Macroeconomics", ["Pantheon Macroeconomics"]),
