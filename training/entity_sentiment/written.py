@@ -50,10 +50,12 @@ MIDCAPS_BY_SHAPE_3 = PATH.with_name("midcaps_by_shape_3.csv")
 # more pairs and more companies as what happened to them: written blind to v40's readings.
 MIDCAPS_BY_SHAPE_4 = PATH.with_name("midcaps_by_shape_4.csv")
 # Headlines as the business press writes them, in no planned shape, by two more readers:
-# written blind to v40 as first committed.
+# written blind to v40's first round of readings.
 MIDCAPS_AS_WRITTEN = PATH.with_name("midcaps_as_written.csv")
-# A second such set, written blind to v40 as served.
+# A second such set, written blind to v40's second round of readings.
 MIDCAPS_AS_WRITTEN_2 = PATH.with_name("midcaps_as_written_2.csv")
+# A third, written blind to v40 as served.
+MIDCAPS_AS_WRITTEN_3 = PATH.with_name("midcaps_as_written_3.csv")
 NAMED_SETS = {
     "US companies outside the S&P 500": US_COMPANIES,
     "companies listed in the US, foreign ones among them": US_LISTED,
@@ -65,6 +67,7 @@ NAMED_SETS = {
     "a fourth set of mid- and small-caps of sixteen regions, and traps": MIDCAPS_BY_SHAPE_4,
     "mid- and small-caps of eighteen regions as the business press writes them": MIDCAPS_AS_WRITTEN,
     "more mid- and small-caps as the business press writes them": MIDCAPS_AS_WRITTEN_2,
+    "a third set as the business press writes them": MIDCAPS_AS_WRITTEN_3,
 }
 
 
