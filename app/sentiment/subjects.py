@@ -200,9 +200,10 @@ def pair(text: str, ordinary: frozenset[str], taken: list[Span], start: int = 0)
     Rosenbauer fall", "Holmen And Billerud Hit By Weak Prices", "Bossard & SFS slip",
     "Meidensha, Daihen raise forecasts"). Each of the two must be a name found otherwise
     (`taken`: the spans found) or read as `subject` reads one, else neither is a
-    company's: "Gold and silver rally", "Oil And Gas Stocks Fall". In sentence case the
-    second name's capitals mark it a name beside a company, whatever its first word
-    ("Sodick and Towa slide"), and so do a later clause's first name's."""
+    company's: "Gold and silver rally", "Oil And Gas Stocks Fall". A name that stands
+    mid-sentence (the second, and the first of a later clause) may start with an ordinary
+    word where a later word is none; the second, beside a company, in sentence case
+    whatever follows ("Sodick and Towa slide")."""
     clause = text[start:]
     if (
         not ordinary
@@ -236,9 +237,9 @@ def pair(text: str, ordinary: frozenset[str], taken: list[Span], start: int = 0)
     opening = words[:join]
     opening[-1] = opening[-1][:-1] if comma else opening[-1]
     out = []
-    # The second name stands mid-sentence after a company's: an ordinary first word will
-    # do where a later word is none ("Veidekke And AF Gruppen Win"), and in sentence case,
-    # where its capitals mark a name, alone.
+    # A name mid-sentence (the second; the first of a later clause): an ordinary first
+    # word will do where a later word is none ("Veidekke And AF Gruppen Win"); the second,
+    # beside a company, in sentence case, where its capitals mark a name, alone.
     in_sentence = words[k][:1].islower()
     for run, span, beside, cased, vouched in (
         (opening, (tokens[0][0], first_end), first_end, start > 0, False),
