@@ -10,6 +10,16 @@ headlines, and from what the blind sets of `data/written_headlines/` showed
 
 from __future__ import annotations
 
+# What a company counts and reports beside its profit, which its name opens a headline
+# with as it does with "profit" ("Alimak order intake rises", "Posadas occupancy rises");
+# not what a trade or a market counts too ("Seafood exports", "F&O volumes", "MDF
+# volumes"), nor "dividend", which names funds ("... Dividend ETF").
+MEASURES = frozenset(
+    {"order", "orders", "output", "production", "occupancy", "traffic", "backlog",
+     "margin", "margins", "bookings", "deliveries", "same-store", "like-for-like", "loss",
+     "losses"}
+)  # fmt: skip
+
 # The words that follow a company opening a headline: what it did, and what its shares,
 # profit or quarter did. Written for the project from the words that follow the names
 # the lists find at the start of the training headlines, less those that also follow
@@ -26,14 +36,16 @@ NEWS_WORDS = frozenset(
      "rejects", "halts", "resumes", "shuts", "bets", "rebounds", "extends", "upgraded",
      "downgraded", "returns", "books", "opens", "expects", "flags", "withdraws",
      "restores", "repays", "suspends", "reinstates", "upgrades", "downgrades",
-     "initiates", "dips", "lags", "eases", "edges"}
-)  # fmt: skip
+     "initiates", "dips", "lags", "eases", "edges", "plans", "faces", "slides", "bags",
+     "lands", "licenses"}
+) | MEASURES  # fmt: skip
 
 # What a company does or reports, after its name opens a headline, that neither a
 # person nor an adjective is followed by as often ("Target beats estimates", "Sharp
 # returns to profit"; not "Williams warns", "Sharp falls in output"): the news words
-# less the moves of a price and what persons say or do.
-DEEDS = NEWS_WORDS - {
+# less the moves of a price and what persons say or do, and what is counted ("Sharp
+# output gains").
+DEEDS = NEWS_WORDS - MEASURES - {
     "rallies", "jumps", "surges", "slips", "falls", "drops", "plunges", "gains", "sinks",
     "soars", "tumbles", "slumps", "rises", "climbs", "rebounds", "upgraded", "downgraded",
     "warns", "sees", "expects", "agrees", "signs", "keeps", "reaffirms", "reiterates",
@@ -45,14 +57,15 @@ DEEDS = NEWS_WORDS - {
 OWNED = frozenset(
     {"shares", "stock", "profit", "profits", "net", "revenue", "revenues", "sales",
      "earnings", "eps", "q1", "q2", "q3", "q4", "h1", "h2", "ipo"}
-)  # fmt: skip
+) | MEASURES  # fmt: skip
 
 # After "to", what a company opening a headline is to do: deals, listings and cuts, not
 # what persons and governments say they will ("to speak", "to visit", "to meet").
 TO_VERBS = frozenset(
     {"buy", "sell", "acquire", "merge", "split", "spin", "divest", "list", "delist",
      "close", "shut", "cut", "axe", "slash", "lay", "exit", "hire", "build", "open",
-     "launch", "invest", "expand", "restructure", "float", "redeem", "repurchase"}
+     "launch", "invest", "expand", "restructure", "float", "redeem", "repurchase",
+     "raise", "trim", "hike", "idle"}
 )  # fmt: skip
 
 # What two companies joined at the opening did, or their shares: the plural verbs of
@@ -64,9 +77,38 @@ PAIR_VERBS = frozenset(
      "flag", "slash", "lower", "lose", "step", "extend", "expand", "launch", "delay",
      "scrap", "halt", "resume", "shut", "sell", "buy", "complete", "secure", "narrow",
      "widen", "top", "hike", "declare", "unveil", "book", "plunge", "retreat", "advance",
-     "upgrade", "dip", "lag", "ease", "edge", "diverge", "trail"}
+     "upgrade", "dip", "lag", "ease", "edge", "diverge", "trail", "see", "ride", "shrug",
+     "feel", "face", "set", "take"}
 )  # fmt: skip
 PAIR_WORDS = PAIR_VERBS | {"shares", "stock"}
+
+# The last word of a company's name that says it is one, whatever its first word
+# ("Renew Holdings lifts", "Tri Chemical shares jump", "Premier Group profit rises"):
+# legal forms and groups (`FORMS`), and the trades companies name themselves by
+# (`TRADES`), which a sector's or a public body's name may also end with ("Budget
+# Airlines", "Central Bank"): those only after no place and in no body's name
+# (`BODIES`).
+FORMS = frozenset(
+    {"Holdings", "Holding", "Group", "Groupe", "Gruppe", "Grupo", "Corp", "Corp.",
+     "Corporation", "Co", "Co.", "Inc", "Inc.", "Ltd", "Ltd.", "Limited", "Plc", "PLC",
+     "plc", "AG", "SE", "SA", "S.A.", "NV", "N.V.", "ASA", "AB", "Oyj", "SpA", "S.p.A.",
+     "Bhd", "Berhad", "Tbk", "PCL", "JSC"}
+)  # fmt: skip
+TRADES = frozenset(
+    {"Bank", "Properties", "Property", "Realty", "REIT", "Pharma", "Pharmaceuticals",
+     "Therapeutics", "Biosciences", "Chemical", "Chemicals", "Electronics", "Electric",
+     "Technologies", "Industries", "International", "Enterprises", "Ventures", "Partners",
+     "Capital", "Financial", "Robotics", "Hotels", "Airlines", "Airways", "Motor",
+     "Motors", "Brands", "Foods", "Logistics", "Networks", "Systems", "Communications",
+     "Telecom", "Semiconductor", "Semiconductors", "Labs", "Engineering", "Shipping",
+     "Resources"}
+)  # fmt: skip
+BODIES = frozenset(
+    {"Central Bank", "Reserve Bank", "World Bank", "Development Bank", "Investment Bank",
+     "Export-Import Bank", "Venture Capital", "Private Capital", "Working Capital",
+     "Human Capital", "Natural Resources", "Human Resources", "Water Resources",
+     "Budget Airlines", "Commercial Property", "Residential Property"}
+)  # fmt: skip
 
 # "and" joins two names; "&" joins the words of one name ("JB Chemicals & Pharmaceuticals",
 # "Temple & Webster") unless no "and" does and a plural verb follows ("Bossard & SFS
@@ -88,14 +130,14 @@ MARKET_BODIES = frozenset(
      # Regulators, governments' bodies and lenders of governments.
      "FDA", "FTC", "DOJ", "CFTC", "FINRA", "EU", "EC", "UN", "WTO", "OECD", "ADB", "IFC",
      "AIIB", "WHO", "CCI", "CAG", "CBI", "TRAI", "IRDA", "IRDAI", "PFRDA", "NABARD",
-     "EGoM", "GoM", "RPT",
+     "EGoM", "GoM", "RPT", "CERC", "FINMA", "FSA", "SAMA", "MICEX", "RTS", "Negara",
      # Markets named by their city: "Seoul shares rise", "HK shares end higher".
      "HK", "Seoul", "Taipei", "Tokyo", "Mumbai", "Manila", "Bangkok", "Karachi", "Dhaka",
      "Colombo", "Istanbul", "Riyadh", "Dubai", "Doha", "Cairo", "Lagos", "Nairobi",
      "Johannesburg", "Moscow", "Warsaw", "Budapest", "Prague", "Athens", "Lisbon",
      "Madrid", "Milan", "Zurich", "Stockholm", "Oslo", "Copenhagen", "Helsinki",
      "Amsterdam", "Brussels", "Vienna", "Wellington", "Sydney", "Toronto", "London",
-     "Paris", "Frankfurt", "Singapore", "Wall"}
+     "Paris", "Frankfurt", "Singapore", "Wall", "Tel", "BIST"}
 )  # fmt: skip
 
 # A person's role: "RealNetworks CEO Rob Glaser to invest" opens with a person.
@@ -104,7 +146,8 @@ ROLES = frozenset(
      "co-founder", "cofounder", "chief", "president", "minister", "pm", "governor",
      "secretary", "senator", "judge", "analyst", "boss", "promoter", "quarterback",
      "chancellor", "premier", "king", "queen", "prince", "mayor", "pope", "treasurer",
-     "deputy", "speaker", "envoy", "ambassador", "commissioner", "lawmaker"}
+     "deputy", "speaker", "envoy", "ambassador", "commissioner", "lawmaker", "md",
+     "economist", "broker"}
 )  # fmt: skip
 
 # Public figures markets quote by surname, who open headlines as companies do ("Lagarde
@@ -120,7 +163,7 @@ PERSONS_AND_EVENTS = frozenset(
      "Sunak", "Starmer", "Reeves", "Albanese", "Trudeau", "Carney", "Ishiba", "Kishida",
      "Takaichi", "Biden", "Vance", "Lutnick", "Navarro", "Netanyahu", "Musk", "Buffett",
      "Dimon", "Ackman", "Icahn", "Cramer", "Dalio", "Soros", "Bezos", "Zuckerberg",
-     "Nadella", "Pichai", "Altman",
+     "Nadella", "Pichai", "Altman", "Jokowi", "Prabowo",
      "Blockade", "Cyclone", "Typhoon", "Earthquake", "Hurricane", "Tsunami", "Wildfire",
      "Monsoon"}
 )  # fmt: skip
@@ -153,7 +196,7 @@ PLACES = frozenset(
      "Türkiye", "Turkmenistan", "Tuvalu", "UAE", "Uganda", "Ukraine", "Uruguay",
      "Uzbekistan", "Vanuatu", "Venezuela", "Vietnam", "Wales", "Yemen", "Zambia",
      "Zimbabwe", "Saudi Arabia", "Sri Lanka", "Hong Kong", "South Africa", "South Korea",
-     "North Korea", "New Zealand", "Costa Rica", "El Salvador", "Ivory Coast",
+     "North Korea", "Korea", "New Zealand", "Costa Rica", "El Salvador", "Ivory Coast",
      "Abu Dhabi", "Puerto Rico", "Papua New Guinea", "Asia", "Africa", "America",
      "Americas", "Eurozone", "Euro Zone", "Middle East", "Latin America", "Gulf",
      "Philippine", "Filipino", "Thai", "Malaysian", "Indonesian", "Vietnamese",
@@ -162,7 +205,9 @@ PLACES = frozenset(
      "Emirati", "Qatari", "Kuwaiti", "Omani", "Bahraini", "Turkish", "Israeli", "Iranian",
      "Iraqi", "Russian", "Ukrainian", "Polish", "Czech", "Hungarian", "Romanian",
      "Greek", "Brazilian", "Mexican", "Argentine", "Chilean", "Colombian", "Peruvian",
-     "Canadian", "Australian", "European", "Asian", "African"}
+     "Canadian", "Australian", "European", "Asian", "African", "American", "British",
+     "Irish", "German", "French", "Swiss", "Dutch", "Belgian", "Austrian", "Italian",
+     "Spanish", "Portuguese", "Swedish", "Norwegian", "Danish", "Finnish"}
 )  # fmt: skip
 
 # States, provinces and regions within countries, and the regions markets name by
@@ -201,8 +246,8 @@ GOODS = frozenset(
 NOT_FIRST = frozenset(
     {"Inc", "Incorporated", "LLC", "Ltd", "Limited", "Corp", "Corporation", "PLC", "Plc",
      "plc", "AG", "SA", "NV", "GAAP", "IFRS", "EIA", "IEA", "FMCG", "PSU", "IT", "VC", "PE",
-     "ARPU", "EBITDA", "EBIT", "EPS", "NII", "NIM", "AUM", "NAV", "ROE", "ROCE", "GMV",
-     "ARR", "FCF", "RevPAR", "CAPEX", "Capex", "IPO", "Why", "How", "What", "When",
+     "ARPU", "EBITDA", "EBITA", "EBIT", "EPS", "NII", "NIM", "AUM", "NAV", "ROE", "ROCE", "GMV",
+     "ARR", "FCF", "RevPAR", "CAPEX", "Capex", "IPO", "F&O", "Why", "How", "What", "When",
      "Where", "Who", "Which"}
 )  # fmt: skip
 
@@ -212,7 +257,8 @@ ONWARD = frozenset(
     {"announces", "announced", "further", "weighs", "plans", "says", "said", "to", "may",
      "will", "could", "also", "now", "again", "files", "reveals", "confirms", "expects",
      "eyes", "mulls", "considers", "seeks", "receives", "gets", "sets", "names",
-     "appoints", "is", "are", "was", "has", "have"}
+     "appoints", "is", "are", "was", "has", "have", "outlines", "details", "stops",
+     "targets"}
 )  # fmt: skip
 
 # A reporting period: "Q3", "H1", "FY11", "9M", "Fourth" (of "Fourth Quarter"), in

@@ -29,6 +29,8 @@ from app.sentiment.given_names import GIVEN_NAMES
 from app.sentiment.spans import Span, overlap
 from app.sentiment.subject_words import (
     AND,
+    BODIES,
+    FORMS,
     FUNCTION_WORDS,
     GOODS,
     MARKET_BODIES,
@@ -44,6 +46,7 @@ from app.sentiment.subject_words import (
     REGIONS,
     ROLES,
     TO_VERBS,
+    TRADES,
 )
 
 # The words a name opening a headline may run to, besides the first: more capitalised
@@ -58,6 +61,11 @@ _CLAUSE = re.compile(
     r"(?:[,;:]\s+|\s+(?:while|but|whereas|While|But|Whereas)\s+)(?=[A-Z\u00c0-\u00de]|[a-z]+[A-Z])"
 )
 _CLAUSE_WORDS = re.compile(r"[,;:] *[A-Z]|(?:while|but|whereas|While|But|Whereas) [A-Z]")
+# A place's possessive that opens a headline before a name, as wires say where a company
+# is ("Chile's Hites swings to loss", "Argentina's Transener, IRSA lead Merval rally").
+_PLACE_OWNS = re.compile(
+    r"([A-Z][\w.]*(?: [A-Z][\w.]*)?)['\u2019]s (?=[A-Z\u00c0-\u00de]|[a-z]+[A-Z])"
+)
 # Phrases after which market news names the company something happened to: a stake in
 # it, its shares, a bid for it, a broker's call on it, its output, what weighs on, fines
 # or lifts it ("Activist fund builds stake in Tsumura", "Brokers upgrade Genuit", "Fire
@@ -114,7 +122,11 @@ def subject(text: str, ordinary: frozenset[str], later: bool = False) -> Span | 
         ):
             tokens = [m.span() for m in islice(_TOKEN.finditer(text), k)]
             run = [text[a:b] for a, b in tokens]
-            cased = later and words[k][:1].islower()
+            # At a headline's start, sentence case capitalises a name's first word and
+            # the headline's alike, so a later word that is none must mark the name
+            # ("Air Busan posts", "KWS Saat trims"); an initial opens a person's name.
+            opens = not later and k > 1 and len(words[0]) > 1 and _sentence_case(text)
+            cased = (later or opens) and words[k][:1].islower()
             return _opening(text, run, tokens[-1][1], after, ordinary, cased)
     return None
 
@@ -122,10 +134,15 @@ def subject(text: str, ordinary: frozenset[str], later: bool = False) -> Span | 
 def clause_starts(text: str, ordinary: frozenset[str]) -> list[int]:
     """Where the later clauses of `text` start that may open with a name: after a comma,
     a semicolon, a colon, "while" or "but", before a capital ("..., Mindtree slips",
-    "Vienna bourse: Amag slips")."""
-    if not ordinary or not _CLAUSE_WORDS.search(text) or text.isupper() or text.islower():
+    "Vienna bourse: Amag slips"), and after a place's possessive that opens it
+    ("Chile's Hites swings")."""
+    if not ordinary or text.isupper() or text.islower():
         return []
-    return [m.end() for m in _CLAUSE.finditer(text)]
+    owner = _PLACE_OWNS.match(text)
+    starts = [owner.end()] if owner and owner.group(1) in PLACES else []
+    if _CLAUSE_WORDS.search(text):
+        starts += [m.end() for m in _CLAUSE.finditer(text)]
+    return starts
 
 
 def clause_subjects(text: str, ordinary: frozenset[str], starts: list[int]) -> list[Span]:
@@ -360,8 +377,34 @@ def _a_company(
     initial, dot, rest = bare.partition(".")
     after_initial = rest if dot and len(initial) == 1 else bare
     if {bare, bare.replace(".", ""), after_initial} & ordinary:
-        return vouched or (cased and any(_no_word(w, ordinary) for w in name.split()[1:]))
+        later = name.split()[1:]
+        return (
+            vouched
+            or _company_word_last(name)
+            or (cased and any(_no_word(w, ordinary) for w in later))
+            # A place's name before one word that is none ("Korea Kolmar", "Taiwan
+            # Paiho"), not a verb's ("Iran Defuses").
+            or (
+                first in PLACES
+                and len(later) == 1
+                and _no_word(later[0], ordinary)
+                and later[0] not in FORMS
+                and not later[0].endswith("s")
+            )
+        )
     # "Small-cap", "Multi-year": a part in lower case that is a word, or a first part
     # that is one; not "Sino-Ocean".
     head, *rest = first.split("-")
     return head.lower() not in ordinary and not any(p.islower() and p in ordinary for p in rest)
+
+
+def _company_word_last(name: str) -> bool:
+    """Whether `name`, of two words or more, ends with a word that says it is a
+    company's (`FORMS`; `TRADES` after no place's word and in no body's name)."""
+    words = name.split()
+    if len(words) < 2:
+        return False
+    last = words[-1]
+    if last in FORMS:
+        return len(words) > 2 or words[0] not in PLACES  # "India Inc": a country's firms
+    return last in TRADES and words[0] not in PLACES and " ".join(words[-2:]) not in BODIES

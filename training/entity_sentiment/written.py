@@ -56,6 +56,8 @@ MIDCAPS_AS_WRITTEN = PATH.with_name("midcaps_as_written.csv")
 MIDCAPS_AS_WRITTEN_2 = PATH.with_name("midcaps_as_written_2.csv")
 # A third, written blind to v40 as served.
 MIDCAPS_AS_WRITTEN_3 = PATH.with_name("midcaps_as_written_3.csv")
+# A fourth, written blind to v41's first round of readings.
+MIDCAPS_AS_WRITTEN_4 = PATH.with_name("midcaps_as_written_4.csv")
 NAMED_SETS = {
     "US companies outside the S&P 500": US_COMPANIES,
     "companies listed in the US, foreign ones among them": US_LISTED,
@@ -68,6 +70,7 @@ NAMED_SETS = {
     "mid- and small-caps of eighteen regions as the business press writes them": MIDCAPS_AS_WRITTEN,
     "more mid- and small-caps as the business press writes them": MIDCAPS_AS_WRITTEN_2,
     "a third set as the business press writes them": MIDCAPS_AS_WRITTEN_3,
+    "a fourth set as the business press writes them": MIDCAPS_AS_WRITTEN_4,
 }
 
 

@@ -69,8 +69,10 @@ def _opening(text: str) -> str | None:
         # A period written out.
         ("Coface first-quarter net income rises 12%", "Coface"),
         ("Tupy quarterly profit falls on weak truck demand", "Tupy"),
-        # At a headline's start an ordinary first word leaves it no name, whatever follows.
-        ("Star Micronics cuts outlook", None),
+        # At a headline's start an ordinary first word leaves it no name, unless a later
+        # word is none in sentence case (whose capitals then mark a name).
+        ("Star Micronics cuts outlook", "Star Micronics"),
+        ("Star Micronics Cuts Outlook", None),
         ("Upbeat China PMI lifts Asian shares", None),
         # Public figures quoted by surname, and the events that halt output.
         ("Lagarde warns on inflation", None),
@@ -95,6 +97,73 @@ def test_the_opening_company_is_an_entity_with_no_company_key() -> None:
     assert KNOWN.find_entities("Siemens shares slip") == [("W:SIEMENS", (0, 7))]
     # Without the ordinary words (exports before v37, training's marks): not looked for.
     assert Gazetteer(KEYS, KEYS).find_entities(text) == [("W:SIEMENS", (21, 28))]
+
+
+# Ordinary words that open companies' names, and others that open no company's.
+FIRST_WORDS = ORDINARY | {
+    "renew", "tourism", "tri", "credit", "india", "swiss", "budget", "central", "world",
+    "financial", "venture", "new", "korea", "iran", "air", "upbeat", "tel", "bank",
+    "national", "airlines", "services", "inc", "r",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # A name whose last word says it is a company's, whatever its first word.
+        ("Renew Holdings lifts profit expectations", "Renew Holdings"),
+        ("Tri Chemical shares jump on chip demand", "Tri Chemical"),
+        ("Tourism Holdings rejects takeover approach", "Tourism Holdings"),
+        ("Credit Corp books higher collections", "Credit Corp"),
+        ("Swiss Finance Corp buys shares", "Swiss Finance Corp"),
+        # Not a country's firms, a trade after a place, nor a body's name.
+        ("India Inc raises Rs 4-lakh crore from markets", None),
+        ("Swiss National Bank cuts rates", None),
+        ("Central Bank raises rates", None),
+        ("World Bank cuts growth forecast", None),
+        ("Budget Airlines shares fall", None),
+        ("Venture Capital funding falls", None),
+        # An ordinary first word before another trade still leaves no name.
+        ("Financial Services shares fall", None),
+        ("New Gold posts record quarter", None),
+        # A place's name before one word that is none, not before a verb's.
+        ("Korea Kolmar shares rise on orders", "Korea Kolmar"),
+        ("Iran Defuses Second Cyberattack", None),
+        # In sentence case a later word that is none marks a name whatever its first.
+        ("Air Busan posts first-half loss", "Air Busan"),
+        ("Air Busan Posts First-Half Loss", None),
+        ("Upbeat China PMI lifts Asian shares", None),
+        ("R Neelakantan returns to SpiceJet as finance chief", None),
+        ("Tel Aviv 35 gains as rates fall", None),
+    ],
+)  # fmt: skip
+def test_a_name_that_ends_with_a_company_s_word(text: str, name: str | None) -> None:
+    found = subject(text, FIRST_WORDS)
+    assert (None if found is None else text[found[0] : found[1]]) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # What a company counts, after its name, as its profit is.
+        ("Alimak order intake rises on wind demand", "Alimak"),
+        ("Posadas occupancy rises at beach resorts", "Posadas"),
+        ("Monogatari same-store sales rise 8%", "Monogatari"),
+        ("Gevorkyan plans new powder metallurgy plant", "Gevorkyan"),
+        # Not what a trade counts, nor a fund's dividend.
+        ("Seafood exports up on better demand", None),
+        ("Vanguard Dividend Appreciation ETF yields more", None),
+        # A Title Case headline's verb before "Plans" is no name's.
+        ("Transnet Outlines Plans for Cheaper Coal", None),
+        # What a company is to raise, trim or idle; what it bags or lands.
+        ("Shurgard to raise funds for storage expansion", "Shurgard"),
+        ("Olin to idle chlor-alkali capacity", "Olin"),
+        ("Oiltek bags refinery contracts", "Oiltek"),
+        ("Leonteq slides as broker cuts", "Leonteq"),
+    ],
+)  # fmt: skip
+def test_what_a_company_counts_and_plans(text: str, name: str | None) -> None:
+    assert _opening(text) == name
 
 
 def _pair(text: str, taken: list[tuple[int, int]] | None = None) -> list[str]:
@@ -130,6 +199,10 @@ def _pair(text: str, taken: list[tuple[int, int]] | None = None) -> list[str]:
         ("Krones And Federal Reserve Slide", []),
         ("Krones and oil rise", []),
         # Not what persons do together, nor "&" inside one name.
+        # What two companies see, ride, shrug off or feel, as wires write it.
+        ("Itoki, Okamura ride office renovation boom", ["Itoki", "Okamura"]),
+        ("Santam, OUTsurance shrug off flood claims", ["Santam", "OUTsurance"]),
+        ("Adhi Karya, Wijaya Karya Merger Plan Delayed", []),
         ("Krones and Sidel agree merger terms", []),
         ("JB Chemicals & Pharmaceuticals shares fall", []),
         ("Krones and Sidel", []),
@@ -168,6 +241,9 @@ def test_the_subjects_of_later_clauses() -> None:
     # A market report's heading before a colon.
     assert _clauses("Swiss small caps: Medartis rises on sales beat") == ["Medartis"]
     assert _clauses("Budget: Why ITCs stock gained") == []
+    # After a country's possessive that opens the headline; not a region's.
+    assert _clauses("Chile's Hites swings to loss") == ["Hites"]
+    assert _clauses("Illinois's Vendors slide") == []
     # Two names where a later clause opens.
     text = "Milan bourse: Interpump and Reply lead gains"
     assert [text[a:b] for a, b in pair(text, ORDINARY, [], 14)] == ["Interpump", "Reply"]

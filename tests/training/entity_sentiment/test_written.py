@@ -66,6 +66,7 @@ def test_a_mention_not_where_the_file_says_is_refused(tmp_path: Path) -> None:
         (written.MIDCAPS_AS_WRITTEN, 300, 30, 354),
         (written.MIDCAPS_AS_WRITTEN_2, 300, 30, 351),
         (written.MIDCAPS_AS_WRITTEN_3, 300, 30, 355),
+        (written.MIDCAPS_AS_WRITTEN_4, 300, 31, 348),
     ],
 )
 def test_the_named_sets_hold_what_sources_states(
