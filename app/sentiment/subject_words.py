@@ -5,7 +5,7 @@ two companies take, and the names that open headlines as companies do but are no
 
 Written for the project from the words around the names the lists find in the training
 headlines, and from what the blind sets of `data/written_headlines/` showed
-(`docs/models/entity_sentiment.md`, "v37" to "v40").
+(`docs/models/entity_sentiment.md`, "v37" to "v41").
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 MEASURES = frozenset(
     {"order", "orders", "output", "production", "occupancy", "traffic", "backlog",
      "margin", "margins", "bookings", "deliveries", "same-store", "like-for-like", "loss",
-     "losses"}
+     "losses", "throughput"}
 )  # fmt: skip
 
 # The words that follow a company opening a headline: what it did, and what its shares,
@@ -37,7 +37,7 @@ NEWS_WORDS = frozenset(
      "downgraded", "returns", "books", "opens", "expects", "flags", "withdraws",
      "restores", "repays", "suspends", "reinstates", "upgrades", "downgrades",
      "initiates", "dips", "lags", "eases", "edges", "plans", "faces", "slides", "bags",
-     "lands", "licenses"}
+     "lands", "licenses", "confirms", "pushes", "forecasts"}
 ) | MEASURES  # fmt: skip
 
 # What a company does or reports, after its name opens a headline, that neither a
@@ -65,7 +65,7 @@ TO_VERBS = frozenset(
     {"buy", "sell", "acquire", "merge", "split", "spin", "divest", "list", "delist",
      "close", "shut", "cut", "axe", "slash", "lay", "exit", "hire", "build", "open",
      "launch", "invest", "expand", "restructure", "float", "redeem", "repurchase",
-     "raise", "trim", "hike", "idle"}
+     "raise", "trim", "hike", "idle", "spend"}
 )  # fmt: skip
 
 # What two companies joined at the opening did, or their shares: the plural verbs of
@@ -78,7 +78,7 @@ PAIR_VERBS = frozenset(
      "scrap", "halt", "resume", "shut", "sell", "buy", "complete", "secure", "narrow",
      "widen", "top", "hike", "declare", "unveil", "book", "plunge", "retreat", "advance",
      "upgrade", "dip", "lag", "ease", "edge", "diverge", "trail", "see", "ride", "shrug",
-     "feel", "face", "set", "take"}
+     "feel", "face", "set", "take", "form"}
 )  # fmt: skip
 PAIR_WORDS = PAIR_VERBS | {"shares", "stock"}
 
@@ -101,7 +101,7 @@ TRADES = frozenset(
      "Capital", "Financial", "Robotics", "Hotels", "Airlines", "Airways", "Motor",
      "Motors", "Brands", "Foods", "Logistics", "Networks", "Systems", "Communications",
      "Telecom", "Semiconductor", "Semiconductors", "Labs", "Engineering", "Shipping",
-     "Resources"}
+     "Resources", "Technology", "Solutions", "Broking"}
 )  # fmt: skip
 BODIES = frozenset(
     {"Central Bank", "Reserve Bank", "World Bank", "Development Bank", "Investment Bank",
@@ -240,15 +240,15 @@ GOODS = frozenset(
      "NZD", "CAD", "MXN", "BRL", "ZAR", "TRY", "RUB"}
 )  # fmt: skip
 
-# A legal form, an accounting standard or measure, or a question word opens no name
-# ("Ingles Markets, Incorporated Reports ...", "GAAP Operating Profit", "SmarTone lifts
-# ARPU", "Budget: Why ITC's stock gained").
+# A legal form, an accounting standard or measure, a market's investors, or a question
+# word opens no name ("Ingles Markets, Incorporated Reports ...", "GAAP Operating Profit",
+# "SmarTone lifts ARPU", "FIIs August selloff", "Budget: Why ITC's stock gained").
 NOT_FIRST = frozenset(
     {"Inc", "Incorporated", "LLC", "Ltd", "Limited", "Corp", "Corporation", "PLC", "Plc",
      "plc", "AG", "SA", "NV", "GAAP", "IFRS", "EIA", "IEA", "FMCG", "PSU", "IT", "VC", "PE",
-     "ARPU", "EBITDA", "EBITA", "EBIT", "EPS", "NII", "NIM", "AUM", "NAV", "ROE", "ROCE", "GMV",
-     "ARR", "FCF", "RevPAR", "CAPEX", "Capex", "IPO", "F&O", "Why", "How", "What", "When",
-     "Where", "Who", "Which"}
+     "ARPU", "EBITDA", "EBITA", "EBIT", "EPS", "NII", "NIM", "AUM", "NAV", "ROE", "ROCE",
+     "GMV", "ARR", "FCF", "RevPAR", "CAPEX", "Capex", "IPO", "F&O", "FIIs", "FPIs", "DIIs",
+     "Why", "How", "What", "When", "Where", "Who", "Which"}
 )  # fmt: skip
 
 # Words that carry a Title Case headline on past its subject ("Abiomed Announces Q3
@@ -261,12 +261,14 @@ ONWARD = frozenset(
      "targets"}
 )  # fmt: skip
 
-# A reporting period: "Q3", "H1", "FY11", "9M", "Fourth" (of "Fourth Quarter"), in
-# lower case.
+# A reporting period: "Q3", "H1", "FY11", "9M", "Fourth" (of "Fourth Quarter"), a month
+# ("Aeromexico February passenger traffic"; not "may"), in lower case.
 PERIODS = frozenset(
     {"q1", "q2", "q3", "q4", "h1", "h2", "fy", "9m", "first", "second", "third", "fourth",
      "first-quarter", "second-quarter", "third-quarter", "fourth-quarter", "first-half",
-     "second-half", "half-year", "nine-month", "quarterly", "monthly", "full-year"}
+     "second-half", "half-year", "nine-month", "quarterly", "monthly", "full-year",
+     "january", "february", "march", "april", "june", "july", "august", "september",
+     "october", "november", "december"}
 )  # fmt: skip
 
 # The words a Title Case headline runs on with after a name ("... Global Unichip On

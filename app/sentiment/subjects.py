@@ -3,18 +3,22 @@ record order", "Kion Cuts 2025 Outlook As Orders Stall", "Ypsomed shares hit rec
 
 Market news opens with the company it is about, followed by what the company did or
 what its shares, profit or quarter did. So the capitalised words that open a headline,
-followed by one of the words that follow a company there (`NEWS_WORDS`), are read as a
-company's name where their first word is no ordinary word (the export's
-`ordinary_words`: a word of the training headlines or of the word vectors'
-vocabulary), no given name and no market body (`MARKET_BODIES`: "DAX falls",
-"Riksbank lowers"). Such an entity has no company key: the lists do not know it.
+followed by one of the words that follow a company there (`NEWS_WORDS`, among them what
+a company counts: "Alimak order intake rises"), are read as a company's name where
+their first word is no ordinary word (the export's `ordinary_words`: a word of the
+training headlines or of the word vectors' vocabulary), no given name and no market
+body (`MARKET_BODIES`: "DAX falls", "Riksbank lowers"). An ordinary first word will do
+where the name's last word says it is a company's ("Renew Holdings lifts", "Tri
+Chemical shares jump"; `FORMS`, `TRADES`), or, in sentence case, where a later word is
+none ("Air Busan posts"). Such an entity has no company key: the lists do not know it.
 
 The verbs are the third person singular ("cuts", "wins"), which a plural subject ("Bank
 stocks rally", "Chipmakers jump") does not take; "stocks" is no news word for the same
 reason ("Homebuilder stocks fall" is a sector). Two names joined by "and" take the
 plural ("Palfinger and Rosenbauer fall", "Bossard & SFS slip", `pair`), and a company's
 plans follow "to" ("Tietoevry to split", `TO_VERBS`). A later clause opens the same way
-("... while Quadient trims forecast", `clause_subjects`), and some phrases name the
+("... while Quadient trims forecast", `clause_subjects`), as does what follows a
+country's possessive ("Chile's Hites swings"), and some phrases name the
 company something happened to ("stake in Tsumura", "Brokers upgrade Genuit", "Peso
 strength weighs on Gruma", `objects`) or a person leads ("chairman of NBHC"). States,
 regions, fuels and currencies (`REGIONS`, `GOODS`) are none of these.
@@ -74,7 +78,7 @@ _PLACE_OWNS = re.compile(
 _OBJECT = re.compile(
     r"\b(?i:stakes? in|holdings? in|position in|shares (?:of|in)|stock of|takeover of|"
     r"buyout of|bids? for|offers? for|approach for|upgrades?|downgrades?|targets? on|"
-    r"upside for|(?:output|production|operations|shipments|occupancy) at|"
+    r"upside for|coverage (?:of|on)|(?:output|production|operations|shipments|occupancy) at|"
     r"weighs? on|weighed on|drags? down|fines|fined|lifts?|boosts?|hits|"
     r"(?:chief executive|ceo|cfo|coo|cto|chairman|chairwoman|founder|boss|executives?|"
     r"economists?|strategists?|analysts?) (?:of|at))"
@@ -93,12 +97,15 @@ _CALL_TERMS = frozenset({"to", "at", "with", "target", "targets", "price"})
 # a fifth of the pattern's search.
 _OBJECT_KEYS = (
     "stake", "holding", "position", "shares of", "shares in", "stock of", "takeover",
-    "buyout", "bid", "offer", "approach", "grade", "target", "upside", "output",
+    "buyout", "bid", "offer", "approach", "grade", "target", "upside", "coverage", "output",
     "production", "operations", "shipments", "occupancy", "weigh", "drag", "fine", "lift",
     "boost", "hits", "executive", "ceo", "cfo", "coo", "cto", "chairman", "chairwoman",
     "founder", "boss", "economist", "strategist", "analyst",
 )  # fmt: skip
 _POSSESSIVE = re.compile(r"['\u2019]s$")
+# What a hyphen joins to another word that names no company with it ("Post-Brexit",
+# "Non-OPEC", "Ex-Goldman").
+_PREFIXES = frozenset({"post", "pre", "anti", "non", "ex", "pro", "mid", "multi", "co", "re"})
 # A name's words before the news word: at most this many.
 MOST_WORDS = 4
 
@@ -122,6 +129,13 @@ def subject(text: str, ordinary: frozenset[str], later: bool = False) -> Span | 
         ):
             tokens = [m.span() for m in islice(_TOKEN.finditer(text), k)]
             run = [text[a:b] for a, b in tokens]
+            if after in _COUNTED and k + 1 < len(words) and _bare(words[k + 1]) in _MOVES:
+                # What a company sells or runs before what it counts of it, and how that
+                # moved ("Vranken-Pommery champagne sales fall", "Luka Koper container
+                # throughput falls"; not "Amar Ujala files IPO papers").
+                while len(run) > 1 and k - len(run) < 2 and _a_thing(run[-1]):
+                    run.pop()
+                    tokens.pop()
             # At a headline's start, sentence case capitalises a name's first word and
             # the headline's alike, so a later word that is none must mark the name
             # ("Air Busan posts", "KWS Saat trims"); an initial opens a person's name.
@@ -129,6 +143,25 @@ def subject(text: str, ordinary: frozenset[str], later: bool = False) -> Span | 
             cased = (later or opens) and words[k][:1].islower()
             return _opening(text, run, tokens[-1][1], after, ordinary, cased)
     return None
+
+
+# What a company counts of what it sells or runs, and the words of how that moved.
+_COUNTED = frozenset(
+    {"sales", "revenue", "revenues", "profit", "profits", "earnings", "output",
+     "production", "orders", "traffic", "throughput", "occupancy"}
+)  # fmt: skip
+_MOVES = NEWS_WORDS | PAIR_VERBS | {"up", "down", "grows", "grow", "slow", "slows"}
+
+
+def _a_thing(word: str) -> bool:
+    """Whether `word` may be a word of what a company sells or runs: in lower case, no
+    function word, and no verb's or plural's "-s" ("registers", "files")."""
+    return (
+        word.islower()
+        and word.replace("-", "").isalpha()
+        and word not in FUNCTION_WORDS
+        and not word.endswith("s")
+    )
 
 
 def clause_starts(text: str, ordinary: frozenset[str]) -> list[int]:
@@ -309,7 +342,12 @@ def _opening(
     word `after`; `cased` as `_a_company`'s."""
     if not _name_run(run, ordinary):
         return None
-    if after == "to" and any(w.lower() in ordinary for w in run[1:]) and not _sentence_case(text):
+    if (
+        after == "to"
+        and any(w.lower() in ordinary for w in run[1:])
+        and not _sentence_case(text)
+        and not _company_word_last(" ".join(run))
+    ):
         return None  # "Powell Signals No Rush To Cut": Title Case runs on to "to"
     owned = bool(_POSSESSIVE.search(run[-1]))
     if owned and not (after in OWNED or _period(after)):
@@ -362,10 +400,14 @@ def _a_company(
     Micronics cuts outlook"; not "Federal Reserve", nor at a headline's start, which
     sentence case capitalises too: "Upbeat China PMI lifts", "Why Slack stock surged").
     `vouched`: the words around say it is a name (a company's beside it in a pair), so an
-    ordinary first word will do alone."""
+    ordinary first word will do alone. So it will where the name's last word says it is
+    a company's (`_company_word_last`), and where a place's name comes before one word
+    that is none ("Korea Kolmar")."""
     first = name.split()[0]
-    if not first[:1].isalpha() or first in GIVEN_NAMES or first in MARKET_BODIES:
+    if not first[:1].isalpha() or first in GIVEN_NAMES:
         return False
+    if first in MARKET_BODIES and not (len(name.split()) > 2 and name.split()[-1] in FORMS):
+        return False  # not "Shenzhen shares", but "Shenzhen International Holdings"
     if first in PERSONS_AND_EVENTS:
         return False
     if name in PLACES or first.rstrip(".,") in NOT_FIRST:
@@ -392,10 +434,14 @@ def _a_company(
                 and not later[0].endswith("s")
             )
         )
-    # "Small-cap", "Multi-year": a part in lower case that is a word, or a first part
-    # that is one; not "Sino-Ocean".
+    # "Small-cap", "Multi-year", "Post-Brexit", "G-7": a part in lower case that is a
+    # word, a prefix, or no part that is a name's; not "Sino-Ocean", "Fox-Wizel".
     head, *rest = first.split("-")
-    return head.lower() not in ordinary and not any(p.islower() and p in ordinary for p in rest)
+    if any(p.islower() and p in ordinary for p in rest) or head.lower() in _PREFIXES:
+        return False
+    return head.lower() not in ordinary or any(
+        len(p) > 2 and p.isalpha() and p.lower() not in ordinary for p in rest
+    )
 
 
 def _company_word_last(name: str) -> bool:

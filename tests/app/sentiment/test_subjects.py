@@ -103,7 +103,8 @@ def test_the_opening_company_is_an_entity_with_no_company_key() -> None:
 FIRST_WORDS = ORDINARY | {
     "renew", "tourism", "tri", "credit", "india", "swiss", "budget", "central", "world",
     "financial", "venture", "new", "korea", "iran", "air", "upbeat", "tel", "bank",
-    "national", "airlines", "services", "inc", "r",
+    "national", "airlines", "services", "inc", "r", "holdings", "international", "fox",
+    "post", "g", "champagne", "fix", "signals", "no", "rush", "cut",
 }  # fmt: skip
 
 
@@ -135,6 +136,21 @@ FIRST_WORDS = ORDINARY | {
         ("Upbeat China PMI lifts Asian shares", None),
         ("R Neelakantan returns to SpiceJet as finance chief", None),
         ("Tel Aviv 35 gains as rates fall", None),
+        # Title Case runs on to "To" after a name a company's word ends, not another.
+        ("Sanwa Holdings To Buy US Garage Door Maker", "Sanwa Holdings"),
+        ("Powell Signals No Rush To Cut Rates", None),
+        # A market's city opens a name a legal form ends, not its shares.
+        ("Shenzhen International Holdings posts lower profit", "Shenzhen International Holdings"),
+        ("Shenzhen shares slip", None),
+        # Hyphens: a part that is a name's, not a prefix, a year or a number.
+        ("Fox-Wizel quarterly sales climb 11%", "Fox-Wizel"),
+        ("Post-Brexit Trade Deal Slips", None),
+        ("G-7 agrees to more sanctions", None),
+        # What a company sells before what it counts of it, and how that moved; a month.
+        ("Vranken-Pommery champagne sales fall 8%", "Vranken-Pommery"),
+        ("Technofab Engg fix IPO rate", None),
+        ("Aeromexico February passenger traffic rises", "Aeromexico"),
+        ("Hamborner REIT confirms guidance", "Hamborner REIT"),
     ],
 )  # fmt: skip
 def test_a_name_that_ends_with_a_company_s_word(text: str, name: str | None) -> None:
@@ -203,6 +219,7 @@ def _pair(text: str, taken: list[tuple[int, int]] | None = None) -> list[str]:
         ("Itoki, Okamura ride office renovation boom", ["Itoki", "Okamura"]),
         ("Santam, OUTsurance shrug off flood claims", ["Santam", "OUTsurance"]),
         ("Adhi Karya, Wijaya Karya Merger Plan Delayed", []),
+        ("Kumagai Gumi, Sumitomo Forestry form venture", ["Kumagai Gumi", "Sumitomo Forestry"]),
         ("Krones and Sidel agree merger terms", []),
         ("JB Chemicals & Pharmaceuticals shares fall", []),
         ("Krones and Sidel", []),
@@ -280,6 +297,7 @@ def _objects(text: str) -> list[str]:
         ("Carnegie raises Hufvudstaden to buy", ["Hufvudstaden"]),
         ("Equita cuts Piovan target after order slowdown", ["Piovan"]),
         ("Bell Potter initiates Lycopodium with buy rating", ["Lycopodium"]),
+        ("Jarden initiates coverage of Praemium at neutral", ["Praemium"]),
         ("Krones cuts Europe jobs", []),
         ("Krones cuts IPO price band", []),
         # The company a person leads or speaks for.
