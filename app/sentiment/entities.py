@@ -24,6 +24,7 @@ from pathlib import Path
 
 from app.sentiment import subjects, tagged_names
 from app.sentiment.given_names import GIVEN_NAMES
+from app.sentiment.outlet_marks import slugs_end
 from app.sentiment.spans import Span, overlap
 from app.sentiment.subject_words import DEEDS, MARKET_BODIES
 
@@ -1116,7 +1117,12 @@ class Gazetteer:
         open it together ("Palfinger and Rosenbauer fall", "Bossard & SFS slip"), where
         a name found may be one of the two."""
         words = self.ordinary_words
-        opening = None if any(start == 0 for start, _ in taken) else subjects.subject(text, words)
+        # The headline opens after a wire's slugs ("UPDATE 1-HollyFrontier to build").
+        head = slugs_end(text)
+        opening = None
+        if not any(start == head for start, _ in taken):
+            found = subjects.subject(text[head:], words)
+            opening = None if found is None else (found[0] + head, found[1] + head)
         clauses = subjects.clause_starts(text, words)
         read = [
             *([] if opening is None else [opening]),
@@ -1128,9 +1134,9 @@ class Gazetteer:
             if not any(overlap(span, other) for other in taken):
                 spans.append(span)
                 taken.append(span)
-        for start in [0, *clauses]:
+        for start in [head, *clauses]:
             # Two names where a clause opens ("Vienna bourse: Amag and Porr slip").
-            found = subjects.pair(text, words, taken, start)
+            found = subjects.pair(text, words, taken, start, later=start != head)
             spans += found
             taken += found
         # A company's name that is a word, read as a company there, is that company ("...,

@@ -108,15 +108,20 @@ def credit_start(text: str) -> int | None:
     return last.start()
 
 
+def slugs_end(text: str) -> int:
+    """Where the headline of `text` starts after its wire's slugs and flags ("UPDATE
+    1-", "RPT-", "BREAKING: "), 0 where it has none."""
+    slugs = _SLUGS.match(text) if text[:1].isupper() else None
+    if slugs is None and text.islower():
+        slugs = _SLUGS_IN_LOWER_CASE.match(text)
+    return 0 if slugs is None else slugs.end()
+
+
 def without_outlet_marks(text: str) -> str:
     """`text` without its outlet's credit and its wire's slugs ("UPDATE 1-Apple beats
     estimates - Reuters" -> "Apple beats estimates"); a headline that would be left
     empty stays as it is."""
     end = credit_start(text)
     out = text if end is None else text[:end]
-    slugs = _SLUGS.match(out) if out[:1].isupper() else None
-    if slugs is None and out.islower():
-        slugs = _SLUGS_IN_LOWER_CASE.match(out)
-    if slugs is not None:
-        out = out[slugs.end() :]
+    out = out[slugs_end(out) :]
     return out if out.strip() else text

@@ -243,7 +243,13 @@ def _sentence_case(text: str) -> bool:
     return any(len(w) >= 4 and w.isalpha() and w.islower() for w in text.split()[1:])
 
 
-def pair(text: str, ordinary: frozenset[str], taken: list[Span], start: int = 0) -> list[Span]:
+def pair(
+    text: str,
+    ordinary: frozenset[str],
+    taken: list[Span],
+    start: int = 0,
+    later: bool | None = None,
+) -> list[Span]:
     """The spans of companies no list holds among two names joined by "and", by "&"
     before a plural verb, or by a comma, as wires join them (`AND`), that open `text`
     (or its clause at `start`) before what they did (`PAIR_WORDS`: "Palfinger and
@@ -253,8 +259,10 @@ def pair(text: str, ordinary: frozenset[str], taken: list[Span], start: int = 0)
     company's: "Gold and silver rally", "Oil And Gas Stocks Fall". A name that stands
     mid-sentence (the second, and the first of a later clause) may start with an ordinary
     word where a later word is none; the second, beside a company, in sentence case
-    whatever follows ("Sodick and Towa slide")."""
+    whatever follows ("Sodick and Towa slide"). `later`: whether `start` opens a later
+    clause, by default where it is past 0 (not after a wire's slugs: "UPDATE 1-")."""
     clause = text[start:]
+    in_clause = start > 0 if later is None else later
     if (
         not ordinary
         or not _NAME_START.match(clause)
@@ -292,7 +300,7 @@ def pair(text: str, ordinary: frozenset[str], taken: list[Span], start: int = 0)
     # beside a company, in sentence case, where its capitals mark a name, alone.
     in_sentence = words[k][:1].islower()
     for run, span, beside, cased, vouched in (
-        (opening, (tokens[0][0], first_end), first_end, start > 0, False),
+        (opening, (tokens[0][0], first_end), first_end, in_clause, False),
         (words[j:k], (tokens[j][0], tokens[k - 1][1]), tokens[j][0], True, in_sentence),
     ):
         near = [other for other in taken if overlap(span, other)]

@@ -95,6 +95,12 @@ def test_the_opening_company_is_an_entity_with_no_company_key() -> None:
     ]
     # A name the lists hold is found as before; one overlapping it is no second entity.
     assert KNOWN.find_entities("Siemens shares slip") == [("W:SIEMENS", (0, 7))]
+    # After a wire's slugs the headline opens as any other does.
+    assert KNOWN.find_entities("UPDATE 1-Krones wins order") == [(UNLISTED + "Krones", (9, 15))]
+    assert KNOWN.find_entities("RPT-Krones and Sidel fall") == [
+        (UNLISTED + "Krones", (4, 10)),
+        (UNLISTED + "Sidel", (15, 20)),
+    ]
     # Without the ordinary words (exports before v37, training's marks): not looked for.
     assert Gazetteer(KEYS, KEYS).find_entities(text) == [("W:SIEMENS", (21, 28))]
 
