@@ -80,6 +80,8 @@ _OBJECT = re.compile(
     r"buyout of|bids? for|offers? for|approach for|upgrades?|downgrades?|targets? on|"
     r"upside for|coverage (?:of|on)|(?:output|production|operations|shipments|occupancy) at|"
     r"weighs? on|weighed on|drags? down|fines|fined|lifts?|boosts?|hits|"
+    r"(?:orders?|contracts?) from|(?:deal|pact|agreement|contract|lease|partnership|tie-up|"
+    r"alliance) with|"
     r"(?:chief executive|ceo|cfo|coo|cto|chairman|chairwoman|founder|boss|executives?|"
     r"economists?|strategists?|analysts?) (?:of|at))"
     r"\s+(?=[A-Z\u00c0-\u00de]|[a-z]+[A-Z])"
@@ -100,12 +102,16 @@ _OBJECT_KEYS = (
     "buyout", "bid", "offer", "approach", "grade", "target", "upside", "coverage", "output",
     "production", "operations", "shipments", "occupancy", "weigh", "drag", "fine", "lift",
     "boost", "hits", "executive", "ceo", "cfo", "coo", "cto", "chairman", "chairwoman",
-    "founder", "boss", "economist", "strategist", "analyst",
+    "founder", "boss", "economist", "strategist", "analyst", " from", " with",
 )  # fmt: skip
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 # What a hyphen joins to another word that names no company with it ("Post-Brexit",
 # "Non-OPEC", "Ex-Goldman").
 _PREFIXES = frozenset({"post", "pre", "anti", "non", "ex", "pro", "mid", "multi", "co", "re"})
+# What a company prices, after its name ("Pepper Money prices A$1 billion RMBS deal",
+# "Ratio Energies prices $400m notes"; not "Steel prices rise").
+_PRICED = frozenset({"ipo", "offering", "notes", "bonds", "bond", "sukuk", "shares", "its"})
+_AMOUNT = re.compile(r"(?:[$€£¥₹\d]|[A-Z]{1,3}\$|(?:RM|Rs|SAR|AED|NIS)\d)")
 # A name's words before the news word: at most this many.
 MOST_WORDS = 4
 
@@ -122,10 +128,12 @@ def subject(text: str, ordinary: frozenset[str], later: bool = False) -> Span | 
     # the words before it only where there is.
     for k in range(1, min(len(words), MOST_WORDS + 1)):
         after = _bare(words[k])
+        then = words[k + 1] if k + 1 < len(words) else ""
         if (
             after in NEWS_WORDS
             or _period(after)
-            or (after == "to" and k + 1 < len(words) and _bare(words[k + 1]) in TO_VERBS)
+            or (after == "to" and _bare(then) in TO_VERBS)
+            or (after == "prices" and (_bare(then) in _PRICED or _AMOUNT.match(then) is not None))
         ):
             tokens = [m.span() for m in islice(_TOKEN.finditer(text), k)]
             run = [text[a:b] for a, b in tokens]
@@ -350,6 +358,8 @@ def _opening(
     word `after`; `cased` as `_a_company`'s."""
     if not _name_run(run, ordinary):
         return None
+    if "&" in run and run[-1].lower() in PAIR_VERBS:
+        return None  # "Olvi & Puuilo Lift Sales Forecasts": two names, `pair`'s
     if (
         after == "to"
         and any(w.lower() in ordinary for w in run[1:])
@@ -367,6 +377,8 @@ def _opening(
 def _name_run(run: list[str], ordinary: frozenset[str]) -> bool:
     """Whether the words `run` may be a name's, each capitalised (`_NAME_WORD`)."""
     for i, word in enumerate(run):
+        if word == "&" and 0 < i < len(run) - 1:
+            continue  # "Keefe Bruyette & Woods", "Maanshan Iron & Steel"
         if not _NAME_WORD.fullmatch(word) or word[-1] in ",:;'\u2019":
             return False
         if word.lower() in ONWARD or word.lower() in ROLES:
@@ -433,13 +445,14 @@ def _a_company(
             or _company_word_last(name)
             or (cased and any(_no_word(w, ordinary) for w in later))
             # A place's name before one word that is none ("Korea Kolmar", "Taiwan
-            # Paiho"), not a verb's ("Iran Defuses").
+            # Paiho"), not a verb's or a common noun's ("Iran Defuses", "Chinese
+            # Excavator Maker").
             or (
                 first in PLACES
                 and len(later) == 1
                 and _no_word(later[0], ordinary)
                 and later[0] not in FORMS
-                and not later[0].endswith("s")
+                and not later[0].endswith(("s", "er", "or", "ion", "ing", "ment"))
             )
         )
     # "Small-cap", "Multi-year", "Post-Brexit", "G-7": a part in lower case that is a

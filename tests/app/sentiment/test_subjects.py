@@ -110,7 +110,7 @@ FIRST_WORDS = ORDINARY | {
     "renew", "tourism", "tri", "credit", "india", "swiss", "budget", "central", "world",
     "financial", "venture", "new", "korea", "iran", "air", "upbeat", "tel", "bank",
     "national", "airlines", "services", "inc", "r", "holdings", "international", "fox",
-    "post", "g", "champagne", "fix", "signals", "no", "rush", "cut",
+    "post", "g", "champagne", "fix", "signals", "no", "rush", "cut", "golf",
 }  # fmt: skip
 
 
@@ -157,6 +157,16 @@ FIRST_WORDS = ORDINARY | {
         ("Technofab Engg fix IPO rate", None),
         ("Aeromexico February passenger traffic rises", "Aeromexico"),
         ("Hamborner REIT confirms guidance", "Hamborner REIT"),
+        # Who a company names or appoints, a broker's start, what a company prices.
+        ("Nilfisk names new CEO", "Nilfisk"),
+        ("Iwai Cosmo starts Hirata at outperform", "Iwai Cosmo"),
+        ("Pepper Money prices A$1 billion RMBS deal", "Pepper Money"),
+        ("Ratio Energies prices $400m notes", "Ratio Energies"),
+        ("Krones prices rise", None),
+        # "&" inside one name before what one company does; two names before a plural.
+        ("Keefe Bruyette & Woods cuts WesBanco target", "Keefe Bruyette & Woods"),
+        ("Golf & Co Names New CEO", "Golf & Co"),
+        ("Olvi & Puuilo Lift Sales Forecasts", None),
     ],
 )  # fmt: skip
 def test_a_name_that_ends_with_a_company_s_word(text: str, name: str | None) -> None:
@@ -304,6 +314,10 @@ def _objects(text: str) -> list[str]:
         ("Equita cuts Piovan target after order slowdown", ["Piovan"]),
         ("Bell Potter initiates Lycopodium with buy rating", ["Lycopodium"]),
         ("Jarden initiates coverage of Praemium at neutral", ["Praemium"]),
+        # Whom a company wins an order from or signs a deal with; not a ministry.
+        ("Newag wins train order from Koleje Mazowieckie", ["Koleje Mazowieckie"]),
+        ("WDP signs build-to-suit deal with Lidl in Romania", ["Lidl"]),
+        ("Span wins contract from Croatian ministry", []),
         ("Krones cuts Europe jobs", []),
         ("Krones cuts IPO price band", []),
         # The company a person leads or speaks for.
