@@ -102,7 +102,9 @@ _OBJECT_KEYS = (
     "buyout", "bid", "offer", "approach", "grade", "target", "upside", "coverage", "output",
     "production", "operations", "shipments", "occupancy", "weigh", "drag", "fine", "lift",
     "boost", "hits", "executive", "ceo", "cfo", "coo", "cto", "chairman", "chairwoman",
-    "founder", "boss", "economist", "strategist", "analyst", " from", " with",
+    "founder", "boss", "economist", "strategist", "analyst", "order", "contract", "deal with",
+    "pact with", "agreement with", "lease with", "partnership with", "tie-up with",
+    "alliance with",
 )  # fmt: skip
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 # What a hyphen joins to another word that names no company with it ("Post-Brexit",
@@ -128,12 +130,10 @@ def subject(text: str, ordinary: frozenset[str], later: bool = False) -> Span | 
     # the words before it only where there is.
     for k in range(1, min(len(words), MOST_WORDS + 1)):
         after = _bare(words[k])
-        then = words[k + 1] if k + 1 < len(words) else ""
         if (
             after in NEWS_WORDS
             or _period(after)
-            or (after == "to" and _bare(then) in TO_VERBS)
-            or (after == "prices" and (_bare(then) in _PRICED or _AMOUNT.match(then) is not None))
+            or (after in _BEFORE_WHAT and _before(words, k, after))
         ):
             tokens = [m.span() for m in islice(_TOKEN.finditer(text), k)]
             run = [text[a:b] for a, b in tokens]
@@ -159,6 +159,20 @@ _COUNTED = frozenset(
      "production", "orders", "traffic", "throughput", "occupancy"}
 )  # fmt: skip
 _MOVES = NEWS_WORDS | PAIR_VERBS | {"up", "down", "grows", "grow", "slow", "slows"}
+
+
+# The words after a name that are news only before what follows them: "to" before a
+# deal's verb (`TO_VERBS`), "prices" before what a company prices (`_PRICED`, `_AMOUNT`).
+_BEFORE_WHAT = frozenset({"to", "prices"})
+
+
+def _before(words: list[str], k: int, word: str) -> bool:
+    """Whether `words[k]` (`word` in lower case: "to", "prices") is news for the name
+    before it, as the word after it says."""
+    then = words[k + 1] if k + 1 < len(words) else ""
+    if word == "to":
+        return _bare(then) in TO_VERBS
+    return _bare(then) in _PRICED or _AMOUNT.match(then) is not None
 
 
 def _a_thing(word: str) -> bool:
