@@ -60,6 +60,8 @@ MIDCAPS_AS_WRITTEN_3 = PATH.with_name("midcaps_as_written_3.csv")
 MIDCAPS_AS_WRITTEN_4 = PATH.with_name("midcaps_as_written_4.csv")
 # A fifth, written blind to v41's second round of readings.
 MIDCAPS_AS_WRITTEN_5 = PATH.with_name("midcaps_as_written_5.csv")
+# A sixth, written blind to v41's third round of readings.
+MIDCAPS_AS_WRITTEN_6 = PATH.with_name("midcaps_as_written_6.csv")
 NAMED_SETS = {
     "US companies outside the S&P 500": US_COMPANIES,
     "companies listed in the US, foreign ones among them": US_LISTED,
@@ -74,6 +76,7 @@ NAMED_SETS = {
     "a third set as the business press writes them": MIDCAPS_AS_WRITTEN_3,
     "a fourth set as the business press writes them": MIDCAPS_AS_WRITTEN_4,
     "a fifth set as the business press writes them": MIDCAPS_AS_WRITTEN_5,
+    "a sixth set as the business press writes them": MIDCAPS_AS_WRITTEN_6,
 }
 
 
