@@ -84,7 +84,7 @@ PAIR_VERBS = frozenset(
 PAIR_WORDS = PAIR_VERBS | {"shares", "stock"}
 
 # The last word of a company's name that says it is one, whatever its first word
-# ("Renew Holdings lifts", "Tri Chemical shares jump", "Premier Group profit rises"):
+# ("Renew Holdings lifts", "Tri Chemical shares jump", "Tourism Holdings rejects"):
 # legal forms and groups (`FORMS`), and the trades companies name themselves by
 # (`TRADES`), which a sector's or a public body's name may also end with ("Budget
 # Airlines", "Central Bank"): those only after no place and in no body's name

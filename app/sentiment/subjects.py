@@ -429,10 +429,11 @@ def _a_company(
 ) -> bool:
     """Whether `name`, opening a headline before a news word, may be a company's: its
     first word starts with a letter and is no ordinary word, no given name and no market
-    body. `cased`: `name` stands mid-sentence in sentence case, where its capitals mark a
-    name, so an ordinary first word will do if a later word is none ("... while Star
-    Micronics cuts outlook"; not "Federal Reserve", nor at a headline's start, which
-    sentence case capitalises too: "Upbeat China PMI lifts", "Why Slack stock surged").
+    body. `cased`: `name` stands in sentence case where its capitals mark a name
+    (mid-sentence, or at the start before a word in lower case, `subject`), so an
+    ordinary first word will do if a later word is none ("... while Star Micronics cuts
+    outlook", "Air Busan posts"; not "Federal Reserve", nor "Upbeat China PMI lifts",
+    whose later words are a place's and a market body's).
     `vouched`: the words around say it is a name (a company's beside it in a pair), so an
     ordinary first word will do alone. So it will where the name's last word says it is
     a company's (`_company_word_last`), and where a place's name comes before one word
