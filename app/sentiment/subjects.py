@@ -329,9 +329,9 @@ def pair(
         inside = all(span[0] <= a and b <= span[1] for a, b in near)
         if near and inside and any(beside in (a, b) for a, b in near):
             continue  # a name found right beside the join is one of the two
-        # "&" may join the words of either name ("Adairs and Temple & Webster slide").
-        named = [w for w in run if w != "&"]
-        if near or run[0] == "&" or run[-1] == "&" or not _name_run(named, ordinary):
+        # "&" may join the words of either name ("Adairs and Temple & Webster slide"), as
+        # `_name_run` reads it.
+        if near or not _name_run(run, ordinary):
             return []
         if _POSSESSIVE.search(run[-1]):
             return []
@@ -438,10 +438,10 @@ def _a_company(
     ordinary first word will do alone. So it will where the name's last word says it is
     a company's (`_company_word_last`), and where a place's name comes before one word
     that is none ("Korea Kolmar")."""
-    first = name.split()[0]
+    first, *later = name.split()
     if not first[:1].isalpha() or first in GIVEN_NAMES:
         return False
-    if first in MARKET_BODIES and not (len(name.split()) > 2 and name.split()[-1] in FORMS):
+    if first in MARKET_BODIES and not (len(later) > 1 and later[-1] in FORMS):
         return False  # not "Shenzhen shares", but "Shenzhen International Holdings"
     if first in PERSONS_AND_EVENTS:
         return False
@@ -454,7 +454,6 @@ def _a_company(
     initial, dot, rest = bare.partition(".")
     after_initial = rest if dot and len(initial) == 1 else bare
     if {bare, bare.replace(".", ""), after_initial} & ordinary:
-        later = name.split()[1:]
         return (
             vouched
             or _company_word_last(name)
