@@ -66,6 +66,7 @@ class RefreshScheduler:
         self.service = service
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._in_flight: asyncio.Future[RefreshOutcome] | None = None
+        self._in_flight_since = datetime.min.replace(tzinfo=UTC)
         self._lock_handle: IO[str] | None = None
         self.leading = False
 
@@ -91,12 +92,24 @@ class RefreshScheduler:
     async def run_refresh(self) -> RefreshOutcome:
         """One refresh at a time: whoever asks while one runs (the timer, a retry or
         /admin/refresh) joins it and gets its outcome, instead of queueing another
-        fetch behind it."""
+        fetch behind it. A refresh whose outcome is already served (its thread has
+        published it; the loop has not yet resumed it) is over for whoever asks then,
+        having seen that outcome: they wait for it to end and start the next."""
+        current = self._in_flight
+        if current is not None and not current.done() and self._published():
+            await asyncio.shield(current)
         if self._in_flight is None or self._in_flight.done():
+            self._in_flight_since = datetime.now(UTC)
             self._in_flight = asyncio.ensure_future(self._refresh())
         # Shielded: a caller that goes away (a client hanging up) does not cancel the
         # refresh the others are waiting for.
         return await asyncio.shield(self._in_flight)
+
+    def _published(self) -> bool:
+        """Whether the refresh in flight has served its outcome (each outcome's `at` is
+        when its refresh started, after it was put in flight)."""
+        last = self.service.last_refresh
+        return last is not None and last.at >= self._in_flight_since
 
     async def _refresh(self) -> RefreshOutcome:
         outcome = await asyncio.to_thread(self.service.refresh)
