@@ -26,7 +26,7 @@ from app.sentiment import subjects, tagged_names
 from app.sentiment.given_names import GIVEN_NAMES
 from app.sentiment.outlet_marks import slugs_end
 from app.sentiment.spans import Span, overlap
-from app.sentiment.subject_words import DEEDS, MARKET_BODIES
+from app.sentiment.subject_words import DEEDS, MARKET_BODIES, TO_VERBS
 
 # The key of a company no list holds, found as a headline's subject (`subjects`), before
 # its name: an entity of its own, with no company.
@@ -597,15 +597,21 @@ class Gazetteer:
             if in_news
             else "(?!)"  # no such word: a pattern that matches nothing
         )
-        # And opening a headline before what a company does ("Target beats estimates",
-        # "Sharp returns to profit"); not "Dow" (the index: "Dow tops 11,000").
+        # And opening a headline before what a company does or is to do ("Target beats
+        # estimates", "Sharp returns to profit", "Block to cut jobs"); not "Dow" (the
+        # index: "Dow tops 11,000").
         opening = [n for n in in_news if n not in MARKET_BODIES]
         self._word_names_opening = re.compile(
             rf"(?:{'|'.join(map(re.escape, opening[::-1]))})"
-            rf"(?= (?i:{'|'.join(sorted(DEEDS))})(?!\w))"
+            rf"(?= (?i:{'|'.join(sorted(DEEDS))}|to (?:{'|'.join(sorted(TO_VERBS))}))(?!\w))"
             if opening
             else "(?!)"
         )
+        # Where the readings of companies no list holds place a company past the opening
+        # (a later clause's subject, one of two joined, what something happened to), such
+        # a word is its company's: "Barclays rises, Lloyds falls", "Shares of Shell and BP
+        # fall". At the opening, only before `DEEDS`: "Sharp falls" may be the adjective's.
+        self._known_words = frozenset(opening)
         # The names written in capitals that are searched in text all in capitals too:
         # the export's, those headlines never write otherwise ("TCS", "SBI", "AMD"; not
         # "OIL", which they write "oil", nor "INDIA", written "India").
@@ -1124,10 +1130,11 @@ class Gazetteer:
             found = subjects.subject(text[head:], words)
             opening = None if found is None else (found[0] + head, found[1] + head)
         clauses = subjects.clause_starts(text, words)
+        known = self._known_words
         read = [
             *([] if opening is None else [opening]),
-            *subjects.clause_subjects(text, words, clauses),
-            *subjects.objects(text, words),
+            *subjects.clause_subjects(text, words, clauses, known),
+            *subjects.objects(text, words, known),
         ]
         spans: list[Span] = []
         for span in read:
@@ -1136,7 +1143,7 @@ class Gazetteer:
                 taken.append(span)
         for start in [head, *clauses]:
             # Two names where a clause opens ("Vienna bourse: Amag and Porr slip").
-            found = subjects.pair(text, words, taken, start, later=start != head)
+            found = subjects.pair(text, words, taken, start, later=start != head, known=known)
             spans += found
             taken += found
         # A company's name that is a word, read as a company there, is that company ("...,

@@ -118,11 +118,14 @@ _AMOUNT = re.compile(r"(?:[$€£¥₹\d]|[A-Z]{1,3}\$|(?:RM|Rs|SAR|AED|NIS)\d)"
 MOST_WORDS = 4
 
 
-def subject(text: str, ordinary: frozenset[str], later: bool = False) -> Span | None:
+def subject(
+    text: str, ordinary: frozenset[str], later: bool = False, known: frozenset[str] = frozenset()
+) -> Span | None:
     """The span of a company's name that opens `text` as its subject (the module's
     docstring), or None: none there, or a text all in capitals or lower case (whose case
     says nothing). `later`: `text` is a later clause of a headline, where capitals in
-    sentence case mark a name (`_a_company`)."""
+    sentence case mark a name (`_a_company`). `known`: companies' names that are words,
+    each read as its company's here (`_a_company`)."""
     if not ordinary or not _NAME_START.match(text) or text.isupper() or text.islower():
         return None
     words = text.split(None, MOST_WORDS + 2)
@@ -149,7 +152,7 @@ def subject(text: str, ordinary: frozenset[str], later: bool = False) -> Span | 
             # ("Air Busan posts", "KWS Saat trims"); an initial opens a person's name.
             opens = not later and k > 1 and len(words[0]) > 1 and _sentence_case(text)
             cased = (later or opens) and words[k][:1].islower()
-            return _opening(text, run, tokens[-1][1], after, ordinary, cased)
+            return _opening(text, run, tokens[-1][1], after, ordinary, cased, known)
     return None
 
 
@@ -200,23 +203,26 @@ def clause_starts(text: str, ordinary: frozenset[str]) -> list[int]:
     return starts
 
 
-def clause_subjects(text: str, ordinary: frozenset[str], starts: list[int]) -> list[Span]:
+def clause_subjects(
+    text: str, ordinary: frozenset[str], starts: list[int], known: frozenset[str] = frozenset()
+) -> list[Span]:
     """The spans of companies no list holds that open a later clause of `text` (at
     `starts`, `clause_starts`) as its subject ("Lectra wins orders while Quadient trims
     its forecast", "Infosys gains 3%, Mindtree slips", "Swiss small caps: Medartis
-    rises")."""
+    rises"), and of the `known` names that are words there ("Barclays rises, Lloyds
+    falls")."""
     out = []
     for start in starts:
-        found = subject(text[start:], ordinary, later=True)
+        found = subject(text[start:], ordinary, later=True, known=known)
         if found is not None:
             out.append((start + found[0], start + found[1]))
     return out
 
 
-def objects(text: str, ordinary: frozenset[str]) -> list[Span]:
+def objects(text: str, ordinary: frozenset[str], known: frozenset[str] = frozenset()) -> list[Span]:
     """The spans of companies no list holds named after a phrase of `_OBJECT`: the
     capitalised words that follow it (at most `MOST_WORDS`), read as `subject` reads an
-    opening name, in sentence case as a later clause's."""
+    opening name, in sentence case as a later clause's; `known` as `subject`'s."""
     if not ordinary or text.isupper() or text.islower():
         return []
     low = text.lower()
@@ -254,7 +260,8 @@ def objects(text: str, ordinary: frozenset[str]) -> list[Span]:
         if call and (not after or after[0].lower() not in _CALL_TERMS):
             continue
         cased = sentence_case and (not after or not after[0][:1].isupper())
-        if _a_company(text[m.end() : end], ordinary, cased) and (m.end(), end) not in out:
+        name = text[m.end() : end]
+        if _a_company(name, ordinary, cased, known=known) and (m.end(), end) not in out:
             out.append((m.end(), end))
     return out
 
@@ -271,6 +278,7 @@ def pair(
     taken: list[Span],
     start: int = 0,
     later: bool | None = None,
+    known: frozenset[str] = frozenset(),
 ) -> list[Span]:
     """The spans of companies no list holds among two names joined by "and", by "&"
     before a plural verb, or by a comma, as wires join them (`AND`), that open `text`
@@ -282,7 +290,8 @@ def pair(
     mid-sentence (the second, and the first of a later clause) may start with an ordinary
     word where a later word is none; the second, beside a company, in sentence case
     whatever follows ("Sodick and Towa slide"). `later`: whether `start` opens a later
-    clause, by default where it is past 0 (not after a wire's slugs: "UPDATE 1-")."""
+    clause, by default where it is past 0 (not after a wire's slugs: "UPDATE 1-").
+    `known` as `subject`'s ("Shell and BP fall")."""
     clause = text[start:]
     in_clause = start > 0 if later is None else later
     if (
@@ -335,7 +344,7 @@ def pair(
             return []
         if _POSSESSIVE.search(run[-1]):
             return []
-        if not _a_company(text[span[0] : span[1]], ordinary, cased, vouched):
+        if not _a_company(text[span[0] : span[1]], ordinary, cased, vouched, known):
             return []
         out.append(span)
     return out
@@ -366,10 +375,16 @@ def _period(word: str) -> bool:
 
 
 def _opening(
-    text: str, run: list[str], end: int, after: str, ordinary: frozenset[str], cased: bool
+    text: str,
+    run: list[str],
+    end: int,
+    after: str,
+    ordinary: frozenset[str],
+    cased: bool,
+    known: frozenset[str],
 ) -> Span | None:
     """`subject`'s answer where the words `run`, ending at `end`, stand before the news
-    word `after`; `cased` as `_a_company`'s."""
+    word `after`; `cased` and `known` as `_a_company`'s."""
     if not _name_run(run, ordinary):
         return None
     if "&" in run and run[-1].lower() in PAIR_VERBS:
@@ -385,7 +400,7 @@ def _opening(
     if owned and not (after in OWNED or _period(after)):
         return None
     span = (0, end - (2 if owned else 0))
-    return span if _a_company(text[: span[1]], ordinary, cased) else None
+    return span if _a_company(text[: span[1]], ordinary, cased, known=known) else None
 
 
 def _name_run(run: list[str], ordinary: frozenset[str]) -> bool:
@@ -425,7 +440,11 @@ def _no_word(word: str, ordinary: frozenset[str]) -> bool:
 
 
 def _a_company(
-    name: str, ordinary: frozenset[str], cased: bool = False, vouched: bool = False
+    name: str,
+    ordinary: frozenset[str],
+    cased: bool = False,
+    vouched: bool = False,
+    known: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether `name`, opening a headline before a news word, may be a company's: its
     first word starts with a letter and is no ordinary word, no given name and no market
@@ -437,7 +456,10 @@ def _a_company(
     `vouched`: the words around say it is a name (a company's beside it in a pair), so an
     ordinary first word will do alone. So it will where the name's last word says it is
     a company's (`_company_word_last`), and where a place's name comes before one word
-    that is none ("Korea Kolmar")."""
+    that is none ("Korea Kolmar"). A name of `known` is its company's whole, as the
+    gazetteer's list of companies whose names are words says ("Lloyds", "Shell")."""
+    if name in known:
+        return True
     first, *later = name.split()
     if not first[:1].isalpha() or first in GIVEN_NAMES:
         return False

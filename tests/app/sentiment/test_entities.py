@@ -491,6 +491,33 @@ def test_a_name_that_is_a_word_opening_a_headline_before_what_a_company_does() -
     ]
 
 
+def test_a_name_that_is_a_word_where_the_readings_place_a_company() -> None:
+    keys = {"Barclays": "W:BARCLAYS"}
+    by_ticker = {"W:LLOYDS": ["Lloyds"], "W:SHELL": ["Shell"], "W:BP": ["BP"], "XYZ": ["Block"]}
+    by_ticker |= {"W:SHARP": ["Sharp"], "DOW": ["Dow"]}
+    # The words are ordinary words of the export: the readings alone would pass them over.
+    ordinary = {"lloyds", "shell", "bp", "block", "sharp", "dow", "rises", "falls", "fall"}
+    served = Gazetteer(keys, keys, True, by_ticker=by_ticker, ordinary_words=ordinary)
+    assert served.find_entities("Barclays rises, Lloyds falls after ruling") == [
+        ("W:BARCLAYS", (0, 8)),
+        ("W:LLOYDS", (16, 22)),
+    ]
+    assert served.find_entities("Shares of Shell and BP fall as oil slides") == [
+        ("W:SHELL", (10, 15)),
+        ("W:BP", (20, 22)),
+    ]
+    assert served.find_entities("Block to cut 1,000 jobs") == [("XYZ", (0, 5))]
+    # At the opening, a price's move still follows the adjective as often; "to" and a
+    # plan that is no company's, and the index, name none.
+    for text in ("Sharp falls in output", "Block to speak at summit", "Stocks rise, Dow falls"):
+        assert served.find_entities(text) == [], text
+    # Without the export's list of such names, the same words are words.
+    plain = Gazetteer(keys, keys, True, ordinary_words=ordinary)
+    assert plain.find_entities("Barclays rises, Lloyds falls after ruling") == [
+        ("W:BARCLAYS", (0, 8))
+    ]
+
+
 def test_a_callers_name_in_a_legal_form_is_its_companys() -> None:
     keys = {"Microsoft": "MSFT", "Infosys": "NSE:INFY", "Tata Motors": "NSE:TATAMOTORS"}
     keys |= {"Tata Motors Ltd.": "NSE:TATAMOTORS", "Nokia": "W:NOKIA"}
