@@ -1134,6 +1134,7 @@ class Gazetteer:
         read = [
             *([] if opening is None else [opening]),
             *subjects.clause_subjects(text, words, clauses, known),
+            *subjects.cause_subjects(text, words, known),
             *subjects.objects(text, words, known),
         ]
         spans: list[Span] = []

@@ -20,8 +20,10 @@ plans follow "to" ("Tietoevry to split", `TO_VERBS`). A later clause opens the s
 ("... while Quadient trims forecast", `clause_subjects`), as does what follows a
 country's possessive ("Chile's Hites swings"), and some phrases name the
 company something happened to ("stake in Tsumura", "Brokers upgrade Genuit", "Peso
-strength weighs on Gruma", `objects`) or a person leads ("chairman of NBHC"). States,
-regions, fuels and currencies (`REGIONS`, `GOODS`) are none of these.
+strength weighs on Gruma", "offer from CVC", "strikes at Leoni", `objects`) or a person
+leads ("chairman of NBHC"); so, in sentence case, does a clause after "as" or "after"
+("... as Calfrac misses", `cause_subjects`). States, regions, fuels and currencies
+(`REGIONS`, `GOODS`) are none of these.
 """
 
 from __future__ import annotations
@@ -65,6 +67,16 @@ _CLAUSE = re.compile(
     r"(?:[,;:]\s+|\s+(?:while|but|whereas|While|But|Whereas)\s+)(?=[A-Z\u00c0-\u00de]|[a-z]+[A-Z])"
 )
 _CLAUSE_WORDS = re.compile(r"[,;:] *[A-Z]|(?:while|but|whereas|While|But|Whereas) [A-Z]")
+# Where a clause says what else happened, before a capital: "... as Calfrac misses",
+# "... after Northcoast upgrades" (`cause_subjects`).
+_AS_CLAUSE = re.compile(r" (?:as|after) (?=[A-Z\u00c0-\u00de])")
+# What a company does there, as a verb right after its name: not what it counts ("as
+# Cabometyx sales top", a drug's), nor what persons do as often ("as Jhunjhunwala buys
+# stake", "as Powell warns").
+_ACTS = frozenset(w for w in NEWS_WORDS if w.endswith("s") and w not in OWNED) - {
+    "buys", "warns", "sees", "expects", "agrees", "signs", "keeps", "reaffirms",
+    "reiterates", "backs", "rejects", "bets",
+}  # fmt: skip
 # A place's possessive that opens a headline before a name, as wires say where a company
 # is ("Chile's Hites swings to loss", "Argentina's Transener, IRSA lead Merval rally").
 _PLACE_OWNS = re.compile(
@@ -81,7 +93,8 @@ _OBJECT = re.compile(
     r"upside for|coverage (?:of|on)|(?:output|production|operations|shipments|occupancy) at|"
     r"weighs? on|weighed on|drags? down|fines|fined|lifts?|boosts?|hits|"
     r"(?:orders?|contracts?) from|(?:deal|pact|agreement|contract|lease|partnership|tie-up|"
-    r"alliance) with|"
+    r"alliance) with|(?:offers?|bids?|approach|proposals?|assets|units?|business|division) "
+    r"from|strikes? at|"
     r"(?:chief executive|ceo|cfo|coo|cto|chairman|chairwoman|founder|boss|executives?|"
     r"economists?|strategists?|analysts?) (?:of|at))"
     r"\s+(?=[A-Z\u00c0-\u00de]|[a-z]+[A-Z])"
@@ -104,9 +117,12 @@ _OBJECT_KEYS = (
     "boost", "hits", "executive", "ceo", "cfo", "coo", "cto", "chairman", "chairwoman",
     "founder", "boss", "economist", "strategist", "analyst", "order", "contract", "deal with",
     "pact with", "agreement with", "lease with", "partnership with", "tie-up with",
-    "alliance with",
+    "alliance with", "proposal", "assets from", "unit from", "units from", "business from",
+    "division from", "strike",
 )  # fmt: skip
 _POSSESSIVE = re.compile(r"['\u2019]s$")
+# An acronym in the plural, a kind of firm: "BPOs", "NBFCs", "PSUs".
+_PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
 # What a hyphen joins to another word that names no company with it ("Post-Brexit",
 # "Non-OPEC", "Ex-Goldman").
 _PREFIXES = frozenset({"post", "pre", "anti", "non", "ex", "pro", "mid", "multi", "co", "re"})
@@ -216,6 +232,33 @@ def clause_subjects(
         found = subject(text[start:], ordinary, later=True, known=known)
         if found is not None:
             out.append((start + found[0], start + found[1]))
+    return out
+
+
+def cause_subjects(
+    text: str, ordinary: frozenset[str], known: frozenset[str] = frozenset()
+) -> list[Span]:
+    """The spans of companies no list holds that open a clause after "as" or "after",
+    right before what they did (`_ACTS`): "Enerflex beats estimates as Calfrac misses",
+    "Lyft stock gains after Northcoast upgrades". Only in sentence case, where capitals
+    mark names: in Title Case such a clause as often opens with what a company makes or
+    sells ("After Sauna Maker Beats", "As Macau Gaming Revenue Jumps"). Not an acronym
+    alone, a regulator's as often ("as USFDA halts"); `known` as `subject`'s."""
+    if not ordinary or not _AS_CLAUSE.search(text) or not _sentence_case(text):
+        return []
+    out = []
+    for m in _AS_CLAUSE.finditer(text):
+        tokens = [t.span() for t in islice(_TOKEN.finditer(text, m.end()), MOST_WORDS + 1)]
+        words = [text[a:b] for a, b in tokens]
+        k = next((i for i in range(1, len(words)) if words[i].rstrip(",;:") in _ACTS), None)
+        if k is None or (k == 1 and words[0].isupper()):
+            continue
+        run = words[:k]
+        if not _name_run(run, ordinary) or _POSSESSIVE.search(run[-1]):
+            continue
+        span = (tokens[0][0], tokens[k - 1][1])
+        if _a_company(text[span[0] : span[1]], ordinary, cased=True, known=known):
+            out.append(span)
     return out
 
 
@@ -467,6 +510,8 @@ def _a_company(
         return False  # not "Shenzhen shares", but "Shenzhen International Holdings"
     if first in PERSONS_AND_EVENTS:
         return False
+    if not later and _PLURAL_ACRONYM.fullmatch(first):
+        return False  # "bids from BPOs", "NBFCs rally": a kind of firm, not one
     if name in PLACES or first.rstrip(".,") in NOT_FIRST:
         return False
     if name in REGIONS or first in GOODS:

@@ -64,6 +64,8 @@ MIDCAPS_AS_WRITTEN_5 = PATH.with_name("midcaps_as_written_5.csv")
 MIDCAPS_AS_WRITTEN_6 = PATH.with_name("midcaps_as_written_6.csv")
 # Large caps as the press writes them, many named by a word, written blind to v42.
 LARGE_CAPS_AS_WRITTEN = PATH.with_name("large_caps_as_written.csv")
+# A seventh set of mid- and small-caps as the press writes them, blind to v42's second round.
+MIDCAPS_AS_WRITTEN_7 = PATH.with_name("midcaps_as_written_7.csv")
 NAMED_SETS = {
     "US companies outside the S&P 500": US_COMPANIES,
     "companies listed in the US, foreign ones among them": US_LISTED,
@@ -80,6 +82,7 @@ NAMED_SETS = {
     "a fifth set as the business press writes them": MIDCAPS_AS_WRITTEN_5,
     "a sixth set as the business press writes them": MIDCAPS_AS_WRITTEN_6,
     "large caps as the business press writes them, many named by a word": LARGE_CAPS_AS_WRITTEN,
+    "a seventh set as the business press writes them": MIDCAPS_AS_WRITTEN_7,
 }
 
 

@@ -7,7 +7,14 @@ import pytest
 from app.sentiment.entities import UNLISTED, Gazetteer
 from app.sentiment.schemas import EntityHeadline
 from app.sentiment.service import EntityItem, check_limits
-from app.sentiment.subjects import clause_starts, clause_subjects, objects, pair, subject
+from app.sentiment.subjects import (
+    cause_subjects,
+    clause_starts,
+    clause_subjects,
+    objects,
+    pair,
+    subject,
+)
 from app.settings import Settings
 
 # A few ordinary words, as an export ships tens of thousands.
@@ -318,6 +325,13 @@ def _objects(text: str) -> list[str]:
         ("Newag wins train order from Koleje Mazowieckie", ["Koleje Mazowieckie"]),
         ("WDP signs build-to-suit deal with Lidl in Romania", ["Lidl"]),
         ("Span wins contract from Croatian ministry", []),
+        # Who bids for it, whom it buys from, where workers strike; not a kind of firm.
+        ("Compugroup Medical agrees delisting offer from CVC", ["CVC"]),
+        ("Idox rejects approach from Netcall", ["Netcall"]),
+        ("Harbour Energy buys assets from Apache", ["Apache"]),
+        ("IG Metall calls warning strikes at Leoni wiring plants", ["Leoni"]),
+        ("Regulator invites bids from BPOs", []),
+        ("Workers strike at Vencorex chemical plant", ["Vencorex"]),
         ("Krones cuts Europe jobs", []),
         ("Krones cuts IPO price band", []),
         # The company a person leads or speaks for.
@@ -334,3 +348,27 @@ def _objects(text: str) -> list[str]:
 )  # fmt: skip
 def test_companies_named_as_what_happened_to_them(text: str, names: list[str]) -> None:
     assert _objects(text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Enerflex beats estimates as Calfrac misses on weak fracking", ["Calfrac"]),
+        ("Lyft stock gains after Northcoast upgrades", ["Northcoast"]),
+        ("Leonteq slides as Zürcher Kantonalbank cuts to underweight", ["Zürcher Kantonalbank"]),
+        # Not what it counts or sells, not what persons do as often, not an acronym alone.
+        ("Exelixis expands buyback as Cabometyx sales top estimates", []),
+        ("Delta Corp rallies as Jhunjhunwala buys stake", []),
+        ("Ranbaxy plunges as USFDA halts imports", []),
+        # Title Case opens such a clause with what a company makes as often.
+        ("Harvia Shares Climb After Sauna Maker Beats Expectations", []),
+        ("Polytec Rises As Indus Posts Loss", []),
+        # Nor a market body, a country or a region.
+        ("Bonds rally as Fed cuts rates", []),
+        ("Stocks dip as China cuts rates", []),
+        ("Yields rise after Europe lifts tariffs", []),
+    ],
+)  # fmt: skip
+def test_the_subjects_of_clauses_after_as_and_after(text: str, names: list[str]) -> None:
+    found = cause_subjects(text, ORDINARY)
+    assert [text[a:b] for a, b in found] == names
