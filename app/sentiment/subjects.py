@@ -251,7 +251,7 @@ def cause_subjects(
         tokens = [t.span() for t in islice(_TOKEN.finditer(text, m.end()), MOST_WORDS + 1)]
         words = [text[a:b] for a, b in tokens]
         k = next((i for i in range(1, len(words)) if words[i].rstrip(",;:") in _ACTS), None)
-        if k is None or (k == 1 and words[0].isupper()):
+        if k is None or (k == 1 and words[0].isupper() and words[0] not in known):
             continue
         run = words[:k]
         if not _name_run(run, ordinary) or _POSSESSIVE.search(run[-1]):
@@ -303,9 +303,9 @@ def objects(text: str, ordinary: frozenset[str], known: frozenset[str] = frozens
         if call and (not after or after[0].lower() not in _CALL_TERMS):
             continue
         cased = sentence_case and (not after or not after[0][:1].isupper())
-        name = text[m.end() : end]
-        if _a_company(name, ordinary, cased, known=known) and (m.end(), end) not in out:
-            out.append((m.end(), end))
+        span = (m.end(), end)
+        if _a_company(text[m.end() : end], ordinary, cased, known=known) and span not in out:
+            out.append(span)
     return out
 
 

@@ -507,6 +507,12 @@ def test_a_name_that_is_a_word_where_the_readings_place_a_company() -> None:
         ("W:BP", (20, 22)),
     ]
     assert served.find_entities("Block to cut 1,000 jobs") == [("XYZ", (0, 5))]
+    # Opening a clause after "as", even in capitals, as no other acronym alone does.
+    assert served.find_entities("Barclays rises as BP misses") == [
+        ("W:BARCLAYS", (0, 8)),
+        ("W:BP", (18, 20)),
+    ]
+    assert served.find_entities("Barclays rises as FCA halts trading") == [("W:BARCLAYS", (0, 8))]
     # At the opening, a price's move still follows the adjective as often; "to" and a
     # plan that is no company's, and the index, name none.
     for text in ("Sharp falls in output", "Block to speak at summit", "Stocks rise, Dow falls"):
