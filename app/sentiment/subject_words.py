@@ -38,7 +38,8 @@ NEWS_WORDS = frozenset(
      "downgraded", "returns", "books", "opens", "expects", "flags", "withdraws",
      "restores", "repays", "suspends", "reinstates", "upgrades", "downgrades",
      "initiates", "dips", "lags", "eases", "edges", "plans", "faces", "slides", "bags",
-     "lands", "licenses", "confirms", "pushes", "forecasts", "starts", "names", "appoints"}
+     "lands", "licenses", "confirms", "pushes", "forecasts", "starts", "names", "appoints",
+     "fined", "receives", "unit", "creditors"}
 ) | MEASURES  # fmt: skip
 
 # What a company does or reports, after its name opens a headline, that neither a
@@ -57,7 +58,7 @@ DEEDS = NEWS_WORDS - MEASURES - {
 # "Powell's remarks".
 OWNED = frozenset(
     {"shares", "stock", "profit", "profits", "net", "revenue", "revenues", "sales",
-     "earnings", "eps", "q1", "q2", "q3", "q4", "h1", "h2", "ipo"}
+     "earnings", "eps", "q1", "q2", "q3", "q4", "h1", "h2", "ipo", "unit", "creditors"}
 ) | MEASURES  # fmt: skip
 
 # After "to", what a company opening a headline is to do: deals, listings and cuts, not

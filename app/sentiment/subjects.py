@@ -94,7 +94,7 @@ _OBJECT = re.compile(
     r"weighs? on|weighed on|drags? down|fines|fined|lifts?|boosts?|hits|"
     r"(?:orders?|contracts?) from|(?:deal|pact|agreement|contract|lease|partnership|tie-up|"
     r"alliance) with|(?:offers?|bids?|approach|proposals?|assets|units?|business|division) "
-    r"from|strikes? at|"
+    r"from|(?:strikes?|fire|explosion|blast|accident|outage|workers|dispute) at|"
     r"(?:chief executive|ceo|cfo|coo|cto|chairman|chairwoman|founder|boss|executives?|"
     r"economists?|strategists?|analysts?) (?:of|at))"
     r"\s+(?=[A-Z\u00c0-\u00de]|[a-z]+[A-Z])"
@@ -107,6 +107,8 @@ _CALL = re.compile(
     r"(?=[A-Z\u00c0-\u00de]|[a-z]+[A-Z])"
 )
 _CALL_TERMS = frozenset({"to", "at", "with", "target", "targets", "price"})
+# What has a name of its own, after "at" and a name: the site's, not a company's.
+_SITES = frozenset({"mine", "mines", "field", "oilfield", "gasfield", "project", "port"})
 # What each of `_OBJECT`'s phrases holds, in lower case (its words one space apart, as
 # nearly every headline writes them): most texts hold none, and testing for these costs
 # a fifth of the pattern's search.
@@ -118,7 +120,8 @@ _OBJECT_KEYS = (
     "founder", "boss", "economist", "strategist", "analyst", "order", "contract", "deal with",
     "pact with", "agreement with", "lease with", "partnership with", "tie-up with",
     "alliance with", "proposal", "assets from", "unit from", "units from", "business from",
-    "division from", "strike",
+    "division from", "strike", "fire at", "explosion at", "blast at", "accident at",
+    "outage at", "workers at", "dispute at",
 )  # fmt: skip
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 # An acronym in the plural, a kind of firm: "BPOs", "NBFCs", "PSUs".
@@ -302,6 +305,8 @@ def objects(text: str, ordinary: frozenset[str], known: frozenset[str] = frozens
         after = text[end:].split(None, 1)
         if call and (not after or after[0].lower() not in _CALL_TERMS):
             continue
+        if m.group().rstrip().endswith(" at") and after and after[0].lower() in _SITES:
+            continue  # "Workers at Grasberg mine": a mine's or a field's own name
         cased = sentence_case and (not after or not after[0][:1].isupper())
         span = (m.end(), end)
         if _a_company(text[m.end() : end], ordinary, cased, known=known) and span not in out:

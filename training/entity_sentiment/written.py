@@ -66,6 +66,8 @@ MIDCAPS_AS_WRITTEN_6 = PATH.with_name("midcaps_as_written_6.csv")
 LARGE_CAPS_AS_WRITTEN = PATH.with_name("large_caps_as_written.csv")
 # A seventh set of mid- and small-caps as the press writes them, blind to v42's second round.
 MIDCAPS_AS_WRITTEN_7 = PATH.with_name("midcaps_as_written_7.csv")
+# A ninth, written with no shapes named, blind to v42's third round.
+MIDCAPS_AS_WRITTEN_8 = PATH.with_name("midcaps_as_written_8.csv")
 NAMED_SETS = {
     "US companies outside the S&P 500": US_COMPANIES,
     "companies listed in the US, foreign ones among them": US_LISTED,
@@ -83,6 +85,7 @@ NAMED_SETS = {
     "a sixth set as the business press writes them": MIDCAPS_AS_WRITTEN_6,
     "large caps as the business press writes them, many named by a word": LARGE_CAPS_AS_WRITTEN,
     "a seventh set as the business press writes them": MIDCAPS_AS_WRITTEN_7,
+    "an eighth set as the business press writes them, no shapes named": MIDCAPS_AS_WRITTEN_8,
 }
 
 

@@ -45,6 +45,12 @@ def _opening(text: str) -> str | None:
         ("Berry Petroleum's stock plunges", "Berry Petroleum"),
         ("Suss MicroTec Shares Soar On AI Orders", "Suss MicroTec"),
         ("Kakaku.com profit rises on booking fees", "Kakaku.com"),
+        # Fined, offered for, and what its unit or its creditors did.
+        ("Equasens fined €2 million by competition authority", "Equasens"),
+        ("Caregen receives takeover offer", "Caregen"),
+        ("DRB-Hicom unit bags defence contract", "DRB-Hicom"),
+        ("Shuaa Capital's creditors approve debt rescheduling", "Shuaa Capital"),
+        ("Star creditors approve plan", None),
         # No news word after the opening words, or words no company's name has.
         ("Krones and Sidel in talks", None),
         ("Powell's remarks lift stocks", None),
@@ -332,6 +338,10 @@ def _objects(text: str) -> list[str]:
         ("IG Metall calls warning strikes at Leoni wiring plants", ["Leoni"]),
         ("Regulator invites bids from BPOs", []),
         ("Workers strike at Vencorex chemical plant", ["Vencorex"]),
+        ("Fire at Foster plant halts shipments", ["Foster"]),
+        ("Workers at Alkane Resources' Tomingley mine walk off", ["Alkane Resources"]),
+        # A mine's or a field's own name after "at".
+        ("Workers at Grasberg mine walk out", []),
         ("Krones cuts Europe jobs", []),
         ("Krones cuts IPO price band", []),
         # The company a person leads or speaks for.

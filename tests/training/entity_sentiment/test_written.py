@@ -71,6 +71,7 @@ def test_a_mention_not_where_the_file_says_is_refused(tmp_path: Path) -> None:
         (written.MIDCAPS_AS_WRITTEN_6, 300, 30, 350),
         (written.LARGE_CAPS_AS_WRITTEN, 300, 40, 394),
         (written.MIDCAPS_AS_WRITTEN_7, 300, 30, 390),
+        (written.MIDCAPS_AS_WRITTEN_8, 300, 30, 320),
     ],
 )
 def test_the_named_sets_hold_what_sources_states(
