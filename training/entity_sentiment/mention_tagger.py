@@ -223,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         for found_spans in (auto, alone, checked, both):
             f = written.finding(sets, found_spans)
             cells.append(f"{f['found']} ({f['other_finds']} / {f['finds_where_none_named']})")
-        named = written.finding(sets, auto)["named"]
+        named = sum(len(h.names) for h in sets)
         print(f"| {path.name} ({named}) | " + " | ".join(cells) + " |")
     return 0
 
