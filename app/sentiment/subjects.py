@@ -561,3 +561,19 @@ def _company_word_last(name: str) -> bool:
     if last in FORMS:
         return len(words) > 2 or words[0] not in PLACES  # "India Inc": a country's firms
     return last in TRADES and words[0] not in PLACES and " ".join(words[-2:]) not in BODIES
+
+
+def tagged_name(text: str, span: Span, ordinary: frozenset[str]) -> Span | None:
+    """The span by which a mention a tagger found (`span`) names a company, as these
+    readings check a name (a possessive taken off: "Spain's" is Spain), or None: no
+    place, market body, currency or ordinary word alone, no word in lower case, and
+    nothing written in capitals alone: an acronym is a body or a trade's term as often as
+    a company ("CSO figures show", "higher CPO prices"), a ticker in a tag or a cashtag
+    is the company's named beside it, and a headline in capitals gives no name away."""
+    start, end = span
+    if owned := _POSSESSIVE.search(text[start:end]):
+        end = start + owned.start()
+    name = text[start:end]
+    if not name[:1].isupper() or name.isupper() or not _name_run(name.split(), ordinary):
+        return None
+    return (start, end) if _a_company(name, ordinary, cased=True) else None

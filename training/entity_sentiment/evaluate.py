@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import argparse
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from itertools import combinations
 from pathlib import Path
@@ -55,9 +55,17 @@ import numpy as np
 
 from app.model_store import version_dir
 from app.sentiment.entities import Gazetteer, Span, gazetteer_path
+from app.sentiment.mention_tagger import MentionTagger, tagger_path
 from app.sentiment.plain_text import Reading, reading
 from app.sentiment.schemas import EntityHeadline
-from app.sentiment.service import EntityItem, best_labels, check_limits, model_text
+from app.sentiment.service import (
+    EntityItem,
+    Item,
+    best_labels,
+    check_limits,
+    model_text,
+    search_text,
+)
 from app.settings import Settings
 from training.entity_sentiment import (
     behaviour,
@@ -286,7 +294,32 @@ def asked_by_ticker(entity: Predict, part: list[Pair], found: Gazetteer) -> dict
     return out
 
 
-def auto_answers(entity: Predict, part: list[Pair], found: Gazetteer) -> dict[str, Any]:
+def auto_items(
+    texts: Sequence[str],
+    found: Gazetteer,
+    tagger: MentionTagger | None = None,
+    settings: Settings | None = None,
+) -> list[Item]:
+    """Each text asked about with `"entities": "auto"`, checked as the service checks it,
+    with the names `tagger` finds, if given, as the service asks it for them."""
+    settings = settings or _settings()
+    tagged: list[Sequence[Span]] = [()] * len(texts)
+    if tagger is not None:
+        searched = [search_text(reading(t.strip())) for t in texts]
+        tagged = [
+            row
+            for at in range(0, len(searched), 512)
+            for row in tagger.names(searched[at : at + 512], found.ordinary_words)
+        ]
+    return [
+        check_limits([EntityHeadline(text=t, entities="auto")], settings, found, {0: m})[0]
+        for t, m in zip(texts, tagged, strict=True)
+    ]
+
+
+def auto_answers(
+    entity: Predict, part: list[Pair], found: Gazetteer, tagger: MentionTagger | None = None
+) -> dict[str, Any]:
     """Each text asked about with `"entities": "auto"`, as the service reads it: the
     answers to the found mentions that overlap an annotated one, scored on its label
     (`report`'s "all"), and how many of the annotated mentions were answered."""
@@ -297,8 +330,8 @@ def auto_answers(entity: Predict, part: list[Pair], found: Gazetteer) -> dict[st
             annotated.setdefault(q.title, []).append((q.span, q))
     answered: list[Pair] = []
     texts: list[str] = []
-    for title, mentions in annotated.items():
-        (item,) = check_limits([EntityHeadline(text=title, entities="auto")], settings, found)
+    items = auto_items(list(annotated), found, tagger, settings)
+    for (title, mentions), item in zip(annotated.items(), items, strict=True):
         # Compared where the service found them: in the text as a reader reads it.
         read = reading(title)
         spans = [in_reading(read, span) for span, _ in mentions]
@@ -325,8 +358,12 @@ def auto_answers(entity: Predict, part: list[Pair], found: Gazetteer) -> dict[st
 
 def auto_spans(text: str, found: Gazetteer) -> list[Span]:
     """The spans of what `"entities": "auto"` answers for in `text`, as the service
-    finds them."""
-    (item,) = check_limits([EntityHeadline(text=text, entities="auto")], _settings(), found)
+    finds them without a mention tagger."""
+    return spans_of(auto_items([text], found)[0])
+
+
+def spans_of(item: Item) -> list[Span]:
+    """The spans of what a checked item answers for."""
     return [(m.start, m.end) for m in item.mentions] if isinstance(item, EntityItem) else []
 
 
@@ -521,6 +558,7 @@ def main(argv: list[str] | None = None) -> int:
         }
     )
     known = Gazetteer.load(gazetteer_path(entity_dir))
+    tagger = MentionTagger(tagger_path(entity_dir)) if tagger_path(entity_dir).is_dir() else None
     by_pattern(where, floor_name, entity, headline, tfidf, known)
     us = tfns_pairs(tfns.load(tfns.TEST), known)
     print(f"\n{where} on TFNS's validation file (held out), each headline's subject marked:")
@@ -559,7 +597,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {name} all in {case}: {found}")
             own_case = gazetteer.said(gazetteer.reach(exact, rewritten), name)
             print(f"    names in their own case only: {own_case}")
-            r = auto_answers(entity, rewritten, known)
+            r = auto_answers(entity, rewritten, known, tagger)
             print(
                 f'    "auto": answers {r["n"]} of {r["mentions"]} annotated mentions, '
                 f"accuracy {r['accuracy']:.3f}, macro-F1 {r['macro_f1']:.3f}"
@@ -575,14 +613,15 @@ def main(argv: list[str] | None = None) -> int:
             rates = ", ".join(f"{k} {v:.1%}" for k, v in changes.items() if k != "headlines")
             print(f"  {form}, {name}, {changes['headlines']} tagged: {rates}")
     for name, part in (("SEntFiN test titles", test), ("FinEntity", held_out)):
-        r = auto_answers(entity, part, known)
+        r = auto_answers(entity, part, known, tagger)
         print(
             f'  "auto" on {name}: answers {r["n"]} of {r["mentions"]} annotated mentions, '
             f"accuracy {r['accuracy']:.3f}, macro-F1 {r['macro_f1']:.3f}"
         )
     for name, path in written.NAMED_SETS.items():
         named = written.named(path)
-        r = written.finding(named, [auto_spans(h.text, known) for h in named])
+        found_spans = auto_items([h.text for h in named], known, tagger)
+        r = written.finding(named, [spans_of(item) for item in found_spans])
         print(
             f'  "auto" on headlines about {name}, written for the project: finds '
             f"{r['found']} of the {r['named']} companies named, {r['other_finds']} other "
@@ -598,7 +637,7 @@ def main(argv: list[str] | None = None) -> int:
         for part in (test, held_out):
             alone = source_encodings.listed_alone(entity, part, rewrite, known)
             moved = [source_encodings.rewritten(q, rewrite) for q in part]
-            auto = auto_answers(entity, moved, known)
+            auto = auto_answers(entity, moved, known, tagger)
             cells += [
                 f"{alone['answered'] / alone['asked']:.1%}, {alone['accuracy_of_answered']:.3f}",
                 f"{auto['n'] / auto['mentions']:.1%}, {auto['accuracy']:.3f}",

@@ -1,230 +1,232 @@
-"""An experiment, not served: a BiLSTM that tags the mentions SEntFiN annotates, scored on
-the project's press sets beside what `"auto"` finds (`docs/models/entity_sentiment.md`,
-"Measured after v42: a mention tagger learnt from SEntFiN's spans").
+"""Train the mention tagger `"auto"` asks for the companies no list holds, score it, and
+export it (`docs/models/entity_sentiment.md`, "The mention tagger").
 
-    python -m training.entity_sentiment.mention_tagger [--epochs 15] [--seed 7]
+    python -m training.entity_sentiment.mention_tagger [--out DIR] [--epochs 15] [--seed 7]
 
 Each word of a title is tagged outside, first word of a mention or a later one, from its
-pretrained vector and its case. It learns from the annotated entities of SEntFiN's
-training titles (validation carved out by the headline rule), and is scored on the test
-titles' spans and on every set of `written.NAMED_SETS`: alone, with the service's checks
-of a name (`subjects`: no place, market body, currency or ordinary word alone), and
-beside `"auto"`'s finds.
+pretrained vector and how it is written (`tagger_model`). It learns from the annotated
+entities of SEntFiN's training titles (validation carved out by the headline rule), is
+exported (to `--out`, else a temporary folder) and scored from that export: on the test
+titles' spans, and on every set of `written.NAMED_SETS` alone, with the service's checks
+of a name, and beside what the gazetteer and the readings find. `make regazetteer
+ARGS="--tagger DIR"` ships an export with the next entity model version.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
-from collections.abc import Callable, Sequence
+import json
+import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from app.model_store import version_dir
-from app.sentiment import subjects
 from app.sentiment.entities import Gazetteer, find, gazetteer_path
+from app.sentiment.mention_tagger import FIRST, LATER, OUTSIDE, MentionTagger, char_spans
 from app.sentiment.spans import Span, overlap
 from training.entity_sentiment import written
-from training.entity_sentiment.evaluate import ROOT, auto_spans
+from training.entity_sentiment.evaluate import ROOT, auto_items, spans_of
+from training.entity_sentiment.tagger_model import MAX_WORDS, build, words_and_spans
+from training.export import METADATA_FILE, command_line, export_model, write_json_atomic
 from training.sentiment import sentfin
 from training.sentiment.parts import is_validation_title
 
-# A word, with what joins words inside a name ("AT&T", "L.B.", "D-Link", "Kakaku.com"), or
-# one other character.
-_WORD = re.compile(r"\w[\w&'.\-]*\w|\w|\S")
-MAX_WORDS = 40
-OUTSIDE, FIRST, LATER = 0, 1, 2
-_POSSESSIVE = re.compile(r"['\u2019]s$")
 
-Token = tuple[str, Span]
-Vectors = Callable[[list[str]], np.ndarray]
-
-
-def tokens(text: str) -> list[Token]:
-    return [(m.group(), m.span()) for m in _WORD.finditer(text)][:MAX_WORDS]
-
-
-def tags(words: Sequence[Token], mentions: Sequence[Span]) -> list[int]:
-    """Each word's tag: FIRST where a mention starts, LATER inside it, else OUTSIDE."""
+def tags(words: Sequence[Span], mentions: Sequence[Span]) -> list[int]:
+    """Each word's tag (`words` are their spans): FIRST where a mention starts, LATER
+    inside it, else OUTSIDE."""
     out = []
-    for j, (_, span) in enumerate(words):
+    for j, span in enumerate(words):
         held = next((m for m in mentions if overlap(m, span)), None)
         if held is None:
             out.append(OUTSIDE)
         else:
-            starts = j == 0 or not overlap(held, words[j - 1][1])
+            starts = j == 0 or not overlap(held, words[j - 1])
             out.append(FIRST if starts else LATER)
     return out
 
 
-def mentions_of(words: Sequence[Token], tagged: Sequence[int]) -> list[Span]:
-    """The spans the tags mark; a LATER with no mention open starts one."""
-    out: list[Span] = []
-    open_at: int | None = None
-    end = 0
-    for (_, (a, b)), tag in zip(words, tagged, strict=False):
-        if tag == FIRST or (tag == LATER and open_at is None):
-            if open_at is not None:
-                out.append((open_at, end))
-            open_at, end = a, b
-        elif tag == LATER:
-            end = b
-        elif open_at is not None:
-            out.append((open_at, end))
-            open_at = None
-    if open_at is not None:
-        out.append((open_at, end))
-    return out
+def word_spans(texts: Sequence[str]) -> list[list[Span]]:
+    """Each text's words' character spans, as the tagger's graph cuts them."""
+    import tensorflow as tf
 
-
-def _case(word: str, position: int) -> list[float]:
+    words, starts, ends = words_and_spans(tf.constant(list(texts)))
+    counts = words.row_lengths().numpy()
     return [
-        float(word[:1].isupper()),
-        float(word.isupper() and len(word) > 1),
-        float(word.islower()),
-        float(any(c.isdigit() for c in word)),
-        float(position == 0),
-        float(not word[:1].isalnum()),
-        float(bool(_POSSESSIVE.search(word))),
+        char_spans(t, a[:n], b[:n])
+        for t, a, b, n in zip(texts, starts.numpy(), ends.numpy(), counts, strict=True)
     ]
 
 
-def features(rows: Sequence[Sequence[Token]], vectors: Vectors) -> np.ndarray:
-    """[titles, MAX_WORDS, vector + case features]; padding is all zeros."""
-    words = sorted({w.lower() for row in rows for w, _ in row})
-    table = dict(zip(words, vectors(words), strict=True)) if words else {}
-    size = next(iter(table.values())).shape[0] if table else 0
-    out = np.zeros((len(rows), MAX_WORDS, size + 7), np.float32)
-    for i, row in enumerate(rows):
-        for j, (w, _) in enumerate(row):
-            out[i, j, :size] = table[w.lower()]
-            out[i, j, size:] = _case(w, j)
-    return out
-
-
-def build(width: int, units: int) -> object:
-    import tensorflow as tf
-
-    inputs = tf.keras.Input((MAX_WORDS, width))
-    x = tf.keras.layers.Masking()(inputs)
-    x = tf.keras.layers.Bidirectional(
-        tf.keras.layers.LSTM(units, return_sequences=True, dropout=0.2)
-    )(x)
-    model = tf.keras.Model(inputs, tf.keras.layers.Dense(3, activation="softmax")(x))
-    model.compile("adam", "sparse_categorical_crossentropy", weighted_metrics=["accuracy"])
-    return model
-
-
-def train(
+def fit(
     titles: Sequence[tuple[str, Sequence[Span]]],
-    vectors: Vectors,
+    words: list[str],
+    vectors: np.ndarray,
     *,
     units: int = 64,
     epochs: int = 15,
     seed: int = 7,
     verbose: int = 2,
-) -> Callable[[Sequence[str]], list[list[Span]]]:
-    """A tagger learnt from (title, mentions) pairs, early-stopped on the validation
-    titles; returns the function from titles to the spans it tags."""
+) -> tuple[object, dict[str, object]]:
+    """The serving model learnt from (title, mentions) pairs, early-stopped on the
+    validation titles, and its training record."""
     import tensorflow as tf
 
     tf.keras.utils.set_random_seed(seed)
-    rows = [(tokens(t), m, is_validation_title(t)) for t, m in titles]
-    parts = {held: [(w, tags(w, m)) for w, m, v in rows if v == held] for held in (False, True)}
+    parts: dict[bool, list[tuple[str, Sequence[Span]]]] = {False: [], True: []}
+    for title, mentions in titles:
+        parts[is_validation_title(title)].append((title, mentions))
 
-    def arrays(part: list[tuple[list[Token], list[int]]]) -> tuple[np.ndarray, ...]:
-        x = features([w for w, _ in part], vectors)
-        y = np.zeros(x.shape[:2], np.int32)
-        mask = np.zeros(x.shape[:2], np.float32)
-        for i, (_, t) in enumerate(part):
+    def arrays(part: list[tuple[str, Sequence[Span]]]) -> tuple[tf.Tensor, np.ndarray, ...]:
+        texts = [t for t, _ in part]
+        y = np.zeros((len(part), MAX_WORDS), np.int32)
+        mask = np.zeros((len(part), MAX_WORDS), np.float32)
+        for i, (spans, (_, mentions)) in enumerate(zip(word_spans(texts), part, strict=True)):
+            t = tags(spans, mentions)[:MAX_WORDS]
             y[i, : len(t)], mask[i, : len(t)] = t, 1.0
-        return x, y, mask
+        return tf.constant(texts), y, mask
 
-    fit, held = arrays(parts[False]), arrays(parts[True])
-    model = build(fit[0].shape[2], units)
-    model.fit(  # type: ignore[attr-defined]
-        *fit[:2],
-        sample_weight=fit[2],
-        validation_data=held if len(parts[True]) else None,
+    model, serve = build(words, vectors, units)
+    train, held = arrays(parts[False]), arrays(parts[True])
+    history = model.fit(
+        train[0],
+        train[1],
+        sample_weight=train[2],
+        validation_data=held if parts[True] else None,
         epochs=epochs,
         batch_size=64,
         verbose=verbose,
         callbacks=[tf.keras.callbacks.EarlyStopping(patience=2, restore_best_weights=True)]
-        if len(parts[True])
+        if parts[True]
         else [],
     )
+    losses = history.history.get("val_loss", history.history["loss"])
+    record = {
+        "titles": {"fit": len(parts[False]), "validation": len(parts[True])},
+        "units": units,
+        "seed": seed,
+        "epochs_run": len(losses),
+        "best_epoch": int(np.argmin(losses)) + 1,
+        "validation_loss": round(float(min(losses)), 4),
+    }
+    return serve, record
 
-    def tag(texts: Sequence[str]) -> list[list[Span]]:
-        rows = [tokens(t) for t in texts]
-        scores = model.predict(features(rows, vectors), batch_size=256, verbose=0)  # type: ignore[attr-defined]
-        best = scores.argmax(-1)
-        return [mentions_of(w, list(b[: len(w)])) for w, b in zip(rows, best, strict=True)]
 
-    return tag
+def export(serve: object, out: Path, record: dict[str, object]) -> Path:
+    """`serve` written as a SavedModel at `out` (which must not exist), its record in
+    its metadata."""
+    import tensorflow as tf
+
+    staging = out.parent / f".{out.name}-versions"
+    path = export_model(
+        serve,  # type: ignore[arg-type]
+        staging,
+        tf.TensorSpec([None], tf.string, name="text"),
+        "tags",
+        record,
+        version=1,
+    )
+    path.rename(out)
+    staging.rmdir()
+    return out
 
 
-def a_name(text: str, span: Span, ordinary: frozenset[str]) -> Span | None:
-    """The span a tagged mention names a company by, as the service's checks read a name
-    (a possessive taken off: "Spain's" is Spain), or None."""
-    start, end = span
-    if owned := _POSSESSIVE.search(text[start:end]):
-        end = start + owned.start()
-    name = text[start:end]
-    if not name[:1].isupper() or not subjects._name_run(name.split(), ordinary):
-        return None
-    return (start, end) if subjects._a_company(name, ordinary, cased=True) else None
+def scored(tagger: MentionTagger, known: Gazetteer) -> dict[str, dict[str, object]]:
+    """On each press set: companies found by `"auto"` without the tagger, by the tagger
+    alone, by its names checked, and by `"auto"` with the tagger, as the service asks it
+    (`written.finding`'s counts)."""
+    out: dict[str, dict[str, object]] = {}
+    for path in written.NAMED_SETS.values():
+        sets = written.named(path)
+        texts = [h.text for h in sets]
+        auto = [spans_of(item) for item in auto_items(texts, known)]
+        alone = tagger.mentions(texts)
+        checked = tagger.names(texts, known.ordinary_words)
+        both = [spans_of(item) for item in auto_items(texts, known, tagger)]
+        out[path.name] = {
+            "named": sum(len(h.names) for h in sets),
+            **{
+                kind: written.finding(sets, found)
+                for kind, found in (
+                    ("auto", auto),
+                    ("alone", alone),
+                    ("names_checked", checked),
+                    ("auto_with_tagger", both),
+                )
+            },
+        }
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
-    from training.sentiment.word_vectors import Pretrained
+    from training.sentiment.word_vectors import Pretrained, vocabulary
 
     p = argparse.ArgumentParser(prog="python -m training.entity_sentiment.mention_tagger")
+    p.add_argument("--out", type=Path, default=None, help="where the export goes (must not exist)")
     p.add_argument("--epochs", type=int, default=15)
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--units", type=int, default=64)
+    p.add_argument("--dimensions", type=int, default=64, help="of the word vectors")
     p.add_argument("--entity-model", type=Path, default=None, help="default: the newest")
     args = p.parse_args(argv)
+    if args.out is not None and args.out.exists():
+        p.error(f"{args.out} exists")
     headlines = sentfin.load(sentfin.COMMITTED)
     spans = {
         h.title: [s for e in h.entities if (s := find(e, h.title)) is not None] for h in headlines
     }
-    test = [h.title for h in headlines if h.is_test]
-    held_out = set(test)
-    tag = train(
+    held_out = {h.title for h in headlines if h.is_test}
+    pretrained = Pretrained(args.dimensions)
+    words = vocabulary([], pretrained, drop_links=False)
+    serve, record = fit(
         [(t, m) for t, m in spans.items() if t not in held_out],
-        Pretrained(192).vectors,
+        words,
+        pretrained.vectors(words),
+        units=args.units,
         epochs=args.epochs,
         seed=args.seed,
     )
-    hit = found = gold = 0
-    for title, tagged in zip(test, tag(test), strict=True):
-        hit += len(set(tagged) & set(spans[title]))
-        found += len(tagged)
-        gold += len(spans[title])
-    print(f"SEntFiN test titles: precision {hit / found:.3f}, recall {hit / gold:.3f}")
-    entity_dir = args.entity_model or version_dir(ROOT / "models" / "entity_sentiment")
-    known = Gazetteer.load(gazetteer_path(entity_dir))
-    words = known.ordinary_words
-    print("| set (companies) | auto | tagger | tagger, names checked | auto and those |")
+    record = {
+        "command": command_line("training.entity_sentiment.mention_tagger", argv),
+        "word_dimensions": args.dimensions,
+        "vocabulary": len(words),
+        **record,
+    }
+    with tempfile.TemporaryDirectory() as scratch:
+        out = export(serve, args.out or Path(scratch) / "mention_tagger", record)
+        tagger = MentionTagger(out)
+        test = sorted(held_out)
+        found = tagger.mentions(test)
+        hit = sum(len(set(f) & set(spans[t])) for t, f in zip(test, found, strict=True))
+        tagged, gold = sum(map(len, found)), sum(len(spans[t]) for t in test)
+        print(f"SEntFiN test titles: precision {hit / tagged:.3f}, recall {hit / gold:.3f}")
+        entity_dir = args.entity_model or version_dir(ROOT / "models" / "entity_sentiment")
+        sets = scored(tagger, Gazetteer.load(gazetteer_path(entity_dir)))
+        # Scored from the export, so its metadata is written again with the figures.
+        meta_path = out / "assets.extra" / METADATA_FILE
+        metadata = json.loads(meta_path.read_text())
+        metadata["scored"] = {
+            "entity_model": entity_dir.name,
+            "sentfin_test": {
+                "precision": round(hit / tagged, 4),
+                "recall": round(hit / gold, 4),
+                "titles": len(test),
+            },
+            "press_sets": sets,
+        }
+        write_json_atomic(meta_path, metadata)
+    print("| set (companies) | auto | tagger | tagger, names checked | auto with the tagger |")
     print("| --- | --- | --- | --- | --- |")
-    for path in written.NAMED_SETS.values():
-        sets = written.named(path)
-        auto = [auto_spans(h.text, known) for h in sets]
-        alone = tag([h.text for h in sets])
-        checked = [
-            [s for m in row if (s := a_name(h.text, m, words)) is not None]
-            for h, row in zip(sets, alone, strict=True)
+    for name, row in sets.items():
+        cells = [
+            f"{f['found']} ({f['other_finds']} / {f['finds_where_none_named']})"  # type: ignore[index]
+            for f in (row["auto"], row["alone"], row["names_checked"], row["auto_with_tagger"])
         ]
-        both = [
-            a + [s for s in c if not any(overlap(s, x) for x in a)]
-            for a, c in zip(auto, checked, strict=True)
-        ]
-        cells = []
-        for found_spans in (auto, alone, checked, both):
-            f = written.finding(sets, found_spans)
-            cells.append(f"{f['found']} ({f['other_finds']} / {f['finds_where_none_named']})")
-        named = sum(len(h.names) for h in sets)
-        print(f"| {path.name} ({named}) | " + " | ".join(cells) + " |")
+        print(f"| {name} ({row['named']}) | " + " | ".join(cells) + " |")
+    if args.out is not None:
+        print(f"exported {args.out}")
     return 0
 
 

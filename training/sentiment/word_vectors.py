@@ -180,6 +180,30 @@ def quantise(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.round(vectors / scale).astype(np.int8), scale.astype(np.float32)
 
 
+def frozen_rows(
+    layer: layers.Layer, vectors: np.ndarray, blank: int
+) -> tuple[keras.Variable, keras.Variable]:
+    """`layer`'s frozen weights holding `vectors` quantised (`quantise`), after `blank`
+    rows of zeros: int8 codes and a float scale per row."""
+    q, scale = quantise(vectors)
+    q = np.concatenate([np.zeros((blank, q.shape[1]), np.int8), q])
+    scale = np.concatenate([np.ones((blank, 1), np.float32), scale])
+    codes = layer.add_weight(
+        shape=q.shape,
+        dtype="int8",
+        initializer=keras.initializers.Constant(q),
+        trainable=False,
+        name="codes",
+    )
+    scales = layer.add_weight(
+        shape=scale.shape,
+        initializer=keras.initializers.Constant(scale),
+        trainable=False,
+        name="scale",
+    )
+    return codes, scales
+
+
 class WordVectors(layers.Layer):
     """Raw strings -> (frozen word vectors [batch, steps, dim], coverage [batch]).
 
@@ -204,24 +228,9 @@ class WordVectors(layers.Layer):
         self.lookup = layers.StringLookup(
             vocabulary=words, num_oov_indices=1, mask_token=None, name="word_lookup"
         )
-        q, scale = quantise(vectors)
         # Rows PAD and OOV are zero: no word, no evidence.
-        q = np.concatenate([np.zeros((2, q.shape[1]), np.int8), q])
-        scale = np.concatenate([np.ones((2, 1), np.float32), scale])
-        self.dim = q.shape[1]
-        self.codes = self.add_weight(
-            shape=q.shape,
-            dtype="int8",
-            initializer=keras.initializers.Constant(q),
-            trainable=False,
-            name="codes",
-        )
-        self.scale = self.add_weight(
-            shape=scale.shape,
-            initializer=keras.initializers.Constant(scale),
-            trainable=False,
-            name="scale",
-        )
+        self.codes, self.scale = frozen_rows(self, vectors, blank=2)
+        self.dim = vectors.shape[1]
 
     def call(self, texts: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
         split = tf.strings.split(standardize(texts, drop_links=self.drop_links))
