@@ -127,11 +127,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         overdue.start()
         services.refresher.start()
         services.sentiment.batcher.start()
+        services.sentiment.tagger_batcher.start()
         try:
             yield
         finally:
             overdue.cancel()
             await services.sentiment.batcher.stop()
+            await services.sentiment.tagger_batcher.stop()
             services.refresher.shutdown()
 
     app = FastAPI(

@@ -48,6 +48,11 @@ class Settings(BaseSettings):
         "entity_sentiment", description="the per-entity model; empty: no per-entity answers"
     )
     entity_sentiment_version: int | None = Field(None, description="pin a version")
+    mention_tagger: bool = Field(
+        True,
+        description='with "entities": "auto", also ask the entity model\'s mention tagger, '
+        "where its version ships one, for the companies no list holds",
+    )
     max_entities_per_headline: int = Field(
         16, ge=1, description="most entities asked about, or found, in one headline"
     )

@@ -76,7 +76,7 @@ class HotPaths:
                 request = SentimentRequest.model_validate_json(raw)
                 if may_repeat(raw, request) and (twice := repeated(raw)):
                     raise HeadlineError(twice)
-                body = await sentiment.classify(model, sentiment.check_limits(request.headlines))
+                body = await sentiment.classify(model, await sentiment.check(request.headlines))
             except (ValidationError, HeadlineError, EntityModelMissingError):
                 pass  # FastAPI's route gives the answer that names the problem
             except QueueFullError as exc:

@@ -1036,12 +1036,18 @@ class Gazetteer:
         return None if name is None else self._keys.get(name, name)
 
     def find_entities(
-        self, text: str, named: Iterable[Span] = (), every: bool = False
+        self,
+        text: str,
+        named: Iterable[Span] = (),
+        every: bool = False,
+        from_tagger: Sequence[Span] = (),
     ) -> list[tuple[str, Span]]:
         """As `find_all`, with each entity's key (its ticker, or the name itself when the
         list gives it none) in place of the mention. `named`: mentions found otherwise (a
         caller's), whose exchange tags and cashtags beside are theirs, as a found name's
-        are. `every`: each entity's every mention, not its first alone."""
+        are. `every`: each entity's every mention, not its first alone. `from_tagger`:
+        the names a mention tagger found (`mention_tagger`), each taken where nothing found
+        or read stands."""
         # (the entity, for "once"; the span). A cashtag is its ticker's entity, and the
         # listed ticker inside a cashtag ("AAPL" of "$AAPL") no second one.
         found: list[tuple[str, Span]] = (
@@ -1111,6 +1117,13 @@ class Gazetteer:
         # it does in most market news (then nothing is left to look for).
         if self.ordinary_words:
             found += self._unlisted(text, [span for _, span in found] + list(named))
+        if from_tagger:
+            # Last, what the tagger found: the lists and the readings place a name more
+            # surely.
+            taken = [span for _, span in found] + list(named)
+            found += self._keyed(
+                text, [s for s in from_tagger if not any(overlap(s, t) for t in taken)]
+            )
         found.sort(key=lambda f: f[1])
         return found if every else first_of_each(found)
 
@@ -1147,8 +1160,11 @@ class Gazetteer:
             found = subjects.pair(text, words, taken, start, later=start != head, known=known)
             spans += found
             taken += found
-        # A company's name that is a word, read as a company there, is that company ("...,
-        # BP misses").
+        return self._keyed(text, spans)
+
+    def _keyed(self, text: str, spans: list[Span]) -> list[tuple[str, Span]]:
+        """Names no list holds, found at `spans`, with their keys: a company's name that
+        is a word, read as a company there, is that company ("..., BP misses")."""
         return [(self._word_names.get(text[a:b]) or UNLISTED + text[a:b], (a, b)) for a, b in spans]
 
     def _tagged_name(

@@ -31,9 +31,13 @@ async def sentiment(body: SentimentRequest, request: Request, service: Sentiment
     if may_repeat(raw, body) and (errors := repeated(raw)):
         raise HTTPException(status_code=422, detail=errors)
     try:
-        headlines = service.check_limits(body.headlines)
+        headlines = await service.check(body.headlines)
     except HeadlineError as exc:
         raise HTTPException(status_code=422, detail=exc.detail) from exc
+    except QueueFullError as exc:
+        raise HTTPException(
+            status_code=503, detail=busy_detail(exc), headers={"Retry-After": BUSY_RETRY_AFTER}
+        ) from exc
     model = service.model()
     if model is None:
         raise HTTPException(

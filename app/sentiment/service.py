@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -36,8 +36,9 @@ from app.sentiment.entities import (
     without_exchange_tags,
 )
 from app.sentiment.language import ENGLISH, NO_TEXT, LanguageCheck, has_letter
+from app.sentiment.mention_tagger import MentionTagger, tagger_path
 from app.sentiment.outlet_marks import credit_start, without_outlet_marks
-from app.sentiment.plain_text import links_blanked, readable, reading, without_links
+from app.sentiment.plain_text import Reading, links_blanked, readable, reading, without_links
 from app.sentiment.schemas import EntityHeadline
 from app.settings import Settings
 
@@ -172,24 +173,36 @@ def before_credit(text: str) -> int:
     return len(text) if start is None else start
 
 
+def search_text(read: Reading) -> str:
+    """The text names are looked for in: the text as a reader reads it (`reading`:
+    Infosys in full-width letters is Infosys, "AT&amp;T" is AT&T), with its links
+    blanked, which the models do not read either."""
+    return links_blanked(read.text)
+
+
 def _mentions(
-    item: EntityHeadline, loc: list[str | int], gazetteer: Gazetteer, settings: Settings
+    item: EntityHeadline,
+    loc: list[str | int],
+    gazetteer: Gazetteer,
+    settings: Settings,
+    tagged: Sequence[Span] = (),
 ) -> tuple[tuple[Mention, ...], int, list[dict[str, object]]]:
     """Each entity's mention in the text as sent (spans index it), how many `"auto"`
-    found past the limit, or the errors."""
+    found past the limit, or the errors. `tagged`: with `"auto"`, the names the mention
+    tagger found in `search_text`."""
     text = item.text
-    # Found in the text as a reader reads it, whose spans map back to the text as sent:
-    # Infosys in full-width letters is Infosys, "AT&amp;T" is AT&T.
+    # Found in the text as a reader reads it, whose spans map back to the text as sent.
     read = reading(text)
-    # No name is looked for in a link, which the models do not read either.
-    search = links_blanked(read.text)
+    search = search_text(read)
     # An outlet in the credit ("... - Nasdaq", "... - S&P Global") is not in the news.
     news_end = before_credit(read.text)
     # Every mention of every entity the gazetteer finds, and each entity's first
     # (find_entities(search)): the marks need them whatever is asked.
     every = [
         found
-        for found in gazetteer.find_entities(search, every=True)
+        for found in gazetteer.find_entities(
+            search, every=True, from_tagger=tagged if item.entities == AUTO else ()
+        )
         # "Bill Ford says tariffs will cost Ford": the person is no mention of the company;
         # nor is "Amazon rainforest" of Amazon, nor "Nasdaq-listed" a party to the news.
         if not (
@@ -513,11 +526,8 @@ def _company(
     )
 
 
-def check_limits(
-    headlines: Sequence[str | EntityHeadline], settings: Settings, gazetteer: Gazetteer
-) -> list[Item]:
-    """Trim each headline, find its entities' mentions and enforce the count and length
-    limits; return the checked items, each text as the models read it (`model_text`)."""
+def check_count(headlines: Sequence[str | EntityHeadline], settings: Settings) -> None:
+    """Raise HeadlineError unless the request holds 1 to the most headlines allowed."""
     n = len(headlines)
     # A request larger than the queue's bound could never be queued: a 422 that says so,
     # not a 503 whose retry can never succeed.
@@ -532,6 +542,34 @@ def check_limits(
                 )
             ]
         )
+
+
+def to_tag(headlines: Sequence[str | EntityHeadline], settings: Settings) -> dict[int, str]:
+    """The `"auto"` headlines (by index) whose companies the mention tagger is asked
+    for, each as `search_text`; none when any text fails its checks, so that a request
+    answered with a 422 costs no model call."""
+    check_count(headlines, settings)
+    out = {}
+    for i, headline in enumerate(headlines):
+        trimmed = (headline if isinstance(headline, str) else headline.text).strip()
+        if _text_errors(trimmed, [], settings):
+            return {}
+        if isinstance(headline, EntityHeadline) and headline.entities == AUTO:
+            out[i] = search_text(reading(trimmed))
+    return out
+
+
+def check_limits(
+    headlines: Sequence[str | EntityHeadline],
+    settings: Settings,
+    gazetteer: Gazetteer,
+    tagged: Mapping[int, Sequence[Span]] | None = None,
+) -> list[Item]:
+    """Trim each headline, find its entities' mentions and enforce the count and length
+    limits; return the checked items, each text as the models read it (`model_text`).
+    `tagged`: by index, the names the mention tagger found in `"auto"` headlines."""
+    check_count(headlines, settings)
+    n = len(headlines)
     items: list[Item] = []
     errors = []
     for i, headline in enumerate(headlines):
@@ -547,7 +585,9 @@ def check_limits(
             trimmed = headline.text.strip()
             problems = _text_errors(trimmed, [*loc, "text"], settings)
             if not problems:
-                mentions, past_limit, problems = _mentions(headline, loc, gazetteer, settings)
+                mentions, past_limit, problems = _mentions(
+                    headline, loc, gazetteer, settings, (tagged or {}).get(i, ())
+                )
                 items.append(EntityItem(model_text(trimmed), mentions, past_limit))
         errors += problems
     if errors:
@@ -729,6 +769,15 @@ class SentimentService:
             sizes=model_calls,
         )
         self.gazetteer = Gazetteer(())
+        # The entity model's mention tagger, with the gazetteer whose words it checks
+        # names by: one pair, swapped together.
+        self._finders: tuple[Gazetteer, MentionTagger | None] = (self.gazetteer, None)
+        self.tagger_batcher: MicroBatcher[str, list[Span]] = MicroBatcher(
+            self._tag,
+            max_batch_size=settings.batch_max_size,
+            max_wait_s=settings.batch_max_wait_ms / 1000,
+            max_queued_items=settings.batch_queue_max,
+        )
         self._joint: JointCall | None = None
         self.language_check = LanguageCheck() if settings.language_check else None
 
@@ -743,10 +792,15 @@ class SentimentService:
         """Take the gazetteer exported with the entity model (cashtags only without one),
         and, when the headline model is loaded, the joint call of both, warmed up."""
         path = gazetteer_path(model.path)
-        self.gazetteer = Gazetteer.load(path) if path.is_file() else Gazetteer(())
-        log.info(
-            "gazetteer of %s v%s: %d names", model.name, model.version, len(self.gazetteer.names)
-        )
+        gazetteer = Gazetteer.load(path) if path.is_file() else Gazetteer(())
+        log.info("gazetteer of %s v%s: %d names", model.name, model.version, len(gazetteer.names))
+        tagger = None
+        if self.settings.mention_tagger and tagger_path(model.path).is_dir():
+            tagger = MentionTagger(tagger_path(model.path))
+            tagger.mentions(["warm-up"])  # its graph optimised now, not in a request
+            log.info("mention tagger of %s v%s", model.name, model.version)
+        self.gazetteer = gazetteer
+        self._finders = (gazetteer, tagger)
         headline_model = self.model()
         if headline_model is not None:
             joint = joint_call([headline_model, model])
@@ -760,6 +814,24 @@ class SentimentService:
 
     def check_limits(self, headlines: Sequence[str | EntityHeadline]) -> list[Item]:
         return check_limits(headlines, self.settings, self.gazetteer)
+
+    async def check(self, headlines: Sequence[str | EntityHeadline]) -> list[Item]:
+        """`check_limits`, with the names the mention tagger finds in `"auto"` headlines
+        where the entity model ships one: one call for the request's headlines, queued
+        with other requests'. Raises HeadlineError, or QueueFullError."""
+        gazetteer, tagger = self._finders
+        texts = to_tag(headlines, self.settings) if tagger is not None else {}
+        tagged = None
+        if texts:
+            found = await self.tagger_batcher.submit(list(texts.values()))
+            tagged = dict(zip(texts, found, strict=True))
+        return check_limits(headlines, self.settings, gazetteer, tagged)
+
+    def _tag(self, texts: list[str]) -> list[list[Span]]:
+        gazetteer, tagger = self._finders
+        if tagger is None:
+            return [[] for _ in texts]
+        return tagger.names(texts, gazetteer.ordinary_words)
 
     async def classify(self, model: LoadedModel, items: list[Item]) -> bytes:
         """The response body for `items` (already checked): queued with other requests'

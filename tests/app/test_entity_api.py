@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import httpx
 import pytest
 
@@ -376,6 +378,36 @@ def test_auto_says_how_many_entities_it_left_out(server: Server) -> None:
     assert [e["name"] for e in many["entities"]] == names.split(", ")[:16]
     assert many["entities_left_out"] == 2
     assert "entities_left_out" not in few.json()["results"][0]
+
+
+def test_auto_asks_the_shipped_tagger_for_companies_no_list_holds(
+    server: Server, server_factory: Callable[..., Server]
+) -> None:
+    text = "Origin Property forms 6 billion baht condo venture with Tokyu Land"
+    bad = [{"text": text, "entities": "auto"}, {"text": " ", "entities": "auto"}]
+    with server.client() as http:
+        tagged = _post(http, [{"text": text, "entities": "auto"}, "Tokyu Land gains"])
+        refused = _post(http, bad)
+    assert tagged.status_code == 200, tagged.text
+    entities = tagged.json()["results"][0]["entities"]
+    # Neither is in the lists, nor where the readings look: the tagger finds both, and
+    # each is answered as any found company is, with no list's key.
+    assert [(text[e["start"] : e["end"]], e["company"]) for e in entities] == [
+        ("Origin Property", None),
+        ("Tokyu Land", None),
+    ]
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["body", "headlines", 1, "text"]
+    off = server_factory(
+        {
+            "MENTION_TAGGER": "false",
+            "ENTITY_SENTIMENT_MODEL": "entity_sentiment",
+            "FORECAST_MODEL": "",
+        }
+    )
+    with off.client() as http:
+        untagged = _post(http, [{"text": text, "entities": "auto"}])
+    assert untagged.json()["results"][0]["entities"] == []
 
 
 def test_auto_finds_gazetteer_names_and_cashtags(server: Server) -> None:

@@ -26,6 +26,7 @@ from typing import Any
 
 from app.model_store import version_dir
 from app.sentiment.entities import gazetteer_path
+from app.sentiment.mention_tagger import tagger_path
 from training import reports
 from training.entity_sentiment import finentity, gazetteer, markets
 from training.entity_sentiment.pairs import pairs
@@ -94,9 +95,11 @@ def regazetteer(
     keys: dict[str, str],
     command: str,
     reached: dict[str, dict] | None = None,
+    tagger: Path | None = None,
 ) -> Path:
     """Write `source` as the next version under `base` with the names `keys` (what they
-    find: `reached`, else `measured` here); the version directory appears in one
+    find: `reached`, else `measured` here), and with the mention tagger exported at
+    `tagger` in place of any `source` ships; the version directory appears in one
     rename, as an export's does."""
     version = next_version(base)
     staging = base / f".staging-{version}-{os.getpid()}"
@@ -122,6 +125,20 @@ def regazetteer(
             **(reached if reached is not None else measured(keys)),
         },
     }
+    if tagger is not None:
+        shutil.rmtree(tagger_path(staging), ignore_errors=True)
+        shutil.copytree(tagger, tagger_path(staging))
+    if tagger_path(staging).is_dir():
+        record = json.loads((tagger_path(staging) / "assets.extra" / METADATA_FILE).read_text())
+        metadata["mention_tagger"] = {
+            "folder": f"assets.extra/{tagger_path(staging).name}",
+            "created_at": record["created_at"],
+            "command": record["command"],
+            "saved_model_sha256": hashlib.sha256(
+                (tagger_path(staging) / "saved_model.pb").read_bytes()
+            ).hexdigest(),
+            "scored": record.get("scored"),
+        }
     (extra / gazetteer.FILE).write_text(shipped)
     write_json_atomic(extra / METADATA_FILE, metadata)
     for name, content in reports.sentiment_reports(metadata).items():
@@ -140,6 +157,12 @@ def main(argv: list[str] | None = None) -> int:
         help="ship the commodities and currencies of data/markets/ too (markets.py; tried, "
         "not served)",
     )
+    p.add_argument(
+        "--tagger",
+        type=Path,
+        help="ship this mention tagger export (training/entity_sentiment/mention_tagger.py) "
+        "in place of the source's",
+    )
     args = p.parse_args(argv)
     source = args.source or version_dir(BASE)
     dimensions = _metadata(source)["config"]["word_dimensions"]
@@ -148,15 +171,17 @@ def main(argv: list[str] | None = None) -> int:
         markets=markets.FILE if args.markets else None,
     )
     reached = measured(keys)
-    if gazetteer_path(source).read_text() == gazetteer.export_file(keys) and not readings_changed(
-        source, reached
+    if (
+        args.tagger is None
+        and gazetteer_path(source).read_text() == gazetteer.export_file(keys)
+        and not readings_changed(source, reached)
     ):
         p.error(
             f"{source} already ships these names, and they find what its metadata records: "
             "a copy would be the same model"
         )
     command = command_line("training.entity_sentiment.regazetteer", argv)
-    out = regazetteer(source, args.out, keys, command, reached)
+    out = regazetteer(source, args.out, keys, command, reached, args.tagger)
     meta = json.loads((out / "assets.extra" / METADATA_FILE).read_text())["gazetteer"]
     print(f"{out}: {meta['names']} names; {gazetteer.said(meta['test'])}")
     print(f"  on FinEntity: {gazetteer.said(meta['finentity'], 'FinEntity')}")

@@ -27,7 +27,14 @@ from app.sentiment.entities import (
     without_exchange_tags,
 )
 from app.sentiment.schemas import EntityHeadline
-from app.sentiment.service import EntityItem, HeadlineError, MarkedText, check_limits, model_calls
+from app.sentiment.service import (
+    EntityItem,
+    HeadlineError,
+    MarkedText,
+    check_limits,
+    model_calls,
+    to_tag,
+)
 from app.settings import Settings
 
 GAZETTEER = Gazetteer(("Tata Motors", "Tata", "Infosys", "TCS", "Maruti Suzuki", "L&T"))
@@ -1080,3 +1087,27 @@ def test_a_market_keeps_one_code_whichever_way_a_tag_names_it() -> None:
     assert without_exchange_tags("Prices in the (U.S) rise") == "Prices in the (U.S) rise"
     # A code of one or two digits is no instrument: "(1.N)" is a footnote's.
     assert without_exchange_tags("Revenue rose (1.N) last year") == "Revenue rose (1.N) last year"
+
+
+def test_the_tagger_is_asked_about_auto_headlines_only_and_only_for_a_good_request() -> None:
+    items = [
+        "Acme gains",
+        _item("  Origin Property forms venture https://x.co/a ", "auto"),
+        _item("Infosys gains", ["Infosys"]),
+        _item("\uff34\uff4f\uff4b\uff59\uff55 Land gains", "auto"),
+    ]
+    # Each "auto" text as names are looked for in it: trimmed, read (full-width letters
+    # are letters), its link blanked.
+    texts = to_tag(items, Settings())
+    assert list(texts) == [1, 3]
+    assert texts[1].startswith("Origin Property forms venture ") and "x.co" not in texts[1]
+    assert texts[3] == "Tokyu Land gains"
+    # A request with a text the checks refuse costs no tagger call: its 422 comes anyway.
+    assert to_tag([*items, _item("\u200b", "auto")], Settings()) == {}
+    with pytest.raises(HeadlineError):
+        to_tag([], Settings())
+    # What the tagger found is taken where nothing found or read stands.
+    text = "Origin Property forms venture with Tokyu Land"
+    (item,) = check_limits([_item(text, "auto")], Settings(), GAZETTEER, {0: [(35, 45)]})
+    assert isinstance(item, EntityItem)
+    assert [(m.name, m.start, m.end) for m in item.mentions] == [("Tokyu Land", 35, 45)]

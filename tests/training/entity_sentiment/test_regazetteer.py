@@ -4,6 +4,7 @@ same answers as the source."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -12,6 +13,7 @@ import numpy as np
 import pytest
 
 from app.sentiment.entities import Gazetteer, gazetteer_path
+from app.sentiment.mention_tagger import MentionTagger, tagger_path
 from tests.conftest import ROOT
 from training.entity_sentiment import regazetteer
 from training.sentiment.checklist import load_predict
@@ -90,3 +92,33 @@ def test_a_copy_of_a_copy_names_the_trained_version_its_weights_come_from(
     shutil.copytree(SOURCE, tmp_path / "other")
     (next((tmp_path / "other" / "variables").glob("*.data-*"))).write_bytes(b"0")
     assert not regazetteer.same_weights(tmp_path / "other", SOURCE)
+
+
+def test_a_copy_ships_the_tagger_it_is_given_and_keeps_its_sources_otherwise(
+    tmp_path: Path,
+) -> None:
+    served = ROOT / "models" / "entity_sentiment" / "43"
+    tagger = tagger_path(served)
+    base = tmp_path / "entity_sentiment"
+    keys = {"Infosys": "NSE:INFY"}
+    reached = {"test": {"found": 0.1}}  # what the names find is measured elsewhere
+    first = regazetteer.regazetteer(SOURCE, base, keys, "python -m test", reached, tagger)
+    assert _files(tagger_path(first)) == _files(tagger)
+    meta = json.loads((first / "assets.extra" / "metadata.json").read_text())
+    record = meta["mention_tagger"]
+    assert record["folder"] == "assets.extra/mention_tagger"
+    assert (
+        record["saved_model_sha256"]
+        == hashlib.sha256((tagger / "saved_model.pb").read_bytes()).hexdigest()
+    )
+    assert record["scored"] == MentionTagger(tagger).metadata["scored"]
+    # A copy of that copy with new names keeps the tagger; one of a source without a
+    # tagger has none.
+    second = regazetteer.regazetteer(first, base, keys, "python -m test", reached)
+    assert _files(tagger_path(second)) == _files(tagger)
+    assert "mention_tagger" in json.loads((second / "assets.extra" / "metadata.json").read_text())
+    plain = regazetteer.regazetteer(SOURCE, base, keys, "python -m test", reached)
+    assert not tagger_path(plain).exists()
+    assert "mention_tagger" not in json.loads(
+        (plain / "assets.extra" / "metadata.json").read_text()
+    )
