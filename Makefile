@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q -c requirements.lock
 
-.PHONY: help teacher image-check bench-entities bench-language train-entities regazetteer probe-names bench-compare bench-poison bench-versions browser checklist evaluate-entities evaluate-languages evaluate-sentiment compare-cells reference-split run test test-shuffled lint bench profile profile-model soak train-sentiment train-forecast install install-dev lock clean
+.PHONY: help teacher image-check bench-entities bench-language bench-tagger train-entities regazetteer probe-names bench-compare bench-poison bench-versions browser checklist evaluate-entities evaluate-languages evaluate-sentiment compare-cells reference-split run test test-shuffled lint bench profile profile-model soak train-sentiment train-forecast install install-dev lock clean
 
 $(VENV)/.run-deps: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -99,6 +99,10 @@ probe-names: $(VENV)/.dev-deps
 ## bench-language: two servers, the language check on and off, rounds alternating: items/s and their ratio, and the check alone (~4 min)
 bench-language: $(VENV)/.dev-deps
 	$(PY) -m bench.language $(ARGS)
+
+## bench-tagger: two servers, the mention tagger on and off, rounds alternating: "auto" headlines/s and their ratio (~3 min)
+bench-tagger: $(VENV)/.dev-deps
+	$(PY) -m bench.tagger $(ARGS)
 
 ## bench-entities: 64-entity requests beside 64-headline requests on one server, rounds alternating, and each alone (~4 min)
 bench-entities: $(VENV)/.dev-deps

@@ -247,3 +247,21 @@ def spread(row: dict[str, object], field: str = "rps") -> str:
     """min-max of `field` (req/s by default) over a row's rounds."""
     values = [r[field] for r in row.get("rounds", [row])]  # type: ignore[attr-defined]
     return f"{min(values):.0f}-{max(values):.0f}"
+
+
+def cost_table(
+    runs: dict[str, dict[str, list[dict[str, object]]]],
+    keys: dict[str, str],
+    sides: tuple[str, str],
+    ratio_name: str,
+) -> dict[str, dict[str, float]]:
+    """Print and return, per case of `side_by_side`'s `runs`, each side's median of the
+    case's items/s field (`keys`) and the first side's cost over the second's."""
+    first, second = sides
+    print(f"\n{'request':24s} {first:>12s} {second:>12s} {ratio_name:>16s}")
+    summary = {}
+    for case, key in keys.items():
+        a, b = (statistics.median(float(r[key]) for r in runs[case][s]) for s in sides)  # type: ignore[arg-type]
+        summary[case] = {f"items_per_s_{first}": a, f"items_per_s_{second}": b, "cost_ratio": b / a}
+        print(f"{case:24s} {a:12.0f} {b:12.0f} {b / a:15.2f}x")
+    return summary

@@ -20,14 +20,14 @@ from pathlib import Path
 
 from app.sentiment.language import LanguageCheck, holds_english_word, words
 from bench import headlines
-from bench.harness import ROOT, save_results, side_by_side
+from bench.harness import ROOT, cost_table, save_results, side_by_side
 from training.sentiment.languages import FOREIGN
 
 CASES = {
     "64 headlines": ({"path": "/sentiment", "headlines": 64, "concurrency": 8}, "headlines_per_s"),
     "64 entities": ({"path": "/sentiment", "entities": 64, "concurrency": 8}, "entities_per_s"),
 }
-SERVERS = {"check on": "true", "check off": "false"}
+SERVERS = {"on": "true", "off": "false"}  # the check
 
 
 def in_process(texts: list[str], repeats: int = 5) -> dict[str, float]:
@@ -72,15 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         args.seconds,
     )
 
-    summary = {}
-    print(f"\n{'request':14s} {'check on':>10s} {'check off':>10s} {'cost on / off':>14s}")
-    for case, (_, key) in CASES.items():
-        on, off = (
-            statistics.median(float(r[key]) for r in runs[case][name])  # type: ignore[arg-type]
-            for name in SERVERS
-        )
-        summary[case] = {"items_per_s_on": on, "items_per_s_off": off, "cost_ratio": off / on}
-        print(f"{case:14s} {on:10.0f} {off:10.0f} {off / on:13.2f}x")
+    keys = {case: key for case, (_, key) in CASES.items()}
+    summary = cost_table(runs, keys, ("on", "off"), "cost on / off")
     save_results(
         args.out,
         {

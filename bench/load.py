@@ -57,6 +57,9 @@ def _request_bytes(args: argparse.Namespace, k: int, j: int) -> bytes:
         items: list[str] | list[dict[str, object]]
         if args.entities:
             items = headlines.entity_items(args.entities, start)
+        elif args.auto:
+            batch = headlines.batch(args.headlines, start)
+            items = [{"text": t, "entities": "auto"} for t in batch]
         elif args.titles == "multi-entity":
             items = headlines.multi_entity_batch(args.headlines, start)
         else:
@@ -163,6 +166,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, object]:
         "concurrency": args.concurrency,
         "headlines": args.headlines,
         "titles": args.titles,
+        "auto": args.auto,
         "offered_rps": args.rate,
         "requests": len(latencies),
         "errors": len(errors),
@@ -203,6 +207,11 @@ def main() -> None:
         default="all",
         help="headline requests: the test split's titles (all), or those the --entities "
         "requests ask about (bench.headlines.multi_entity_batch)",
+    )
+    p.add_argument(
+        "--auto",
+        action="store_true",
+        help='headline requests: each headline asked about with "entities": "auto"',
     )
     p.add_argument(
         "--poison", action="store_true", help="send only bad bodies, each due a 4xx (POISON_BODIES)"

@@ -22,6 +22,7 @@ def _args(**given: object) -> argparse.Namespace:
         "poison": False,
         "entities": 0,
         "titles": "all",
+        "auto": False,
     }
     return argparse.Namespace(**(options | given))
 
@@ -88,3 +89,10 @@ def test_same_title_requests_score_the_titles_the_entity_requests_ask_about() ->
     # The titles named in the entity requests, the second request's in order.
     assert sent == headlines.multi_entity_batch(64, 64)
     assert sent[0] == headlines._multi_entity_titles()[64][0]
+
+
+def test_auto_requests_ask_about_the_same_headlines_with_auto() -> None:
+    args = _args(headlines=64, auto=True)
+    sent = json.loads(load._request_bytes(args, 2, 3).split(b"\r\n\r\n", 1)[1])["headlines"]
+    start = (2 * load.REQUESTS_PER_CONNECTION + 3) * 64
+    assert sent == [{"text": t, "entities": "auto"} for t in headlines.batch(64, start)]
