@@ -53,7 +53,9 @@ class EntityHeadline(BaseModel):
         "name before the tag where one reads as a name, and a company no list holds where "
         'the headline or a clause of it opens with it as its subject ("Krones wins record '
         'order", "Palfinger and Rosenbauer fall") or says what happened to it or who leads '
-        'it ("stake in Tsumura", "fines Logista", "chairman of NBHC"), with company null. '
+        'it ("stake in Tsumura", "fines Logista", "chairman of NBHC"), or, where the '
+        "model ships a mention tagger and the server asks it (MENTION_TAGGER), where the "
+        'tagger tags a name ("Nordic Capital makes bid"), with company null. '
         "At most "
         'MAX_ENTITIES_PER_HEADLINE names (16 unless the server sets another); "auto" '
         "answers the first that many found"

@@ -768,10 +768,9 @@ class SentimentService:
             workers=settings.inference_workers,
             sizes=model_calls,
         )
-        self.gazetteer = Gazetteer(())
-        # The entity model's mention tagger, with the gazetteer whose words it checks
-        # names by: one pair, swapped together.
-        self._finders: tuple[Gazetteer, MentionTagger | None] = (self.gazetteer, None)
+        # The entity model's gazetteer and mention tagger (the tagger's names are checked
+        # by the gazetteer's words): one pair, swapped together.
+        self._finders: tuple[Gazetteer, MentionTagger | None] = (Gazetteer(()), None)
         self.tagger_batcher: MicroBatcher[str, list[Span]] = MicroBatcher(
             self._tag,
             max_batch_size=settings.batch_max_size,
@@ -799,7 +798,6 @@ class SentimentService:
             tagger = MentionTagger(tagger_path(model.path))
             tagger.mentions(["warm-up"])  # its graph optimised now, not in a request
             log.info("mention tagger of %s v%s", model.name, model.version)
-        self.gazetteer = gazetteer
         self._finders = (gazetteer, tagger)
         headline_model = self.model()
         if headline_model is not None:
@@ -811,9 +809,6 @@ class SentimentService:
 
     def not_ready(self) -> str:
         return "; ".join(self.registry.not_ready_reasons())
-
-    def check_limits(self, headlines: Sequence[str | EntityHeadline]) -> list[Item]:
-        return check_limits(headlines, self.settings, self.gazetteer)
 
     async def check(self, headlines: Sequence[str | EntityHeadline]) -> list[Item]:
         """`check_limits`, with the names the mention tagger finds in `"auto"` headlines
