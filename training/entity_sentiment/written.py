@@ -68,6 +68,8 @@ LARGE_CAPS_AS_WRITTEN = PATH.with_name("large_caps_as_written.csv")
 MIDCAPS_AS_WRITTEN_7 = PATH.with_name("midcaps_as_written_7.csv")
 # A ninth, written with no shapes named, blind to v42's third round.
 MIDCAPS_AS_WRITTEN_8 = PATH.with_name("midcaps_as_written_8.csv")
+# A tenth, a second day's feed with no shapes named, blind to v43 and its mention tagger.
+MIDCAPS_AS_WRITTEN_9 = PATH.with_name("midcaps_as_written_9.csv")
 NAMED_SETS = {
     "US companies outside the S&P 500": US_COMPANIES,
     "companies listed in the US, foreign ones among them": US_LISTED,
@@ -86,6 +88,7 @@ NAMED_SETS = {
     "large caps as the business press writes them, many named by a word": LARGE_CAPS_AS_WRITTEN,
     "a seventh set as the business press writes them": MIDCAPS_AS_WRITTEN_7,
     "an eighth set as the business press writes them, no shapes named": MIDCAPS_AS_WRITTEN_8,
+    "a second day's feed, no shapes named": MIDCAPS_AS_WRITTEN_9,
 }
 
 
