@@ -788,8 +788,9 @@ class SentimentService:
         return self.registry.get(name) if name else None
 
     def set_entity_model(self, model: LoadedModel) -> None:
-        """Take the gazetteer exported with the entity model (cashtags only without one),
-        and, when the headline model is loaded, the joint call of both, warmed up."""
+        """Take the gazetteer exported with the entity model (cashtags only without one)
+        and its mention tagger where it ships one and MENTION_TAGGER allows, and, when the
+        headline model is loaded, the joint call of both, warmed up."""
         path = gazetteer_path(model.path)
         gazetteer = Gazetteer.load(path) if path.is_file() else Gazetteer(())
         log.info("gazetteer of %s v%s: %d names", model.name, model.version, len(gazetteer.names))
