@@ -547,7 +547,8 @@ def check_count(headlines: Sequence[str | EntityHeadline], settings: Settings) -
 def to_tag(headlines: Sequence[str | EntityHeadline], settings: Settings) -> dict[int, str]:
     """The `"auto"` headlines (by index) whose companies the mention tagger is asked
     for, each as `search_text`; none when any text fails its checks, so that a request
-    answered with a 422 costs no model call."""
+    answered with a 422 costs no model call. A headline all in capitals or in lower
+    case is not asked."""
     check_count(headlines, settings)
     out = {}
     for i, headline in enumerate(headlines):
@@ -555,7 +556,11 @@ def to_tag(headlines: Sequence[str | EntityHeadline], settings: Settings) -> dic
         if _text_errors(trimmed, [], settings):
             return {}
         if isinstance(headline, EntityHeadline) and headline.entities == AUTO:
-            out[i] = search_text(reading(trimmed))
+            search = search_text(reading(trimmed))
+            # The tagger's names are kept only where capitalised and not in capitals
+            # alone (`subjects.tagged_name`): a text with no such word is not asked.
+            if any(w[:1].isupper() and not w.isupper() for w in search.split()):
+                out[i] = search
     return out
 
 

@@ -1095,9 +1095,11 @@ def test_the_tagger_is_asked_about_auto_headlines_only_and_only_for_a_good_reque
         _item("  Origin Property forms venture https://x.co/a ", "auto"),
         _item("Infosys gains", ["Infosys"]),
         _item("\uff34\uff4f\uff4b\uff59\uff55 Land gains", "auto"),
+        _item("TOKYU LAND GAINS", "auto"),
+        _item("tokyu land gains", "auto"),
     ]
     # Each "auto" text as names are looked for in it: trimmed, read (full-width letters
-    # are letters), its link blanked.
+    # are letters), its link blanked; none where no word could be a name the tagger keeps.
     texts = to_tag(items, Settings())
     assert list(texts) == [1, 3]
     assert texts[1].startswith("Origin Property forms venture ") and "x.co" not in texts[1]
