@@ -60,6 +60,35 @@ def word_spans(texts: Sequence[str]) -> list[list[Span]]:
     ]
 
 
+def names_swapped(
+    titles: Sequence[tuple[str, Sequence[Span]]],
+    names: Sequence[str],
+    copies: int,
+    seed: int,
+) -> list[tuple[str, list[Span]]]:
+    """`copies` of each title with each capitalised mention in it replaced by a name
+    drawn from `names`, and the spans of the new names: the same sentences about
+    companies named as other markets name theirs."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for title, mentions in titles:
+        named = sorted(m for m in mentions if title[m[0] : m[0] + 1].isupper())
+        if not named:
+            continue
+        for _ in range(copies):
+            text, spans, at = "", [], 0
+            for start, end in named:
+                if start < at:
+                    continue  # overlapping annotations: the first stands
+                name = names[int(rng.integers(len(names)))]
+                text += title[at:start]
+                spans.append((len(text), len(text) + len(name)))
+                text += name
+                at = end
+            out.append((text + title[at:], spans))
+    return out
+
+
 def fit(
     titles: Sequence[tuple[str, Sequence[Span]]],
     words: list[str],
@@ -69,15 +98,19 @@ def fit(
     epochs: int = 15,
     seed: int = 7,
     verbose: int = 2,
+    more: Sequence[tuple[str, Sequence[Span]]] = (),
 ) -> tuple[object, dict[str, object]]:
     """The serving model learnt from (title, mentions) pairs, early-stopped on the
-    validation titles, and its training record."""
+    validation titles, and its training record. `more`: pairs to fit on besides, never
+    validated on (titles made from the fit titles)."""
     import tensorflow as tf
 
     tf.keras.utils.set_random_seed(seed)
     parts: dict[bool, list[tuple[str, Sequence[Span]]]] = {False: [], True: []}
     for title, mentions in titles:
         parts[is_validation_title(title)].append((title, mentions))
+    made = len(more)
+    parts[False] += more
 
     def arrays(part: list[tuple[str, Sequence[Span]]]) -> tuple[tf.Tensor, np.ndarray, ...]:
         texts = [t for t, _ in part]
@@ -104,7 +137,11 @@ def fit(
     )
     losses = history.history.get("val_loss", history.history["loss"])
     record = {
-        "titles": {"fit": len(parts[False]), "validation": len(parts[True])},
+        "titles": {
+            "fit": len(parts[False]) - made,
+            "validation": len(parts[True]),
+            "made": made,
+        },
         "units": units,
         "seed": seed,
         "epochs_run": len(losses),
@@ -112,6 +149,16 @@ def fit(
         "validation_loss": round(float(min(losses)), 4),
     }
     return serve, record
+
+
+def world_names() -> list[str]:
+    """The project's world companies' names, as they are written (not in capitals alone)."""
+    import csv
+
+    with (ROOT / "data" / "world_companies" / "companies.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    names = {n for row in rows for n in row["names"].split("|")}
+    return sorted(n for n in names if n[:1].isupper() and not n.isupper())
 
 
 def export(serve: object, out: Path, record: dict[str, object]) -> Path:
@@ -169,6 +216,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--units", type=int, default=64)
     p.add_argument("--dimensions", type=int, default=64, help="of the word vectors")
+    p.add_argument(
+        "--swap-names",
+        type=int,
+        default=0,
+        help="also fit on this many copies of each fit title with its names replaced by "
+        "names of the project's world companies (names_swapped)",
+    )
     p.add_argument("--entity-model", type=Path, default=None, help="default: the newest")
     args = p.parse_args(argv)
     if args.out is not None and args.out.exists():
@@ -180,16 +234,25 @@ def main(argv: list[str] | None = None) -> int:
     held_out = {h.title for h in headlines if h.is_test}
     pretrained = Pretrained(args.dimensions)
     words = vocabulary([], pretrained, drop_links=False)
+    learnt = [(t, m) for t, m in spans.items() if t not in held_out]
+    swapped = names_swapped(
+        [(t, m) for t, m in learnt if not is_validation_title(t)],
+        world_names(),
+        args.swap_names,
+        args.seed,
+    )
     serve, record = fit(
-        [(t, m) for t, m in spans.items() if t not in held_out],
+        learnt,
         words,
         pretrained.vectors(words),
         units=args.units,
         epochs=args.epochs,
         seed=args.seed,
+        more=swapped,
     )
     record = {
         "command": command_line("training.entity_sentiment.mention_tagger", argv),
+        "swap_names": args.swap_names,
         "word_dimensions": args.dimensions,
         "vocabulary": len(words),
         **record,

@@ -19,7 +19,13 @@ from app.sentiment.mention_tagger import (
     mentions_of,
 )
 from app.sentiment.subjects import tagged_name
-from training.entity_sentiment.mention_tagger import export, fit, tags, word_spans
+from training.entity_sentiment.mention_tagger import (
+    export,
+    fit,
+    names_swapped,
+    tags,
+    word_spans,
+)
 from training.entity_sentiment.tagger_model import MentionWords, lookup_key
 
 
@@ -114,3 +120,15 @@ def test_a_tiny_tagger_learns_where_names_stand_and_its_export_answers_alike(
     texts = ["Zorgon beats estimates as demand grows", "Zörgon wins order", "demand grows"]
     assert tagger.mentions(texts) == [[(0, 6)], [(0, 6)], []]
     assert tagger.names(texts, frozenset(words)) == [[(0, 6)], [(0, 6)], []]
+
+
+def test_names_swapped_keep_the_sentence_and_mark_the_new_names() -> None:
+    title = "Infosys gains, TCS slips as rupee firms"
+    made = names_swapped([(title, [(0, 7), (15, 18), (27, 32)])], ["Acme Group", "Volvo"], 3, 1)
+    assert len(made) == 3
+    for text, spans in made:
+        # The capitalised mentions become names drawn from the list; "rupee" stays.
+        assert text.endswith(" slips as rupee firms") and len(spans) == 2
+        assert all(text[a:b] in ("Acme Group", "Volvo") for a, b in spans)
+        assert text[spans[0][1] :].startswith(" gains, ")
+    assert names_swapped([("rupee firms", [(0, 5)])], ["Volvo"], 2, 1) == []
