@@ -99,6 +99,7 @@ def fit(
     seed: int = 7,
     verbose: int = 2,
     more: Sequence[tuple[str, Sequence[Span]]] = (),
+    learning_rate: float = 1e-3,
 ) -> tuple[object, dict[str, object]]:
     """The serving model learnt from (title, mentions) pairs, early-stopped on the
     validation titles, and its training record. `more`: pairs to fit on besides, never
@@ -121,7 +122,7 @@ def fit(
             y[i, : len(t)], mask[i, : len(t)] = t, 1.0
         return tf.constant(texts), y, mask
 
-    model, serve = build(words, vectors, units)
+    model, serve = build(words, vectors, units, learning_rate)
     train, held = arrays(parts[False]), arrays(parts[True])
     history = model.fit(
         train[0],
@@ -143,6 +144,7 @@ def fit(
             "made": made,
         },
         "units": units,
+        "learning_rate": learning_rate,
         "seed": seed,
         "epochs_run": len(losses),
         "best_epoch": int(np.argmin(losses)) + 1,

@@ -126,7 +126,9 @@ class MentionWords(layers.Layer):
         )
 
 
-def build(words: list[str], vectors: np.ndarray, units: int) -> tuple[keras.Model, keras.Model]:
+def build(
+    words: list[str], vectors: np.ndarray, units: int, learning_rate: float = 1e-3
+) -> tuple[keras.Model, keras.Model]:
     """(the model to fit: strings -> tag probabilities [batch, MAX_WORDS, TAGS]; the model
     to serve: strings -> {"tags": probabilities, "starts", "ends"} over the batch's
     words), sharing their weights."""
@@ -143,7 +145,11 @@ def build(words: list[str], vectors: np.ndarray, units: int) -> tuple[keras.Mode
     inputs = keras.Input(shape=(), dtype="string", name="text")
     probs, _, _ = tagged(inputs, fixed=True)
     fit = keras.Model(inputs, probs, name="mention_tagger_fit")
-    fit.compile("adam", "sparse_categorical_crossentropy", weighted_metrics=["accuracy"])
+    fit.compile(
+        keras.optimizers.Adam(learning_rate),
+        "sparse_categorical_crossentropy",
+        weighted_metrics=["accuracy"],
+    )
     probs, starts, ends = tagged(inputs, fixed=False)
     serve = keras.Model(
         inputs, {"tags": probs, "starts": starts, "ends": ends}, name="mention_tagger"

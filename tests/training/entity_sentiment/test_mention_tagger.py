@@ -107,11 +107,14 @@ def test_a_tiny_tagger_learns_where_names_stand_and_its_export_answers_alike(
 ) -> None:
     names = ["Acme", "Initech", "Globex", "Umbrella", "Hooli", "Vandelay", "Wonka", "Stark"]
     verbs = ["beats estimates", "cuts guidance", "wins order", "posts profit"]
-    titles = [(f"{n} {v} as demand grows", [(0, len(n))]) for n in names for v in verbs] * 12
+    titles = [(f"{n} {v} as demand grows", [(0, len(n))]) for n in names for v in verbs] * 6
     # The names have no vector, as most companies' names have none at serving.
     words = ["beats", "estimates", "cuts", "guidance", "wins", "order", "posts", "profit",
              "as", "demand", "grows"]  # fmt: skip
-    serve, record = fit(titles, words, _vectors(words), units=8, epochs=40, seed=1, verbose=0)
+    # A rate ten times the default: a few epochs of tiny data, as a test can afford.
+    serve, record = fit(
+        titles, words, _vectors(words), units=8, epochs=12, seed=1, verbose=0, learning_rate=0.01
+    )
     assert record["titles"]["fit"] + record["titles"]["validation"] == len(titles)
     tagger = MentionTagger(export(serve, tmp_path / "tagger", record))
     assert tagger.metadata["units"] == 8
