@@ -159,6 +159,12 @@ def joint_call(models: Sequence[LoadedModel]) -> JointCall:
 
 def load(base: Path, name: str, version: int | None = None, device: str = "CPU:0") -> LoadedModel:
     path = version_dir(base / name, version)
+    return load_dir(path, name, int(path.name), device)
+
+
+def load_dir(path: Path, name: str, version: int, device: str = "CPU:0") -> LoadedModel:
+    """The SavedModel in `path`, whatever the folder's name (a model an export ships
+    inside its own, such as the entity model's mention tagger), as `name` `version`."""
     try:
         import tensorflow as tf
 
@@ -175,7 +181,7 @@ def load(base: Path, name: str, version: int | None = None, device: str = "CPU:0
     if output_name not in outputs or (len(outputs) > 1 and "signature" not in metadata):
         raise ModelLoadError(f"cannot tell the main output of {path} among {outputs}")
     model = LoadedModel(
-        name, int(path.name), path, metadata, signature, input_name, output_name, loaded, device
+        name, version, path, metadata, signature, input_name, output_name, loaded, device
     )
     log.info("loaded model %s version %s from %s on %s", name, model.version, path, device)
     return model

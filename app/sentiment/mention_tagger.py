@@ -15,10 +15,10 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
+from app.model_store import load_dir
 from app.sentiment.spans import Span
 from app.sentiment.subjects import tagged_name
 
@@ -78,21 +78,15 @@ class MentionTagger:
     """A tagger loaded from its SavedModel folder."""
 
     def __init__(self, path: Path) -> None:
-        import tensorflow as tf
-
-        self.path = path
-        self._loaded: Any = tf.saved_model.load(str(path))
-        self._signature = self._loaded.signatures["serving_default"]
-        (self._input,) = self._signature.structured_input_signature[1].keys()
-        self.metadata = json.loads((path / "assets.extra" / "metadata.json").read_text())
-        self._constant = tf.constant
+        metadata = json.loads((path / "assets.extra" / "metadata.json").read_text())
+        self.model = load_dir(path, DIRECTORY, int(metadata["version"]))
+        self.metadata = self.model.metadata
 
     def mentions(self, texts: Sequence[str]) -> list[list[Span]]:
         """Each text's tagged mentions, as tagged."""
         if not texts:
             return []
-        raw = self._signature(**{self._input: self._constant(list(texts))})
-        return read_tags(texts, {k: v.numpy() for k, v in raw.items()})
+        return read_tags(texts, self.model.predict_outputs(list(texts)))
 
     def names(self, texts: Sequence[str], ordinary: frozenset[str]) -> list[list[Span]]:
         """Each text's tagged mentions that name a company as `subjects` reads a name."""

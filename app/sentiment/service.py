@@ -803,7 +803,6 @@ class SentimentService:
         if self.settings.mention_tagger and tagger_path(model.path).is_dir():
             tagger = MentionTagger(tagger_path(model.path))
             tagger.mentions(["warm-up"])  # its graph optimised now, not in a request
-            log.info("mention tagger of %s v%s", model.name, model.version)
         self._finders = (gazetteer, tagger)
         headline_model = self.model()
         if headline_model is not None:

@@ -64,7 +64,7 @@ from app.sentiment.service import (
     best_labels,
     check_limits,
     model_text,
-    search_text,
+    to_tag,
 )
 from app.settings import Settings
 from training.entity_sentiment import (
@@ -303,17 +303,23 @@ def auto_items(
     """Each text asked about with `"entities": "auto"`, checked as the service checks it,
     with the names `tagger` finds, if given, as the service asks it for them."""
     settings = settings or _settings()
-    tagged: list[Sequence[Span]] = [()] * len(texts)
+    items = [EntityHeadline(text=t, entities="auto") for t in texts]
+    tagged: list[Sequence[Span]] = [()] * len(items)
     if tagger is not None:
-        searched = [search_text(reading(t.strip())) for t in texts]
-        tagged = [
+        # Each text alone, as a request of one: which the service asks the tagger about,
+        # and in what form (`to_tag`).
+        asked = {i: s for i, item in enumerate(items) for s in to_tag([item], settings).values()}
+        searched = list(asked.values())
+        found_names = [
             row
             for at in range(0, len(searched), 512)
             for row in tagger.names(searched[at : at + 512], found.ordinary_words)
         ]
+        for i, row in zip(asked, found_names, strict=True):
+            tagged[i] = row
     return [
-        check_limits([EntityHeadline(text=t, entities="auto")], settings, found, {0: m})[0]
-        for t, m in zip(texts, tagged, strict=True)
+        check_limits([item], settings, found, {0: m})[0]
+        for item, m in zip(items, tagged, strict=True)
     ]
 
 

@@ -15,6 +15,7 @@ ARGS="--tagger DIR"` ships an export with the next entity model version.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import tempfile
 from collections.abc import Sequence
@@ -155,8 +156,6 @@ def fit(
 
 def world_names() -> list[str]:
     """The project's world companies' names, as they are written (not in capitals alone)."""
-    import csv
-
     with (ROOT / "data" / "world_companies" / "companies.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     names = {n for row in rows for n in row["names"].split("|")}

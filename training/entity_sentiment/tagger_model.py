@@ -54,9 +54,7 @@ def words_and_spans(texts: tf.Tensor) -> tuple[tf.RaggedTensor, tf.Tensor, tf.Te
     words = tf.strings.regex_replace(pieces, "^[^\x02]*\x02", "")
     gaps = tf.strings.length(gap).to_tensor(0)
     sizes = tf.strings.length(words).to_tensor(0)
-    present = tf.ones_like(sizes) * tf.cast(
-        words.with_flat_values(tf.ones_like(words.flat_values, tf.int32)).to_tensor(0), sizes.dtype
-    )
+    present = tf.ones_like(words, sizes.dtype).to_tensor(0)
     starts = (tf.cumsum(gaps + sizes, axis=1, exclusive=True) + gaps) * present
     return words, starts, starts + sizes
 
