@@ -36,7 +36,12 @@ class Services:
             settings=settings,
             registry=registry,
             metrics=metrics,
-            sentiment=SentimentService(settings, registry, observe=metrics.observe_batch),
+            sentiment=SentimentService(
+                settings,
+                registry,
+                observe=metrics.observe_batch,
+                observe_tagger=metrics.observe_tagger_batch,
+            ),
             forecast=forecast,
             refresher=RefreshScheduler(forecast),
         )

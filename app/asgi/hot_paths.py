@@ -22,6 +22,7 @@ from app.asgi.conditional import NO_CACHE, none_match
 from app.asgi.json_response import send_json
 from app.sentiment.batching import QueueFullError
 from app.sentiment.repeated_keys import may_repeat, repeated
+from app.sentiment.routes import keep_checked
 from app.sentiment.schemas import SentimentRequest
 from app.sentiment.service import (
     BUSY_RETRY_AFTER,
@@ -77,7 +78,11 @@ class HotPaths:
                 if may_repeat(raw, request) and (twice := repeated(raw)):
                     raise HeadlineError(twice)
                 body = await sentiment.classify(model, await sentiment.check(request.headlines))
-            except (ValidationError, HeadlineError, EntityModelMissingError):
+            except HeadlineError as exc:
+                # FastAPI's route answers it from this error: checking the request again
+                # would ask the mention tagger about its "auto" headlines a second time.
+                keep_checked(scope, exc)
+            except (ValidationError, EntityModelMissingError):
                 pass  # FastAPI's route gives the answer that names the problem
             except QueueFullError as exc:
                 # Answered here: handing it on would queue the request a second time

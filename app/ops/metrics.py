@@ -56,9 +56,26 @@ class Metrics:
             registry=self.registry,
         )
 
+        self.tagger_batch_size = Histogram(
+            "mention_tagger_batch_headlines",
+            'Headlines per call of the mention tagger ("auto" items only)',
+            buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256),
+            registry=self.registry,
+        )
+        self.tagger_batch_seconds = Histogram(
+            "mention_tagger_batch_seconds",
+            "Duration of one call of the mention tagger",
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0),
+            registry=self.registry,
+        )
+
     def observe_batch(self, size: int, seconds: float) -> None:
         self.batch_size.observe(size)
         self.batch_seconds.observe(seconds)
+
+    def observe_tagger_batch(self, size: int, seconds: float) -> None:
+        self.tagger_batch_size.observe(size)
+        self.tagger_batch_seconds.observe(seconds)
 
 
 class ServiceState(Collector):

@@ -760,6 +760,7 @@ class SentimentService:
         settings: Settings,
         registry: ModelRegistry,
         observe: Callable[[int, float], None] | None = None,
+        observe_tagger: Callable[[int, float], None] | None = None,
     ) -> None:
         self.settings = settings
         self.registry = registry
@@ -781,6 +782,7 @@ class SentimentService:
             max_batch_size=settings.batch_max_size,
             max_wait_s=settings.batch_max_wait_ms / 1000,
             max_queued_items=settings.batch_queue_max,
+            observe=observe_tagger,
         )
         self._joint: JointCall | None = None
         self.language_check = LanguageCheck() if settings.language_check else None

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from tests.conftest import Server
+from tests.conftest import Server, scrape
 
 OPPOSITE = "Infosys gains 3%, TCS slips after weak guidance"
 
@@ -408,6 +408,25 @@ def test_auto_asks_the_shipped_tagger_for_companies_no_list_holds(
     with off.client() as http:
         untagged = _post(http, [{"text": text, "entities": "auto"}])
     assert untagged.json()["results"][0]["entities"] == []
+
+
+def test_a_refused_request_asks_the_tagger_once(server: Server) -> None:
+    text = "Origin Property forms 6 billion baht condo venture with Tokyu Land"
+    tagged = "mention_tagger_batch_headlines_sum"
+    before = scrape(server)
+    with server.client() as http:
+        refused = _post(
+            http, [{"text": text, "entities": "auto"}, {"text": text, "entities": ["Wipro"]}]
+        )
+    after = scrape(server)
+    # The "auto" headline is valid and tagged; the named one is refused. The answer comes
+    # from that one check, not from the route checking the request again.
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["body", "headlines", 1, "entities", 0]
+    assert after[tagged] - before[tagged] == 1
+    with server.client() as http:
+        assert _post(http, [{"text": text, "entities": "auto"}]).status_code == 200
+    assert scrape(server)[tagged] - after[tagged] == 1
 
 
 def test_auto_finds_gazetteer_names_and_cashtags(server: Server) -> None:
