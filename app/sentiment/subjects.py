@@ -563,17 +563,48 @@ def _company_word_last(name: str) -> bool:
     return last in TRADES and words[0] not in PLACES and " ".join(words[-2:]) not in BODIES
 
 
-def tagged_name(text: str, span: Span, ordinary: frozenset[str]) -> Span | None:
+def tagged_name(
+    text: str, span: Span, ordinary: frozenset[str], title_case: bool = False
+) -> Span | None:
     """The span by which a mention a tagger found (`span`) names a company, as these
     readings check a name (a possessive taken off: "Spain's" is Spain), or None: no
     place, market body, currency or ordinary word alone, no word in lower case, and
     nothing written in capitals alone: an acronym is a body or a trade's term as often as
     a company ("CSO figures show", "higher CPO prices"), a ticker in a tag or a cashtag
-    is the company's named beside it, and a headline in capitals gives no name away."""
+    is the company's named beside it, and a headline in capitals gives no name away.
+    `title_case`: `text` capitalises its words as a rule, so capitals mark no name."""
     start, end = span
     if owned := _POSSESSIVE.search(text[start:end]):
         end = start + owned.start()
     name = text[start:end]
-    if not name[:1].isupper() or name.isupper() or not _name_run(name.split(), ordinary):
+    words = name.split()
+    if not name[:1].isupper() or name.isupper() or not _name_run(words, ordinary):
         return None
-    return (start, end) if _a_company(name, ordinary, cased=True) else None
+    if _a_company(name, ordinary, cased=True):
+        return (start, end)
+    return (start, end) if not title_case and _capitalised_run(words, ordinary) else None
+
+
+def _capitalised_run(words: list[str], ordinary: frozenset[str]) -> bool:
+    """Whether `words`, two or more capitalised words the tagger reads as one mention in
+    a headline whose capitals mark names, name a company whatever words they are
+    ("Salmon Evolution harvests record volumes", "merger with Bank Islam", "Japan Airport
+    Terminal swings"): the tagger has read where a name stands, and the capitals say
+    where it ends. Not a market or its city's ("Wall Street", "Tel Aviv", "Oslo Børs",
+    "Hang Seng"), a place ("Bank Indonesia", "Southern California"), a central bank
+    ("Swiss National Bank", "Norges Bank"), a place's people or goods ("American
+    Consumers"), a body, a person or an event."""
+    if len(words) < 2:
+        return False
+    first, last, name = words[0], words[-1], " ".join(words)
+    if name in PLACES or name in REGIONS or name in BODIES or name in MARKET_BODIES:
+        return False
+    if first in GIVEN_NAMES or first in PERSONS_AND_EVENTS:
+        return False
+    if len(words) == 2 and first in MARKET_BODIES and last not in TRADES | FORMS:
+        return False
+    if any(w in MARKET_BODIES for w in words[1:]) or last in PLACES or last in REGIONS:
+        return False
+    if last == "Bank" and (first in PLACES or first in MARKET_BODIES):
+        return False
+    return not (len(words) == 2 and first in PLACES and last.lower() in ordinary)

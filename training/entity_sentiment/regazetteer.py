@@ -26,7 +26,7 @@ from typing import Any
 
 from app.model_store import version_dir
 from app.sentiment.entities import gazetteer_path
-from app.sentiment.mention_tagger import tagger_path
+from app.sentiment.mention_tagger import MentionTagger, tagger_path
 from training import reports
 from training.entity_sentiment import finentity, gazetteer, markets
 from training.entity_sentiment.pairs import pairs
@@ -81,6 +81,21 @@ def measured(keys: dict[str, str]) -> dict[str, dict]:
     return gazetteer.reaches(gazetteer.served(keys), test, finentity.load())
 
 
+def tagger_press_sets(tagger: Path, keys: dict[str, str]) -> dict[str, dict]:
+    """What `"auto"` finds on each press set with the mention tagger exported at `tagger`
+    beside the names `keys` (`mention_tagger.scored`), as a copy's metadata records it."""
+    from training.entity_sentiment.mention_tagger import scored
+
+    return scored(MentionTagger(tagger), gazetteer.served(keys))
+
+
+def tagger_finds_changed(source: Path, press_sets: dict[str, dict] | None) -> bool:
+    """Whether the tagger `source` ships finds otherwise today (`press_sets`) than its
+    metadata records: the service's checks of its names changed."""
+    recorded = _metadata(source).get("mention_tagger", {}).get("scored") or {}
+    return press_sets is not None and recorded.get("press_sets") != press_sets
+
+
 def readings_changed(source: Path, reached: dict[str, dict]) -> bool:
     """Whether names find otherwise today (`reached`, `measured`) than `source`'s metadata
     records: the service's reading of a text (`app/sentiment/entities.py`) changed, so
@@ -96,11 +111,13 @@ def regazetteer(
     command: str,
     reached: dict[str, dict] | None = None,
     tagger: Path | None = None,
+    press_sets: dict[str, dict] | None = None,
 ) -> Path:
     """Write `source` as the next version under `base` with the names `keys` (what they
     find: `reached`, else `measured` here), and with the mention tagger exported at
-    `tagger` in place of any `source` ships; the version directory appears in one
-    rename, as an export's does."""
+    `tagger` in place of any `source` ships (what `"auto"` finds with it on the press
+    sets: `press_sets`, else `tagger_press_sets` here); the version directory appears in
+    one rename, as an export's does."""
     version = next_version(base)
     staging = base / f".staging-{version}-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
@@ -137,7 +154,13 @@ def regazetteer(
             "saved_model_sha256": hashlib.sha256(
                 (tagger_path(staging) / "saved_model.pb").read_bytes()
             ).hexdigest(),
-            "scored": record.get("scored"),
+            # What the tagger's names find beside these names and today's readings; how
+            # it tags SEntFiN's test titles is its own export's record.
+            "scored": {
+                **(record.get("scored") or {}),
+                "entity_model": str(version),
+                "press_sets": press_sets or tagger_press_sets(tagger_path(staging), keys),
+            },
         }
     (extra / gazetteer.FILE).write_text(shipped)
     write_json_atomic(extra / METADATA_FILE, metadata)
@@ -171,17 +194,20 @@ def main(argv: list[str] | None = None) -> int:
         markets=markets.FILE if args.markets else None,
     )
     reached = measured(keys)
+    shipped_tagger = args.tagger or tagger_path(source)
+    press_sets = tagger_press_sets(shipped_tagger, keys) if shipped_tagger.is_dir() else None
     if (
         args.tagger is None
         and gazetteer_path(source).read_text() == gazetteer.export_file(keys)
         and not readings_changed(source, reached)
+        and not tagger_finds_changed(source, press_sets)
     ):
         p.error(
-            f"{source} already ships these names, and they find what its metadata records: "
-            "a copy would be the same model"
+            f"{source} already ships these names, and they and its tagger find what its "
+            "metadata records: a copy would be the same model"
         )
     command = command_line("training.entity_sentiment.regazetteer", argv)
-    out = regazetteer(source, args.out, keys, command, reached, args.tagger)
+    out = regazetteer(source, args.out, keys, command, reached, args.tagger, press_sets)
     meta = json.loads((out / "assets.extra" / METADATA_FILE).read_text())["gazetteer"]
     print(f"{out}: {meta['names']} names; {gazetteer.said(meta['test'])}")
     print(f"  on FinEntity: {gazetteer.said(meta['finentity'], 'FinEntity')}")

@@ -70,6 +70,8 @@ MIDCAPS_AS_WRITTEN_7 = PATH.with_name("midcaps_as_written_7.csv")
 MIDCAPS_AS_WRITTEN_8 = PATH.with_name("midcaps_as_written_8.csv")
 # A tenth, a second day's feed with no shapes named, blind to v43 and its mention tagger.
 MIDCAPS_AS_WRITTEN_9 = PATH.with_name("midcaps_as_written_9.csv")
+# An eleventh, a third day's feed, blind to v44's checks of the tagger's names.
+MIDCAPS_AS_WRITTEN_10 = PATH.with_name("midcaps_as_written_10.csv")
 NAMED_SETS = {
     "US companies outside the S&P 500": US_COMPANIES,
     "companies listed in the US, foreign ones among them": US_LISTED,
@@ -89,6 +91,7 @@ NAMED_SETS = {
     "a seventh set as the business press writes them": MIDCAPS_AS_WRITTEN_7,
     "an eighth set as the business press writes them, no shapes named": MIDCAPS_AS_WRITTEN_8,
     "a second day's feed, no shapes named": MIDCAPS_AS_WRITTEN_9,
+    "a third day's feed, no shapes named": MIDCAPS_AS_WRITTEN_10,
 }
 
 

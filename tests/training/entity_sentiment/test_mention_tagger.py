@@ -88,9 +88,22 @@ def test_a_tagged_mention_is_a_companys_name_only_as_the_service_reads_one() -> 
     text = "Spain's Grupo Kuo's unit posts record; Strong Placements lift Acme"
     assert tagged_name(text, (0, 7), ordinary) is None  # a country's possessive
     assert tagged_name(text, (8, 19), ordinary) == (8, 17)  # "Grupo Kuo", the possessive off
-    assert tagged_name(text, (39, 56), ordinary) is None  # ordinary words in Title Case
     assert tagged_name(text, (31, 37), ordinary) is None  # a word in lower case
     assert tagged_name(text, (62, 66), ordinary) == (62, 66)
+    # Where capitals mark names, two capitalised words read as one mention are a name
+    # whatever words they are; in Title Case they say nothing.
+    assert tagged_name(text, (39, 56), ordinary) == (39, 56)
+    assert tagged_name(text, (39, 56), ordinary, title_case=True) is None
+    # Not a market or its city, a place, a central bank or a place's people.
+    for bad in ("Wall Street", "Hang Seng", "Bank Indonesia", "Swiss National Bank",
+                "Norges Bank", "American Consumers", "Tel Aviv"):  # fmt: skip
+        said = f"Shares rise as {bad} steadies"
+        at = said.index(bad)
+        words = ordinary | {"bank", "national", "street", "consumers", "swiss", "american"}
+        assert tagged_name(said, (at, at + len(bad)), words) is None, bad
+    merger = "Arion Bank proposes merger with Bank Islam; Seoul Viosys falls"
+    assert tagged_name(merger, (32, 42), ordinary) == (32, 42)
+    assert tagged_name(merger, (44, 56), ordinary) is None  # a market's city and one word
     # Capitals alone: an acronym, or a ticker in its company's tag.
     assert tagged_name("TSH Q3 profit rises on higher CPO prices", (30, 33), ordinary) is None
     assert tagged_name("Saia (SAIA) shares tumble", (6, 10), ordinary) is None

@@ -97,12 +97,14 @@ def test_a_copy_of_a_copy_names_the_trained_version_its_weights_come_from(
 def test_a_copy_ships_the_tagger_it_is_given_and_keeps_its_sources_otherwise(
     tmp_path: Path,
 ) -> None:
-    served = ROOT / "models" / "entity_sentiment" / "43"
+    served = ROOT / "models" / "entity_sentiment" / "44"
     tagger = tagger_path(served)
     base = tmp_path / "entity_sentiment"
     keys = {"Infosys": "NSE:INFY"}
     reached = {"test": {"found": 0.1}}  # what the names find is measured elsewhere
-    first = regazetteer.regazetteer(SOURCE, base, keys, "python -m test", reached, tagger)
+    # What "auto" finds with the tagger beside these names, measured elsewhere too.
+    press = {"set.csv": {"auto_with_tagger": {"found": 3}}}
+    first = regazetteer.regazetteer(SOURCE, base, keys, "python -m test", reached, tagger, press)
     assert _files(tagger_path(first)) == _files(tagger)
     meta = json.loads((first / "assets.extra" / "metadata.json").read_text())
     record = meta["mention_tagger"]
@@ -111,10 +113,15 @@ def test_a_copy_ships_the_tagger_it_is_given_and_keeps_its_sources_otherwise(
         record["saved_model_sha256"]
         == hashlib.sha256((tagger / "saved_model.pb").read_bytes()).hexdigest()
     )
-    assert record["scored"] == MentionTagger(tagger).metadata["scored"]
+    # How it tags SEntFiN's titles is its export's record; what it finds beside the
+    # copy's names, the copy's.
+    own = MentionTagger(tagger).metadata["scored"]
+    assert record["scored"] == {**own, "entity_model": first.name, "press_sets": press}
+    assert not regazetteer.tagger_finds_changed(first, press)
+    assert regazetteer.tagger_finds_changed(first, {"set.csv": {"auto_with_tagger": {}}})
     # A copy of that copy with new names keeps the tagger; one of a source without a
     # tagger has none.
-    second = regazetteer.regazetteer(first, base, keys, "python -m test", reached)
+    second = regazetteer.regazetteer(first, base, keys, "python -m test", reached, press_sets=press)
     assert _files(tagger_path(second)) == _files(tagger)
     assert "mention_tagger" in json.loads((second / "assets.extra" / "metadata.json").read_text())
     plain = regazetteer.regazetteer(SOURCE, base, keys, "python -m test", reached)

@@ -73,6 +73,7 @@ def test_a_mention_not_where_the_file_says_is_refused(tmp_path: Path) -> None:
         (written.MIDCAPS_AS_WRITTEN_7, 300, 30, 390),
         (written.MIDCAPS_AS_WRITTEN_8, 300, 30, 320),
         (written.MIDCAPS_AS_WRITTEN_9, 300, 30, 326),
+        (written.MIDCAPS_AS_WRITTEN_10, 300, 30, 325),
     ],
 )
 def test_the_named_sets_hold_what_sources_states(
