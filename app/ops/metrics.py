@@ -43,30 +43,33 @@ class Metrics:
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
             registry=self.registry,
         )
-        self.batch_size = Histogram(
-            "sentiment_batch_headlines",
+        self.batch_size, self.batch_seconds = self._calls(
+            "sentiment_batch",
             "Items per batch: headlines, and marked headlines for the entity model (a second call)",
-            buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256),
-            registry=self.registry,
-        )
-        self.batch_seconds = Histogram(
-            "sentiment_batch_seconds",
             "Duration of one batch's model calls",
-            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0),
-            registry=self.registry,
+        )
+        self.tagger_batch_size, self.tagger_batch_seconds = self._calls(
+            "mention_tagger_batch",
+            'Headlines per call of the mention tagger ("auto" items only)',
+            "Duration of one call of the mention tagger",
         )
 
-        self.tagger_batch_size = Histogram(
-            "mention_tagger_batch_headlines",
-            'Headlines per call of the mention tagger ("auto" items only)',
-            buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256),
-            registry=self.registry,
-        )
-        self.tagger_batch_seconds = Histogram(
-            "mention_tagger_batch_seconds",
-            "Duration of one call of the mention tagger",
-            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0),
-            registry=self.registry,
+    def _calls(self, prefix: str, items: str, seconds: str) -> tuple[Histogram, Histogram]:
+        """The two histograms of a batcher's model calls: `<prefix>_headlines` per call,
+        `<prefix>_seconds` a call."""
+        return (
+            Histogram(
+                f"{prefix}_headlines",
+                items,
+                buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256),
+                registry=self.registry,
+            ),
+            Histogram(
+                f"{prefix}_seconds",
+                seconds,
+                buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0),
+                registry=self.registry,
+            ),
         )
 
     def observe_batch(self, size: int, seconds: float) -> None:
