@@ -22,13 +22,13 @@ from app.asgi.conditional import NO_CACHE, none_match
 from app.asgi.json_response import send_json
 from app.sentiment.batching import QueueFullError
 from app.sentiment.repeated_keys import may_repeat, repeated
-from app.sentiment.routes import keep_checked
 from app.sentiment.schemas import SentimentRequest
 from app.sentiment.service import (
     BUSY_RETRY_AFTER,
     EntityModelMissingError,
     HeadlineError,
     busy_detail,
+    keep_checked,
 )
 from app.services import Services
 

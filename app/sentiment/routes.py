@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
-from typing import Any
-
 from fastapi import APIRouter, HTTPException, Request, Response
 
 from app.deps import SentimentDep
@@ -17,17 +14,10 @@ from app.sentiment.service import (
     EntityModelMissingError,
     HeadlineError,
     busy_detail,
+    checked_before,
 )
 
 router = APIRouter(tags=["sentiment"])
-
-# Where the hot path (`app.asgi.hot_paths`) leaves the error its checks raised, so that
-# the route answers it without checking the request again.
-CHECKED = "sentiment_check_error"
-
-
-def keep_checked(scope: MutableMapping[str, Any], error: HeadlineError) -> None:
-    scope.setdefault("state", {})[CHECKED] = error
 
 
 @router.post(
@@ -39,7 +29,7 @@ def keep_checked(scope: MutableMapping[str, Any], error: HeadlineError) -> None:
 )
 async def sentiment(body: SentimentRequest, request: Request, service: SentimentDep) -> Response:
     raw = await request.body()
-    if isinstance(checked := getattr(request.state, CHECKED, None), HeadlineError):
+    if checked := checked_before(request.state):
         raise HTTPException(status_code=422, detail=checked.detail)
     if may_repeat(raw, body) and (errors := repeated(raw)):
         raise HTTPException(status_code=422, detail=errors)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -89,6 +90,22 @@ class HeadlineError(ValueError):
     def __init__(self, detail: list[dict[str, object]]) -> None:
         super().__init__(detail[0]["msg"])
         self.detail = detail
+
+
+# Where the hot path (`app.asgi.hot_paths`) leaves the error its checks raised, so that
+# the route answers it without checking the request again (and asking the mention
+# tagger a second time).
+CHECKED = "sentiment_check_error"
+
+
+def keep_checked(scope: MutableMapping[str, Any], error: HeadlineError) -> None:
+    scope.setdefault("state", {})[CHECKED] = error
+
+
+def checked_before(state: object) -> HeadlineError | None:
+    """The error the hot path's checks raised for this request (`keep_checked`), if any."""
+    found = getattr(state, CHECKED, None)
+    return found if isinstance(found, HeadlineError) else None
 
 
 def _error(loc: list[str | int], msg: str, kind: str) -> dict[str, object]:
