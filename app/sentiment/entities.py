@@ -27,6 +27,7 @@ from app.sentiment.given_names import GIVEN_NAMES
 from app.sentiment.outlet_marks import slugs_end
 from app.sentiment.spans import Span, overlap
 from app.sentiment.subject_words import DEEDS, MARKET_BODIES, TO_VERBS
+from app.sentiment.subjects import title_cased
 
 # The key of a company no list holds, found as a headline's subject (`subjects`), before
 # its name: an entity of its own, with no company.
@@ -267,7 +268,6 @@ def the_index(text: str, span: Span) -> str | None:
     return None
 
 
-_CAPITALISED_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 # The word right before a name, and what right after one goes on with a name: a word in
 # Title case or "&", not a quarter ("Q3"), an acronym ("CEO") or a number.
 _WORD_ENDING = re.compile(r"(\w[\w'\u2019-]*) $")
@@ -317,14 +317,6 @@ def in_longer_name(text: str, span: Span, *, first_words: bool = False) -> bool:
     if not first_words and (at == 0 or text[:at].rstrip()[-1:] in ".:;!?|"):
         return False
     return not title_cased(text)
-
-
-def title_cased(text: str) -> bool:
-    """Whether `text` capitalises its words as a rule ("Target Cuts Outlook As Sales
-    Slow"): of its words of four letters or more that are not all capitals, at least
-    three, and one in six at most starts in lower case ("iPhone")."""
-    words = [w for w in _CAPITALISED_WORD.findall(text) if len(w) >= 4 and not w.isupper()]
-    return len(words) >= 3 and sum(w[0].islower() for w in words) <= len(words) // 6
 
 
 def passed_over(entity: str, text: str) -> str | None:

@@ -19,7 +19,6 @@ from pathlib import Path
 import numpy as np
 
 from app.model_store import load_dir
-from app.sentiment.entities import title_cased
 from app.sentiment.spans import Span
 from app.sentiment.subjects import tagged_name
 
@@ -91,10 +90,7 @@ class MentionTagger:
 
     def names(self, texts: Sequence[str], ordinary: frozenset[str]) -> list[list[Span]]:
         """Each text's tagged mentions that name a company as `subjects` reads a name."""
-        out = []
-        for text, found in zip(texts, self.mentions(texts), strict=True):
-            title_case = title_cased(text)
-            out.append(
-                [s for m in found if (s := tagged_name(text, m, ordinary, title_case)) is not None]
-            )
-        return out
+        return [
+            [s for m in found if (s := tagged_name(text, m, ordinary)) is not None]
+            for text, found in zip(texts, self.mentions(texts), strict=True)
+        ]

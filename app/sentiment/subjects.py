@@ -314,6 +314,17 @@ def objects(text: str, ordinary: frozenset[str], known: frozenset[str] = frozens
     return out
 
 
+_CAPITALISED_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+
+
+def title_cased(text: str) -> bool:
+    """Whether `text` capitalises its words as a rule ("Target Cuts Outlook As Sales
+    Slow"): of its words of four letters or more that are not all capitals, at least
+    three, and one in six at most starts in lower case ("iPhone")."""
+    words = [w for w in _CAPITALISED_WORD.findall(text) if len(w) >= 4 and not w.isupper()]
+    return len(words) >= 3 and sum(w[0].islower() for w in words) <= len(words) // 6
+
+
 def _sentence_case(text: str) -> bool:
     """Whether `text` is in sentence case: it writes a word of four letters or more after
     its first in lower case, which Title Case never does."""
@@ -563,16 +574,15 @@ def _company_word_last(name: str) -> bool:
     return last in TRADES and words[0] not in PLACES and " ".join(words[-2:]) not in BODIES
 
 
-def tagged_name(
-    text: str, span: Span, ordinary: frozenset[str], title_case: bool = False
-) -> Span | None:
+def tagged_name(text: str, span: Span, ordinary: frozenset[str]) -> Span | None:
     """The span by which a mention a tagger found (`span`) names a company, as these
     readings check a name (a possessive taken off: "Spain's" is Spain), or None: no
     place, market body, currency or ordinary word alone, no word in lower case, and
     nothing written in capitals alone: an acronym is a body or a trade's term as often as
     a company ("CSO figures show", "higher CPO prices"), a ticker in a tag or a cashtag
     is the company's named beside it, and a headline in capitals gives no name away.
-    `title_case`: `text` capitalises its words as a rule, so capitals mark no name."""
+    In Title Case (`title_cased`) capitals mark no name, so `_capitalised_run` is not
+    asked."""
     start, end = span
     if owned := _POSSESSIVE.search(text[start:end]):
         end = start + owned.start()
@@ -582,7 +592,9 @@ def tagged_name(
         return None
     if _a_company(name, ordinary, cased=True):
         return (start, end)
-    return (start, end) if not title_case and _capitalised_run(words, ordinary) else None
+    if title_cased(text) or not _capitalised_run(words, ordinary):
+        return None
+    return (start, end)
 
 
 def _capitalised_run(words: list[str], ordinary: frozenset[str]) -> bool:
