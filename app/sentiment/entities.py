@@ -224,6 +224,8 @@ _OTHER_PHRASES_OF = {
         r"|By|With|Why|How|What|Is|Are)\b)[A-Z][a-z]+) Central Bank"
         r"|Central Bank of (?!India)[A-Z]\w*"
     ),
+    # Bank of India's name inside India's central bank's.
+    "Bank of India": r"Reserve Bank of India",
     "Antofagasta": r"Antofagasta (?:[Rr]egion|[Pp]rovince|[Cc]ity|[Pp]ort)|[Pp]ort of Antofagasta",
     "Titan": r"Titans? of (?!India)\w+",
     # The painter, a cricket ground, a telescope, a stadium, a socialite, a film, a team.

@@ -112,6 +112,22 @@ BODIES = frozenset(
      "Budget Airlines", "Commercial Property", "Residential Property"}
 )  # fmt: skip
 
+# Banks of governments that the tagger reads as a name where capitals mark one: central
+# banks (with the one rate a headline capitalises), and lenders of governments. Listed by
+# name, since a place before "Bank" or "National Bank" names a company as often ("Doha
+# Bank", "Dubai Islamic Bank", "Qatar National Bank"). `BANK_BODIES`: the words that
+# make any name with them a government's bank.
+PUBLIC_BANKS = frozenset(
+    {"Norges Bank", "Swiss National Bank", "Czech National Bank", "Polish National Bank",
+     "Slovak National Bank", "Hungarian National Bank", "Ukrainian National Bank",
+     "Serbian National Bank", "Danish National Bank", "Austrian National Bank",
+     "Belgian National Bank", "Romanian National Bank", "Bank Negara Malaysia",
+     "Sveriges Riksbank", "Deutsche Bundesbank", "De Nederlandsche Bank",
+     "Bangko Sentral", "Bank Al-Maghrib", "Federal Reserve", "Bank Rate",
+     "European Investment Bank", "Asian Infrastructure Investment Bank"}
+)  # fmt: skip
+BANK_BODIES = ("Reserve Bank", "Central Bank", "Development Bank", "World Bank")
+
 # "and" joins two names; "&" joins the words of one name ("JB Chemicals & Pharmaceuticals",
 # "Temple & Webster") unless no "and" does and a plural verb follows ("Bossard & SFS
 # fall", `PAIR_VERBS`), which one name does not take.

@@ -35,6 +35,7 @@ from app.sentiment.given_names import GIVEN_NAMES
 from app.sentiment.spans import Span, overlap
 from app.sentiment.subject_words import (
     AND,
+    BANK_BODIES,
     BODIES,
     FORMS,
     FUNCTION_WORDS,
@@ -49,6 +50,7 @@ from app.sentiment.subject_words import (
     PERIODS,
     PERSONS_AND_EVENTS,
     PLACES,
+    PUBLIC_BANKS,
     REGIONS,
     ROLES,
     TO_VERBS,
@@ -462,6 +464,11 @@ def _opening(
     return span if _a_company(text[: span[1]], ordinary, cased, known=known) else None
 
 
+# The last words of a name that its first word, a person's role, cannot make a person's:
+# "Premier Foods", "Premier Energy", "President Securities".
+ROLE_NAME_ENDS = TRADES | FORMS | {"Energy", "Oil", "Gas", "Mining", "Minerals", "Securities"}
+
+
 def _name_run(run: list[str], ordinary: frozenset[str]) -> bool:
     """Whether the words `run` may be a name's, each capitalised (`_NAME_WORD`)."""
     for i, word in enumerate(run):
@@ -469,8 +476,10 @@ def _name_run(run: list[str], ordinary: frozenset[str]) -> bool:
             continue  # "Keefe Bruyette & Woods", "Maanshan Iron & Steel"
         if not _NAME_WORD.fullmatch(word) or word[-1] in ",:;'\u2019":
             return False
-        if word.lower() in ONWARD or word.lower() in ROLES:
+        if word.lower() in ONWARD:
             return False
+        if word.lower() in ROLES and not (i == 0 and run[-1] in ROLE_NAME_ENDS):
+            return False  # "Premier Li says", but "Premier Foods", "Boss Energy"
         if i and word.lower().endswith("ly") and word.lower() in ordinary:
             return False  # "Nodal Exchange Successfully Completes": an adverb ends no name
         if _period(word.lower()):
@@ -590,6 +599,9 @@ def tagged_name(text: str, span: Span, ordinary: frozenset[str]) -> Span | None:
     words = name.split()
     if not name[:1].isupper() or name.isupper() or not _name_run(words, ordinary):
         return None
+    before = text[:start].split()[-1:]
+    if " ".join([*before, name]) in PUBLIC_BANKS:
+        return None  # "National Bank" of "Swiss National Bank", the tagger's part of it
     if _a_company(name, ordinary, cased=True):
         return (start, end)
     if title_cased(text) or not _capitalised_run(words, ordinary):
@@ -603,9 +615,9 @@ def _capitalised_run(words: list[str], ordinary: frozenset[str]) -> bool:
     ("Salmon Evolution harvests record volumes", "merger with Bank Islam", "Japan Airport
     Terminal swings"): the tagger has read where a name stands, and the capitals say
     where it ends. Not a market or its city's ("Wall Street", "Tel Aviv", "Oslo Børs",
-    "Hang Seng"), a place ("Bank Indonesia", "Southern California"), a central bank
-    ("Swiss National Bank", "Norges Bank"), a place's people or goods ("American
-    Consumers"), a body, a person or an event."""
+    "Hang Seng"), a place ("Bank Indonesia", "Southern California"), a government's bank
+    (`PUBLIC_BANKS`: "Swiss National Bank", "Norges Bank"; not "Doha Bank"), a place's
+    people or goods ("American Consumers"), a body, a person or an event."""
     if len(words) < 2:
         return False
     first, last, name = words[0], words[-1], " ".join(words)
@@ -617,6 +629,6 @@ def _capitalised_run(words: list[str], ordinary: frozenset[str]) -> bool:
         return False
     if any(w in MARKET_BODIES for w in words[1:]) or last in PLACES or last in REGIONS:
         return False
-    if last == "Bank" and (first in PLACES or first in MARKET_BODIES):
+    if name in PUBLIC_BANKS or any(body in name for body in BANK_BODIES):
         return False
     return not (len(words) == 2 and first in PLACES and last.lower() in ordinary)

@@ -995,9 +995,12 @@ def test_a_listing_venue_or_a_place_named_for_a_company_is_no_mention() -> None:
 
 def test_another_countrys_central_bank_a_region_or_a_titan_is_no_company() -> None:
     names = ("Central Bank", "Central Bank of India", "Antofagasta", "Titan", "Leonardo")
-    keys = {"Central Bank": "NSE:CENTRALBK", "Central Bank of India": "NSE:CENTRALBK"}
+    keys = {"Central Bank": "NSE:CENTRALBK", "Central Bank of India": "NSE:CENTRALBK",
+            "Bank of India": "NSE:BANKINDIA"}  # fmt: skip
     others = {"Antofagasta": "W:ANTOFAGASTA", "Titan": "NSE:TITAN", "Leonardo": "W:LEONARDO"}
-    known = Gazetteer((*names, "Vinci", "Trent"), {**keys, **others, "Vinci": "W:VINCI"})
+    known = Gazetteer(
+        (*names, "Bank of India", "Vinci", "Trent"), {**keys, **others, "Vinci": "W:VINCI"}
+    )
 
     def found(text: str) -> list[str | None]:
         (item,) = check_limits([_item(text, "auto")], Settings(), known)
@@ -1008,6 +1011,7 @@ def test_another_countrys_central_bank_a_region_or_a_titan_is_no_company() -> No
         "Central Bank of Egypt holds interest rates steady",
         "Property Lenders Surge After India Central Bank Eases Cash Rules",
         "Bonds rally as the Central Bank signals cuts",
+        "Reserve Bank of India keeps repo rate unchanged",
         "Antofagasta region hit by magnitude 6 earthquake",
         "Titan of Greek shipping dies at 90",
         "Leonardo da Vinci drawing sells for a record",
@@ -1023,6 +1027,7 @@ def test_another_countrys_central_bank_a_region_or_a_titan_is_no_company() -> No
         "Shares Of Central Bank Of India Rise",
     ):
         assert found(text) == ["NSE:CENTRALBK"], text
+    assert found("Reserve Bank of India fines Bank of India") == ["NSE:BANKINDIA"]
     assert found("Antofagasta profit falls on copper prices") == ["W:ANTOFAGASTA"]
     assert found("Titan Q2 profit rises on wedding demand") == ["NSE:TITAN"]
 

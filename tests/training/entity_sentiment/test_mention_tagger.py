@@ -96,12 +96,26 @@ def test_a_tagged_mention_is_a_companys_name_only_as_the_service_reads_one() -> 
     titled = "Strong Placements Lift Acme Shares As Orders Surge"
     assert tagged_name(titled, (0, 17), ordinary) is None
     # Not a market or its city, a place, a central bank or a place's people.
+    words = ordinary | {"bank", "national", "street", "consumers", "swiss", "american",
+                        "south", "african", "reserve", "asian", "development", "rate",
+                        "premier", "energy", "foods", "islamic"}  # fmt: skip
     for bad in ("Wall Street", "Hang Seng", "Bank Indonesia", "Swiss National Bank",
-                "Norges Bank", "American Consumers", "Tel Aviv"):  # fmt: skip
+                "Norges Bank", "American Consumers", "Tel Aviv", "South African Reserve Bank",
+                "Asian Development Bank", "Bank Rate"):  # fmt: skip
         said = f"Shares rise as {bad} steadies"
         at = said.index(bad)
-        words = ordinary | {"bank", "national", "street", "consumers", "swiss", "american"}
         assert tagged_name(said, (at, at + len(bad)), words) is None, bad
+    # A place before "Bank" names a lender as often as a government's bank; a role before
+    # a trade names a company, before anything else a person.
+    for good in ("Doha Bank", "Dubai Islamic Bank", "Qatar National Bank", "Premier Energy",
+                 "Premier Foods"):  # fmt: skip
+        said = f"Shares rise as {good} steadies"
+        at = said.index(good)
+        assert tagged_name(said, (at, at + len(good)), words) == (at, at + len(good)), good
+    # Nor the part of a government's bank's name the tagger may read alone.
+    assert tagged_name("Swiss National Bank cuts rates", (6, 19), words) is None
+    premier = "Shares rise as Premier Li Qiang steadies"
+    assert tagged_name(premier, (15, 30), words) is None
     merger = "Arion Bank proposes merger with Bank Islam; Seoul Viosys falls"
     assert tagged_name(merger, (32, 42), ordinary) == (32, 42)
     assert tagged_name(merger, (44, 56), ordinary) is None  # a market's city and one word

@@ -97,7 +97,7 @@ def test_a_copy_of_a_copy_names_the_trained_version_its_weights_come_from(
 def test_a_copy_ships_the_tagger_it_is_given_and_keeps_its_sources_otherwise(
     tmp_path: Path,
 ) -> None:
-    served = ROOT / "models" / "entity_sentiment" / "44"
+    served = ROOT / "models" / "entity_sentiment" / "45"
     tagger = tagger_path(served)
     base = tmp_path / "entity_sentiment"
     keys = {"Infosys": "NSE:INFY"}
