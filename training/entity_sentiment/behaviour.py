@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from app.sentiment.entities import find, mark
+from training.sentiment import checklist
 from training.sentiment.checklist import pass_rate
 from training.sentiment.sentfin import LABELS
 
@@ -171,3 +172,44 @@ def said(result: dict[str, Any]) -> str:
     print them."""
     rates = ", ".join(f"{k} {v['rate']:.1%}" for k, v in result["categories"].items())
     return f"{rates}, overall {result['overall']['rate']:.1%}"
+
+
+def from_headline_suite(cases: Sequence[checklist.Case] = checklist.CASES) -> list[EntityCase]:
+    """The headline suite's cases (`training.sentiment.checklist`) that name one of its
+    companies, asked about that company with the headline's expected label: a headline
+    about one company is that company's news (SEntFiN's label rule makes the two labels
+    one). Cases naming no company of the suite's, or two, are left out."""
+    names = sorted({n for group in checklist.COMPANIES.values() for n in group}, key=len)
+    asked = []
+    for case in cases:
+        spans: dict[str, tuple[int, int]] = {}
+        for name in reversed(names):  # longest first: "HDFC Bank" before "HDFC"
+            span = find(name, case.text)
+            if span is not None and not any(a < span[1] and span[0] < b for a, b in spans.values()):
+                spans[name] = span
+        if len(spans) == 1:
+            (name,) = spans
+            asked.append(EntityCase(case.text, name, (), case.label, case.category))
+    return asked
+
+
+def headline_suite(entity: Predict, headline: Predict) -> dict[str, dict[str, Any]]:
+    """Pass rates per category of the suite's one-company cases (`from_headline_suite`)
+    and overall: the entity model asked about the company, the headline model about the
+    headline."""
+    cases = from_headline_suite()
+    rows: dict[str, dict[str, Any]] = {}
+    for name, probs in (
+        ("entity", entity([c.marked() for c in cases])),
+        ("headline", headline([c.text for c in cases])),
+    ):
+        right = [c.label == LABELS[i] for c, i in zip(cases, np.argmax(probs, axis=1), strict=True)]
+        rates = {
+            category: pass_rate(
+                sum(r for c, r in zip(cases, right, strict=True) if c.category == category),
+                sum(c.category == category for c in cases),
+            )
+            for category in checklist.CATEGORIES
+        }
+        rows[name] = {**rates, "overall": pass_rate(sum(right), len(cases))}
+    return rows

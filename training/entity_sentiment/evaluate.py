@@ -585,6 +585,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     cases = behaviour.evaluate(entity)
     print(f"behavioural cases ({len(behaviour.CASES)}): {behaviour.said(cases)}")
+    suite = behaviour.headline_suite(entity, headline)
+    print(
+        f"\nthe headline suite's cases about one company ({suite['entity']['overall']['total']}),"
+        f" asked about the company ({where}) and about the headline ({model_dir.parent.name}"
+        f" v{model_dir.name}):"
+    )
+    print("| category | cases | per company | the headline |\n| --- | --- | --- | --- |")
+    for category, rate in suite["entity"].items():
+        other = suite["headline"][category]
+        print(f"| {category} | {rate['total']} | {rate['rate']:.1%} | {other['rate']:.1%} |")
     for name, part in (("SEntFiN test pairs", test), ("FinEntity", held_out)):
         rows = asked_alone(entity, part, known)
         n = next(iter(rows.values()))["all"]["n"]

@@ -24,7 +24,7 @@ from training.entity_sentiment.pairs import (
     synthetic_pairs,
     tfns_pairs,
 )
-from training.sentiment import augment, options, sentfin, soft_labels, tfns
+from training.sentiment import augment, checklist, options, sentfin, soft_labels, tfns
 from training.sentiment import train as train_sentiment
 from training.sentiment.parts import fit_and_validation
 
@@ -340,6 +340,29 @@ def test_the_behavioural_cases() -> None:
         c for c in behaviour.CASES if c.category == "name_swap" and c.marked() == first.marked()
     ]
     assert swapped and all(c.label == first.label for c in swapped)
+
+
+def test_the_headline_suite_asked_per_company() -> None:
+    asked = behaviour.from_headline_suite()
+    assert len(asked) == 387  # of 402: the rest name no company of the suite's, or two
+    expected = {c.text: c for c in checklist.CASES}
+    for case in asked:
+        marked = case.marked()
+        assert marked.count("xtargetx") == 1 and case.entity not in marked
+        assert case.label == expected[case.text].label
+    # The longest name is the company: "HDFC Bank", never the "HDFC" inside it.
+    hdfc = [c for c in asked if "HDFC Bank" in c.text]
+    assert hdfc and all(c.entity == "HDFC Bank" for c in hdfc)
+
+    # A model that answers "neutral" to everything passes exactly the neutral cases.
+    def neutral(texts: list[str]) -> np.ndarray:
+        return np.tile([0.0, 1.0, 0.0], (len(texts), 1))
+
+    rates = behaviour.headline_suite(neutral, neutral)
+    neutrals = sum(c.label == "neutral" for c in asked)
+    assert rates["entity"]["overall"] == rates["headline"]["overall"]
+    assert rates["entity"]["overall"]["passed"] == neutrals
+    assert rates["entity"]["neutral_facts"]["rate"] == 1.0
 
 
 def test_the_network_is_narrower_than_the_headline_models() -> None:
