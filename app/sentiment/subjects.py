@@ -629,6 +629,6 @@ def _capitalised_run(words: list[str], ordinary: frozenset[str]) -> bool:
         return False
     if any(w in MARKET_BODIES for w in words[1:]) or last in PLACES or last in REGIONS:
         return False
-    if name in PUBLIC_BANKS or any(body in name for body in BANK_BODIES):
+    if name in PUBLIC_BANKS or any(f" {body} " in f" {name} " for body in BANK_BODIES):
         return False
     return not (len(words) == 2 and first in PLACES and last.lower() in ordinary)

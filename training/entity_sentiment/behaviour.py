@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from app.sentiment.entities import find, mark
+from app.sentiment.spans import Span, overlap
 from training.sentiment import checklist
 from training.sentiment.checklist import pass_rate
 from training.sentiment.sentfin import LABELS
@@ -182,10 +183,10 @@ def from_headline_suite(cases: Sequence[checklist.Case] = checklist.CASES) -> li
     names = sorted({n for group in checklist.COMPANIES.values() for n in group}, key=len)
     asked = []
     for case in cases:
-        spans: dict[str, tuple[int, int]] = {}
+        spans: dict[str, Span] = {}
         for name in reversed(names):  # longest first: "HDFC Bank" before "HDFC"
             span = find(name, case.text)
-            if span is not None and not any(a < span[1] and span[0] < b for a, b in spans.values()):
+            if span is not None and not any(overlap(span, s) for s in spans.values()):
                 spans[name] = span
         if len(spans) == 1:
             (name,) = spans
