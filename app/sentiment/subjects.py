@@ -599,9 +599,11 @@ def tagged_name(text: str, span: Span, ordinary: frozenset[str]) -> Span | None:
     words = name.split()
     if not name[:1].isupper() or name.isupper() or not _name_run(words, ordinary):
         return None
-    before = text[:start].split()[-1:]
-    if " ".join([*before, name]) in PUBLIC_BANKS:
-        return None  # "National Bank" of "Swiss National Bank", the tagger's part of it
+    # A government's bank, or the tagger's part of its name ("National Bank" of "Swiss
+    # National Bank"), whatever the checks below would read in its words.
+    before = text[:start].rsplit(None, 1)[-1:]
+    if _public_bank(name) or _public_bank(" ".join([*before, name])):
+        return None
     if _a_company(name, ordinary, cased=True):
         return (start, end)
     if title_cased(text) or not _capitalised_run(words, ordinary):
@@ -615,9 +617,9 @@ def _capitalised_run(words: list[str], ordinary: frozenset[str]) -> bool:
     ("Salmon Evolution harvests record volumes", "merger with Bank Islam", "Japan Airport
     Terminal swings"): the tagger has read where a name stands, and the capitals say
     where it ends. Not a market or its city's ("Wall Street", "Tel Aviv", "Oslo Børs",
-    "Hang Seng"), a place ("Bank Indonesia", "Southern California"), a government's bank
-    (`PUBLIC_BANKS`: "Swiss National Bank", "Norges Bank"; not "Doha Bank"), a place's
-    people or goods ("American Consumers"), a body, a person or an event."""
+    "Hang Seng"), a place ("Bank Indonesia", "Southern California"), a place's people or
+    goods ("American Consumers"), a body, a person or an event. (A government's bank,
+    "Swiss National Bank" but not "Doha Bank", `tagged_name` refuses before.)"""
     if len(words) < 2:
         return False
     first, last, name = words[0], words[-1], " ".join(words)
@@ -629,6 +631,9 @@ def _capitalised_run(words: list[str], ordinary: frozenset[str]) -> bool:
         return False
     if any(w in MARKET_BODIES for w in words[1:]) or last in PLACES or last in REGIONS:
         return False
-    if name in PUBLIC_BANKS or any(f" {body} " in f" {name} " for body in BANK_BODIES):
-        return False
     return not (len(words) == 2 and first in PLACES and last.lower() in ordinary)
+
+
+def _public_bank(name: str) -> bool:
+    """Whether `name` is a government's bank's (`PUBLIC_BANKS`, `BANK_BODIES`)."""
+    return name in PUBLIC_BANKS or any(f" {body} " in f" {name} " for body in BANK_BODIES)
