@@ -25,7 +25,7 @@ import keras
 import tensorflow as tf
 from keras import layers
 
-from app.sentiment.entities import TARGET_MARK
+from app.sentiment.entities import OTHER_MARK, TARGET_MARK
 from training.adversarial import model_to_fit
 from training.cells import recurrent_layer
 from training.sentiment.model import (
@@ -65,6 +65,16 @@ class TargetSteps(layers.Layer):
 
     def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple:
         return (input_shape[0], None)
+
+
+class AsOther(layers.Layer):
+    """Raw strings -> the same strings with the target marker written as another entity's."""
+
+    def call(self, texts: tf.Tensor) -> tf.Tensor:
+        return tf.strings.regex_replace(texts, rf"\b{TARGET_MARK}\b", OTHER_MARK)
+
+    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple:
+        return input_shape
 
 
 class AtTarget(layers.Layer):
@@ -114,6 +124,7 @@ def sequence_branch(
     *,
     read: str = "target",
     position: int = 0,
+    same_marks: bool = False,
 ) -> tuple[keras.Model, keras.Model]:
     """Marked strings -> frozen word vectors (and `position` learnt dimensions of the
     distance to the target) -> BiLSTM -> its last states or (at target, max) -> softmax.
@@ -121,8 +132,15 @@ def sequence_branch(
     Returns (the model to fit; the model to serve with coverage), as the headline
     model's `sequence_branch` does.
     """
+    if same_marks and read != "target":
+        raise ValueError("same_marks needs read='target': the marker is then read nowhere")
     inputs = keras.Input(shape=(), dtype="string", name="marked_headline")
-    vectors_of = word_vectors(cfg, texts, pretrained)
+    words = word_vectors(cfg, texts, pretrained)
+    as_other = AsOther(name="target_as_other") if same_marks else None
+
+    def vectors_of(strings: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
+        return words(as_other(strings) if as_other is not None else strings)
+
     vectors, mask, coverage = vectors_of(inputs)
     steps = TargetSteps(cfg.sequence_length, drop_links=cfg.drop_links, name="target_steps")
     input_dropout = layers.Dropout(cfg.input_dropout)

@@ -107,6 +107,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "the target marker beside a max over steps (tried: a point lower)",
     )
     p.add_argument(
+        "--same-marks",
+        action="store_true",
+        help="with --read target: the BiLSTM reads the target's mention as another "
+        "entity's, so that one pass over a headline could answer for all its entities "
+        "(model.sequence_branch; default: off, as served)",
+    )
+    p.add_argument(
         "--position",
         type=int,
         default=0,
@@ -170,6 +177,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     check_teacher_arguments(p, args)
     if args.joined_any_labels and not args.joined:
         p.error("--joined-any-labels needs --joined N")
+    if args.same_marks and args.read != "target":
+        p.error("--same-marks needs --read target")
     if args.pooling != "last" and (args.read != "last" or args.position):
         p.error(
             "--pooling is how the last-state network reads: not with --read target or --position"
@@ -306,7 +315,9 @@ def main(argv: list[str] | None = None) -> int:
     branch = (
         headline_branch
         if args.read == "last" and not args.position
-        else functools.partial(target_branch, read=args.read, position=args.position)
+        else functools.partial(
+            target_branch, read=args.read, position=args.position, same_marks=args.same_marks
+        )
     )
     branch, probe_branch = warm_branches(args, branch)
     fitted = fit_mixture(
@@ -421,6 +432,7 @@ def main(argv: list[str] | None = None) -> int:
                 "temperature": float(fitted.calibration["temperature"]),
                 "read": args.read,
                 "position": args.position,
+                "same_marks": args.same_marks,
                 **warm_start_record(args),
                 "synthetic_headlines": args.synthetic,
                 "analyst_calls": args.analyst_calls,

@@ -16,7 +16,13 @@ from tests.conftest import FIXTURES, TINY_SENTFIN
 from tests.training.conftest import TINY_NETWORK
 from training.entity_sentiment import behaviour, gazetteer
 from training.entity_sentiment import train as train_entities
-from training.entity_sentiment.model import AtTarget, TargetDistance, TargetSteps
+from training.entity_sentiment.model import (
+    AsOther,
+    AtTarget,
+    TargetDistance,
+    TargetSteps,
+    sequence_branch,
+)
 from training.entity_sentiment.pairs import (
     joined_pairs,
     marked,
@@ -26,7 +32,9 @@ from training.entity_sentiment.pairs import (
 )
 from training.sentiment import augment, checklist, options, sentfin, soft_labels, tfns
 from training.sentiment import train as train_sentiment
+from training.sentiment.model import SentimentConfig
 from training.sentiment.parts import fit_and_validation
+from training.sentiment.word_vectors import Pretrained
 
 TINY = [
     "--data",
@@ -53,6 +61,33 @@ def test_at_target_reads_the_marked_step_and_the_max_of_the_rest() -> None:
     valid = tf.constant([[True, True, False]])  # the third step is padding
     out = AtTarget()(states, target, valid).numpy()
     assert out.tolist() == [[5.0, -1.0, 5.0, 0.0]]
+
+
+@pytest.mark.parametrize("same_marks", [False, True])
+def test_with_same_marks_every_entity_of_a_headline_feeds_the_bilstm_the_same_steps(
+    pretrained: Pretrained, same_marks: bool
+) -> None:
+    texts = tf.constant([f"{TARGET_MARK} gains , {OTHER_MARK} slips"])
+    turned = tf.constant([f"{OTHER_MARK} gains , {TARGET_MARK} slips"])
+    assert AsOther()(texts).numpy()[0].decode() == f"{OTHER_MARK} gains , {OTHER_MARK} slips"
+    cfg = SentimentConfig(pretrained_vocabulary=False, lstm_units=4)
+    tf.keras.utils.set_random_seed(0)
+    fit, _ = sequence_branch(cfg, tf.concat([texts, turned], 0), pretrained, same_marks=same_marks)
+    bilstm = fit.get_layer("bilstm")
+    states = tf.keras.Model(fit.inputs, bilstm.output)
+    one, other = states(texts).numpy(), states(turned).numpy()
+    # The steps are the same (one pass would serve both entities) only with same_marks;
+    # either way the two entities' answers differ, read at their own steps.
+    assert np.array_equal(one, other) == same_marks
+    assert not np.allclose(fit(texts).numpy(), fit(turned).numpy())
+
+
+def test_same_marks_needs_the_target_read(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        train_entities.parse_args(["--same-marks"])
+    assert "--same-marks needs --read target" in capsys.readouterr().err
+    chosen = train_entities.parse_args(["--same-marks", "--read", "target"])
+    assert chosen.same_marks and chosen.read == "target"
 
 
 def test_each_step_knows_its_signed_distance_to_the_nearest_target() -> None:
@@ -87,7 +122,8 @@ def tiny_teacher(folder: Path, analyst_calls: int = 0) -> Path:
 
 def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Path) -> None:
     out = tmp_path / "entity_sentiment"
-    args = [*TINY, "--out", str(out), "--read", "target", "--synthetic", "20"]
+    args = [*TINY, "--out", str(out), "--read", "target", "--same-marks"]
+    args += ["--synthetic", "20"]
     args += ["--analyst-calls", "10", "--position", "4", "--ngram-targets", "teacher"]
     args += ["--joined", "3", "--turned"]
     assert train_entities.main([*args, "--teacher", str(tiny_teacher(tmp_path, 10))]) == 0
@@ -125,7 +161,7 @@ def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Pat
     assert all(row["all"]["n"] == 2131 for row in held["rows"].values())
     assert held["rows"]["majority class"]["all"]["accuracy"] == 0.5303
     assert meta["floor"] is None and meta["config"]["read"] == "target"
-    assert meta["config"]["position"] == 4
+    assert meta["config"]["position"] == 4 and meta["config"]["same_marks"] is True
     assert meta["config"]["synthetic_headlines"] == 20
     assert meta["config"]["analyst_calls"] == 10
     assert meta["config"]["joined_headlines"] == 3
