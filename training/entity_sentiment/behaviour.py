@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from app.sentiment.entities import find, mark
+from app.sentiment.service import best_labels
 from app.sentiment.spans import Span, overlap
 from training.sentiment import checklist
 from training.sentiment.checklist import pass_rate
@@ -197,9 +198,10 @@ def from_headline_suite(cases: Sequence[checklist.Case] = checklist.CASES) -> li
 def headline_suite(entity: Predict, headline: Predict) -> dict[str, dict[str, Any]]:
     """Pass rates per category of the suite's one-company cases (`from_headline_suite`)
     and overall: the entity model asked about the company, the headline model about the
-    headline."""
+    headline; and under "differ", where the two contradict each other (`contradictions`)."""
     cases = from_headline_suite()
     rows: dict[str, dict[str, Any]] = {}
+    answers: dict[str, np.ndarray] = {}
     for name, probs in (
         ("entity", entity([c.marked() for c in cases])),
         ("headline", headline([c.text for c in cases])),
@@ -213,4 +215,41 @@ def headline_suite(entity: Predict, headline: Predict) -> dict[str, dict[str, An
             for category in checklist.CATEGORIES
         }
         rows[name] = {**rates, "overall": pass_rate(sum(right), len(cases))}
+        answers[name] = probs
+    rows["differ"] = contradictions(
+        [c.label for c in cases], answers["entity"], answers["headline"]
+    )
     return rows
+
+
+def contradictions(
+    truth: Sequence[str], entity: np.ndarray, headline: np.ndarray
+) -> dict[str, Any]:
+    """Where a one-company headline's two answers (the entity model's about the company,
+    the headline model's about the headline) give different labels, and which is right
+    there; and the accuracy of their mean. Labels as the service gives them."""
+    names = list(LABELS)
+    own, whole = best_labels(entity, names), best_labels(headline, names)
+    mean = best_labels((np.asarray(entity) + np.asarray(headline)) / 2, names)
+    right = [LABELS.index(t) for t in truth]
+    differ = [i for i, (a, b) in enumerate(zip(own, whole, strict=True)) if a != b]
+    signed = {LABELS.index("negative"), LABELS.index("positive")}
+    return {
+        "n": len(right),
+        "differ": len(differ),
+        "opposite": sum({own[i], whole[i]} == signed for i in differ),
+        "entity_right": sum(own[i] == right[i] for i in differ),
+        "headline_right": sum(whole[i] == right[i] for i in differ),
+        "mean_accuracy": round(
+            sum(m == r for m, r in zip(mean, right, strict=True)) / len(right), 4
+        ),
+    }
+
+
+def said_differ(row: dict[str, Any]) -> str:
+    """`contradictions`' row in a line."""
+    return (
+        f"the two answers differ on {row['differ']} of {row['n']} (opposite signs on "
+        f"{row['opposite']}); there the company's is right {row['entity_right']} times, the "
+        f"headline's {row['headline_right']}; their mean reads {row['mean_accuracy']:.3f}"
+    )

@@ -522,6 +522,11 @@ def main(argv: list[str] | None = None) -> int:
     rows = {where: own, floor_name: floor_labels[0], "TF-IDF + LR, marked": base_labels[0]}
     for name, row in by_kind(test, kind, rows).items():
         print(f"| {name} | " + " | ".join(f"{row[k]:.3f}" for k in KINDS) + " |")
+    single = [i for i, k in enumerate(kind) if k == KINDS[0]]
+    differ = behaviour.contradictions(
+        [test[i].label for i in single], p_entity[single], p_headline[0][single]
+    )
+    print(f"one-entity headlines: {behaviour.said_differ(differ)}")
     # The service has both answers for every headline; scored on the test pairs
     # themselves, the best weight is an upper bound on what mixing them could give.
     print(f"\nw x {where} + (1 - w) x {floor_name} (an upper bound: w is not chosen here)")
@@ -595,6 +600,7 @@ def main(argv: list[str] | None = None) -> int:
     for category, rate in suite["entity"].items():
         other = suite["headline"][category]
         print(f"| {category} | {rate['total']} | {rate['rate']:.1%} | {other['rate']:.1%} |")
+    print(behaviour.said_differ(suite["differ"]))
     for name, part in (("SEntFiN test pairs", test), ("FinEntity", held_out)):
         rows = asked_alone(entity, part, known)
         n = next(iter(rows.values()))["all"]["n"]

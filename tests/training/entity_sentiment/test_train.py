@@ -400,6 +400,28 @@ def test_the_headline_suite_asked_per_company() -> None:
     assert rates["entity"]["overall"]["passed"] == neutrals
     assert rates["entity"]["neutral_facts"]["rate"] == 1.0
 
+    # Against a model that answers "positive" to everything, every case differs; there
+    # each is right on its own label, and their mean's tie goes to neutral.
+    def positive(texts: list[str]) -> np.ndarray:
+        return np.tile([0.0, 0.0, 1.0], (len(texts), 1))
+
+    differ = behaviour.headline_suite(neutral, positive)["differ"]
+    positives = sum(c.label == "positive" for c in asked)
+    assert differ["n"] == differ["differ"] == 387 and differ["opposite"] == 0
+    assert (differ["entity_right"], differ["headline_right"]) == (neutrals, positives)
+    assert differ["mean_accuracy"] == round(neutrals / 387, 4)
+    assert behaviour.headline_suite(neutral, neutral)["differ"]["differ"] == 0
+    up, down = [0.0, 0.1, 0.9], [0.8, 0.1, 0.1]
+    one = behaviour.contradictions(
+        ["positive", "negative"], np.array([up, up]), np.array([down, up])
+    )
+    assert (one["differ"], one["opposite"], one["entity_right"], one["headline_right"]) == (
+        1,
+        1,
+        1,
+        0,
+    )
+
 
 def test_the_network_is_narrower_than_the_headline_models() -> None:
     # The served entity model's width; a warm start from the headline model needs 64.
