@@ -132,8 +132,8 @@ def sequence_branch(
     Returns (the model to fit; the model to serve with coverage), as the headline
     model's `sequence_branch` does.
     """
-    if same_marks and read != "target":
-        raise ValueError("same_marks needs read='target': the marker is then read nowhere")
+    if same_marks and (read != "target" or position):
+        raise ValueError("same_marks needs read='target' and no position: one pass for all")
     inputs = keras.Input(shape=(), dtype="string", name="marked_headline")
     words = word_vectors(cfg, texts, pretrained)
     as_other = AsOther(name="target_as_other") if same_marks else None

@@ -179,6 +179,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         p.error("--joined-any-labels needs --joined N")
     if args.same_marks and args.read != "target":
         p.error("--same-marks needs --read target")
+    if args.same_marks and args.position:
+        p.error("--same-marks with --position: the steps differ per entity, so no one pass")
     if args.pooling != "last" and (args.read != "last" or args.position):
         p.error(
             "--pooling is how the last-state network reads: not with --read target or --position"

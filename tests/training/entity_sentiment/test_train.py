@@ -86,6 +86,9 @@ def test_same_marks_needs_the_target_read(capsys: pytest.CaptureFixture[str]) ->
     with pytest.raises(SystemExit):
         train_entities.parse_args(["--same-marks"])
     assert "--same-marks needs --read target" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        train_entities.parse_args(["--same-marks", "--read", "target", "--position", "4"])
+    assert "steps differ per entity" in capsys.readouterr().err
     chosen = train_entities.parse_args(["--same-marks", "--read", "target"])
     assert chosen.same_marks and chosen.read == "target"
 
@@ -122,8 +125,7 @@ def tiny_teacher(folder: Path, analyst_calls: int = 0) -> Path:
 
 def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Path) -> None:
     out = tmp_path / "entity_sentiment"
-    args = [*TINY, "--out", str(out), "--read", "target", "--same-marks"]
-    args += ["--synthetic", "20"]
+    args = [*TINY, "--out", str(out), "--read", "target", "--synthetic", "20"]
     args += ["--analyst-calls", "10", "--position", "4", "--ngram-targets", "teacher"]
     args += ["--joined", "3", "--turned"]
     assert train_entities.main([*args, "--teacher", str(tiny_teacher(tmp_path, 10))]) == 0
@@ -161,7 +163,7 @@ def test_tiny_training_exports_a_servable_model_with_its_gazetteer(tmp_path: Pat
     assert all(row["all"]["n"] == 2131 for row in held["rows"].values())
     assert held["rows"]["majority class"]["all"]["accuracy"] == 0.5303
     assert meta["floor"] is None and meta["config"]["read"] == "target"
-    assert meta["config"]["position"] == 4 and meta["config"]["same_marks"] is True
+    assert meta["config"]["position"] == 4 and meta["config"]["same_marks"] is False
     assert meta["config"]["synthetic_headlines"] == 20
     assert meta["config"]["analyst_calls"] == 10
     assert meta["config"]["joined_headlines"] == 3
@@ -415,12 +417,12 @@ def test_the_headline_suite_asked_per_company() -> None:
     one = behaviour.contradictions(
         ["positive", "negative"], np.array([up, up]), np.array([down, up])
     )
-    assert (one["differ"], one["opposite"], one["entity_right"], one["headline_right"]) == (
+    assert [one[k] for k in ("differ", "opposite", "entity_right", "headline_right")] == [
         1,
         1,
         1,
         0,
-    )
+    ]
 
 
 def test_the_network_is_narrower_than_the_headline_models() -> None:
