@@ -107,6 +107,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "the target marker beside a max over steps (tried: a point lower)",
     )
     p.add_argument(
+        "--ngram-window",
+        type=int,
+        default=0,
+        metavar="TOKENS",
+        help="the n-gram branch also reads the words within TOKENS of the target marker, "
+        "each tagged with its side (training/sentiment/target_window.py; default: 0, none)",
+    )
+    p.add_argument(
         "--same-marks",
         action="store_true",
         help="with --read target: the BiLSTM reads the target's mention as another "
@@ -177,6 +185,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     check_teacher_arguments(p, args)
     if args.joined_any_labels and not args.joined:
         p.error("--joined-any-labels needs --joined N")
+    if args.ngram_window < 0:
+        p.error(f"--ngram-window must be 0 or more, got {args.ngram_window}")
     if args.same_marks and args.read != "target":
         p.error("--same-marks needs --read target")
     if args.same_marks and args.position:

@@ -6,9 +6,10 @@ Two branches read the same raw string inside one graph:
   frozen vectors (word_vectors.py) -> Bidirectional(LSTM) (two stacked, with
   `recurrent_layers`) -> its last states (or, with `pooling`, the max over its steps)
   -> softmax;
-- the n-gram branch: TF-IDF weighted word 1-2 grams and character 2-5 grams,
-  L2-normalised, -> softmax: a logistic regression written as one layer that keeps
-  the features sparse, its weights solved exactly.
+- the n-gram branch: TF-IDF weighted word 1-2 grams and character 2-5 grams (and,
+  for the entity model with `ngram_window`, the words beside the target marker,
+  target_window.py), L2-normalised, -> softmax: a logistic regression written as one
+  layer that keeps the features sparse, its weights solved exactly.
 
 Each branch is fitted on its own (trained jointly, the LSTM memorises the
 training set within two epochs and the n-gram weights stop learning); their
@@ -21,6 +22,7 @@ time) and returns the probabilities and each headline's coverage.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -34,6 +36,7 @@ from training.adversarial import model_to_fit
 from training.cells import recurrent_layer
 from training.sentiment.char_ngrams import WIDTHS, CharNgramCounts
 from training.sentiment.sentfin import LABELS
+from training.sentiment.target_window import window_words
 from training.sentiment.word_vectors import Pretrained, WordVectors, vocabulary
 
 
@@ -65,6 +68,9 @@ class SentimentConfig:
     average_epochs: int = 0
     word_ngram_tokens: int = 30_000
     char_ngram_tokens: int = 150_000
+    # The entity model's n-gram branch: the words within this many tokens of the target
+    # marker, tagged with their side, as a block of their own (0: none).
+    ngram_window: int = 0
     ngram_c: float = 10.0
     batch_size: int = 64
     max_epochs: int = 30
@@ -282,7 +288,15 @@ class NgramTfidfSoftmax(layers.Layer):
     grams are nine in ten of a headline's n-grams and most of the branch's cost.
     """
 
-    def __init__(self, word_tokens: int, char_tokens: int, units: int, **kwargs: object) -> None:
+    def __init__(
+        self,
+        word_tokens: int,
+        char_tokens: int,
+        units: int,
+        window: int = 0,
+        drop_links: bool = False,
+        **kwargs: object,
+    ) -> None:
         super().__init__(**kwargs)
         self.units = units
         self.words = layers.TextVectorization(
@@ -293,6 +307,15 @@ class NgramTfidfSoftmax(layers.Layer):
             name="word_ngrams",
         )
         self.char_tokens = char_tokens
+        self.window = window
+        self.drop_links = drop_links
+        self.window_words = (
+            layers.TextVectorization(
+                standardize=None, output_mode="count", sparse=True, name="window_words"
+            )
+            if window
+            else None
+        )
 
     def adapt(self, texts: tf.Tensor) -> None:
         """Fit the vocabularies and the IDF weights on `texts`; create the (zero) weights."""
@@ -303,6 +326,12 @@ class NgramTfidfSoftmax(layers.Layer):
         if self.char_tokens:
             self.chars = self._adapt_chars(texts)
             blocks.append(self.chars(texts))
+        if self.window_words is not None:
+            beside = self._beside(texts)
+            self.window_words.adapt(beside, batch_size=1024)
+            blocks.append(self.window_words(beside))
+        # Each block's first column in the joint feature space, after the blocks before it.
+        self.offsets = np.cumsum([0] + [int(b.dense_shape[1]) for b in blocks[:-1]]).tolist()
         df = np.concatenate(
             [np.bincount(c.indices[:, 1].numpy(), minlength=int(c.dense_shape[1])) for c in blocks]
         )
@@ -330,6 +359,9 @@ class NgramTfidfSoftmax(layers.Layer):
         chars.adapt(texts, batch_size=1024)
         return CharNgramCounts(chars.get_vocabulary(), name="char_ngrams")
 
+    def _beside(self, texts: tf.Tensor) -> tf.Tensor:
+        return window_words(texts, self.window, drop_links=self.drop_links)
+
     def _block(self, counts: tf.SparseTensor, offset: int, n_rows: tf.Tensor) -> tf.SparseTensor:
         """One block's TF-IDF, L2-normalised per row, in the columns of the joint feature space.
 
@@ -354,13 +386,15 @@ class NgramTfidfSoftmax(layers.Layer):
                 # before: the fit then reads the same features to the last bit, so a refit
                 # gives the same weights. Serving skips the sort (norms differ by an ulp).
                 chars = tf.sparse.reorder(chars)
-            blocks.append(self._block(chars, self.n_words, n_rows))
+            blocks.append(self._block(chars, self.offsets[1], n_rows))
+        if self.window_words is not None:
+            counts = self.window_words(self._beside(texts))
+            blocks.append(self._block(counts, self.offsets[-1], n_rows))
         return blocks
 
     def features(self, texts: tf.Tensor) -> tf.SparseTensor:
         """The whole feature matrix (training: the exact fit reads it as one matrix)."""
-        blocks = self._blocks(texts, ordered=True)
-        return blocks[0] if len(blocks) == 1 else tf.sparse.add(*blocks)
+        return functools.reduce(tf.sparse.add, self._blocks(texts, ordered=True))
 
     def call(self, texts: tf.Tensor) -> tf.Tensor:
         # One matmul per block rather than one over the joined matrix: joining the two
@@ -380,7 +414,12 @@ class NgramTfidfSoftmax(layers.Layer):
 def ngram_branch(cfg: SentimentConfig, texts: tf.Tensor) -> keras.Model:
     """The n-gram branch with vocabularies and IDF fitted on `texts` (weights still zero)."""
     layer = NgramTfidfSoftmax(
-        cfg.word_ngram_tokens, cfg.char_ngram_tokens, len(LABELS), name="ngram_probs"
+        cfg.word_ngram_tokens,
+        cfg.char_ngram_tokens,
+        len(LABELS),
+        window=cfg.ngram_window,
+        drop_links=cfg.drop_links,
+        name="ngram_probs",
     )
     layer.adapt(texts)
     inputs = keras.Input(shape=(), dtype="string", name="headline")

@@ -222,6 +222,8 @@ def network_config(args: argparse.Namespace) -> SentimentConfig:
         recurrent_dropout=args.recurrent_dropout,
         word_ngram_tokens=args.word_ngram_tokens,
         char_ngram_tokens=args.char_ngram_tokens,
+        # The entity trainer's alone: a headline holds no target to stand beside.
+        ngram_window=getattr(args, "ngram_window", 0),
         max_epochs=args.max_epochs,
         patience=args.patience,
         lstm_learning_rate=args.learning_rate,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -30,10 +31,12 @@ from training.entity_sentiment.pairs import (
     synthetic_pairs,
     tfns_pairs,
 )
+from training.export import export_model
 from training.sentiment import augment, checklist, options, sentfin, soft_labels, tfns
 from training.sentiment import train as train_sentiment
-from training.sentiment.model import SentimentConfig
+from training.sentiment.model import SentimentConfig, combine, fit_ngram_exact, ngram_branch
 from training.sentiment.parts import fit_and_validation
+from training.sentiment.target_window import window_words
 from training.sentiment.word_vectors import Pretrained
 
 TINY = [
@@ -91,6 +94,57 @@ def test_same_marks_needs_the_target_read(capsys: pytest.CaptureFixture[str]) ->
     assert "steps differ per entity" in capsys.readouterr().err
     chosen = train_entities.parse_args(["--same-marks", "--read", "target"])
     assert chosen.same_marks and chosen.read == "target"
+
+
+def test_the_words_beside_the_target_are_tagged_with_their_side() -> None:
+    texts = [
+        f"Acme gains 3%, {TARGET_MARK} slips after weak guidance while {OTHER_MARK} rises",
+        f"{OTHER_MARK} falls, {TARGET_MARK} rises {TARGET_MARK} hires",
+        "no target here",
+    ]
+    got = [w.decode().split() for w in window_words(tf.constant(texts), 2, drop_links=True).numpy()]
+    # Numbers read as the word vectors' NUMBER; each word within 2 tokens of the nearest
+    # target, the earlier target where two are as near.
+    assert got[0] == ["l_%", "l_,", "r_slips", "r_after"]
+    assert got[1] == ["l_falls", "l_,", "r_rises", "r_hires"]
+    assert got[2] == []
+
+
+def test_the_window_block_gives_each_company_its_own_verb(
+    pretrained: Pretrained, tmp_path: Path
+) -> None:
+    """The window block's columns follow the words', L2-normalised on their own; a text
+    with no target has none; and the SavedModel answers as the fitted branch does."""
+    texts = [
+        f"{TARGET_MARK} gains , {OTHER_MARK} slips",
+        f"{OTHER_MARK} gains , {TARGET_MARK} slips",
+        f"{TARGET_MARK} rises , {OTHER_MARK} falls",
+        f"{OTHER_MARK} rises , {TARGET_MARK} falls",
+    ]
+    cfg = SentimentConfig(word_ngram_tokens=40, char_ngram_tokens=0, ngram_window=2)
+    model = ngram_branch(cfg, tf.constant(texts))
+    fit_ngram_exact(model, tf.constant(texts), np.array([2, 0, 2, 0]), c=10.0)
+    layer = model.get_layer("ngram_probs")
+    assert layer.offsets == [0, layer.words.vocabulary_size()]
+    x = tf.sparse.to_dense(layer.features(tf.constant(texts))).numpy()
+    window = x[:, layer.offsets[1] :]
+    np.testing.assert_allclose(np.linalg.norm(window, axis=1), 1.0, rtol=1e-6)
+    probe = tf.constant([f"{TARGET_MARK} gains , {OTHER_MARK} falls", "no target"])
+    answers = model(probe).numpy()
+    assert answers[0].argmax() == 2
+    assert not tf.sparse.to_dense(layer.features(probe)).numpy()[1, layer.offsets[1] :].any()
+    _, sequence = sequence_branch(
+        replace(cfg, pretrained_vocabulary=False, lstm_units=3), tf.constant(texts), pretrained
+    )
+    mixture = combine(sequence, model, 0.5)
+    path = export_model(mixture, tmp_path, train_entities.INPUT_SPEC, "probabilities", {})
+    served = tf.saved_model.load(str(path)).signatures["serving_default"]
+    np.testing.assert_allclose(
+        served(marked_headlines=probe)["probabilities"].numpy(),
+        mixture.predict(probe, verbose=0)["probabilities"],
+        rtol=1e-5,
+        atol=1e-6,
+    )
 
 
 def test_each_step_knows_its_signed_distance_to_the_nearest_target() -> None:
