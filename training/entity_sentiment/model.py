@@ -36,6 +36,7 @@ from training.sentiment.model import (
     word_vectors,
 )
 from training.sentiment.sentfin import LABELS
+from training.sentiment.target_window import to_nearest_target
 from training.sentiment.word_vectors import (
     Pretrained,
     standardize,
@@ -104,11 +105,7 @@ class TargetDistance(layers.Layer):
         self.reach = reach
 
     def call(self, target: tf.Tensor) -> tf.Tensor:
-        steps = tf.range(tf.shape(target)[1])
-        offset = steps[:, None] - steps[None, :]  # [i, j]: step i seen from step j
-        far = tf.abs(offset)[None] + tf.cast(1 - target[:, None, :], tf.int32) * 10_000
-        nearest = tf.argmin(far, axis=-1, output_type=tf.int32)  # [batch, i]
-        signed = steps[None, :] - nearest
+        signed = to_nearest_target(target > 0)
         bucket = tf.clip_by_value(signed, -self.reach, self.reach) + self.reach + 1
         has_target = tf.reduce_any(target > 0, axis=1, keepdims=True)
         return tf.where(has_target, bucket, tf.zeros_like(bucket))

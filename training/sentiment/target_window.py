@@ -21,16 +21,23 @@ from training.sentiment.word_vectors import standardize
 _NO_TARGET = 1 << 20
 
 
+def to_nearest_target(target: tf.Tensor) -> tf.Tensor:
+    """[batch, steps] bool, True at a target step -> [batch, steps] int: each step's
+    signed distance to the nearest target step (the earlier one where two are as near);
+    0 throughout a row with no target."""
+    steps = tf.range(tf.shape(target)[1])
+    offset = tf.abs(steps[:, None] - steps[None, :])  # [i, j]: |i - j|
+    far = offset[None] + tf.cast(tf.logical_not(target), tf.int32)[:, None, :] * _NO_TARGET
+    nearest = tf.argmin(far, axis=-1, output_type=tf.int32)  # [batch, i]
+    return steps[None, :] - nearest
+
+
 def window_words(texts: tf.Tensor, reach: int, *, drop_links: bool) -> tf.Tensor:
     """[batch] strings -> [batch] strings of the side-tagged words within `reach` tokens
     of each text's nearest target marker (the earlier one where two are as near)."""
     tokens = tf.strings.split(standardize(texts, drop_links=drop_links)).to_tensor("")
     target = tf.equal(tokens, TARGET_MARK)
-    steps = tf.range(tf.shape(tokens)[1])
-    offset = tf.abs(steps[:, None] - steps[None, :])  # [i, j]: |i - j|
-    far = offset[None] + tf.cast(tf.logical_not(target), tf.int32)[:, None, :] * _NO_TARGET
-    nearest = tf.argmin(far, axis=-1, output_type=tf.int32)  # [batch, i]
-    signed = steps[None, :] - nearest
+    signed = to_nearest_target(target)
     keep = (
         tf.reduce_any(target, axis=1, keepdims=True)
         & (tf.abs(signed) <= reach)
