@@ -39,11 +39,12 @@ synthetic.py`) to its fine-tuning, never to validation, and its answers on them 
 file. `--compose` also answers the fit headlines negated and hedged, and `--joins N` N
 pairs of them joined (`--same-subject`: pairs about one name; `training/sentiment/
 compose.py`); the student learns them with `--composed`. `--score-only` stops after the
-scores and writes `teacher.json` alone. `--ensemble-with FILE` (another seed) answers
-FILE's texts instead of making its own and writes the mean of the two teachers' logits;
-FILE may itself be such a mean, of N teachers, and the new file is then the mean of
-N + 1. Either task: the headline mean goes to `data/teacher_ensemble/`, the entity one
-to `data/entity_teacher_ensemble/`."""
+scores and writes `teacher.json` and the test sets' logits alone (`teacher_mean.py`
+scores several). `--ensemble-with FILE` (another seed) answers FILE's texts instead of
+making its own and writes the mean of the two teachers' logits; FILE may itself be such a
+mean, of N teachers, and the new file is then the mean of N + 1. Either task: the
+headline mean goes to `data/teacher_ensemble/`, the entity one to
+`data/entity_teacher_ensemble/`."""
 
 from __future__ import annotations
 
@@ -78,6 +79,7 @@ from training.sentiment import (
     sentfin,
     soft_labels,
     synthetic,
+    teacher_mean,
     unlabelled,
 )
 from training.sentiment.parts import training_parts
@@ -327,6 +329,9 @@ def main(argv: list[str] | None = None) -> int:
             best = {"accuracy": history[-1], "epoch": epoch + 1}
             best["state"] = copy.deepcopy(model.state_dict())
     model.load_state_dict(best["state"])
+    scored = {
+        name: (logits([t for t, _ in rows]), [y for _, y in rows]) for name, rows in tests.items()
+    }
     record: dict[str, Any] = {
         "task": args.task,
         "encoder": {"package": PACKAGE, "version": _version(PACKAGE), "model": "all-MiniLM-L6-v2"},
@@ -343,7 +348,8 @@ def main(argv: list[str] | None = None) -> int:
         "best_epoch": best["epoch"],
         "validation_accuracy_by_epoch": history,
         # For the record only: nothing above was chosen on them.
-        "test_accuracy": {name: accuracy(rows) for name, rows in tests.items()},
+        "test_accuracy": {name: rounded_accuracy(z, y) for name, (z, y) in scored.items()},
+        "test_macro_f1": {name: teacher_mean.macro_f1(z, y) for name, (z, y) in scored.items()},
     }
     if args.task == "headline":
         suite = checklist.evaluate(lambda texts: torch.softmax(torch.tensor(logits(texts)), 1))
@@ -364,6 +370,10 @@ def main(argv: list[str] | None = None) -> int:
         record["behaviour"]["analyst_call_broker_side"] = behaviour.broker_side(cases)
         print(f"behaviour: {behaviour.said(cases)}", flush=True)
     if args.score_only:
+        # Each test set's logits beside the record, so that the mean of several
+        # fine-tunings can be scored (`training.sentiment.teacher_mean`).
+        args.out.mkdir(parents=True, exist_ok=True)
+        teacher_mean.save(args.out / teacher_mean.FILE, scored)
         return _write_record(args.out, record, started)
 
     if other is not None:
