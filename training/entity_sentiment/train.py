@@ -28,6 +28,7 @@ import numpy as np
 import tensorflow as tf
 
 from app.model_store import ModelLoadError, version_dir
+from app.sentiment.entities import OTHER_MARK
 from app.sentiment.service import model_text
 from training import reports
 from training.entity_sentiment import behaviour, finentity, gazetteer
@@ -165,6 +166,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "the clauses turned round read no better; default: off, as served)",
     )
     p.add_argument(
+        "--several-times",
+        type=int,
+        default=1,
+        metavar="K",
+        help="each fit text that marks another entity beside the target (a pair of a "
+        "headline naming several, or the teacher's variant of one) counted K times in the "
+        "sequence branch's fit and refit, with the teacher's answer (needs a teacher; "
+        "default: 1, as served)",
+    )
+    p.add_argument(
         "--joined-any-labels",
         action="store_true",
         help="join headlines whatever their labels, not only those whose labels differ",
@@ -185,6 +196,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     check_teacher_arguments(p, args)
     if args.joined_any_labels and not args.joined:
         p.error("--joined-any-labels needs --joined N")
+    if args.several_times < 1:
+        p.error(f"--several-times must be 1 or more, got {args.several_times}")
+    if args.several_times > 1 and args.no_teacher:
+        p.error("--several-times repeats the teacher's answers: it needs a teacher")
     if args.ngram_window < 0:
         p.error(f"--ngram-window must be 0 or more, got {args.ngram_window}")
     if args.same_marks and args.read != "target":
@@ -234,6 +249,32 @@ def added(
         return texts, labels
     kept = teacher.probabilities([marked(source) for _, source in joins], temperature)
     return texts, np.concatenate([one_hot(labels[: len(made)]), kept.astype(np.float32)])
+
+
+def joined_rows(
+    *parts: tuple[tf.Tensor, np.ndarray] | None,
+) -> tuple[tf.Tensor, np.ndarray] | None:
+    """The rows of `parts` that are not None, one after the other; labels become
+    one-hot rows where another part carries probabilities."""
+    given = [part for part in parts if part is not None]
+    if len(given) <= 1:
+        return given[0] if given else None
+    rows = [y if y.ndim == 2 else one_hot(y) for _, y in given]
+    return tf.concat([x for x, _ in given], 0), np.concatenate(rows).astype(np.float32)
+
+
+def several(
+    fit: list[Pair], teacher: soft_labels.SoftLabels | None, temperature: float, times: int
+) -> tuple[tf.Tensor, np.ndarray] | None:
+    """`times - 1` more copies of each fit text that marks another entity beside the
+    target, and of each of the teacher's variants that does, with the teacher's answers:
+    the texts where which mention is asked about decides the answer, weighted `times`.
+    Fit texts alone, never validation's, so that the probe's early stopping stays fair."""
+    if times == 1 or teacher is None:
+        return None
+    own = [marked(q) for q in fit]
+    texts = [t for t in own + teacher.texts["variant"] if OTHER_MARK in t] * (times - 1)
+    return tf.constant(texts), teacher.probabilities(texts, temperature).astype(np.float32)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -340,7 +381,10 @@ def main(argv: list[str] | None = None) -> int:
         arrays(train),
         args.verbose,
         branch,
-        synthetic=added(made, joins + turns, teacher, args.distill_temperature),
+        synthetic=joined_rows(
+            added(made, joins + turns, teacher, args.distill_temperature),
+            several(fit, teacher, args.distill_temperature, args.several_times),
+        ),
         composition=arrays(held) if held else None,
         teacher=teacher,
         distill_temperature=args.distill_temperature,
@@ -451,6 +495,7 @@ def main(argv: list[str] | None = None) -> int:
                 "joined_headlines": len(joins) // 2,
                 "joined_labels": "any" if args.joined_any_labels else "differ",
                 "turned_headlines": len({q.title for q, _ in turns}),
+                "several_times": args.several_times,
                 "weight_rule": args.weight_rule,
             },
             "word_vectors": {

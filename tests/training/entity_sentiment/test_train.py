@@ -283,6 +283,38 @@ def test_joined_pairs_learn_the_teachers_answer_on_their_own_headline(tmp_path: 
     assert train_entities.added([], [], teacher, 1.0) is None
 
 
+def test_several_times_repeats_the_fit_texts_that_mark_another_entity(tmp_path: Path) -> None:
+    teacher = soft_labels.read(tiny_teacher(tmp_path))
+    fit, _ = fit_and_validation(q for q in pairs(sentfin.load(TINY_SENTFIN)) if not q.is_test)
+    assert train_entities.several(fit, teacher, 1.0, 1) is None
+    texts, targets = train_entities.several(fit, teacher, 1.0, 3)
+    read = [t.decode() for t in texts.numpy()]
+    # Two more copies of each, fit pairs and variants alike, and only those that mark
+    # another entity: a one-company headline's answer does not hang on its marks.
+    own = [marked(q) for q in fit if q.others and q.span is not None]
+    variants = [t for t in teacher.texts["variant"] if OTHER_MARK in t]
+    assert own and variants and read == (own + variants) * 2
+    assert all(OTHER_MARK in t for t in read)
+    assert np.allclose(targets, teacher.probabilities(read))
+    # Beside rows that carry labels, those become one-hot.
+    made = train_entities.added(synthetic_pairs(2), [], None, 1.0)
+    both = train_entities.joined_rows(made, (texts, targets))
+    assert both[1].shape == (len(made[1]) + len(read), 3)
+    assert np.array_equal(both[1][: len(made[1])], np.eye(3)[made[1]])
+    assert train_entities.joined_rows(None, made) is made
+    assert train_entities.joined_rows(None, None) is None
+
+
+def test_several_times_needs_a_teacher(capsys: pytest.CaptureFixture[str]) -> None:
+    for args, said in (
+        (["--several-times", "0"], "--several-times must be 1 or more"),
+        (["--several-times", "2", "--no-teacher"], "it needs a teacher"),
+    ):
+        with pytest.raises(SystemExit) as stopped:
+            train_entities.parse_args(args)
+        assert stopped.value.code == 2 and said in capsys.readouterr().err
+
+
 def test_the_one_se_rule_needs_rule_labelled_headlines(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
