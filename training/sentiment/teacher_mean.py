@@ -69,8 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folders", type=Path, nargs="+", help="--score-only outputs")
     args = parser.parse_args(argv)
+    sizes = {name: len(labels) for name, (_, labels) in load(args.folders[0] / FILE).items()}
     for name, rows in scores(args.folders).items():
-        print(f"{name} ({len(load(args.folders[0] / FILE)[name][1])} rows): accuracy / macro-F1")
+        print(f"{name} ({sizes[name]} rows): accuracy / macro-F1")
         for who, (acc, f1) in rows.items():
             print(f"  {who}: {acc:.4f} / {f1:.4f}")
     return 0
