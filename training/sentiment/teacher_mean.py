@@ -46,20 +46,27 @@ def load(path: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
 
 
 def scores(folders: Sequence[Path]) -> dict[str, dict[str, tuple[float, float]]]:
-    """Per test set: each folder's (accuracy, macro-F1), then the mean's under "mean".
-    Only the test sets every folder holds, and only with the same labels in the same
-    order: a mean of two readings of different texts would mean nothing."""
-    runs = [load(folder / FILE) for folder in folders]
+    """Per test set: each folder's (accuracy, macro-F1), then the mean's under "mean"."""
+    return scored({str(folder): load(folder / FILE) for folder in folders})
+
+
+def scored(
+    runs: Mapping[str, dict[str, tuple[np.ndarray, np.ndarray]]],
+) -> dict[str, dict[str, tuple[float, float]]]:
+    """`scores` on files already loaded, each under its folder's name. Only the test sets
+    every run holds, and only with the same labels in the same order: a mean of two
+    readings of different texts would mean nothing."""
+    loaded = list(runs.values())
     out: dict[str, dict[str, tuple[float, float]]] = {}
-    for name in sorted(set.intersection(*(set(run) for run in runs))):
-        labels = runs[0][name][1]
-        if any(not np.array_equal(run[name][1], labels) for run in runs):
+    for name in sorted(set.intersection(*(set(run) for run in loaded))):
+        labels = loaded[0][name][1]
+        if any(not np.array_equal(run[name][1], labels) for run in loaded):
             raise ValueError(f"{name}: the folders scored different test rows")
         rows = {
-            str(folder): (rounded_accuracy(run[name][0], labels), macro_f1(run[name][0], labels))
-            for folder, run in zip(folders, runs, strict=True)
+            who: (rounded_accuracy(run[name][0], labels), macro_f1(run[name][0], labels))
+            for who, run in runs.items()
         }
-        mean = np.mean([run[name][0] for run in runs], axis=0)
+        mean = np.mean([run[name][0] for run in loaded], axis=0)
         rows["mean"] = (rounded_accuracy(mean, labels), macro_f1(mean, labels))
         out[name] = rows
     return out
@@ -69,9 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folders", type=Path, nargs="+", help="--score-only outputs")
     args = parser.parse_args(argv)
-    sizes = {name: len(labels) for name, (_, labels) in load(args.folders[0] / FILE).items()}
-    for name, rows in scores(args.folders).items():
-        print(f"{name} ({sizes[name]} rows): accuracy / macro-F1")
+    runs = {str(folder): load(folder / FILE) for folder in args.folders}
+    first = next(iter(runs.values()))
+    for name, rows in scored(runs).items():
+        print(f"{name} ({len(first[name][1])} rows): accuracy / macro-F1")
         for who, (acc, f1) in rows.items():
             print(f"  {who}: {acc:.4f} / {f1:.4f}")
     return 0

@@ -488,6 +488,12 @@ def test_the_headline_suite_asked_per_company() -> None:
     assert rates["entity"]["overall"]["passed"] == neutrals
     assert rates["entity"]["neutral_facts"]["rate"] == 1.0
 
+    # Equal scores read as the service says them: neutral, not the first label.
+    def unread(texts: list[str]) -> np.ndarray:
+        return np.full((len(texts), 3), 1 / 3)
+
+    assert behaviour.headline_suite(unread, unread)["entity"]["overall"]["passed"] == neutrals
+
     # Against a model that answers "positive" to everything, every case differs; there
     # each is right on its own label, and their mean's tie goes to neutral.
     def positive(texts: list[str]) -> np.ndarray:
