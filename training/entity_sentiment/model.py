@@ -1,22 +1,26 @@
 """The entity model's sequence branch: the BiLSTM told where the target stands.
 
 The headline model summarises a headline by the BiLSTM's last states, which say how the
-headline ends, not how it treats one company in it. Two ways to tell the network which
-mention it is asked about, beside the marker word itself:
+headline ends, not how it treats one company in it. Three ways to tell the network which
+mention it is asked about, beside the marker word itself (none served: the served
+models read the last states and no distance, docs/models/entity_sentiment.md):
 
 - `read="target"`: the BiLSTM returns its state at every step and the branch reads it
   where the target marker stands (its left context from the forward pass, its right
   context from the backward pass, as in target-dependent LSTMs), beside the max over
   all steps for the headline as a whole.
+- `read="attention"`: the last states, as served, beside the states weighted by how
+  well each matches the state at the target marker (additive attention with the target
+  as its query, as attention-based aspect models read a target: Wang et al., 2016; Ma
+  et al., 2017). Started from a last-state export, the output layer's weights on the
+  weighted states start at zero, so the network first answers as its start did.
 - `position`: each step's input carries a learnt vector for its signed distance to the
   nearest target marker (as position-aware aspect models do), so that every step, not
   only the marker's, knows whether it is next to the target or in another clause. The
   word vectors are frozen; this is the one input the network learns.
 
 "xtargetx gains while xotherx slips" and "xotherx gains while xtargetx slips" then give
-different inputs to the classifier even though they hold the same words. Neither is
-served: v10 reads the last states and no distance, which did as well on validation
-(docs/models/entity_sentiment.md).
+different inputs to the classifier even though they hold the same words.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ from training.sentiment.word_vectors import (
 # Distances beyond this read alike: with 32 steps read, farther rows would be seen by
 # few training headlines.
 REACH = 8
+READS = ("last", "target", "attention")
 
 
 class TargetSteps(layers.Layer):
@@ -95,6 +100,60 @@ class AtTarget(layers.Layer):
         return None  # one vector per headline: nothing left to mask
 
 
+def last_states(states: tf.Tensor, valid: tf.Tensor) -> tf.Tensor:
+    """[batch, steps, 2 * units] BiLSTM states -> [batch, 2 * units]: the forward pass's
+    state at the last valid step and the backward pass's at step 0, what the BiLSTM
+    returns without its sequences (padding comes last; Bidirectional puts the forward
+    half of each state first)."""
+    units = states.shape[-1] // 2
+    last = tf.maximum(tf.reduce_sum(tf.cast(valid, tf.int32), axis=1) - 1, 0)
+    forward = tf.gather(states[:, :, :units], last, axis=1, batch_dims=1)
+    return tf.concat([forward, states[:, 0, units:]], axis=-1)
+
+
+class TargetAttention(layers.Layer):
+    """[last states, the states weighted by their match to the target's]: the weights are
+    a softmax over the valid steps of v . tanh(W s_t + U q), q the mean state at the
+    target marker (the last states where a text has no target)."""
+
+    def __init__(self, units: int, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.units = units
+
+    def build(self, states_shape: tuple, target_shape: tuple, valid_shape: tuple) -> None:
+        width = states_shape[-1]
+        self.w_states = self.add_weight(shape=(width, self.units), name="w_states")
+        self.w_query = self.add_weight(shape=(width, self.units), name="w_query")
+        self.bias = self.add_weight(shape=(self.units,), initializer="zeros", name="bias")
+        self.score = self.add_weight(shape=(self.units,), name="score")
+
+    def call(self, states: tf.Tensor, target: tf.Tensor, valid: tf.Tensor) -> tf.Tensor:
+        last = last_states(states, valid)
+        weights = target[:, :, None]
+        at_target = tf.math.divide_no_nan(
+            tf.reduce_sum(states * weights, axis=1), tf.reduce_sum(weights, axis=1)
+        )
+        has_target = tf.reduce_any(target > 0, axis=1, keepdims=True)
+        query = tf.where(has_target, at_target, last)
+        keys = tf.einsum("btw,wu->btu", states, self.w_states)
+        hidden = tf.tanh(keys + tf.matmul(query, self.w_query)[:, None, :] + self.bias)
+        logits = tf.einsum("btu,u->bt", hidden, self.score)
+        logits = tf.where(valid, logits, tf.fill(tf.shape(logits), -1e9))
+        # A text with no valid step weighs nothing: its context is 0, not the padding's.
+        alpha = tf.nn.softmax(logits, axis=1) * tf.cast(valid, states.dtype)
+        context = tf.reduce_sum(states * alpha[:, :, None], axis=1)
+        return tf.concat([last, context], axis=-1)
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        return (input_shape[0], 2 * input_shape[-1])
+
+    def compute_mask(self, inputs: object, previous_mask: object = None) -> None:
+        return None  # one vector per headline: nothing left to mask
+
+    def get_config(self) -> dict[str, object]:
+        return {**super().get_config(), "units": self.units}
+
+
 class TargetDistance(layers.Layer):
     """[batch, steps] target indicator -> [batch, steps] int: the step's signed distance to
     the nearest target step, clipped to +-`reach`, shifted to 1..2*reach+1; 0 where the
@@ -124,11 +183,14 @@ def sequence_branch(
     same_marks: bool = False,
 ) -> tuple[keras.Model, keras.Model]:
     """Marked strings -> frozen word vectors (and `position` learnt dimensions of the
-    distance to the target) -> BiLSTM -> its last states or (at target, max) -> softmax.
+    distance to the target) -> BiLSTM -> its last states, (at target, max) or (last,
+    attended) -> softmax.
 
     Returns (the model to fit; the model to serve with coverage), as the headline
     model's `sequence_branch` does.
     """
+    if read not in READS:
+        raise ValueError(f"read must be one of {READS}, got {read!r}")
     if same_marks and (read != "target" or position):
         raise ValueError("same_marks needs read='target' and no position: one pass for all")
     inputs = keras.Input(shape=(), dtype="string", name="marked_headline")
@@ -157,11 +219,17 @@ def sequence_branch(
             cfg.lstm_units,
             cfg.layer_norm,
             cfg.recurrent_dropout,
-            return_sequences=read == "target",
+            return_sequences=read != "last",
         ),
         name="bilstm",
     )
-    at_target = AtTarget(name="at_target") if read == "target" else None
+    at_target = (
+        AtTarget(name="at_target")
+        if read == "target"
+        else TargetAttention(cfg.lstm_units, name="target_attention")
+        if read == "attention"
+        else None
+    )
     dropout = layers.Dropout(cfg.dropout)
     output = layers.Dense(len(LABELS), activation="softmax", name="sequence_probs")
 

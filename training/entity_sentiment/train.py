@@ -39,6 +39,7 @@ from training.entity_sentiment.evaluate import (
     print_table,
     report,
 )
+from training.entity_sentiment.model import READS
 from training.entity_sentiment.model import sequence_branch as target_branch
 from training.entity_sentiment.pairs import (
     Pair,
@@ -102,10 +103,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.set_defaults(lstm_units=ENTITY_UNITS)
     p.add_argument(
         "--read",
-        choices=("last", "target"),
+        choices=READS,
         default="last",
-        help="the BiLSTM's last states, as the headline model reads it, or its states at "
-        "the target marker beside a max over steps (tried: a point lower)",
+        help="the BiLSTM's last states, as the headline model reads it; its states at the "
+        "target marker beside a max over steps (tried: a point lower); or the last states "
+        "beside the states weighted by their match to the target's, started from a "
+        "last-state export with zero weight on the latter (default: last, as served)",
     )
     p.add_argument(
         "--ngram-window",
@@ -372,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
             target_branch, read=args.read, position=args.position, same_marks=args.same_marks
         )
     )
-    branch, probe_branch = warm_branches(args, branch)
+    branch, probe_branch = warm_branches(args, branch, widen=args.read == "attention")
     fitted = fit_mixture(
         cfg,
         pretrained,

@@ -190,12 +190,13 @@ def check_network_arguments(parser: argparse.ArgumentParser, args: argparse.Name
 
 
 def warm_branches(
-    args: argparse.Namespace, branch: SequenceBranch
+    args: argparse.Namespace, branch: SequenceBranch, *, widen: bool = False
 ) -> tuple[SequenceBranch, SequenceBranch]:
-    """`branch` for the refit and for the probe, each started where the options say."""
-    refit = branch if args.init_from is None else warm_started(branch, args.init_from)
+    """`branch` for the refit and for the probe, each started where the options say
+    (`widen`: as `warm_started` takes it)."""
+    refit = branch if args.init_from is None else warm_started(branch, args.init_from, widen=widen)
     start = args.probe_init_from or args.init_from
-    return refit, branch if start is None else warm_started(branch, start)
+    return refit, branch if start is None else warm_started(branch, start, widen=widen)
 
 
 def warm_start_record(args: argparse.Namespace) -> dict[str, object]:

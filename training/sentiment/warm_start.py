@@ -27,6 +27,9 @@ LAYERS = {
     "sequence_probs": ("",),
 }
 _ORDER = ("kernel", "recurrent_kernel", "bias")
+# A layer only some of those networks have (the entity model's attention read), in its
+# weights' order; read where a SavedModel holds it.
+OPTIONAL = {"target_attention": ("w_states", "w_query", "bias", "score")}
 
 
 def saved_weights(model_dir: Path) -> dict[str, list[np.ndarray]]:
@@ -50,6 +53,13 @@ def saved_weights(model_dir: Path) -> dict[str, list[np.ndarray]]:
         if not found:
             raise ValueError(f"{model_dir} has no {layer} weights")
         weights[layer] = found
+    for layer, parts in OPTIONAL.items():
+        names = [f"{layer}/{part}:0" for part in parts]
+        held = [n for n in names if n in variables]
+        if held and held != names:
+            raise ValueError(f"{model_dir}: {layer} holds {held}, not {names}")
+        if held:
+            weights[layer] = [variables[n] for n in names]
     return weights
 
 
@@ -65,15 +75,33 @@ def checked(
     return weights
 
 
-def warm_started(branch: SequenceBranch, model_dir: Path) -> SequenceBranch:
-    """`branch` whose model to fit starts from `model_dir`'s shared layers."""
+def widened(
+    model: keras.Model, weights: dict[str, list[np.ndarray]]
+) -> dict[str, list[np.ndarray]]:
+    """`weights` with the output layer's kernel given zero rows for the inputs `model`'s
+    output layer reads after the saved model's: a network that reads the last states and
+    more, started from one that read the last states, answers as its start did until it
+    learns to use the rest."""
+    kernel, bias = weights["sequence_probs"]
+    rows = model.get_layer("sequence_probs").get_weights()[0].shape[0]
+    if rows <= kernel.shape[0]:
+        return weights
+    extra = np.zeros((rows - kernel.shape[0], kernel.shape[1]), kernel.dtype)
+    return {**weights, "sequence_probs": [np.concatenate([kernel, extra]), bias]}
+
+
+def warm_started(branch: SequenceBranch, model_dir: Path, *, widen: bool = False) -> SequenceBranch:
+    """`branch` whose model to fit starts from `model_dir`'s shared layers; with `widen`,
+    an output layer that reads more inputs than the saved one starts with zero weight on
+    those after the saved model's (`widened`)."""
     weights = saved_weights(model_dir)
 
     def build(
         cfg: SentimentConfig, texts: tf.Tensor, pretrained: Pretrained
     ) -> tuple[keras.Model, keras.Model]:
         fit, serve = branch(cfg, texts, pretrained)
-        for name, values in checked(fit, model_dir, weights).items():
+        start = widened(fit, weights) if widen else weights
+        for name, values in checked(fit, model_dir, start).items():
             fit.get_layer(name).set_weights(values)
         return fit, serve
 
@@ -85,9 +113,12 @@ def souped(model: keras.Model, members: Sequence[Path]) -> None:
     `members`' SavedModels (a uniform model soup: Wortsman et al., 2022). Networks
     fine-tuned from one start stay in one basin of the loss, where the mean of their
     weights reads like the mean of their answers at the cost of one network."""
-    soups = {name: [[w] for w in model.get_layer(name).get_weights()] for name in LAYERS}
-    for member in members:
-        for name, values in checked(model, member, saved_weights(member)).items():
+    shared = [dict(checked(model, member, saved_weights(member))) for member in members]
+    soups = {name: [[w] for w in model.get_layer(name).get_weights()] for name in shared[0]}
+    for member, weights in zip(members, shared, strict=True):
+        if set(weights) != set(soups):
+            raise ValueError(f"{member}: layers {sorted(weights)}, not {sorted(soups)}")
+        for name, values in weights.items():
             for kept, value in zip(soups[name], values, strict=True):
                 kept.append(value)
     for name, stacks in soups.items():

@@ -1,0 +1,126 @@
+"""The entity model's attention read: the last states beside the states weighted by their
+match to the target's, and its start from a last-state export."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from app.sentiment.entities import OTHER_MARK, TARGET_MARK
+from tests.conftest import ROOT
+from training.entity_sentiment.model import TargetAttention, last_states, sequence_branch
+from training.export import export_model
+from training.sentiment.model import SentimentConfig
+from training.sentiment.model import sequence_branch as headline_branch
+from training.sentiment.train import INPUT_SPEC
+from training.sentiment.warm_start import saved_weights, warm_started
+from training.sentiment.word_vectors import Pretrained
+
+# An export that reads the last states, at the entity model's 48 units a direction.
+LAST_STATE_MODEL = ROOT / "models" / "entity_sentiment" / "10"
+TEXTS = tf.constant(
+    [
+        f"{TARGET_MARK} gains 3% , {OTHER_MARK} slips after weak guidance",
+        f"{OTHER_MARK} gains 3% , {TARGET_MARK} slips after weak guidance",
+        "no company named here",
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def pretrained() -> Pretrained:
+    """The vectors at the committed model's width (the shared fixture keeps all 256)."""
+    return Pretrained(SentimentConfig().word_dimensions)
+
+
+def test_the_last_states_are_the_forward_pass_at_its_last_word_and_the_backward_at_step_0():
+    # Two units a direction; the second text's third step is padding.
+    states = tf.constant(
+        [
+            [[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0], [9.0, 9.0, 9.0, 9.0]],
+            [[1.0, 1.0, 2.0, 2.0], [3.0, 3.0, 4.0, 4.0], [0.0, 0.0, 0.0, 0.0]],
+        ]
+    )
+    valid = tf.constant([[True, True, True], [True, True, False]])
+    assert last_states(states, valid).numpy().tolist() == [
+        [9.0, 9.0, 3.0, 4.0],
+        [3.0, 3.0, 2.0, 2.0],
+    ]
+
+
+def attention(states: tf.Tensor, target: tf.Tensor, valid: tf.Tensor) -> np.ndarray:
+    tf.keras.utils.set_random_seed(0)
+    return TargetAttention(3)(states, target, valid).numpy()
+
+
+def test_the_weighted_states_read_only_valid_steps_and_follow_the_target() -> None:
+    rng = np.random.default_rng(0)
+    states = tf.constant(rng.normal(size=(1, 4, 4)), tf.float32)
+    valid = tf.constant([[True, True, True, False]])
+    target = tf.constant([[1.0, 0.0, 0.0, 0.0]])
+    out = attention(states, target, valid)
+    assert out.shape == (1, 8)
+    np.testing.assert_allclose(out[:, :4], last_states(states, valid).numpy())
+    # The padding's state, however large, weighs nothing.
+    padded = tf.concat([states[:, :3], tf.fill((1, 1, 4), 1e4)], axis=1)
+    np.testing.assert_allclose(attention(padded, target, valid), out, rtol=1e-6)
+    # The context lies in the valid states' span: a convex mix of them.
+    context = out[0, 4:]
+    lo, hi = states.numpy()[0, :3].min(axis=0), states.numpy()[0, :3].max(axis=0)
+    assert np.all(context >= lo - 1e-6) and np.all(context <= hi + 1e-6)
+    # The same states asked about another step weigh them otherwise.
+    moved = attention(states, tf.constant([[0.0, 0.0, 1.0, 0.0]]), valid)
+    assert not np.allclose(moved[0, 4:], context)
+
+
+def test_a_text_with_no_valid_step_gets_no_context() -> None:
+    states = tf.ones((1, 2, 4))
+    out = attention(states, tf.zeros((1, 2)), tf.constant([[False, False]]))
+    assert np.all(np.isfinite(out)) and np.all(out[0, 4:] == 0.0)
+
+
+def test_started_from_a_last_state_export_it_answers_as_that_export(
+    pretrained: Pretrained,
+) -> None:
+    cfg = SentimentConfig(pretrained_vocabulary=False, drop_links=True, lstm_units=48)
+    attending = functools.partial(sequence_branch, read="attention")
+    with pytest.raises(ValueError, match="sequence_probs"):
+        warm_started(attending, LAST_STATE_MODEL)(cfg, TEXTS, pretrained)
+    last, _ = warm_started(headline_branch, LAST_STATE_MODEL)(cfg, TEXTS, pretrained)
+    fit, serve = warm_started(attending, LAST_STATE_MODEL, widen=True)(cfg, TEXTS, pretrained)
+    kernel = fit.get_layer("sequence_probs").get_weights()[0]
+    assert kernel.shape == (4 * 48, 3) and not kernel[2 * 48 :].any()
+    want = last(TEXTS).numpy()
+    np.testing.assert_allclose(fit(TEXTS).numpy(), want, atol=1e-6)
+    np.testing.assert_allclose(serve(TEXTS)[0].numpy(), want, atol=1e-6)
+    # The two companies of one headline get different answers from the start.
+    assert not np.allclose(want[0], want[1])
+
+
+def test_an_attention_export_starts_a_network_with_its_attention(
+    pretrained: Pretrained, tmp_path: Path
+) -> None:
+    """Trained on from an export that reads by attention, the network starts with every
+    weight of that export, the attention's too, and answers as it did."""
+    cfg = SentimentConfig(pretrained_vocabulary=False, drop_links=True, lstm_units=4)
+    attending = functools.partial(sequence_branch, read="attention")
+    tf.keras.utils.set_random_seed(1)
+    first, _ = attending(cfg, TEXTS, pretrained)
+    saved = export_model(first, tmp_path, INPUT_SPEC, "probabilities", {"command": "test"})
+    assert set(saved_weights(saved)) == {"bilstm", "sequence_probs", "target_attention"}
+    tf.keras.utils.set_random_seed(2)
+    again, _ = warm_started(attending, saved)(cfg, TEXTS, pretrained)
+    for got, want in zip(
+        again.get_layer("target_attention").get_weights(),
+        first.get_layer("target_attention").get_weights(),
+        strict=True,
+    ):
+        np.testing.assert_array_equal(got, want)
+    np.testing.assert_allclose(again(TEXTS).numpy(), first(TEXTS).numpy(), atol=1e-6)
+    # A network without the attention cannot start from it.
+    with pytest.raises(ValueError, match=r"sequence_probs|target_attention"):
+        warm_started(headline_branch, saved)(cfg, TEXTS, pretrained)
