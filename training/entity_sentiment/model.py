@@ -114,11 +114,15 @@ def last_states(states: tf.Tensor, valid: tf.Tensor) -> tf.Tensor:
 class TargetAttention(layers.Layer):
     """[last states, the states weighted by their match to the target's]: the weights are
     a softmax over the valid steps of v . tanh(W s_t + U q), q the mean state at the
-    target marker (the last states where a text has no target)."""
+    target marker (the last states where a text has no target). With `reach`, each
+    step's score also carries a learnt bias for its distance to the target (clipped to
+    +-`reach`, as `TargetDistance` buckets it; zero at the start), so that the weights
+    can favour the target's own clause however long the text."""
 
-    def __init__(self, units: int, **kwargs: object) -> None:
+    def __init__(self, units: int, reach: int = 0, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.units = units
+        self.reach = reach
 
     def build(self, states_shape: tuple, target_shape: tuple, valid_shape: tuple) -> None:
         width = states_shape[-1]
@@ -126,6 +130,10 @@ class TargetAttention(layers.Layer):
         self.w_query = self.add_weight(shape=(width, self.units), name="w_query")
         self.bias = self.add_weight(shape=(self.units,), initializer="zeros", name="bias")
         self.score = self.add_weight(shape=(self.units,), name="score")
+        if self.reach:
+            self.distance_bias = self.add_weight(
+                shape=(2 * self.reach + 2,), initializer="zeros", name="distance_bias"
+            )
 
     def call(self, states: tf.Tensor, target: tf.Tensor, valid: tf.Tensor) -> tf.Tensor:
         last = last_states(states, valid)
@@ -138,6 +146,8 @@ class TargetAttention(layers.Layer):
         keys = tf.einsum("btw,wu->btu", states, self.w_states)
         hidden = tf.tanh(keys + tf.matmul(query, self.w_query)[:, None, :] + self.bias)
         logits = tf.einsum("btu,u->bt", hidden, self.score)
+        if self.reach:
+            logits += tf.gather(self.distance_bias, distance_buckets(target, self.reach))
         logits = tf.where(valid, logits, tf.fill(tf.shape(logits), -1e9))
         # A text with no valid step weighs nothing: its context is 0, not the padding's.
         alpha = tf.nn.softmax(logits, axis=1) * tf.cast(valid, states.dtype)
@@ -151,23 +161,28 @@ class TargetAttention(layers.Layer):
         return None  # one vector per headline: nothing left to mask
 
     def get_config(self) -> dict[str, object]:
-        return {**super().get_config(), "units": self.units}
+        return {**super().get_config(), "units": self.units, "reach": self.reach}
+
+
+def distance_buckets(target: tf.Tensor, reach: int) -> tf.Tensor:
+    """[batch, steps] target indicator -> [batch, steps] int: the step's signed distance
+    to the nearest target step, clipped to +-`reach`, shifted to 1..2*reach+1; 0 where
+    the headline has no target (a text read whole, as 112 of SEntFiN's pairs are)."""
+    signed = to_nearest_target(target > 0)
+    bucket = tf.clip_by_value(signed, -reach, reach) + reach + 1
+    has_target = tf.reduce_any(target > 0, axis=1, keepdims=True)
+    return tf.where(has_target, bucket, tf.zeros_like(bucket))
 
 
 class TargetDistance(layers.Layer):
-    """[batch, steps] target indicator -> [batch, steps] int: the step's signed distance to
-    the nearest target step, clipped to +-`reach`, shifted to 1..2*reach+1; 0 where the
-    headline has no target (a text read whole, as 112 of SEntFiN's pairs are)."""
+    """[batch, steps] target indicator -> [batch, steps] int: `distance_buckets`."""
 
     def __init__(self, reach: int, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.reach = reach
 
     def call(self, target: tf.Tensor) -> tf.Tensor:
-        signed = to_nearest_target(target > 0)
-        bucket = tf.clip_by_value(signed, -self.reach, self.reach) + self.reach + 1
-        has_target = tf.reduce_any(target > 0, axis=1, keepdims=True)
-        return tf.where(has_target, bucket, tf.zeros_like(bucket))
+        return distance_buckets(target, self.reach)
 
     def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple:
         return input_shape
@@ -181,6 +196,7 @@ def sequence_branch(
     read: str = "target",
     position: int = 0,
     same_marks: bool = False,
+    attention_reach: int = 0,
 ) -> tuple[keras.Model, keras.Model]:
     """Marked strings -> frozen word vectors (and `position` learnt dimensions of the
     distance to the target) -> BiLSTM -> its last states, (at target, max) or (last,
@@ -226,7 +242,7 @@ def sequence_branch(
     at_target = (
         AtTarget(name="at_target")
         if read == "target"
-        else TargetAttention(cfg.lstm_units, name="target_attention")
+        else TargetAttention(cfg.lstm_units, attention_reach, name="target_attention")
         if read == "attention"
         else None
     )

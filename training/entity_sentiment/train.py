@@ -111,6 +111,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "last-state export with zero weight on the latter (default: last, as served)",
     )
     p.add_argument(
+        "--attention-reach",
+        type=int,
+        default=0,
+        metavar="TOKENS",
+        help="with --read attention: a learnt bias on each step's score for its distance "
+        "to the target, clipped to TOKENS (default: 0, none)",
+    )
+    p.add_argument(
         "--ngram-window",
         type=int,
         default=0,
@@ -205,6 +213,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         p.error("--several-times repeats the teacher's answers: it needs a teacher")
     if args.ngram_window < 0:
         p.error(f"--ngram-window must be 0 or more, got {args.ngram_window}")
+    if args.attention_reach and args.read != "attention":
+        p.error("--attention-reach needs --read attention")
+    if args.attention_reach < 0:
+        p.error(f"--attention-reach must be 0 or more, got {args.attention_reach}")
     if args.same_marks and args.read != "target":
         p.error("--same-marks needs --read target")
     if args.same_marks and args.position:
@@ -372,7 +384,11 @@ def main(argv: list[str] | None = None) -> int:
         headline_branch
         if args.read == "last" and not args.position
         else functools.partial(
-            target_branch, read=args.read, position=args.position, same_marks=args.same_marks
+            target_branch,
+            read=args.read,
+            position=args.position,
+            same_marks=args.same_marks,
+            attention_reach=args.attention_reach,
         )
     )
     branch, probe_branch = warm_branches(args, branch, widen=args.read == "attention")
@@ -492,6 +508,7 @@ def main(argv: list[str] | None = None) -> int:
                 "read": args.read,
                 "position": args.position,
                 "same_marks": args.same_marks,
+                "attention_reach": args.attention_reach,
                 **warm_start_record(args),
                 "synthetic_headlines": args.synthetic,
                 "analyst_calls": args.analyst_calls,

@@ -28,8 +28,9 @@ LAYERS = {
 }
 _ORDER = ("kernel", "recurrent_kernel", "bias")
 # A layer only some of those networks have (the entity model's attention read), in its
-# weights' order; read where a SavedModel holds it.
-OPTIONAL = {"target_attention": ("w_states", "w_query", "bias", "score")}
+# weights' order, read where a SavedModel holds it: the first four always, the fifth
+# where the attention was given a reach.
+OPTIONAL = {"target_attention": ("w_states", "w_query", "bias", "score", "distance_bias")}
 
 
 def saved_weights(model_dir: Path) -> dict[str, list[np.ndarray]]:
@@ -56,10 +57,10 @@ def saved_weights(model_dir: Path) -> dict[str, list[np.ndarray]]:
     for layer, parts in OPTIONAL.items():
         names = [f"{layer}/{part}:0" for part in parts]
         held = [n for n in names if n in variables]
-        if held and held != names:
+        if held and held not in (names, names[:4]):
             raise ValueError(f"{model_dir}: {layer} holds {held}, not {names}")
         if held:
-            weights[layer] = [variables[n] for n in names]
+            weights[layer] = [variables[n] for n in held]
     return weights
 
 

@@ -12,6 +12,7 @@ import tensorflow as tf
 
 from app.sentiment.entities import OTHER_MARK, TARGET_MARK
 from tests.conftest import ROOT
+from training.entity_sentiment import train as train_entities
 from training.entity_sentiment.model import TargetAttention, last_states, sequence_branch
 from training.export import export_model
 from training.sentiment.model import SentimentConfig
@@ -77,6 +78,32 @@ def test_the_weighted_states_read_only_valid_steps_and_follow_the_target() -> No
     assert not np.allclose(moved[0, 4:], context)
 
 
+def test_with_a_reach_the_distance_to_the_target_moves_the_weights() -> None:
+    rng = np.random.default_rng(1)
+    states = tf.constant(rng.normal(size=(1, 5, 4)), tf.float32)
+    target = tf.constant([[0.0, 0.0, 0.0, 1.0, 0.0]])
+    valid = tf.constant([[True] * 5])
+    tf.keras.utils.set_random_seed(0)  # the weights `attention` draws, and a zero bias
+    layer = TargetAttention(3, reach=2)
+    at_start = layer(states, target, valid).numpy()
+    # The bias starts at zero: the same answer as without a reach.
+    np.testing.assert_allclose(at_start, attention(states, target, valid), rtol=1e-6)
+    w_states, w_query, bias, score, distance = layer.get_weights()
+    assert distance.shape == (6,) and not distance.any()
+    # Bucket 3 is distance 0: a large bias there puts all the weight on the target.
+    distance[3] = 50.0
+    layer.set_weights([w_states, w_query, bias, score, distance])
+    np.testing.assert_allclose(layer(states, target, valid).numpy()[0, 4:], states[0, 3], atol=1e-5)
+
+
+def test_the_reach_needs_the_attention_read(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        train_entities.parse_args(["--attention-reach", "4"])
+    assert "--attention-reach needs --read attention" in capsys.readouterr().err
+    chosen = train_entities.parse_args(["--read", "attention", "--attention-reach", "4"])
+    assert chosen.attention_reach == 4
+
+
 def test_a_text_with_no_valid_step_gets_no_context() -> None:
     states = tf.ones((1, 2, 4))
     out = attention(states, tf.zeros((1, 2)), tf.constant([[False, False]]))
@@ -101,15 +128,19 @@ def test_started_from_a_last_state_export_it_answers_as_that_export(
     assert not np.allclose(want[0], want[1])
 
 
+@pytest.mark.parametrize("reach", [0, 2])
 def test_an_attention_export_starts_a_network_with_its_attention(
-    pretrained: Pretrained, tmp_path: Path
+    pretrained: Pretrained, tmp_path: Path, reach: int
 ) -> None:
     """Trained on from an export that reads by attention, the network starts with every
     weight of that export, the attention's too, and answers as it did."""
     cfg = SentimentConfig(pretrained_vocabulary=False, drop_links=True, lstm_units=4)
-    attending = functools.partial(sequence_branch, read="attention")
+    attending = functools.partial(sequence_branch, read="attention", attention_reach=reach)
     tf.keras.utils.set_random_seed(1)
     first, _ = attending(cfg, TEXTS, pretrained)
+    layer = first.get_layer("target_attention")
+    if reach:  # a bias away from zero, so that a start without it would answer otherwise
+        layer.set_weights([*layer.get_weights()[:4], np.linspace(-2, 2, 2 * reach + 2)])
     saved = export_model(first, tmp_path, INPUT_SPEC, "probabilities", {"command": "test"})
     assert set(saved_weights(saved)) == {"bilstm", "sequence_probs", "target_attention"}
     tf.keras.utils.set_random_seed(2)
