@@ -35,6 +35,7 @@ from training.cells import recurrent_layer
 from training.sentiment.model import (
     SentimentConfig,
     compile_classifier,
+    last_states,
     lower_bilstm,
     masked_max,
     word_vectors,
@@ -98,17 +99,6 @@ class AtTarget(layers.Layer):
 
     def compute_mask(self, inputs: object, previous_mask: object = None) -> None:
         return None  # one vector per headline: nothing left to mask
-
-
-def last_states(states: tf.Tensor, valid: tf.Tensor) -> tf.Tensor:
-    """[batch, steps, 2 * units] BiLSTM states -> [batch, 2 * units]: the forward pass's
-    state at the last valid step and the backward pass's at step 0, what the BiLSTM
-    returns without its sequences (padding comes last; Bidirectional puts the forward
-    half of each state first)."""
-    units = states.shape[-1] // 2
-    last = tf.maximum(tf.reduce_sum(tf.cast(valid, tf.int32), axis=1) - 1, 0)
-    forward = tf.gather(states[:, :, :units], last, axis=1, batch_dims=1)
-    return tf.concat([forward, states[:, 0, units:]], axis=-1)
 
 
 class TargetAttention(layers.Layer):

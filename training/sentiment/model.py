@@ -171,6 +171,17 @@ def masked_max(states: tf.Tensor, valid: tf.Tensor) -> tf.Tensor:
     return tf.where(any_step, tf.reduce_max(masked, axis=1), tf.zeros_like(states[:, 0]))
 
 
+def last_states(states: tf.Tensor, valid: tf.Tensor) -> tf.Tensor:
+    """[batch, steps, 2 * units] BiLSTM states -> [batch, 2 * units]: the forward pass's
+    state at the last valid step and the backward pass's at step 0, what the BiLSTM
+    returns without its sequences (padding comes last; Bidirectional puts the forward
+    half of each state first)."""
+    units = states.shape[-1] // 2
+    last = tf.maximum(tf.reduce_sum(tf.cast(valid, tf.int32), axis=1) - 1, 0)
+    forward = tf.gather(states[:, :, :units], last, axis=1, batch_dims=1)
+    return tf.concat([forward, states[:, 0, units:]], axis=-1)
+
+
 class StatePooling(layers.Layer):
     """The BiLSTM's states at every step -> one vector per headline, as `pooling` says.
 
@@ -189,12 +200,7 @@ class StatePooling(layers.Layer):
         peak = masked_max(states, valid)
         if self.pooling == "max":
             return peak
-        # Padding comes last: the forward pass ends at the last word, the backward at step 0.
-        # Bidirectional puts the forward half of each state first.
-        units = states.shape[-1] // 2
-        last = tf.maximum(tf.reduce_sum(tf.cast(valid, tf.int32), axis=1) - 1, 0)
-        forward = tf.gather(states[:, :, :units], last, axis=1, batch_dims=1)
-        return tf.concat([forward, states[:, 0, units:], peak], axis=-1)
+        return tf.concat([last_states(states, valid), peak], axis=-1)
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         width = input_shape[-1] * (1 if self.pooling == "max" else 2)

@@ -13,9 +13,9 @@ import tensorflow as tf
 from app.sentiment.entities import OTHER_MARK, TARGET_MARK
 from tests.conftest import ROOT
 from training.entity_sentiment import train as train_entities
-from training.entity_sentiment.model import TargetAttention, last_states, sequence_branch
+from training.entity_sentiment.model import TargetAttention, sequence_branch
 from training.export import export_model
-from training.sentiment.model import SentimentConfig
+from training.sentiment.model import SentimentConfig, last_states
 from training.sentiment.model import sequence_branch as headline_branch
 from training.sentiment.train import INPUT_SPEC
 from training.sentiment.warm_start import saved_weights, warm_started
