@@ -84,15 +84,20 @@ class AsOther(layers.Layer):
         return input_shape
 
 
+def mean_at_target(states: tf.Tensor, target: tf.Tensor) -> tf.Tensor:
+    """[batch, steps, units] states, [batch, steps] target indicator -> [batch, units]: the
+    mean of the states at the target's steps, 0 where a text has none."""
+    weights = target[:, :, None]
+    return tf.math.divide_no_nan(
+        tf.reduce_sum(states * weights, axis=1), tf.reduce_sum(weights, axis=1)
+    )
+
+
 class AtTarget(layers.Layer):
     """The mean of the states at the target's steps, and the max over all unmasked steps."""
 
     def call(self, states: tf.Tensor, target: tf.Tensor, valid: tf.Tensor) -> tf.Tensor:
-        weights = target[:, :, None]
-        at_target = tf.math.divide_no_nan(
-            tf.reduce_sum(states * weights, axis=1), tf.reduce_sum(weights, axis=1)
-        )
-        return tf.concat([at_target, masked_max(states, valid)], axis=-1)
+        return tf.concat([mean_at_target(states, target), masked_max(states, valid)], axis=-1)
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         return (input_shape[0], 2 * input_shape[-1])
@@ -127,10 +132,7 @@ class TargetAttention(layers.Layer):
 
     def call(self, states: tf.Tensor, target: tf.Tensor, valid: tf.Tensor) -> tf.Tensor:
         last = last_states(states, valid)
-        weights = target[:, :, None]
-        at_target = tf.math.divide_no_nan(
-            tf.reduce_sum(states * weights, axis=1), tf.reduce_sum(weights, axis=1)
-        )
+        at_target = mean_at_target(states, target)
         has_target = tf.reduce_any(target > 0, axis=1, keepdims=True)
         query = tf.where(has_target, at_target, last)
         keys = tf.einsum("btw,wu->btu", states, self.w_states)

@@ -45,17 +45,17 @@ def load(path: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         }
 
 
-def scores(folders: Sequence[Path]) -> dict[str, dict[str, tuple[float, float]]]:
-    """Per test set: each folder's (accuracy, macro-F1), then the mean's under "mean"."""
-    return scored({str(folder): load(folder / FILE) for folder in folders})
+def read(folders: Sequence[Path]) -> dict[str, dict[str, tuple[np.ndarray, np.ndarray]]]:
+    """Each folder's `FILE`, loaded once, under the folder's name."""
+    return {str(folder): load(folder / FILE) for folder in folders}
 
 
-def scored(
+def scores(
     runs: Mapping[str, dict[str, tuple[np.ndarray, np.ndarray]]],
 ) -> dict[str, dict[str, tuple[float, float]]]:
-    """`scores` on files already loaded, each under its folder's name. Only the test sets
-    every run holds, and only with the same labels in the same order: a mean of two
-    readings of different texts would mean nothing."""
+    """Per test set: each run's (accuracy, macro-F1), then the mean's under "mean". Only
+    the test sets every run holds, and only with the same labels in the same order: a
+    mean of two readings of different texts would mean nothing."""
     loaded = list(runs.values())
     out: dict[str, dict[str, tuple[float, float]]] = {}
     for name in sorted(set.intersection(*(set(run) for run in loaded))):
@@ -76,9 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folders", type=Path, nargs="+", help="--score-only outputs")
     args = parser.parse_args(argv)
-    runs = {str(folder): load(folder / FILE) for folder in args.folders}
+    runs = read(args.folders)
     first = next(iter(runs.values()))
-    for name, rows in scored(runs).items():
+    for name, rows in scores(runs).items():
         print(f"{name} ({len(first[name][1])} rows): accuracy / macro-F1")
         for who, (acc, f1) in rows.items():
             print(f"  {who}: {acc:.4f} / {f1:.4f}")

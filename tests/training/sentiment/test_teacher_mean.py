@@ -19,7 +19,7 @@ def test_each_teacher_and_the_mean_of_their_logits(tmp_path: Path) -> None:
     # barely wrong on row 1. The mean keeps a's firm row 1 and b's firm row 2.
     a = written(tmp_path / "a", [[3, 0, 0], [0, 3, 0], [0, 0.5, 0], [0, 0, 2]])
     b = written(tmp_path / "b", [[2, 0, 0], [0, 0.1, 0.2], [0, 0, 3], [0, 0, 2]])
-    rows = teacher_mean.scores([a, b])["entity_test"]
+    rows = teacher_mean.scores(teacher_mean.read([a, b]))["entity_test"]
     assert rows[str(a)][0] == 0.75 and rows[str(b)][0] == 0.75
     assert rows["mean"] == (1.0, 1.0)
     # b misses the one neutral row: F1 0 there, 1 and 0.8 for the others.
@@ -36,7 +36,7 @@ def test_readings_of_different_rows_are_refused(tmp_path: Path) -> None:
     a = written(tmp_path / "a", [[1, 0, 0]] * 4)
     b = written(tmp_path / "b", [[1, 0, 0]] * 4, labels=[0, 1, 2, 1])
     with pytest.raises(ValueError, match="different test rows"):
-        teacher_mean.scores([a, b])
+        teacher_mean.scores(teacher_mean.read([a, b]))
 
 
 def test_the_command_prints_every_teacher_and_the_mean(
